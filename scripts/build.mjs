@@ -1,0 +1,28 @@
+// Bundles each entry point into one ESM file so that start-up is a single file read.
+// The AWS SDK stays inside the bundle but is reached only through dynamic import(), so esbuild
+// splits it into chunks that load only on the paths that call AWS.
+import { rm } from "node:fs/promises";
+import { build } from "esbuild";
+
+await rm("dist", { recursive: true, force: true });
+await build({
+  entryPoints: {
+    "ecr-vars": "src/cli/bin.ts",
+    "ecr-vars-emulator": "src/emulator/bin.ts",
+    index: "src/index.ts",
+  },
+  outdir: "dist",
+  outExtension: { ".js": ".mjs" },
+  bundle: true,
+  splitting: true,
+  format: "esm",
+  platform: "node",
+  target: "node20",
+  minify: false,
+  sourcemap: false,
+  chunkNames: "chunks/[name]-[hash]",
+  banner: {
+    js: "import { createRequire as __ecrVarsCreateRequire } from 'node:module'; const require = __ecrVarsCreateRequire(import.meta.url);",
+  },
+  logLevel: "warning",
+});

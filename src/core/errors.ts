@@ -1,0 +1,89 @@
+/**
+ * Errors that reach a user. Each carries a stable code, the exit code of SPEC 4, the field or value
+ * involved (never a secret) and a hint that says how to fix it.
+ */
+
+/** Exit codes of the CLI (SPEC 4). */
+export const ExitCode = {
+  ok: 0,
+  usage: 2,
+  credentials: 3,
+  aws: 4,
+  output: 5,
+} as const;
+export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+
+export type ErrorKind = "usage" | "config" | "credentials" | "aws" | "output";
+
+const exitCodes: Record<ErrorKind, ExitCode> = {
+  usage: ExitCode.usage,
+  config: ExitCode.usage,
+  credentials: ExitCode.credentials,
+  aws: ExitCode.aws,
+  output: ExitCode.output,
+};
+
+/** One problem with one field of the input; several are reported at once. */
+export interface FieldProblem {
+  /** Where the value came from, e.g. `--region` or `task.yml: region`. */
+  readonly field: string;
+  /** What is wrong, without the value when it is secret. */
+  readonly message: string;
+  /** How to fix it. */
+  readonly hint?: string;
+}
+
+export interface EcrVarsErrorInit {
+  readonly kind: ErrorKind;
+  /** Stable machine-readable code, e.g. `INVALID_CONFIG`, `AWS_ACCESS_DENIED`. */
+  readonly code: string;
+  readonly message: string;
+  readonly hint?: string;
+  readonly problems?: readonly FieldProblem[];
+  readonly cause?: unknown;
+}
+
+export class EcrVarsError extends Error {
+  override readonly name = "EcrVarsError";
+  readonly kind: ErrorKind;
+  readonly code: string;
+  readonly hint: string | undefined;
+  readonly problems: readonly FieldProblem[];
+
+  constructor(init: EcrVarsErrorInit) {
+    super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
+    this.kind = init.kind;
+    this.code = init.code;
+    this.hint = init.hint;
+    this.problems = init.problems ?? [];
+  }
+
+  get exitCode(): ExitCode {
+    return exitCodes[this.kind];
+  }
+}
+
+/** An invalid configuration: every problem found, reported at once (exit 2). */
+export function configError(problems: readonly FieldProblem[], cause?: unknown): EcrVarsError {
+  const count = problems.length;
+  return new EcrVarsError({
+    kind: "config",
+    code: "INVALID_CONFIG",
+    message: count === 1 ? "invalid configuration" : `invalid configuration (${count} problems)`,
+    problems,
+    cause,
+  });
+}
+
+export function usageError(message: string, hint?: string): EcrVarsError {
+  return new EcrVarsError({
+    kind: "usage",
+    code: "BAD_USAGE",
+    message,
+    ...(hint === undefined ? {} : { hint }),
+  });
+}
+
+export function isEcrVarsError(error: unknown): error is EcrVarsError {
+  return error instanceof EcrVarsError;
+}
