@@ -61,8 +61,26 @@ export function endpointDomain(proxyEndpoint: string): string {
   return proxyEndpoint.replace(/^[a-z][a-z0-9+.-]*:\/\//i, "").replace(/\/+$/, "");
 }
 
-/** The seven variables of SPEC 2.1 for one registry, in their documented order. */
-export function buildVariables(auth: RegistryAuthorization, namespace: string): Variable[] {
+/** Identifies one registry among several: its account and region. */
+export interface RegistryKey {
+  readonly registryId: string;
+  readonly region: string;
+}
+
+/**
+ * The name segment of one registry among several: `<account>.<region>` with the region's dashes
+ * as underscores, so that environment names derived from it stay valid shell identifiers.
+ */
+export function registrySegment(key: RegistryKey): string {
+  return `${key.registryId}.${key.region.replaceAll("-", "_")}`;
+}
+
+/**
+ * The seven variables of SPEC 2.1 for one registry, in their documented order: under `NS.ecr.`
+ * (the seed names) or, with a registry key, under `NS.ecr.<account>.<region>.`.
+ */
+export function buildVariables(auth: RegistryAuthorization, namespace: string, key?: RegistryKey): Variable[] {
+  const prefix = key === undefined ? "ecr" : `ecr.${registrySegment(key)}`;
   const { username, password } = decodeAuthorizationToken(auth.authorizationToken);
   const values = {
     authorizationToken: auth.authorizationToken,
@@ -73,15 +91,16 @@ export function buildVariables(auth: RegistryAuthorization, namespace: string): 
     password,
   };
   const relative: Array<[string, string]> = [
-    ["ecr.authorizationToken.password", values.authorizationToken],
-    ["ecr.expirationDate", values.expirationDate],
-    ["ecr.proxyEndpoint", values.proxyEndpoint],
-    ["ecr.proxyEndpointDomain", values.proxyEndpointDomain],
-    ["ecr.username", values.username],
-    ["ecr.password", values.password],
-    ["ecr.credentials.json.password", JSON.stringify(values)],
+    ["authorizationToken.password", values.authorizationToken],
+    ["expirationDate", values.expirationDate],
+    ["proxyEndpoint", values.proxyEndpoint],
+    ["proxyEndpointDomain", values.proxyEndpointDomain],
+    ["username", values.username],
+    ["password", values.password],
+    ["credentials.json.password", JSON.stringify(values)],
   ];
-  return relative.map(([relativeName, value]) => {
+  return relative.map(([leaf, value]) => {
+    const relativeName = `${prefix}.${leaf}`;
     const name = `${namespace}.${relativeName}`;
     return { name, relativeName, value, secret: isSecretName(name) };
   });

@@ -1,0 +1,83 @@
+/** Amazon ECR GetAuthorizationToken through the official SDK client, loaded only when called. */
+
+import { EcrVarsError } from "../core/errors.js";
+import type { RegistryAuthorization } from "../core/variables.js";
+import type { AwsCallOptions, CredentialProvider } from "../credentials/types.js";
+import { toEcrVarsError } from "./errors.js";
+
+export interface FetchAuthorizationInit {
+  readonly call: AwsCallOptions;
+  readonly credentials: CredentialProvider;
+  /** Registry (account) ids; empty for the caller's default registry. */
+  readonly registryIds: readonly string[];
+}
+
+export interface FetchedAuthorization extends RegistryAuthorization {
+  /** The registry's account id, parsed from its proxy endpoint. */
+  readonly registryId: string;
+}
+
+/** Fetches one authorization per registry id (or the default registry), in the order asked. */
+export async function fetchAuthorizations(init: FetchAuthorizationInit): Promise<FetchedAuthorization[]> {
+  const credentials = await init.credentials();
+  const identity = credentials.source;
+  try {
+    const { ECRClient, GetAuthorizationTokenCommand } = await import("@aws-sdk/client-ecr");
+    const client = new ECRClient({
+      region: init.call.region,
+      credentials,
+      maxAttempts: init.call.maxAttempts,
+      requestHandler: { connectionTimeout: init.call.attemptTimeoutMs, requestTimeout: init.call.attemptTimeoutMs },
+    });
+    try {
+      const output = await client.send(
+        new GetAuthorizationTokenCommand(init.registryIds.length > 0 ? { registryIds: [...init.registryIds] } : {}),
+      );
+      return toAuthorizations(output.authorizationData ?? [], init.registryIds);
+    } finally {
+      client.destroy();
+    }
+  } catch (error) {
+    throw toEcrVarsError(error, { service: "ECR", operation: "GetAuthorizationToken", region: init.call.region, identity });
+  }
+}
+
+interface AuthorizationData {
+  authorizationToken?: string | undefined;
+  expiresAt?: Date | undefined;
+  proxyEndpoint?: string | undefined;
+}
+
+function toAuthorizations(data: readonly AuthorizationData[], registryIds: readonly string[]): FetchedAuthorization[] {
+  const all = data.map((entry) => {
+    if (!entry.authorizationToken || !entry.expiresAt || !entry.proxyEndpoint) {
+      throw malformed("an entry of authorizationData lacks a token, expiry or proxy endpoint");
+    }
+    const registryId = /^https?:\/\/(\d{12})\./.exec(entry.proxyEndpoint)?.[1];
+    if (registryId === undefined) throw malformed(`the proxy endpoint ${entry.proxyEndpoint} names no registry id`);
+    return {
+      registryId,
+      authorizationToken: entry.authorizationToken,
+      expiresAt: entry.expiresAt,
+      proxyEndpoint: entry.proxyEndpoint,
+    };
+  });
+  if (registryIds.length === 0) {
+    if (all.length === 0) throw malformed("no authorizationData was returned");
+    return all.slice(0, 1);
+  }
+  return registryIds.map((id) => {
+    const found = all.find((entry) => entry.registryId === id);
+    if (!found) throw malformed(`no authorization was returned for registry ${id}`);
+    return found;
+  });
+}
+
+function malformed(detail: string): EcrVarsError {
+  return new EcrVarsError({
+    kind: "aws",
+    code: "AWS_MALFORMED_RESPONSE",
+    message: `ECR GetAuthorizationToken returned an unexpected answer: ${detail}`,
+    hint: "check that the endpoint is Amazon ECR or a faithful emulator of it",
+  });
+}

@@ -1,0 +1,68 @@
+/**
+ * Run-time variable expressions (SPEC 2.2): `${bamboo.NAME}` reads the environment variable Bamboo
+ * gives a Script task (`bamboo_` + NAME with dots as underscores), `${env.NAME}` reads `NAME`.
+ */
+
+import { envName } from "./names.js";
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+export type ExpressionResult =
+  | { readonly ok: true; readonly value: string }
+  | { readonly ok: false; readonly reason: string; readonly hint: string };
+
+const REFERENCE = /\$\{([^}]*)\}/g;
+const BAMBOO_NAME = /^[A-Za-z0-9_.-]+$/;
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** True when the text holds at least one `${...}` reference. */
+export function hasReference(text: string): boolean {
+  return /\$\{[^}]*\}/.test(text);
+}
+
+/** Replaces every `${bamboo.X}` / `${env.X}` in `expression`; the first undefined one is an error. */
+export function resolveExpression(expression: string, env: Env): ExpressionResult {
+  let failure: ExpressionResult | undefined;
+  const value = expression.replace(REFERENCE, (whole, inner: string) => {
+    if (failure) return whole;
+    const lookup = lookupName(inner.trim());
+    if (!lookup.ok) {
+      failure = lookup;
+      return whole;
+    }
+    const found = env[lookup.envName];
+    if (found === undefined || found === "") {
+      failure = {
+        ok: false,
+        reason: `${whole} is not defined (environment variable ${lookup.envName} is ${found === undefined ? "unset" : "empty"})`,
+        hint: lookup.bamboo
+          ? `define the Bamboo variable ${lookup.name} on the plan, job or agent`
+          : `set the environment variable ${lookup.envName}`,
+      };
+      return whole;
+    }
+    return found;
+  });
+  return failure ?? { ok: true, value };
+}
+
+type Lookup =
+  | { ok: true; name: string; envName: string; bamboo: boolean }
+  | { ok: false; reason: string; hint: string };
+
+function lookupName(inner: string): Lookup {
+  const dot = inner.indexOf(".");
+  const kind = dot < 0 ? "" : inner.slice(0, dot);
+  const name = inner.slice(dot + 1);
+  if (kind === "bamboo" && BAMBOO_NAME.test(name)) {
+    return { ok: true, name, envName: envName(name), bamboo: true };
+  }
+  if (kind === "env" && ENV_NAME.test(name)) {
+    return { ok: true, name, envName: name, bamboo: false };
+  }
+  return {
+    ok: false,
+    reason: `\${${inner}} is not a supported reference`,
+    hint: "write ${bamboo.NAME} for a Bamboo variable or ${env.NAME} for an environment variable",
+  };
+}

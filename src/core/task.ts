@@ -1,0 +1,193 @@
+/**
+ * The task configuration (SPEC 2): one typed, validated value built from the task file and flags.
+ * Validation collects every problem before failing, so a user fixes them all in one pass.
+ */
+
+import { configError, type FieldProblem } from "./errors.js";
+import { hasReference } from "./expressions.js";
+import { isNamespace } from "./names.js";
+import { isRegion } from "./region.js";
+import { DEFAULT_NAMESPACE } from "./variables.js";
+
+export type Scope = "local" | "result";
+export const SCOPES: readonly Scope[] = ["local", "result"];
+
+export type SourceKind = "connector" | "instance-role";
+export const SOURCES: readonly SourceKind[] = ["connector", "instance-role"];
+
+/** Either a region code known now, or an expression resolved at run time. */
+export type RegionSetting =
+  | { readonly kind: "code"; readonly region: string }
+  | { readonly kind: "variable"; readonly expression: string };
+
+/** Either a connector id or name known now, or an expression resolved at run time. */
+export type ConnectorSetting =
+  | { readonly kind: "ref"; readonly ref: string }
+  | { readonly kind: "variable"; readonly expression: string };
+
+export type CredentialSetting =
+  /** The standard AWS credential chain (environment, profile, web identity, container, IMDS). */
+  | { readonly kind: "default-chain" }
+  | { readonly kind: "instance-role" }
+  | { readonly kind: "connector"; readonly connector: ConnectorSetting };
+
+export interface TaskConfig {
+  readonly description?: string;
+  readonly disabled: boolean;
+  readonly region: RegionSetting;
+  readonly registryIds: readonly string[];
+  readonly namespace: string;
+  readonly scope: Scope;
+  readonly source: CredentialSetting;
+  readonly roleArn?: string;
+}
+
+/** Task fields as they arrive from a task file or flags, keyed by task-file key. */
+export interface TaskInput {
+  description?: string;
+  disabled?: boolean;
+  region?: string;
+  regionVariable?: string;
+  registryIds?: string[];
+  namespace?: string;
+  scope?: string;
+  source?: string;
+  connector?: string;
+  connectorVariable?: string;
+  roleArn?: string;
+}
+
+export type TaskKey = keyof TaskInput;
+
+/** Says where a field came from, for messages: `--region` or `task.yml: region`. */
+export type FieldLabel = (key: TaskKey) => string;
+
+const REGISTRY_ID = /^\d{12}$/;
+// arn:<partition>:iam::<account>:role/<path/><name>
+const ROLE_ARN =
+  /^arn:aws(?:-cn|-us-gov|-iso|-iso-[a-z]|-eusc)?:iam::\d{12}:role\/(?:[\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/;
+
+/** Builds the task from merged input, or throws one config error listing every problem. */
+export function parseTask(input: TaskInput, label: FieldLabel): TaskConfig {
+  const problems: FieldProblem[] = [];
+  const problem = (key: TaskKey, message: string, hint?: string) =>
+    problems.push({ field: label(key), message, ...(hint === undefined ? {} : { hint }) });
+
+  const region = parseRegion(input, problem);
+  const source = parseSource(input, problem);
+
+  const registryIds = input.registryIds ?? [];
+  for (const id of registryIds) {
+    if (!REGISTRY_ID.test(id)) {
+      problem("registryIds", `"${id}" is not an AWS account id`, "use the 12-digit account id that owns the registry");
+    }
+  }
+  if (new Set(registryIds).size !== registryIds.length) {
+    problem("registryIds", "the same registry id is given more than once", "list each registry once");
+  }
+
+  const namespace = input.namespace ?? DEFAULT_NAMESPACE;
+  if (!isNamespace(namespace)) {
+    problem(
+      "namespace",
+      `"${namespace}" is not a valid namespace`,
+      "use dot-separated segments of letters, digits, '_' and '-', e.g. custom.aws",
+    );
+  }
+
+  const scope = input.scope ?? "local";
+  if (!SCOPES.includes(scope as Scope)) {
+    problem("scope", `"${scope}" is not a scope`, `use one of: ${SCOPES.join(", ")}`);
+  }
+
+  if (input.roleArn !== undefined && !ROLE_ARN.test(input.roleArn)) {
+    problem(
+      "roleArn",
+      `"${input.roleArn}" is not an IAM role ARN`,
+      "use the form arn:<partition>:iam::<account-id>:role/<name>, e.g. arn:aws:iam::123456789012:role/ecr-push",
+    );
+  }
+
+  if (problems.length > 0 || !region || !source) throw configError(problems);
+  return {
+    ...(input.description === undefined ? {} : { description: input.description }),
+    disabled: input.disabled ?? false,
+    region,
+    registryIds,
+    namespace,
+    scope: scope as Scope,
+    source,
+    ...(input.roleArn === undefined ? {} : { roleArn: input.roleArn }),
+  };
+}
+
+type Problem = (key: TaskKey, message: string, hint?: string) => void;
+
+function parseRegion(input: TaskInput, problem: Problem): RegionSetting | undefined {
+  const { region, regionVariable } = input;
+  if (region !== undefined && regionVariable !== undefined) {
+    problem("regionVariable", "region and region variable are both set", "set only one of them");
+    return undefined;
+  }
+  if (regionVariable !== undefined) {
+    if (!hasReference(regionVariable)) {
+      problem(
+        "regionVariable",
+        `"${regionVariable}" holds no variable reference`,
+        "write e.g. ${bamboo.awsRegion}, or use the region setting for a fixed region",
+      );
+      return undefined;
+    }
+    return { kind: "variable", expression: regionVariable };
+  }
+  if (region === undefined) {
+    problem(
+      "region",
+      "no region is set",
+      "set a region code (e.g. --region eu-west-1) or a region variable (e.g. --region-variable '${bamboo.awsRegion}')",
+    );
+    return undefined;
+  }
+  if (!isRegion(region)) {
+    problem("region", `"${region}" is not an AWS region code`, "use a code such as us-east-1, eu-central-1 or cn-north-1");
+    return undefined;
+  }
+  return { kind: "code", region };
+}
+
+function parseSource(input: TaskInput, problem: Problem): CredentialSetting | undefined {
+  const { source, connector, connectorVariable } = input;
+  if (source !== undefined && !SOURCES.includes(source as SourceKind)) {
+    problem("source", `"${source}" is not a credential source`, `use one of: ${SOURCES.join(", ")}`);
+    return undefined;
+  }
+  const namesConnector = connector !== undefined || connectorVariable !== undefined;
+  if (source === "instance-role") {
+    if (namesConnector) {
+      problem(connector !== undefined ? "connector" : "connectorVariable", "a connector is named but the source is instance-role", "drop the connector, or use --source connector");
+      return undefined;
+    }
+    return { kind: "instance-role" };
+  }
+  if (source === undefined && !namesConnector) return { kind: "default-chain" };
+  if (connector !== undefined && connectorVariable !== undefined) {
+    problem("connectorVariable", "connector and connector variable are both set", "set only one of them");
+    return undefined;
+  }
+  if (connectorVariable !== undefined) {
+    if (!hasReference(connectorVariable)) {
+      problem(
+        "connectorVariable",
+        `"${connectorVariable}" holds no variable reference`,
+        "write e.g. ${bamboo.awsConnector}, or use the connector setting for a fixed connector",
+      );
+      return undefined;
+    }
+    return { kind: "connector", connector: { kind: "variable", expression: connectorVariable } };
+  }
+  if (connector === undefined || connector === "") {
+    problem("connector", "the source is connector but no connector is named", "name one with --connector ID|NAME or --connector-variable EXPR");
+    return undefined;
+  }
+  return { kind: "connector", connector: { kind: "ref", ref: connector } };
+}

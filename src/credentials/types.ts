@@ -1,0 +1,22 @@
+/** Credentials as the rest of the tool sees them: SDK-compatible, with their provenance. */
+
+export interface Credentials {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly sessionToken?: string;
+  readonly expiration?: Date;
+  /** Where these came from, for logs and errors, e.g. `connector "prod-push" (assume-role ...)`. */
+  readonly source: string;
+}
+
+/** A credential source: plugs straight into an SDK client's `credentials` option. */
+export type CredentialProvider = () => Promise<Credentials>;
+
+/** Settings every AWS call shares: region, per-attempt timeout and the environment. */
+export interface AwsCallOptions {
+  readonly region: string;
+  /** Per-attempt timeout in milliseconds for connecting and for the response. */
+  readonly attemptTimeoutMs: number;
+  /** Attempts per call, including the first (transient faults only are retried). */
+  readonly maxAttempts: number;
+}

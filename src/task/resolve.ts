@@ -1,0 +1,103 @@
+/** Run-time resolution of the task: region and connector expressions, the connectors file. */
+
+import { homedir } from "node:os";
+import { join } from "node:path";
+import { configError } from "../core/errors.js";
+import { type Env, resolveExpression } from "../core/expressions.js";
+import { isRegion } from "../core/region.js";
+import type { FieldLabel, TaskConfig } from "../core/task.js";
+import { type Connector, type ConnectorsFile, findConnector, isUuid, loadConnectorsFile } from "../credentials/connectors-file.js";
+import { fromConnector, fromDefaultChain, fromInstanceRole, type SourceContext, withRole } from "../credentials/providers.js";
+import type { CredentialProvider } from "../credentials/types.js";
+
+/** The region the task runs in, with its region variable resolved and checked. */
+export function resolveRegion(task: TaskConfig, env: Env, label: FieldLabel): string {
+  if (task.region.kind === "code") return task.region.region;
+  const resolved = resolveExpression(task.region.expression, env);
+  if (!resolved.ok) {
+    throw configError([{ field: label("regionVariable"), message: resolved.reason, hint: resolved.hint }]);
+  }
+  if (!isRegion(resolved.value)) {
+    throw configError([
+      {
+        field: label("regionVariable"),
+        message: `${task.region.expression} resolved to "${resolved.value}", which is not an AWS region code`,
+        hint: "set the variable to a region code such as ap-southeast-2",
+      },
+    ]);
+  }
+  return resolved.value;
+}
+
+/** Where the connectors file is: the flag, then ECR_VARS_CONNECTORS, then the user's config dir. */
+export function connectorsFilePath(flag: string | undefined, env: Env): string {
+  if (flag !== undefined) return flag;
+  if (env.ECR_VARS_CONNECTORS) return env.ECR_VARS_CONNECTORS;
+  const configHome = env.XDG_CONFIG_HOME || join(env.HOME || homedir(), ".config");
+  return join(configHome, "ecr-vars", "connectors.yml");
+}
+
+export interface SourceInit {
+  readonly task: TaskConfig;
+  readonly env: Env;
+  readonly label: FieldLabel;
+  readonly connectorsPath: string;
+  readonly context: SourceContext;
+}
+
+/** The credential provider the task's source describes, with the task's role on top. */
+export async function resolveCredentials(init: SourceInit): Promise<CredentialProvider> {
+  const { task, context } = init;
+  let provider: CredentialProvider;
+  switch (task.source.kind) {
+    case "default-chain":
+      provider = fromDefaultChain(context);
+      break;
+    case "instance-role":
+      provider = fromInstanceRole(context);
+      break;
+    case "connector": {
+      const file = await loadConnectorsFile(init.connectorsPath);
+      const connector = pickConnector(file, task, init.env, init.label);
+      provider = fromConnector(connector, file.connectors, context);
+      break;
+    }
+  }
+  return task.roleArn === undefined ? provider : withRole(provider, { roleArn: task.roleArn }, context);
+}
+
+function pickConnector(file: ConnectorsFile, task: TaskConfig, env: Env, label: FieldLabel): Connector {
+  if (task.source.kind !== "connector") throw new Error("pickConnector needs a connector source");
+  const setting = task.source.connector;
+  let ref: string;
+  if (setting.kind === "variable") {
+    const resolved = resolveExpression(setting.expression, env);
+    if (!resolved.ok) {
+      throw configError([{ field: label("connectorVariable"), message: resolved.reason, hint: resolved.hint }]);
+    }
+    if (!isUuid(resolved.value)) {
+      throw configError([
+        {
+          field: label("connectorVariable"),
+          message: `${setting.expression} resolved to "${resolved.value}", which is not a connector id`,
+          hint: "set the variable to a connector's UUID, e.g. f24e81bc-7aff-42db-86a2-7cf82e24d871",
+        },
+      ]);
+    }
+    ref = resolved.value;
+  } else {
+    ref = setting.ref;
+  }
+  const connector = findConnector(file.connectors, ref);
+  if (connector === undefined) {
+    const known = file.connectors.map((c) => `${c.name} (${c.id})`).join(", ") || "none";
+    throw configError([
+      {
+        field: label(setting.kind === "variable" ? "connectorVariable" : "connector"),
+        message: `no connector "${ref}" in ${file.path}`,
+        hint: `use the id or name of a defined connector; defined: ${known}`,
+      },
+    ]);
+  }
+  return connector;
+}
