@@ -1,0 +1,8 @@
+export { bamboo } from "./bamboo.js";
+export { cmd, cmdSetValue } from "./cmd.js";
+export { dotenv, dotenvValue } from "./dotenv.js";
+export { json } from "./json.js";
+export { powershell, powershellString } from "./powershell.js";
+export { formatNames, getRenderer, renderers } from "./registry.js";
+export { sh, shellQuote } from "./sh.js";
+export type { Renderer, RenderOptions, RenderPlan } from "./types.js";

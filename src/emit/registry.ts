@@ -1,0 +1,29 @@
+/** The output formats by name: the one place that lists them, for the CLI, its help and the README. */
+
+import { bamboo } from "./bamboo.js";
+import { cmd } from "./cmd.js";
+import { dotenv } from "./dotenv.js";
+import { json } from "./json.js";
+import { powershell } from "./powershell.js";
+import { sh } from "./sh.js";
+import type { Renderer } from "./types.js";
+
+/** Every renderer, in the order help and documentation list them. */
+export const renderers: readonly Renderer[] = Object.freeze([
+  bamboo,
+  sh,
+  powershell,
+  cmd,
+  dotenv,
+  json,
+]);
+
+/** The names accepted by `--format`, in `renderers` order. */
+export const formatNames: readonly string[] = Object.freeze(renderers.map((r) => r.name));
+
+const byName: ReadonlyMap<string, Renderer> = new Map(renderers.map((r) => [r.name, r]));
+
+/** The renderer called `name`, or undefined when there is no such format. */
+export function getRenderer(name: string): Renderer | undefined {
+  return byName.get(name);
+}

@@ -1,0 +1,43 @@
+/** `sh`: `export NAME='value'` lines for `eval` or `.` in any POSIX shell. */
+
+import { envName } from "../core/names.js";
+import type { Variable } from "../core/variables.js";
+import { checkEnvName, checkEnvValue } from "./problems.js";
+import type { Renderer } from "./types.js";
+
+/**
+ * Single quotes are the only POSIX quoting with no special characters inside: `$`, backticks,
+ * backslashes and newlines are all literal. The one character that cannot appear is `'` itself,
+ * so it closes the quote, adds an escaped quote and reopens: `'\''`.
+ */
+export function shellQuote(value: string): string {
+  return `'${value.replaceAll("'", "'\\''")}'`;
+}
+
+function line(variable: Variable, envPrefix: string): string {
+  const name = checkEnvName("sh", variable, envName(variable.name, envPrefix));
+  checkEnvValue("sh", variable);
+  return `export ${name}=${shellQuote(variable.value)}\n`;
+}
+
+// `.` looks a name without a slash up in PATH, not in the current directory.
+function sourcePath(path: string): string {
+  return path.includes("/") ? path : `./${path}`;
+}
+
+export const sh: Renderer = {
+  name: "sh",
+  description:
+    "export NAME='value' lines for bash, dash, zsh and ksh: eval \"$(ecr-vars ...)\" or . FILE",
+  masking:
+    "none by itself: eval it or write it with --output (a 0600 file) and source it; never echo it",
+  render(variables, options) {
+    const text = variables.map((variable) => line(variable, options.envPrefix)).join("");
+    const notes = [
+      options.outputPath === undefined
+        ? 'load with: eval "$(ecr-vars ...)"'
+        : `load with: . ${shellQuote(sourcePath(options.outputPath))}`,
+    ];
+    return { text, notes };
+  },
+};
