@@ -1,0 +1,78 @@
+/** Public types of the emulator. */
+
+export interface EmulatorUser {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  /** Default `ecr-vars-user`. */
+  readonly userName?: string;
+  /** Default: the emulator's `accountId`. */
+  readonly accountId?: string;
+}
+
+export interface EmulatorOptions {
+  /** Loopback only: 127.0.0.0/8, ::1 or `localhost`. Default `127.0.0.1`. */
+  readonly host?: string;
+  /** Default 0: an ephemeral port, read it back from `url`. */
+  readonly port?: number;
+  /** Account of the default IAM user and of the instance role. Default `123456789012`. */
+  readonly accountId?: string;
+  /** IAM user keys to accept. When empty, one user with random keys is created. */
+  readonly users?: readonly EmulatorUser[];
+  /** Role served by IMDSv2, or `false` for a machine without an instance profile. */
+  readonly instanceRole?: { readonly roleName: string; readonly accountId?: string } | false;
+  /** Region IMDS reports for the instance. Default `us-east-1`. */
+  readonly instanceRegion?: string;
+  /** Password carried by ECR tokens. Default: random, shaped like a real one. */
+  readonly password?: string;
+  /** Expiry of issued ECR tokens. Default: 12 hours after each call. */
+  readonly expiresAt?: Date | (() => Date);
+  /** Default `https://<id>.dkr.ecr.<region>.<partition DNS suffix>`. */
+  readonly proxyEndpoint?: (registryId: string, region: string) => string;
+  /** Time as the emulated AWS sees it; drives expiry and the signature clock-skew check. */
+  readonly clock?: () => Date;
+}
+
+export type EmulatedService = "ecr" | "sts" | "imds";
+
+/** One request as the emulator saw it. Never holds a secret, so tests may print it. */
+export interface RecordedRequest {
+  readonly service: EmulatedService;
+  readonly action: string;
+  /** From the SigV4 credential scope. */
+  readonly region?: string;
+  readonly accessKeyId?: string;
+  /** Identity of the caller once authenticated. */
+  readonly identityArn?: string;
+  /** Request parameters, with tokens and MFA codes replaced by `<redacted>`. */
+  readonly params: Readonly<Record<string, unknown>>;
+  readonly status: number;
+  readonly errorCode?: string;
+}
+
+/** An error to return instead of running the action. */
+export interface Fault {
+  readonly status: number;
+  readonly code: string;
+  readonly message?: string;
+  /** How many calls fail. Default 1. */
+  readonly count?: number;
+}
+
+export interface Emulator {
+  /** Base URL, e.g. `http://127.0.0.1:41234`; serves ECR, STS and IMDS alike. */
+  readonly url: string;
+  readonly defaultUser: {
+    readonly accessKeyId: string;
+    readonly secretAccessKey: string;
+    readonly arn: string;
+  };
+  readonly requests: RecordedRequest[];
+  setPassword(password: string): void;
+  setExpiresAt(expiresAt: Date): void;
+  /**
+   * The next `count` calls of `action` (an ECR or STS action name, or an IMDS one:
+   * `GetToken`, `ListRoles`, `GetRoleCredentials`, …) fail with this error, after authentication.
+   */
+  failNext(action: string, fault: Fault): void;
+  close(): Promise<void>;
+}
