@@ -34,7 +34,7 @@ function line(variable: Variable, envPrefix: string): string {
     throw unrepresentable(
       "dotenv",
       variable,
-      "it needs quotes but has a ' or a line break together with a \", \\ or $, which dotenv parsers read differently",
+      "it needs quotes, and its mix of quotes, line breaks, backslashes and $ is read differently by the dotenv parsers",
       "use --format json, sh or powershell instead",
     );
   }

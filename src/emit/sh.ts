@@ -28,7 +28,7 @@ function sourcePath(path: string): string {
 export const sh: Renderer = {
   name: "sh",
   description:
-    "export NAME='value' lines for bash, dash, zsh and ksh: eval \"$(ecr-vars ...)\" or . FILE",
+    "export NAME='value' lines for bash, dash and other POSIX shells: eval \"$(ecr-vars ...)\" or . FILE",
   masking:
     "none by itself: eval it or write it with --output (a 0600 file) and source it; never echo it",
   render(variables, options) {

@@ -12,7 +12,7 @@ import {
   ecrVariables,
   OPTIONS,
   variable,
-} from "../unit/emit-fixtures.js";
+} from "../support/emit-fixtures.js";
 
 interface Loaded {
   readonly stream: Record<string, string>;

@@ -6,14 +6,14 @@ import { afterAll, describe, expect, test } from "vitest";
 import { envName } from "../../src/core/names.js";
 import type { Variable } from "../../src/core/variables.js";
 import { cmd, dotenv, json, powershell, sh } from "../../src/emit/index.js";
-import { readCmd, readDotenv, readPowerShell } from "../support/emit-readers.js";
 import {
   AWKWARD_PASSWORD,
   ECR_PASSWORD,
   ecrVariables,
   OPTIONS,
   variable,
-} from "./emit-fixtures.js";
+} from "../support/emit-fixtures.js";
+import { readCmd, readDotenv, readPowerShell } from "../support/emit-readers.js";
 
 const awkward = ecrVariables(AWKWARD_PASSWORD);
 

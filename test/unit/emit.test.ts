@@ -18,7 +18,7 @@ import {
   ecrVariables,
   OPTIONS,
   variable,
-} from "./emit-fixtures.js";
+} from "../support/emit-fixtures.js";
 
 function thrown(action: () => unknown): EcrVarsError {
   try {
