@@ -170,15 +170,16 @@ describe("request authentication", () => {
     const emulator = await start();
     const client = ecrClient(emulator, userCredentials(emulator));
     let tampered = "";
+    const tamper = (next: (args: unknown) => Promise<unknown>) => async (args: unknown) => {
+      const request = (args as { request: { body: string | Uint8Array } }).request;
+      const body = request.body;
+      const text = typeof body === "string" ? body : new TextDecoder().decode(body);
+      tampered = text.replace("111111111111", "999999999999");
+      request.body = tampered;
+      return next(args);
+    };
     client.middlewareStack.addRelativeTo(
-      (next: (args: unknown) => Promise<unknown>) => async (args: unknown) => {
-        const request = (args as { request: { body: string | Uint8Array } }).request;
-        tampered = Buffer.from(request.body)
-          .toString("utf8")
-          .replace("111111111111", "999999999999");
-        request.body = tampered;
-        return next(args);
-      },
+      tamper as Parameters<typeof client.middlewareStack.addRelativeTo>[0],
       { relation: "after", toMiddleware: "httpSigningMiddleware", name: "tamperBody" },
     );
     const error = await rejection(
@@ -253,14 +254,19 @@ describe("request authentication", () => {
     const client = stsClient(emulator, userCredentials(emulator));
     // The header is added before signing, so the request is validly signed for `sts` but routed
     // to ECR, which must insist on an `ecr` scope.
+    const retarget = (next: (args: unknown) => Promise<unknown>) => async (args: unknown) => {
+      const request = (args as { request: { headers: Record<string, string> } }).request;
+      request.headers["x-amz-target"] =
+        "AmazonEC2ContainerRegistry_V20150921.GetAuthorizationToken";
+      return next(args);
+    };
     client.middlewareStack.add(
-      (next: (args: unknown) => Promise<unknown>) => async (args: unknown) => {
-        const request = (args as { request: { headers: Record<string, string> } }).request;
-        request.headers["x-amz-target"] =
-          "AmazonEC2ContainerRegistry_V20150921.GetAuthorizationToken";
-        return next(args);
+      // The SDK types each step's middleware separately; the test only touches the HTTP request.
+      retarget as never,
+      {
+        step: "build",
+        name: "retarget",
       },
-      { step: "build", name: "retarget" },
     );
     await rejection(client.send(new GetCallerIdentityCommand({})));
     expect(emulator.requests[0]).toMatchObject({
