@@ -1,9 +1,10 @@
 // Bundles each entry point into one ESM file so that start-up is a single file read.
 // The AWS SDK stays inside the bundle but is reached only through dynamic import(), so esbuild
 // splits it into chunks that load only on the paths that call AWS.
-import { rm } from "node:fs/promises";
+import { readFile, rm } from "node:fs/promises";
 import { build } from "esbuild";
 
+const { version } = JSON.parse(await readFile("package.json", "utf8"));
 await rm("dist", { recursive: true, force: true });
 await build({
   entryPoints: {
@@ -17,6 +18,8 @@ await build({
   splitting: true,
   format: "esm",
   platform: "node",
+  // Prefer the ESM builds of the AWS SDK: dynamic import() of its CommonJS builds loses named exports.
+  mainFields: ["module", "main"],
   target: "node20",
   minify: false,
   sourcemap: false,
@@ -24,5 +27,6 @@ await build({
   banner: {
     js: "import { createRequire as __ecrVarsCreateRequire } from 'node:module'; const require = __ecrVarsCreateRequire(import.meta.url);",
   },
+  define: { __ECR_VARS_VERSION__: JSON.stringify(version) },
   logLevel: "warning",
 });

@@ -18,7 +18,9 @@ export interface FetchedAuthorization extends RegistryAuthorization {
 }
 
 /** Fetches one authorization per registry id (or the default registry), in the order asked. */
-export async function fetchAuthorizations(init: FetchAuthorizationInit): Promise<FetchedAuthorization[]> {
+export async function fetchAuthorizations(
+  init: FetchAuthorizationInit,
+): Promise<FetchedAuthorization[]> {
   const credentials = await init.credentials();
   const identity = credentials.source;
   try {
@@ -27,18 +29,28 @@ export async function fetchAuthorizations(init: FetchAuthorizationInit): Promise
       region: init.call.region,
       credentials,
       maxAttempts: init.call.maxAttempts,
-      requestHandler: { connectionTimeout: init.call.attemptTimeoutMs, requestTimeout: init.call.attemptTimeoutMs },
+      requestHandler: {
+        connectionTimeout: init.call.attemptTimeoutMs,
+        requestTimeout: init.call.attemptTimeoutMs,
+      },
     });
     try {
       const output = await client.send(
-        new GetAuthorizationTokenCommand(init.registryIds.length > 0 ? { registryIds: [...init.registryIds] } : {}),
+        new GetAuthorizationTokenCommand(
+          init.registryIds.length > 0 ? { registryIds: [...init.registryIds] } : {},
+        ),
       );
       return toAuthorizations(output.authorizationData ?? [], init.registryIds);
     } finally {
       client.destroy();
     }
   } catch (error) {
-    throw toEcrVarsError(error, { service: "ECR", operation: "GetAuthorizationToken", region: init.call.region, identity });
+    throw toEcrVarsError(error, {
+      service: "ECR",
+      operation: "GetAuthorizationToken",
+      region: init.call.region,
+      identity,
+    });
   }
 }
 
@@ -48,13 +60,17 @@ interface AuthorizationData {
   proxyEndpoint?: string | undefined;
 }
 
-function toAuthorizations(data: readonly AuthorizationData[], registryIds: readonly string[]): FetchedAuthorization[] {
+function toAuthorizations(
+  data: readonly AuthorizationData[],
+  registryIds: readonly string[],
+): FetchedAuthorization[] {
   const all = data.map((entry) => {
     if (!entry.authorizationToken || !entry.expiresAt || !entry.proxyEndpoint) {
       throw malformed("an entry of authorizationData lacks a token, expiry or proxy endpoint");
     }
     const registryId = /^https?:\/\/(\d{12})\./.exec(entry.proxyEndpoint)?.[1];
-    if (registryId === undefined) throw malformed(`the proxy endpoint ${entry.proxyEndpoint} names no registry id`);
+    if (registryId === undefined)
+      throw malformed(`the proxy endpoint ${entry.proxyEndpoint} names no registry id`);
     return {
       registryId,
       authorizationToken: entry.authorizationToken,

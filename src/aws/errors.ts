@@ -24,16 +24,22 @@ interface ServiceErrorShape {
 }
 
 const HINTS: Record<string, string> = {
-  AccessDenied: "grant the identity the permission for this call (see the IAM policy in the README)",
-  AccessDeniedException: "grant the identity ecr:GetAuthorizationToken (see the IAM policy in the README)",
-  InvalidSignatureException: "the secret access key does not match the access key id; check the secret",
+  AccessDenied:
+    "grant the identity the permission for this call (see the IAM policy in the README)",
+  AccessDeniedException:
+    "grant the identity ecr:GetAuthorizationToken (see the IAM policy in the README)",
+  InvalidSignatureException:
+    "the secret access key does not match the access key id; check the secret",
   SignatureDoesNotMatch: "the secret access key does not match the access key id; check the secret",
-  UnrecognizedClientException: "the access key id or session token is unknown in this partition; check the keys and the region",
-  InvalidClientTokenId: "the access key id or session token is unknown in this partition; check the keys and the region",
+  UnrecognizedClientException:
+    "the access key id or session token is unknown in this partition; check the keys and the region",
+  InvalidClientTokenId:
+    "the access key id or session token is unknown in this partition; check the keys and the region",
   ExpiredToken: "the session credentials have expired; obtain fresh ones",
   ExpiredTokenException: "the session credentials have expired; obtain fresh ones",
   MalformedPolicyDocument: "fix the inline session policy",
-  RegionDisabledException: "activate STS in this region in the account settings, or use another region",
+  RegionDisabledException:
+    "activate STS in this region in the account settings, or use another region",
 };
 
 /** Turns any thrown value into an EcrVarsError; an EcrVarsError passes through unchanged. */
@@ -51,7 +57,11 @@ export function toEcrVarsError(error: unknown, context: AwsErrorContext): EcrVar
       kind: "aws",
       code: "AWS_REFUSED",
       message: `${context.service} ${context.operation}${where} failed for ${context.identity}: ${code}: ${detail}${requestId ? ` (request id ${requestId})` : ""}`,
-      hint: HINTS[code] ?? (status >= 500 ? "AWS had a fault; try again later" : "check the identity's permissions and the settings"),
+      hint:
+        HINTS[code] ??
+        (status >= 500
+          ? "AWS had a fault; try again later"
+          : "check the identity's permissions and the settings"),
       cause: error,
     });
   }

@@ -1,6 +1,14 @@
 /** AWS region codes and the partition each belongs to. */
 
-export type Partition = "aws" | "aws-cn" | "aws-us-gov" | "aws-iso" | "aws-iso-b" | "aws-iso-e" | "aws-iso-f" | "aws-eusc";
+export type Partition =
+  | "aws"
+  | "aws-cn"
+  | "aws-us-gov"
+  | "aws-iso"
+  | "aws-iso-b"
+  | "aws-iso-e"
+  | "aws-iso-f"
+  | "aws-eusc";
 
 export interface PartitionInfo {
   readonly partition: Partition;

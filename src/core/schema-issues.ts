@@ -1,6 +1,6 @@
 /** Turns schema issues into field problems a person can act on. */
 
-import type { z } from "zod/mini";
+import type * as z from "zod/mini";
 import type { FieldProblem } from "./errors.js";
 
 export type IssuePath = ReadonlyArray<PropertyKey>;
@@ -37,12 +37,20 @@ export function issueToProblem(
         // Discriminated unions report the allowed values of the discriminator.
         const options = (issue as { options?: unknown }).options;
         if (Array.isArray(options)) {
-          return { field, message: "is missing or not a known value", hint: `use one of: ${options.map(String).join(", ")}` };
+          return {
+            field,
+            message: "is missing or not a known value",
+            hint: `use one of: ${options.map(String).join(", ")}`,
+          };
         }
       }
       return { field, message: "has an invalid shape" };
     case "invalid_value":
-      return { field, message: "is not an allowed value", hint: `use one of: ${issue.values.map(String).join(", ")}` };
+      return {
+        field,
+        message: "is not an allowed value",
+        hint: `use one of: ${issue.values.map(String).join(", ")}`,
+      };
     default:
       return { field, message: issue.message === "Invalid input" ? "is invalid" : issue.message };
   }

@@ -79,11 +79,19 @@ export function parseTask(input: TaskInput, label: FieldLabel): TaskConfig {
   const registryIds = input.registryIds ?? [];
   for (const id of registryIds) {
     if (!REGISTRY_ID.test(id)) {
-      problem("registryIds", `"${id}" is not an AWS account id`, "use the 12-digit account id that owns the registry");
+      problem(
+        "registryIds",
+        `"${id}" is not an AWS account id`,
+        "use the 12-digit account id that owns the registry",
+      );
     }
   }
   if (new Set(registryIds).size !== registryIds.length) {
-    problem("registryIds", "the same registry id is given more than once", "list each registry once");
+    problem(
+      "registryIds",
+      "the same registry id is given more than once",
+      "list each registry once",
+    );
   }
 
   const namespace = input.namespace ?? DEFAULT_NAMESPACE;
@@ -149,7 +157,11 @@ function parseRegion(input: TaskInput, problem: Problem): RegionSetting | undefi
     return undefined;
   }
   if (!isRegion(region)) {
-    problem("region", `"${region}" is not an AWS region code`, "use a code such as us-east-1, eu-central-1 or cn-north-1");
+    problem(
+      "region",
+      `"${region}" is not an AWS region code`,
+      "use a code such as us-east-1, eu-central-1 or cn-north-1",
+    );
     return undefined;
   }
   return { kind: "code", region };
@@ -158,20 +170,32 @@ function parseRegion(input: TaskInput, problem: Problem): RegionSetting | undefi
 function parseSource(input: TaskInput, problem: Problem): CredentialSetting | undefined {
   const { source, connector, connectorVariable } = input;
   if (source !== undefined && !SOURCES.includes(source as SourceKind)) {
-    problem("source", `"${source}" is not a credential source`, `use one of: ${SOURCES.join(", ")}`);
+    problem(
+      "source",
+      `"${source}" is not a credential source`,
+      `use one of: ${SOURCES.join(", ")}`,
+    );
     return undefined;
   }
   const namesConnector = connector !== undefined || connectorVariable !== undefined;
   if (source === "instance-role") {
     if (namesConnector) {
-      problem(connector !== undefined ? "connector" : "connectorVariable", "a connector is named but the source is instance-role", "drop the connector, or use --source connector");
+      problem(
+        connector !== undefined ? "connector" : "connectorVariable",
+        "a connector is named but the source is instance-role",
+        "drop the connector, or use --source connector",
+      );
       return undefined;
     }
     return { kind: "instance-role" };
   }
   if (source === undefined && !namesConnector) return { kind: "default-chain" };
   if (connector !== undefined && connectorVariable !== undefined) {
-    problem("connectorVariable", "connector and connector variable are both set", "set only one of them");
+    problem(
+      "connectorVariable",
+      "connector and connector variable are both set",
+      "set only one of them",
+    );
     return undefined;
   }
   if (connectorVariable !== undefined) {
@@ -186,7 +210,11 @@ function parseSource(input: TaskInput, problem: Problem): CredentialSetting | un
     return { kind: "connector", connector: { kind: "variable", expression: connectorVariable } };
   }
   if (connector === undefined || connector === "") {
-    problem("connector", "the source is connector but no connector is named", "name one with --connector ID|NAME or --connector-variable EXPR");
+    problem(
+      "connector",
+      "the source is connector but no connector is named",
+      "name one with --connector ID|NAME or --connector-variable EXPR",
+    );
     return undefined;
   }
   return { kind: "connector", connector: { kind: "ref", ref: connector } };

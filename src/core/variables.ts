@@ -79,7 +79,11 @@ export function registrySegment(key: RegistryKey): string {
  * The seven variables of SPEC 2.1 for one registry, in their documented order: under `NS.ecr.`
  * (the seed names) or, with a registry key, under `NS.ecr.<account>.<region>.`.
  */
-export function buildVariables(auth: RegistryAuthorization, namespace: string, key?: RegistryKey): Variable[] {
+export function buildVariables(
+  auth: RegistryAuthorization,
+  namespace: string,
+  key?: RegistryKey,
+): Variable[] {
   const prefix = key === undefined ? "ecr" : `ecr.${registrySegment(key)}`;
   const { username, password } = decodeAuthorizationToken(auth.authorizationToken);
   const values = {

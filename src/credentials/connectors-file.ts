@@ -3,30 +3,46 @@
  * (`${env.NAME}`, `${bamboo.NAME}`, `${file:PATH}`) resolved only when a connector is used.
  */
 
-import { z } from "zod/mini";
+import * as z from "zod/mini";
 import { configError, type FieldProblem } from "../core/errors.js";
 import { formatPath, type IssuePath, issueToProblem } from "../core/schema-issues.js";
-import { fileFieldLabel, readStructuredFile, type StructuredFile } from "../platform/structured-file.js";
+import {
+  fileFieldLabel,
+  readStructuredFile,
+  type StructuredFile,
+} from "../platform/structured-file.js";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const NAME = /^[A-Za-z0-9._-]{1,64}$/;
-const SECRET_REFERENCE = /^\$\{(?:env\.[A-Za-z_][A-Za-z0-9_]*|bamboo\.[A-Za-z0-9_.-]+|file:[^}]+)\}$/;
-const ROLE_ARN = /^arn:aws(?:-cn|-us-gov|-iso|-iso-[a-z]|-eusc)?:iam::\d{12}:role\/(?:[\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/;
+const SECRET_REFERENCE =
+  /^\$\{(?:env\.[A-Za-z_][A-Za-z0-9_]*|bamboo\.[A-Za-z0-9_.-]+|file:[^}]+)\}$/;
+const ROLE_ARN =
+  /^arn:aws(?:-cn|-us-gov|-iso|-iso-[a-z]|-eusc)?:iam::\d{12}:role\/(?:[\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/;
 
 /** A value that may be literal or a reference. */
 const text = z.string().check(z.minLength(1, "must not be empty"));
 /** A value that must be a reference, because it is a long-term secret. */
-const secretReference = z.string().check(
-  z.regex(
-    SECRET_REFERENCE,
-    "holds a literal secret or an invalid reference; write ${env.NAME}, ${bamboo.NAME} or ${file:/path/to/file} and keep the secret in the CI system's secret store",
-  ),
-);
-const duration = z.number().check(z.int("must be a whole number of seconds"), z.gte(900, "must be at least 900 seconds"), z.lte(43_200, "must be at most 43200 seconds"));
+const secretReference = z
+  .string()
+  .check(
+    z.regex(
+      SECRET_REFERENCE,
+      "holds a literal secret or an invalid reference; write ${env.NAME}, ${bamboo.NAME} or ${file:/path/to/file} and keep the secret in the CI system's secret store",
+    ),
+  );
+const duration = z
+  .number()
+  .check(
+    z.int("must be a whole number of seconds"),
+    z.gte(900, "must be at least 900 seconds"),
+    z.lte(43_200, "must be at most 43200 seconds"),
+  );
 
 const common = {
   id: z.string().check(z.regex(UUID, "must be a UUID, e.g. 0b7e8f52-5a0e-4c4e-9d1a-2f3c4d5e6f70")),
-  name: z.string().check(z.regex(NAME, "must be 1-64 characters of letters, digits, '.', '_' and '-'")),
+  name: z
+    .string()
+    .check(z.regex(NAME, "must be 1-64 characters of letters, digits, '.', '_' and '-'")),
   description: z.optional(z.string()),
   maxDurationSeconds: z.optional(duration),
 };
@@ -43,9 +59,19 @@ const assumeRole = z.strictObject({
   ...common,
   type: z.literal("assume-role"),
   base: z.optional(text),
-  roleArn: z.string().check(z.regex(ROLE_ARN, "must be an IAM role ARN: arn:<partition>:iam::<account-id>:role/<name>")),
+  roleArn: z
+    .string()
+    .check(
+      z.regex(ROLE_ARN, "must be an IAM role ARN: arn:<partition>:iam::<account-id>:role/<name>"),
+    ),
   externalId: z.optional(text),
-  sessionName: z.optional(z.string().check(z.regex(/^[\w+=,.@-]{2,64}$/, "must be 2-64 characters of letters, digits and +=,.@_-"))),
+  sessionName: z.optional(
+    z
+      .string()
+      .check(
+        z.regex(/^[\w+=,.@-]{2,64}$/, "must be 2-64 characters of letters, digits and +=,.@_-"),
+      ),
+  ),
   policy: z.optional(text),
 });
 
@@ -74,7 +100,8 @@ export async function loadConnectorsFile(path: string): Promise<ConnectorsFile> 
 export function parseConnectors(file: StructuredFile): ConnectorsFile {
   const label = (path: IssuePath) => fileFieldLabel(file, path, connectorField(file.value, path));
   const parsed = fileSchema.safeParse(file.value);
-  if (!parsed.success) throw configError(parsed.error.issues.map((issue) => issueToProblem(issue, label)));
+  if (!parsed.success)
+    throw configError(parsed.error.issues.map((issue) => issueToProblem(issue, label)));
 
   const connectors = parsed.data.connectors;
   const problems: FieldProblem[] = [];
@@ -84,11 +111,19 @@ export function parseConnectors(file: StructuredFile): ConnectorsFile {
     const id = connector.id.toLowerCase();
     const firstId = seenIds.get(id);
     if (firstId !== undefined) {
-      problems.push({ field: label(["connectors", index, "id"]), message: `repeats the id of connectors[${firstId}]`, hint: "give every connector its own UUID" });
+      problems.push({
+        field: label(["connectors", index, "id"]),
+        message: `repeats the id of connectors[${firstId}]`,
+        hint: "give every connector its own UUID",
+      });
     } else seenIds.set(id, index);
     const firstName = seenNames.get(connector.name);
     if (firstName !== undefined) {
-      problems.push({ field: label(["connectors", index, "name"]), message: `repeats the name of connectors[${firstName}]`, hint: "give every connector its own name" });
+      problems.push({
+        field: label(["connectors", index, "name"]),
+        message: `repeats the name of connectors[${firstName}]`,
+        hint: "give every connector its own name",
+      });
     } else seenNames.set(connector.name, index);
   });
 
@@ -115,9 +150,14 @@ export function parseConnectors(file: StructuredFile): ConnectorsFile {
 }
 
 /** Finds a connector by id (case-insensitive) or name. */
-export function findConnector(connectors: readonly Connector[], ref: string): Connector | undefined {
+export function findConnector(
+  connectors: readonly Connector[],
+  ref: string,
+): Connector | undefined {
   const lower = ref.toLowerCase();
-  return connectors.find((c) => c.id.toLowerCase() === lower) ?? connectors.find((c) => c.name === ref);
+  return (
+    connectors.find((c) => c.id.toLowerCase() === lower) ?? connectors.find((c) => c.name === ref)
+  );
 }
 
 export function isUuid(value: string): boolean {
@@ -155,7 +195,8 @@ function findCycles(connectors: readonly Connector[]): number[][] {
 /** `connectors[1] ("prod-push").roleArn`: the index and, when known, the connector's name. */
 function connectorField(value: unknown, path: IssuePath): string {
   const index = path[1];
-  if (path[0] !== "connectors" || typeof index !== "number") return formatPath(path) || "(top level)";
+  if (path[0] !== "connectors" || typeof index !== "number")
+    return formatPath(path) || "(top level)";
   const list = (value as { connectors?: unknown }).connectors;
   const entry = Array.isArray(list) ? (list[index] as { name?: unknown } | undefined) : undefined;
   const name = typeof entry?.name === "string" ? ` ("${entry.name}")` : "";

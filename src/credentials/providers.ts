@@ -5,9 +5,9 @@
  */
 
 import { readFile } from "node:fs/promises";
+import { toEcrVarsError } from "../aws/errors.js";
 import { EcrVarsError } from "../core/errors.js";
 import { type Env, resolveExpression } from "../core/expressions.js";
-import { toEcrVarsError } from "../aws/errors.js";
 import { type Connector, findConnector } from "./connectors-file.js";
 import { defaultSessionName } from "./session-name.js";
 import type { AwsCallOptions, CredentialProvider, Credentials } from "./types.js";
@@ -19,7 +19,8 @@ export interface SourceContext {
 
 /** The standard AWS chain: environment, shared files, web identity, container, instance role. */
 export function fromDefaultChain(context: SourceContext): CredentialProvider {
-  const source = "the default AWS credential chain (environment, profile, web identity, container, instance role)";
+  const source =
+    "the default AWS credential chain (environment, profile, web identity, container, instance role)";
   return guarded(source, async () => {
     const { fromNodeProviderChain } = await import("@aws-sdk/credential-providers");
     const provider = fromNodeProviderChain({
@@ -53,7 +54,11 @@ export interface AssumeRoleInit {
 }
 
 /** Credentials of `base` exchanged for a role's through STS AssumeRole. */
-export function withRole(base: CredentialProvider, init: AssumeRoleInit, context: SourceContext): CredentialProvider {
+export function withRole(
+  base: CredentialProvider,
+  init: AssumeRoleInit,
+  context: SourceContext,
+): CredentialProvider {
   return async () => {
     const baseCredentials = await base();
     const source = `role ${init.roleArn} via ${baseCredentials.source}`;
@@ -72,7 +77,12 @@ export function withRole(base: CredentialProvider, init: AssumeRoleInit, context
       });
       return { ...(await provider()), source };
     } catch (error) {
-      throw toEcrVarsError(error, { service: "STS", operation: "AssumeRole", region: context.call.region, identity: source });
+      throw toEcrVarsError(error, {
+        service: "STS",
+        operation: "AssumeRole",
+        region: context.call.region,
+        identity: source,
+      });
     }
   };
 }
@@ -87,8 +97,18 @@ export function fromConnector(
   switch (connector.type) {
     case "access-keys":
       return async () => {
-        const accessKeyId = await resolveReference(connector.accessKeyId, label, "accessKeyId", context.env);
-        const secretAccessKey = await resolveReference(connector.secretAccessKey, label, "secretAccessKey", context.env);
+        const accessKeyId = await resolveReference(
+          connector.accessKeyId,
+          label,
+          "accessKeyId",
+          context.env,
+        );
+        const secretAccessKey = await resolveReference(
+          connector.secretAccessKey,
+          label,
+          "secretAccessKey",
+          context.env,
+        );
         const sessionToken =
           connector.sessionToken === undefined
             ? undefined
@@ -116,16 +136,25 @@ export function fromConnector(
           ...(externalId === undefined ? {} : { externalId }),
           ...(connector.sessionName === undefined ? {} : { sessionName: connector.sessionName }),
           ...(connector.policy === undefined ? {} : { policy: connector.policy }),
-          ...(connector.maxDurationSeconds === undefined ? {} : { durationSeconds: connector.maxDurationSeconds }),
+          ...(connector.maxDurationSeconds === undefined
+            ? {}
+            : { durationSeconds: connector.maxDurationSeconds }),
         };
         const credentials = await withRole(base, init, context)();
-        return { ...credentials, source: `connector "${connector.name}" (assume-role ${credentials.source})` };
+        return {
+          ...credentials,
+          source: `connector "${connector.name}" (assume-role ${credentials.source})`,
+        };
       };
     }
   }
 }
 
-function baseProvider(base: string | undefined, connectors: readonly Connector[], context: SourceContext): CredentialProvider {
+function baseProvider(
+  base: string | undefined,
+  connectors: readonly Connector[],
+  context: SourceContext,
+): CredentialProvider {
   if (base === undefined || base === "environment") return fromDefaultChain(context);
   if (base === "instance-role") return fromInstanceRole(context);
   const connector = findConnector(connectors, base);
@@ -135,7 +164,12 @@ function baseProvider(base: string | undefined, connectors: readonly Connector[]
 }
 
 /** Resolves `${env.NAME}`, `${bamboo.NAME}` or `${file:PATH}`; other text is a literal. */
-async function resolveReference(value: string, label: string, field: string, env: Env): Promise<string> {
+async function resolveReference(
+  value: string,
+  label: string,
+  field: string,
+  env: Env,
+): Promise<string> {
   const file = /^\$\{file:([^}]+)\}$/.exec(value)?.[1];
   if (file !== undefined) {
     try {
@@ -161,12 +195,20 @@ async function resolveReference(value: string, label: string, field: string, env
 }
 
 /** Runs a provider; a failure becomes a credentials error naming the source and its reason. */
-function guarded(source: string, provide: () => Promise<Omit<Credentials, "source"> & { source: string }>): CredentialProvider {
+function guarded(
+  source: string,
+  provide: () => Promise<Omit<Credentials, "source"> & { source: string }>,
+): CredentialProvider {
   return async () => {
     try {
       return await provide();
     } catch (error) {
-      throw toEcrVarsError(error, { service: "credentials", operation: source, region: undefined, identity: source });
+      throw toEcrVarsError(error, {
+        service: "credentials",
+        operation: source,
+        region: undefined,
+        identity: source,
+      });
     }
   };
 }
@@ -176,6 +218,9 @@ export function stsClientConfig(call: AwsCallOptions) {
   return {
     region: call.region,
     maxAttempts: call.maxAttempts,
-    requestHandler: { connectionTimeout: call.attemptTimeoutMs, requestTimeout: call.attemptTimeoutMs },
+    requestHandler: {
+      connectionTimeout: call.attemptTimeoutMs,
+      requestTimeout: call.attemptTimeoutMs,
+    },
   };
 }

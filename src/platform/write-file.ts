@@ -27,7 +27,10 @@ export async function writeSecretFile(path: string, text: string): Promise<void>
     throw outputError(path, "it is not a regular file");
   }
 
-  const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`);
+  const temporary = join(
+    dirname(path),
+    `.${basename(path)}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`,
+  );
   let handle: Awaited<ReturnType<typeof open>> | undefined;
   try {
     // "wx" = O_CREAT|O_EXCL: never opens an existing file or follows a link planted at the temp name.
@@ -41,7 +44,11 @@ export async function writeSecretFile(path: string, text: string): Promise<void>
     await handle?.close().catch(() => undefined);
     await unlink(temporary).catch(() => undefined);
     const code = (error as NodeJS.ErrnoException).code;
-    throw outputError(path, code === "ENOENT" ? "its directory does not exist" : (code ?? "write failed"), error);
+    throw outputError(
+      path,
+      code === "ENOENT" ? "its directory does not exist" : (code ?? "write failed"),
+      error,
+    );
   }
 }
 

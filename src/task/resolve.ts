@@ -6,8 +6,20 @@ import { configError } from "../core/errors.js";
 import { type Env, resolveExpression } from "../core/expressions.js";
 import { isRegion } from "../core/region.js";
 import type { FieldLabel, TaskConfig } from "../core/task.js";
-import { type Connector, type ConnectorsFile, findConnector, isUuid, loadConnectorsFile } from "../credentials/connectors-file.js";
-import { fromConnector, fromDefaultChain, fromInstanceRole, type SourceContext, withRole } from "../credentials/providers.js";
+import {
+  type Connector,
+  type ConnectorsFile,
+  findConnector,
+  isUuid,
+  loadConnectorsFile,
+} from "../credentials/connectors-file.js";
+import {
+  fromConnector,
+  fromDefaultChain,
+  fromInstanceRole,
+  type SourceContext,
+  withRole,
+} from "../credentials/providers.js";
 import type { CredentialProvider } from "../credentials/types.js";
 
 /** The region the task runs in, with its region variable resolved and checked. */
@@ -15,7 +27,9 @@ export function resolveRegion(task: TaskConfig, env: Env, label: FieldLabel): st
   if (task.region.kind === "code") return task.region.region;
   const resolved = resolveExpression(task.region.expression, env);
   if (!resolved.ok) {
-    throw configError([{ field: label("regionVariable"), message: resolved.reason, hint: resolved.hint }]);
+    throw configError([
+      { field: label("regionVariable"), message: resolved.reason, hint: resolved.hint },
+    ]);
   }
   if (!isRegion(resolved.value)) {
     throw configError([
@@ -63,17 +77,26 @@ export async function resolveCredentials(init: SourceInit): Promise<CredentialPr
       break;
     }
   }
-  return task.roleArn === undefined ? provider : withRole(provider, { roleArn: task.roleArn }, context);
+  return task.roleArn === undefined
+    ? provider
+    : withRole(provider, { roleArn: task.roleArn }, context);
 }
 
-function pickConnector(file: ConnectorsFile, task: TaskConfig, env: Env, label: FieldLabel): Connector {
+function pickConnector(
+  file: ConnectorsFile,
+  task: TaskConfig,
+  env: Env,
+  label: FieldLabel,
+): Connector {
   if (task.source.kind !== "connector") throw new Error("pickConnector needs a connector source");
   const setting = task.source.connector;
   let ref: string;
   if (setting.kind === "variable") {
     const resolved = resolveExpression(setting.expression, env);
     if (!resolved.ok) {
-      throw configError([{ field: label("connectorVariable"), message: resolved.reason, hint: resolved.hint }]);
+      throw configError([
+        { field: label("connectorVariable"), message: resolved.reason, hint: resolved.hint },
+      ]);
     }
     if (!isUuid(resolved.value)) {
       throw configError([

@@ -1,10 +1,10 @@
 /** One run of the task: resolve, obtain credentials, fetch ECR authorizations, build variables. */
 
+import { type FetchedAuthorization, fetchAuthorizations } from "../aws/ecr.js";
 import { EcrVarsError } from "../core/errors.js";
 import type { Env } from "../core/expressions.js";
 import type { FieldLabel, TaskConfig } from "../core/task.js";
 import { buildVariables, decodeAuthorizationToken, type Variable } from "../core/variables.js";
-import { type FetchedAuthorization, fetchAuthorizations } from "../aws/ecr.js";
 import type { AwsCallOptions, CredentialProvider } from "../credentials/types.js";
 import type { Logger } from "../platform/logger.js";
 import type { Redactor } from "../platform/redactor.js";
@@ -66,7 +66,9 @@ export async function runTask(init: RunTaskInit): Promise<TaskOutcome> {
   const variables = buildVariables(first, task.namespace);
   if (authorizations.length > 1) {
     for (const auth of authorizations) {
-      variables.push(...buildVariables(auth, task.namespace, { registryId: auth.registryId, region }));
+      variables.push(
+        ...buildVariables(auth, task.namespace, { registryId: auth.registryId, region }),
+      );
     }
   }
   for (const variable of variables) if (variable.secret) init.redactor.add(variable.value);

@@ -1,0 +1,209 @@
+/**
+ * Every option of the main job, in one table. It drives argument parsing, `--help` and the README's
+ * option table (scripts/options-table.mjs), so the three cannot drift apart.
+ */
+
+import type { TaskKey } from "../core/task.js";
+
+export type OptionGroup = "task" | "credentials" | "output" | "general";
+
+export interface OptionSpec {
+  /** Long flag without dashes, e.g. `region-variable`. */
+  readonly flag: string;
+  readonly short?: string;
+  readonly type: "string" | "boolean";
+  readonly multiple?: boolean;
+  /** Placeholder in help, e.g. `CODE`. */
+  readonly value?: string;
+  readonly group: OptionGroup;
+  /** The task-file key this flag sets, when it is a task field. */
+  readonly taskKey?: TaskKey;
+  readonly description: string;
+  /** Default shown in help and docs. */
+  readonly default?: string;
+}
+
+export const OPTIONS: readonly OptionSpec[] = [
+  {
+    flag: "task",
+    type: "string",
+    value: "FILE",
+    group: "task",
+    description: "read the task configuration from a YAML or JSON file; flags override its fields",
+  },
+  {
+    flag: "description",
+    type: "string",
+    value: "TEXT",
+    group: "task",
+    taskKey: "description",
+    description: "what this task is for; shown in the log",
+  },
+  {
+    flag: "disabled",
+    type: "boolean",
+    group: "task",
+    taskKey: "disabled",
+    description: "do nothing, say so and exit 0 (no file is written)",
+  },
+  {
+    flag: "region",
+    type: "string",
+    value: "CODE",
+    group: "task",
+    taskKey: "region",
+    description: "AWS region code of the registry, e.g. eu-west-1 (the partition follows from it)",
+  },
+  {
+    flag: "region-variable",
+    type: "string",
+    value: "EXPR",
+    group: "task",
+    taskKey: "regionVariable",
+    description:
+      "instead of --region: an expression resolved at run time, e.g. '${bamboo.awsRegion}' or '${env.AWS_REGION}'",
+  },
+  {
+    flag: "registry-id",
+    type: "string",
+    multiple: true,
+    value: "ID",
+    group: "task",
+    taskKey: "registryIds",
+    description:
+      "12-digit account id of the registry (repeatable); default: the caller's own registry",
+  },
+  {
+    flag: "namespace",
+    type: "string",
+    value: "NS",
+    group: "task",
+    taskKey: "namespace",
+    default: "custom.aws",
+    description: "namespace of the generated variables; the task appends 'ecr'",
+  },
+  {
+    flag: "scope",
+    type: "string",
+    value: "local|result",
+    group: "task",
+    taskKey: "scope",
+    default: "local",
+    description: "local: this job only; result: later stages and deployment releases too",
+  },
+  {
+    flag: "source",
+    type: "string",
+    value: "connector|instance-role",
+    group: "credentials",
+    taskKey: "source",
+    description:
+      "where AWS credentials come from; default: a named connector, else the standard AWS credential chain",
+  },
+  {
+    flag: "connector",
+    type: "string",
+    value: "ID|NAME",
+    group: "credentials",
+    taskKey: "connector",
+    description: "the connector (UUID or name) of the connectors file to use",
+  },
+  {
+    flag: "connector-variable",
+    type: "string",
+    value: "EXPR",
+    group: "credentials",
+    taskKey: "connectorVariable",
+    description:
+      "instead of --connector: an expression resolving to a connector id, e.g. '${bamboo.awsConnector}'",
+  },
+  {
+    flag: "role-arn",
+    type: "string",
+    value: "ARN",
+    group: "credentials",
+    taskKey: "roleArn",
+    description:
+      "a role the source's credentials assume before calling ECR (e.g. another account's)",
+  },
+  {
+    flag: "connectors",
+    type: "string",
+    value: "FILE",
+    group: "credentials",
+    description:
+      "the connectors file; default: $ECR_VARS_CONNECTORS, else ~/.config/ecr-vars/connectors.yml",
+  },
+  {
+    flag: "format",
+    short: "f",
+    type: "string",
+    value: "NAME",
+    group: "output",
+    description: "output format (see FORMATS); default: bamboo inside a Bamboo build, else sh",
+  },
+  {
+    flag: "output",
+    short: "o",
+    type: "string",
+    value: "FILE",
+    group: "output",
+    description: "write to FILE (mode 0600, atomically, never through a symlink) instead of stdout",
+  },
+  {
+    flag: "env-prefix",
+    type: "string",
+    value: "PREFIX",
+    group: "output",
+    default: "bamboo_",
+    description: "prefix of environment variable names (may be empty)",
+  },
+  {
+    flag: "timeout",
+    type: "string",
+    value: "SECONDS",
+    group: "general",
+    default: "60",
+    description: "overall deadline for the AWS calls",
+  },
+  {
+    flag: "quiet",
+    short: "q",
+    type: "boolean",
+    group: "general",
+    description: "print no summary on stderr (errors still are)",
+  },
+  {
+    flag: "debug",
+    type: "boolean",
+    group: "general",
+    description: "print debug details and stack traces on stderr (secrets stay masked)",
+  },
+  { flag: "help", short: "h", type: "boolean", group: "general", description: "show this help" },
+  {
+    flag: "version",
+    short: "V",
+    type: "boolean",
+    group: "general",
+    description: "print the version",
+  },
+];
+
+/** The `parseArgs` option map derived from the table. */
+export function parseArgsOptions(): Record<
+  string,
+  { type: "string" | "boolean"; multiple?: boolean; short?: string }
+> {
+  const options: Record<
+    string,
+    { type: "string" | "boolean"; multiple?: boolean; short?: string }
+  > = {};
+  for (const spec of OPTIONS) {
+    options[spec.flag] = {
+      type: spec.type,
+      ...(spec.multiple ? { multiple: true } : {}),
+      ...(spec.short === undefined ? {} : { short: spec.short }),
+    };
+  }
+  return options;
+}
