@@ -11,6 +11,7 @@ await build({
     "ecr-vars": "src/cli/bin.ts",
     "ecr-vars-emulator": "src/emulator/bin.ts",
     index: "src/index.ts",
+    emulator: "src/emulator/index.ts",
   },
   outdir: "dist",
   outExtension: { ".js": ".mjs" },
