@@ -71,7 +71,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     group: "task",
     taskKey: "registryIds",
     description:
-      "12-digit account id of the registry (repeatable); default: the caller's own registry",
+      "12-digit account id of the registry; default: the caller's own registry",
   },
   {
     flag: "namespace",
