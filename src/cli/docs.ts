@@ -18,6 +18,12 @@ export function optionsMarkdown(): string {
 }
 
 export function formatsMarkdown(): string {
-  const rows = renderers.map((r) => `| \`${r.name}\` | ${cell(r.description)} | ${cell(r.masking)} |`);
-  return ["| format | what it writes | how secrets stay out of logs |", "|---|---|---|", ...rows].join("\n");
+  const rows = renderers.map(
+    (r) => `| \`${r.name}\` | ${cell(r.description)} | ${cell(r.masking)} |`,
+  );
+  return [
+    "| format | what it writes | how secrets stay out of logs |",
+    "|---|---|---|",
+    ...rows,
+  ].join("\n");
 }

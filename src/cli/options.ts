@@ -70,8 +70,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     value: "ID",
     group: "task",
     taskKey: "registryIds",
-    description:
-      "12-digit account id of the registry; default: the caller's own registry",
+    description: "12-digit account id of the registry; default: the caller's own registry",
   },
   {
     flag: "namespace",

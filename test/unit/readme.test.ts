@@ -7,13 +7,16 @@ import { OPTIONS } from "../../src/cli/options.js";
 // Run with UPDATE_README=1 to rewrite them after changing an option or a format.
 const sections = { options: optionsMarkdown, formats: formatsMarkdown };
 
-test.each(Object.entries(sections))("the README's %s table matches the code", async (name, generate) => {
-  const readme = await readFile("README.md", "utf8");
-  const pattern = new RegExp(`(<!-- ${name}:start -->\\n)[\\s\\S]*?(<!-- ${name}:end -->)`);
-  const updated = readme.replace(pattern, `$1${generate()}\n$2`);
-  if (process.env.UPDATE_README === "1") await writeFile("README.md", updated);
-  expect(readme).toBe(updated);
-});
+test.each(Object.entries(sections))(
+  "the README's %s table matches the code",
+  async (name, generate) => {
+    const readme = await readFile("README.md", "utf8");
+    const pattern = new RegExp(`(<!-- ${name}:start -->\\n)[\\s\\S]*?(<!-- ${name}:end -->)`);
+    const updated = readme.replace(pattern, `$1${generate()}\n$2`);
+    if (process.env.UPDATE_README === "1") await writeFile("README.md", updated);
+    expect(readme).toBe(updated);
+  },
+);
 
 test("every flag appears in the README", async () => {
   const readme = await readFile("README.md", "utf8");
