@@ -1,0 +1,319 @@
+/**
+ * Credential sources and AWS failures (exit 3 and 4), credential provenance on success, and
+ * output-file failures (exit 5), against the emulator's recorded requests.
+ */
+
+import { lstat, mkdir, readdir, readFile, symlink, writeFile } from "node:fs/promises";
+import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
+import {
+  type E2eContext,
+  expectNoSecrets,
+  expectNoStack,
+  modeOf,
+  ROLE_ARN,
+  startE2e,
+} from "../support/e2e-harness.js";
+
+const CI_USER_ID = "0b7e8f52-5a0e-4c4e-9d1a-2f3c4d5e6f70";
+const PROD_PUSH_ID = "7d2c1b0a-9e8f-4a6b-8c5d-4e3f2a1b0c9d";
+const WRONG_SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEYwrong";
+
+let ctx: E2eContext;
+let connectors: string;
+beforeAll(async () => {
+  ctx = await startE2e();
+  await writeFile(ctx.path("secret-key"), `${ctx.emu.defaultUser.secretAccessKey}\n`, {
+    mode: 0o600,
+  });
+  connectors = await ctx.write(
+    "connectors.json",
+    JSON.stringify({
+      connectors: [
+        {
+          id: CI_USER_ID,
+          name: "ci-user",
+          type: "access-keys",
+          accessKeyId: "${env.CI_AWS_ACCESS_KEY_ID}",
+          secretAccessKey: "${env.CI_AWS_SECRET_ACCESS_KEY}",
+        },
+        {
+          id: PROD_PUSH_ID,
+          name: "prod-push",
+          type: "assume-role",
+          base: "ci-user",
+          roleArn: ROLE_ARN,
+          sessionName: "bamboo-build",
+        },
+        {
+          id: "3e4f5a6b-7c8d-4e9f-8a0b-1c2d3e4f5a6b",
+          name: "from-file",
+          type: "access-keys",
+          accessKeyId: "${env.CI_AWS_ACCESS_KEY_ID}",
+          secretAccessKey: `\${file:${ctx.path("secret-key")}}`,
+        },
+      ],
+    }),
+  );
+});
+afterAll(() => ctx.close());
+
+/** The connector keys, without AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, so only the connector works. */
+function connectorEnv(extra: Record<string, string | undefined> = {}) {
+  return {
+    AWS_ACCESS_KEY_ID: undefined,
+    AWS_SECRET_ACCESS_KEY: undefined,
+    CI_AWS_ACCESS_KEY_ID: ctx.emu.defaultUser.accessKeyId,
+    CI_AWS_SECRET_ACCESS_KEY: ctx.emu.defaultUser.secretAccessKey,
+    ...extra,
+  };
+}
+
+function newRequests(from: number) {
+  return ctx.emu.requests.slice(from).map((r) => ({
+    action: r.action,
+    status: r.status,
+    identityArn: r.identityArn,
+    ...(r.service === "sts" ? { params: r.params } : {}),
+  }));
+}
+
+describe("AWS refuses (exit 4: service, AWS error code, region, hint)", () => {
+  const cases: Array<{
+    name: string;
+    env?: Record<string, string>;
+    args?: string[];
+    fault?: [string, { status: number; code: string }];
+    message: string;
+    hint: string;
+  }> = [
+    {
+      name: "wrong secret key",
+      env: { AWS_SECRET_ACCESS_KEY: WRONG_SECRET },
+      message:
+        "ecr-vars: error: ECR GetAuthorizationToken in eu-west-1 failed for the default AWS credential chain: InvalidSignatureException: ",
+      hint: "  fix: the secret access key does not match the access key id; check the secret",
+    },
+    {
+      name: "unknown access key",
+      env: { AWS_ACCESS_KEY_ID: "AKIAUNKNOWN000000000" },
+      message:
+        "ecr-vars: error: ECR GetAuthorizationToken in eu-west-1 failed for the default AWS credential chain: UnrecognizedClientException: ",
+      hint: "  fix: the access key id or session token is unknown in this partition; check the keys and the region",
+    },
+    {
+      name: "ECR AccessDeniedException",
+      fault: ["GetAuthorizationToken", { status: 400, code: "AccessDeniedException" }],
+      message:
+        "ecr-vars: error: ECR GetAuthorizationToken in eu-west-1 failed for the default AWS credential chain: AccessDeniedException: ",
+      hint: "  fix: grant the identity ecr:GetAuthorizationToken (see the IAM policy in the README)",
+    },
+    {
+      name: "STS AccessDenied on --role-arn",
+      args: ["--role-arn", ROLE_ARN],
+      fault: ["AssumeRole", { status: 403, code: "AccessDenied" }],
+      message: `ecr-vars: error: STS AssumeRole in eu-west-1 failed for role ${ROLE_ARN} via the default AWS credential chain: AccessDenied: `,
+      hint: "  fix: grant the identity the permission for this call (see the IAM policy in the README)",
+    },
+  ];
+  test.each(cases)("$name", async (c) => {
+    if (c.fault) ctx.emu.failNext(...c.fault);
+    const result = await ctx.run(["--region", "eu-west-1", ...(c.args ?? [])], c.env);
+    expect(result.code, result.stderr).toBe(4);
+    const lines = result.stderr.split("\n");
+    expect(lines[0]?.startsWith(c.message), lines[0]).toBe(true);
+    expect(lines).toContain(c.hint);
+    expectNoStack(result.stderr);
+    expectNoSecrets(result.stderr, [WRONG_SECRET, ctx.emu.defaultUser.secretAccessKey]);
+  });
+
+  test("a transient 500 from ECR is retried and the run succeeds", async () => {
+    const from = ctx.emu.requests.length;
+    ctx.emu.failNext("GetAuthorizationToken", { status: 500, code: "ServerException" });
+    const result = await ctx.run(["--region", "eu-west-1"]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(newRequests(from).map((r) => [r.action, r.status])).toEqual([
+      ["GetAuthorizationToken", 500],
+      ["GetAuthorizationToken", 200],
+    ]);
+  });
+});
+
+describe("no usable credentials (exit 3: the source tried and why)", () => {
+  let noRole: E2eContext;
+  beforeAll(async () => {
+    noRole = await startE2e({ instanceRole: false });
+  });
+  afterAll(() => noRole.close());
+
+  test.each([
+    ["the emulator has no instance profile", () => ({})],
+    ["IMDS is a closed port", () => ({ AWS_EC2_METADATA_SERVICE_ENDPOINT: "http://127.0.0.1:9" })],
+  ])("--source instance-role when %s", async (_name, env) => {
+    const result = await noRole.run(["--region", "eu-west-1", "--source", "instance-role"], {
+      AWS_EC2_METADATA_DISABLED: undefined,
+      ...env(),
+    });
+    expect(result.code, result.stderr).toBe(3);
+    expect(result.stderr).toMatch(
+      /^ecr-vars: error: no usable credentials from the EC2 instance role \(IMDSv2\): /,
+    );
+    expectNoStack(result.stderr);
+    expect(noRole.emu.requests.some((r) => r.service === "ecr")).toBe(false);
+  });
+
+  test.each([
+    ["CI_AWS_SECRET_ACCESS_KEY", "ci-user", "secretAccessKey"],
+    ["CI_AWS_ACCESS_KEY_ID", "prod-push", "accessKeyId"],
+  ])("connector whose ${env.%s} is unset (used through %s)", async (unset, connector, field) => {
+    const result = await ctx.run(
+      ["--region", "eu-west-1", "--connector", connector, "--connectors", connectors],
+      connectorEnv({ [unset]: undefined }),
+    );
+    expect(result.code, result.stderr).toBe(3);
+    expect(result.stderr.split("\n")).toEqual([
+      `ecr-vars: error: connector "ci-user" (access-keys): ${field}: \${env.${unset}} is not defined (environment variable ${unset} is unset)`,
+      `  fix: set the environment variable ${unset}`,
+      "",
+    ]);
+  });
+});
+
+describe("credential provenance on success", () => {
+  test("--source instance-role --role-arn: the role via the EC2 instance role", async () => {
+    const from = ctx.emu.requests.length;
+    const result = await ctx.run(
+      ["--region", "eu-west-1", "--source", "instance-role", "--role-arn", ROLE_ARN],
+      { AWS_EC2_METADATA_DISABLED: undefined, AWS_ACCESS_KEY_ID: undefined },
+    );
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr.split("\n")).toContain(
+      `  credentials: role ${ROLE_ARN} via the EC2 instance role (IMDSv2)`,
+    );
+    const calls = newRequests(from).filter((r) => r.action !== "GetToken");
+    expect(calls.map((r) => r.action)).toEqual([
+      "ListRoles",
+      "GetRoleCredentials",
+      "AssumeRole",
+      "GetAuthorizationToken",
+    ]);
+    expect(calls[2]?.identityArn).toMatch(
+      /^arn:aws:sts::123456789012:assumed-role\/ecr-vars-agent\//,
+    );
+    expect(calls[3]?.identityArn).toBe("arn:aws:sts::123456789012:assumed-role/ecr-push/ecr-vars");
+  });
+
+  test("assume-role connector on an access-keys connector", async () => {
+    const from = ctx.emu.requests.length;
+    const result = await ctx.run(
+      ["--region", "eu-west-1", "--connector", "prod-push", "--connectors", connectors],
+      connectorEnv(),
+    );
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr.split("\n")).toContain(
+      `  credentials: connector "prod-push" (assume-role role ${ROLE_ARN} via connector "ci-user" (access-keys))`,
+    );
+    expect(newRequests(from)).toEqual([
+      {
+        action: "AssumeRole",
+        status: 200,
+        identityArn: "arn:aws:iam::123456789012:user/ecr-vars-user",
+        params: { RoleArn: ROLE_ARN, RoleSessionName: "bamboo-build" },
+      },
+      {
+        action: "GetAuthorizationToken",
+        status: 200,
+        identityArn: "arn:aws:sts::123456789012:assumed-role/ecr-push/bamboo-build",
+      },
+    ]);
+  });
+
+  test.each([
+    ["lower case", CI_USER_ID],
+    ["upper case", CI_USER_ID.toUpperCase()],
+  ])("--connector-variable '${bamboo.awsConnector}' with a UUID in %s", async (_case, uuid) => {
+    const result = await ctx.run(
+      [
+        "--region",
+        "eu-west-1",
+        "--connector-variable",
+        "${bamboo.awsConnector}",
+        "--connectors",
+        connectors,
+      ],
+      connectorEnv({ bamboo_awsConnector: uuid }),
+    );
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr.split("\n")).toContain('  credentials: connector "ci-user" (access-keys)');
+  });
+
+  test("ECR_VARS_CONNECTORS and a ${file:PATH} secret", async () => {
+    const from = ctx.emu.requests.length;
+    const result = await ctx.run(
+      ["--region", "eu-west-1", "--connector", "from-file"],
+      connectorEnv({ CI_AWS_SECRET_ACCESS_KEY: undefined, ECR_VARS_CONNECTORS: connectors }),
+    );
+    expect(result.code, result.stderr).toBe(0);
+    expect(newRequests(from)).toEqual([
+      {
+        action: "GetAuthorizationToken",
+        status: 200,
+        identityArn: "arn:aws:iam::123456789012:user/ecr-vars-user",
+      },
+    ]);
+  });
+});
+
+describe("output files (exit 5)", () => {
+  let dir: string;
+  let n = 0;
+  afterEach(() => {
+    n += 1;
+  });
+  beforeAll(async () => {
+    dir = ctx.path("out");
+    await mkdir(dir);
+  });
+  const out = (name: string) => `${dir}/${n}-${name}`;
+
+  test("into a missing directory", async () => {
+    const result = await ctx.run(["--region", "eu-west-1", "--output", `${dir}/missing/x.sh`]);
+    expect(result.code).toBe(5);
+    expect(result.stderr.split("\n")[0]).toBe(
+      `ecr-vars: error: cannot write ${dir}/missing/x.sh: its directory does not exist`,
+    );
+    expect(result.stdout).toBe("");
+  });
+
+  test("through a symlink: refused, the target untouched", async () => {
+    const target = out("target.txt");
+    const link = out("link.sh");
+    await writeFile(target, "original\n", { mode: 0o644 });
+    await symlink(target, link);
+    const result = await ctx.run(["--region", "eu-west-1", "--output", link]);
+    expect(result.code).toBe(5);
+    expect(result.stderr.split("\n")[0]).toBe(
+      `ecr-vars: error: refusing to write ${link}: it is a symbolic link`,
+    );
+    expect(await readFile(target, "utf8")).toBe("original\n");
+    expect(await modeOf(target)).toBe(0o644);
+    expect((await lstat(link)).isSymbolicLink()).toBe(true);
+  });
+
+  test("an existing 0644 file is replaced by a new 0600 file, no temp file left", async () => {
+    const file = out("ecr.sh");
+    await writeFile(file, "old contents\n", { mode: 0o644 });
+    const before = await lstat(file);
+    expect(before.mode & 0o777).toBe(0o644);
+    const result = await ctx.run(["--region", "eu-west-1", "--output", file]);
+    expect(result.code, result.stderr).toBe(0);
+    const after = await lstat(file);
+    expect(after.mode & 0o777).toBe(0o600);
+    // A rename over the old file, not a rewrite in place: readers never see a partial file.
+    expect(after.ino).not.toBe(before.ino);
+    const text = await readFile(file, "utf8");
+    expect(text.startsWith("export bamboo_custom_aws_ecr_authorizationToken_password='")).toBe(
+      true,
+    );
+    expect((await readdir(dir)).filter((name) => name.startsWith(`.${n}-`))).toEqual([]);
+  });
+});
