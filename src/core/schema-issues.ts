@@ -20,7 +20,12 @@ export function issueToProblem(
   issue: z.core.$ZodIssue,
   label: (path: IssuePath) => string,
 ): FieldProblem {
-  const field = label(issue.path);
+  // An unknown key is reported at the key itself, so that a file's line number points at it.
+  const at =
+    issue.code === "unrecognized_keys" && issue.keys[0] !== undefined
+      ? [...issue.path, issue.keys[0]]
+      : issue.path;
+  const field = label(at);
   switch (issue.code) {
     case "invalid_type":
       return issue.input === undefined

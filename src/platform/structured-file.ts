@@ -34,7 +34,9 @@ export async function readStructuredFile(path: string, what: string): Promise<St
     }
   }
   // YAML is loaded only when a YAML file is read: it is the largest part of start-up otherwise.
-  const { LineCounter, parseDocument, isNode } = await import("yaml");
+  // Bundled, yaml is its CommonJS build, whose named exports a dynamic import() only has on `default`.
+  const yaml = await import("yaml");
+  const { LineCounter, parseDocument, isNode } = yaml.default ?? yaml;
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const firstError = document.errors[0];
