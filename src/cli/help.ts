@@ -17,6 +17,8 @@ export function helpText(version: string): string {
     "USAGE",
     "  ecr-vars [options]                 fetch an ECR token and print or write the variables",
     '  eval "$(ecr-vars --region eu-west-1)"',
+    "  ecr-vars connectors list           list the connectors of the connectors file (no secrets)",
+    "  ecr-vars connectors test ID|NAME   resolve a connector and print its account and ARN",
     "",
   ];
   for (const group of Object.keys(GROUP_TITLES) as OptionGroup[]) {

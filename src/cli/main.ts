@@ -32,6 +32,10 @@ export interface CliIo {
 export const DEFAULT_BAMBOO_FILE = "ecr-vars.properties";
 
 export async function main(io: CliIo): Promise<number> {
+  if (io.argv[0] === "connectors") {
+    const { runConnectorsCommand } = await import("./connectors-command.js");
+    return runConnectorsCommand(io);
+  }
   const redactor = new Redactor();
   let logger: Logger = createLogger({ stream: io.stderr, redactor });
   try {

@@ -3,7 +3,6 @@
  * (`${env.NAME}`, `${bamboo.NAME}`, `${file:PATH}`) resolved only when a connector is used.
  */
 
-import * as z from "zod/mini";
 import { configError, type FieldProblem } from "../core/errors.js";
 import { formatPath, type IssuePath, issueToProblem } from "../core/schema-issues.js";
 import {
@@ -11,80 +10,16 @@ import {
   readStructuredFile,
   type StructuredFile,
 } from "../platform/structured-file.js";
+import {
+  BUILT_IN_BASES,
+  type Connector,
+  connectorsFileSchema,
+  hasBase,
+  UUID,
+} from "./connector-schema.js";
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const NAME = /^[A-Za-z0-9._-]{1,64}$/;
-const SECRET_REFERENCE =
-  /^\$\{(?:env\.[A-Za-z_][A-Za-z0-9_]*|bamboo\.[A-Za-z0-9_.-]+|file:[^}]+)\}$/;
-const ROLE_ARN =
-  /^arn:aws(?:-cn|-us-gov|-iso|-iso-[a-z]|-eusc)?:iam::\d{12}:role\/(?:[\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/;
-
-/** A value that may be literal or a reference. */
-const text = z.string().check(z.minLength(1, "must not be empty"));
-/** A value that must be a reference, because it is a long-term secret. */
-const secretReference = z
-  .string()
-  .check(
-    z.regex(
-      SECRET_REFERENCE,
-      "holds a literal secret or an invalid reference; write ${env.NAME}, ${bamboo.NAME} or ${file:/path/to/file} and keep the secret in the CI system's secret store",
-    ),
-  );
-const duration = z
-  .number()
-  .check(
-    z.int("must be a whole number of seconds"),
-    z.gte(900, "must be at least 900 seconds"),
-    z.lte(43_200, "must be at most 43200 seconds"),
-  );
-
-const common = {
-  id: z.string().check(z.regex(UUID, "must be a UUID, e.g. 0b7e8f52-5a0e-4c4e-9d1a-2f3c4d5e6f70")),
-  name: z
-    .string()
-    .check(z.regex(NAME, "must be 1-64 characters of letters, digits, '.', '_' and '-'")),
-  description: z.optional(z.string()),
-  maxDurationSeconds: z.optional(duration),
-};
-
-const accessKeys = z.strictObject({
-  ...common,
-  type: z.literal("access-keys"),
-  accessKeyId: text,
-  secretAccessKey: secretReference,
-  sessionToken: z.optional(secretReference),
-});
-
-const assumeRole = z.strictObject({
-  ...common,
-  type: z.literal("assume-role"),
-  base: z.optional(text),
-  roleArn: z
-    .string()
-    .check(
-      z.regex(ROLE_ARN, "must be an IAM role ARN: arn:<partition>:iam::<account-id>:role/<name>"),
-    ),
-  externalId: z.optional(text),
-  sessionName: z.optional(
-    z
-      .string()
-      .check(
-        z.regex(/^[\w+=,.@-]{2,64}$/, "must be 2-64 characters of letters, digits and +=,.@_-"),
-      ),
-  ),
-  policy: z.optional(text),
-});
-
-const instanceRole = z.strictObject({ ...common, type: z.literal("instance-role") });
-
-const connectorSchema = z.discriminatedUnion("type", [accessKeys, assumeRole, instanceRole]);
-const fileSchema = z.strictObject({ connectors: z.array(connectorSchema) });
-
-export type Connector = z.infer<typeof connectorSchema>;
-export type ConnectorType = Connector["type"];
-
-/** Bases an assume-role connector can name instead of another connector. */
-export const BUILT_IN_BASES = ["environment", "instance-role"] as const;
+export type { Connector, ConnectorType } from "./connector-schema.js";
+export { BUILT_IN_BASES } from "./connector-schema.js";
 
 export interface ConnectorsFile {
   readonly path: string;
@@ -99,7 +34,7 @@ export async function loadConnectorsFile(path: string): Promise<ConnectorsFile> 
 
 export function parseConnectors(file: StructuredFile): ConnectorsFile {
   const label = (path: IssuePath) => fileFieldLabel(file, path, connectorField(file.value, path));
-  const parsed = fileSchema.safeParse(file.value);
+  const parsed = connectorsFileSchema.safeParse(file.value);
   if (!parsed.success)
     throw configError(parsed.error.issues.map((issue) => issueToProblem(issue, label)));
 
@@ -128,14 +63,21 @@ export function parseConnectors(file: StructuredFile): ConnectorsFile {
   });
 
   connectors.forEach((connector, index) => {
-    if (connector.type !== "assume-role" || connector.base === undefined) return;
-    if ((BUILT_IN_BASES as readonly string[]).includes(connector.base)) return;
-    if (findConnector(connectors, connector.base) === undefined) {
-      problems.push({
-        field: label(["connectors", index, "base"]),
-        message: `names "${connector.base}", which is no connector in this file`,
-        hint: `use another connector's id or name, or one of: ${BUILT_IN_BASES.join(", ")}`,
-      });
+    problems.push(...checkBase(connectors, connector, (key) => label(["connectors", index, key])));
+    if (connector.type === "web-identity") {
+      const given = (["tokenFile", "tokenEnv", "github"] as const).filter(
+        (key) => connector[key] !== undefined,
+      );
+      if (given.length !== 1) {
+        problems.push({
+          field: label(["connectors", index, given[1] ?? "type"]),
+          message:
+            given.length === 0
+              ? "names no source of the web identity token"
+              : `names more than one token source (${given.join(", ")})`,
+          hint: "set exactly one of tokenFile, tokenEnv (e.g. a GitLab id_tokens variable) or github: { audience: ... }",
+        });
+      }
     }
   });
   for (const cycle of findCycles(connectors)) {
@@ -164,8 +106,42 @@ export function isUuid(value: string): boolean {
   return UUID.test(value);
 }
 
+/** A base must exist; GetSessionToken and GetFederationToken also need long-term IAM user keys. */
+function checkBase(
+  connectors: readonly Connector[],
+  connector: Connector,
+  label: (key: string) => string,
+): FieldProblem[] {
+  if (!hasBase(connector) || connector.base === undefined) return [];
+  const builtIn = (BUILT_IN_BASES as readonly string[]).includes(connector.base);
+  const base = builtIn ? undefined : findConnector(connectors, connector.base);
+  if (!builtIn && base === undefined) {
+    return [
+      {
+        field: label("base"),
+        message: `names "${connector.base}", which is no connector in this file`,
+        hint: `use another connector's id or name, or one of: ${BUILT_IN_BASES.join(", ")}`,
+      },
+    ];
+  }
+  if (connector.type === "assume-role") return [];
+  const longTerm =
+    base === undefined
+      ? connector.base === "environment"
+      : base.type === "profile" || (base.type === "access-keys" && base.sessionToken === undefined);
+  if (longTerm) return [];
+  const call = connector.type === "session-token" ? "GetSessionToken" : "GetFederationToken";
+  return [
+    {
+      field: label("base"),
+      message: `names "${connector.base}"${base === undefined ? "" : ` (${base.type})`}, which gives temporary credentials; STS ${call} needs an IAM user's long-term keys`,
+      hint: "base it on an access-keys connector without sessionToken, a profile connector, or environment",
+    },
+  ];
+}
+
 function baseIndex(connectors: readonly Connector[], connector: Connector): number | undefined {
-  if (connector.type !== "assume-role" || connector.base === undefined) return undefined;
+  if (!hasBase(connector) || connector.base === undefined) return undefined;
   const base = findConnector(connectors, connector.base);
   return base === undefined ? undefined : connectors.indexOf(base);
 }

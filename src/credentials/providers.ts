@@ -1,90 +1,48 @@
 /**
- * Credential sources as factories of `() => Promise<Credentials>`. The AWS SDK's own providers do
- * the work (IMDSv2, STS AssumeRole, the default chain); this module adds provenance and turns their
- * failures into errors that say which source was tried and why it failed.
+ * The credentials a connector describes, as a provider `() => Promise<Credentials>`. A connector
+ * with a `base` first obtains its base's credentials (another connector, the environment or the
+ * instance role), then makes its own STS call. Results carry their provenance; a failure lists
+ * every link of the chain that was tried and why it stopped (see chain.ts).
  */
 
-import { readFile } from "node:fs/promises";
 import { toEcrVarsError } from "../aws/errors.js";
-import { EcrVarsError } from "../core/errors.js";
-import { type Env, resolveExpression } from "../core/expressions.js";
-import { type Connector, findConnector } from "./connectors-file.js";
+import { baseFailed, linkFailed } from "./chain.js";
+import { type BasedConnector, type Connector, hasBase, policyText } from "./connector-schema.js";
+import { findConnector } from "./connectors-file.js";
+import { resolveOptional, resolveReference } from "./references.js";
 import { defaultSessionName } from "./session-name.js";
-import type { AwsCallOptions, CredentialProvider, Credentials } from "./types.js";
+import {
+  assumeRole,
+  fromContainerRole,
+  fromDefaultChain,
+  fromInstanceRole,
+  fromProfile,
+  type SourceContext,
+} from "./sources.js";
+import { assumeRoleWithWebIdentity, getFederationToken, getSessionToken } from "./sts-sources.js";
+import type { CredentialProvider, Credentials } from "./types.js";
+import { readWebIdentityToken } from "./web-identity-token.js";
 
-export interface SourceContext {
-  readonly env: Env;
-  readonly call: AwsCallOptions;
-}
+export {
+  type AssumeRoleInit,
+  fromContainerRole,
+  fromDefaultChain,
+  fromInstanceRole,
+  fromProfile,
+  type SourceContext,
+  stsClientConfig,
+  withRole,
+} from "./sources.js";
 
-/** The standard AWS chain: environment, shared files, web identity, container, instance role. */
-export function fromDefaultChain(context: SourceContext): CredentialProvider {
-  const source =
-    "the default AWS credential chain (environment, profile, web identity, container, instance role)";
-  return guarded(source, async () => {
-    const { fromNodeProviderChain } = await import("@aws-sdk/credential-providers");
-    const provider = fromNodeProviderChain({
-      clientConfig: { region: context.call.region },
-      timeout: context.call.attemptTimeoutMs,
-    });
-    return { ...(await provider()), source: "the default AWS credential chain" };
-  });
-}
-
-/** The EC2 instance profile, through IMDSv2 only (no fallback to the token-less IMDSv1). */
-export function fromInstanceRole(context: SourceContext): CredentialProvider {
-  const source = "the EC2 instance role (IMDSv2)";
-  return guarded(source, async () => {
-    const { fromInstanceMetadata } = await import("@aws-sdk/credential-providers");
-    const provider = fromInstanceMetadata({
-      timeout: context.call.attemptTimeoutMs,
-      maxRetries: Math.max(0, context.call.maxAttempts - 1),
-      ec2MetadataV1Disabled: true,
-    });
-    return { ...(await provider()), source };
-  });
-}
-
-export interface AssumeRoleInit {
-  readonly roleArn: string;
-  readonly sessionName?: string;
-  readonly externalId?: string;
-  readonly policy?: string;
-  readonly durationSeconds?: number;
-}
-
-/** Credentials of `base` exchanged for a role's through STS AssumeRole. */
-export function withRole(
-  base: CredentialProvider,
-  init: AssumeRoleInit,
-  context: SourceContext,
-): CredentialProvider {
-  return async () => {
-    const baseCredentials = await base();
-    const source = `role ${init.roleArn} via ${baseCredentials.source}`;
-    try {
-      const { fromTemporaryCredentials } = await import("@aws-sdk/credential-providers");
-      const provider = fromTemporaryCredentials({
-        masterCredentials: baseCredentials,
-        params: {
-          RoleArn: init.roleArn,
-          RoleSessionName: init.sessionName ?? defaultSessionName(context.env),
-          ...(init.externalId === undefined ? {} : { ExternalId: init.externalId }),
-          ...(init.policy === undefined ? {} : { Policy: init.policy }),
-          ...(init.durationSeconds === undefined ? {} : { DurationSeconds: init.durationSeconds }),
-        },
-        clientConfig: stsClientConfig(context.call),
-      });
-      return { ...(await provider()), source };
-    } catch (error) {
-      throw toEcrVarsError(error, {
-        service: "STS",
-        operation: "AssumeRole",
-        region: context.call.region,
-        identity: source,
-      });
-    }
-  };
+/** How a connector is named in errors: `connector "prod-push" (assume-role arn:...)`. */
+export function connectorLabel(connector: Connector): string {
+  const detail =
+    connector.type === "assume-role" || connector.type === "web-identity"
+      ? ` ${connector.roleArn}`
+      : connector.type === "profile"
+        ? ` ${connector.profile}`
+        : "";
+  return `connector "${connector.name}" (${connector.type}${detail})`;
 }
 
 /** The credentials a connector of the connectors file describes. */
@@ -93,134 +51,202 @@ export function fromConnector(
   connectors: readonly Connector[],
   context: SourceContext,
 ): CredentialProvider {
-  const label = `connector "${connector.name}" (${connector.type})`;
+  const label = connectorLabel(connector);
+  const own = async (work: () => Promise<Credentials>): Promise<Credentials> => {
+    try {
+      return remember(await work(), context);
+    } catch (error) {
+      throw linkFailed(label, toEcrVarsError(error, errorContext(label)));
+    }
+  };
+  if (!hasBase(connector)) return () => own(() => standalone(connector, context));
+
+  const base = baseOf(connector.base ?? "environment", connectors, context);
+  return async () => {
+    let credentials: Credentials;
+    try {
+      credentials = remember(await base.provider(), context);
+    } catch (error) {
+      throw baseFailed(label, base.label, toEcrVarsError(error, errorContext(base.label)));
+    }
+    const via = base.via ?? credentials.source;
+    return own(() => based(connector, credentials, via, context));
+  };
+}
+
+/** Connectors that produce credentials on their own. */
+async function standalone(
+  connector: Exclude<Connector, BasedConnector>,
+  context: SourceContext,
+): Promise<Credentials> {
+  const name = `connector "${connector.name}"`;
   switch (connector.type) {
-    case "access-keys":
-      return async () => {
-        const accessKeyId = await resolveReference(
-          connector.accessKeyId,
-          label,
-          "accessKeyId",
-          context.env,
-        );
-        const secretAccessKey = await resolveReference(
-          connector.secretAccessKey,
-          label,
-          "secretAccessKey",
-          context.env,
-        );
-        const sessionToken =
-          connector.sessionToken === undefined
-            ? undefined
-            : await resolveReference(connector.sessionToken, label, "sessionToken", context.env);
-        return {
-          accessKeyId,
-          secretAccessKey,
-          ...(sessionToken === undefined ? {} : { sessionToken }),
-          source: label,
-        };
+    case "access-keys": {
+      const secretAccessKey = await resolveReference(
+        connector.secretAccessKey,
+        "secretAccessKey",
+        context.env,
+      );
+      context.onSecret?.(secretAccessKey);
+      const sessionToken = await resolveOptional(
+        connector.sessionToken,
+        "sessionToken",
+        context.env,
+      );
+      if (sessionToken !== undefined) context.onSecret?.(sessionToken);
+      return {
+        accessKeyId: await resolveReference(connector.accessKeyId, "accessKeyId", context.env),
+        secretAccessKey,
+        ...(sessionToken === undefined ? {} : { sessionToken }),
+        source: `${name} (access-keys)`,
       };
-    case "instance-role": {
-      const provider = fromInstanceRole(context);
-      return async () => ({ ...(await provider()), source: `${label} via IMDSv2` });
+    }
+    case "web-identity": {
+      const token = await readWebIdentityToken(connector, context);
+      return assumeRoleWithWebIdentity(
+        {
+          roleArn: connector.roleArn,
+          token: token.token,
+          sessionName: connector.sessionName ?? defaultSessionName(context.env, connector.name),
+          ...optional("policy", policyText(connector.policy)),
+          ...optional("durationSeconds", connector.maxDurationSeconds),
+        },
+        context,
+        `${name} (web-identity ${connector.roleArn} with ${token.origin})`,
+      );
+    }
+    case "profile": {
+      const credentials = await fromProfile(
+        {
+          profile: connector.profile,
+          ...optional("configFile", connector.configFile),
+          ...optional("credentialsFile", connector.credentialsFile),
+        },
+        context,
+      )();
+      return { ...credentials, source: `${name} (profile ${connector.profile})` };
+    }
+    case "instance-role":
+      return {
+        ...(await fromInstanceRole(context)()),
+        source: `${name} (instance-role via IMDSv2)`,
+      };
+    case "container-role":
+      return { ...(await fromContainerRole(context)()), source: `${name} (container-role)` };
+  }
+}
+
+/** Connectors that exchange their base's credentials through STS. */
+async function based(
+  connector: BasedConnector,
+  base: Credentials,
+  via: string,
+  context: SourceContext,
+): Promise<Credentials> {
+  const name = `connector "${connector.name}"`;
+  const durationSeconds = connector.maxDurationSeconds;
+  switch (connector.type) {
+    case "session-token": {
+      const mfaCode = await resolveOptional(connector.mfaCode, "mfaCode", context.env);
+      const mfa = connector.mfaSerial === undefined ? "" : " with MFA";
+      return getSessionToken(
+        base,
+        {
+          ...optional(
+            "mfaSerial",
+            await resolveOptional(connector.mfaSerial, "mfaSerial", context.env),
+          ),
+          ...optional("mfaCode", mfaCode),
+          ...optional("durationSeconds", durationSeconds),
+        },
+        context,
+        `${name} (session-token${mfa} via ${via})`,
+      );
+    }
+    case "federated-user": {
+      const federatedName =
+        connector.federatedName ?? defaultSessionName(context.env, connector.name, 32);
+      return getFederationToken(
+        base,
+        {
+          name: federatedName,
+          ...optional("policy", policyText(connector.policy)),
+          ...optional("durationSeconds", durationSeconds),
+        },
+        context,
+        `${name} (federated-user ${federatedName} via ${via})`,
+      );
     }
     case "assume-role": {
-      const base = baseProvider(connector.base, connectors, context);
-      return async () => {
-        const externalId =
-          connector.externalId === undefined
-            ? undefined
-            : await resolveReference(connector.externalId, label, "externalId", context.env);
-        const init = {
-          roleArn: connector.roleArn,
-          ...(externalId === undefined ? {} : { externalId }),
-          ...(connector.sessionName === undefined ? {} : { sessionName: connector.sessionName }),
-          ...(connector.policy === undefined ? {} : { policy: connector.policy }),
-          ...(connector.maxDurationSeconds === undefined
-            ? {}
-            : { durationSeconds: connector.maxDurationSeconds }),
-        };
-        const credentials = await withRole(base, init, context)();
-        return {
-          ...credentials,
-          source: `connector "${connector.name}" (assume-role ${credentials.source})`,
-        };
+      const tags: Record<string, string> = {};
+      for (const [key, value] of Object.entries(connector.tags ?? {}))
+        tags[key] = await resolveReference(value, `tags.${key}`, context.env);
+      const init = {
+        roleArn: connector.roleArn,
+        sessionName: connector.sessionName ?? defaultSessionName(context.env, connector.name),
+        ...optional(
+          "externalId",
+          await resolveOptional(connector.externalId, "externalId", context.env),
+        ),
+        ...optional("policy", policyText(connector.policy)),
+        ...optional("durationSeconds", durationSeconds),
+        ...(Object.keys(tags).length === 0 ? {} : { tags }),
+        ...optional("transitiveTagKeys", connector.transitiveTagKeys),
+        ...optional(
+          "sourceIdentity",
+          await resolveOptional(connector.sourceIdentity, "sourceIdentity", context.env),
+        ),
       };
+      const credentials = await assumeRole(base, init, context, via);
+      return { ...credentials, source: `${name} (assume-role ${connector.roleArn} via ${via})` };
     }
   }
 }
 
-function baseProvider(
-  base: string | undefined,
-  connectors: readonly Connector[],
-  context: SourceContext,
-): CredentialProvider {
-  if (base === undefined || base === "environment") return fromDefaultChain(context);
-  if (base === "instance-role") return fromInstanceRole(context);
-  const connector = findConnector(connectors, base);
+interface Base {
+  readonly provider: CredentialProvider;
+  /** How the base is named when it fails. */
+  readonly label: string;
+  /** How the base is named in provenance; a connector base names itself with its own source. */
+  readonly via?: string;
+}
+
+function baseOf(ref: string, connectors: readonly Connector[], context: SourceContext): Base {
+  if (ref === "environment") {
+    return {
+      provider: fromDefaultChain(context),
+      label: "environment (the default AWS credential chain)",
+      via: "environment",
+    };
+  }
+  if (ref === "instance-role") {
+    return {
+      provider: fromInstanceRole(context),
+      label: "instance-role (IMDSv2)",
+      via: "instance-role",
+    };
+  }
+  const connector = findConnector(connectors, ref);
   // The connectors file was validated: every base names a connector and no chain is a cycle.
-  if (connector === undefined) throw new Error(`unknown base connector ${base}`);
-  return fromConnector(connector, connectors, context);
-}
-
-/** Resolves `${env.NAME}`, `${bamboo.NAME}` or `${file:PATH}`; other text is a literal. */
-async function resolveReference(
-  value: string,
-  label: string,
-  field: string,
-  env: Env,
-): Promise<string> {
-  const file = /^\$\{file:([^}]+)\}$/.exec(value)?.[1];
-  if (file !== undefined) {
-    try {
-      return (await readFile(file, "utf8")).replace(/\r?\n$/, "");
-    } catch (error) {
-      throw new EcrVarsError({
-        kind: "credentials",
-        code: "SECRET_REFERENCE_UNRESOLVED",
-        message: `${label}: ${field} references the file ${file}, which cannot be read (${(error as NodeJS.ErrnoException).code ?? "read failed"})`,
-        hint: "make the file readable by the build user, or reference an environment variable instead",
-        cause: error,
-      });
-    }
-  }
-  const resolved = resolveExpression(value, env);
-  if (resolved.ok) return resolved.value;
-  throw new EcrVarsError({
-    kind: "credentials",
-    code: "SECRET_REFERENCE_UNRESOLVED",
-    message: `${label}: ${field}: ${resolved.reason}`,
-    hint: resolved.hint,
-  });
-}
-
-/** Runs a provider; a failure becomes a credentials error naming the source and its reason. */
-function guarded(
-  source: string,
-  provide: () => Promise<Omit<Credentials, "source"> & { source: string }>,
-): CredentialProvider {
-  return async () => {
-    try {
-      return await provide();
-    } catch (error) {
-      throw toEcrVarsError(error, {
-        service: "credentials",
-        operation: source,
-        region: undefined,
-        identity: source,
-      });
-    }
-  };
-}
-
-/** Client settings shared by every STS call: region, bounded attempts and per-attempt timeouts. */
-export function stsClientConfig(call: AwsCallOptions) {
+  if (connector === undefined) throw new Error(`unknown base connector ${ref}`);
   return {
-    region: call.region,
-    maxAttempts: call.maxAttempts,
-    requestHandler: {
-      connectionTimeout: call.attemptTimeoutMs,
-      requestTimeout: call.attemptTimeoutMs,
-    },
+    provider: fromConnector(connector, connectors, context),
+    label: connectorLabel(connector),
   };
+}
+
+/** Registers the secret parts of intermediate credentials as soon as they exist. */
+function remember(credentials: Credentials, context: SourceContext): Credentials {
+  context.onSecret?.(credentials.secretAccessKey);
+  if (credentials.sessionToken !== undefined) context.onSecret?.(credentials.sessionToken);
+  return credentials;
+}
+
+function errorContext(label: string) {
+  return { service: "credentials", operation: label, region: undefined, identity: label };
+}
+
+/** `{ key: value }` when the value is set, else `{}` (exactOptionalPropertyTypes). */
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 }

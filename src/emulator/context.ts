@@ -1,4 +1,5 @@
 /** What the protocol handlers share: the request as received, the reply, and emulator state. */
+import type { ContainerRole } from "./container.js";
 import type { WireReply } from "./errors.js";
 import type { WireRequest } from "./sigv4.js";
 import type { CredentialStore, IssuedCredentials } from "./state.js";
@@ -30,6 +31,8 @@ export interface EmulatorContext {
   proxyEndpoint(registryId: string, region: string): string;
   readonly instanceRole: InstanceRole | undefined;
   readonly instanceRegion: string;
+  /** Role served at the container credentials endpoint (ECS/EKS), if any. */
+  readonly containerRole: ContainerRole | undefined;
   /** Consumes one injected fault for `action`, if any is pending. */
   takeFault(action: string): Fault | undefined;
   readonly imds: ImdsState;

@@ -3,9 +3,10 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import { type AddressInfo, isIP } from "node:net";
 import { EcrVarsError } from "../core/errors.js";
 import { isRegion, partitionOf } from "../core/region.js";
+import { type ContainerRole, handleContainer, isContainerPath } from "./container.js";
 import type { Call, EmulatorContext, InstanceRole, Reply } from "./context.js";
 import { handleEcr } from "./ecr.js";
-import { newAccessKeyId, newRegistryPassword, newSecretAccessKey } from "./ids.js";
+import { newAccessKeyId, newOpaqueToken, newRegistryPassword, newSecretAccessKey } from "./ids.js";
 import { handleImds } from "./imds.js";
 import { headerValue } from "./sigv4.js";
 import { CredentialStore, userPrincipal } from "./state.js";
@@ -15,6 +16,7 @@ import type { Emulator, EmulatorOptions, Fault, RecordedRequest } from "./types.
 const DEFAULT_ACCOUNT = "123456789012";
 const DEFAULT_ROLE = "ecr-vars-agent";
 const DEFAULT_USER = "ecr-vars-user";
+const DEFAULT_TASK_ROLE = "ecr-vars-task";
 const TOKEN_LIFETIME_MS = 12 * 3600 * 1000;
 const MAX_BODY_BYTES = 1024 * 1024;
 const ACCOUNT_ID = /^\d{12}$/;
@@ -50,6 +52,7 @@ function checkOptions(options: EmulatorOptions): void {
   }
   const accounts = [options.accountId, ...(options.users ?? []).map((u) => u.accountId)];
   if (options.instanceRole) accounts.push(options.instanceRole.accountId);
+  if (options.containerRole) accounts.push(options.containerRole.accountId);
   for (const account of accounts) {
     if (account !== undefined && !ACCOUNT_ID.test(account)) {
       throw badOption(`account id ${account} is not 12 digits`, "AWS account ids are 12 digits");
@@ -96,6 +99,7 @@ function toCall(req: IncomingMessage, body: Buffer): Call {
 
 function route(call: Call, ctx: EmulatorContext): Reply {
   if (call.path === "/latest" || call.path.startsWith("/latest/")) return handleImds(call, ctx);
+  if (isContainerPath(call.path)) return handleContainer(call, ctx);
   if (headerValue(call.rawHeaders, "x-amz-target") !== undefined) return handleEcr(call, ctx);
   return handleSts(call, stsParams(call), ctx);
 }
@@ -128,6 +132,14 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
           roleName: options.instanceRole?.roleName ?? DEFAULT_ROLE,
           accountId: options.instanceRole?.accountId ?? accountId,
         };
+  const containerRole: ContainerRole | undefined =
+    options.containerRole === false
+      ? undefined
+      : {
+          roleName: options.containerRole?.roleName ?? DEFAULT_TASK_ROLE,
+          accountId: options.containerRole?.accountId ?? accountId,
+          authorizationToken: newOpaqueToken(),
+        };
   const requests: RecordedRequest[] = [];
 
   const ctx: EmulatorContext = {
@@ -146,6 +158,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
       ((id, region) => `https://${id}.dkr.ecr.${region}.${partitionOf(region).dnsSuffix}`),
     instanceRole,
     instanceRegion: options.instanceRegion ?? "us-east-1",
+    containerRole,
     takeFault: (action) => {
       const pending = faults.get(action);
       if (pending === undefined) return undefined;
@@ -200,6 +213,14 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
       secretAccessKey: first.secretAccessKey,
       arn: firstRecord.principal.arn,
     },
+    ...(containerRole === undefined
+      ? {}
+      : {
+          container: {
+            fullUri: `http://${shownHost}:${address.port}/v1/credentials`,
+            authorizationToken: containerRole.authorizationToken,
+          },
+        }),
     requests,
     setPassword: (p) => {
       password = p;

@@ -19,7 +19,8 @@ export type CredentialOrigin =
   | "federation"
   | "assume-role"
   | "web-identity"
-  | "instance-role";
+  | "instance-role"
+  | "container-role";
 
 export interface CredentialRecord {
   readonly accessKeyId: string;

@@ -20,6 +20,8 @@ export interface EmulatorOptions {
   readonly users?: readonly EmulatorUser[];
   /** Role served by IMDSv2, or `false` for a machine without an instance profile. */
   readonly instanceRole?: { readonly roleName: string; readonly accountId?: string } | false;
+  /** Role served at `/v1/credentials` and `/v2/credentials/*` (ECS/EKS), or `false` for none. */
+  readonly containerRole?: { readonly roleName: string; readonly accountId?: string } | false;
   /** Region IMDS reports for the instance. Default `us-east-1`. */
   readonly instanceRegion?: string;
   /** Password carried by ECR tokens. Default: random, shaped like a real one. */
@@ -32,7 +34,7 @@ export interface EmulatorOptions {
   readonly clock?: () => Date;
 }
 
-export type EmulatedService = "ecr" | "sts" | "imds";
+export type EmulatedService = "ecr" | "sts" | "imds" | "container";
 
 /** One request as the emulator saw it. Never holds a secret, so tests may print it. */
 export interface RecordedRequest {
@@ -66,6 +68,8 @@ export interface Emulator {
     readonly secretAccessKey: string;
     readonly arn: string;
   };
+  /** Container credentials: the values for AWS_CONTAINER_CREDENTIALS_FULL_URI and AWS_CONTAINER_AUTHORIZATION_TOKEN. */
+  readonly container?: { readonly fullUri: string; readonly authorizationToken: string };
   readonly requests: RecordedRequest[];
   setPassword(password: string): void;
   setExpiresAt(expiresAt: Date): void;

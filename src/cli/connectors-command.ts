@@ -1,0 +1,280 @@
+/**
+ * `ecr-vars connectors list|test`: shows the connectors of the connectors file (never a secret or
+ * a reference's value) and tests one by resolving it and asking STS who it is. Everything printed
+ * goes through a redactor that learns every secret the connector handles before it is used.
+ */
+
+import { parseArgs } from "node:util";
+import { toEcrVarsError } from "../aws/errors.js";
+import { EcrVarsError, ExitCode, isEcrVarsError, usageError } from "../core/errors.js";
+import type { Env } from "../core/expressions.js";
+import { isRegion } from "../core/region.js";
+import { type Connector, hasBase } from "../credentials/connector-schema.js";
+import { findConnector, loadConnectorsFile } from "../credentials/connectors-file.js";
+import { connectorLabel, fromConnector, stsClientConfig } from "../credentials/providers.js";
+import type { AwsCallOptions, Credentials } from "../credentials/types.js";
+import type { Writable } from "../platform/logger.js";
+import { Redactor } from "../platform/redactor.js";
+import { connectorsFilePath } from "../task/resolve.js";
+import type { CliIo } from "./main.js";
+
+export const CONNECTORS_USAGE = `USAGE
+  ecr-vars connectors list [--connectors FILE] [--json]
+  ecr-vars connectors test ID|NAME [--connectors FILE] [--region CODE] [--timeout SECONDS]
+
+  list   the connectors of the file: id, name, type and what each is based on (no secrets)
+  test   resolve one connector and call STS GetCallerIdentity with it: prints account and ARN
+
+OPTIONS
+  --connectors FILE    the connectors file; default: $ECR_VARS_CONNECTORS, else
+                       $XDG_CONFIG_HOME/ecr-vars/connectors.yml (~/.config/ecr-vars/connectors.yml)
+  --region CODE        region of the STS calls [default: $AWS_REGION, else us-east-1]
+  --timeout SECONDS    overall deadline of the test [default: 60]
+  --json               list as JSON
+  --debug              print stack traces on stderr (secrets stay masked)
+`;
+
+export async function runConnectorsCommand(io: CliIo): Promise<number> {
+  const redactor = new Redactor();
+  let debug = false;
+  try {
+    const { values, positionals } = parse(io.argv.slice(1));
+    debug = values.debug === true;
+    if (values.help) {
+      io.stdout.write(CONNECTORS_USAGE);
+      return ExitCode.ok;
+    }
+    const [command, ref, extra] = positionals;
+    if (extra !== undefined)
+      throw usageError(`unexpected argument "${extra}"`, "see ecr-vars connectors --help");
+    const path = connectorsFilePath(values.connectors, io.env);
+    if (command === "list") {
+      if (ref !== undefined)
+        throw usageError(`unexpected argument "${ref}"`, "list takes no connector");
+      const file = await loadConnectorsFile(path);
+      io.stdout.write(
+        values.json ? listJson(file.connectors) : listText(file.path, file.connectors),
+      );
+      return ExitCode.ok;
+    }
+    if (command === "test") {
+      if (ref === undefined)
+        throw usageError(
+          "connectors test needs a connector id or name",
+          "e.g. ecr-vars connectors test prod-push",
+        );
+      const call = callOptions(values.region, values.timeout, io.env);
+      const file = await loadConnectorsFile(path);
+      const connector = findConnector(file.connectors, ref);
+      if (connector === undefined) {
+        const known = file.connectors.map((c) => `${c.name} (${c.id})`).join(", ") || "none";
+        throw usageError(
+          `no connector "${ref}" in ${file.path}`,
+          `use the id or name of a defined connector; defined: ${known}`,
+        );
+      }
+      const lines = await testConnector(connector, file.connectors, io.env, call, redactor);
+      io.stdout.write(redactor.redact(`${lines.join("\n")}\n`));
+      return ExitCode.ok;
+    }
+    throw usageError(
+      command === undefined ? "connectors needs a subcommand" : `unknown subcommand "${command}"`,
+      "use ecr-vars connectors list, or ecr-vars connectors test ID",
+    );
+  } catch (error) {
+    report(error, io.stderr, redactor, debug);
+    return isEcrVarsError(error) ? error.exitCode : ExitCode.aws;
+  }
+}
+
+/** Resolves the connector and asks STS who the credentials belong to. */
+async function testConnector(
+  connector: Connector,
+  connectors: readonly Connector[],
+  env: Env,
+  call: AwsCallOptions & { readonly deadlineMs: number },
+  redactor: Redactor,
+): Promise<string[]> {
+  const provider = fromConnector(connector, connectors, {
+    env,
+    call,
+    onSecret: (s) => redactor.add(s),
+  });
+  const work = async () => {
+    const credentials = await provider();
+    redactor.add(credentials.secretAccessKey);
+    redactor.add(credentials.sessionToken);
+    return { credentials, identity: await callerIdentity(credentials, call) };
+  };
+  const { credentials, identity } = await withDeadline(call.deadlineMs, work());
+  return [
+    `${connectorLabel(connector)} ${connector.id}: OK`,
+    `  credentials: ${credentials.source}`,
+    `  account:     ${identity.account}`,
+    `  arn:         ${identity.arn}`,
+    `  user id:     ${identity.userId}`,
+    ...(credentials.expiration === undefined
+      ? []
+      : [`  expires:     ${credentials.expiration.toISOString().replace(/\.\d{3}Z$/, "Z")}`]),
+  ];
+}
+
+async function callerIdentity(credentials: Credentials, call: AwsCallOptions) {
+  const { source, ...keys } = credentials;
+  try {
+    const { STSClient, GetCallerIdentityCommand } = await import("@aws-sdk/client-sts");
+    const client = new STSClient({ ...stsClientConfig(call), credentials: keys });
+    const out = await client.send(new GetCallerIdentityCommand({}));
+    return { account: out.Account ?? "?", arn: out.Arn ?? "?", userId: out.UserId ?? "?" };
+  } catch (error) {
+    throw toEcrVarsError(error, {
+      service: "STS",
+      operation: "GetCallerIdentity",
+      region: call.region,
+      identity: source,
+    });
+  }
+}
+
+function listText(path: string, connectors: readonly Connector[]): string {
+  if (connectors.length === 0) return `no connectors in ${path}\n`;
+  const rows = connectors.map((c) => [c.id, c.name, c.type, basis(c)]);
+  const head = ["ID", "NAME", "TYPE", "BASED ON"];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, i) => cell.padEnd(widths[i] ?? 0))
+      .join("  ")
+      .trimEnd();
+  return `${[line(head), ...rows.map(line)].join("\n")}\n`;
+}
+
+function listJson(connectors: readonly Connector[]): string {
+  const list = connectors.map((c) => ({ id: c.id, name: c.name, type: c.type, basedOn: basis(c) }));
+  return `${JSON.stringify({ connectors: list }, null, 2)}\n`;
+}
+
+/** What a connector starts from, in a few words and without any secret or reference value. */
+function basis(connector: Connector): string {
+  const base = hasBase(connector) ? (connector.base ?? "environment") : undefined;
+  switch (connector.type) {
+    case "assume-role":
+      return `${connector.roleArn} via ${base}`;
+    case "session-token":
+      return `${base}${connector.mfaSerial === undefined ? "" : " with MFA"}`;
+    case "federated-user":
+      return `${base}`;
+    case "web-identity": {
+      const token =
+        connector.github !== undefined
+          ? "GitHub OIDC"
+          : connector.tokenEnv !== undefined
+            ? `$${connector.tokenEnv}`
+            : "token file";
+      return `${connector.roleArn} with ${token}`;
+    }
+    case "profile":
+      return `profile ${connector.profile}`;
+    case "access-keys":
+      return "static keys";
+    case "instance-role":
+      return "IMDSv2";
+    case "container-role":
+      return "ECS/EKS endpoint";
+  }
+}
+
+function callOptions(region: string | undefined, timeout: string | undefined, env: Env) {
+  const code = region ?? (env.AWS_REGION || env.AWS_DEFAULT_REGION || "us-east-1");
+  const problems = [];
+  if (!isRegion(code))
+    problems.push({
+      field: region === undefined ? "AWS_REGION" : "--region",
+      message: `"${code}" is not an AWS region code`,
+      hint: "use a region code such as eu-west-1",
+    });
+  const seconds = Number(timeout ?? "60");
+  if (!/^\d+(?:\.\d+)?$/.test(timeout ?? "60") || seconds <= 0 || seconds > 3600)
+    problems.push({
+      field: "--timeout",
+      message: `"${timeout}" is not a number of seconds`,
+      hint: "use a number from 1 to 3600",
+    });
+  if (problems.length > 0)
+    throw new EcrVarsError({
+      kind: "usage",
+      code: "BAD_USAGE",
+      message: "invalid options",
+      problems,
+    });
+  const deadlineMs = seconds * 1000;
+  return {
+    region: code,
+    maxAttempts: 3,
+    attemptTimeoutMs: Math.min(10_000, Math.max(1_000, Math.floor(deadlineMs / 2))),
+    deadlineMs,
+  };
+}
+
+function parse(argv: readonly string[]) {
+  try {
+    return parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: true,
+      options: {
+        connectors: { type: "string" },
+        region: { type: "string" },
+        timeout: { type: "string" },
+        json: { type: "boolean" },
+        debug: { type: "boolean" },
+        help: { type: "boolean", short: "h" },
+      },
+    });
+  } catch (error) {
+    const option = /'(-{1,2}[^']*)'/.exec((error as Error).message)?.[1];
+    throw usageError(
+      option === undefined ? "invalid option" : `unknown or incomplete option ${option}`,
+      "see ecr-vars connectors --help",
+    );
+  }
+}
+
+function withDeadline<T>(ms: number, work: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          new EcrVarsError({
+            kind: "aws",
+            code: "AWS_TIMEOUT",
+            message: `no answer within ${Math.round(ms / 1000)} s`,
+            hint: "check network access to the AWS endpoints, or raise --timeout",
+          }),
+        ),
+      ms,
+    );
+    timer.unref();
+  });
+  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
+}
+
+function report(error: unknown, stderr: Writable, redactor: Redactor, debug: boolean): void {
+  const write = (line: string) => stderr.write(`${redactor.redact(line)}\n`);
+  if (isEcrVarsError(error)) {
+    write(`ecr-vars: error: ${error.message}`);
+    for (const p of error.problems)
+      write(`  ${p.field}: ${p.message}${p.hint ? ` (fix: ${p.hint})` : ""}`);
+    if (error.hint) write(`  fix: ${error.hint}`);
+  } else {
+    write(`ecr-vars: internal error: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  if (debug) {
+    let cause: unknown = error;
+    while (cause instanceof Error) {
+      write(`debug: ${cause.stack ?? cause.message}`);
+      cause = cause.cause;
+    }
+  }
+}

@@ -1,0 +1,196 @@
+/**
+ * Credential sources that need no connector: the default chain, the instance and container roles,
+ * a shared-config profile, and AssumeRole on top of other credentials. The AWS SDK's own providers
+ * and clients do the work; every SDK module is imported lazily, on the path that needs it.
+ */
+
+import { toEcrVarsError } from "../aws/errors.js";
+import { EcrVarsError } from "../core/errors.js";
+import type { Env } from "../core/expressions.js";
+import { defaultSessionName } from "./session-name.js";
+import type { AwsCallOptions, CredentialProvider, Credentials } from "./types.js";
+
+export interface SourceContext {
+  readonly env: Env;
+  readonly call: AwsCallOptions;
+  /** Called with every secret a source handles (tokens, intermediate keys) before it is used. */
+  readonly onSecret?: (secret: string) => void;
+}
+
+type SdkCredentials = Omit<Credentials, "source">;
+
+/** The standard AWS chain: environment, shared files, web identity, container, instance role. */
+export function fromDefaultChain(context: SourceContext): CredentialProvider {
+  const source =
+    "the default AWS credential chain (environment, profile, web identity, container, instance role)";
+  return guarded(source, async () => {
+    const { fromNodeProviderChain } = await import("@aws-sdk/credential-providers");
+    const provider = fromNodeProviderChain({
+      clientConfig: { region: context.call.region },
+      timeout: context.call.attemptTimeoutMs,
+    });
+    return { ...(await provider()), source: "the default AWS credential chain" };
+  });
+}
+
+/** The EC2 instance profile, through IMDSv2 only (no fallback to the token-less IMDSv1). */
+export function fromInstanceRole(context: SourceContext): CredentialProvider {
+  const source = "the EC2 instance role (IMDSv2)";
+  return guarded(source, async () => {
+    const { fromInstanceMetadata } = await import("@aws-sdk/credential-providers");
+    const provider = fromInstanceMetadata({
+      timeout: context.call.attemptTimeoutMs,
+      maxRetries: Math.max(0, context.call.maxAttempts - 1),
+      ec2MetadataV1Disabled: true,
+    });
+    return { ...(await provider()), source };
+  });
+}
+
+/**
+ * The ECS task role or EKS Pod Identity: the endpoint and its authorization token come from the
+ * variables the container runtime sets. The SDK provider only talks to loopback and the
+ * link-local ECS/EKS hosts, so the authorization token cannot be sent elsewhere.
+ */
+export function fromContainerRole(context: SourceContext): CredentialProvider {
+  const source = "the container role (ECS task role or EKS Pod Identity)";
+  return guarded(source, async () => {
+    const { env } = context;
+    const fullUri = env.AWS_CONTAINER_CREDENTIALS_FULL_URI;
+    const relativeUri = env.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI;
+    if (!fullUri && !relativeUri) {
+      throw new EcrVarsError({
+        kind: "credentials",
+        code: "NO_CREDENTIALS",
+        message:
+          "not in an ECS task or an EKS pod with Pod Identity: AWS_CONTAINER_CREDENTIALS_FULL_URI and AWS_CONTAINER_CREDENTIALS_RELATIVE_URI are unset",
+        hint: "give the task a task role, or associate the pod's service account with a role (EKS Pod Identity)",
+      });
+    }
+    const token = env.AWS_CONTAINER_AUTHORIZATION_TOKEN;
+    if (token) context.onSecret?.(token);
+    const { fromHttp } = await import("@aws-sdk/credential-providers");
+    const provider = fromHttp({
+      ...(fullUri ? { awsContainerCredentialsFullUri: fullUri } : {}),
+      ...(relativeUri ? { awsContainerCredentialsRelativeUri: relativeUri } : {}),
+      ...(token ? { awsContainerAuthorizationToken: token } : {}),
+      ...(env.AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE
+        ? { awsContainerAuthorizationTokenFile: env.AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE }
+        : {}),
+      timeout: context.call.attemptTimeoutMs,
+      maxRetries: Math.max(0, context.call.maxAttempts - 1),
+    });
+    return { ...(await provider()), source: "container role" };
+  });
+}
+
+export interface ProfileInit {
+  readonly profile: string;
+  readonly configFile?: string;
+  readonly credentialsFile?: string;
+}
+
+/** A profile of the shared config and credentials files: keys, roles, SSO, credential_process. */
+export function fromProfile(init: ProfileInit, context: SourceContext): CredentialProvider {
+  const source = `profile ${init.profile}`;
+  return guarded(source, async () => {
+    const { fromIni } = await import("@aws-sdk/credential-providers");
+    const provider = fromIni({
+      profile: init.profile,
+      ...(init.configFile === undefined ? {} : { configFilepath: init.configFile }),
+      ...(init.credentialsFile === undefined ? {} : { filepath: init.credentialsFile }),
+      ignoreCache: true,
+      clientConfig: stsClientConfig(context.call),
+    });
+    return { ...(await provider()), source };
+  });
+}
+
+export interface AssumeRoleInit {
+  readonly roleArn: string;
+  readonly sessionName?: string;
+  readonly externalId?: string;
+  readonly policy?: string;
+  readonly durationSeconds?: number;
+  readonly tags?: Readonly<Record<string, string>>;
+  readonly transitiveTagKeys?: readonly string[];
+  readonly sourceIdentity?: string;
+}
+
+/** Credentials of `base` exchanged for a role's through STS AssumeRole. */
+export function withRole(
+  base: CredentialProvider,
+  init: AssumeRoleInit,
+  context: SourceContext,
+): CredentialProvider {
+  return async () => assumeRole(await base(), init, context);
+}
+
+/** Calls STS AssumeRole with `base`; the result's source says which role, via what. */
+export async function assumeRole(
+  base: Credentials,
+  init: AssumeRoleInit,
+  context: SourceContext,
+  via: string = base.source,
+): Promise<Credentials> {
+  const source = `role ${init.roleArn} via ${via}`;
+  try {
+    const { fromTemporaryCredentials } = await import("@aws-sdk/credential-providers");
+    const tags = Object.entries(init.tags ?? {}).map(([Key, Value]) => ({ Key, Value }));
+    const provider = fromTemporaryCredentials({
+      masterCredentials: base,
+      params: {
+        RoleArn: init.roleArn,
+        RoleSessionName: init.sessionName ?? defaultSessionName(context.env),
+        ...(init.externalId === undefined ? {} : { ExternalId: init.externalId }),
+        ...(init.policy === undefined ? {} : { Policy: init.policy }),
+        ...(init.durationSeconds === undefined ? {} : { DurationSeconds: init.durationSeconds }),
+        ...(tags.length === 0 ? {} : { Tags: tags }),
+        ...(init.transitiveTagKeys === undefined
+          ? {}
+          : { TransitiveTagKeys: [...init.transitiveTagKeys] }),
+        ...(init.sourceIdentity === undefined ? {} : { SourceIdentity: init.sourceIdentity }),
+      },
+      clientConfig: stsClientConfig(context.call),
+    });
+    return { ...(await provider()), source };
+  } catch (error) {
+    throw toEcrVarsError(error, {
+      service: "STS",
+      operation: "AssumeRole",
+      region: context.call.region,
+      identity: source,
+    });
+  }
+}
+
+/** Runs a provider; a failure becomes a credentials error naming the source and its reason. */
+export function guarded(
+  source: string,
+  provide: () => Promise<SdkCredentials & { source: string }>,
+): CredentialProvider {
+  return async () => {
+    try {
+      return await provide();
+    } catch (error) {
+      throw toEcrVarsError(error, {
+        service: "credentials",
+        operation: source,
+        region: undefined,
+        identity: source,
+      });
+    }
+  };
+}
+
+/** Client settings shared by every STS call: region, bounded attempts and per-attempt timeouts. */
+export function stsClientConfig(call: AwsCallOptions) {
+  return {
+    region: call.region,
+    maxAttempts: call.maxAttempts,
+    requestHandler: {
+      connectionTimeout: call.attemptTimeoutMs,
+      requestTimeout: call.attemptTimeoutMs,
+    },
+  };
+}
