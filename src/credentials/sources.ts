@@ -19,6 +19,8 @@ export interface SourceContext {
 
 type SdkCredentials = Omit<Credentials, "source">;
 
+const RETRY_PAUSE_MS = 300;
+
 /** The standard AWS chain: environment, shared files, web identity, container, instance role. */
 export function fromDefaultChain(context: SourceContext): CredentialProvider {
   const source =
@@ -77,7 +79,8 @@ export function fromContainerRole(context: SourceContext): CredentialProvider {
       ...(env.AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE
         ? { awsContainerAuthorizationTokenFile: env.AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE }
         : {}),
-      timeout: context.call.attemptTimeoutMs,
+      // For this provider `timeout` is the pause between attempts, not a per-attempt limit.
+      timeout: RETRY_PAUSE_MS,
       maxRetries: Math.max(0, context.call.maxAttempts - 1),
     });
     return { ...(await provider()), source: "container role" };
