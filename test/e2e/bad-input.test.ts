@@ -1,0 +1,251 @@
+/**
+ * Bad usage and invalid options (exit 2): one error line, a line naming the field, the fix, no
+ * stack trace, no secret, and nothing sent to AWS. Bad task and connectors files: bad-files.test.ts.
+ */
+
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import {
+  accessKeys,
+  assumeRole,
+  type BadCase,
+  connectorsJson,
+  expectBadInput,
+  ID_A,
+  ID_B,
+  R,
+} from "../support/e2e-bad-input.js";
+import { type E2eContext, startE2e } from "../support/e2e-harness.js";
+
+const CASES: readonly BadCase[] = [
+  {
+    name: "unknown flag",
+    args: ["--regoin", "eu-west-1"],
+    error: "unknown option --regoin",
+    field: "  fix: see ecr-vars --help",
+  },
+  {
+    name: "flag without its value",
+    args: ["--region"],
+    error: "option --region <value> needs a value",
+    field: "  fix: see ecr-vars --help",
+  },
+  {
+    name: "value for a boolean flag",
+    args: [...R, "--disabled=yes"],
+    error: "option --disabled takes no value",
+    field: "  fix: see ecr-vars --help",
+  },
+  {
+    name: "stray positional argument",
+    args: [...R, "eu-west-2"],
+    error: 'unexpected argument "eu-west-2"',
+    field: "  fix: options start with --; see ecr-vars --help",
+  },
+  {
+    name: "missing region",
+    args: [],
+    error: "invalid configuration",
+    field: /^ {2}--region: no region is set \(fix: set a region code/,
+  },
+  {
+    name: "bad region",
+    args: ["--region", "eu-west-99x"],
+    error: "invalid configuration",
+    field:
+      '  --region: "eu-west-99x" is not an AWS region code (fix: use a code such as us-east-1, eu-central-1 or cn-north-1)',
+  },
+  {
+    name: "region and region variable",
+    args: [...R, "--region-variable", "${bamboo.awsRegion}"],
+    error: "invalid configuration",
+    field:
+      "  --region-variable: region and region variable are both set (fix: set only one of them)",
+  },
+  {
+    name: "region variable without a reference",
+    args: ["--region-variable", "eu-west-1"],
+    error: "invalid configuration",
+    field: /^ {2}--region-variable: "eu-west-1" holds no variable reference/,
+  },
+  {
+    name: "bad registry id",
+    args: [...R, "--registry-id", "12345"],
+    error: "invalid configuration",
+    field:
+      '  --registry-id: "12345" is not an AWS account id (fix: use the 12-digit account id that owns the registry)',
+  },
+  {
+    name: "repeated registry id",
+    args: [...R, "--registry-id", "123456789012", "--registry-id", "123456789012"],
+    error: "invalid configuration",
+    field:
+      "  --registry-id: the same registry id is given more than once (fix: list each registry once)",
+  },
+  {
+    name: "bad namespace a..b",
+    args: [...R, "--namespace", "a..b"],
+    error: "invalid configuration",
+    field: /^ {2}--namespace: "a\.\.b" is not a valid namespace \(fix: /,
+  },
+  {
+    name: "bad scope",
+    args: [...R, "--scope", "global"],
+    error: "invalid configuration",
+    field: '  --scope: "global" is not a scope (fix: use one of: local, result)',
+  },
+  {
+    name: "bad source",
+    args: [...R, "--source", "magic"],
+    error: "invalid configuration",
+    field:
+      '  --source: "magic" is not a credential source (fix: use one of: connector, instance-role)',
+  },
+  {
+    name: "source connector without a connector",
+    args: [...R, "--source", "connector"],
+    error: "invalid configuration",
+    field: /^ {2}--connector: the source is connector but no connector is named/,
+  },
+  {
+    name: "connector with source instance-role",
+    args: [...R, "--source", "instance-role", "--connector", "ci-user"],
+    error: "invalid configuration",
+    field: /^ {2}--connector: a connector is named but the source is instance-role/,
+  },
+  {
+    name: "connector without a connectors file",
+    args: [...R, "--connector", "ci-user"],
+    error:
+      "cannot read the connectors file /nonexistent-home/.config/ecr-vars/connectors.yml: no such file",
+    field: "  fix: check the path of the connectors file",
+  },
+  {
+    name: "connectors file that does not exist",
+    args: [...R, "--connector", "ci-user", "--connectors", "missing.json"],
+    error: "cannot read the connectors file missing.json: no such file",
+    field: "  fix: check the path of the connectors file",
+  },
+  {
+    name: "unknown connector",
+    args: [...R, "--connector", "nope", "--connectors", "good.json"],
+    error: "invalid configuration",
+    field: `  --connector: no connector "nope" in good.json (fix: use the id or name of a defined connector; defined: ci-user (${ID_A}))`,
+  },
+  {
+    name: "connector variable resolving to a non-UUID",
+    args: [...R, "--connector-variable", "${bamboo.awsConnector}", "--connectors", "good.json"],
+    env: { bamboo_awsConnector: "ci-user" },
+    error: "invalid configuration",
+    field:
+      /^ {2}--connector-variable: \$\{bamboo\.awsConnector\} resolved to "ci-user", which is not a connector id/,
+  },
+  {
+    name: "connector variable undefined",
+    args: [...R, "--connector-variable", "${bamboo.awsConnector}", "--connectors", "good.json"],
+    error: "invalid configuration",
+    field:
+      /^ {2}--connector-variable: \$\{bamboo\.awsConnector\} is not defined \(environment variable bamboo_awsConnector is unset\)/,
+  },
+  {
+    name: "connector and connector variable",
+    args: [...R, "--connector", "ci-user", "--connector-variable", "${bamboo.awsConnector}"],
+    error: "invalid configuration",
+    field: /^ {2}--connector-variable: connector and connector variable are both set/,
+  },
+  {
+    name: "bad role ARN",
+    args: [...R, "--role-arn", "arn:aws:iam::123456789012:user/ci"],
+    error: "invalid configuration",
+    field:
+      /^ {2}--role-arn: "arn:aws:iam::123456789012:user\/ci" is not an IAM role ARN \(fix: use the form arn:<partition>:iam::<account-id>:role\/<name>/,
+  },
+  {
+    name: "bad --format",
+    args: [...R, "--format", "xml"],
+    error: "invalid options",
+    field:
+      /^ {2}--format: "xml" is not a format \(fix: use one of: bamboo, sh, powershell, cmd, dotenv, json\b/,
+  },
+  {
+    name: "bad --timeout",
+    args: [...R, "--timeout", "soon"],
+    error: "invalid options",
+    field: '  --timeout: "soon" is not a number of seconds (fix: use a number from 1 to 3600)',
+  },
+  {
+    name: "--timeout 0",
+    args: [...R, "--timeout", "0"],
+    error: "invalid options",
+    field: /^ {2}--timeout: "0" is not a number of seconds/,
+  },
+  {
+    name: "bad --env-prefix",
+    args: [...R, "--env-prefix", "1x-"],
+    error: "invalid options",
+    field: /^ {2}--env-prefix: "1x-" would make invalid environment names \(fix: /,
+  },
+  {
+    name: "empty --output",
+    args: [...R, "--output", ""],
+    error: "invalid options",
+    field: "  --output: is empty (fix: give a file path, or - for stdout)",
+  },
+];
+
+let ctx: E2eContext;
+beforeAll(async () => {
+  ctx = await startE2e();
+  await ctx.write("good.json", connectorsJson(accessKeys(ID_A, "ci-user")));
+});
+afterAll(() => ctx.close());
+
+describe("each bad input: exit 2, one error line naming the field, nothing sent", () => {
+  test.each(CASES)("$name", (c) => expectBadInput(ctx, c));
+});
+
+describe("several problems are reported at once", () => {
+  test("bad region, bad registry id and bad namespace in one run", async () => {
+    const result = await ctx.run([
+      "--region",
+      "eu-west-99x",
+      "--registry-id",
+      "12",
+      "--namespace",
+      "a..b",
+    ]);
+    expect(result.code).toBe(2);
+    const lines = result.stderr.split("\n");
+    expect(lines[0]).toBe("ecr-vars: error: invalid configuration (3 problems)");
+    expect(lines.slice(1).map((l) => l.split(":")[0])).toEqual([
+      "  --region",
+      "  --registry-id",
+      "  --namespace",
+      "",
+    ]);
+  });
+
+  test("bad format, prefix and timeout in one run", async () => {
+    const result = await ctx.run([...R, "--format", "xml", "--env-prefix", "-", "--timeout", "x"]);
+    expect(result.code).toBe(2);
+    const lines = result.stderr.split("\n");
+    expect(lines[0]).toBe("ecr-vars: error: invalid options");
+    expect(lines.slice(1).map((l) => l.split(":")[0])).toEqual([
+      "  --format",
+      "  --env-prefix",
+      "  --timeout",
+      "",
+    ]);
+  });
+
+  test("a connectors file with a duplicate id and a cycle: both named", async () => {
+    const file = await ctx.write(
+      "two-problems.json",
+      connectorsJson(assumeRole(ID_A, "a", "b"), assumeRole(ID_B, "b", "a"), accessKeys(ID_A, "c")),
+    );
+    const result = await ctx.run([...R, "--connector", "c", "--connectors", file]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^ecr-vars: error: invalid configuration \(2 problems\)\n/);
+    expect(result.stderr).toContain('connectors[2] ("c").id: repeats the id of connectors[0]');
+    expect(result.stderr).toContain('connectors[0] ("a").base: forms a cycle: a -> b -> a');
+  });
+});
