@@ -55,13 +55,12 @@ const policy = z.optional(z.union([text, z.record(z.string(), z.unknown())]));
 
 function duration(max: number) {
   return z.optional(
-    z
-      .number()
-      .check(
-        z.int("must be a whole number of seconds"),
-        z.gte(900, "must be at least 900 seconds"),
-        z.lte(max, `must be at most ${max} seconds`),
-      ),
+    z.number().check(
+      // z.int() reports a fraction without its input, which reads as "is required".
+      z.refine(Number.isInteger, "must be a whole number of seconds"),
+      z.gte(900, "must be at least 900 seconds"),
+      z.lte(max, `must be at most ${max} seconds`),
+    ),
   );
 }
 
