@@ -34,7 +34,7 @@ export async function loadConnectorsFile(path: string): Promise<ConnectorsFile> 
 
 export function parseConnectors(file: StructuredFile): ConnectorsFile {
   const label = (path: IssuePath) => fileFieldLabel(file, path, connectorField(file.value, path));
-  const parsed = connectorsFileSchema.safeParse(file.value);
+  const parsed = connectorsFileSchema.safeParse(file.value, { reportInput: true });
   if (!parsed.success)
     throw configError(parsed.error.issues.map((issue) => issueToProblem(issue, label)));
 
