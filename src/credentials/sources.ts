@@ -39,13 +39,37 @@ export function fromDefaultChain(context: SourceContext): CredentialProvider {
 export function fromInstanceRole(context: SourceContext): CredentialProvider {
   const source = "the EC2 instance role (IMDSv2)";
   return guarded(source, async () => {
+    // The SDK's own chain honours this switch; an explicitly chosen instance role must too, or a
+    // machine that turned IMDS off on purpose would still be probed.
+    if (context.env.AWS_EC2_METADATA_DISABLED?.toLowerCase() === "true") {
+      throw new EcrVarsError({
+        kind: "credentials",
+        code: "NO_CREDENTIALS",
+        message: `no usable credentials from ${source}: the instance metadata service is turned off (AWS_EC2_METADATA_DISABLED=true)`,
+        hint: "unset AWS_EC2_METADATA_DISABLED on an EC2 agent, or choose another source",
+      });
+    }
     const { fromInstanceMetadata } = await import("@aws-sdk/credential-providers");
     const provider = fromInstanceMetadata({
       timeout: context.call.attemptTimeoutMs,
       maxRetries: Math.max(0, context.call.maxAttempts - 1),
       ec2MetadataV1Disabled: true,
     });
-    return { ...(await provider()), source };
+    try {
+      return { ...(await provider()), source };
+    } catch (error) {
+      // When the IMDSv2 token request fails the SDK only reports that it may not fall back to
+      // IMDSv1, which hides the real problem: nothing answered at the metadata endpoint.
+      if (!/fallback has been blocked/i.test((error as Error).message ?? "")) throw error;
+      const endpoint = context.env.AWS_EC2_METADATA_SERVICE_ENDPOINT ?? "http://169.254.169.254";
+      throw new EcrVarsError({
+        kind: "credentials",
+        code: "NO_CREDENTIALS",
+        message: `no usable credentials from ${source}: no IMDSv2 token from ${endpoint}`,
+        hint: "run on an EC2 instance with an instance profile; in a container on EC2, raise the instance's metadata hop limit to 2",
+        cause: error,
+      });
+    }
   });
 }
 
