@@ -10,6 +10,7 @@ await build({
   entryPoints: {
     "ecr-vars": "src/cli/bin.ts",
     "ecr-vars-emulator": "src/emulator/bin.ts",
+    "docker-credential-ecr-vars": "src/helper/bin.ts",
     index: "src/index.ts",
     emulator: "src/emulator/index.ts",
   },

@@ -14,6 +14,8 @@ const code = await main({
   stdout: process.stdout,
   stderr: process.stderr,
   version: VERSION,
+  // Our handlers are gone by then, so the default action ends the process with the signal.
+  raise: (signal) => process.kill(process.pid, signal),
 });
 // Exit once both streams have drained; pending SDK sockets must not keep the process alive.
 process.stdout.write("", () => process.stderr.write("", () => process.exit(code)));

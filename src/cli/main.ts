@@ -4,16 +4,20 @@
  */
 
 import { parseArgs } from "node:util";
+import { taskCacheAuthorize } from "../cache/for-task.js";
 import { EcrVarsError, ExitCode, isEcrVarsError, usageError } from "../core/errors.js";
 import type { Env } from "../core/expressions.js";
 import { DEFAULT_ENV_PREFIX, isEnvPrefix } from "../core/names.js";
+import type { TaskConfig } from "../core/task.js";
 import { formatExpiry } from "../core/variables.js";
 import { formatNames, getRenderer } from "../emit/registry.js";
-import type { RenderPlan } from "../emit/types.js";
+import type { RenderOptions, RenderPlan } from "../emit/types.js";
 import { detectCi } from "../platform/ci.js";
+import { defaultDockerConfigPath, updateConfigFile } from "../platform/docker-config-file.js";
 import { createLogger, type Logger, type Writable } from "../platform/logger.js";
 import { MASK, Redactor } from "../platform/redactor.js";
 import { writeSecretFile } from "../platform/write-file.js";
+import { connectorsFilePath } from "../task/resolve.js";
 import { runTask } from "../task/run.js";
 import { helpText } from "./help.js";
 import { parseArgsOptions } from "./options.js";
@@ -26,6 +30,8 @@ export interface CliIo {
   readonly stderr: Writable;
   readonly version: string;
   readonly clock?: () => Date;
+  /** `exec`: end this process with the signal that ended the child, as a shell would. */
+  readonly raise?: (signal: NodeJS.Signals) => void;
 }
 
 /** Where a Bamboo-format file goes when no --output is given: never the build log. */
@@ -36,6 +42,8 @@ export async function main(io: CliIo): Promise<number> {
     const { runConnectorsCommand } = await import("./connectors-command.js");
     return runConnectorsCommand(io);
   }
+  if (io.argv[0] === "exec") return (await import("./exec-command.js")).runExecCommand(io);
+  if (io.argv[0] === "logout") return (await import("./logout-command.js")).runLogoutCommand(io);
   const redactor = new Redactor();
   let logger: Logger = createLogger({ stream: io.stderr, redactor });
   try {
@@ -83,22 +91,38 @@ async function fetchAndWrite(
     logger,
     ...(run.connectors === undefined ? {} : { connectorsPath: run.connectors }),
     timeoutMs: run.timeoutMs,
+    ...(flags.cache === true ? { authorize: await cacheAuthorize(task, run, io.env, logger) } : {}),
   });
   if (outcome.kind === "disabled") return ExitCode.ok;
 
   const renderer = getRenderer(run.format);
   if (renderer === undefined)
     throw new Error(`format ${run.format} was validated but has no renderer`);
-  const outputPath = run.output ?? (run.format === "bamboo" ? DEFAULT_BAMBOO_FILE : undefined);
-  const plan: RenderPlan = renderer.render(outcome.variables, {
+  const outputPath =
+    run.output ??
+    (run.format === "bamboo"
+      ? DEFAULT_BAMBOO_FILE
+      : run.format === "docker-config" && flags.output !== "-"
+        ? defaultDockerConfigPath(io.env)
+        : undefined);
+  const options: RenderOptions = {
     namespace: task.namespace,
     envPrefix: run.envPrefix,
     scope: task.scope,
     ...(outputPath === undefined ? {} : { outputPath }),
-  });
+    ...(flags["credential-helper"] === true ? { credentialHelper: true } : {}),
+  };
+  const { merge } = renderer;
+  // Formats that update a shared file merge into it under its lock; the others replace it.
+  const plan: RenderPlan =
+    outputPath !== undefined && merge !== undefined
+      ? await updateConfigFile(outputPath, (text) => merge(text, outcome.variables, options), {
+          createDirectory: run.output === undefined,
+        })
+      : renderer.render(outcome.variables, options);
 
   if (outputPath === undefined) io.stdout.write(plan.text);
-  else await writeSecretFile(outputPath, plan.text);
+  else if (merge === undefined) await writeSecretFile(outputPath, plan.text);
 
   const now = io.clock?.() ?? new Date();
   const registries = outcome.authorizations.map((a) => a.registryId).join(", ");
@@ -119,7 +143,7 @@ async function fetchAndWrite(
   return ExitCode.ok;
 }
 
-interface RunOptions {
+export interface RunOptions {
   readonly format: string;
   readonly output: string | undefined;
   readonly envPrefix: string;
@@ -127,7 +151,7 @@ interface RunOptions {
   readonly connectors: string | undefined;
 }
 
-function runOptions(flags: FlagValues, env: Env): RunOptions {
+export function runOptions(flags: FlagValues, env: Env): RunOptions {
   const problems: Array<{ field: string; message: string; hint: string }> = [];
   const format = typeof flags.format === "string" ? flags.format : defaultFormat(env);
   if (getRenderer(format) === undefined) {
@@ -153,6 +177,13 @@ function runOptions(flags: FlagValues, env: Env): RunOptions {
       field: "--timeout",
       message: `"${timeoutText}" is not a number of seconds`,
       hint: "use a number from 1 to 3600",
+    });
+  }
+  if (flags["credential-helper"] === true && format !== "docker-config") {
+    problems.push({
+      field: "--credential-helper",
+      message: `has no meaning for the ${format} format`,
+      hint: "add --format docker-config, or drop --credential-helper",
     });
   }
   let output = typeof flags.output === "string" ? flags.output : undefined;
@@ -181,11 +212,16 @@ function runOptions(flags: FlagValues, env: Env): RunOptions {
   };
 }
 
+export async function cacheAuthorize(task: TaskConfig, run: RunOptions, env: Env, logger: Logger) {
+  const connectorsPath = connectorsFilePath(run.connectors, env);
+  return taskCacheAuthorize({ task, env, connectorsPath, logger });
+}
+
 function defaultFormat(env: Env): string {
   return detectCi(env) === "bamboo" ? "bamboo" : "sh";
 }
 
-function parseFlags(argv: readonly string[]): FlagValues {
+export function parseFlags(argv: readonly string[]): FlagValues {
   let parsed: ReturnType<typeof parseArgs>;
   try {
     parsed = parseArgs({
@@ -221,7 +257,12 @@ function describeParseError(error: unknown): string {
   return message.split(". ")[0] ?? message;
 }
 
-function reportError(error: unknown, logger: Logger, stderr: Writable, redactor: Redactor): void {
+export function reportError(
+  error: unknown,
+  logger: Logger,
+  stderr: Writable,
+  redactor: Redactor,
+): void {
   const write = (line: string) => stderr.write(`${redactor.redact(line)}\n`);
   if (isEcrVarsError(error)) {
     write(`ecr-vars: error: ${error.message}`);

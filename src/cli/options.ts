@@ -150,12 +150,26 @@ export const OPTIONS: readonly OptionSpec[] = [
     description: "write to FILE (mode 0600, atomically, never through a symlink) instead of stdout",
   },
   {
+    flag: "credential-helper",
+    type: "boolean",
+    group: "output",
+    description:
+      "with --format docker-config: write credHelpers entries that point at docker-credential-ecr-vars instead of the password",
+  },
+  {
     flag: "env-prefix",
     type: "string",
     value: "PREFIX",
     group: "output",
     default: "bamboo_",
     description: "prefix of environment variable names (may be empty)",
+  },
+  {
+    flag: "cache",
+    type: "boolean",
+    group: "general",
+    description:
+      "reuse a token cached by an earlier run or by docker-credential-ecr-vars while it stays valid (in $XDG_CACHE_HOME/ecr-vars)",
   },
   {
     flag: "timeout",

@@ -2,6 +2,7 @@
 
 import { bamboo } from "./bamboo.js";
 import { cmd } from "./cmd.js";
+import { dockerConfig } from "./docker-config.js";
 import { dotenv } from "./dotenv.js";
 import { json } from "./json.js";
 import { powershell } from "./powershell.js";
@@ -16,6 +17,7 @@ export const renderers: readonly Renderer[] = Object.freeze([
   cmd,
   dotenv,
   json,
+  dockerConfig,
 ]);
 
 /** The names accepted by `--format`, in `renderers` order. */

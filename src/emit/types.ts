@@ -11,6 +11,8 @@ export interface RenderOptions {
   readonly scope: "local" | "result";
   /** Where the rendered text is going to be written, when it is a file. */
   readonly outputPath?: string;
+  /** `docker-config` only: write `credHelpers` pointers to our helper instead of secrets. */
+  readonly credentialHelper?: boolean;
 }
 
 /** What a renderer produces: the text to write and notes for the human summary on stderr. */
@@ -30,4 +32,13 @@ export interface Renderer {
    */
   readonly masking: string;
   render(variables: readonly Variable[], options: RenderOptions): RenderPlan;
+  /**
+   * For formats that update a file others also write (`docker-config`): the new text from the
+   * file's current text (undefined when it does not exist). The caller does the locked I/O.
+   */
+  merge?(
+    existing: string | undefined,
+    variables: readonly Variable[],
+    options: RenderOptions,
+  ): RenderPlan;
 }

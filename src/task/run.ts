@@ -20,7 +20,26 @@ export interface RunTaskInit {
   readonly connectorsPath?: string;
   /** Overall deadline for the AWS work, in milliseconds. */
   readonly timeoutMs: number;
+  /** How authorizations are obtained; the token cache (`--cache`) wraps ECR here. */
+  readonly authorize?: Authorize;
 }
+
+export interface AuthorizeRequest {
+  readonly call: AwsCallOptions;
+  readonly region: string;
+  readonly credentials: CredentialProvider;
+  readonly registryIds: readonly string[];
+}
+
+/** Authorizations for a request; `source` replaces the credentials' provenance (a cache hit). */
+export type Authorize = (request: AuthorizeRequest) => Promise<{
+  readonly authorizations: FetchedAuthorization[];
+  readonly source?: string;
+}>;
+
+const fetchFromEcr: Authorize = async (request) => ({
+  authorizations: await fetchAuthorizations(request),
+});
 
 export type TaskOutcome =
   | { readonly kind: "disabled" }
@@ -52,10 +71,11 @@ export async function runTask(init: RunTaskInit): Promise<TaskOutcome> {
   });
   const credentials = masked(resolved, init.redactor);
 
-  const authorizations = await withDeadline(
+  const fetched = await withDeadline(
     init.timeoutMs,
-    fetchAuthorizations({ call, credentials, registryIds: task.registryIds }),
+    (init.authorize ?? fetchFromEcr)({ call, region, credentials, registryIds: task.registryIds }),
   );
+  const { authorizations } = fetched;
   // Mask first: every secret is known to the redactor before it is rendered or logged.
   for (const auth of authorizations) {
     init.redactor.add(auth.authorizationToken);
@@ -72,7 +92,8 @@ export async function runTask(init: RunTaskInit): Promise<TaskOutcome> {
     }
   }
   for (const variable of variables) if (variable.secret) init.redactor.add(variable.value);
-  const source = (await credentials()).source;
+  // On a cache hit no credentials were resolved, and none need to be now.
+  const source = fetched.source ?? (await credentials()).source;
   logger.debug(`fetched ${authorizations.length} authorization(s) in ${region} with ${source}`);
   return { kind: "fetched", region, source, authorizations, variables };
 }

@@ -32,7 +32,15 @@ function thrown(action: () => unknown): EcrVarsError {
 
 describe("registry", () => {
   test("lists the formats in documentation order", () => {
-    expect(formatNames).toEqual(["bamboo", "sh", "powershell", "cmd", "dotenv", "json"]);
+    expect(formatNames).toEqual([
+      "bamboo",
+      "sh",
+      "powershell",
+      "cmd",
+      "dotenv",
+      "json",
+      "docker-config",
+    ]);
     expect(renderers.map((r) => r.name)).toEqual(formatNames);
   });
 
@@ -193,7 +201,9 @@ describe("rendering the variables of one registry", () => {
     expect(plan.notes).toEqual([]);
   });
 
-  test.each(formatNames)("%s keeps the input order", (name) => {
+  // docker-config writes registry logins, not the variables one by one (test/unit/docker-config.test.ts).
+  const variableFormats = renderers.filter((r) => r.merge === undefined).map((r) => r.name);
+  test.each(variableFormats)("%s keeps the input order", (name) => {
     const names = ["c.d.zulu", "c.d.alpha", "c.d.mike"];
     const values = names.map((n) => variable(`value-of-${n.slice(4)}`, n));
     const text = getRenderer(name)?.render(values, OPTIONS).text ?? "";

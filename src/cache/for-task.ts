@@ -1,0 +1,42 @@
+/** `--cache` for a task: its cache configuration, resolved like the run resolves it. */
+
+import type { Env } from "../core/expressions.js";
+import { resolveExpression } from "../core/expressions.js";
+import type { TaskConfig } from "../core/task.js";
+import type { Logger } from "../platform/logger.js";
+import type { Authorize } from "../task/run.js";
+import { type CacheOutcome, cachedAuthorize } from "./authorize.js";
+import { cacheConfigFor } from "./config.js";
+import { cacheDir } from "./store.js";
+
+export async function taskCacheAuthorize(init: {
+  readonly task: TaskConfig;
+  readonly env: Env;
+  readonly connectorsPath: string;
+  readonly logger: Logger;
+  readonly onOutcome?: (outcome: CacheOutcome) => void;
+}): Promise<Authorize> {
+  const { task } = init;
+  let connector: string | undefined;
+  if (task.source.kind === "connector") {
+    const setting = task.source.connector;
+    if (setting.kind === "ref") connector = setting.ref;
+    else {
+      // An unresolvable variable fails the run itself, with its own message; key on the text.
+      const resolved = resolveExpression(setting.expression, init.env);
+      connector = resolved.ok ? resolved.value : setting.expression;
+    }
+  }
+  const config = await cacheConfigFor({
+    source: task.source.kind,
+    ...(connector === undefined ? {} : { connector, connectorsPath: init.connectorsPath }),
+    ...(task.roleArn === undefined ? {} : { roleArn: task.roleArn }),
+  });
+  return cachedAuthorize({
+    dir: cacheDir(init.env),
+    env: init.env,
+    config,
+    logger: init.logger,
+    ...(init.onOutcome === undefined ? {} : { onOutcome: init.onOutcome }),
+  });
+}

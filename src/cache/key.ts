@@ -1,0 +1,84 @@
+/**
+ * Cache keys. Tokens are stored under the *resolved identity* (the caller's ARN from STS
+ * GetCallerIdentity, assumed-role sessions folded into their role) plus registry and region, so
+ * that every configuration acting as the same principal shares one token. Keying on the access
+ * key id, as the Go helper does, never hits with assumed roles: their key changes every session.
+ *
+ * Finding the identity costs an AWS call, which a cache hit must not make. So a second, cheap key
+ * describes the *configuration* (source, connector, role, region, registry, endpoints, and a hash
+ * of the credential-bearing environment) and points at the identity's token. A hit follows that
+ * pointer with no AWS call and without loading the SDK. When the configuration changes (a new
+ * session's keys in the environment) the pointer misses, one GetCallerIdentity names the identity,
+ * and its token is reused if still fresh: one STS call, no new ECR token.
+ *
+ * This module is on the helper's cache-hit path: node built-ins only.
+ */
+
+import { createHash } from "node:crypto";
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** What decides which identity a run acts as, before any credential is resolved. */
+export interface CacheConfig {
+  /** `default-chain`, `instance-role` or `connector:<id-or-name>`. */
+  readonly source: string;
+  /** Absolute connectors file path, for connector sources. */
+  readonly connectorsPath?: string;
+  /** The connectors file's size and mtime: an edited file is a new configuration. */
+  readonly connectorsStamp?: string;
+  readonly roleArn?: string;
+  readonly region: string;
+  /** The registry account id, or `default` for the caller's own registry. */
+  readonly registryId: string;
+}
+
+// Environment variables that select or carry credentials or endpoints. Their values enter the
+// key only as a hash. Our own published variables (`*password`) are left out: under
+// `ecr-vars exec` they are in the environment and must not turn every lookup into a miss.
+const IDENTITY_ENV = /^AWS_|KEY|SECRET|TOKEN|ROLE|PROFILE|CONNECTOR/i;
+
+export function environmentFingerprint(env: Env): string {
+  const hash = createHash("sha256");
+  for (const name of Object.keys(env).sort()) {
+    if (!IDENTITY_ENV.test(name) || /password$/i.test(name) || name.startsWith("ECR_VARS_CACHE"))
+      continue;
+    hash.update(`${name}\0${env[name] ?? ""}\0`);
+  }
+  return hash.digest("hex");
+}
+
+export function configKey(config: CacheConfig, env: Env): string {
+  const parts = [
+    "v1",
+    config.source,
+    config.connectorsPath ?? "",
+    config.connectorsStamp ?? "",
+    config.roleArn ?? "",
+    config.region,
+    config.registryId,
+    environmentFingerprint(env),
+  ];
+  return createHash("sha256").update(parts.join("\n")).digest("hex");
+}
+
+/** `arn:…:sts::ACCOUNT:assumed-role/ROLE/SESSION` → `arn:…:iam::ACCOUNT:role/ROLE`; others as is. */
+export function identityOf(callerArn: string): string {
+  const match = /^arn:([^:]+):sts::(\d{12}):assumed-role\/(.+)\/[^/]+$/.exec(callerArn);
+  return match === null ? callerArn : `arn:${match[1]}:iam::${match[2]}:role/${match[3]}`;
+}
+
+/** The account of an ARN (the caller's default registry). */
+export function accountOf(arn: string): string | undefined {
+  return /^arn:[^:]+:[^:]+:[^:]*:(\d{12}):/.exec(arn)?.[1];
+}
+
+export function tokenKey(identity: string, registryId: string, region: string, endpoint: string) {
+  return createHash("sha256")
+    .update(["v1", identity, registryId, region, endpoint].join("\n"))
+    .digest("hex");
+}
+
+/** The ECR endpoint override in effect, so an emulator's tokens never answer for real AWS. */
+export function endpointOf(env: Env): string {
+  return env.AWS_ENDPOINT_URL_ECR ?? env.AWS_ENDPOINT_URL ?? "";
+}

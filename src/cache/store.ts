@@ -1,0 +1,158 @@
+/**
+ * The token cache file: `$ECR_VARS_CACHE_DIR`, else `$XDG_CACHE_HOME/ecr-vars`, else
+ * `~/.cache/ecr-vars`, holding `tokens.json` (0600 in a 0700 directory). Reads need no lock: the
+ * file is only ever replaced by rename. Writes read-merge-write under the file's lock, so
+ * concurrent helpers add to each other's entries. A file that is corrupt, of another format, not
+ * ours or readable by others is ignored and replaced on the next write.
+ *
+ * On the helper's cache-hit path: node built-ins and small platform modules only.
+ */
+
+import { constants } from "node:fs";
+import { chmod, lstat, mkdir, open, unlink } from "node:fs/promises";
+import { homedir } from "node:os";
+import { join } from "node:path";
+import { withFileLock } from "../platform/lock.js";
+import { writeSecretFile } from "../platform/write-file.js";
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+const FORMAT = "ecr-vars-token-cache";
+const VERSION = 1;
+
+export interface CachedToken {
+  /** Caller identity the token was issued to (an ARN; not a secret). */
+  readonly identity: string;
+  readonly registryId: string;
+  readonly region: string;
+  readonly authorizationToken: string;
+  readonly proxyEndpoint: string;
+  /** ISO-8601. */
+  readonly expiresAt: string;
+  readonly fetchedAt: string;
+}
+
+export interface CacheData {
+  /** Configuration key → token key (see key.ts). */
+  aliases: Record<string, string>;
+  tokens: Record<string, CachedToken>;
+}
+
+export function cacheDir(env: Env): string {
+  if (env.ECR_VARS_CACHE_DIR) return env.ECR_VARS_CACHE_DIR;
+  const base = env.XDG_CACHE_HOME || join(env.HOME || homedir(), ".cache");
+  return join(base, "ecr-vars");
+}
+
+export const cacheFile = (dir: string) => join(dir, "tokens.json");
+
+const emptyCache = (): CacheData => ({ aliases: Object.create(null), tokens: Object.create(null) });
+
+/** The cache's content; empty when missing, unreadable, corrupt, foreign or exposed. */
+export async function readCache(dir: string): Promise<CacheData> {
+  let handle: Awaited<ReturnType<typeof open>>;
+  try {
+    handle = await open(cacheFile(dir), constants.O_RDONLY | constants.O_NOFOLLOW);
+  } catch {
+    return emptyCache();
+  }
+  try {
+    const stat = await handle.stat();
+    // Someone else's file, or one others can read or write, may be planted: do not trust it.
+    if (!stat.isFile() || stat.uid !== process.getuid?.() || (stat.mode & 0o077) !== 0)
+      return emptyCache();
+    return parseCache(await handle.readFile("utf8"));
+  } catch {
+    return emptyCache();
+  } finally {
+    await handle.close();
+  }
+}
+
+export function parseCache(text: string): CacheData {
+  const data = emptyCache();
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    return data;
+  }
+  if (!isObject(raw) || raw.format !== FORMAT || raw.version !== VERSION) return data;
+  if (isObject(raw.aliases)) {
+    for (const [key, value] of Object.entries(raw.aliases)) {
+      if (typeof value === "string") data.aliases[key] = value;
+    }
+  }
+  if (isObject(raw.tokens)) {
+    for (const [key, value] of Object.entries(raw.tokens)) {
+      if (isToken(value)) data.tokens[key] = value;
+    }
+  }
+  return data;
+}
+
+/**
+ * Refresh before a margin of the token's life remains: a quarter of it (3 h of ECR's 12 h), at
+ * least 5 minutes. A job handed a cached token can then run for hours before it expires, while
+ * tokens are still reused across the many calls a build makes.
+ */
+export function isFresh(token: CachedToken, now: Date): boolean {
+  const expires = Date.parse(token.expiresAt);
+  const fetched = Date.parse(token.fetchedAt);
+  if (Number.isNaN(expires) || Number.isNaN(fetched)) return false;
+  const margin = Math.max(5 * 60_000, (expires - fetched) / 4);
+  return now.getTime() < expires - margin;
+}
+
+/** The fresh token a configuration key points at. */
+export function lookup(data: CacheData, config: string, now: Date): CachedToken | undefined {
+  const key = data.aliases[config];
+  const token = key === undefined ? undefined : data.tokens[key];
+  return token !== undefined && isFresh(token, now) ? token : undefined;
+}
+
+/** Applies `change` to the current cache under its lock and writes it back (stale tokens pruned). */
+export async function updateCache(
+  dir: string,
+  change: (data: CacheData) => void,
+  now: Date,
+): Promise<void> {
+  await ensurePrivateDir(dir);
+  const file = cacheFile(dir);
+  await withFileLock(file, async () => {
+    const data = await readCache(dir);
+    change(data);
+    for (const [key, token] of Object.entries(data.tokens)) {
+      if (Date.parse(token.expiresAt) <= now.getTime()) delete data.tokens[key];
+    }
+    for (const [key, target] of Object.entries(data.aliases)) {
+      if (data.tokens[target] === undefined) delete data.aliases[key];
+    }
+    // A planted link or a foreign file is removed, not followed: the directory is ours (0700).
+    const stat = await lstat(file).catch(() => undefined);
+    if (stat !== undefined && (!stat.isFile() || stat.uid !== process.getuid?.()))
+      await unlink(file);
+    const text = JSON.stringify({ format: FORMAT, version: VERSION, ...data });
+    await writeSecretFile(file, `${text}\n`);
+  });
+}
+
+async function ensurePrivateDir(dir: string): Promise<void> {
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  const stat = await lstat(dir);
+  if (!stat.isDirectory() || stat.uid !== process.getuid?.()) {
+    throw new Error(`the cache directory ${dir} is not a directory owned by this user`);
+  }
+  if ((stat.mode & 0o077) !== 0) await chmod(dir, 0o700);
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function isToken(value: unknown): value is CachedToken {
+  if (!isObject(value)) return false;
+  return ["identity", "registryId", "region", "authorizationToken", "proxyEndpoint"]
+    .concat(["expiresAt", "fetchedAt"])
+    .every((field) => typeof value[field] === "string");
+}

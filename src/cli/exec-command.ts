@@ -1,0 +1,165 @@
+/**
+ * `ecr-vars exec [task options] -- CMD ARGS...`: runs CMD with the variables in its environment
+ * (names as in a Bamboo Script task, see --env-prefix) and passes its stdout and stderr through
+ * a streaming redactor, so a command that echoes its environment or a login line leaks nothing.
+ * The child's exit code is returned; a child killed by a signal is reported with the same signal.
+ */
+
+import { spawn } from "node:child_process";
+import { ExitCode, isEcrVarsError, usageError } from "../core/errors.js";
+import { envName } from "../core/names.js";
+import { createLogger, type Logger } from "../platform/logger.js";
+import { MASK, Redactor } from "../platform/redactor.js";
+import { StreamRedactor } from "../platform/stream-redactor.js";
+import { runTask } from "../task/run.js";
+import { type CliIo, cacheAuthorize, parseFlags, reportError, runOptions } from "./main.js";
+import { loadTask } from "./task-input.js";
+
+export const EXEC_USAGE = `USAGE
+  ecr-vars exec [task options] -- COMMAND [ARGS...]
+
+  Runs COMMAND with the variables in its environment (e.g. bamboo_custom_aws_ecr_password; see
+  --env-prefix and --namespace). Its stdout and stderr pass through a redactor that masks every
+  secret and its encoded forms. The exit status is COMMAND's; 127 when it cannot be started.
+  Task options are those of ecr-vars (see ecr-vars --help); --cache reuses a cached token.
+`;
+
+// Forwarded to the child so that Ctrl-C or a CI cancel reaches it; it decides how to end.
+const FORWARDED: readonly NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT"];
+
+type ByteSink = { write(chunk: string | Uint8Array): unknown };
+
+export async function runExecCommand(io: CliIo): Promise<number> {
+  const args = io.argv.slice(1);
+  const separator = args.indexOf("--");
+  const optionArgs = separator < 0 ? args : args.slice(0, separator);
+  const command = separator < 0 ? [] : args.slice(separator + 1);
+  const redactor = new Redactor();
+  let logger: Logger = createLogger({ stream: io.stderr, redactor });
+  let variables: Record<string, string> = {};
+  const secrets: string[] = [];
+  try {
+    const flags = parseFlags(optionArgs);
+    logger = createLogger({
+      stream: io.stderr,
+      redactor,
+      debug: flags.debug === true,
+      quiet: flags.quiet === true,
+    });
+    if (flags.help) {
+      io.stdout.write(EXEC_USAGE);
+      return ExitCode.ok;
+    }
+    const [program] = command;
+    if (program === undefined) {
+      throw usageError(
+        "exec needs a command after --",
+        "write e.g. ecr-vars exec --region eu-west-1 -- skopeo copy SRC DEST",
+      );
+    }
+    const run = runOptions(flags, io.env);
+    const task = await loadTask(flags);
+    if (task.disabled) {
+      logger.info("ecr-vars exec: the task is disabled; running the command without variables.");
+    } else {
+      const outcome = await runTask({
+        task,
+        env: io.env,
+        label: (key) => key,
+        redactor,
+        logger,
+        ...(run.connectors === undefined ? {} : { connectorsPath: run.connectors }),
+        timeoutMs: run.timeoutMs,
+        ...(flags.cache === true
+          ? { authorize: await cacheAuthorize(task, run, io.env, logger) }
+          : {}),
+      });
+      if (outcome.kind === "fetched") {
+        for (const variable of outcome.variables) {
+          const name = envName(variable.name, run.envPrefix);
+          variables[name] = variable.value;
+          if (variable.secret) secrets.push(variable.value);
+          logger.info(`  ${name}=${variable.secret ? MASK : variable.value}`);
+        }
+        logger.info(`ecr-vars exec: running ${program} with ${outcome.variables.length} variables`);
+      }
+    }
+  } catch (error) {
+    reportError(error, logger, io.stderr, redactor);
+    return isEcrVarsError(error) ? error.exitCode : ExitCode.aws;
+  }
+  // Credentials the command inherits are masked in its output as well.
+  for (const name of ["AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"]) {
+    const value = io.env[name];
+    if (value) secrets.push(value);
+  }
+  const env = { ...io.env, ...variables };
+  variables = {};
+  return runChild(command, env, secrets, io, logger, redactor);
+}
+
+function runChild(
+  command: readonly string[],
+  env: Record<string, string | undefined>,
+  secrets: readonly string[],
+  io: CliIo,
+  logger: Logger,
+  redactor: Redactor,
+): Promise<number> {
+  const [program, ...rest] = command;
+  return new Promise((resolve) => {
+    const child = spawn(program ?? "", rest, { env, stdio: ["inherit", "pipe", "pipe"] });
+    const forward = (signal: NodeJS.Signals) => child.kill(signal);
+    for (const signal of FORWARDED) process.on(signal, forward);
+    const open = [
+      pipe(child.stdout, io.stdout as ByteSink, new StreamRedactor(secrets)),
+      pipe(child.stderr, io.stderr as ByteSink, new StreamRedactor(secrets)),
+    ];
+    let started = true;
+    child.on("error", (error: NodeJS.ErrnoException) => {
+      started = false;
+      for (const signal of FORWARDED) process.off(signal, forward);
+      const reason = error.code === "ENOENT" ? "not found" : (error.code ?? error.message);
+      io.stderr.write(redactor.redact(`ecr-vars exec: cannot run ${program}: ${reason}\n`));
+      resolve(127);
+    });
+    child.on("exit", (code, signal) => {
+      if (!started) return;
+      for (const signal of FORWARDED) process.off(signal, forward);
+      // Wait for the output to drain through the redactor before reporting the status.
+      void Promise.all(open).then(() => {
+        if (signal !== null) {
+          logger.debug(`${program} was ended by ${signal}`);
+          io.raise?.(signal);
+          resolve(128 + signalNumber(signal));
+        } else resolve(code ?? 1);
+      });
+    });
+  });
+}
+
+function pipe(from: NodeJS.ReadableStream, to: ByteSink, redactor: StreamRedactor): Promise<void> {
+  return new Promise((resolve) => {
+    from.on("data", (chunk: Buffer) => {
+      const safe = redactor.write(chunk);
+      if (safe.length > 0) to.write(safe);
+    });
+    from.on("end", () => {
+      const rest = redactor.end();
+      if (rest.length > 0) to.write(rest);
+      resolve();
+    });
+    from.on("error", () => resolve());
+  });
+}
+
+function signalNumber(signal: NodeJS.Signals): number {
+  const numbers: Partial<Record<NodeJS.Signals, number>> = {
+    SIGHUP: 1,
+    SIGINT: 2,
+    SIGQUIT: 3,
+    SIGKILL: 9,
+    SIGTERM: 15,
+  };
+  return numbers[signal] ?? 1;
+}

@@ -1,0 +1,227 @@
+/**
+ * `docker-config`: `auths` (or `credHelpers`) entries in a Docker `config.json` or a
+ * podman/buildah/skopeo `auth.json`. The file usually holds other registries' logins, so this
+ * format merges into the existing text instead of replacing it; the file I/O (lock, read, atomic
+ * write) lives in `platform/docker-config-file.ts`, this module stays pure.
+ *
+ * Which entries are ours is recorded under `x-ecr-vars` in the same file (Docker and
+ * containers/image ignore unknown keys), so `ecr-vars logout` removes exactly those and nothing a
+ * user or another tool wrote, even for the same host. An `auths` entry is recorded by a short
+ * hash of its value: when someone else later overwrote it, it is no longer ours.
+ */
+
+import { createHash } from "node:crypto";
+import { EcrVarsError } from "../core/errors.js";
+import type { Variable } from "../core/variables.js";
+import type { Renderer, RenderOptions, RenderPlan } from "./types.js";
+
+/** Docker runs `docker-credential-<name>` for a `credHelpers` entry. */
+export const HELPER_NAME = "ecr-vars";
+export const MARKER_KEY = "x-ecr-vars";
+
+export interface RegistryLogin {
+  /** `host[:port]`, the key Docker and containers/image look up. */
+  readonly host: string;
+  readonly username: string;
+  readonly password: string;
+}
+
+type Json = Record<string, unknown>;
+
+interface Marker {
+  auths: Record<string, string>;
+  credHelpers: string[];
+}
+
+/** One login per registry host among the variables (the un-suffixed set and per-registry sets). */
+export function registryLogins(variables: readonly Variable[]): RegistryLogin[] {
+  const byName = new Map(variables.map((v) => [v.relativeName, v.value]));
+  const logins = new Map<string, RegistryLogin>();
+  for (const variable of variables) {
+    if (!variable.relativeName.endsWith(".proxyEndpointDomain")) continue;
+    const prefix = variable.relativeName.slice(0, -".proxyEndpointDomain".length);
+    const username = byName.get(`${prefix}.username`);
+    const password = byName.get(`${prefix}.password`);
+    if (username === undefined || password === undefined) continue;
+    logins.set(variable.value, { host: variable.value, username, password });
+  }
+  return [...logins.values()];
+}
+
+export function authValue(login: RegistryLogin): string {
+  return Buffer.from(`${login.username}:${login.password}`, "utf8").toString("base64");
+}
+
+// A hash, not the value: the marker only has to recognise the entry, never to reproduce it.
+function fingerprint(auth: string): string {
+  return `sha256:${createHash("sha256").update(auth).digest("hex").slice(0, 32)}`;
+}
+
+/** Parses an existing config file; empty text is an empty config. Anything else is refused. */
+export function parseDockerConfig(existing: string | undefined, path = "the config file"): Json {
+  if (existing === undefined || existing.trim() === "") return {};
+  let value: unknown;
+  try {
+    value = JSON.parse(existing);
+  } catch {
+    value = undefined;
+  }
+  if (!isObject(value)) {
+    throw new EcrVarsError({
+      kind: "output",
+      code: "DOCKER_CONFIG_UNREADABLE",
+      message: `${path} is not a JSON object; refusing to overwrite it`,
+      hint: "fix or move the file, or write to another one with --output",
+    });
+  }
+  return value;
+}
+
+export type DockerConfigMode = "auths" | "credential-helper";
+
+/**
+ * The config with our entries for `logins` merged in; every other key and entry is kept.
+ * `auths` mode writes the secret; `credential-helper` mode writes a `credHelpers` pointer instead.
+ */
+export function mergeDockerConfig(
+  existing: string | undefined,
+  logins: readonly RegistryLogin[],
+  mode: DockerConfigMode,
+  path?: string,
+): RenderPlan {
+  const config = parseDockerConfig(existing, path);
+  const marker = readMarker(config);
+  const auths = objectAt(config, "auths");
+  const helpers = objectAt(config, "credHelpers");
+  const notes: string[] = [];
+  for (const login of logins) {
+    const { host } = login;
+    if (mode === "auths") {
+      const auth = authValue(login);
+      setKey(auths, host, { auth });
+      marker.auths[host] = fingerprint(auth);
+      // Docker and containers/image ask a credHelpers entry first: ours would hide the new login.
+      if (marker.credHelpers.includes(host) && helpers[host] === HELPER_NAME) {
+        delete helpers[host];
+        marker.credHelpers = marker.credHelpers.filter((h) => h !== host);
+      } else if (host in helpers) {
+        notes.push(
+          `credHelpers has an entry for ${host} (${String(helpers[host])}); clients ask it before the auths entry written here`,
+        );
+      }
+    } else {
+      setKey(helpers, host, HELPER_NAME);
+      if (!marker.credHelpers.includes(host)) marker.credHelpers.push(host);
+      // A stale secret of ours for the same host is dropped: the helper answers from now on.
+      if (isOurAuth(auths, marker, host)) {
+        delete auths[host];
+        delete marker.auths[host];
+      }
+    }
+  }
+  if (mode === "auths" && typeof config.credsStore === "string") {
+    notes.push(
+      `the file sets credsStore "${config.credsStore}": docker reads logins from that store, not from auths; use --credential-helper or a separate DOCKER_CONFIG`,
+    );
+  }
+  setKey(config, "auths", auths);
+  if (Object.keys(helpers).length > 0 || "credHelpers" in config)
+    setKey(config, "credHelpers", helpers);
+  writeMarker(config, marker);
+  return { text: `${JSON.stringify(config, null, "\t")}\n`, notes };
+}
+
+/** The config without the entries `ecr-vars` wrote (and still match what it wrote). */
+export function removeOurEntries(
+  existing: string | undefined,
+  path?: string,
+): { text: string; removed: string[] } {
+  const config = parseDockerConfig(existing, path);
+  const marker = readMarker(config);
+  const removed: string[] = [];
+  const auths = objectAt(config, "auths");
+  for (const host of Object.keys(marker.auths)) {
+    if (isOurAuth(auths, marker, host)) {
+      delete auths[host];
+      removed.push(`auths ${host}`);
+    }
+  }
+  const helpers = objectAt(config, "credHelpers");
+  for (const host of marker.credHelpers) {
+    if (helpers[host] === HELPER_NAME) {
+      delete helpers[host];
+      removed.push(`credHelpers ${host}`);
+    }
+  }
+  if ("auths" in config) setKey(config, "auths", auths);
+  if ("credHelpers" in config) setKey(config, "credHelpers", helpers);
+  delete config[MARKER_KEY];
+  return { text: `${JSON.stringify(config, null, "\t")}\n`, removed };
+}
+
+function isOurAuth(auths: Json, marker: Marker, host: string): boolean {
+  const entry = auths[host];
+  const recorded = marker.auths[host];
+  return (
+    recorded !== undefined &&
+    isObject(entry) &&
+    typeof entry.auth === "string" &&
+    fingerprint(entry.auth) === recorded
+  );
+}
+
+function readMarker(config: Json): Marker {
+  const raw = config[MARKER_KEY];
+  const marker: Marker = { auths: {}, credHelpers: [] };
+  if (!isObject(raw)) return marker;
+  if (isObject(raw.auths)) {
+    for (const [host, value] of Object.entries(raw.auths)) {
+      if (typeof value === "string") setKey(marker.auths, host, value);
+    }
+  }
+  if (Array.isArray(raw.credHelpers)) {
+    marker.credHelpers = raw.credHelpers.filter((h): h is string => typeof h === "string");
+  }
+  return marker;
+}
+
+function writeMarker(config: Json, marker: Marker): void {
+  if (Object.keys(marker.auths).length === 0 && marker.credHelpers.length === 0) {
+    delete config[MARKER_KEY];
+    return;
+  }
+  setKey(config, MARKER_KEY, { auths: marker.auths, credHelpers: marker.credHelpers });
+}
+
+function objectAt(config: Json, key: string): Json {
+  const value = config[key];
+  return isObject(value) ? value : {};
+}
+
+function isObject(value: unknown): value is Json {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+// Defined, not assigned: a key such as `__proto__` in a user's file stays plain data.
+function setKey(target: object, key: string, value: unknown): void {
+  Object.defineProperty(target, key, {
+    value,
+    enumerable: true,
+    writable: true,
+    configurable: true,
+  });
+}
+
+export const dockerConfig: Renderer = {
+  name: "docker-config",
+  description:
+    "merges auths entries (or, with --credential-helper, credHelpers entries) into a Docker config.json or a podman/skopeo auth.json; default file: $REGISTRY_AUTH_FILE, else $DOCKER_CONFIG/config.json, else ~/.docker/config.json",
+  masking: "the secret goes only into the 0600 file; --credential-helper writes no secret at all",
+  render(variables, options) {
+    return this.merge?.(undefined, variables, options) ?? { text: "", notes: [] };
+  },
+  merge(existing: string | undefined, variables: readonly Variable[], options: RenderOptions) {
+    const mode: DockerConfigMode = options.credentialHelper ? "credential-helper" : "auths";
+    return mergeDockerConfig(existing, registryLogins(variables), mode, options.outputPath);
+  },
+};

@@ -1,0 +1,168 @@
+/**
+ * What the credential helper does for a registry host: which credentials, which role, which
+ * account and region. From, in order: the host's entry in the helper config file, the
+ * environment (`ECR_VARS_*`), the file's `defaults`, and the host name itself (account and region
+ * of an ECR host). With nothing configured this is the standard AWS credential chain.
+ *
+ * The config file is JSON (`$ECR_VARS_HELPER_CONFIG`, else `$XDG_CONFIG_HOME/ecr-vars/helper.json`)
+ * and is checked by hand: this module is on the cache-hit path, which loads no schema library.
+ *
+ *   { "defaults": { "connector": "ci-user" },
+ *     "connectors": "/etc/ecr-vars/connectors.yml",
+ *     "cache": true,
+ *     "registries": {
+ *       "123456789012.dkr.ecr.eu-west-1.amazonaws.com": { "roleArn": "arn:aws:iam::123456789012:role/push" },
+ *       "registry.internal:5000": { "registryId": "123456789012", "region": "eu-west-1" } } }
+ */
+
+import { readFile } from "node:fs/promises";
+import { homedir } from "node:os";
+import { join } from "node:path";
+import { parseRegistryHost } from "../core/registry-host.js";
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+export interface HelperSettings {
+  readonly source: "default-chain" | "instance-role" | "connector";
+  readonly connector?: string;
+  readonly connectorsPath?: string;
+  readonly roleArn?: string;
+  readonly region: string;
+  readonly registryId: string;
+  readonly cache: boolean;
+}
+
+export type HelperResolution =
+  | { readonly kind: "settings"; readonly settings: HelperSettings }
+  /** Not a registry this helper answers for: the protocol's "not found". */
+  | { readonly kind: "not-ours"; readonly reason: string }
+  | { readonly kind: "invalid"; readonly message: string };
+
+interface Entry {
+  source?: string;
+  connector?: string;
+  roleArn?: string;
+  region?: string;
+  registryId?: string;
+}
+
+const ENTRY_KEYS = ["source", "connector", "roleArn", "region", "registryId"] as const;
+
+export function helperConfigPath(env: Env): string {
+  if (env.ECR_VARS_HELPER_CONFIG) return env.ECR_VARS_HELPER_CONFIG;
+  const configHome = env.XDG_CONFIG_HOME || join(env.HOME || homedir(), ".config");
+  return join(configHome, "ecr-vars", "helper.json");
+}
+
+/**
+ * The connectors file when none is configured: the rule of `connectorsFilePath` in
+ * task/resolve.ts, repeated here because that module loads the connectors schema (a unit test
+ * keeps the two equal). The cache key includes this path.
+ */
+export function defaultConnectorsPath(env: Env): string {
+  if (env.ECR_VARS_CONNECTORS) return env.ECR_VARS_CONNECTORS;
+  const configHome = env.XDG_CONFIG_HOME || join(env.HOME || homedir(), ".config");
+  return join(configHome, "ecr-vars", "connectors.yml");
+}
+
+/** `host[:port]` in lower case, from `host`, `https://host` or `https://host/v2/`. */
+export function normalizeHost(serverUrl: string): string {
+  return serverUrl
+    .trim()
+    .replace(/^[a-z][a-z0-9+.-]*:\/\//i, "")
+    .replace(/\/.*$/, "")
+    .toLowerCase();
+}
+
+export async function resolveHelperSettings(
+  serverUrl: string,
+  env: Env,
+): Promise<HelperResolution> {
+  const host = normalizeHost(serverUrl);
+  const path = helperConfigPath(env);
+  let file: Record<string, unknown> = {};
+  const text = await readFile(path, "utf8").catch((error: NodeJS.ErrnoException) =>
+    error.code === "ENOENT" && !env.ECR_VARS_HELPER_CONFIG ? undefined : error,
+  );
+  if (text instanceof Error) {
+    return {
+      kind: "invalid",
+      message: `cannot read the helper config ${path}: ${(text as NodeJS.ErrnoException).code}`,
+    };
+  }
+  if (text !== undefined) {
+    try {
+      const parsed: unknown = JSON.parse(text);
+      if (!isObject(parsed)) throw new Error("not an object");
+      file = parsed;
+    } catch {
+      return { kind: "invalid", message: `the helper config ${path} is not a JSON object` };
+    }
+  }
+  const registries = isObject(file.registries) ? file.registries : {};
+  const ownEntry = Object.hasOwn(registries, host) ? registries[host] : undefined;
+  const fromEnv: Entry = {};
+  if (env.ECR_VARS_SOURCE) fromEnv.source = env.ECR_VARS_SOURCE;
+  if (env.ECR_VARS_CONNECTOR) fromEnv.connector = env.ECR_VARS_CONNECTOR;
+  if (env.ECR_VARS_ROLE_ARN) fromEnv.roleArn = env.ECR_VARS_ROLE_ARN;
+  const layers: Array<[string, unknown]> = [
+    [`${path}: defaults`, file.defaults],
+    ["the environment", fromEnv],
+    [`${path}: registries["${host}"]`, ownEntry],
+  ];
+  const merged: Entry = {};
+  for (const [where, layer] of layers) {
+    if (layer === undefined) continue;
+    if (!isObject(layer)) return { kind: "invalid", message: `${where} is not an object` };
+    for (const key of ENTRY_KEYS) {
+      const value = layer[key];
+      if (value === undefined) continue;
+      if (typeof value !== "string" || value === "")
+        return { kind: "invalid", message: `${where}.${key} must be a non-empty string` };
+      merged[key] = value;
+    }
+  }
+
+  let { registryId, region } = merged;
+  if (registryId === undefined || region === undefined) {
+    const parsed = parseRegistryHost(host);
+    if (!parsed.ok || parsed.address.kind !== "private") {
+      const reason = parsed.ok ? "ECR Public needs no helper for pulls" : parsed.reason;
+      return { kind: "not-ours", reason };
+    }
+    registryId ??= parsed.address.accountId;
+    region ??= parsed.address.region;
+  }
+  if (!/^\d{12}$/.test(registryId))
+    return { kind: "invalid", message: `registryId "${registryId}" for ${host} is not 12 digits` };
+  const source = merged.source ?? (merged.connector === undefined ? "default-chain" : "connector");
+  if (source !== "default-chain" && source !== "instance-role" && source !== "connector") {
+    return {
+      kind: "invalid",
+      message: `source "${source}" for ${host} is not one of default-chain, instance-role, connector`,
+    };
+  }
+  if (source === "connector" && merged.connector === undefined)
+    return { kind: "invalid", message: `source connector for ${host} names no connector` };
+  const connectorsPath =
+    typeof file.connectors === "string" ? file.connectors : defaultConnectorsPath(env);
+  const cacheOff = /^(0|false|no|off)$/i.test(env.ECR_VARS_CACHE ?? "") || file.cache === false;
+  return {
+    kind: "settings",
+    settings: {
+      source,
+      ...(source === "connector" && merged.connector !== undefined
+        ? { connector: merged.connector }
+        : {}),
+      ...(connectorsPath === undefined ? {} : { connectorsPath }),
+      ...(merged.roleArn === undefined ? {} : { roleArn: merged.roleArn }),
+      region,
+      registryId,
+      cache: !cacheOff,
+    },
+  };
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,73 @@
+/**
+ * The helper's cache-miss path: the same run as `ecr-vars --registry-id ID --region R`, through
+ * the token cache (unless disabled). Loaded by `import()` only, so a cache hit never pays for it.
+ */
+
+import { cachedAuthorize } from "../cache/authorize.js";
+import { cacheConfigFor } from "../cache/config.js";
+import { cacheDir } from "../cache/store.js";
+import { isEcrVarsError } from "../core/errors.js";
+import type { Env } from "../core/expressions.js";
+import type { TaskConfig } from "../core/task.js";
+import { DEFAULT_NAMESPACE } from "../core/variables.js";
+import { createLogger } from "../platform/logger.js";
+import type { Redactor } from "../platform/redactor.js";
+import { connectorsFilePath } from "../task/resolve.js";
+import { runTask } from "../task/run.js";
+import type { HelperSettings } from "./config.js";
+
+export type FetchResult =
+  | { readonly ok: true; readonly authorizationToken: string }
+  | { readonly ok: false; readonly message: string };
+
+export async function fetchToken(
+  settings: HelperSettings,
+  env: Env,
+  redactor: Redactor,
+  clock?: () => Date,
+): Promise<FetchResult> {
+  const task: TaskConfig = {
+    disabled: false,
+    region: { kind: "code", region: settings.region },
+    registryIds: [settings.registryId],
+    namespace: DEFAULT_NAMESPACE,
+    scope: "local",
+    source:
+      settings.source === "connector" && settings.connector !== undefined
+        ? { kind: "connector", connector: { kind: "ref", ref: settings.connector } }
+        : { kind: settings.source === "instance-role" ? "instance-role" : "default-chain" },
+    ...(settings.roleArn === undefined ? {} : { roleArn: settings.roleArn }),
+  };
+  // Warnings (e.g. an unwritable cache) must not reach stdout, which carries the answer.
+  const logger = createLogger({ stream: { write: () => undefined }, redactor });
+  const connectorsPath = connectorsFilePath(settings.connectorsPath, env);
+  try {
+    const outcome = await runTask({
+      task,
+      env,
+      label: (key) => `helper setting ${key}`,
+      redactor,
+      logger,
+      connectorsPath,
+      timeoutMs: 30_000,
+      ...(settings.cache
+        ? {
+            authorize: cachedAuthorize({
+              dir: cacheDir(env),
+              env,
+              config: await cacheConfigFor({ ...settings, connectorsPath }),
+              logger,
+              ...(clock === undefined ? {} : { clock }),
+            }),
+          }
+        : {}),
+    });
+    const first = outcome.kind === "fetched" ? outcome.authorizations[0] : undefined;
+    if (first === undefined) return { ok: false, message: "ECR returned no authorization" };
+    return { ok: true, authorizationToken: first.authorizationToken };
+  } catch (error) {
+    if (!isEcrVarsError(error)) throw error;
+    const hint = error.hint ? ` (fix: ${error.hint})` : "";
+    return { ok: false, message: redactor.redact(`${error.message}${hint}`) };
+  }
+}

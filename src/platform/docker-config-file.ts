@@ -1,0 +1,69 @@
+/**
+ * Read-merge-write of a Docker `config.json` / containers `auth.json` under a cross-process lock,
+ * so that parallel jobs adding different registries lose none of each other's entries. The merge
+ * itself is the pure `merge` of the `docker-config` format.
+ */
+
+import { constants } from "node:fs";
+import { mkdir, open } from "node:fs/promises";
+import { homedir } from "node:os";
+import { dirname, join } from "node:path";
+import { EcrVarsError } from "../core/errors.js";
+import type { Env } from "../core/expressions.js";
+import { withFileLock } from "./lock.js";
+import { writeSecretFile } from "./write-file.js";
+
+/**
+ * The file clients read when none is named: `REGISTRY_AUTH_FILE` (podman, buildah, skopeo), else
+ * `$DOCKER_CONFIG/config.json`, else `~/.docker/config.json`. Docker reads only the latter two,
+ * the containers tools read all three.
+ */
+export function defaultDockerConfigPath(env: Env): string {
+  if (env.REGISTRY_AUTH_FILE) return env.REGISTRY_AUTH_FILE;
+  if (env.DOCKER_CONFIG) return join(env.DOCKER_CONFIG, "config.json");
+  return join(env.HOME || homedir(), ".docker", "config.json");
+}
+
+/** Reads the file (undefined when missing), refusing a symlink. */
+export async function readConfigText(path: string): Promise<string | undefined> {
+  let handle: Awaited<ReturnType<typeof open>>;
+  try {
+    // O_NOFOLLOW: a link planted at the path must not make us merge someone else's file.
+    handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") return undefined;
+    throw new EcrVarsError({
+      kind: "output",
+      code: code === "ELOOP" ? "OUTPUT_IS_SYMLINK" : "OUTPUT_NOT_WRITTEN",
+      message:
+        code === "ELOOP"
+          ? `refusing to update ${path}: it is a symbolic link`
+          : `cannot read ${path}: ${code ?? "read failed"}`,
+      hint: "point --output at a regular file this user can read and write",
+      cause: error,
+    });
+  }
+  try {
+    return await handle.readFile("utf8");
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Applies `update` to the file's current text and writes the result atomically (0600), all under
+ * the file's lock. `createDirectory` makes a missing parent directory with mode 0700.
+ */
+export async function updateConfigFile<T extends { readonly text: string }>(
+  path: string,
+  update: (existing: string | undefined) => T,
+  options: { readonly createDirectory?: boolean } = {},
+): Promise<T> {
+  if (options.createDirectory) await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+  return withFileLock(path, async () => {
+    const result = update(await readConfigText(path));
+    await writeSecretFile(path, result.text);
+    return result;
+  });
+}
