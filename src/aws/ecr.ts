@@ -1,8 +1,9 @@
 /** Amazon ECR GetAuthorizationToken through the official SDK client, loaded only when called. */
 
 import { EcrVarsError } from "../core/errors.js";
+import type { EndpointVariant } from "../core/registry-host.js";
 import type { RegistryAuthorization } from "../core/variables.js";
-import type { AwsCallOptions, CredentialProvider } from "../credentials/types.js";
+import type { AwsCallOptions, CredentialProvider, Credentials } from "../credentials/types.js";
 import { toEcrVarsError } from "./errors.js";
 
 export interface FetchAuthorizationInit {
@@ -10,6 +11,41 @@ export interface FetchAuthorizationInit {
   readonly credentials: CredentialProvider;
   /** Registry (account) ids; empty for the caller's default registry. */
   readonly registryIds: readonly string[];
+  /** Which ECR API endpoint to call; default `standard`. */
+  readonly variant?: EndpointVariant;
+  /** AWS_ENDPOINT_URL(_ECR) is set: that endpoint is used whatever the variant. */
+  readonly endpointOverridden?: boolean;
+}
+
+/** True when the environment points ECR at a configured endpoint (as the SDK reads it). */
+export function ecrEndpointOverridden(env: Readonly<Record<string, string | undefined>>): boolean {
+  if (env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS === "true") return false;
+  return Boolean(env.AWS_ENDPOINT_URL_ECR || env.AWS_ENDPOINT_URL);
+}
+
+/**
+ * ECRClient options: region, credentials, timeouts and the FIPS / dual-stack endpoint choice.
+ * A configured endpoint (`AWS_ENDPOINT_URL*`) replaces that choice: the SDK refuses FIPS or
+ * dual-stack together with a custom endpoint, and the user has said where ECR is.
+ */
+export function ecrClientOptions(
+  call: AwsCallOptions,
+  credentials: CredentialProvider | Credentials,
+  requested: EndpointVariant = "standard",
+  endpointOverridden = false,
+) {
+  const variant = endpointOverridden ? "standard" : requested;
+  return {
+    region: call.region,
+    credentials,
+    maxAttempts: call.maxAttempts,
+    useFipsEndpoint: variant === "fips" || variant === "fips-dualstack",
+    useDualstackEndpoint: variant === "dualstack" || variant === "fips-dualstack",
+    requestHandler: {
+      connectionTimeout: call.attemptTimeoutMs,
+      requestTimeout: call.attemptTimeoutMs,
+    },
+  };
 }
 
 export interface FetchedAuthorization extends RegistryAuthorization {
@@ -25,15 +61,9 @@ export async function fetchAuthorizations(
   const identity = credentials.source;
   try {
     const { ECRClient, GetAuthorizationTokenCommand } = await import("@aws-sdk/client-ecr");
-    const client = new ECRClient({
-      region: init.call.region,
-      credentials,
-      maxAttempts: init.call.maxAttempts,
-      requestHandler: {
-        connectionTimeout: init.call.attemptTimeoutMs,
-        requestTimeout: init.call.attemptTimeoutMs,
-      },
-    });
+    const client = new ECRClient(
+      ecrClientOptions(init.call, credentials, init.variant, init.endpointOverridden),
+    );
     try {
       const output = await client.send(
         new GetAuthorizationTokenCommand(

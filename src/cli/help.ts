@@ -19,6 +19,7 @@ export function helpText(version: string): string {
     '  eval "$(ecr-vars --region eu-west-1)"',
     "  ecr-vars connectors list           list the connectors of the connectors file (no secrets)",
     "  ecr-vars connectors test ID|NAME   resolve a connector and print its account and ARN",
+    "  ecr-vars policy [--pull] [--push]  print the least-privilege IAM policy for the registries",
     "",
   ];
   for (const group of Object.keys(GROUP_TITLES) as OptionGroup[]) {
@@ -36,6 +37,8 @@ export function helpText(version: string): string {
     "  NS.ecr.authorizationToken.password  NS.ecr.expirationDate  NS.ecr.proxyEndpoint",
     "  NS.ecr.proxyEndpointDomain  NS.ecr.username  NS.ecr.password  NS.ecr.credentials.json.password",
     "  In the environment: bamboo_ + the name with dots as underscores (see --env-prefix).",
+    "  Several registries: each also under NS.ecr.<account>.<region_with_underscores>. (a FIPS or",
+    "  dual-stack host adds _fips / _dualstack; ECR Public is NS.ecr.public.); see docs/registries.md.",
     "",
     "EXIT CODES",
     "  0 success or disabled   2 bad usage or configuration   3 no usable credentials",

@@ -18,7 +18,7 @@ import { createLogger, type Logger, type Writable } from "../platform/logger.js"
 import { MASK, Redactor } from "../platform/redactor.js";
 import { writeSecretFile } from "../platform/write-file.js";
 import { connectorsFilePath } from "../task/resolve.js";
-import { runTask } from "../task/run.js";
+import { describeFetch, runTask } from "../task/run.js";
 import { helpText } from "./help.js";
 import { parseArgsOptions } from "./options.js";
 import { type FlagValues, loadTask } from "./task-input.js";
@@ -42,6 +42,7 @@ export async function main(io: CliIo): Promise<number> {
     const { runConnectorsCommand } = await import("./connectors-command.js");
     return runConnectorsCommand(io);
   }
+  if (io.argv[0] === "policy") return (await import("./policy-command.js")).runPolicyCommand(io);
   if (io.argv[0] === "exec") return (await import("./exec-command.js")).runExecCommand(io);
   if (io.argv[0] === "logout") return (await import("./logout-command.js")).runLogoutCommand(io);
   const redactor = new Redactor();
@@ -111,6 +112,7 @@ async function fetchAndWrite(
     scope: task.scope,
     ...(outputPath === undefined ? {} : { outputPath }),
     ...(flags["credential-helper"] === true ? { credentialHelper: true } : {}),
+    ...(outcome.registries.length > 1 ? { registries: outcome.registries } : {}),
   };
   const { merge } = renderer;
   // Formats that update a shared file merge into it under its lock; the others replace it.
@@ -125,8 +127,7 @@ async function fetchAndWrite(
   else if (merge === undefined) await writeSecretFile(outputPath, plan.text);
 
   const now = io.clock?.() ?? new Date();
-  const registries = outcome.authorizations.map((a) => a.registryId).join(", ");
-  logger.info(`${title}: Amazon ECR credentials for registry ${registries} in ${outcome.region}`);
+  logger.info(`${title}: ${describeFetch(outcome)}`);
   logger.info(`  credentials: ${outcome.source}`);
   for (const variable of outcome.variables) {
     logger.info(`  ${variable.name}: ${variable.secret ? MASK : variable.value}`);

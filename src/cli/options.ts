@@ -73,6 +73,16 @@ export const OPTIONS: readonly OptionSpec[] = [
     description: "12-digit account id of the registry; default: the caller's own registry",
   },
   {
+    flag: "registry",
+    type: "string",
+    multiple: true,
+    value: "HOST",
+    group: "task",
+    taskKey: "registries",
+    description:
+      "a registry by host or URL (account, region, partition, FIPS and dual-stack follow from it), or public.ecr.aws for ECR Public; see docs/registries.md",
+  },
+  {
     flag: "namespace",
     type: "string",
     value: "NS",

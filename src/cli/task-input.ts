@@ -19,12 +19,27 @@ const registryId = z.pipe(
   z.transform((value) => String(value)),
 );
 
+// A registry: its host or URL as a string, or an object that may name its own identity.
+const registryEntry = z.union([
+  z.string(),
+  z.strictObject({
+    registry: z.optional(z.string()),
+    registryId: z.optional(registryId),
+    region: z.optional(z.string()),
+    fips: z.optional(z.boolean()),
+    dualStack: z.optional(z.boolean()),
+    connector: z.optional(z.string()),
+    roleArn: z.optional(z.string()),
+  }),
+]);
+
 const taskFileSchema = z.strictObject({
   description: z.optional(z.string()),
   disabled: z.optional(z.boolean()),
   region: z.optional(z.string()),
   regionVariable: z.optional(z.string()),
   registryIds: z.optional(z.array(registryId)),
+  registries: z.optional(z.array(registryEntry)),
   namespace: z.optional(z.string()),
   scope: z.optional(z.string()),
   source: z.optional(z.string()),

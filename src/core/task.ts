@@ -7,6 +7,8 @@ import { configError, type FieldProblem } from "./errors.js";
 import { hasReference } from "./expressions.js";
 import { isNamespace } from "./names.js";
 import { isRegion } from "./region.js";
+import type { IdentitySpec, RegistrySpec } from "./registries.js";
+import { parseRegistryHost } from "./registry-host.js";
 import { DEFAULT_NAMESPACE } from "./variables.js";
 
 export type Scope = "local" | "result";
@@ -34,8 +36,11 @@ export type CredentialSetting =
 export interface TaskConfig {
   readonly description?: string;
   readonly disabled: boolean;
-  readonly region: RegionSetting;
+  /** Absent only when every registry names its own region (a host, or ECR Public). */
+  readonly region?: RegionSetting;
   readonly registryIds: readonly string[];
+  /** The `registries` list (`--registry`), after the `registryIds`; absent when not given. */
+  readonly registries?: readonly RegistrySpec[];
   readonly namespace: string;
   readonly scope: Scope;
   readonly source: CredentialSetting;
@@ -49,6 +54,7 @@ export interface TaskInput {
   region?: string;
   regionVariable?: string;
   registryIds?: string[];
+  registries?: RegistryInput[];
   namespace?: string;
   scope?: string;
   source?: string;
@@ -56,6 +62,23 @@ export interface TaskInput {
   connectorVariable?: string;
   roleArn?: string;
 }
+
+/** One entry of the `registries` list: a host or URL, or an object naming its own identity. */
+export type RegistryInput =
+  | string
+  | {
+      /** A registry host or URL, or `public.ecr.aws`. */
+      registry?: string;
+      /** Instead of `registry`: an account id, in `region` or the task's region. */
+      registryId?: string;
+      region?: string;
+      fips?: boolean;
+      dualStack?: boolean;
+      /** This registry's own connector (replaces the task's source and role). */
+      connector?: string;
+      /** This registry's own role (replaces the task's role). */
+      roleArn?: string;
+    };
 
 export type TaskKey = keyof TaskInput;
 
@@ -73,7 +96,16 @@ export function parseTask(input: TaskInput, label: FieldLabel): TaskConfig {
   const problem = (key: TaskKey, message: string, hint?: string) =>
     problems.push({ field: label(key), message, ...(hint === undefined ? {} : { hint }) });
 
-  const region = parseRegion(input, problem);
+  const needsRegion =
+    (input.registries ?? []).length === 0 ||
+    (input.registryIds ?? []).length > 0 ||
+    input.region !== undefined ||
+    input.regionVariable !== undefined ||
+    (input.registries ?? []).some(
+      (entry) =>
+        typeof entry === "object" && entry.registry === undefined && entry.region === undefined,
+    );
+  const region = needsRegion ? parseRegion(input, problem) : undefined;
   const source = parseSource(input, problem);
 
   const registryIds = input.registryIds ?? [];
@@ -109,19 +141,23 @@ export function parseTask(input: TaskInput, label: FieldLabel): TaskConfig {
   }
 
   if (input.roleArn !== undefined && !ROLE_ARN.test(input.roleArn)) {
-    problem(
-      "roleArn",
-      `"${input.roleArn}" is not an IAM role ARN`,
-      "use the form arn:<partition>:iam::<account-id>:role/<name>, e.g. arn:aws:iam::123456789012:role/ecr-push",
-    );
+    problem("roleArn", `"${input.roleArn}" is not an IAM role ARN`, ROLE_ARN_HINT);
   }
 
-  if (problems.length > 0 || !region || !source) throw configError(problems);
+  const identity: IdentitySpec | undefined =
+    source === undefined
+      ? undefined
+      : { source, ...(input.roleArn === undefined ? {} : { roleArn: input.roleArn }) };
+  const registries =
+    identity === undefined ? [] : parseRegistries(input.registries ?? [], identity, problem);
+
+  if (problems.length > 0 || (needsRegion && !region) || !source) throw configError(problems);
   return {
     ...(input.description === undefined ? {} : { description: input.description }),
     disabled: input.disabled ?? false,
-    region,
+    ...(region === undefined ? {} : { region }),
     registryIds,
+    ...(input.registries === undefined ? {} : { registries }),
     namespace,
     scope: scope as Scope,
     source,
@@ -130,6 +166,103 @@ export function parseTask(input: TaskInput, label: FieldLabel): TaskConfig {
 }
 
 type Problem = (key: TaskKey, message: string, hint?: string) => void;
+
+const ROLE_ARN_HINT =
+  "use the form arn:<partition>:iam::<account-id>:role/<name>, e.g. arn:aws:iam::123456789012:role/ecr-push";
+
+function parseRegistries(
+  entries: readonly RegistryInput[],
+  taskIdentity: IdentitySpec,
+  problem: Problem,
+): RegistrySpec[] {
+  const specs: RegistrySpec[] = [];
+  for (const [index, raw] of entries.entries()) {
+    const entry = typeof raw === "string" ? { registry: raw } : raw;
+    const label = `registry ${index + 1} (${entry.registry ?? entry.registryId ?? "?"})`;
+    const bad = (message: string, hint: string): void => {
+      problem("registries", `${label}: ${message}`, hint);
+    };
+    let identity = taskIdentity;
+    if (entry.connector !== undefined) {
+      if (entry.connector === "") {
+        bad("the connector is empty", "name a connector or drop the key");
+        continue;
+      }
+      identity = {
+        source: { kind: "connector", connector: { kind: "ref", ref: entry.connector } },
+        ...(entry.roleArn === undefined ? {} : { roleArn: entry.roleArn }),
+      };
+    } else if (entry.roleArn !== undefined) {
+      identity = { source: taskIdentity.source, roleArn: entry.roleArn };
+    }
+    if (entry.roleArn !== undefined && !ROLE_ARN.test(entry.roleArn)) {
+      bad(`"${entry.roleArn}" is not an IAM role ARN`, ROLE_ARN_HINT);
+      continue;
+    }
+    if ((entry.registry === undefined) === (entry.registryId === undefined)) {
+      bad(
+        "give exactly one of registry (a host) and registryId (an account id)",
+        'e.g. registry: 123456789012.dkr.ecr.eu-west-1.amazonaws.com, or registryId: "123456789012"',
+      );
+      continue;
+    }
+    if (entry.registry !== undefined) {
+      if (entry.region !== undefined || entry.fips !== undefined || entry.dualStack !== undefined) {
+        bad(
+          "region, fips and dualStack belong to registryId entries; a host already says them",
+          "drop them, or write the host of the endpoint you want (e.g. ...dkr.ecr-fips...)",
+        );
+        continue;
+      }
+      const parsed = parseRegistryHost(entry.registry);
+      if (!parsed.ok) {
+        bad(parsed.reason, parsed.hint);
+        continue;
+      }
+      const address = parsed.address;
+      specs.push(
+        address.kind === "public"
+          ? { kind: "public", identity, label }
+          : {
+              kind: "host",
+              accountId: address.accountId,
+              region: address.region,
+              variant: address.variant,
+              host: address.host,
+              identity,
+              label,
+            },
+      );
+      continue;
+    }
+    const registryId = entry.registryId ?? "";
+    if (!REGISTRY_ID.test(registryId)) {
+      bad(
+        `"${registryId}" is not an AWS account id`,
+        "use the 12-digit account id that owns the registry",
+      );
+      continue;
+    }
+    if (entry.region !== undefined && !isRegion(entry.region)) {
+      bad(
+        `"${entry.region}" is not an AWS region code`,
+        "use a code such as us-east-1, eu-central-1 or cn-north-1",
+      );
+      continue;
+    }
+    const fips = entry.fips === true;
+    const dual = entry.dualStack === true;
+    specs.push({
+      kind: "id",
+      registryId,
+      region: entry.region,
+      variant: fips ? (dual ? "fips-dualstack" : "fips") : dual ? "dualstack" : "standard",
+      identity,
+      label,
+    });
+  }
+  return specs;
+}
 
 function parseRegion(input: TaskInput, problem: Problem): RegionSetting | undefined {
   const { region, regionVariable } = input;

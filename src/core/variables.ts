@@ -77,14 +77,16 @@ export function registrySegment(key: RegistryKey): string {
 
 /**
  * The seven variables of SPEC 2.1 for one registry, in their documented order: under `NS.ecr.`
- * (the seed names) or, with a registry key, under `NS.ecr.<account>.<region>.`.
+ * (the seed names) or, with a registry key, under `NS.ecr.<account>.<region>.`; a string is a
+ * ready-made segment (see `nameSegment` in registries.ts: `public`, `<account>.<region>_fips`).
  */
 export function buildVariables(
   auth: RegistryAuthorization,
   namespace: string,
-  key?: RegistryKey,
+  key?: RegistryKey | string,
 ): Variable[] {
-  const prefix = key === undefined ? "ecr" : `ecr.${registrySegment(key)}`;
+  const prefix =
+    key === undefined ? "ecr" : `ecr.${typeof key === "string" ? key : registrySegment(key)}`;
   const { username, password } = decodeAuthorizationToken(auth.authorizationToken);
   const values = {
     authorizationToken: auth.authorizationToken,

@@ -1,5 +1,6 @@
 /** The contract every output format implements: a pure renderer from variables to text. */
 
+import type { RegistrySummary } from "../core/registries.js";
 import type { Variable } from "../core/variables.js";
 
 export interface RenderOptions {
@@ -11,6 +12,8 @@ export interface RenderOptions {
   readonly scope: "local" | "result";
   /** Where the rendered text is going to be written, when it is a file. */
   readonly outputPath?: string;
+  /** With more than one registry: what each one is and where its own variables are. */
+  readonly registries?: readonly RegistrySummary[];
   /** `docker-config` only: write `credHelpers` pointers to our helper instead of secrets. */
   readonly credentialHelper?: boolean;
 }

@@ -1,5 +1,5 @@
 /** Decides who signed a request: the order of checks follows what AWS front ends report first. */
-import { isRegion } from "../core/region.js";
+import { isRegion, partitionOf } from "../core/region.js";
 import { type AuthFailure, SIGNATURE_MISMATCH } from "./errors.js";
 import {
   type CredentialScope,
@@ -113,6 +113,10 @@ export function authenticate(
 
   const scope = scopeProblem(auth.scope, service, amzDate);
   if (scope !== undefined) return fail({ kind: "signature", message: scope });
+  // Each partition has its own IAM: keys of another partition are simply unknown there.
+  if (record.principal.partition !== partitionOf(auth.scope.region).partition) {
+    return fail({ kind: "unknown-key" });
+  }
   const expected = expectedSignature(request, auth, amzDate, record.secretAccessKey);
   if (!signaturesEqual(expected, auth.signature.toLowerCase())) {
     return fail({ kind: "signature", message: SIGNATURE_MISMATCH });

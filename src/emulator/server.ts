@@ -6,6 +6,7 @@ import { isRegion, partitionOf } from "../core/region.js";
 import { type ContainerRole, handleContainer, isContainerPath } from "./container.js";
 import type { Call, EmulatorContext, InstanceRole, Reply } from "./context.js";
 import { handleEcr } from "./ecr.js";
+import { ECR_PUBLIC_TARGET_PREFIX, handleEcrPublic } from "./ecr-public.js";
 import { newAccessKeyId, newOpaqueToken, newRegistryPassword, newSecretAccessKey } from "./ids.js";
 import { handleImds } from "./imds.js";
 import { headerValue } from "./sigv4.js";
@@ -20,6 +21,16 @@ const DEFAULT_TASK_ROLE = "ecr-vars-task";
 const TOKEN_LIFETIME_MS = 12 * 3600 * 1000;
 const MAX_BODY_BYTES = 1024 * 1024;
 const ACCOUNT_ID = /^\d{12}$/;
+const PARTITIONS: ReadonlySet<string> = new Set([
+  "aws",
+  "aws-cn",
+  "aws-us-gov",
+  "aws-iso",
+  "aws-iso-b",
+  "aws-iso-e",
+  "aws-iso-f",
+  "aws-eusc",
+]);
 
 function badOption(message: string, hint: string): EcrVarsError {
   return new EcrVarsError({ kind: "usage", code: "EMULATOR_BAD_OPTION", message, hint });
@@ -56,6 +67,14 @@ function checkOptions(options: EmulatorOptions): void {
   for (const account of accounts) {
     if (account !== undefined && !ACCOUNT_ID.test(account)) {
       throw badOption(`account id ${account} is not 12 digits`, "AWS account ids are 12 digits");
+    }
+  }
+  for (const user of options.users ?? []) {
+    if (user.partition !== undefined && !PARTITIONS.has(user.partition)) {
+      throw badOption(
+        `partition ${user.partition} is not an AWS partition`,
+        `use one of: ${[...PARTITIONS].join(", ")}`,
+      );
     }
   }
   if (options.instanceRegion !== undefined && !isRegion(options.instanceRegion)) {
@@ -100,7 +119,9 @@ function toCall(req: IncomingMessage, body: Buffer): Call {
 function route(call: Call, ctx: EmulatorContext): Reply {
   if (call.path === "/latest" || call.path.startsWith("/latest/")) return handleImds(call, ctx);
   if (isContainerPath(call.path)) return handleContainer(call, ctx);
-  if (headerValue(call.rawHeaders, "x-amz-target") !== undefined) return handleEcr(call, ctx);
+  const target = headerValue(call.rawHeaders, "x-amz-target");
+  if (target?.startsWith(ECR_PUBLIC_TARGET_PREFIX)) return handleEcrPublic(call, ctx);
+  if (target !== undefined) return handleEcr(call, ctx);
   return handleSts(call, stsParams(call), ctx);
 }
 
@@ -115,7 +136,11 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
       ? options.users
       : [{ accessKeyId: newAccessKeyId("AKIA"), secretAccessKey: newSecretAccessKey() }];
   for (const user of users) {
-    const principal = userPrincipal(user.accountId ?? accountId, user.userName ?? DEFAULT_USER);
+    const principal = userPrincipal(
+      user.accountId ?? accountId,
+      user.userName ?? DEFAULT_USER,
+      user.partition ?? "aws",
+    );
     store.add({ ...user, principal, origin: "iam-user" });
   }
   const first = users[0];
@@ -228,6 +253,13 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
     setExpiresAt: (d) => {
       expiresAt = d;
     },
+    countCalls: (filter = {}) =>
+      requests.filter(
+        (r) =>
+          (filter.service === undefined || r.service === filter.service) &&
+          (filter.action === undefined || r.action === filter.action) &&
+          (filter.region === undefined || r.region === filter.region),
+      ).length,
     failNext: (action, fault) => {
       faults.set(action, { fault, remaining: fault.count ?? 1 });
     },

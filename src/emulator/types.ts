@@ -7,6 +7,11 @@ export interface EmulatorUser {
   readonly userName?: string;
   /** Default: the emulator's `accountId`. */
   readonly accountId?: string;
+  /**
+   * Default `aws`. Keys work only in regions of their partition, as on AWS: a request signed for
+   * cn-north-1 with `aws` keys is refused with UnrecognizedClientException.
+   */
+  readonly partition?: string;
 }
 
 export interface EmulatorOptions {
@@ -34,7 +39,7 @@ export interface EmulatorOptions {
   readonly clock?: () => Date;
 }
 
-export type EmulatedService = "ecr" | "sts" | "imds" | "container";
+export type EmulatedService = "ecr" | "ecr-public" | "sts" | "imds" | "container";
 
 /** One request as the emulator saw it. Never holds a secret, so tests may print it. */
 export interface RecordedRequest {
@@ -78,5 +83,14 @@ export interface Emulator {
    * `GetToken`, `ListRoles`, `GetRoleCredentials`, …) fail with this error, after authentication.
    */
   failNext(action: string, fault: Fault): void;
+  /**
+   * How many requests so far match the filter (all when empty), e.g.
+   * `countCalls({ service: "ecr", action: "GetAuthorizationToken", region: "eu-west-1" })`.
+   */
+  countCalls(filter?: {
+    readonly service?: EmulatedService;
+    readonly action?: string;
+    readonly region?: string;
+  }): number;
   close(): Promise<void>;
 }

@@ -5,7 +5,8 @@ import { join } from "node:path";
 import { configError } from "../core/errors.js";
 import { type Env, resolveExpression } from "../core/expressions.js";
 import { isRegion } from "../core/region.js";
-import type { FieldLabel, TaskConfig } from "../core/task.js";
+import type { IdentitySpec } from "../core/registries.js";
+import type { ConnectorSetting, FieldLabel, TaskConfig } from "../core/task.js";
 import {
   type Connector,
   type ConnectorsFile,
@@ -22,8 +23,12 @@ import {
 } from "../credentials/providers.js";
 import type { CredentialProvider } from "../credentials/types.js";
 
-/** The region the task runs in, with its region variable resolved and checked. */
-export function resolveRegion(task: TaskConfig, env: Env, label: FieldLabel): string {
+/**
+ * The region the task runs in, with its region variable resolved and checked; undefined when the
+ * task sets none because every registry names its own.
+ */
+export function resolveRegion(task: TaskConfig, env: Env, label: FieldLabel): string | undefined {
+  if (task.region === undefined) return undefined;
   if (task.region.kind === "code") return task.region.region;
   const resolved = resolveExpression(task.region.expression, env);
   if (!resolved.ok) {
@@ -61,35 +66,57 @@ export interface SourceInit {
 
 /** The credential provider the task's source describes, with the task's role on top. */
 export async function resolveCredentials(init: SourceInit): Promise<CredentialProvider> {
-  const { task, context } = init;
-  let provider: CredentialProvider;
-  switch (task.source.kind) {
-    case "default-chain":
-      provider = fromDefaultChain(context);
-      break;
-    case "instance-role":
-      provider = fromInstanceRole(context);
-      break;
-    case "connector": {
-      const file = await loadConnectorsFile(init.connectorsPath);
-      const connector = pickConnector(file, task, init.env, init.label);
-      provider = fromConnector(connector, file.connectors, context);
-      break;
+  const identity: IdentitySpec = {
+    source: init.task.source,
+    ...(init.task.roleArn === undefined ? {} : { roleArn: init.task.roleArn }),
+  };
+  return identityResolver(init)(identity, init.context, "task");
+}
+
+/**
+ * Resolves identities (a source plus an optional role) to credential providers. The connectors
+ * file is read once, and only when some identity names a connector. `owner` says whose identity
+ * it is for messages: the task's, or one registry's own.
+ */
+export function identityResolver(
+  init: Omit<SourceInit, "context">,
+): (
+  identity: IdentitySpec,
+  context: SourceContext,
+  owner: "task" | "registry",
+) => Promise<CredentialProvider> {
+  let file: Promise<ConnectorsFile> | undefined;
+  return async (identity, context, owner) => {
+    let provider: CredentialProvider;
+    const { source } = identity;
+    switch (source.kind) {
+      case "default-chain":
+        provider = fromDefaultChain(context);
+        break;
+      case "instance-role":
+        provider = fromInstanceRole(context);
+        break;
+      case "connector": {
+        file ??= loadConnectorsFile(init.connectorsPath);
+        const loaded = await file;
+        const label: FieldLabel = owner === "task" ? init.label : () => init.label("registries");
+        const connector = pickConnector(loaded, source.connector, init.env, label);
+        provider = fromConnector(connector, loaded.connectors, context);
+        break;
+      }
     }
-  }
-  return task.roleArn === undefined
-    ? provider
-    : withRole(provider, { roleArn: task.roleArn }, context);
+    return identity.roleArn === undefined
+      ? provider
+      : withRole(provider, { roleArn: identity.roleArn }, context);
+  };
 }
 
 function pickConnector(
   file: ConnectorsFile,
-  task: TaskConfig,
+  setting: ConnectorSetting,
   env: Env,
   label: FieldLabel,
 ): Connector {
-  if (task.source.kind !== "connector") throw new Error("pickConnector needs a connector source");
-  const setting = task.source.connector;
   let ref: string;
   if (setting.kind === "variable") {
     const resolved = resolveExpression(setting.expression, env);

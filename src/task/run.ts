@@ -1,14 +1,35 @@
 /** One run of the task: resolve, obtain credentials, fetch ECR authorizations, build variables. */
 
-import { type FetchedAuthorization, fetchAuthorizations } from "../aws/ecr.js";
+import {
+  ecrEndpointOverridden,
+  type FetchedAuthorization,
+  fetchAuthorizations,
+} from "../aws/ecr.js";
 import { EcrVarsError } from "../core/errors.js";
 import type { Env } from "../core/expressions.js";
+import { partitionOf } from "../core/region.js";
+import {
+  type CallGroup,
+  hostOf,
+  identityKey,
+  nameSegment,
+  type Registry,
+  type RegistrySummary,
+  registrySpecsOf,
+  resolveRegistries,
+} from "../core/registries.js";
 import type { FieldLabel, TaskConfig } from "../core/task.js";
-import { buildVariables, decodeAuthorizationToken, type Variable } from "../core/variables.js";
+import {
+  buildVariables,
+  decodeAuthorizationToken,
+  formatExpiry,
+  type Variable,
+} from "../core/variables.js";
 import type { AwsCallOptions, CredentialProvider } from "../credentials/types.js";
 import type { Logger } from "../platform/logger.js";
 import type { Redactor } from "../platform/redactor.js";
-import { connectorsFilePath, resolveCredentials, resolveRegion } from "./resolve.js";
+import { fetchGroups } from "./fetch.js";
+import { connectorsFilePath, identityResolver, resolveRegion } from "./resolve.js";
 
 export interface RunTaskInit {
   readonly task: TaskConfig;
@@ -45,10 +66,15 @@ export type TaskOutcome =
   | { readonly kind: "disabled" }
   | {
       readonly kind: "fetched";
+      /** The task's region, or the first registry's when the task names none. */
       readonly region: string;
       /** Provenance of the credentials used, e.g. `connector "ci-user" (access-keys)`. */
       readonly source: string;
+      /** One per registry, in the task's order. */
       readonly authorizations: readonly FetchedAuthorization[];
+      readonly registries: readonly RegistrySummary[];
+      /** GetAuthorizationToken calls made to AWS (ECR and ECR Public). */
+      readonly calls: number;
       readonly variables: readonly Variable[];
     };
 
@@ -56,24 +82,47 @@ export async function runTask(init: RunTaskInit): Promise<TaskOutcome> {
   const { task, logger } = init;
   if (task.disabled) return { kind: "disabled" };
 
-  const region = resolveRegion(task, init.env, init.label);
-  const call: AwsCallOptions = {
-    region,
+  const taskRegion = resolveRegion(task, init.env, init.label);
+  const registries = resolveRegistries(
+    registrySpecsOf(task),
+    taskRegion,
+    init.label(task.registries === undefined ? "registryIds" : "registries"),
+  );
+  const base = {
     maxAttempts: 3,
     attemptTimeoutMs: Math.min(10_000, Math.max(1_000, Math.floor(init.timeoutMs / 2))),
   };
-  const resolved = await resolveCredentials({
-    task,
-    env: init.env,
-    label: init.label,
-    connectorsPath: connectorsFilePath(init.connectorsPath, init.env),
-    context: { env: init.env, call },
-  });
-  const credentials = masked(resolved, init.redactor);
+  const credentialsFor = await providersFor(registries, task, init, base);
 
+  const taskIdentity = identityKey({
+    source: task.source,
+    ...(task.roleArn === undefined ? {} : { roleArn: task.roleArn }),
+  });
+  if (
+    ecrEndpointOverridden(init.env) &&
+    registries.some((r) => r.kind === "private" && r.variant !== "standard")
+  ) {
+    logger.debug("AWS_ENDPOINT_URL(_ECR) is set: FIPS and dual-stack registries are fetched there");
+  }
+  const authorize = init.authorize ?? fetchFromEcr;
   const fetched = await withDeadline(
     init.timeoutMs,
-    (init.authorize ?? fetchFromEcr)({ call, region, credentials, registryIds: task.registryIds }),
+    fetchGroups({
+      registries,
+      call: base,
+      endpointOverridden: ecrEndpointOverridden(init.env),
+      credentialsFor,
+      // The token cache is keyed by the task's identity: other identities go straight to ECR.
+      authorizeTaskGroup: (group, call, credentials) =>
+        group.identityKey === taskIdentity
+          ? authorize({ call, region: group.region, credentials, registryIds: group.registryIds })
+          : fetchFromEcr({
+              call,
+              region: group.region,
+              credentials,
+              registryIds: group.registryIds,
+            }),
+    }),
   );
   const { authorizations } = fetched;
   // Mask first: every secret is known to the redactor before it is rendered or logged.
@@ -84,18 +133,104 @@ export async function runTask(init: RunTaskInit): Promise<TaskOutcome> {
   const [first] = authorizations;
   if (first === undefined) throw new Error("fetchAuthorizations returned no registry");
   const variables = buildVariables(first, task.namespace);
-  if (authorizations.length > 1) {
-    for (const auth of authorizations) {
-      variables.push(
-        ...buildVariables(auth, task.namespace, { registryId: auth.registryId, region }),
-      );
-    }
-  }
+  const summaries: RegistrySummary[] = [];
+  registries.forEach((registry, index) => {
+    const auth = authorizations[index];
+    if (auth === undefined) return;
+    const segment = nameSegment(registry, auth.registryId);
+    if (registries.length > 1) variables.push(...buildVariables(auth, task.namespace, segment));
+    summaries.push(
+      summaryOf(
+        registry,
+        auth,
+        registries.length > 1 ? `${task.namespace}.ecr.${segment}` : `${task.namespace}.ecr`,
+      ),
+    );
+  });
   for (const variable of variables) if (variable.secret) init.redactor.add(variable.value);
-  // On a cache hit no credentials were resolved, and none need to be now.
-  const source = fetched.source ?? (await credentials()).source;
-  logger.debug(`fetched ${authorizations.length} authorization(s) in ${region} with ${source}`);
-  return { kind: "fetched", region, source, authorizations, variables };
+
+  const region = taskRegion ?? registries[0]?.region ?? "us-east-1";
+  const sources = new Set<string>(fetched.sources.filter((s): s is string => s !== undefined));
+  // Only providers a call actually used: on a cache hit no credentials are resolved at all.
+  for (const provider of credentialsFor.used()) sources.add((await provider()).source);
+  const source = [...sources].join("; ");
+  logger.debug(
+    `fetched ${authorizations.length} authorization(s) in ${region} with ${source} (${fetched.calls} GetAuthorizationToken call(s))`,
+  );
+  return {
+    kind: "fetched",
+    region,
+    source,
+    authorizations,
+    registries: summaries,
+    calls: fetched.calls,
+    variables,
+  };
+}
+
+function summaryOf(
+  registry: Registry,
+  auth: FetchedAuthorization,
+  variablePrefix: string,
+): RegistrySummary {
+  return {
+    registry: hostOf(registry) ?? auth.proxyEndpoint.replace(/^https:\/\//, ""),
+    variablePrefix,
+    kind: registry.kind,
+    ...(registry.kind === "private" ? { accountId: auth.registryId } : {}),
+    region: registry.region,
+    partition: registry.partition,
+    endpoint: registry.kind === "private" ? registry.variant : "standard",
+    proxyEndpoint: auth.proxyEndpoint,
+    expirationDate: formatExpiry(auth.expiresAt),
+  };
+}
+
+type CredentialsFor = ((group: CallGroup) => CredentialProvider) & {
+  /** The providers some call invoked, in first-use order. */
+  used(): CredentialProvider[];
+};
+
+/**
+ * One masked, memoized provider per (identity, partition): an identity's STS calls go to a region
+ * of the registries' partition, and its credentials are obtained once however many groups use it.
+ * Every provider is built before any AWS call, so a bad connector fails before anything is sent.
+ */
+async function providersFor(
+  registries: readonly Registry[],
+  task: TaskConfig,
+  init: RunTaskInit,
+  base: Omit<AwsCallOptions, "region">,
+): Promise<CredentialsFor> {
+  const resolve = identityResolver({
+    task,
+    env: init.env,
+    label: init.label,
+    connectorsPath: connectorsFilePath(init.connectorsPath, init.env),
+  });
+  const taskIdentity = identityKey({
+    source: task.source,
+    ...(task.roleArn === undefined ? {} : { roleArn: task.roleArn }),
+  });
+  const providers = new Map<string, CredentialProvider>();
+  for (const registry of registries) {
+    const idKey = identityKey(registry.identity);
+    const key = `${idKey}|${partitionOf(registry.region).partition}`;
+    if (providers.has(key)) continue;
+    const context = { env: init.env, call: { ...base, region: registry.region } };
+    const owner = idKey === taskIdentity ? "task" : "registry";
+    providers.set(key, masked(await resolve(registry.identity, context, owner), init.redactor));
+  }
+  const used = new Set<CredentialProvider>();
+  const lookup = (group: CallGroup): CredentialProvider => {
+    const provider = providers.get(`${group.identityKey}|${partitionOf(group.region).partition}`);
+    if (provider === undefined) throw new Error(`no credentials for ${group.identityKey}`);
+    return () => {
+      used.add(provider);
+      return provider();
+    };
+  };
+  return Object.assign(lookup, { used: () => [...used] });
 }
 
 /** Registers the secret parts of credentials with the redactor as soon as they exist. */
@@ -129,4 +264,17 @@ function withDeadline<T>(timeoutMs: number, work: Promise<T>): Promise<T> {
     timer.unref();
   });
   return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
+}
+
+/** The summary's headline: which registries a run fetched, and with how many calls. */
+export function describeFetch(outcome: Extract<TaskOutcome, { kind: "fetched" }>): string {
+  const oneRegion = outcome.registries.every(
+    (r) => r.kind === "private" && r.region === outcome.region && r.endpoint === "standard",
+  );
+  if (oneRegion) {
+    const ids = outcome.authorizations.map((a) => a.registryId).join(", ");
+    return `Amazon ECR credentials for registry ${ids} in ${outcome.region}`;
+  }
+  const hosts = outcome.registries.map((r) => r.registry).join(", ");
+  return `Amazon ECR credentials for ${outcome.registries.length} registries (${hosts}) in ${outcome.calls} GetAuthorizationToken call(s)`;
 }

@@ -78,8 +78,9 @@ describe("ECR GetAuthorizationToken", () => {
   });
 
   it("answers one entry per registry id, with the partition's DNS suffix", async () => {
-    const emulator = await start({ password: "p" });
-    const output = await ecrClient(emulator, userCredentials(emulator), {
+    const china = { accessKeyId: "AKIACHINAUSER0000001", secretAccessKey: "china-secret" };
+    const emulator = await start({ password: "p", users: [{ ...china, partition: "aws-cn" }] });
+    const output = await ecrClient(emulator, china, {
       region: "cn-north-1",
     }).send(new GetAuthorizationTokenCommand({ registryIds: ["111111111111", "222222222222"] }));
     expect(output.authorizationData?.map((d) => d.proxyEndpoint)).toEqual([
