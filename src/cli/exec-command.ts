@@ -58,14 +58,14 @@ export async function runExecCommand(io: CliIo): Promise<number> {
       );
     }
     const run = runOptions(flags, io.env);
-    const task = await loadTask(flags);
+    const { task, label } = await loadTask(flags);
     if (task.disabled) {
       logger.info("ecr-vars exec: the task is disabled; running the command without variables.");
     } else {
       const outcome = await runTask({
         task,
         env: io.env,
-        label: (key) => key,
+        label,
         redactor,
         logger,
         ...(run.connectors === undefined ? {} : { connectorsPath: run.connectors }),

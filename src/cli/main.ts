@@ -77,7 +77,7 @@ async function fetchAndWrite(
   logger: Logger,
 ): Promise<number> {
   const run = runOptions(flags, io.env);
-  const task = await loadTask(flags);
+  const { task, label } = await loadTask(flags);
   const title = task.description === undefined ? "ecr-vars" : `ecr-vars (${task.description})`;
   if (task.disabled) {
     logger.info(`${title}: the task is disabled; nothing was fetched or written.`);
@@ -87,7 +87,7 @@ async function fetchAndWrite(
   const outcome = await runTask({
     task,
     env: io.env,
-    label: (key) => key,
+    label,
     redactor,
     logger,
     ...(run.connectors === undefined ? {} : { connectorsPath: run.connectors }),

@@ -8,7 +8,6 @@ import { parseArgs } from "node:util";
 import { ExitCode, isEcrVarsError, usageError } from "../core/errors.js";
 import { buildPolicy, partitionsOf } from "../core/policy.js";
 import { registrySpecsOf, resolveRegistries } from "../core/registries.js";
-import type { FieldLabel } from "../core/task.js";
 import { resolveRegion } from "../task/resolve.js";
 import type { CliIo } from "./main.js";
 import { OPTIONS } from "./options.js";
@@ -41,8 +40,7 @@ export async function runPolicyCommand(io: CliIo): Promise<number> {
       io.stdout.write(POLICY_USAGE);
       return ExitCode.ok;
     }
-    const task = await loadTask(flags);
-    const label: FieldLabel = (key) => key;
+    const { task, label } = await loadTask(flags);
     const region = resolveRegion(task, io.env, label);
     let registries = resolveRegistries(
       registrySpecsOf(task),

@@ -51,7 +51,14 @@ const taskFileSchema = z.strictObject({
 export type FlagValues = Record<string, string | boolean | string[] | undefined>;
 
 /** Reads `--task FILE` (when given), overlays the flags and validates the result. */
-export async function loadTask(flags: FlagValues): Promise<TaskConfig> {
+/** A validated task and the labels that name its fields as the user wrote them. */
+export interface LoadedTask {
+  readonly task: TaskConfig;
+  /** `--region-variable` for a flag, `task.yml:3: regionVariable` for a file field. */
+  readonly label: FieldLabel;
+}
+
+export async function loadTask(flags: FlagValues): Promise<LoadedTask> {
   const fromFlags: TaskInput = {};
   const flagOf = new Map<TaskKey, string>();
   for (const spec of OPTIONS) {
@@ -64,13 +71,14 @@ export async function loadTask(flags: FlagValues): Promise<TaskConfig> {
 
   const taskPath = flags.task;
   if (typeof taskPath !== "string") {
-    return parseTask(fromFlags, (key) => flagOf.get(key) ?? key);
+    const label: FieldLabel = (key) => flagOf.get(key) ?? key;
+    return { task: parseTask(fromFlags, label), label };
   }
 
   const file = await readStructuredFile(taskPath, "task file");
   const fileLabel = (path: ReadonlyArray<PropertyKey>) =>
     fileFieldLabel(file, path, formatPath(path) || "(top level)");
-  const parsed = taskFileSchema.safeParse(file.value ?? {});
+  const parsed = taskFileSchema.safeParse(file.value ?? {}, { reportInput: true });
   if (!parsed.success) {
     throw configError(parsed.error.issues.map((issue) => issueToProblem(issue, fileLabel)));
   }
@@ -92,5 +100,5 @@ export async function loadTask(flags: FlagValues): Promise<TaskConfig> {
       : key in fromFile
         ? fileLabel([key])
         : (flagOf.get(key) ?? key);
-  return parseTask(merged, label);
+  return { task: parseTask(merged, label), label };
 }
