@@ -217,7 +217,12 @@ async function providersFor(
     const idKey = identityKey(registry.identity);
     const key = `${idKey}|${partitionOf(registry.region).partition}`;
     if (providers.has(key)) continue;
-    const context = { env: init.env, call: { ...base, region: registry.region } };
+    const context = {
+      env: init.env,
+      call: { ...base, region: registry.region },
+      // Mask first: intermediate keys and OIDC tokens of a chain are secrets before they are used.
+      onSecret: (secret: string) => init.redactor.add(secret),
+    };
     const owner = idKey === taskIdentity ? "task" : "registry";
     providers.set(key, masked(await resolve(registry.identity, context, owner), init.redactor));
   }
