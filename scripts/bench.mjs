@@ -48,7 +48,7 @@ try {
       `${node} -e 0`,
       "-n",
       "helper get (cache hit)",
-      `${node} dist/docker-credential-ecr-vars.mjs get < ${hostFile}`,
+      `${node} dist/docker-credential-ecr-vars.cjs get < ${hostFile}`,
       "-n",
       "ecr-vars --cache (cache hit)",
       `${node} ${cli} --cache`,
@@ -62,8 +62,13 @@ try {
   if (status !== 0) throw new Error(`hyperfine failed (${status})`);
   const { results } = JSON.parse(await readFile(export_, "utf8"));
   const base = results[0].mean;
-  console.log("\nratio to node -e 0 (mean):");
-  for (const r of results) console.log(`  ${r.command.padEnd(30)} ${(r.mean / base).toFixed(2)}x`);
+  const baseMedian = results[0].median;
+  console.log("\nratio to node -e 0:        mean   median");
+  for (const r of results) {
+    const mean = (r.mean / base).toFixed(2);
+    const median = (r.median / baseMedian).toFixed(2);
+    console.log(`  ${r.command.padEnd(28)} ${mean}x  ${median}x`);
+  }
 } finally {
   await emu.close();
   await rm(dir, { recursive: true, force: true });

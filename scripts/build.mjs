@@ -10,7 +10,8 @@ await build({
   entryPoints: {
     "ecr-vars": "src/cli/bin.ts",
     "ecr-vars-emulator": "src/emulator/bin.ts",
-    "docker-credential-ecr-vars": "src/helper/bin.ts",
+    // The helper's cache-miss path; its CommonJS entry is built below.
+    "docker-credential-ecr-vars-fetch": "src/helper/fetch.ts",
     index: "src/index.ts",
     emulator: "src/emulator/index.ts",
   },
@@ -29,6 +30,20 @@ await build({
   banner: {
     js: "import { createRequire as __ecrVarsCreateRequire } from 'node:module'; const require = __ecrVarsCreateRequire(import.meta.url);",
   },
+  define: { __ECR_VARS_VERSION__: JSON.stringify(version) },
+  logLevel: "warning",
+});
+// The credential helper's entry is CommonJS: Node starts it faster than an ES module, and its
+// cache-hit path must stay close to a bare `node -e 0` (SPEC 5). It holds only that path; a miss
+// imports docker-credential-ecr-vars-fetch.mjs (above), which shares the chunks of the ESM build.
+await build({
+  entryPoints: { "docker-credential-ecr-vars": "src/helper/bin.ts" },
+  outdir: "dist",
+  outExtension: { ".js": ".cjs" },
+  bundle: true,
+  format: "cjs",
+  platform: "node",
+  target: "node20",
   define: { __ECR_VARS_VERSION__: JSON.stringify(version) },
   logLevel: "warning",
 });

@@ -1,6 +1,6 @@
 /** The cache configuration of a run, from its resolved settings (cheap: one stat at most). */
 
-import { stat } from "node:fs/promises";
+import { statSync } from "node:fs";
 import { resolve } from "node:path";
 import type { CacheConfig } from "./key.js";
 
@@ -23,7 +23,12 @@ export async function cacheConfigFor(
     };
   }
   const path = settings.connectorsPath === undefined ? "" : resolve(settings.connectorsPath);
-  const info = path === "" ? undefined : await stat(path).catch(() => undefined);
+  let info: { size: number; mtimeMs: number } | undefined;
+  try {
+    info = path === "" ? undefined : statSync(path);
+  } catch {
+    info = undefined;
+  }
   return {
     source: `connector:${settings.connector}`,
     connectorsPath: path,

@@ -11,10 +11,10 @@
  * session's keys in the environment) the pointer misses, one GetCallerIdentity names the identity,
  * and its token is reused if still fresh: one STS call, no new ECR token.
  *
- * This module is on the helper's cache-hit path: node built-ins only.
+ * This module is on the helper's cache-hit path: no node:crypto, no library (see sha256.ts).
  */
 
-import { createHash } from "node:crypto";
+import { sha256Hex } from "./sha256.js";
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -38,13 +38,13 @@ export interface CacheConfig {
 const IDENTITY_ENV = /^AWS_|KEY|SECRET|TOKEN|ROLE|PROFILE|CONNECTOR/i;
 
 export function environmentFingerprint(env: Env): string {
-  const hash = createHash("sha256");
+  const parts: string[] = [];
   for (const name of Object.keys(env).sort()) {
     if (!IDENTITY_ENV.test(name) || /password$/i.test(name) || name.startsWith("ECR_VARS_CACHE"))
       continue;
-    hash.update(`${name}\0${env[name] ?? ""}\0`);
+    parts.push(`${name}\0${env[name] ?? ""}\0`);
   }
-  return hash.digest("hex");
+  return sha256Hex(parts.join(""));
 }
 
 export function configKey(config: CacheConfig, env: Env): string {
@@ -58,7 +58,7 @@ export function configKey(config: CacheConfig, env: Env): string {
     config.registryId,
     environmentFingerprint(env),
   ];
-  return createHash("sha256").update(parts.join("\n")).digest("hex");
+  return sha256Hex(parts.join("\n"));
 }
 
 /** `arn:…:sts::ACCOUNT:assumed-role/ROLE/SESSION` → `arn:…:iam::ACCOUNT:role/ROLE`; others as is. */
@@ -73,9 +73,7 @@ export function accountOf(arn: string): string | undefined {
 }
 
 export function tokenKey(identity: string, registryId: string, region: string, endpoint: string) {
-  return createHash("sha256")
-    .update(["v1", identity, registryId, region, endpoint].join("\n"))
-    .digest("hex");
+  return sha256Hex(["v1", identity, registryId, region, endpoint].join("\n"));
 }
 
 /** The ECR endpoint override in effect, so an emulator's tokens never answer for real AWS. */

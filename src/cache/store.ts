@@ -8,12 +8,9 @@
  * On the helper's cache-hit path: node built-ins and small platform modules only.
  */
 
-import { constants } from "node:fs";
-import { chmod, lstat, mkdir, open, unlink } from "node:fs/promises";
+import { closeSync, constants, fstatSync, openSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { withFileLock } from "../platform/lock.js";
-import { writeSecretFile } from "../platform/write-file.js";
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -48,24 +45,27 @@ export const cacheFile = (dir: string) => join(dir, "tokens.json");
 
 const emptyCache = (): CacheData => ({ aliases: Object.create(null), tokens: Object.create(null) });
 
-/** The cache's content; empty when missing, unreadable, corrupt, foreign or exposed. */
+/**
+ * The cache's content; empty when missing, unreadable, corrupt, foreign or exposed. Synchronous
+ * on purpose: it is one small file, and node:fs/promises would cost the hit path its start-up.
+ */
 export async function readCache(dir: string): Promise<CacheData> {
-  let handle: Awaited<ReturnType<typeof open>>;
+  let fd: number;
   try {
-    handle = await open(cacheFile(dir), constants.O_RDONLY | constants.O_NOFOLLOW);
+    fd = openSync(cacheFile(dir), constants.O_RDONLY | constants.O_NOFOLLOW);
   } catch {
     return emptyCache();
   }
   try {
-    const stat = await handle.stat();
+    const stat = fstatSync(fd);
     // Someone else's file, or one others can read or write, may be planted: do not trust it.
     if (!stat.isFile() || stat.uid !== process.getuid?.() || (stat.mode & 0o077) !== 0)
       return emptyCache();
-    return parseCache(await handle.readFile("utf8"));
+    return parseCache(readFileSync(fd, "utf8"));
   } catch {
     return emptyCache();
   } finally {
-    await handle.close();
+    closeSync(fd);
   }
 }
 
@@ -117,7 +117,16 @@ export async function updateCache(
   change: (data: CacheData) => void,
   now: Date,
 ): Promise<void> {
-  await ensurePrivateDir(dir);
+  // Loaded here, not at the top: the hit path only reads, and these pull in node:crypto and node:os.
+  const { chmod, lstat, mkdir, unlink } = await import("node:fs/promises");
+  const { withFileLock } = await import("../platform/lock.js");
+  const { writeSecretFile } = await import("../platform/write-file.js");
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  const dirStat = await lstat(dir);
+  if (!dirStat.isDirectory() || dirStat.uid !== process.getuid?.()) {
+    throw new Error(`the cache directory ${dir} is not a directory owned by this user`);
+  }
+  if ((dirStat.mode & 0o077) !== 0) await chmod(dir, 0o700);
   const file = cacheFile(dir);
   await withFileLock(file, async () => {
     const data = await readCache(dir);
@@ -135,15 +144,6 @@ export async function updateCache(
     const text = JSON.stringify({ format: FORMAT, version: VERSION, ...data });
     await writeSecretFile(file, `${text}\n`);
   });
-}
-
-async function ensurePrivateDir(dir: string): Promise<void> {
-  await mkdir(dir, { recursive: true, mode: 0o700 });
-  const stat = await lstat(dir);
-  if (!stat.isDirectory() || stat.uid !== process.getuid?.()) {
-    throw new Error(`the cache directory ${dir} is not a directory owned by this user`);
-  }
-  if ((stat.mode & 0o077) !== 0) await chmod(dir, 0o700);
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -6,7 +6,7 @@
  * protocol's not-found message, which clients treat as "no credentials" rather than a failure.
  *
  * A `get` answered from the token cache loads nothing but this module and node built-ins; the AWS
- * SDK, the schema library and the YAML parser are reached only through `import()` on a miss.
+ * SDK, the schema library and the YAML parser are reached only through `loadFetch` on a miss.
  */
 
 import { cacheConfigFor } from "../cache/config.js";
@@ -15,6 +15,7 @@ import { cacheDir, isFresh, lookup, readCache } from "../cache/store.js";
 import { decodeAuthorizationToken } from "../core/variables.js";
 import { Redactor } from "../platform/redactor.js";
 import { normalizeHost, resolveHelperSettings } from "./config.js";
+import type { fetchToken } from "./fetch.js";
 
 export const NOT_FOUND = "credentials not found in native keychain";
 
@@ -28,6 +29,8 @@ export interface HelperIo {
   readonly stderr: { write(text: string): unknown };
   readonly version: string;
   readonly clock?: () => Date;
+  /** Loads the cache-miss path (the SDK and the rest of the run), only when it is needed. */
+  readonly loadFetch: () => Promise<{ readonly fetchToken: typeof fetchToken }>;
 }
 
 const USAGE = `usage: docker-credential-ecr-vars get|list|store|erase|version
@@ -92,7 +95,7 @@ async function get(io: HelperIo, redactor: Redactor, fail: (m: string) => number
     token = lookup(await readCache(cacheDir(io.env)), key, now)?.authorizationToken;
   }
   if (token === undefined) {
-    const { fetchToken } = await import("./fetch.js");
+    const { fetchToken } = await io.loadFetch();
     const result = await fetchToken(settings, io.env, redactor, io.clock);
     if (!result.ok) return fail(result.message);
     token = result.authorizationToken;

@@ -9,7 +9,7 @@ import { writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { join, resolve } from "node:path";
 
-export const HELPER = resolve("dist/docker-credential-ecr-vars.mjs");
+export const HELPER = resolve("dist/docker-credential-ecr-vars.cjs");
 
 export interface RunResult {
   readonly code: number;

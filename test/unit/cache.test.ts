@@ -1,0 +1,113 @@
+import { createHash, randomBytes } from "node:crypto";
+import { describe, expect, test } from "vitest";
+import { accountOf, configKey, environmentFingerprint, identityOf } from "../../src/cache/key.js";
+import { sha256Hex } from "../../src/cache/sha256.js";
+import { type CachedToken, isFresh, lookup, parseCache } from "../../src/cache/store.js";
+import { defaultConnectorsPath } from "../../src/helper/config.js";
+import { connectorsFilePath } from "../../src/task/resolve.js";
+
+describe("sha256Hex", () => {
+  test.each([0, 1, 55, 56, 63, 64, 65, 119, 120, 1000])(
+    "matches node:crypto for %i random bytes",
+    (n) => {
+      for (let i = 0; i < 20; i++) {
+        const text = randomBytes(n).toString("latin1");
+        expect(sha256Hex(text)).toBe(createHash("sha256").update(text, "utf8").digest("hex"));
+      }
+    },
+  );
+  test("the standard test vector", () => {
+    expect(sha256Hex("abc")).toBe(
+      "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
+    );
+  });
+});
+
+describe("cache keys", () => {
+  const config = { source: "default-chain", region: "eu-west-1", registryId: "123456789012" };
+
+  test("an assumed-role session is keyed as its role; other ARNs as they are", () => {
+    expect(identityOf("arn:aws:sts::123456789012:assumed-role/ecr-push/build-42")).toBe(
+      "arn:aws:iam::123456789012:role/ecr-push",
+    );
+    expect(identityOf("arn:aws-cn:sts::123456789012:assumed-role/a/b")).toBe(
+      "arn:aws-cn:iam::123456789012:role/a",
+    );
+    expect(identityOf("arn:aws:iam::123456789012:user/ci")).toBe(
+      "arn:aws:iam::123456789012:user/ci",
+    );
+    expect(accountOf("arn:aws:iam::123456789012:user/ci")).toBe("123456789012");
+  });
+
+  test("new session keys change the configuration key; unrelated variables do not", () => {
+    const base = { AWS_ACCESS_KEY_ID: "AKIA1", AWS_SECRET_ACCESS_KEY: "s1", PWD: "/a" };
+    const key = configKey(config, base);
+    expect(configKey(config, { ...base, PWD: "/b", SHLVL: "3" })).toBe(key);
+    expect(configKey(config, { ...base, bamboo_custom_aws_ecr_password: "x" })).toBe(key);
+    expect(configKey(config, { ...base, AWS_ACCESS_KEY_ID: "AKIA2" })).not.toBe(key);
+    expect(configKey(config, { ...base, CI_AWS_SECRET_KEY: "k" })).not.toBe(key);
+    expect(configKey({ ...config, roleArn: "arn:aws:iam::1:role/x" }, base)).not.toBe(key);
+    expect(configKey({ ...config, registryId: "210987654321" }, base)).not.toBe(key);
+  });
+
+  test("the fingerprint holds no value in clear", () => {
+    expect(environmentFingerprint({ AWS_SECRET_ACCESS_KEY: "very-secret" })).toMatch(
+      /^[0-9a-f]{64}$/,
+    );
+  });
+
+  test("the helper's default connectors path is the CLI's", () => {
+    for (const env of [
+      {},
+      { HOME: "/h" },
+      { XDG_CONFIG_HOME: "/x" },
+      { ECR_VARS_CONNECTORS: "/c.yml" },
+    ]) {
+      expect(defaultConnectorsPath(env)).toBe(connectorsFilePath(undefined, env));
+    }
+  });
+});
+
+describe("cache file", () => {
+  const token = (fetchedAt: string, expiresAt: string): CachedToken => ({
+    identity: "arn:aws:iam::123456789012:user/ci",
+    registryId: "123456789012",
+    region: "eu-west-1",
+    authorizationToken: "QVdTOnB3",
+    proxyEndpoint: "https://123456789012.dkr.ecr.eu-west-1.amazonaws.com",
+    fetchedAt,
+    expiresAt,
+  });
+
+  test("a token is fresh until a quarter of its life remains", () => {
+    const t = token("2030-01-01T00:00:00Z", "2030-01-01T12:00:00Z");
+    expect(isFresh(t, new Date("2030-01-01T08:59:00Z"))).toBe(true);
+    expect(isFresh(t, new Date("2030-01-01T09:01:00Z"))).toBe(false);
+    expect(isFresh(token("x", "y"), new Date())).toBe(false);
+  });
+
+  test.each([
+    ["not JSON", "{"],
+    ["another format", '{"format":"x","version":1,"aliases":{},"tokens":{}}'],
+    ["another version", '{"format":"ecr-vars-token-cache","version":2,"aliases":{},"tokens":{}}'],
+    ["an array", "[]"],
+  ])("a file that is %s reads as empty", (_name, text) => {
+    expect(parseCache(text)).toEqual({ aliases: {}, tokens: {} });
+  });
+
+  test("malformed entries are dropped, good ones kept; __proto__ stays data", () => {
+    const good = token("2030-01-01T00:00:00Z", "2030-01-01T12:00:00Z");
+    const data = parseCache(
+      JSON.stringify({
+        format: "ecr-vars-token-cache",
+        version: 1,
+        aliases: { a: "t", b: 3, ["__proto__"]: "t" },
+        tokens: { t: good, u: { identity: 1 } },
+      }),
+    );
+    expect(Object.keys(data.tokens)).toEqual(["t"]);
+    expect(lookup(data, "a", new Date("2030-01-01T01:00:00Z"))).toEqual(good);
+    expect(lookup(data, "b", new Date("2030-01-01T01:00:00Z"))).toBeUndefined();
+    expect(({} as Record<string, unknown>).t).toBeUndefined();
+  });
+});
