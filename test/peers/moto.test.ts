@@ -196,7 +196,8 @@ describe("ecr-vars against moto", () => {
       "--registry-id",
       ids[1] ?? "",
     ]);
-    const variables = parseJson(result);
+    // With several registries the JSON also lists them, beside the variables.
+    const { registries, ...variables } = parseJson(result) as Record<string, unknown>;
     const data = await awsAuthorizationData(ids);
     expect(data.map((d) => d.proxyEndpoint)).toEqual(
       ids.map((id) => `https://${id}.dkr.ecr.${REGION}.amazonaws.com`),
@@ -216,7 +217,20 @@ describe("ecr-vars against moto", () => {
       ...motoVariables(ids[0] ?? "", `custom.aws.ecr.${ids[0]}.eu_west_1`),
       ...motoVariables(ids[1] ?? "", `custom.aws.ecr.${ids[1]}.eu_west_1`),
     });
-    expectNoSecretsIn(result.stderr, variables);
+    expect(registries).toEqual(
+      ids.map((id) => ({
+        registry: `${id}.dkr.ecr.${REGION}.amazonaws.com`,
+        variablePrefix: `custom.aws.ecr.${id}.eu_west_1`,
+        kind: "private",
+        accountId: id,
+        region: REGION,
+        partition: "aws",
+        endpoint: "standard",
+        proxyEndpoint: `https://${id}.dkr.ecr.${REGION}.amazonaws.com`,
+        expirationDate: "2015-01-01T00:00:00Z",
+      })),
+    );
+    expectNoSecretsIn(result.stderr, variables as Record<string, string>);
   });
 
   it("--role-arn in the caller's account: AssumeRole through moto's STS, then ECR", async () => {
