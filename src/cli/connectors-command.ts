@@ -13,6 +13,7 @@ import { type Connector, hasBase } from "../credentials/connector-schema.js";
 import { findConnector, loadConnectorsFile } from "../credentials/connectors-file.js";
 import { connectorLabel, fromConnector, stsClientConfig } from "../credentials/providers.js";
 import type { AwsCallOptions, Credentials } from "../credentials/types.js";
+import { withDeadline } from "../platform/deadline.js";
 import type { Writable } from "../platform/logger.js";
 import { Redactor } from "../platform/redactor.js";
 import { connectorsFilePath } from "../task/resolve.js";
@@ -238,26 +239,6 @@ function parse(argv: readonly string[]) {
       "see ecr-vars connectors --help",
     );
   }
-}
-
-function withDeadline<T>(ms: number, work: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () =>
-        reject(
-          new EcrVarsError({
-            kind: "aws",
-            code: "AWS_TIMEOUT",
-            message: `no answer within ${Math.round(ms / 1000)} s`,
-            hint: "check network access to the AWS endpoints, or raise --timeout",
-          }),
-        ),
-      ms,
-    );
-    timer.unref();
-  });
-  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
 }
 
 function report(error: unknown, stderr: Writable, redactor: Redactor, debug: boolean): void {

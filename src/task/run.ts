@@ -5,7 +5,6 @@ import {
   type FetchedAuthorization,
   fetchAuthorizations,
 } from "../aws/ecr.js";
-import { EcrVarsError } from "../core/errors.js";
 import type { Env } from "../core/expressions.js";
 import { partitionOf } from "../core/region.js";
 import {
@@ -26,6 +25,7 @@ import {
   type Variable,
 } from "../core/variables.js";
 import type { AwsCallOptions, CredentialProvider } from "../credentials/types.js";
+import { withDeadline } from "../platform/deadline.js";
 import type { Logger } from "../platform/logger.js";
 import type { Redactor } from "../platform/redactor.js";
 import { fetchGroups } from "./fetch.js";
@@ -249,26 +249,6 @@ function masked(provider: CredentialProvider, redactor: Redactor): CredentialPro
     });
     return memo;
   };
-}
-
-function withDeadline<T>(timeoutMs: number, work: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () =>
-        reject(
-          new EcrVarsError({
-            kind: "aws",
-            code: "AWS_TIMEOUT",
-            message: `no answer from AWS within ${Math.round(timeoutMs / 1000)} s`,
-            hint: "check network access to the AWS endpoints, or raise --timeout",
-          }),
-        ),
-      timeoutMs,
-    );
-    timer.unref();
-  });
-  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
 }
 
 /** The summary's headline: which registries a run fetched, and with how many calls. */
