@@ -14,10 +14,10 @@ import { findConnector, loadConnectorsFile } from "../credentials/connectors-fil
 import { connectorLabel, fromConnector, stsClientConfig } from "../credentials/providers.js";
 import type { AwsCallOptions, Credentials } from "../credentials/types.js";
 import { withDeadline } from "../platform/deadline.js";
-import type { Writable } from "../platform/logger.js";
+import { createLogger } from "../platform/logger.js";
 import { Redactor } from "../platform/redactor.js";
 import { connectorsFilePath } from "../task/resolve.js";
-import type { CliIo } from "./main.js";
+import { type CliIo, reportError } from "./main.js";
 
 export const CONNECTORS_USAGE = `USAGE
   ecr-vars connectors list [--connectors FILE] [--json]
@@ -83,7 +83,7 @@ export async function runConnectorsCommand(io: CliIo): Promise<number> {
       "use ecr-vars connectors list, or ecr-vars connectors test ID",
     );
   } catch (error) {
-    report(error, io.stderr, redactor, debug);
+    reportError(error, createLogger({ stream: io.stderr, redactor, debug }), io.stderr, redactor);
     return isEcrVarsError(error) ? error.exitCode : ExitCode.aws;
   }
 }
@@ -238,24 +238,5 @@ function parse(argv: readonly string[]) {
       option === undefined ? "invalid option" : `unknown or incomplete option ${option}`,
       "see ecr-vars connectors --help",
     );
-  }
-}
-
-function report(error: unknown, stderr: Writable, redactor: Redactor, debug: boolean): void {
-  const write = (line: string) => stderr.write(`${redactor.redact(line)}\n`);
-  if (isEcrVarsError(error)) {
-    write(`ecr-vars: error: ${error.message}`);
-    for (const p of error.problems)
-      write(`  ${p.field}: ${p.message}${p.hint ? ` (fix: ${p.hint})` : ""}`);
-    if (error.hint) write(`  fix: ${error.hint}`);
-  } else {
-    write(`ecr-vars: internal error: ${error instanceof Error ? error.message : String(error)}`);
-  }
-  if (debug) {
-    let cause: unknown = error;
-    while (cause instanceof Error) {
-      write(`debug: ${cause.stack ?? cause.message}`);
-      cause = cause.cause;
-    }
   }
 }

@@ -134,7 +134,7 @@ async function fetchAndWrite(
   }
   const expiry = Math.min(...outcome.authorizations.map((a) => a.expiresAt.getTime()));
   logger.info(
-    `  token expires ${formatExpiry(new Date(expiry))} (in ${duration(expiry - now.getTime())})`,
+    `  token expires ${formatExpiry(new Date(expiry))} (${duration(expiry - now.getTime())})`,
   );
   const where = outputPath === undefined ? "stdout" : outputPath;
   logger.info(
@@ -289,5 +289,5 @@ export function reportError(
 function duration(ms: number): string {
   if (ms <= 0) return "already expired";
   const minutes = Math.floor(ms / 60_000);
-  return `${Math.floor(minutes / 60)}h ${minutes % 60}m`;
+  return `in ${Math.floor(minutes / 60)}h ${minutes % 60}m`;
 }
