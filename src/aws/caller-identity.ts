@@ -2,6 +2,7 @@
 
 import type { AwsCallOptions, CredentialProvider } from "../credentials/types.js";
 import { toEcrVarsError } from "./errors.js";
+import { requestHandlerOptions } from "./http.js";
 
 export async function callerIdentityArn(init: {
   readonly call: AwsCallOptions;
@@ -14,10 +15,7 @@ export async function callerIdentityArn(init: {
       region: init.call.region,
       credentials,
       maxAttempts: init.call.maxAttempts,
-      requestHandler: {
-        connectionTimeout: init.call.attemptTimeoutMs,
-        requestTimeout: init.call.attemptTimeoutMs,
-      },
+      requestHandler: requestHandlerOptions(init.call),
     });
     try {
       const output = await client.send(new GetCallerIdentityCommand({}));

@@ -10,6 +10,7 @@ import { PUBLIC_HOST } from "../core/registry-host.js";
 import type { AwsCallOptions, CredentialProvider } from "../credentials/types.js";
 import type { FetchedAuthorization } from "./ecr.js";
 import { toEcrVarsError } from "./errors.js";
+import { requestHandlerOptions } from "./http.js";
 
 export interface FetchPublicInit {
   /** Its region must be us-east-1. */
@@ -31,10 +32,7 @@ export async function fetchPublicAuthorization(
       region: init.call.region,
       credentials,
       maxAttempts: init.call.maxAttempts,
-      requestHandler: {
-        connectionTimeout: init.call.attemptTimeoutMs,
-        requestTimeout: init.call.attemptTimeoutMs,
-      },
+      requestHandler: requestHandlerOptions(init.call),
     });
     try {
       const output = await client.send(new GetAuthorizationTokenCommand({}));

@@ -5,6 +5,7 @@ import type { EndpointVariant } from "../core/registry-host.js";
 import type { RegistryAuthorization } from "../core/variables.js";
 import type { AwsCallOptions, CredentialProvider, Credentials } from "../credentials/types.js";
 import { toEcrVarsError } from "./errors.js";
+import { requestHandlerOptions } from "./http.js";
 
 export interface FetchAuthorizationInit {
   readonly call: AwsCallOptions;
@@ -41,10 +42,7 @@ export function ecrClientOptions(
     maxAttempts: call.maxAttempts,
     useFipsEndpoint: variant === "fips" || variant === "fips-dualstack",
     useDualstackEndpoint: variant === "dualstack" || variant === "fips-dualstack",
-    requestHandler: {
-      connectionTimeout: call.attemptTimeoutMs,
-      requestTimeout: call.attemptTimeoutMs,
-    },
+    requestHandler: requestHandlerOptions(call),
   };
 }
 

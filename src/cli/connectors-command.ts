@@ -6,6 +6,7 @@
 
 import { parseArgs } from "node:util";
 import { toEcrVarsError } from "../aws/errors.js";
+import { attemptLimits, httpSettings } from "../aws/http.js";
 import { EcrVarsError, ExitCode, isEcrVarsError, usageError } from "../core/errors.js";
 import type { Env } from "../core/expressions.js";
 import { isRegion } from "../core/region.js";
@@ -64,7 +65,9 @@ export async function runConnectorsCommand(io: CliIo): Promise<number> {
           "connectors test needs a connector id or name",
           "e.g. ecr-vars connectors test prod-push",
         );
-      const call = callOptions(values.region, values.timeout, io.env);
+      const limits = callOptions(values.region, values.timeout, io.env);
+      const http = await httpSettings(io.env, (secret) => redactor.add(secret));
+      const call = { ...limits, ...(http === undefined ? {} : { http }) };
       const file = await loadConnectorsFile(path);
       const connector = findConnector(file.connectors, ref);
       if (connector === undefined) {
@@ -211,8 +214,7 @@ function callOptions(region: string | undefined, timeout: string | undefined, en
   const deadlineMs = seconds * 1000;
   return {
     region: code,
-    maxAttempts: 3,
-    attemptTimeoutMs: Math.min(10_000, Math.max(1_000, Math.floor(deadlineMs / 2))),
+    ...attemptLimits(deadlineMs),
     deadlineMs,
   };
 }

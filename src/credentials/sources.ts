@@ -5,6 +5,7 @@
  */
 
 import { toEcrVarsError } from "../aws/errors.js";
+import { requestHandlerOptions } from "../aws/http.js";
 import { EcrVarsError } from "../core/errors.js";
 import type { Env } from "../core/expressions.js";
 import { defaultSessionName } from "./session-name.js";
@@ -28,7 +29,7 @@ export function fromDefaultChain(context: SourceContext): CredentialProvider {
   return guarded(source, async () => {
     const { fromNodeProviderChain } = await import("@aws-sdk/credential-providers");
     const provider = fromNodeProviderChain({
-      clientConfig: { region: context.call.region },
+      clientConfig: stsClientConfig(context.call),
       timeout: context.call.attemptTimeoutMs,
     });
     return { ...(await provider()), source: "the default AWS credential chain" };
@@ -215,9 +216,6 @@ export function stsClientConfig(call: AwsCallOptions) {
   return {
     region: call.region,
     maxAttempts: call.maxAttempts,
-    requestHandler: {
-      connectionTimeout: call.attemptTimeoutMs,
-      requestTimeout: call.attemptTimeoutMs,
-    },
+    requestHandler: requestHandlerOptions(call),
   };
 }

@@ -1,5 +1,7 @@
 /** Credentials as the rest of the tool sees them: SDK-compatible, with their provenance. */
 
+import type { HttpSettings } from "../aws/http.js";
+
 export interface Credentials {
   readonly accessKeyId: string;
   readonly secretAccessKey: string;
@@ -19,4 +21,6 @@ export interface AwsCallOptions {
   readonly attemptTimeoutMs: number;
   /** Attempts per call, including the first (transient faults only are retried). */
   readonly maxAttempts: number;
+  /** Proxy and CA agents from the environment (src/aws/http.ts); absent for the SDK's defaults. */
+  readonly http?: HttpSettings;
 }

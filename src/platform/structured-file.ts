@@ -3,6 +3,7 @@
 import { readFile } from "node:fs/promises";
 import { EcrVarsError } from "../core/errors.js";
 import type { IssuePath } from "../core/schema-issues.js";
+import { cjsExports } from "./cjs.js";
 
 export interface StructuredFile {
   readonly path: string;
@@ -34,9 +35,8 @@ export async function readStructuredFile(path: string, what: string): Promise<St
     }
   }
   // YAML is loaded only when a YAML file is read: it is the largest part of start-up otherwise.
-  // Bundled, yaml is its CommonJS build, whose named exports a dynamic import() only has on `default`.
-  const yaml = await import("yaml");
-  const { LineCounter, parseDocument, isNode } = yaml.default ?? yaml;
+  // yaml ships CommonJS only (see cjs.ts).
+  const { LineCounter, parseDocument, isNode } = cjsExports(await import("yaml"));
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const firstError = document.errors[0];

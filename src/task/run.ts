@@ -5,6 +5,7 @@ import {
   type FetchedAuthorization,
   fetchAuthorizations,
 } from "../aws/ecr.js";
+import { attemptLimits, httpSettings } from "../aws/http.js";
 import type { Env } from "../core/expressions.js";
 import { partitionOf } from "../core/region.js";
 import {
@@ -88,10 +89,8 @@ export async function runTask(init: RunTaskInit): Promise<TaskOutcome> {
     taskRegion,
     init.label(task.registries === undefined ? "registryIds" : "registries"),
   );
-  const base = {
-    maxAttempts: 3,
-    attemptTimeoutMs: Math.min(10_000, Math.max(1_000, Math.floor(init.timeoutMs / 2))),
-  };
+  const http = await httpSettings(init.env, (secret) => init.redactor.add(secret));
+  const base = { ...attemptLimits(init.timeoutMs), ...(http === undefined ? {} : { http }) };
   const credentialsFor = await providersFor(registries, task, init, base);
 
   const taskIdentity = identityKey({
