@@ -104,13 +104,14 @@ export async function httpSettings(
         `${scheme}://${options.host ?? "localhost"}:${options.port ?? (options.secureEndpoint ? 443 : 80)}`,
       );
       const proxy = proxyFor(target, settings);
+      // The agent this returns gets these options for its own connection; a proxy agent applies
+      // only them (not its constructor's) to the TLS session with the target, so the CAs go here.
+      if (options.secureEndpoint) Object.assign(options, tlsOptions);
       if (proxy === undefined) return options.secureEndpoint ? direct.https : direct.http;
       const key = `${scheme} ${proxy.href}`;
       let agent = viaProxy.get(key);
       if (agent === undefined) {
-        agent = options.secureEndpoint
-          ? new HttpsProxyAgent(proxy, tlsOptions)
-          : new HttpProxyAgent(proxy);
+        agent = options.secureEndpoint ? new HttpsProxyAgent(proxy) : new HttpProxyAgent(proxy);
         viaProxy.set(key, agent);
       }
       return agent;

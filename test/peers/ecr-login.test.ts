@@ -9,7 +9,7 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { startTlsFront, type TlsFront } from "../../src/emulator/tls.js";
-import { cleanEnv } from "../support/cli.js";
+import { cleanEnv, runCli } from "../support/cli.js";
 import { type E2eContext, PROXY_DOMAIN, startE2e } from "../support/e2e-harness.js";
 import { startProxy, type TestProxy } from "../support/proxy.js";
 import { runHelper, runWithInput } from "../support/registry.js";
@@ -168,6 +168,36 @@ describe("docker-credential-ecr-login and docker-credential-ecr-vars", () => {
     expect(ours.code).toBe(1);
     expect(ours.stdout).toMatch(/UnrecognizedClient|InvalidClientTokenId|not valid|unknown/i);
     expect(ours.stdout).not.toContain("unknown-secret");
+  });
+
+  // No AWS_ENDPOINT_URL: ours reaches the real API names through the same CONNECT proxy and
+  // trusts the same CA bundle as the peer, so both take exactly the same network path.
+  test("ours takes the peer's path too: HTTPS_PROXY, AWS_CA_BUNDLE and the real AWS host names", async () => {
+    const { accessKeyId, secretAccessKey } = user(0) ?? { accessKeyId: "", secretAccessKey: "" };
+    const viaProxy = cleanEnv({
+      HOME: ctx.path("proxy-home"),
+      AWS_ACCESS_KEY_ID: accessKeyId,
+      AWS_SECRET_ACCESS_KEY: secretAccessKey,
+      HTTPS_PROXY: proxy?.url ?? "",
+      AWS_CA_BUNDLE: caFile,
+      ECR_VARS_CACHE_DIR: ctx.path("proxy-cache"),
+    });
+    const before = proxy?.seen.length ?? 0;
+    const helper = await calls(() => runHelper("get", PROXY_DOMAIN, viaProxy));
+    expect(helper.result.code, helper.result.stdout).toBe(0);
+    expect(JSON.parse(helper.result.stdout).Secret).toBe(PASSWORD);
+    expect(helper.calls.some((c) => c.startsWith("ecr:GetAuthorizationToken"))).toBe(true);
+    const cli = await runCli(["--region", "eu-west-1", "--format", "json", "--quiet"], viaProxy);
+    expect(cli.code, cli.stderr).toBe(0);
+    expect(JSON.parse(cli.stdout)["custom.aws.ecr.password"]).toBe(PASSWORD);
+    expect(proxy?.seen.slice(before)).toContain(`CONNECT ${API_HOST}:443`);
+    // Without the CA bundle the TLS front's certificate is not trusted: the call fails, exit 4.
+    const untrusted = await runCli(["--region", "eu-west-1", "--timeout", "5"], {
+      ...viaProxy,
+      AWS_CA_BUNDLE: "",
+    });
+    expect(untrusted.code).toBe(4);
+    expect(untrusted.stderr).not.toContain(secretAccessKey);
   });
 
   test("a host that is not ECR: both answer the protocol's not-found", async () => {
