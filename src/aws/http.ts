@@ -111,7 +111,9 @@ export async function httpSettings(
       const key = `${scheme} ${proxy.href}`;
       let agent = viaProxy.get(key);
       if (agent === undefined) {
-        agent = options.secureEndpoint ? new HttpsProxyAgent(proxy) : new HttpProxyAgent(proxy);
+        agent = options.secureEndpoint
+          ? new HttpsProxyAgent(proxy, tlsOptions)
+          : new HttpProxyAgent(proxy);
         viaProxy.set(key, agent);
       }
       return agent;
