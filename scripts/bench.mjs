@@ -28,7 +28,7 @@ try {
   };
   const hostFile = join(dir, "host.txt");
   await writeFile(hostFile, host);
-  const cli = "dist/ecr-vars.mjs --region eu-west-1 --registry-id 123456789012 -q";
+  const cli = "dist/ecr-vars.cjs --region eu-west-1 --registry-id 123456789012 -q";
   // Fill the cache once; both the helper and the CLI read the same entry afterwards.
   await run(process.execPath, cli.split(" ").concat("--cache"), { env });
   const node = process.execPath;

@@ -33,7 +33,7 @@ const step = async (title, args) => {
     `  ecr-vars ${args.map((a) => (/[\s${}]/.test(a) ? `'${a}'` : a)).join(" ")}\n\n`,
   );
   try {
-    const { stderr } = await run(process.execPath, ["dist/ecr-vars.mjs", ...args], { env });
+    const { stderr } = await run(process.execPath, ["dist/ecr-vars.cjs", ...args], { env });
     process.stdout.write(stderr);
   } catch (error) {
     process.stdout.write(error.stderr ?? String(error));

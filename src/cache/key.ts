@@ -14,7 +14,7 @@
  * This module is on the helper's cache-hit path: no node:crypto, no library (see sha256.ts).
  */
 
-import { sha256Hex } from "./sha256.js";
+import { sha256Hex } from "../core/sha256.js";
 
 type Env = Readonly<Record<string, string | undefined>>;
 

@@ -1,21 +1,66 @@
 #!/usr/bin/env node
 
-/** Entry point of the `ecr-vars` bin: the only place that reads process state and exits. */
+/**
+ * Entry point of the `ecr-vars` bin: the only place that reads process state and exits. It is
+ * bundled as CommonJS (see scripts/build.mjs) because Node starts that faster than an ES module,
+ * so no top-level await here.
+ */
 
+import { writeSync } from "node:fs";
+import type { Writable } from "../platform/logger.js";
 import { VERSION } from "../version.js";
 import { main } from "./main.js";
 
 // The SDK warns on every run that Node 20 support ends; the README says so once instead.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
-const code = await main({
+const streams = new Set<NodeJS.WriteStream>();
+
+/**
+ * Writes straight to the file descriptor: creating process.stdout and process.stderr loads the
+ * stream machinery, a few milliseconds of a cache hit's start-up budget (SPEC 5). A descriptor
+ * that would block (a non-blocking pipe whose reader is behind) hands over to the stream, which
+ * queues, and the exit below waits for it.
+ */
+function direct(fd: 1 | 2, stream: () => NodeJS.WriteStream): Writable {
+  let queued: NodeJS.WriteStream | undefined;
+  return {
+    write(text: string) {
+      if (queued !== undefined) return queued.write(text);
+      const bytes = Buffer.from(text, "utf8");
+      let offset = 0;
+      try {
+        while (offset < bytes.length) offset += writeSync(fd, bytes, offset);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== "EAGAIN") throw error;
+        queued = stream();
+        streams.add(queued);
+        queued.write(bytes.subarray(offset));
+      }
+      return true;
+    },
+  };
+}
+
+// `exec` pipes its child's output into these, with backpressure: it gets the real streams.
+const exec = process.argv[2] === "exec";
+if (exec) streams.add(process.stdout).add(process.stderr);
+
+void main({
   argv: process.argv.slice(2),
   env: process.env,
-  stdout: process.stdout,
-  stderr: process.stderr,
+  stdout: exec ? process.stdout : direct(1, () => process.stdout),
+  stderr: exec ? process.stderr : direct(2, () => process.stderr),
   version: VERSION,
   // Our handlers are gone by then, so the default action ends the process with the signal.
   raise: (signal) => process.kill(process.pid, signal),
+}).then((code) => {
+  // Exit once the streams (if any) have drained; pending SDK sockets must not keep it alive.
+  let pending = streams.size + 1;
+  const done = () => {
+    pending -= 1;
+    if (pending === 0) process.exit(code);
+  };
+  for (const stream of streams) stream.write("", done);
+  done();
 });
-// Exit once both streams have drained; pending SDK sockets must not keep the process alive.
-process.stdout.write("", () => process.stderr.write("", () => process.exit(code)));

@@ -13,13 +13,10 @@ import { formatExpiry } from "../core/variables.js";
 import { formatNames, getRenderer } from "../emit/registry.js";
 import type { RenderOptions, RenderPlan } from "../emit/types.js";
 import { detectCi } from "../platform/ci.js";
-import { defaultDockerConfigPath, updateConfigFile } from "../platform/docker-config-file.js";
 import { createLogger, type Logger, type Writable } from "../platform/logger.js";
 import { MASK, Redactor } from "../platform/redactor.js";
-import { writeSecretFile } from "../platform/write-file.js";
 import { connectorsFilePath } from "../task/resolve.js";
 import { describeFetch, runTask } from "../task/run.js";
-import { helpText } from "./help.js";
 import { parseArgsOptions } from "./options.js";
 import { type FlagValues, loadTask } from "./task-input.js";
 
@@ -56,7 +53,7 @@ export async function main(io: CliIo): Promise<number> {
       quiet: flags.quiet === true,
     });
     if (flags.help) {
-      io.stdout.write(helpText(io.version));
+      io.stdout.write((await import("./help.js")).helpText(io.version));
       return ExitCode.ok;
     }
     if (flags.version) {
@@ -99,12 +96,15 @@ async function fetchAndWrite(
   const renderer = getRenderer(run.format);
   if (renderer === undefined)
     throw new Error(`format ${run.format} was validated but has no renderer`);
+  // Writing files (locks, atomic renames) is imported only when there is a file to write: the
+  // common case prints to stdout and must start fast (SPEC 5).
+  const files = () => import("../platform/docker-config-file.js");
   const outputPath =
     run.output ??
     (run.format === "bamboo"
       ? DEFAULT_BAMBOO_FILE
       : run.format === "docker-config" && flags.output !== "-"
-        ? defaultDockerConfigPath(io.env)
+        ? (await files()).defaultDockerConfigPath(io.env)
         : undefined);
   const options: RenderOptions = {
     namespace: task.namespace,
@@ -118,13 +118,18 @@ async function fetchAndWrite(
   // Formats that update a shared file merge into it under its lock; the others replace it.
   const plan: RenderPlan =
     outputPath !== undefined && merge !== undefined
-      ? await updateConfigFile(outputPath, (text) => merge(text, outcome.variables, options), {
-          createDirectory: run.output === undefined,
-        })
+      ? await (await files()).updateConfigFile(
+          outputPath,
+          (text) => merge(text, outcome.variables, options),
+          {
+            createDirectory: run.output === undefined,
+          },
+        )
       : renderer.render(outcome.variables, options);
 
   if (outputPath === undefined) io.stdout.write(plan.text);
-  else if (merge === undefined) await writeSecretFile(outputPath, plan.text);
+  else if (merge === undefined)
+    await (await import("../platform/write-file.js")).writeSecretFile(outputPath, plan.text);
 
   const now = io.clock?.() ?? new Date();
   logger.info(`${title}: ${describeFetch(outcome)}`);

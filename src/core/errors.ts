@@ -43,8 +43,14 @@ export interface EcrVarsErrorInit {
   readonly cause?: unknown;
 }
 
+// The CLI's CommonJS start-up file and the ES modules it loads lazily each bundle their own copy
+// of this class (see scripts/build.mjs), so `isEcrVarsError` checks a registered symbol rather
+// than the class object.
+const BRAND = Symbol.for("ecr-vars.EcrVarsError");
+
 export class EcrVarsError extends Error {
   override readonly name = "EcrVarsError";
+  readonly [BRAND] = true;
   readonly kind: ErrorKind;
   readonly code: string;
   readonly hint: string | undefined;
@@ -85,5 +91,5 @@ export function usageError(message: string, hint?: string): EcrVarsError {
 }
 
 export function isEcrVarsError(error: unknown): error is EcrVarsError {
-  return error instanceof EcrVarsError;
+  return typeof error === "object" && error !== null && BRAND in error;
 }

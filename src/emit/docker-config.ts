@@ -10,8 +10,8 @@
  * hash of its value: when someone else later overwrote it, it is no longer ours.
  */
 
-import { createHash } from "node:crypto";
 import { EcrVarsError } from "../core/errors.js";
+import { sha256Hex } from "../core/sha256.js";
 import type { Variable } from "../core/variables.js";
 import type { Renderer, RenderOptions, RenderPlan } from "./types.js";
 
@@ -53,8 +53,10 @@ export function authValue(login: RegistryLogin): string {
 }
 
 // A hash, not the value: the marker only has to recognise the entry, never to reproduce it.
+// Plain-JS SHA-256: every renderer is on the CLI's start-up path, where node:crypto costs more
+// than hashing one token.
 function fingerprint(auth: string): string {
-  return `sha256:${createHash("sha256").update(auth).digest("hex").slice(0, 32)}`;
+  return `sha256:${sha256Hex(auth).slice(0, 32)}`;
 }
 
 /** Parses an existing config file; empty text is an empty config. Anything else is refused. */

@@ -7,21 +7,22 @@ import { type Env, resolveExpression } from "../core/expressions.js";
 import { isRegion } from "../core/region.js";
 import type { IdentitySpec } from "../core/registries.js";
 import type { ConnectorSetting, FieldLabel, TaskConfig } from "../core/task.js";
+import type { Connector, ConnectorsFile } from "../credentials/connectors-file.js";
 import {
-  type Connector,
-  type ConnectorsFile,
-  findConnector,
-  isUuid,
-  loadConnectorsFile,
-} from "../credentials/connectors-file.js";
-import {
-  fromConnector,
   fromDefaultChain,
   fromInstanceRole,
   type SourceContext,
   withRole,
-} from "../credentials/providers.js";
+} from "../credentials/sources.js";
 import type { CredentialProvider } from "../credentials/types.js";
+
+// Connectors (their file schema, zod and yaml, and the connector sources) load only when an
+// identity names a connector: a run answered from the token cache must start fast (SPEC 5).
+const loadConnectors = () =>
+  Promise.all([
+    import("../credentials/connectors-file.js"),
+    import("../credentials/providers.js"),
+  ]).then(([file, providers]) => ({ ...file, ...providers }));
 
 /**
  * The region the task runs in, with its region variable resolved and checked; undefined when the
@@ -97,11 +98,12 @@ export function identityResolver(
         provider = fromInstanceRole(context);
         break;
       case "connector": {
-        file ??= loadConnectorsFile(init.connectorsPath);
+        const connectors = await loadConnectors();
+        file ??= connectors.loadConnectorsFile(init.connectorsPath);
         const loaded = await file;
         const label: FieldLabel = owner === "task" ? init.label : () => init.label("registries");
-        const connector = pickConnector(loaded, source.connector, init.env, label);
-        provider = fromConnector(connector, loaded.connectors, context);
+        const connector = pickConnector(connectors, loaded, source.connector, init.env, label);
+        provider = connectors.fromConnector(connector, loaded.connectors, context);
         break;
       }
     }
@@ -112,6 +114,7 @@ export function identityResolver(
 }
 
 function pickConnector(
+  { isUuid, findConnector }: Awaited<ReturnType<typeof loadConnectors>>,
   file: ConnectorsFile,
   setting: ConnectorSetting,
   env: Env,

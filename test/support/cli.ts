@@ -5,7 +5,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
-export const CLI = resolve("dist/ecr-vars.mjs");
+export const CLI = resolve("dist/ecr-vars.cjs");
 
 export interface CliResult {
   readonly code: number;

@@ -1,8 +1,8 @@
 import { createHash, randomBytes } from "node:crypto";
 import { describe, expect, test } from "vitest";
 import { accountOf, configKey, environmentFingerprint, identityOf } from "../../src/cache/key.js";
-import { sha256Hex } from "../../src/cache/sha256.js";
 import { type CachedToken, isFresh, lookup, parseCache } from "../../src/cache/store.js";
+import { sha256Hex } from "../../src/core/sha256.js";
 import { defaultConnectorsPath } from "../../src/helper/config.js";
 import { connectorsFilePath } from "../../src/task/resolve.js";
 
