@@ -1,18 +1,25 @@
-// Builds dist/ in four esbuild runs:
+// Builds dist/ in four esbuild runs, then writes the CLI's V8 code cache (5):
 //
-// 1. dist/ecr-vars.cjs, the CLI: one CommonJS file holding what a run answered from the token cache
-//    needs (SPEC 5: ≤ 1.2× a bare `node -e 0`). Node starts a CommonJS file faster than an ES
-//    module, and CommonJS output cannot be split, so every dynamic import() in that graph is
-//    rewritten to an ES module entry of build 2 (dist/cli/*.mjs) instead of being inlined: the AWS
-//    SDK, zod, yaml, the credential sources and the subcommands load only on the paths that use
-//    them. Modules reached both ways exist twice (once in each format); nothing relies on module
-//    identity across that line (see isEcrVarsError).
+// 1. dist/ecr-vars-main.cjs, the CLI: one CommonJS file holding what a run answered from the
+//    token cache needs (SPEC 5: ≤ 1.2× a bare `node -e 0`). Node starts a CommonJS file faster
+//    than an ES module, and CommonJS output cannot be split, so every dynamic import() in that
+//    graph becomes an ES module entry of build 2 (dist/cli/*.mjs) instead of being inlined: the
+//    AWS SDK, zod, yaml, the connectors, the task file and the subcommands load only on the paths
+//    that use them. Modules reached both ways exist twice (once in each format); nothing relies on
+//    module identity across that line (see isEcrVarsError). The bin dist/ecr-vars.cjs is a
+//    launcher that runs it from V8's code cache (src/platform/launch.ts).
 // 2. dist/cli/*.mjs: those lazy entries, and the credential helper's cache-miss path
 //    (dist/docker-credential-ecr-vars-fetch.mjs), as ES modules sharing chunks in dist/cli/chunks.
 // 3. dist/docker-credential-ecr-vars.cjs, the credential helper (CommonJS for the same reason).
+//    It starts without the launcher: its 35 kB compile in less time than the launcher costs.
 // 4. The library (dist/index.mjs), the emulator (dist/emulator.mjs) and its bin, as ES modules.
-import { readFile, rm } from "node:fs/promises";
-import { relative, resolve } from "node:path";
+// 5. dist/ecr-vars-main.cjs.v8cache: the CLI's cache-hit path run once against the emulator,
+//    with the launcher told to save the bytecode it compiled.
+import { spawn } from "node:child_process";
+import { chmod, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, relative, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import { build } from "esbuild";
 
 const { version } = JSON.parse(await readFile("package.json", "utf8"));
@@ -39,6 +46,19 @@ const esm = {
   },
 };
 
+// The launcher (src/platform/launch.ts) compiles the CLI's program with vm.Script, whose functions
+// cannot import() on Node 20: every import( becomes a call of the launcher's import function, or
+// of the program's own when it runs as a plain module.
+const IMPORT_DEFINITION =
+  'var __ecrVarsImport = globalThis[Symbol.for("ecr-vars.import")] ?? ((specifier) => import(specifier));';
+async function useLauncherImport(file) {
+  const text = await readFile(file, "utf8");
+  const head = /^(#!.*\n)?("use strict";\n)?/.exec(text)?.[0] ?? "";
+  const body = text.slice(head.length).replace(/\bimport\((?=["a-z])/g, "__ecrVarsImport(");
+  if (/\bimport\(/.test(body)) throw new Error(`${file}: an import( the build cannot rewrite`);
+  await writeFile(file, `${head}${IMPORT_DEFINITION}\n${body}`);
+}
+
 // Build 1. `lazy` collects the targets of dynamic imports: output name → module (a src file or a
 // package), each becoming an entry of build 2.
 const lazy = new Map();
@@ -62,20 +82,21 @@ const lazyImports = {
       const known = lazy.get(name);
       if (known !== undefined && known !== input) throw new Error(`${name}: ${known} and ${input}`);
       lazy.set(name, input);
-      // Relative to dist/ecr-vars.cjs, which import() resolves against.
+      // Relative to dist/ecr-vars-main.cjs, which import() resolves against.
       return { path: `./cli/${name}.mjs`, external: true };
     });
   },
 };
 await build({
   ...common,
-  entryPoints: { "ecr-vars": "src/cli/bin.ts" },
+  entryPoints: { "ecr-vars-main": "src/cli/bin.ts" },
   outdir: "dist",
   outExtension: { ".js": ".cjs" },
   format: "cjs",
   mainFields: ["module", "main"],
   plugins: [lazyImports],
 });
+await useLauncherImport("dist/ecr-vars-main.cjs");
 
 // Build 2.
 await build({
@@ -98,6 +119,21 @@ await build({
   format: "cjs",
 });
 
+// The bin: the launcher of build 1's program.
+await build({
+  ...common,
+  stdin: {
+    contents: `import { launch } from "./src/platform/launch.ts";\nlaunch(require("node:path").join(__dirname, "ecr-vars-main.cjs"));`,
+    resolveDir: ".",
+    loader: "ts",
+    sourcefile: "ecr-vars-launcher.ts",
+  },
+  outfile: "dist/ecr-vars.cjs",
+  format: "cjs",
+  banner: { js: "#!/usr/bin/env node" },
+});
+await chmod("dist/ecr-vars.cjs", 0o755);
+
 // Build 4.
 await build({
   ...esm,
@@ -109,3 +145,40 @@ await build({
   outdir: "dist",
   chunkNames: "chunks/[name]-[hash]",
 });
+
+// 5. The token cache is filled by one run, then the CLI answers from it once, saving its code cache.
+const { createEmulator } = await import(pathToFileURL(resolve("dist/emulator.mjs")).href);
+const emu = await createEmulator({});
+const dir = await mkdtemp(join(tmpdir(), "ecr-vars-build-"));
+try {
+  const env = {
+    PATH: process.env.PATH,
+    HOME: dir,
+    ECR_VARS_CACHE_DIR: join(dir, "cache"),
+    AWS_ENDPOINT_URL: emu.url,
+    AWS_ACCESS_KEY_ID: emu.defaultUser.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: emu.defaultUser.secretAccessKey,
+    AWS_EC2_METADATA_DISABLED: "true",
+    AWS_CONFIG_FILE: join(dir, "none"),
+    AWS_SHARED_CREDENTIALS_FILE: join(dir, "none"),
+  };
+  const train = { ...env, ECR_VARS_BUILD_CODE_CACHE: "1" };
+  const cli = ["dist/ecr-vars.cjs", "--region", "eu-west-1", "--registry-id", "123456789012"];
+  await node([...cli, "-q", "--cache"], env);
+  await node([...cli, "--cache"], train);
+} finally {
+  await emu.close();
+  await rm(dir, { recursive: true, force: true });
+}
+
+/** Runs node asynchronously (the emulator answers from this process) and fails on a non-zero exit. */
+async function node(args, env) {
+  const child = spawn(process.execPath, args, { env, stdio: ["pipe", "ignore", "pipe"] });
+  let stderr = "";
+  child.stderr.on("data", (chunk) => {
+    stderr += chunk;
+  });
+  child.stdin.end();
+  const code = await new Promise((done) => child.on("close", done));
+  if (code !== 0) throw new Error(`code cache run ${args.join(" ")} failed (${code}): ${stderr}`);
+}
