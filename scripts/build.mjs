@@ -1,20 +1,22 @@
-// Builds dist/ in four esbuild runs, then writes the CLI's V8 code cache (5):
+// Builds dist/ in five esbuild runs, then writes V8 code caches (5):
 //
 // 1. dist/ecr-vars-main.cjs, the CLI: one CommonJS file holding what a run answered from the
 //    token cache needs (SPEC 5: ≤ 1.2× a bare `node -e 0`). Node starts a CommonJS file faster
 //    than an ES module, and CommonJS output cannot be split, so every dynamic import() in that
-//    graph becomes an ES module entry of build 2 (dist/cli/*.mjs) instead of being inlined: the
-//    AWS SDK, zod, yaml, the connectors, the task file and the subcommands load only on the paths
-//    that use them. Modules reached both ways exist twice (once in each format); nothing relies on
-//    module identity across that line (see isEcrVarsError). The bin dist/ecr-vars.cjs is a
-//    launcher that runs it from V8's code cache (src/platform/launch.ts).
-// 2. dist/cli/*.mjs: those lazy entries, and the credential helper's cache-miss path
+//    graph is kept out of it: the AWS SDK packages go to 1b, everything else (zod, yaml, the
+//    connectors, the task file, the subcommands) to ES module entries of build 2 (dist/cli/*.mjs).
+//    Modules reached both ways exist twice (once in each format); nothing relies on module
+//    identity across that line (see isEcrVarsError). The bin dist/ecr-vars.cjs is a launcher that
+//    runs it from V8's code cache (src/platform/launch.ts).
+// 1b. dist/cli/aws-sdk.cjs: the SDK packages the CLI imports, one CommonJS bundle, also run from
+//    a code cache by the launcher.
+// 2. dist/cli/*.mjs: the other lazy entries, and the credential helper's cache-miss path
 //    (dist/docker-credential-ecr-vars-fetch.mjs), as ES modules sharing chunks in dist/cli/chunks.
 // 3. dist/docker-credential-ecr-vars.cjs, the credential helper (CommonJS for the same reason).
 //    It starts without the launcher: its 35 kB compile in less time than the launcher costs.
 // 4. The library (dist/index.mjs), the emulator (dist/emulator.mjs) and its bin, as ES modules.
-// 5. dist/ecr-vars-main.cjs.v8cache: the CLI's cache-hit path run once against the emulator,
-//    with the launcher told to save the bytecode it compiled.
+// 5. dist/ecr-vars-main.cjs.v8cache and dist/cli/aws-sdk.cjs.v8cache: the bytecode the CLI
+//    compiled in a cache-hit run and the SDK in a cache-miss run against the emulator.
 import { spawn } from "node:child_process";
 import { chmod, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -49,8 +51,12 @@ const esm = {
 // The launcher (src/platform/launch.ts) compiles the CLI's program with vm.Script, whose functions
 // cannot import() on Node 20: every import( becomes a call of the launcher's import function, or
 // of the program's own when it runs as a plain module.
-const IMPORT_DEFINITION =
-  'var __ecrVarsImport = globalThis[Symbol.for("ecr-vars.import")] ?? ((specifier) => import(specifier));';
+// `FILE.cjs#NAME` is a package of a CommonJS bundle of packages (below); as a plain module the
+// program requires it itself.
+const IMPORT_DEFINITION = `var __ecrVarsImport = globalThis[Symbol.for("ecr-vars.import")] ?? ((specifier) => {
+  const hash = specifier.indexOf("#");
+  return hash < 0 ? import(specifier) : require(specifier.slice(0, hash)).packages[specifier.slice(hash + 1)]();
+});`;
 async function useLauncherImport(file) {
   const text = await readFile(file, "utf8");
   const head = /^(#!.*\n)?("use strict";\n)?/.exec(text)?.[0] ?? "";
@@ -62,11 +68,16 @@ async function useLauncherImport(file) {
 // Build 1. `lazy` collects the targets of dynamic imports: output name → module (a src file or a
 // package), each becoming an entry of build 2.
 const lazy = new Map();
+const sdkPackages = new Set();
 const lazyImports = {
   name: "lazy-imports",
   setup(plugin) {
     plugin.onResolve({ filter: /.*/ }, (args) => {
       if (args.kind !== "dynamic-import" || args.path.startsWith("node:")) return undefined;
+      if (args.path.startsWith("@aws-sdk/")) {
+        sdkPackages.add(args.path);
+        return { path: `./cli/aws-sdk.cjs#${args.path}`, external: true };
+      }
       let input;
       let name;
       if (args.path.startsWith(".")) {
@@ -97,6 +108,24 @@ await build({
   plugins: [lazyImports],
 });
 await useLauncherImport("dist/ecr-vars-main.cjs");
+
+// Build 1b. The AWS SDK packages the program imports, as one CommonJS bundle (shared SDK core
+// once), each package initialised only when first asked for. The launcher runs it from its own
+// code cache: the ES module loader and compiling the SDK were most of a fresh fetch's start-up.
+await build({
+  ...common,
+  stdin: {
+    contents: `export const packages = {\n${[...sdkPackages]
+      .map((name) => `  ${JSON.stringify(name)}: () => import(${JSON.stringify(name)}),`)
+      .join("\n")}\n};`,
+    resolveDir: ".",
+    sourcefile: "aws-sdk.js",
+  },
+  outfile: "dist/cli/aws-sdk.cjs",
+  format: "cjs",
+  mainFields: ["module", "main"],
+});
+await useLauncherImport("dist/cli/aws-sdk.cjs");
 
 // Build 2.
 await build({
@@ -146,7 +175,7 @@ await build({
   chunkNames: "chunks/[name]-[hash]",
 });
 
-// 5. The token cache is filled by one run, then the CLI answers from it once, saving its code cache.
+// 5. A miss fills the token cache, then the CLI answers from it; each run saves one code cache.
 const { createEmulator } = await import(pathToFileURL(resolve("dist/emulator.mjs")).href);
 const emu = await createEmulator({});
 const dir = await mkdtemp(join(tmpdir(), "ecr-vars-build-"));
@@ -162,10 +191,12 @@ try {
     AWS_CONFIG_FILE: join(dir, "none"),
     AWS_SHARED_CREDENTIALS_FILE: join(dir, "none"),
   };
-  const train = { ...env, ECR_VARS_BUILD_CODE_CACHE: "1" };
+  const train = (file) => ({ ...env, ECR_VARS_BUILD_CODE_CACHE: file });
   const cli = ["dist/ecr-vars.cjs", "--region", "eu-west-1", "--registry-id", "123456789012"];
-  await node([...cli, "-q", "--cache"], env);
-  await node([...cli, "--cache"], train);
+  // A miss (the default chain, STS GetCallerIdentity, ECR): the SDK's code cache.
+  await node([...cli, "-q", "--cache"], train("aws-sdk.cjs"));
+  // A hit: the program's.
+  await node([...cli, "--cache"], train("ecr-vars-main.cjs"));
 } finally {
   await emu.close();
   await rm(dir, { recursive: true, force: true });
