@@ -18,6 +18,7 @@
 // 5. dist/ecr-vars-main.cjs.v8cache and dist/cli/aws-sdk.cjs.v8cache: the bytecode the CLI
 //    compiled in a cache-hit run and the SDK in a cache-miss run against the emulator.
 import { spawn } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
 import { chmod, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, relative, resolve } from "node:path";
@@ -68,14 +69,50 @@ async function useLauncherImport(file) {
 // Build 1. `lazy` collects the targets of dynamic imports: output name → module (a src file or a
 // package), each becoming an entry of build 2.
 const lazy = new Map();
-const sdkPackages = new Set();
+// SDK package → the names the program takes from it: the bundle exports only those, so a package
+// initialises only the modules behind them (credential-providers' index alone reaches every
+// provider and their clients).
+const sdkPackages = new Map();
+/**
+ * The module of an SDK package's ES build that defines `name`. Bundled as CommonJS, a package's
+ * index initialises every module it re-exports (all commands and models of a client, every
+ * credential provider and their clients); the defining module initialises only what it needs.
+ * The SDK is pinned in package-lock.json; a name that moves fails the build here.
+ */
+function definingModule(pkg, name) {
+  const root = join("node_modules", pkg, "dist-es");
+  const definition = new RegExp(`^export (?:class|const|function|async function) ${name}\\b`, "m");
+  const found = readdirSync(root, { recursive: true })
+    .filter((file) => String(file).endsWith(".js"))
+    .find((file) => definition.test(readFileSync(join(root, String(file)), "utf8")));
+  if (found === undefined) throw new Error(`${pkg}: no module of dist-es defines ${name}`);
+  return `./${join(root, String(found))}`;
+}
+
+/** The names of `const { A, B } = await import("pkg")` in a file; any other form fails the build. */
+function importedNames(file, pkg) {
+  const text = readFileSync(file, "utf8");
+  const quoted = JSON.stringify(pkg).replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+  const pattern = new RegExp(`const \\{([^}]*)\\} = await import\\(\\s*${quoted},?\\s*\\)`, "g");
+  const matches = [...text.matchAll(pattern)];
+  const imports = text.match(new RegExp(`import\\(\\s*${quoted}`, "g")) ?? [];
+  if (matches.length !== imports.length) {
+    throw new Error(`${file}: write import("${pkg}") as const { ... } = await import("${pkg}")`);
+  }
+  const names = matches.flatMap((match) =>
+    (match[1] ?? "").split(",").map((part) => part.split(":")[0]?.trim() ?? ""),
+  );
+  return names.filter((name) => name !== "");
+}
 const lazyImports = {
   name: "lazy-imports",
   setup(plugin) {
     plugin.onResolve({ filter: /.*/ }, (args) => {
       if (args.kind !== "dynamic-import" || args.path.startsWith("node:")) return undefined;
       if (args.path.startsWith("@aws-sdk/")) {
-        sdkPackages.add(args.path);
+        const names = sdkPackages.get(args.path) ?? new Set();
+        for (const name of importedNames(args.importer, args.path)) names.add(name);
+        sdkPackages.set(args.path, names);
         return { path: `./cli/aws-sdk.cjs#${args.path}`, external: true };
       }
       let input;
@@ -115,12 +152,26 @@ await useLauncherImport("dist/ecr-vars-main.cjs");
 await build({
   ...common,
   stdin: {
-    contents: `export const packages = {\n${[...sdkPackages]
-      .map((name) => `  ${JSON.stringify(name)}: () => import(${JSON.stringify(name)}),`)
+    contents: `export const packages = {\n${[...sdkPackages.keys()]
+      .map((name) => `  ${JSON.stringify(name)}: () => import("sdk:${name}"),`)
       .join("\n")}\n};`,
     resolveDir: ".",
     sourcefile: "aws-sdk.js",
   },
+  plugins: [
+    {
+      name: "sdk-names",
+      setup(plugin) {
+        plugin.onResolve({ filter: /^sdk:/ }, (args) => ({ path: args.path, namespace: "sdk" }));
+        plugin.onLoad({ filter: /.*/, namespace: "sdk" }, (args) => {
+          const name = args.path.slice("sdk:".length);
+          const names = [...(sdkPackages.get(name) ?? [])].sort();
+          const lines = names.map((n) => `export { ${n} } from "${definingModule(name, n)}";`);
+          return { contents: lines.join("\n"), resolveDir: "." };
+        });
+      },
+    },
+  ],
   outfile: "dist/cli/aws-sdk.cjs",
   format: "cjs",
   mainFields: ["module", "main"],
