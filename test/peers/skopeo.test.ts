@@ -46,7 +46,9 @@ function skopeo(args: string[], extra: Record<string, string> = {}) {
     env: ctx.env({
       HTTP_PROXY: proxy?.url ?? "",
       HTTPS_PROXY: proxy?.url ?? "",
-      NO_PROXY: "",
+      // The helper skopeo starts inherits these and honours them: it reaches the emulator
+      // (AWS_ENDPOINT_URL on 127.0.0.1) directly, as a build would exempt its own endpoints.
+      NO_PROXY: "127.0.0.1",
       ...extra,
     }),
     maxBuffer: 16 * 1024 * 1024,
@@ -143,6 +145,7 @@ test("three pushes (auth file, credential helper, exec) and a pull give one dige
     ctx.env({
       HTTP_PROXY: proxy?.url ?? "",
       HTTPS_PROXY: proxy?.url ?? "",
+      NO_PROXY: "127.0.0.1",
       EXEC_AUTH: ctx.path("exec-auth.json"),
       EXEC_DIGEST: ctx.path("c.digest"),
     }),
