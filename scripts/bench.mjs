@@ -4,7 +4,7 @@
 //   - one fresh fetch with static keys against the local emulator ≤ 3×;
 //   - peak memory (max RSS) ≤ 90 MB on every path of ours.
 // It is a report, not a gate: it prints PASS or MISS per bar and exits 0 (timings on a shared
-// machine are noisy; the ratios use medians). Peers on PATH run beside ours for scale:
+// machine are noisy; the ratios use medians over several rounds). Peers on PATH run beside ours for scale:
 // `docker-credential-ecr-login get` (a hit from its own cache, after one fill through a CONNECT
 // proxy and a TLS front of the emulator) and `aws ecr get-login-password` (a fresh fetch).
 //
@@ -14,8 +14,9 @@
 // the registry from stdin) and subtracts the shell's own start-up. Everything runs against the
 // local emulator on loopback with throw-away cache and home directories.
 //
-// BENCH_RUNS=n sets hyperfine's runs (default 40). BENCH_BASELINE=DIR adds the same commands of
-// another checkout's built dist/ (e.g. the commit before a change) to the same run.
+// BENCH_RUNS=n sets the runs of each command (default 40, spread over BENCH_ROUNDS=4 rounds).
+// BENCH_BASELINE=DIR adds the same commands of another checkout's built dist/ (e.g. the commit
+// before a change) to the same run.
 import { execFile, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
@@ -106,18 +107,42 @@ try {
     });
   }
 
-  const exported = join(dir, "hyperfine.json");
-  const hyperfineArgs = ["--warmup", "5", "--runs", process.env.BENCH_RUNS ?? "40"];
-  hyperfineArgs.push("--export-json", exported);
-  for (const { name, command } of commands) hyperfineArgs.push("-n", name, command);
-  // Not spawnSync: the emulator in this process must keep answering the fresh fetches.
-  const hyperfine = spawn("hyperfine", hyperfineArgs, {
-    env,
-    stdio: ["ignore", "inherit", "inherit"],
-  });
-  const status = await new Promise((done) => hyperfine.on("exit", (code) => done(code)));
-  if (status !== 0) throw new Error(`hyperfine failed (${status})`);
-  const { results } = JSON.parse(await readFile(exported, "utf8"));
+  // Rounds: hyperfine runs one command's runs back to back, so a load change on a shared machine
+  // would land on some commands only. Each round runs every command; a command's ratio is the
+  // median over rounds of its median over that round's `node -e 0` median.
+  const rounds = Math.max(1, Number(process.env.BENCH_ROUNDS ?? "4"));
+  const runs = Math.max(3, Math.ceil(Number(process.env.BENCH_RUNS ?? "40") / rounds));
+  const times = commands.map(() => []);
+  const ratios = commands.map(() => []);
+  for (let round = 1; round <= rounds; round++) {
+    console.log(`round ${round}/${rounds}: ${commands.length} commands × ${runs} runs`);
+    const exported = join(dir, "hyperfine.json");
+    const hyperfineArgs = ["--style", "none", "--warmup", "3", "--runs", String(runs)];
+    hyperfineArgs.push("--export-json", exported);
+    for (const { name, command } of commands) hyperfineArgs.push("-n", name, command);
+    // Not spawnSync: the emulator in this process must keep answering the fresh fetches.
+    const hyperfine = spawn("hyperfine", hyperfineArgs, {
+      env,
+      stdio: ["ignore", "inherit", "inherit"],
+    });
+    const status = await new Promise((done) => hyperfine.on("exit", (code) => done(code)));
+    if (status !== 0) throw new Error(`hyperfine failed (${status})`);
+    const { results } = JSON.parse(await readFile(exported, "utf8"));
+    results.forEach((result, i) => {
+      times[i]?.push(...result.times);
+      ratios[i]?.push(result.median / results[0].median);
+    });
+  }
+  const median = (values) => {
+    const sorted = [...values].sort((x, y) => x - y);
+    const middle = Math.floor(sorted.length / 2);
+    return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+  };
+  const results = times.map((all, i) => ({
+    mean: all.reduce((sum, t) => sum + t, 0) / all.length,
+    median: median(all),
+    ratio: median(ratios[i] ?? []),
+  }));
 
   // Peak memory: GNU time's maximum resident set size, the most of three runs of each command.
   const rss = new Map();
@@ -135,10 +160,9 @@ try {
     }
   }
 
-  const [base] = results;
   const width = Math.max(...commands.map((c) => c.name.length));
   console.log(
-    `\nNODE_EXTRA_CA_CERTS unset for every command; ${node} ${process.version}; ratios of medians.`,
+    `\nNODE_EXTRA_CA_CERTS unset for every command; ${node} ${process.version}; ${rounds} rounds of ${runs} runs; ratio: median over rounds of median / node -e 0's median`,
   );
   console.log(
     `${"".padEnd(width)}  mean ms  median ms  ratio  max RSS  bar (SPEC 5)`.replace(/ +$/, ""),
@@ -146,7 +170,7 @@ try {
   let peak = 0;
   results.forEach((result, i) => {
     const { name, bar } = commands[i] ?? {};
-    const ratio = result.median / base.median;
+    const { ratio } = result;
     const memory = rss.get(name);
     if (memory !== undefined && !name.startsWith("peer") && !name.startsWith("before")) {
       peak = Math.max(peak, memory);

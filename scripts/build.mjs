@@ -63,6 +63,9 @@ async function useLauncherImport(file) {
   const head = /^(#!.*\n)?("use strict";\n)?/.exec(text)?.[0] ?? "";
   const body = text.slice(head.length).replace(/\bimport\((?=["a-z])/g, "__ecrVarsImport(");
   if (/\bimport\(/.test(body)) throw new Error(`${file}: an import( the build cannot rewrite`);
+  // The launcher reads these files as latin1 (no UTF-8 decoding); esbuild escapes non-ASCII.
+  // Printable ASCII and line breaks are all a bundle holds.
+  if (/[^\t\n\r -~]/.test(text)) throw new Error(`${file}: not ASCII`);
   await writeFile(file, `${head}${IMPORT_DEFINITION}\n${body}`);
 }
 

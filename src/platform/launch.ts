@@ -49,7 +49,8 @@ export function launch(program: string): void {
 
 /** Runs a CommonJS file as Node's loader would, compiled from its code cache when V8 accepts it. */
 function run(file: string): unknown {
-  const source = readFileSync(file, "utf8").replace(/^#!.*/, "");
+  // The build checks that these files are ASCII: latin1 skips decoding a megabyte of UTF-8.
+  const source = readFileSync(file, "latin1").replace(/^#!.*/, "");
   const cacheFile = `${file}.v8cache`;
   let cachedData: Buffer | undefined;
   try {
