@@ -1,0 +1,52 @@
+/**
+ * What each path of the built CLI loads (SPEC 5: a cache hit loads no AWS SDK). The proof is a
+ * copy of dist/ without the lazily loaded files: a run that needed one of them would fail.
+ */
+
+import { execFile } from "node:child_process";
+import { cp, rm } from "node:fs/promises";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { ACCOUNT, type E2eContext, startE2e } from "../support/e2e-harness.js";
+
+let ctx: E2eContext;
+
+beforeAll(async () => {
+  ctx = await startE2e();
+});
+
+afterAll(async () => {
+  await ctx?.close();
+});
+
+function run(cli: string, args: readonly string[], env: Record<string, string>) {
+  return new Promise<{ code: number; stdout: string; stderr: string }>((done) => {
+    execFile(process.execPath, [cli, ...args], { env, timeout: 30_000 }, (error, stdout, stderr) =>
+      done({ code: error ? Number(error.code ?? -1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+describe("start-up of the built CLI", () => {
+  test("a cache hit and --version need neither the SDK bundle nor any ES module", async () => {
+    const env = ctx.env({ ECR_VARS_CACHE_DIR: ctx.path("cache") });
+    const args = ["--cache", "--region", "eu-west-1", "--registry-id", ACCOUNT, "--format", "json"];
+    const filled = await run("dist/ecr-vars.cjs", args, env);
+    expect(filled.code).toBe(0);
+
+    const copy = ctx.path("dist");
+    await cp("dist", copy, { recursive: true });
+    // Only the launcher, the program and its code cache stay.
+    await rm(join(copy, "cli"), { recursive: true });
+    const cli = join(copy, "ecr-vars.cjs");
+    const hit = await run(cli, args, env);
+    expect(hit.stderr).toContain("token cache");
+    expect(hit.code).toBe(0);
+    expect(JSON.parse(hit.stdout)).toEqual(JSON.parse(filled.stdout));
+    expect((await run(cli, ["--version"], env)).code).toBe(0);
+
+    // The same copy cannot fetch: the fresh path is the one that loads the SDK bundle.
+    const fresh = await run(cli, args.slice(1), env);
+    expect(fresh.code).not.toBe(0);
+  });
+});
