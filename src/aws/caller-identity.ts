@@ -15,7 +15,7 @@ export async function callerIdentityArn(init: {
       region: init.call.region,
       credentials,
       maxAttempts: init.call.maxAttempts,
-      requestHandler: requestHandlerOptions(init.call),
+      requestHandler: await requestHandlerOptions(init.call),
     });
     try {
       const output = await client.send(new GetCallerIdentityCommand({}));

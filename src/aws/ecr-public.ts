@@ -32,7 +32,7 @@ export async function fetchPublicAuthorization(
       region: init.call.region,
       credentials,
       maxAttempts: init.call.maxAttempts,
-      requestHandler: requestHandlerOptions(init.call),
+      requestHandler: await requestHandlerOptions(init.call),
     });
     try {
       const output = await client.send(new GetAuthorizationTokenCommand({}));

@@ -29,7 +29,7 @@ export function ecrEndpointOverridden(env: Readonly<Record<string, string | unde
  * A configured endpoint (`AWS_ENDPOINT_URL*`) replaces that choice: the SDK refuses FIPS or
  * dual-stack together with a custom endpoint, and the user has said where ECR is.
  */
-export function ecrClientOptions(
+export async function ecrClientOptions(
   call: AwsCallOptions,
   credentials: CredentialProvider | Credentials,
   requested: EndpointVariant = "standard",
@@ -42,7 +42,7 @@ export function ecrClientOptions(
     maxAttempts: call.maxAttempts,
     useFipsEndpoint: variant === "fips" || variant === "fips-dualstack",
     useDualstackEndpoint: variant === "dualstack" || variant === "fips-dualstack",
-    requestHandler: requestHandlerOptions(call),
+    requestHandler: await requestHandlerOptions(call),
   };
 }
 
@@ -60,7 +60,7 @@ export async function fetchAuthorizations(
   try {
     const { ECRClient, GetAuthorizationTokenCommand } = await import("@aws-sdk/client-ecr");
     const client = new ECRClient(
-      ecrClientOptions(init.call, credentials, init.variant, init.endpointOverridden),
+      await ecrClientOptions(init.call, credentials, init.variant, init.endpointOverridden),
     );
     try {
       const output = await client.send(

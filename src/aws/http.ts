@@ -137,14 +137,25 @@ export function attemptLimits(deadlineMs: number): {
   };
 }
 
+/** `httpSettings` made on first call and shared by every later one. */
+export function lazyHttpSettings(
+  env: Env,
+  onSecret: (secret: string) => void,
+): () => Promise<HttpSettings | undefined> {
+  let settings: Promise<HttpSettings | undefined> | undefined;
+  return () => {
+    settings ??= httpSettings(env, onSecret);
+    return settings;
+  };
+}
+
 /** The SDK request-handler options for one call: timeouts, plus the agents when there are any. */
-export function requestHandlerOptions(call: AwsCallOptions) {
+export async function requestHandlerOptions(call: AwsCallOptions) {
+  const http = await call.http?.();
   return {
     connectionTimeout: call.attemptTimeoutMs,
     requestTimeout: call.attemptTimeoutMs,
-    ...(call.http === undefined
-      ? {}
-      : { httpAgent: call.http.httpAgent, httpsAgent: call.http.httpsAgent }),
+    ...(http === undefined ? {} : { httpAgent: http.httpAgent, httpsAgent: http.httpsAgent }),
   };
 }
 

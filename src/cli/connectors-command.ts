@@ -6,7 +6,7 @@
 
 import { parseArgs } from "node:util";
 import { toEcrVarsError } from "../aws/errors.js";
-import { attemptLimits, httpSettings } from "../aws/http.js";
+import { attemptLimits, lazyHttpSettings } from "../aws/http.js";
 import { EcrVarsError, ExitCode, isEcrVarsError, usageError } from "../core/errors.js";
 import type { Env } from "../core/expressions.js";
 import { isRegion } from "../core/region.js";
@@ -66,8 +66,7 @@ export async function runConnectorsCommand(io: CliIo): Promise<number> {
           "e.g. ecr-vars connectors test prod-push",
         );
       const limits = callOptions(values.region, values.timeout, io.env);
-      const http = await httpSettings(io.env, (secret) => redactor.add(secret));
-      const call = { ...limits, ...(http === undefined ? {} : { http }) };
+      const call = { ...limits, http: lazyHttpSettings(io.env, (secret) => redactor.add(secret)) };
       const file = await loadConnectorsFile(path);
       const connector = findConnector(file.connectors, ref);
       if (connector === undefined) {
@@ -127,7 +126,7 @@ async function callerIdentity(credentials: Credentials, call: AwsCallOptions) {
   const { source, ...keys } = credentials;
   try {
     const { STSClient, GetCallerIdentityCommand } = await import("@aws-sdk/client-sts");
-    const client = new STSClient({ ...stsClientConfig(call), credentials: keys });
+    const client = new STSClient({ ...(await stsClientConfig(call)), credentials: keys });
     const out = await client.send(new GetCallerIdentityCommand({}));
     return { account: out.Account ?? "?", arn: out.Arn ?? "?", userId: out.UserId ?? "?" };
   } catch (error) {

@@ -29,7 +29,7 @@ export function fromDefaultChain(context: SourceContext): CredentialProvider {
   return guarded(source, async () => {
     const { fromNodeProviderChain } = await import("@aws-sdk/credential-providers");
     const provider = fromNodeProviderChain({
-      clientConfig: stsClientConfig(context.call),
+      clientConfig: await stsClientConfig(context.call),
       timeout: context.call.attemptTimeoutMs,
     });
     return { ...(await provider()), source: "the default AWS credential chain" };
@@ -128,7 +128,7 @@ export function fromProfile(init: ProfileInit, context: SourceContext): Credenti
       ...(init.configFile === undefined ? {} : { configFilepath: init.configFile }),
       ...(init.credentialsFile === undefined ? {} : { filepath: init.credentialsFile }),
       ignoreCache: true,
-      clientConfig: stsClientConfig(context.call),
+      clientConfig: await stsClientConfig(context.call),
     });
     return { ...(await provider()), source };
   });
@@ -179,7 +179,7 @@ export async function assumeRole(
           : { TransitiveTagKeys: [...init.transitiveTagKeys] }),
         ...(init.sourceIdentity === undefined ? {} : { SourceIdentity: init.sourceIdentity }),
       },
-      clientConfig: stsClientConfig(context.call),
+      clientConfig: await stsClientConfig(context.call),
     });
     return { ...(await provider()), source };
   } catch (error) {
@@ -212,10 +212,10 @@ export function guarded(
 }
 
 /** Client settings shared by every STS call: region, bounded attempts and per-attempt timeouts. */
-export function stsClientConfig(call: AwsCallOptions) {
+export async function stsClientConfig(call: AwsCallOptions) {
   return {
     region: call.region,
     maxAttempts: call.maxAttempts,
-    requestHandler: requestHandlerOptions(call),
+    requestHandler: await requestHandlerOptions(call),
   };
 }

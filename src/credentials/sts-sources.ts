@@ -35,7 +35,7 @@ function fromStsCredentials(
 async function stsClient(base: Credentials, context: SourceContext) {
   const { STSClient } = await import("@aws-sdk/client-sts");
   const { source: _source, ...credentials } = base;
-  return new STSClient({ ...stsClientConfig(context.call), credentials });
+  return new STSClient({ ...(await stsClientConfig(context.call)), credentials });
 }
 
 export interface SessionTokenInit {
@@ -128,7 +128,7 @@ export async function assumeRoleWithWebIdentity(
       roleSessionName: init.sessionName,
       ...(init.policy === undefined ? {} : { policy: init.policy }),
       ...(init.durationSeconds === undefined ? {} : { durationSeconds: init.durationSeconds }),
-      clientConfig: stsClientConfig(context.call),
+      clientConfig: await stsClientConfig(context.call),
     });
     return { ...(await provider()), source };
   } catch (error) {

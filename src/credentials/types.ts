@@ -21,6 +21,9 @@ export interface AwsCallOptions {
   readonly attemptTimeoutMs: number;
   /** Attempts per call, including the first (transient faults only are retried). */
   readonly maxAttempts: number;
-  /** Proxy and CA agents from the environment (src/aws/http.ts); absent for the SDK's defaults. */
-  readonly http?: HttpSettings;
+  /**
+   * Proxy and CA agents from the environment (src/aws/http.ts), made on first use so that a run
+   * answered from the token cache never loads them; absent for the SDK's defaults.
+   */
+  readonly http?: () => Promise<HttpSettings | undefined>;
 }

@@ -5,7 +5,7 @@ import {
   type FetchedAuthorization,
   fetchAuthorizations,
 } from "../aws/ecr.js";
-import { attemptLimits, httpSettings } from "../aws/http.js";
+import { attemptLimits, lazyHttpSettings } from "../aws/http.js";
 import type { Env } from "../core/expressions.js";
 import { partitionOf } from "../core/region.js";
 import {
@@ -89,8 +89,10 @@ export async function runTask(init: RunTaskInit): Promise<TaskOutcome> {
     taskRegion,
     init.label(task.registries === undefined ? "registryIds" : "registries"),
   );
-  const http = await httpSettings(init.env, (secret) => init.redactor.add(secret));
-  const base = { ...attemptLimits(init.timeoutMs), ...(http === undefined ? {} : { http }) };
+  const base = {
+    ...attemptLimits(init.timeoutMs),
+    http: lazyHttpSettings(init.env, (secret) => init.redactor.add(secret)),
+  };
   const credentialsFor = await providersFor(registries, task, init, base);
 
   const taskIdentity = identityKey({

@@ -9,7 +9,7 @@ const CREDENTIALS = { accessKeyId: "AKIAEXAMPLE", secretAccessKey: "x", source: 
 
 /** The URL the client would call, from its own endpoint rules and its resolved settings. */
 async function endpointOf(region: string, variant: EndpointVariant): Promise<string> {
-  const client = new ECRClient(ecrClientOptions({ ...CALL, region }, CREDENTIALS, variant));
+  const client = new ECRClient(await ecrClientOptions({ ...CALL, region }, CREDENTIALS, variant));
   try {
     const config = client.config;
     const endpoint = config.endpointProvider({
@@ -36,8 +36,8 @@ describe("the ECR API endpoint for each registry endpoint variant", () => {
     expect(await endpointOf(region, variant)).toBe(url);
   });
 
-  test("a configured endpoint (AWS_ENDPOINT_URL*) replaces the FIPS and dual-stack choice", () => {
-    expect(ecrClientOptions(CALL, CREDENTIALS, "fips-dualstack", true)).toMatchObject({
+  test("a configured endpoint (AWS_ENDPOINT_URL*) replaces the FIPS and dual-stack choice", async () => {
+    expect(await ecrClientOptions(CALL, CREDENTIALS, "fips-dualstack", true)).toMatchObject({
       useFipsEndpoint: false,
       useDualstackEndpoint: false,
     });
