@@ -11,8 +11,7 @@ import { envName } from "../core/names.js";
 import { createLogger, type Logger } from "../platform/logger.js";
 import { MASK, Redactor } from "../platform/redactor.js";
 import { StreamRedactor } from "../platform/stream-redactor.js";
-import { runTask } from "../task/run.js";
-import { type CliIo, cacheAuthorize, parseFlags, reportError, runOptions } from "./main.js";
+import { type CliIo, parseFlags, reportError, runOptions, runTaskWith } from "./main.js";
 import { loadTask } from "./task-input.js";
 
 export const EXEC_USAGE = `USAGE
@@ -58,22 +57,11 @@ export async function runExecCommand(io: CliIo): Promise<number> {
       );
     }
     const run = runOptions(flags, io.env);
-    const { task, label } = await loadTask(flags);
-    if (task.disabled) {
+    const loaded = await loadTask(flags);
+    if (loaded.task.disabled) {
       logger.info("ecr-vars exec: the task is disabled; running the command without variables.");
     } else {
-      const outcome = await runTask({
-        task,
-        env: io.env,
-        label,
-        redactor,
-        logger,
-        ...(run.connectors === undefined ? {} : { connectorsPath: run.connectors }),
-        timeoutMs: run.timeoutMs,
-        ...(flags.cache === true
-          ? { authorize: await cacheAuthorize(task, run, io.env, logger) }
-          : {}),
-      });
+      const outcome = await runTaskWith(loaded, run, flags, io, redactor, logger);
       if (outcome.kind === "fetched") {
         for (const variable of outcome.variables) {
           const name = envName(variable.name, run.envPrefix);

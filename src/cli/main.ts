@@ -16,9 +16,9 @@ import { detectCi } from "../platform/ci.js";
 import { createLogger, type Logger, type Writable } from "../platform/logger.js";
 import { MASK, Redactor } from "../platform/redactor.js";
 import { connectorsFilePath } from "../task/resolve.js";
-import { describeFetch, runTask } from "../task/run.js";
+import { describeFetch, runTask, type TaskOutcome } from "../task/run.js";
 import { parseArgsOptions } from "./options.js";
-import { type FlagValues, loadTask } from "./task-input.js";
+import { type FlagValues, type LoadedTask, loadTask } from "./task-input.js";
 
 export interface CliIo {
   readonly argv: readonly string[];
@@ -74,23 +74,15 @@ async function fetchAndWrite(
   logger: Logger,
 ): Promise<number> {
   const run = runOptions(flags, io.env);
-  const { task, label } = await loadTask(flags);
+  const loaded = await loadTask(flags);
+  const { task } = loaded;
   const title = task.description === undefined ? "ecr-vars" : `ecr-vars (${task.description})`;
   if (task.disabled) {
     logger.info(`${title}: the task is disabled; nothing was fetched or written.`);
     return ExitCode.ok;
   }
 
-  const outcome = await runTask({
-    task,
-    env: io.env,
-    label,
-    redactor,
-    logger,
-    ...(run.connectors === undefined ? {} : { connectorsPath: run.connectors }),
-    timeoutMs: run.timeoutMs,
-    ...(flags.cache === true ? { authorize: await cacheAuthorize(task, run, io.env, logger) } : {}),
-  });
+  const outcome = await runTaskWith(loaded, run, flags, io, redactor, logger);
   if (outcome.kind === "disabled") return ExitCode.ok;
 
   const renderer = getRenderer(run.format);
@@ -218,7 +210,29 @@ export function runOptions(flags: FlagValues, env: Env): RunOptions {
   };
 }
 
-export async function cacheAuthorize(task: TaskConfig, run: RunOptions, env: Env, logger: Logger) {
+/** Runs the task with the run options the flags gave: shared by the main job and `exec`. */
+export async function runTaskWith(
+  loaded: LoadedTask,
+  run: RunOptions,
+  flags: FlagValues,
+  io: CliIo,
+  redactor: Redactor,
+  logger: Logger,
+): Promise<TaskOutcome> {
+  const { task, label } = loaded;
+  return runTask({
+    task,
+    env: io.env,
+    label,
+    redactor,
+    logger,
+    ...(run.connectors === undefined ? {} : { connectorsPath: run.connectors }),
+    timeoutMs: run.timeoutMs,
+    ...(flags.cache === true ? { authorize: await cacheAuthorize(task, run, io.env, logger) } : {}),
+  });
+}
+
+async function cacheAuthorize(task: TaskConfig, run: RunOptions, env: Env, logger: Logger) {
   const connectorsPath = connectorsFilePath(run.connectors, env);
   return taskCacheAuthorize({ task, env, connectorsPath, logger });
 }
