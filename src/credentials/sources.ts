@@ -32,8 +32,36 @@ export function fromDefaultChain(context: SourceContext): CredentialProvider {
       clientConfig: await stsClientConfig(context.call),
       timeout: context.call.attemptTimeoutMs,
     });
-    return { ...(await provider()), source: "the default AWS credential chain" };
+    const credentials = await provider();
+    return {
+      ...credentials,
+      source: `the default AWS credential chain (${chainLink(credentials as { $source?: Record<string, unknown> }, context.env)})`,
+    };
   });
+}
+
+/**
+ * Which link of the default chain answered, from the feature marks the SDK's providers put on
+ * the credentials they return (`$source`). The chain's instance-metadata provider sets none.
+ */
+export function chainLink(credentials: { $source?: Record<string, unknown> }, env: Env): string {
+  const marks = Object.keys(credentials.$source ?? {});
+  const has = (mark: string) => marks.includes(mark);
+  const profile = `profile ${env.AWS_PROFILE || "default"}`;
+  if (has("CREDENTIALS_ENV_VARS_STS_WEB_ID_TOKEN"))
+    return "web identity token from AWS_WEB_IDENTITY_TOKEN_FILE";
+  if (has("CREDENTIALS_ENV_VARS")) return "environment variables";
+  if (has("CREDENTIALS_PROFILE_SSO") || has("CREDENTIALS_PROFILE_SSO_LEGACY"))
+    return `${profile}, SSO`;
+  if (has("CREDENTIALS_PROFILE_PROCESS")) return `${profile}, credential_process`;
+  if (has("CREDENTIALS_PROFILE_STS_WEB_ID_TOKEN")) return `${profile}, web identity`;
+  if (has("CREDENTIALS_PROFILE_SOURCE_PROFILE") || has("CREDENTIALS_PROFILE_NAMED_PROVIDER"))
+    return `${profile}, assumed role`;
+  if (has("CREDENTIALS_PROFILE") || has("CREDENTIALS_PROFILE_LOGIN")) return profile;
+  if (has("CREDENTIALS_SSO") || has("CREDENTIALS_SSO_LEGACY")) return "SSO";
+  if (has("CREDENTIALS_PROCESS")) return "credential_process";
+  if (has("CREDENTIALS_HTTP")) return "container role";
+  return "instance role";
 }
 
 /** The EC2 instance profile, through IMDSv2 only (no fallback to the token-less IMDSv1). */

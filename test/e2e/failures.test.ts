@@ -89,28 +89,28 @@ describe("AWS refuses (exit 4: service, AWS error code, region, hint)", () => {
       name: "wrong secret key",
       env: { AWS_SECRET_ACCESS_KEY: WRONG_SECRET },
       message:
-        "ecr-vars: error: ECR GetAuthorizationToken in eu-west-1 failed for the default AWS credential chain: InvalidSignatureException: ",
+        "ecr-vars: error: ECR GetAuthorizationToken in eu-west-1 failed for the default AWS credential chain (environment variables): InvalidSignatureException: ",
       hint: "  fix: the secret access key does not match the access key id; check the secret",
     },
     {
       name: "unknown access key",
       env: { AWS_ACCESS_KEY_ID: "AKIAUNKNOWN000000000" },
       message:
-        "ecr-vars: error: ECR GetAuthorizationToken in eu-west-1 failed for the default AWS credential chain: UnrecognizedClientException: ",
+        "ecr-vars: error: ECR GetAuthorizationToken in eu-west-1 failed for the default AWS credential chain (environment variables): UnrecognizedClientException: ",
       hint: "  fix: the access key id or session token is unknown in this partition; check the keys and the region",
     },
     {
       name: "ECR AccessDeniedException",
       fault: ["GetAuthorizationToken", { status: 400, code: "AccessDeniedException" }],
       message:
-        "ecr-vars: error: ECR GetAuthorizationToken in eu-west-1 failed for the default AWS credential chain: AccessDeniedException: ",
+        "ecr-vars: error: ECR GetAuthorizationToken in eu-west-1 failed for the default AWS credential chain (environment variables): AccessDeniedException: ",
       hint: "  fix: grant the identity ecr:GetAuthorizationToken (see the IAM policy in the README)",
     },
     {
       name: "STS AccessDenied on --role-arn",
       args: ["--role-arn", ROLE_ARN],
       fault: ["AssumeRole", { status: 403, code: "AccessDenied" }],
-      message: `ecr-vars: error: STS AssumeRole in eu-west-1 failed for role ${ROLE_ARN} via the default AWS credential chain: AccessDenied: `,
+      message: `ecr-vars: error: STS AssumeRole in eu-west-1 failed for role ${ROLE_ARN} via the default AWS credential chain (environment variables): AccessDenied: `,
       hint: "  fix: grant the identity the permission for this call (see the IAM policy in the README)",
     },
   ];

@@ -219,7 +219,7 @@ describe("partitions", () => {
     );
     expect(result.code).toBe(4);
     expect(result.stderr).toContain(
-      "ECR GetAuthorizationToken in cn-north-1 failed for the default AWS credential chain: UnrecognizedClientException",
+      "ECR GetAuthorizationToken in cn-north-1 failed for the default AWS credential chain (environment variables): UnrecognizedClientException",
     );
     expectNoStack(result.stderr);
   });
@@ -247,7 +247,7 @@ test("a registry with its own role: AssumeRole once, then ECR as that role", asy
   ]);
   const asRole = seen.filter((r) => r.identityArn?.includes("assumed-role/ecr-other/"));
   expect(asRole.map((r) => r.region).sort()).toEqual(["eu-west-1", "us-east-1"]);
-  expect(result.stderr).toContain(`credentials: the default AWS credential chain; role ${role}`);
+  expect(result.stderr).toContain(`credentials: the default AWS credential chain (environment variables); role ${role}`);
 });
 
 describe("bad registries: exit 2, nothing sent", () => {

@@ -251,6 +251,6 @@ test("--role-arn on the default chain: AssumeRole by the user, then ECR as the r
     },
   ]);
   expect(result.stderr.split("\n")).toContain(
-    `  credentials: role ${ROLE_ARN} via the default AWS credential chain`,
+    `  credentials: role ${ROLE_ARN} via the default AWS credential chain (environment variables)`,
   );
 });

@@ -2,13 +2,14 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, test } from "vitest";
 import { EcrVarsError } from "../../src/core/errors.js";
 import { baseFailed, linkFailed } from "../../src/credentials/chain.js";
 import { policyText } from "../../src/credentials/connector-schema.js";
 import { findConnector, parseConnectors } from "../../src/credentials/connectors-file.js";
 import { resolveReference } from "../../src/credentials/references.js";
 import { defaultSessionName, toSessionName } from "../../src/credentials/session-name.js";
+import { chainLink } from "../../src/credentials/sources.js";
 
 const id = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, "0")}`;
 const ROLE = "arn:aws:iam::123456789012:role/ecr-push";
@@ -298,5 +299,28 @@ describe("references", () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe("which link of the default chain answered", () => {
+  test.each<[Record<string, string> | undefined, Record<string, string>, string]>([
+    [{ CREDENTIALS_ENV_VARS: "g" }, {}, "environment variables"],
+    [
+      { CREDENTIALS_ENV_VARS_STS_WEB_ID_TOKEN: "h" },
+      {},
+      "web identity token from AWS_WEB_IDENTITY_TOKEN_FILE",
+    ],
+    [{ CREDENTIALS_PROFILE: "n" }, { AWS_PROFILE: "ci" }, "profile ci"],
+    [
+      { CREDENTIALS_PROFILE: "n", CREDENTIALS_PROFILE_PROCESS: "v" },
+      {},
+      "profile default, credential_process",
+    ],
+    [{ CREDENTIALS_PROFILE_SSO: "r" }, { AWS_PROFILE: "dev" }, "profile dev, SSO"],
+    [{ CREDENTIALS_PROFILE_SOURCE_PROFILE: "o" }, {}, "profile default, assumed role"],
+    [{ CREDENTIALS_HTTP: "z" }, {}, "container role"],
+    [undefined, {}, "instance role"],
+  ])("%j → %s", (marks, env, link) => {
+    expect(chainLink(marks === undefined ? {} : { $source: marks }, env)).toBe(link);
   });
 });
