@@ -247,7 +247,9 @@ test("a registry with its own role: AssumeRole once, then ECR as that role", asy
   ]);
   const asRole = seen.filter((r) => r.identityArn?.includes("assumed-role/ecr-other/"));
   expect(asRole.map((r) => r.region).sort()).toEqual(["eu-west-1", "us-east-1"]);
-  expect(result.stderr).toContain(`credentials: the default AWS credential chain (environment variables); role ${role}`);
+  expect(result.stderr).toContain(
+    `credentials: the default AWS credential chain (environment variables); role ${role}`,
+  );
 });
 
 describe("bad registries: exit 2, nothing sent", () => {
