@@ -98,15 +98,18 @@ export const getCallerIdentity: StsAction = (_params, caller) => {
   };
 };
 
+/** AssumeRole and AssumeRoleWithWebIdentity check RoleArn alike. */
+const ROLE_ARN_RULE = {
+  required: true,
+  min: 20,
+  max: 2048,
+  pattern: ROLE_ARN,
+  patternText: ROLE_ARN_TEXT,
+} as const;
+
 export const assumeRole: StsAction = (params, caller, ctx) => {
   const p = new Params(params);
-  const roleArn = p.string("RoleArn", "roleArn", {
-    required: true,
-    min: 20,
-    max: 2048,
-    pattern: ROLE_ARN,
-    patternText: ROLE_ARN_TEXT,
-  });
+  const roleArn = p.string("RoleArn", "roleArn", ROLE_ARN_RULE);
   const sessionName = p.string("RoleSessionName", "roleSessionName", SESSION_NAME);
   const duration =
     p.integer("DurationSeconds", "durationSeconds", 900, MAX_ROLE_SECONDS) ?? ONE_HOUR;
@@ -149,13 +152,7 @@ export const assumeRole: StsAction = (params, caller, ctx) => {
 
 export const assumeRoleWithWebIdentity: StsAction = (params, _caller, ctx) => {
   const p = new Params(params);
-  const roleArn = p.string("RoleArn", "roleArn", {
-    required: true,
-    min: 20,
-    max: 2048,
-    pattern: ROLE_ARN,
-    patternText: ROLE_ARN_TEXT,
-  });
+  const roleArn = p.string("RoleArn", "roleArn", ROLE_ARN_RULE);
   const sessionName = p.string("RoleSessionName", "roleSessionName", SESSION_NAME);
   const token = p.secret("WebIdentityToken", "webIdentityToken", {
     required: true,
