@@ -22,6 +22,7 @@ import type { FieldLabel, TaskConfig } from "../core/task.js";
 import {
   buildVariables,
   decodeAuthorizationToken,
+  endpointDomain,
   formatExpiry,
   type Variable,
 } from "../core/variables.js";
@@ -99,8 +100,9 @@ export async function runTask(init: RunTaskInit): Promise<TaskOutcome> {
     source: task.source,
     ...(task.roleArn === undefined ? {} : { roleArn: task.roleArn }),
   });
+  const endpointOverridden = ecrEndpointOverridden(init.env);
   if (
-    ecrEndpointOverridden(init.env) &&
+    endpointOverridden &&
     registries.some((r) => r.kind === "private" && r.variant !== "standard")
   ) {
     logger.debug("AWS_ENDPOINT_URL(_ECR) is set: FIPS and dual-stack registries are fetched there");
@@ -111,7 +113,7 @@ export async function runTask(init: RunTaskInit): Promise<TaskOutcome> {
     fetchGroups({
       registries,
       call: base,
-      endpointOverridden: ecrEndpointOverridden(init.env),
+      endpointOverridden,
       credentialsFor,
       // The token cache is keyed by the task's identity: other identities go straight to ECR.
       authorizeTaskGroup: (group, call, credentials) =>
@@ -175,7 +177,7 @@ function summaryOf(
   variablePrefix: string,
 ): RegistrySummary {
   return {
-    registry: hostOf(registry) ?? auth.proxyEndpoint.replace(/^https:\/\//, ""),
+    registry: hostOf(registry) ?? endpointDomain(auth.proxyEndpoint),
     variablePrefix,
     kind: registry.kind,
     ...(registry.kind === "private" ? { accountId: auth.registryId } : {}),
