@@ -26,6 +26,7 @@ import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import { build } from "esbuild";
 import { createEmulator } from "../dist/emulator.mjs";
+import { emulatorEnv } from "./emulator-env.mjs";
 
 const run = promisify(execFile);
 const node = process.execPath;
@@ -38,18 +39,7 @@ const emu = await createEmulator({});
 const dir = await mkdtemp(join(tmpdir(), "ecr-vars-bench-"));
 const closers = [() => emu.close()];
 try {
-  const env = {
-    PATH: process.env.PATH,
-    HOME: dir,
-    ECR_VARS_CACHE_DIR: join(dir, "cache"),
-    AWS_ENDPOINT_URL: emu.url,
-    AWS_ACCESS_KEY_ID: emu.defaultUser.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: emu.defaultUser.secretAccessKey,
-    AWS_EC2_METADATA_DISABLED: "true",
-    AWS_CONFIG_FILE: join(dir, "none"),
-    AWS_SHARED_CREDENTIALS_FILE: join(dir, "none"),
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
-  };
+  const env = emulatorEnv(emu, dir);
   const hostFile = join(dir, "host.txt");
   await writeFile(hostFile, host);
 

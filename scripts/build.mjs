@@ -24,6 +24,7 @@ import { tmpdir } from "node:os";
 import { join, relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { build } from "esbuild";
+import { emulatorEnv } from "./emulator-env.mjs";
 
 const { version } = JSON.parse(await readFile("package.json", "utf8"));
 await rm("dist", { recursive: true, force: true });
@@ -234,17 +235,7 @@ const { createEmulator } = await import(pathToFileURL(resolve("dist/emulator.mjs
 const emu = await createEmulator({});
 const dir = await mkdtemp(join(tmpdir(), "ecr-vars-build-"));
 try {
-  const env = {
-    PATH: process.env.PATH,
-    HOME: dir,
-    ECR_VARS_CACHE_DIR: join(dir, "cache"),
-    AWS_ENDPOINT_URL: emu.url,
-    AWS_ACCESS_KEY_ID: emu.defaultUser.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: emu.defaultUser.secretAccessKey,
-    AWS_EC2_METADATA_DISABLED: "true",
-    AWS_CONFIG_FILE: join(dir, "none"),
-    AWS_SHARED_CREDENTIALS_FILE: join(dir, "none"),
-  };
+  const env = emulatorEnv(emu, dir);
   const train = (file) => ({ ...env, ECR_VARS_BUILD_CODE_CACHE: file });
   const cli = ["dist/ecr-vars.cjs", "--region", "eu-west-1", "--registry-id", "123456789012"];
   // A miss (the default chain, STS GetCallerIdentity, ECR): the SDK's code cache.
