@@ -26,14 +26,8 @@ export class Params {
       patternText?: string;
     },
   ): string | undefined {
-    const value = this.#values.get(name) ?? undefined;
-    if (value === undefined) {
-      if (rule.required)
-        this.#problems.push(
-          `Value null at '${field}' failed to satisfy constraint: Member must not be null`,
-        );
-      return undefined;
-    }
+    const value = this.#member(name, field, rule.required);
+    if (value === undefined) return undefined;
     const shown = `Value '${value}' at '${field}' failed to satisfy constraint:`;
     if (rule.min !== undefined && value.length < rule.min) {
       this.#problems.push(`${shown} Member must have length greater than or equal to ${rule.min}`);
@@ -52,20 +46,25 @@ export class Params {
     field: string,
     rule: { required?: boolean; min?: number; max?: number },
   ): string | undefined {
-    const value = this.#values.get(name) ?? undefined;
-    if (value === undefined) {
-      if (rule.required)
-        this.#problems.push(
-          `Value null at '${field}' failed to satisfy constraint: Member must not be null`,
-        );
-      return undefined;
-    }
+    const value = this.#member(name, field, rule.required);
+    if (value === undefined) return undefined;
     if (
       (rule.min !== undefined && value.length < rule.min) ||
       (rule.max !== undefined && value.length > rule.max)
     ) {
       this.#problems.push(
         `Value at '${field}' failed to satisfy constraint: Member must have length between ${rule.min ?? 0} and ${rule.max ?? "unbounded"}`,
+      );
+    }
+    return value;
+  }
+
+  /** The member's value; a missing required member is a problem. */
+  #member(name: string, field: string, required: boolean | undefined): string | undefined {
+    const value = this.#values.get(name) ?? undefined;
+    if (value === undefined && required) {
+      this.#problems.push(
+        `Value null at '${field}' failed to satisfy constraint: Member must not be null`,
       );
     }
     return value;
