@@ -133,16 +133,6 @@ export function registryHost(accountId: string, region: string, variant: Endpoin
     : `${accountId}.dkr.ecr${fips}.${region}.${plain}`;
 }
 
-/** True when the region's partition has a dual-stack registry domain. */
-export function hasDualStack(region: string): boolean {
-  return SUFFIXES[partitionOf(region).partition][1] !== undefined;
-}
-
-/** True when ECR has FIPS endpoints in the region's partition. */
-export function hasFips(region: string): boolean {
-  return FIPS_PARTITIONS.has(partitionOf(region).partition);
-}
-
 type HostOf = { readonly ok: true; readonly host: string } | HostProblem;
 
 function hostOf(input: string): HostOf {

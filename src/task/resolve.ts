@@ -62,16 +62,6 @@ export interface SourceInit {
   readonly env: Env;
   readonly label: FieldLabel;
   readonly connectorsPath: string;
-  readonly context: SourceContext;
-}
-
-/** The credential provider the task's source describes, with the task's role on top. */
-export async function resolveCredentials(init: SourceInit): Promise<CredentialProvider> {
-  const identity: IdentitySpec = {
-    source: init.task.source,
-    ...(init.task.roleArn === undefined ? {} : { roleArn: init.task.roleArn }),
-  };
-  return identityResolver(init)(identity, init.context, "task");
 }
 
 /**
@@ -80,7 +70,7 @@ export async function resolveCredentials(init: SourceInit): Promise<CredentialPr
  * it is for messages: the task's, or one registry's own.
  */
 export function identityResolver(
-  init: Omit<SourceInit, "context">,
+  init: SourceInit,
 ): (
   identity: IdentitySpec,
   context: SourceContext,
