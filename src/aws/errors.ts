@@ -1,5 +1,5 @@
 /**
- * Maps failures of AWS calls and credential providers to user-facing errors (SPEC 4): a response
+ * Maps failures of AWS calls and credential providers to user-facing errors (README, "Exit codes"): a response
  * from an AWS service is exit 4 and names the service, the AWS error code, region and identity;
  * a provider that could not produce credentials at all is exit 3 and says which source and why.
  */

@@ -1,8 +1,9 @@
 /**
- * The token cache as an `Authorize` step of a run (see task/run.ts): a fresh token for this
- * configuration is answered without any AWS call; otherwise one GetCallerIdentity names the
- * identity, whose fresh token is reused if there is one, and only then is ECR asked.
- * The cache is an optimisation: failing to read or write it never fails the run.
+ * The token cache as the `Authorize` step of a run (task/authorize.ts), and the one place that
+ * decides between its outcomes: a fresh token for this configuration is a `cache-hit` (no AWS
+ * call); otherwise GetCallerIdentity names the identity, once per identity and run however many
+ * regions it serves, and a fresh token of that identity is an `identity-hit`; only then is ECR
+ * asked (`fetched`). The cache is an optimisation: failing to read or write it never fails the run.
  */
 
 import { callerIdentityArn } from "../aws/caller-identity.js";
@@ -10,11 +11,9 @@ import type { FetchedAuthorization } from "../aws/ecr.js";
 import { fetchAuthorizations } from "../aws/ecr.js";
 import type { Env } from "../core/expressions.js";
 import type { Logger } from "../platform/logger.js";
-import type { Authorize } from "../task/run.js";
+import type { AuthorizationStep, Authorize } from "../task/authorize.js";
 import { accountOf, type CacheConfig, configKey, endpointOf, identityOf, tokenKey } from "./key.js";
 import { type CachedToken, isFresh, lookup, readCache, updateCache } from "./store.js";
-
-export type CacheOutcome = "hit" | "identity-hit" | "miss";
 
 export interface CachedAuthorizeInit {
   readonly dir: string;
@@ -23,13 +22,13 @@ export interface CachedAuthorizeInit {
   readonly config: Omit<CacheConfig, "region" | "registryId">;
   readonly logger: Logger;
   readonly clock?: () => Date;
-  /** Told how the request was answered (for the summary and tests). */
-  readonly onOutcome?: (outcome: CacheOutcome) => void;
 }
 
 export function cachedAuthorize(init: CachedAuthorizeInit): Authorize {
   const now = () => init.clock?.() ?? new Date();
-  return async ({ call, region, credentials, registryIds }) => {
+  // One GetCallerIdentity per identity: concurrent groups of one identity share the answer.
+  const arns = new Map<string, Promise<string>>();
+  return async ({ call, region, credentials, registryIds, identity: who }) => {
     const ids = registryIds.length > 0 ? [...registryIds] : ["default"];
     const aliases = ids.map((registryId) =>
       configKey({ ...init.config, region, registryId }, init.env),
@@ -37,29 +36,35 @@ export function cachedAuthorize(init: CachedAuthorizeInit): Authorize {
     const data = await readCache(init.dir);
     const hits = aliases.map((alias) => lookup(data, alias, now()));
     if (hits.every((hit): hit is CachedToken => hit !== undefined)) {
-      init.onOutcome?.("hit");
-      const first = hits[0];
       return {
+        kind: "cache-hit",
         authorizations: hits.map(toAuthorization),
-        source: `the token cache (identity ${first?.identity ?? "?"})`,
+        identity: hits[0]?.identity ?? "?",
       };
     }
 
-    const arn = await callerIdentityArn({ call, credentials });
+    let asked = arns.get(who);
+    if (asked === undefined) {
+      asked = callerIdentityArn({ call, credentials }).then((arn) => {
+        init.logger.debug(`token cache: STS GetCallerIdentity in ${region} named ${arn}`);
+        return arn;
+      });
+      arns.set(who, asked);
+    }
+    const arn = await asked;
     const identity = identityOf(arn);
     const endpoint = endpointOf(init.env);
     const accounts = ids.map((id) => (id === "default" ? (accountOf(arn) ?? id) : id));
     const keys = accounts.map((id) => tokenKey(identity, id, region, endpoint));
     const shared = keys.map((key) => data.tokens[key]);
-    let authorizations: FetchedAuthorization[];
+    let step: AuthorizationStep;
     let tokens: CachedToken[];
     if (shared.every((t): t is CachedToken => t !== undefined && isFresh(t, now()))) {
-      init.onOutcome?.("identity-hit");
       tokens = shared;
-      authorizations = shared.map(toAuthorization);
+      step = { kind: "identity-hit", authorizations: shared.map(toAuthorization), identity: arn };
     } else {
-      init.onOutcome?.("miss");
-      authorizations = await fetchAuthorizations({ call, credentials, registryIds });
+      const authorizations = await fetchAuthorizations({ call, credentials, registryIds });
+      step = { kind: "fetched", authorizations };
       const fetchedAt = now().toISOString();
       tokens = authorizations.map((auth) => ({
         identity: arn,
@@ -90,7 +95,7 @@ export function cachedAuthorize(init: CachedAuthorizeInit): Authorize {
         `the token cache in ${init.dir} was not updated (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); continuing without it`,
       );
     }
-    return { authorizations };
+    return step;
   };
 }
 

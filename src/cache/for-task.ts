@@ -4,8 +4,8 @@ import type { Env } from "../core/expressions.js";
 import { resolveExpression } from "../core/expressions.js";
 import type { TaskConfig } from "../core/task.js";
 import type { Logger } from "../platform/logger.js";
-import type { Authorize } from "../task/run.js";
-import { type CacheOutcome, cachedAuthorize } from "./authorize.js";
+import type { Authorize } from "../task/authorize.js";
+import { cachedAuthorize } from "./authorize.js";
 import { cacheConfigFor } from "./config.js";
 import { cacheDir } from "./store.js";
 
@@ -14,7 +14,6 @@ export async function taskCacheAuthorize(init: {
   readonly env: Env;
   readonly connectorsPath: string;
   readonly logger: Logger;
-  readonly onOutcome?: (outcome: CacheOutcome) => void;
 }): Promise<Authorize> {
   const { task } = init;
   let connector: string | undefined;
@@ -37,6 +36,5 @@ export async function taskCacheAuthorize(init: {
     env: init.env,
     config,
     logger: init.logger,
-    ...(init.onOutcome === undefined ? {} : { onOutcome: init.onOutcome }),
   });
 }

@@ -18,7 +18,7 @@ const streams = new Set<NodeJS.WriteStream>();
 
 /**
  * Writes straight to the file descriptor: creating process.stdout and process.stderr loads the
- * stream machinery, a few milliseconds of a cache hit's start-up budget (SPEC 5). A descriptor
+ * stream machinery, a few milliseconds of a cache hit's start-up budget (ARCHITECTURE.md, "Start-up"). A descriptor
  * that would block (a non-blocking pipe whose reader is behind) hands over to the stream, which
  * queues, and the exit below waits for it.
  */
@@ -54,13 +54,16 @@ void main({
   version: VERSION,
   // Our handlers are gone by then, so the default action ends the process with the signal.
   raise: (signal) => process.kill(process.pid, signal),
-}).then((code) => {
-  // Exit once the streams (if any) have drained; pending SDK sockets must not keep it alive.
-  let pending = streams.size + 1;
-  const done = () => {
-    pending -= 1;
-    if (pending === 0) process.exit(code);
-  };
-  for (const stream of streams) stream.write("", done);
-  done();
-});
+})
+  // main reports every error itself; this only guards against a failure to report one.
+  .catch(() => 1)
+  .then((code) => {
+    // Exit once the streams (if any) have drained; pending SDK sockets must not keep it alive.
+    let pending = streams.size + 1;
+    const done = () => {
+      pending -= 1;
+      if (pending === 0) process.exit(code);
+    };
+    for (const stream of streams) stream.write("", done);
+    done();
+  });

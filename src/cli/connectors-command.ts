@@ -7,7 +7,7 @@
 import { parseArgs } from "node:util";
 import { toEcrVarsError } from "../aws/errors.js";
 import { attemptLimits, lazyHttpSettings } from "../aws/http.js";
-import { EcrVarsError, ExitCode, isEcrVarsError, usageError } from "../core/errors.js";
+import { EcrVarsError, ExitCode, usageError } from "../core/errors.js";
 import type { Env } from "../core/expressions.js";
 import { isRegion } from "../core/region.js";
 import { type Connector, hasBase } from "../credentials/connector-schema.js";
@@ -18,7 +18,8 @@ import { withDeadline } from "../platform/deadline.js";
 import { createLogger } from "../platform/logger.js";
 import { Redactor } from "../platform/redactor.js";
 import { connectorsFilePath } from "../task/resolve.js";
-import { type CliIo, reportError } from "./main.js";
+import type { CliIo } from "./io.js";
+import { reportError } from "./report.js";
 
 export const CONNECTORS_USAGE = `USAGE
   ecr-vars connectors list [--connectors FILE] [--json]
@@ -85,8 +86,8 @@ export async function runConnectorsCommand(io: CliIo): Promise<number> {
       "use ecr-vars connectors list, or ecr-vars connectors test ID",
     );
   } catch (error) {
-    reportError(error, createLogger({ stream: io.stderr, redactor, debug }), io.stderr, redactor);
-    return isEcrVarsError(error) ? error.exitCode : ExitCode.aws;
+    const logger = createLogger({ stream: io.stderr, redactor, debug });
+    return reportError(error, { stderr: io.stderr, redactor, logger });
   }
 }
 

@@ -6,12 +6,15 @@
  */
 
 import { spawn } from "node:child_process";
-import { ExitCode, isEcrVarsError, usageError } from "../core/errors.js";
+import { ExitCode, usageError } from "../core/errors.js";
 import { envName } from "../core/names.js";
 import { createLogger, type Logger } from "../platform/logger.js";
 import { MASK, Redactor } from "../platform/redactor.js";
 import { StreamRedactor } from "../platform/stream-redactor.js";
-import { type CliIo, parseFlags, reportError, runOptions, runTaskWith } from "./main.js";
+import type { CliIo } from "./io.js";
+import { parseFlags } from "./parse.js";
+import { reportError } from "./report.js";
+import { runOptions, runTaskWith } from "./run-options.js";
 import { loadTask } from "./task-input.js";
 
 export const EXEC_USAGE = `USAGE
@@ -61,7 +64,7 @@ export async function runExecCommand(io: CliIo): Promise<number> {
     if (loaded.task.disabled) {
       logger.info("ecr-vars exec: the task is disabled; running the command without variables.");
     } else {
-      const outcome = await runTaskWith(loaded, run, flags, io, redactor, logger);
+      const outcome = await runTaskWith(loaded, run, io, redactor, logger);
       if (outcome.kind === "fetched") {
         for (const variable of outcome.variables) {
           const name = envName(variable.name, run.envPrefix);
@@ -73,8 +76,7 @@ export async function runExecCommand(io: CliIo): Promise<number> {
       }
     }
   } catch (error) {
-    reportError(error, logger, io.stderr, redactor);
-    return isEcrVarsError(error) ? error.exitCode : ExitCode.aws;
+    return reportError(error, { stderr: io.stderr, redactor, logger, program: "ecr-vars exec" });
   }
   // Credentials the command inherits are masked in its output as well.
   for (const name of ["AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"]) {

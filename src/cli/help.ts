@@ -41,8 +41,9 @@ export function helpText(version: string): string {
     "  dual-stack host adds _fips / _dualstack; ECR Public is NS.ecr.public.); see docs/registries.md.",
     "",
     "EXIT CODES",
-    "  0 success or disabled   2 bad usage or configuration   3 no usable credentials",
-    "  4 AWS refused or failed   5 cannot write the output",
+    "  0 success or disabled   1 internal error (a bug: please report it)",
+    "  2 bad usage or configuration   3 no usable credentials   4 AWS refused or failed",
+    "  5 cannot write the output",
     "",
   );
   return lines.join("\n");

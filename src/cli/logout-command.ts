@@ -4,7 +4,7 @@
  */
 
 import { parseArgs } from "node:util";
-import { ExitCode, isEcrVarsError, usageError } from "../core/errors.js";
+import { ExitCode, usageError } from "../core/errors.js";
 import { removeOurEntries } from "../emit/docker-config.js";
 import {
   defaultDockerConfigPath,
@@ -13,7 +13,8 @@ import {
 } from "../platform/docker-config-file.js";
 import { createLogger } from "../platform/logger.js";
 import { Redactor } from "../platform/redactor.js";
-import { type CliIo, reportError } from "./main.js";
+import type { CliIo } from "./io.js";
+import { reportError } from "./report.js";
 
 export const LOGOUT_USAGE = `USAGE
   ecr-vars logout [--output FILE]
@@ -65,7 +66,6 @@ export async function runLogoutCommand(io: CliIo): Promise<number> {
     else say(`ecr-vars logout: removed from ${path}: ${removed.join(", ")}`);
     return ExitCode.ok;
   } catch (error) {
-    reportError(error, logger, io.stderr, redactor);
-    return isEcrVarsError(error) ? error.exitCode : ExitCode.output;
+    return reportError(error, { stderr: io.stderr, redactor, logger });
   }
 }

@@ -8,9 +8,11 @@ import { parseArgs } from "node:util";
 import { ExitCode, isEcrVarsError, usageError } from "../core/errors.js";
 import { buildPolicy, partitionsOf } from "../core/policy.js";
 import { registrySpecsOf, resolveRegistries } from "../core/registries.js";
+import { Redactor } from "../platform/redactor.js";
 import { resolveRegion } from "../task/resolve.js";
-import type { CliIo } from "./main.js";
+import type { CliIo } from "./io.js";
 import { OPTIONS } from "./options.js";
+import { reportError } from "./report.js";
 import { type FlagValues, loadTask } from "./task-input.js";
 
 const TASK_OPTIONS = OPTIONS.filter((o) => o.group === "task" || o.group === "credentials");
@@ -71,15 +73,11 @@ export async function runPolicyCommand(io: CliIo): Promise<number> {
     for (const note of policy.notes) io.stderr.write(`ecr-vars policy: note: ${note}\n`);
     return ExitCode.ok;
   } catch (error) {
-    if (!isEcrVarsError(error)) throw error;
-    io.stderr.write(`ecr-vars policy: error: ${error.message}\n`);
-    for (const problem of error.problems) {
-      io.stderr.write(
-        `  ${problem.field}: ${problem.message}${problem.hint ? ` (fix: ${problem.hint})` : ""}\n`,
-      );
-    }
-    if (error.hint) io.stderr.write(`  fix: ${error.hint}\n`);
-    return error.exitCode;
+    return reportError(error, {
+      stderr: io.stderr,
+      redactor: new Redactor(),
+      program: "ecr-vars policy",
+    });
   }
 }
 

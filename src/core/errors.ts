@@ -1,11 +1,13 @@
 /**
- * Errors that reach a user. Each carries a stable code, the exit code of SPEC 4, the field or value
+ * Errors that reach a user. Each carries a stable code, the exit code the README documents, the field or value
  * involved (never a secret) and a hint that says how to fix it.
  */
 
-/** Exit codes of the CLI (SPEC 4). */
+/** Exit codes of the CLI (README, "Exit codes"). */
 export const ExitCode = {
   ok: 0,
+  /** A bug: something failed that no user input explains (README, "Exit codes"). */
+  internal: 1,
   usage: 2,
   credentials: 3,
   aws: 4,
@@ -93,3 +95,10 @@ export function usageError(message: string, hint?: string): EcrVarsError {
 export function isEcrVarsError(error: unknown): error is EcrVarsError {
   return typeof error === "object" && error !== null && BRAND in error;
 }
+
+/**
+ * What every program of the package prints after an internal error (exit 1): it is a bug, and
+ * how to report it (README, "Reporting a bug").
+ */
+export const INTERNAL_ERROR_ADVICE =
+  'this is a bug in ecr-vars, not a problem with your input; please report it as the README\'s "Reporting a bug" section says, with the command and its output (run it again with --debug for the details; secrets stay masked)';

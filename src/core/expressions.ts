@@ -1,5 +1,5 @@
 /**
- * Run-time variable expressions (SPEC 2.2): `${bamboo.NAME}` reads the environment variable Bamboo
+ * Run-time variable expressions (README, "What it does"): `${bamboo.NAME}` reads the environment variable Bamboo
  * gives a Script task (`bamboo_` + NAME with dots as underscores), `${env.NAME}` reads `NAME`.
  */
 

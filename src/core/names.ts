@@ -1,4 +1,4 @@
-/** Names of variables in the environment (SPEC 2.2). */
+/** Names of variables in the environment (README, "What it does"). */
 
 /** Bamboo puts variable `a.b.c` into a Script task's environment as `bamboo_a_b_c`. */
 export const DEFAULT_ENV_PREFIX = "bamboo_";

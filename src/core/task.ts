@@ -1,5 +1,5 @@
 /**
- * The task configuration (SPEC 2): one typed, validated value built from the task file and flags.
+ * The task configuration (README, "A task file"): one typed, validated value built from the task file and flags.
  * Validation collects every problem before failing, so a user fixes them all in one pass.
  */
 

@@ -1,4 +1,4 @@
-/** The variables the task publishes for one registry (SPEC 2.1) and Bamboo's masking rule. */
+/** The variables the task publishes for one registry (README, "What it does") and Bamboo's masking rule. */
 
 import { EcrVarsError } from "./errors.js";
 
@@ -76,7 +76,7 @@ export function registrySegment(key: RegistryKey): string {
 }
 
 /**
- * The seven variables of SPEC 2.1 for one registry, in their documented order: under `NS.ecr.`
+ * The seven variables the README lists for one registry, in their documented order: under `NS.ecr.`
  * (the seed names) or, with a registry key, under `NS.ecr.<account>.<region>.`; a string is a
  * ready-made segment (see `nameSegment` in registries.ts: `public`, `<account>.<region>_fips`).
  */

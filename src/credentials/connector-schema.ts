@@ -1,5 +1,5 @@
 /**
- * The shape of one connector of the connectors file (SPEC 2.3), one strict schema per type. Long-term
+ * The shape of one connector of the connectors file (docs/connectors.md), one strict schema per type. Long-term
  * secrets and one-time codes must be references, so that the file itself never holds a secret.
  */
 

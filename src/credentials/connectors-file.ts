@@ -1,5 +1,5 @@
 /**
- * The connectors file (SPEC 2.3): shared, named credential configurations. Secrets are references
+ * The connectors file (docs/connectors.md): shared, named credential configurations. Secrets are references
  * (`${env.NAME}`, `${bamboo.NAME}`, `${file:PATH}`) resolved only when a connector is used.
  */
 

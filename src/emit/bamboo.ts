@@ -57,6 +57,9 @@ export const bamboo: Renderer = {
     'a Java .properties file for the "Inject Bamboo variables" task: keys relative to the namespace, values escaped for java.util.Properties, pure ASCII',
   masking:
     "Bamboo masks injected variables whose names contain 'password' (every secret here ends in .password); the file itself holds them in clear, so write it with --output (a 0600 file)",
+  maskingKind: "by-name",
+  defaultOutput: { kind: "file", path: "ecr-vars.properties" },
+  ci: "bamboo",
   render(variables, options) {
     const lines = variables.map(
       (variable) =>

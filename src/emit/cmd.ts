@@ -89,6 +89,8 @@ export const cmd: Renderer = {
     'set "NAME=value" lines for a .cmd/.bat file that a batch script calls (call FILE.cmd); % is doubled for batch files, so the lines do not work typed at the prompt; values with line breaks, "!", control or non-ASCII characters are refused',
   masking:
     "none by itself: each line starts with @ so that it is not echoed; write it with --output (a 0600 file) and call it; never type it",
+  maskingKind: "clear",
+  defaultOutput: { kind: "stdout" },
   render(variables, options) {
     const text = variables.map((variable) => line(variable, options.envPrefix)).join("");
     const notes: string[] = [];

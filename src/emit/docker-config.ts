@@ -219,6 +219,9 @@ export const dockerConfig: Renderer = {
   description:
     "merges auths entries (or, with --credential-helper, credHelpers entries) into a Docker config.json or a podman/skopeo auth.json; default file: $REGISTRY_AUTH_FILE, else $DOCKER_CONFIG/config.json, else ~/.docker/config.json",
   masking: "the secret goes only into the 0600 file; --credential-helper writes no secret at all",
+  maskingKind: "clear",
+  defaultOutput: { kind: "auth-file" },
+  credentialHelper: true,
   render(variables, options) {
     return this.merge?.(undefined, variables, options) ?? { text: "", notes: [] };
   },

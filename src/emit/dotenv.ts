@@ -47,6 +47,8 @@ export const dotenv: Renderer = {
     "NAME=value lines for the dotenv package, docker compose --env-file and python-dotenv: plain, 'single-quoted' or \"double-quoted\" (only \\n and \\r escapes); values no parser reads back exactly are refused",
   masking:
     "none by itself: the file holds secrets in clear; write it with --output (a 0600 file) and never print it",
+  maskingKind: "clear",
+  defaultOutput: { kind: "stdout" },
   render(variables, options) {
     const text = variables.map((variable) => line(variable, options.envPrefix)).join("");
     const notes =

@@ -3,6 +3,6 @@ export { cmd, cmdSetValue } from "./cmd.js";
 export { dotenv, dotenvValue } from "./dotenv.js";
 export { json } from "./json.js";
 export { powershell, powershellString } from "./powershell.js";
-export { formatNames, getRenderer, renderers } from "./registry.js";
+export { formatNames, getRenderer, rendererForCi, renderers } from "./registry.js";
 export { sh, shellQuote } from "./sh.js";
-export type { Renderer, RenderOptions, RenderPlan } from "./types.js";
+export type { DefaultOutput, MaskingKind, Renderer, RenderOptions, RenderPlan } from "./types.js";

@@ -8,6 +8,8 @@ export const json: Renderer = {
     "one JSON object, full dotted variable names to values, pretty-printed; with several registries also a registries list describing each",
   masking:
     "none by itself: the file holds secrets in clear; write it with --output (a 0600 file) and never print it",
+  maskingKind: "clear",
+  defaultOutput: { kind: "stdout" },
   render(variables, options) {
     // fromEntries defines own properties, so even a name like `__proto__` is kept as data.
     const object: Record<string, unknown> = Object.fromEntries(

@@ -62,6 +62,8 @@ export const powershell: Renderer = {
     "$Env:NAME = '...' lines in pure ASCII (other characters as [char]0xXXXX): ecr-vars ... | Out-String | Invoke-Expression, or dot-source a .ps1 file",
   masking:
     "none by itself: pipe it to Invoke-Expression or write it with --output (a 0600 file) and dot-source it; never print it",
+  maskingKind: "clear",
+  defaultOutput: { kind: "stdout" },
   render(variables, options) {
     const text = variables.map((variable) => line(variable, options.envPrefix)).join("");
     const notes: string[] = [];

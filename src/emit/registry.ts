@@ -29,3 +29,8 @@ const byName: ReadonlyMap<string, Renderer> = new Map(renderers.map((r) => [r.na
 export function getRenderer(name: string): Renderer | undefined {
   return byName.get(name);
 }
+
+/** The format of a CI system (`Renderer.ci`), used there when `--format` is not given. */
+export function rendererForCi(ci: string): Renderer | undefined {
+  return renderers.find((r) => r.ci === ci);
+}

@@ -31,6 +31,8 @@ export const sh: Renderer = {
     "export NAME='value' lines for bash, dash and other POSIX shells: eval \"$(ecr-vars ...)\" or . FILE",
   masking:
     "none by itself: eval it or write it with --output (a 0600 file) and source it; never echo it",
+  maskingKind: "clear",
+  defaultOutput: { kind: "stdout" },
   render(variables, options) {
     const text = variables.map((variable) => line(variable, options.envPrefix)).join("");
     const notes = [

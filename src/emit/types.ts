@@ -6,9 +6,9 @@ import type { Variable } from "../core/variables.js";
 export interface RenderOptions {
   /** Namespace of the variables, e.g. `custom.aws`. */
   readonly namespace: string;
-  /** Prefix of environment names (SPEC 2.2), `bamboo_` unless `--env-prefix` says otherwise. */
+  /** Prefix of environment names (README, "What it does"), `bamboo_` unless `--env-prefix` says otherwise. */
   readonly envPrefix: string;
-  /** `local` or `result` (SPEC 2.4). */
+  /** `local` or `result` (README, "Options"). */
   readonly scope: "local" | "result";
   /** Where the rendered text is going to be written, when it is a file. */
   readonly outputPath?: string;
@@ -25,6 +25,29 @@ export interface RenderPlan {
   readonly notes: readonly string[];
 }
 
+/**
+ * Where a format's text goes when the user gives no `--output` (`--output -` always means stdout):
+ * - `stdout`: printed, e.g. for `eval "$(ecr-vars ...)"`;
+ * - `file`: a file of this path, relative to the working directory (never the build log);
+ * - `auth-file`: the registry auth file the environment names ($REGISTRY_AUTH_FILE, else
+ *   $DOCKER_CONFIG/config.json, else ~/.docker/config.json), its directory created if needed.
+ */
+export type DefaultOutput =
+  | { readonly kind: "stdout" }
+  | { readonly kind: "file"; readonly path: string }
+  | { readonly kind: "auth-file" };
+
+/**
+ * How a format keeps secrets out of build logs, for the CLI's decisions and warnings:
+ * - `by-name`: the CI system masks the values of variables whose names say they are secret
+ *   (Bamboo: names containing "password"), so the text itself may hold secrets in clear;
+ * - `commands`: the text itself tells the CI system to mask each secret before it is used
+ *   (e.g. a log command per secret);
+ * - `clear`: nothing masks the secrets: the text is for a 0600 file, `eval` or a pipe, never a
+ *   terminal or a log.
+ */
+export type MaskingKind = "by-name" | "commands" | "clear";
+
 export interface Renderer {
   readonly name: string;
   /** One line for `--help` and the README. */
@@ -34,6 +57,15 @@ export interface Renderer {
    * (e.g. "Bamboo masks names containing 'password'").
    */
   readonly masking: string;
+  readonly maskingKind: MaskingKind;
+  readonly defaultOutput: DefaultOutput;
+  /**
+   * The CI system (as `platform/ci.ts` names it) whose own format this is: without `--format`,
+   * a run inside that system uses it.
+   */
+  readonly ci?: string;
+  /** Accepts `--credential-helper` (`RenderOptions.credentialHelper`). */
+  readonly credentialHelper?: boolean;
   render(variables: readonly Variable[], options: RenderOptions): RenderPlan;
   /**
    * For formats that update a file others also write (`docker-config`): the new text from the

@@ -4,7 +4,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
-import { isEcrVarsError } from "../core/errors.js";
+import { INTERNAL_ERROR_ADVICE, isEcrVarsError } from "../core/errors.js";
 import { isRegion } from "../core/region.js";
 import { writeSecretFile } from "../platform/write-file.js";
 import { createEmulator } from "./server.js";
@@ -122,7 +122,10 @@ main(process.argv.slice(2)).then(
       process.stderr.write(`ecr-vars-emulator: ${error.message}${hint}\n`);
       process.exitCode = error.exitCode;
     } else {
-      process.stderr.write(`ecr-vars-emulator: ${(error as Error).message ?? String(error)}\n`);
+      const message = error instanceof Error ? error.message : String(error);
+      process.stderr.write(
+        `ecr-vars-emulator: internal error: ${message}\n  ${INTERNAL_ERROR_ADVICE}\n`,
+      );
       process.exitCode = 1;
     }
   },

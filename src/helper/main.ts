@@ -12,6 +12,7 @@
 import { cacheConfigFor } from "../cache/config.js";
 import { configKey } from "../cache/key.js";
 import { cacheDir, isFresh, lookup, readCache } from "../cache/store.js";
+import { INTERNAL_ERROR_ADVICE, isEcrVarsError } from "../core/errors.js";
 import { decodeAuthorizationToken } from "../core/variables.js";
 import { Redactor } from "../platform/redactor.js";
 import { normalizeHost, resolveHelperSettings } from "./config.js";
@@ -72,7 +73,11 @@ export async function runHelper(io: HelperIo): Promise<number> {
         );
     }
   } catch (error) {
-    return fail(error instanceof Error ? error.message : String(error));
+    // The protocol has one failure status (1); an error nobody anticipated says it is a bug.
+    if (isEcrVarsError(error)) return fail(error.message);
+    return fail(
+      `internal error: ${error instanceof Error ? error.message : String(error)}; ${INTERNAL_ERROR_ADVICE}`,
+    );
   }
 }
 

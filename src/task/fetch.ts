@@ -8,6 +8,7 @@ import { fetchPublicAuthorization } from "../aws/ecr-public.js";
 import { EcrVarsError } from "../core/errors.js";
 import { type CallGroup, groupCalls, type Registry } from "../core/registries.js";
 import type { AwsCallOptions, CredentialProvider } from "../credentials/types.js";
+import { type AuthorizationStep, cachedSource } from "./authorize.js";
 
 /** Concurrent GetAuthorizationToken calls at most; enough for 40 registries in a few regions. */
 export const MAX_CONCURRENT_CALLS = 8;
@@ -21,14 +22,14 @@ export interface GroupFetchInit {
   /** The (memoized) credentials of a group's identity in its region's partition. */
   readonly credentialsFor: (group: CallGroup) => CredentialProvider;
   /**
-   * Fetches a standard-endpoint private group of the task's own identity; the token cache
-   * plugs in here. Returns `source` when no AWS call was made (a cache hit).
+   * Authorizes a standard-endpoint private group (the token cache plugs in here for the task's
+   * own identity); only a `fetched` step counts as a GetAuthorizationToken call.
    */
   readonly authorizeTaskGroup?: (
     group: CallGroup,
     call: AwsCallOptions,
     credentials: CredentialProvider,
-  ) => Promise<{ readonly authorizations: FetchedAuthorization[]; readonly source?: string }>;
+  ) => Promise<AuthorizationStep>;
 }
 
 export interface GroupFetchResult {
@@ -54,10 +55,10 @@ export async function fetchGroups(init: GroupFetchInit): Promise<GroupFetchResul
       calls += 1;
       answer = [await fetchPublicAuthorization({ call, credentials })];
     } else if (init.authorizeTaskGroup !== undefined && group.variant === "standard") {
-      const result = await init.authorizeTaskGroup(group, call, credentials);
-      if (result.source === undefined) calls += 1;
-      else sources[groupIndex] = result.source;
-      answer = result.authorizations;
+      const step = await init.authorizeTaskGroup(group, call, credentials);
+      if (step.kind === "fetched") calls += 1;
+      sources[groupIndex] = cachedSource(step);
+      answer = step.authorizations;
     } else {
       calls += 1;
       answer = await fetchAuthorizations({

@@ -17,7 +17,7 @@ import {
 import type { CredentialProvider } from "../credentials/types.js";
 
 // Connectors (their file schema, zod and yaml, and the connector sources) load only when an
-// identity names a connector: a run answered from the token cache must start fast (SPEC 5).
+// identity names a connector: a run answered from the token cache must start fast (ARCHITECTURE.md, "Start-up").
 const loadConnectors = () =>
   Promise.all([
     import("../credentials/connectors-file.js"),

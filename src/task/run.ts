@@ -1,10 +1,6 @@
 /** One run of the task: resolve, obtain credentials, fetch ECR authorizations, build variables. */
 
-import {
-  ecrEndpointOverridden,
-  type FetchedAuthorization,
-  fetchAuthorizations,
-} from "../aws/ecr.js";
+import { ecrEndpointOverridden, type FetchedAuthorization } from "../aws/ecr.js";
 import { attemptLimits, lazyHttpSettings } from "../aws/http.js";
 import type { Env } from "../core/expressions.js";
 import { partitionOf } from "../core/region.js";
@@ -30,6 +26,7 @@ import type { AwsCallOptions, CredentialProvider } from "../credentials/types.js
 import { withDeadline } from "../platform/deadline.js";
 import type { Logger } from "../platform/logger.js";
 import type { Redactor } from "../platform/redactor.js";
+import { type Authorize, fetchFromEcr } from "./authorize.js";
 import { fetchGroups } from "./fetch.js";
 import { connectorsFilePath, identityResolver, resolveRegion } from "./resolve.js";
 
@@ -46,23 +43,6 @@ export interface RunTaskInit {
   /** How authorizations are obtained; the token cache (`--cache`) wraps ECR here. */
   readonly authorize?: Authorize;
 }
-
-export interface AuthorizeRequest {
-  readonly call: AwsCallOptions;
-  readonly region: string;
-  readonly credentials: CredentialProvider;
-  readonly registryIds: readonly string[];
-}
-
-/** Authorizations for a request; `source` replaces the credentials' provenance (a cache hit). */
-export type Authorize = (request: AuthorizeRequest) => Promise<{
-  readonly authorizations: FetchedAuthorization[];
-  readonly source?: string;
-}>;
-
-const fetchFromEcr: Authorize = async (request) => ({
-  authorizations: await fetchAuthorizations(request),
-});
 
 export type TaskOutcome =
   | { readonly kind: "disabled" }
@@ -117,14 +97,13 @@ export async function runTask(init: RunTaskInit): Promise<TaskOutcome> {
       credentialsFor,
       // The token cache is keyed by the task's identity: other identities go straight to ECR.
       authorizeTaskGroup: (group, call, credentials) =>
-        group.identityKey === taskIdentity
-          ? authorize({ call, region: group.region, credentials, registryIds: group.registryIds })
-          : fetchFromEcr({
-              call,
-              region: group.region,
-              credentials,
-              registryIds: group.registryIds,
-            }),
+        (group.identityKey === taskIdentity ? authorize : fetchFromEcr)({
+          call,
+          region: group.region,
+          credentials,
+          registryIds: group.registryIds,
+          identity: `${group.identityKey}|${partitionOf(group.region).partition}`,
+        }),
     }),
   );
   const { authorizations } = fetched;

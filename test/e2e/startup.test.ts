@@ -1,5 +1,5 @@
 /**
- * What each path of the built CLI loads (SPEC 5: a cache hit loads no AWS SDK). The proof is a
+ * What each path of the built CLI loads (ARCHITECTURE.md, "Start-up": a cache hit loads no AWS SDK). The proof is a
  * copy of dist/ without the lazily loaded files: a run that needed one of them would fail.
  */
 

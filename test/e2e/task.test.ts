@@ -1,5 +1,5 @@
 /**
- * The task configuration (SPEC 2): task files in YAML and JSON, flags over file fields, disabled
+ * The task configuration (README, "A task file"): task files in YAML and JSON, flags over file fields, disabled
  * tasks, region variables, registry ids and a role on top of the default chain. Assertions look at
  * the variables produced and at the requests the emulator recorded.
  */

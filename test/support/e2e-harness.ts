@@ -18,7 +18,7 @@ export const EXPIRES_AT = new Date("2031-05-06T07:08:09.000Z");
 export const EXPIRES_TEXT = "2031-05-06T07:08:09Z";
 export const ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/ecr-push`;
 
-/** Names of the seven variables of SPEC 2.1, relative to the namespace. */
+/** Names of the seven variables the README lists, relative to the namespace. */
 export const RELATIVE_NAMES = [
   "ecr.authorizationToken.password",
   "ecr.expirationDate",
@@ -64,7 +64,7 @@ export function expectedValues(
   ]);
 }
 
-/** The environment name of a relative variable name (SPEC 2.2). */
+/** The environment name of a relative variable name (README, "What it does"). */
 export function envNameOf(relative: string, namespace = "custom.aws", prefix = "bamboo_"): string {
   return `${prefix}${namespace}.${relative}`.replaceAll(".", "_");
 }

@@ -1,0 +1,20 @@
+/**
+ * `CliIo`: everything a command of the CLI touches of its process. `cli/bin.ts` builds it from
+ * the real process; tests build it in-process (see test/support/in-process.ts).
+ */
+
+import type { Env } from "../core/expressions.js";
+import type { Writable } from "../platform/logger.js";
+
+export interface CliIo {
+  readonly argv: readonly string[];
+  readonly env: Env;
+  readonly stdout: Writable;
+  readonly stderr: Writable;
+  readonly version: string;
+  readonly clock?: () => Date;
+  /** Whether stdout / stderr are terminals (colour, warnings); false when not given. */
+  readonly isTty?: { readonly stdout: boolean; readonly stderr: boolean };
+  /** `exec`: end this process with the signal that ended the child, as a shell would. */
+  readonly raise?: (signal: NodeJS.Signals) => void;
+}
