@@ -25,7 +25,9 @@ export async function startGitHubOidc(): Promise<GitHubOidc> {
   const issued: string[] = [];
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://oidc.invalid");
-    if (req.headers.authorization !== `bearer ${requestToken}`) {
+    // The auth scheme is case-insensitive (RFC 9110): the CLI sends `bearer`, @actions/core `Bearer`.
+    const [scheme, credentials] = (req.headers.authorization ?? "").split(" ");
+    if (scheme?.toLowerCase() !== "bearer" || credentials !== requestToken) {
       res.writeHead(401, { "content-type": "application/json" }).end('{"message":"Unauthorized"}');
       return;
     }

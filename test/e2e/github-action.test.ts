@@ -1,0 +1,252 @@
+/**
+ * The GitHub Action as the runner runs it: the committed bundles `action/main.cjs` and
+ * `action/post.cjs` in their own processes, inputs in INPUT_* variables, real file-command files
+ * read back with the runner's rules, a fake `docker` on PATH recording argv and stdin.
+ */
+
+import { existsSync } from "node:fs";
+import { readdir, readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import {
+  ACCOUNT,
+  type E2eContext,
+  EXPIRES_TEXT,
+  PROXY_DOMAIN,
+  PROXY_ENDPOINT,
+  startE2e,
+  tokenOf,
+} from "../support/e2e-harness.js";
+import { fakeDocker } from "../support/fake-docker.js";
+import { type GitHubOidc, startGitHubOidc } from "../support/github-oidc.js";
+import { runnerJob, runnerLog, type StepResult } from "../support/github-runner.js";
+
+// Shaped like an ECR password: long, base64-ish, with characters that need escaping somewhere.
+const PASSWORD = `eyJwYXlsb2FkIjoi${"Qk1xV2x3d0FhY2Nlc3N+/=".repeat(40)}`;
+const HOST_B = "210987654321.dkr.ecr.us-east-2.amazonaws.com";
+
+let ctx: E2eContext;
+let oidc: GitHubOidc;
+beforeAll(async () => {
+  ctx = await startE2e({ password: PASSWORD });
+  oidc = await startGitHubOidc();
+});
+afterAll(async () => {
+  await oidc?.close();
+  await ctx?.close();
+});
+
+let jobs = 0;
+async function job(withInputs: Record<string, string>, extra: Record<string, string> = {}) {
+  jobs += 1;
+  const dir = ctx.path(`job-${jobs}`);
+  const docker = await fakeDocker(dir);
+  const env = ctx.env({ PATH: `${docker.bin}:${process.env.PATH}`, ...extra });
+  for (const [key, value] of Object.entries(extra)) if (value === "") delete env[key];
+  return { runner: await runnerJob({ dir, with: withInputs, env }), docker, dir };
+}
+
+/** Secrets and the forms they take, each of which must be masked before it first appears. */
+function secretForms(): string[] {
+  const json = JSON.stringify({
+    authorizationToken: tokenOf(PASSWORD),
+    expirationDate: EXPIRES_TEXT,
+    proxyEndpoint: PROXY_ENDPOINT,
+    proxyEndpointDomain: PROXY_DOMAIN,
+    username: "AWS",
+    password: PASSWORD,
+  });
+  return [PASSWORD, tokenOf(PASSWORD), json, ctx.emu.defaultUser.secretAccessKey];
+}
+
+/**
+ * Every secret is masked before its first appearance: the first stdout line holding it is its own
+ * `::add-mask::` line. Also: the log the runner shows holds none, nor does stderr.
+ */
+function expectMaskedFirst(result: StepResult, secrets: readonly string[]): void {
+  const lines = result.stdout.split("\n");
+  for (const secret of secrets) {
+    const first = lines.findIndex((line) => line.includes(secret));
+    if (first < 0) continue;
+    expect(lines[first], `first appearance of a secret is not its mask`).toBe(
+      `::add-mask::${secret}`,
+    );
+  }
+  const log = runnerLog(result.stdout);
+  for (const secret of secrets) {
+    expect(log.includes(secret), `secret in the runner's log:\n${log}`).toBe(false);
+    expect(result.stderr.includes(secret)).toBe(false);
+  }
+}
+
+describe("main then post, scope local, docker login", () => {
+  let main: StepResult;
+  let post: StepResult;
+  let calls: Awaited<ReturnType<Awaited<ReturnType<typeof fakeDocker>>["calls"]>>;
+  let temp: string;
+  beforeAll(async () => {
+    const { runner, docker } = await job({ region: "eu-west-1", "docker-login": "true" });
+    temp = runner.temp;
+    main = await runner.main();
+    post = await runner.post();
+    calls = await docker.calls();
+  });
+
+  test("main succeeds and masks every secret before anything else prints it", () => {
+    expect(main.code, main.stdout + main.stderr).toBe(0);
+    const masks = main.commands.filter((c) => c.command === "add-mask").map((c) => c.data);
+    for (const secret of secretForms().slice(0, 3)) expect(masks).toContain(secret);
+    expectMaskedFirst(main, secretForms());
+  });
+
+  test("GITHUB_ENV holds the seven variables, read back exactly with the runner's rules", () => {
+    expect(Object.fromEntries(main.env)).toEqual({
+      custom_aws_ecr_authorizationToken_password: tokenOf(PASSWORD),
+      custom_aws_ecr_expirationDate: EXPIRES_TEXT,
+      custom_aws_ecr_proxyEndpoint: PROXY_ENDPOINT,
+      custom_aws_ecr_proxyEndpointDomain: PROXY_DOMAIN,
+      custom_aws_ecr_username: "AWS",
+      custom_aws_ecr_password: PASSWORD,
+      custom_aws_ecr_credentials_json_password: secretForms()[2],
+    });
+    // Multi-line-safe delimiter syntax, not NAME=VALUE.
+    expect(main.files.env).toMatch(/^custom_aws_ecr_password<<ghadelimiter_[0-9a-f-]+$/m);
+  });
+
+  test("local scope: outputs carry the registry host and no secret", () => {
+    expect(Object.fromEntries(main.outputs)).toEqual({
+      registry: PROXY_DOMAIN,
+      registries: PROXY_DOMAIN,
+    });
+    expect(main.stdout).toContain("scope local");
+  });
+
+  test("docker login gets the password on stdin, never in argv", () => {
+    const login = calls.find((c) => c.argv[0] === "login");
+    expect(login?.argv).toEqual(["login", "--username", "AWS", "--password-stdin", PROXY_DOMAIN]);
+    expect(login?.stdin).toBe(PASSWORD);
+    for (const call of calls) expect(call.argv.join(" ")).not.toContain(PASSWORD);
+  });
+
+  test("post logs out of exactly what main logged in to", () => {
+    expect(post.code, post.stdout + post.stderr).toBe(0);
+    expect(calls.filter((c) => c.argv[0] === "logout").map((c) => c.argv)).toEqual([
+      ["logout", PROXY_DOMAIN],
+    ]);
+    expect(post.stdout).toContain(`Logged out of ${PROXY_DOMAIN}.`);
+  });
+
+  test("nothing of the run is left in RUNNER_TEMP", async () => {
+    const left = (await readdir(temp)).filter((name) => name !== "_runner_file_commands");
+    expect(left).toEqual([]);
+  });
+});
+
+describe("scope result with two registries", () => {
+  let main: StepResult;
+  beforeAll(async () => {
+    const { runner } = await job({
+      region: "eu-west-1",
+      scope: "result",
+      registries: `${PROXY_DOMAIN}\n${HOST_B}`,
+    });
+    main = await runner.main();
+  });
+
+  test("step outputs named like amazon-ecr-login's, plus every variable", () => {
+    expect(main.code, main.stdout + main.stderr).toBe(0);
+    const outputs = Object.fromEntries(main.outputs);
+    expect(outputs.registry).toBeUndefined();
+    expect(outputs.registries).toBe(`${PROXY_DOMAIN},${HOST_B}`);
+    expect(outputs[`docker_username_${ACCOUNT}_dkr_ecr_eu_west_1_amazonaws_com`]).toBe("AWS");
+    expect(outputs[`docker_password_${ACCOUNT}_dkr_ecr_eu_west_1_amazonaws_com`]).toBe(PASSWORD);
+    expect(outputs.docker_password_210987654321_dkr_ecr_us_east_2_amazonaws_com).toBe(PASSWORD);
+    expect(outputs.custom_aws_ecr_210987654321_us_east_2_proxyEndpointDomain).toBe(HOST_B);
+    expect(outputs.custom_aws_ecr_password).toBe(PASSWORD);
+    expect(main.env.get("custom_aws_ecr_password")).toBe(PASSWORD);
+    expectMaskedFirst(main, secretForms().slice(0, 2));
+    expect(main.stdout).toContain("scope result; masked outputs do not cross jobs");
+  });
+});
+
+describe("OIDC: role-arn and the workflow's token, no keys, no connectors file", () => {
+  let main: StepResult;
+  let temp: string;
+  beforeAll(async () => {
+    const before = ctx.emu.requests.length;
+    const { runner } = await job(
+      { region: "eu-west-1", "role-arn": `arn:aws:iam::${ACCOUNT}:role/gha-ecr` },
+      { AWS_ACCESS_KEY_ID: "", AWS_SECRET_ACCESS_KEY: "", ...oidc.env },
+    );
+    temp = runner.temp;
+    main = await runner.main();
+    const sts = ctx.emu.requests.slice(before).filter((r) => r.service === "sts");
+    expect(sts.map((r) => [r.action, r.status])).toEqual([["AssumeRoleWithWebIdentity", 200]]);
+    expect(sts[0]?.params.RoleArn).toBe(`arn:aws:iam::${ACCOUNT}:role/gha-ecr`);
+  });
+
+  test("the token came from the runner's token service (getIDToken) for sts.amazonaws.com", () => {
+    expect(main.code, main.stdout + main.stderr).toBe(0);
+    expect(oidc.audiences.at(-1)).toBe("sts.amazonaws.com");
+    expect(main.env.get("custom_aws_ecr_password")).toBe(PASSWORD);
+    expect(main.stdout).toContain("with the workflow's OIDC token");
+  });
+
+  test("the OIDC token and the request token are masked before anything else", () => {
+    const jwt = oidc.issued.at(-1) ?? "none";
+    expectMaskedFirst(main, [...secretForms(), jwt, oidc.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN]);
+    const masks = main.commands.filter((c) => c.command === "add-mask").map((c) => c.data);
+    expect(masks).toContain(jwt);
+  });
+
+  test("the token file is gone once main ends", async () => {
+    expect((await readdir(temp)).filter((n) => n.startsWith("ecr-vars-"))).toEqual([]);
+  });
+});
+
+describe("docker login without a docker CLI: the Docker config file", () => {
+  test("main writes the login to $DOCKER_CONFIG/config.json, post removes it", async () => {
+    const { runner, dir } = await job(
+      { region: "eu-west-1", "docker-login": "true" },
+      { PATH: "/nonexistent-bin", DOCKER_CONFIG: join(ctx.dir, "docker-config") },
+    );
+    const main = await runner.main();
+    expect(main.code, main.stdout + main.stderr).toBe(0);
+    const config = JSON.parse(
+      await readFile(join(ctx.dir, "docker-config", "config.json"), "utf8"),
+    );
+    expect(config.auths[PROXY_DOMAIN].auth).toBe(tokenOf(PASSWORD));
+    expectMaskedFirst(main, secretForms());
+    const post = await runner.post();
+    expect(post.code, post.stdout + post.stderr).toBe(0);
+    const after = JSON.parse(await readFile(join(ctx.dir, "docker-config", "config.json"), "utf8"));
+    expect(after.auths?.[PROXY_DOMAIN]).toBeUndefined();
+    expect(existsSync(dir)).toBe(true);
+  });
+});
+
+describe("skip-logout and failures", () => {
+  test("skip-logout: post keeps the login", async () => {
+    const { runner, docker } = await job({
+      region: "eu-west-1",
+      "docker-login": "true",
+      "skip-logout": "true",
+    });
+    expect((await runner.main()).code).toBe(0);
+    const post = await runner.post();
+    expect(post.code).toBe(0);
+    expect(post.stdout).toContain(`skip-logout: keeping the logins for ${PROXY_DOMAIN}`);
+    expect((await docker.calls()).map((c) => c.argv[0])).toEqual(["login"]);
+  });
+
+  test("a bad input fails the step with the input's name and the fix, no stack", async () => {
+    const { runner } = await job({ region: "eu-west-1", scope: "everywhere" });
+    const main = await runner.main();
+    expect(main.code).toBe(1);
+    const error = main.commands.find((c) => c.command === "error");
+    expect(error?.data).toContain("--scope");
+    expect(error?.data).toContain("fix:");
+    expect(main.stdout + main.stderr).not.toMatch(/\n\s+at /);
+    expect(main.env.size).toBe(0);
+  });
+});

@@ -1,0 +1,142 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, test } from "vitest";
+import { parse } from "yaml";
+import { actionYml } from "../../src/action/action-yml.js";
+import { actionInputs, OWN_INPUTS, readSettings, splitList } from "../../src/action/inputs.js";
+import { outputSuffix, publishPlan } from "../../src/action/outputs.js";
+import { MaskingRedactor } from "../../src/action/toolkit.js";
+import { OPTIONS } from "../../src/cli/options.js";
+import type { RegistrySummary } from "../../src/core/registries.js";
+import { buildVariables } from "../../src/core/variables.js";
+
+const committed = parse(readFileSync("action.yml", "utf8")) as {
+  inputs: Record<string, { description: string; default?: string; required: boolean }>;
+  runs: Record<string, string>;
+};
+
+describe("action.yml", () => {
+  test("its inputs are exactly the options table's task inputs plus the Action's own", () => {
+    const expected = Object.fromEntries(
+      actionInputs().map((i) => [
+        i.name,
+        {
+          description: i.description,
+          required: false,
+          ...(i.default === undefined ? {} : { default: i.default }),
+        },
+      ]),
+    );
+    expect(committed.inputs).toEqual(expected);
+    // Each task input stands for a flag of the table, with the table's description.
+    for (const input of actionInputs()) {
+      if (input.flag === undefined) continue;
+      const spec = OPTIONS.find((o) => o.flag === input.flag);
+      expect(spec, input.name).toBeDefined();
+      expect(input.description.startsWith(spec?.description.split("--")[0] ?? "?")).toBe(true);
+    }
+    for (const key of ["region", "registry-ids", "registries", "namespace", "scope", "role-arn"])
+      expect(Object.keys(committed.inputs)).toContain(key);
+    for (const own of OWN_INPUTS) expect(Object.keys(committed.inputs)).toContain(own.name);
+  });
+
+  test("is the text the generator writes, and runs on node24 with committed bundles", () => {
+    expect(readFileSync("action.yml", "utf8")).toBe(actionYml());
+    expect(committed.runs).toEqual({
+      using: "node24",
+      main: "action/main.cjs",
+      post: "action/post.cjs",
+    });
+  });
+
+  test("a table change shows up in the inputs", () => {
+    const changed = OPTIONS.map((o) =>
+      o.flag === "namespace" ? { ...o, description: "changed", default: "x.y" } : o,
+    );
+    const namespace = actionInputs(changed).find((i) => i.name === "namespace");
+    expect(namespace).toMatchObject({ description: "changed", default: "x.y" });
+  });
+});
+
+describe("reading inputs", () => {
+  const inputs = (values: Record<string, string>) => (name: string) => values[name] ?? "";
+
+  test("flags from inputs; lists split on lines and commas; the Action's env-prefix is empty", () => {
+    const settings = readSettings(
+      inputs({
+        region: "eu-west-1",
+        "registry-ids": "111111111111, 222222222222\n333333333333\n",
+        "role-arn": "arn:aws:iam::123456789012:role/x",
+        "docker-login": "TRUE",
+      }),
+    );
+    expect(settings.flags).toEqual({
+      region: "eu-west-1",
+      "registry-id": ["111111111111", "222222222222", "333333333333"],
+      "role-arn": "arn:aws:iam::123456789012:role/x",
+      "env-prefix": "",
+    });
+    expect(settings).toMatchObject({ dockerLogin: true, skipLogout: false });
+    expect(settings.audience).toBe("sts.amazonaws.com");
+  });
+
+  test("a boolean input that is not true/false is refused, naming the input", () => {
+    expect(() => readSettings(inputs({ "skip-logout": "yes" }))).toThrow(
+      expect.objectContaining({
+        problems: [expect.objectContaining({ field: "input skip-logout" })],
+      }),
+    );
+  });
+
+  test("splitList drops blanks", () => {
+    expect(splitList(" a,\n\n b ,")).toEqual(["a", "b"]);
+  });
+});
+
+describe("what a run publishes", () => {
+  const auth = {
+    authorizationToken: Buffer.from("AWS:pw-123456").toString("base64"),
+    expiresAt: new Date("2030-01-01T00:00:00Z"),
+    proxyEndpoint: "https://123456789012.dkr.ecr.eu-west-1.amazonaws.com",
+  };
+  const variables = buildVariables(auth, "custom.aws");
+  const registries = [
+    { registry: "123456789012.dkr.ecr.eu-west-1.amazonaws.com" },
+  ] as unknown as RegistrySummary[];
+
+  test("output suffixes: every character other than letters, digits and _ becomes _", () => {
+    expect(outputSuffix("123456789012.dkr.ecr.us-east-1.amazonaws.com")).toBe(
+      "123456789012_dkr_ecr_us_east_1_amazonaws_com",
+    );
+    expect(outputSuffix("localhost:5000")).toBe("localhost_5000");
+  });
+
+  test("local: env only, plus the non-secret registry outputs", () => {
+    const plan = publishPlan(variables, registries, "local", "");
+    expect(plan.env.map(([n]) => n)).toContain("custom_aws_ecr_password");
+    expect(plan.outputs).toEqual([
+      ["registry", registries[0]?.registry],
+      ["registries", registries[0]?.registry],
+    ]);
+    expect(plan.secrets).toContain("pw-123456");
+  });
+
+  test("result: docker_username/password outputs and every variable", () => {
+    const plan = publishPlan(variables, registries, "result", "P_");
+    const outputs = Object.fromEntries(plan.outputs);
+    expect(outputs.docker_password_123456789012_dkr_ecr_eu_west_1_amazonaws_com).toBe("pw-123456");
+    expect(outputs.P_custom_aws_ecr_expirationDate).toBe("2030-01-01T00:00:00Z");
+  });
+});
+
+test("the masking redactor registers each secret form with the runner once", () => {
+  const masked: string[] = [];
+  const redactor = new MaskingRedactor((s) => masked.push(s));
+  redactor.add("secret-value");
+  redactor.add("secret-value");
+  redactor.add("abc");
+  expect(masked).toContain("secret-value");
+  expect(masked).toContain(Buffer.from("AWS:secret-value").toString("base64"));
+  expect(new Set(masked).size).toBe(masked.length);
+  expect(masked).not.toContain("abc");
+  expect(redactor.redact("x secret-value y")).toBe("x ******** y");
+});
