@@ -3,7 +3,7 @@ import type { ContainerRole } from "./container.js";
 import type { WireReply } from "./errors.js";
 import type { WireRequest } from "./sigv4.js";
 import type { CredentialStore, IssuedCredentials } from "./state.js";
-import type { Fault, RecordedRequest } from "./types.js";
+import type { ErrorFault, RecordedRequest } from "./types.js";
 
 export interface Call extends WireRequest {
   /** Decoded path, without the query. */
@@ -31,10 +31,11 @@ export interface EmulatorContext {
   proxyEndpoint(registryId: string, region: string): string;
   readonly instanceRole: InstanceRole | undefined;
   readonly instanceRegion: string;
+  readonly imdsVersion: "v2" | "v1-only";
   /** Role served at the container credentials endpoint (ECS/EKS), if any. */
   readonly containerRole: ContainerRole | undefined;
   /** Consumes one injected fault for `action`, if any is pending. */
-  takeFault(action: string): Fault | undefined;
+  takeFault(action: string): ErrorFault | undefined;
   readonly imds: ImdsState;
 }
 

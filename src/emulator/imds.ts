@@ -1,6 +1,7 @@
 /**
  * EC2 instance metadata, IMDSv2 only (as on instances with `HttpTokens: required`): every read
- * needs a session token obtained with PUT /latest/api/token.
+ * needs a session token obtained with PUT /latest/api/token. With `imdsVersion: "v1-only"` it is
+ * a metadata service without tokens instead (no token endpoint, token-less reads).
  */
 import type {
   Call,
@@ -96,10 +97,12 @@ export function handleImds(call: Call, ctx: EmulatorContext): Reply {
     const fault = ctx.takeFault(action);
     if (fault !== undefined)
       return text(fault.status, fault.message ?? fault.code, { ...record, errorCode: fault.code });
+    if (ctx.imdsVersion === "v1-only") return text(404, "Not Found", record);
     return issueToken(call, ctx, record);
   }
   if (call.method !== "GET") return text(405, "Method Not Allowed", record);
-  if (!hasValidToken(call, ctx)) return text(401, "Unauthorized", record);
+  if (ctx.imdsVersion !== "v1-only" && !hasValidToken(call, ctx))
+    return text(401, "Unauthorized", record);
   const fault = ctx.takeFault(action);
   if (fault !== undefined)
     return text(fault.status, fault.message ?? fault.code, { ...record, errorCode: fault.code });

@@ -4,6 +4,8 @@ export type {
   Emulator,
   EmulatorOptions,
   EmulatorUser,
+  ErrorFault,
   Fault,
   RecordedRequest,
+  TransportFault,
 } from "./types.js";

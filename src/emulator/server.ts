@@ -6,13 +6,20 @@ import { isRegion, partitionOf } from "../core/region.js";
 import { type ContainerRole, handleContainer, isContainerPath } from "./container.js";
 import type { Call, EmulatorContext, InstanceRole, Reply } from "./context.js";
 import { handleEcr } from "./ecr.js";
-import { ECR_PUBLIC_TARGET_PREFIX, handleEcrPublic } from "./ecr-public.js";
+import { ECR_PUBLIC_FAULT_KEY, ECR_PUBLIC_TARGET_PREFIX, handleEcrPublic } from "./ecr-public.js";
 import { newAccessKeyId, newOpaqueToken, newRegistryPassword, newSecretAccessKey } from "./ids.js";
 import { handleImds } from "./imds.js";
 import { headerValue } from "./sigv4.js";
 import { CredentialStore, userPrincipal } from "./state.js";
 import { handleSts, stsParams } from "./sts.js";
-import type { Emulator, EmulatorOptions, Fault, RecordedRequest } from "./types.js";
+import type {
+  Emulator,
+  EmulatorOptions,
+  ErrorFault,
+  Fault,
+  RecordedRequest,
+  TransportFault,
+} from "./types.js";
 
 const DEFAULT_ACCOUNT = "123456789012";
 const DEFAULT_ROLE = "ecr-vars-agent";
@@ -149,7 +156,17 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
 
   let password = options.password ?? newRegistryPassword();
   let expiresAt = options.expiresAt;
-  const faults = new Map<string, { fault: Fault; remaining: number }>();
+  const faults = new Map<string, { fault: ErrorFault; remaining: number }>();
+  const transportFaults = new Map<string, { fault: TransportFault; remaining: number }>();
+  const takeTransportFault = (record: { service: string; action: string }) => {
+    const key = record.service === "ecr-public" ? ECR_PUBLIC_FAULT_KEY : record.action;
+    const pending = transportFaults.get(key);
+    if (pending === undefined) return undefined;
+    pending.remaining -= 1;
+    if (pending.remaining <= 0) transportFaults.delete(key);
+    return pending.fault;
+  };
+  const hung = new Set<ServerResponse>();
   const instanceRole: InstanceRole | undefined =
     options.instanceRole === false
       ? undefined
@@ -183,6 +200,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
       ((id, region) => `https://${id}.dkr.ecr.${region}.${partitionOf(region).dnsSuffix}`),
     instanceRole,
     instanceRegion: options.instanceRegion ?? "us-east-1",
+    imdsVersion: options.imdsVersion ?? "v2",
     containerRole,
     takeFault: (action) => {
       const pending = faults.get(action);
@@ -205,6 +223,34 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
       return;
     }
     const reply = route(toCall(req, body), ctx);
+    const transport = takeTransportFault(reply.record);
+    if (transport?.kind === "hang") {
+      // Recorded with status 0: the client never sees an answer.
+      requests.push({ ...reply.record, status: 0, errorCode: "hang" });
+      hung.add(res);
+      return;
+    }
+    if (transport?.kind === "reset") {
+      requests.push({ ...reply.record, status: 0, errorCode: "reset" });
+      res.socket?.resetAndDestroy();
+      return;
+    }
+    if (transport?.kind === "delay") {
+      await new Promise((resolve) => setTimeout(resolve, transport.ms));
+      if (res.destroyed) return;
+    }
+    if (transport?.kind === "malformed") {
+      requests.push({ ...reply.record, status: 200, errorCode: "malformed" });
+      const body = reply.headers["content-type"]?.includes("json")
+        ? '{"authorizationData": [{"authorizationToken": '
+        : "<Response><Result><Credentials>";
+      res.writeHead(200, {
+        "content-type": reply.headers["content-type"] ?? "text/plain",
+        "content-length": Buffer.byteLength(body),
+      });
+      res.end(body);
+      return;
+    }
     requests.push({ ...reply.record, status: reply.status });
     res.writeHead(reply.status, {
       ...reply.headers,
@@ -260,11 +306,13 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
           (filter.action === undefined || r.action === filter.action) &&
           (filter.region === undefined || r.region === filter.region),
       ).length,
-    failNext: (action, fault) => {
-      faults.set(action, { fault, remaining: fault.count ?? 1 });
+    failNext: (action, fault: Fault) => {
+      if ("kind" in fault) transportFaults.set(action, { fault, remaining: fault.count ?? 1 });
+      else faults.set(action, { fault, remaining: fault.count ?? 1 });
     },
     close: () =>
       new Promise<void>((resolve, reject) => {
+        for (const res of hung) res.destroy();
         server.close((error) => (error ? reject(error) : resolve()));
         server.closeAllConnections();
       }),

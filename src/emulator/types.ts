@@ -27,6 +27,11 @@ export interface EmulatorOptions {
   readonly instanceRole?: { readonly roleName: string; readonly accountId?: string } | false;
   /** Role served at `/v1/credentials` and `/v2/credentials/*` (ECS/EKS), or `false` for none. */
   readonly containerRole?: { readonly roleName: string; readonly accountId?: string } | false;
+  /**
+   * `v1-only` emulates a metadata service without session tokens (an old or third-party one):
+   * `PUT /latest/api/token` answers 404 and reads need no token. Default `v2` (tokens required).
+   */
+  readonly imdsVersion?: "v2" | "v1-only";
   /** Region IMDS reports for the instance. Default `us-east-1`. */
   readonly instanceRegion?: string;
   /** Password carried by ECR tokens. Default: random, shaped like a real one. */
@@ -57,13 +62,27 @@ export interface RecordedRequest {
 }
 
 /** An error to return instead of running the action. */
-export interface Fault {
+export interface ErrorFault {
   readonly status: number;
   readonly code: string;
   readonly message?: string;
   /** How many calls fail. Default 1. */
   readonly count?: number;
 }
+
+/**
+ * A fault of the connection rather than of the service, applied after the action ran (as when a
+ * network drops the answer): `hang` accepts the request and never answers (until `close`),
+ * `delay` answers normally after `ms`, `reset` destroys the connection, `malformed` answers
+ * 200 with a body that is not the protocol's JSON or XML.
+ */
+export type TransportFault =
+  | { readonly kind: "hang"; readonly count?: number }
+  | { readonly kind: "delay"; readonly ms: number; readonly count?: number }
+  | { readonly kind: "reset"; readonly count?: number }
+  | { readonly kind: "malformed"; readonly count?: number };
+
+export type Fault = ErrorFault | TransportFault;
 
 export interface Emulator {
   /** Base URL, e.g. `http://127.0.0.1:41234`; serves ECR, STS and IMDS alike. */
@@ -80,7 +99,8 @@ export interface Emulator {
   setExpiresAt(expiresAt: Date): void;
   /**
    * The next `count` calls of `action` (an ECR or STS action name, or an IMDS one:
-   * `GetToken`, `ListRoles`, `GetRoleCredentials`, …) fail with this error, after authentication.
+   * `GetToken`, `ListRoles`, `GetRoleCredentials`, …) fail with this error, after authentication,
+   * or meet this transport fault. `count: Infinity` fails every later call.
    */
   failNext(action: string, fault: Fault): void;
   /**
