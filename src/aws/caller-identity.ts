@@ -2,7 +2,7 @@
 
 import type { AwsCallOptions, CredentialProvider } from "../credentials/types.js";
 import { toEcrVarsError } from "./errors.js";
-import { requestHandlerOptions } from "./http.js";
+import { requestHandlerOptions, watched } from "./http.js";
 
 export async function callerIdentityArn(init: {
   readonly call: AwsCallOptions;
@@ -11,12 +11,15 @@ export async function callerIdentityArn(init: {
   const credentials = await init.credentials();
   try {
     const { STSClient, GetCallerIdentityCommand } = await import("@aws-sdk/client-sts");
-    const client = new STSClient({
-      region: init.call.region,
-      credentials,
-      maxAttempts: init.call.maxAttempts,
-      requestHandler: await requestHandlerOptions(init.call),
-    });
+    const client = watched(
+      new STSClient({
+        region: init.call.region,
+        credentials,
+        maxAttempts: init.call.maxAttempts,
+        requestHandler: await requestHandlerOptions(init.call),
+      }),
+      init.call,
+    );
     try {
       const output = await client.send(new GetCallerIdentityCommand({}));
       if (!output.Arn) throw new Error("GetCallerIdentity returned no Arn");
@@ -27,6 +30,7 @@ export async function callerIdentityArn(init: {
   } catch (error) {
     throw toEcrVarsError(error, {
       service: "STS",
+      attemptTimeoutMs: init.call.attemptTimeoutMs,
       operation: "GetCallerIdentity",
       region: init.call.region,
       identity: credentials.source,

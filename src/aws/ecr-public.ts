@@ -10,7 +10,7 @@ import { PUBLIC_HOST } from "../core/registry-host.js";
 import type { AwsCallOptions, CredentialProvider } from "../credentials/types.js";
 import type { FetchedAuthorization } from "./ecr.js";
 import { toEcrVarsError } from "./errors.js";
-import { requestHandlerOptions } from "./http.js";
+import { requestHandlerOptions, watched } from "./http.js";
 
 export interface FetchPublicInit {
   /** Its region must be us-east-1. */
@@ -28,12 +28,15 @@ export async function fetchPublicAuthorization(
     const { ECRPUBLICClient, GetAuthorizationTokenCommand } = await import(
       "@aws-sdk/client-ecr-public"
     );
-    const client = new ECRPUBLICClient({
-      region: init.call.region,
-      credentials,
-      maxAttempts: init.call.maxAttempts,
-      requestHandler: await requestHandlerOptions(init.call),
-    });
+    const client = watched(
+      new ECRPUBLICClient({
+        region: init.call.region,
+        credentials,
+        maxAttempts: init.call.maxAttempts,
+        requestHandler: await requestHandlerOptions(init.call),
+      }),
+      init.call,
+    );
     try {
       const output = await client.send(new GetAuthorizationTokenCommand({}));
       const data = output.authorizationData;
@@ -58,6 +61,7 @@ export async function fetchPublicAuthorization(
   } catch (error) {
     throw toEcrVarsError(error, {
       service: "ECR Public",
+      attemptTimeoutMs: init.call.attemptTimeoutMs,
       operation: "GetAuthorizationToken",
       region: init.call.region,
       identity,

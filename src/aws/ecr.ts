@@ -5,7 +5,7 @@ import type { EndpointVariant } from "../core/registry-host.js";
 import type { RegistryAuthorization } from "../core/variables.js";
 import type { AwsCallOptions, CredentialProvider, Credentials } from "../credentials/types.js";
 import { toEcrVarsError } from "./errors.js";
-import { requestHandlerOptions } from "./http.js";
+import { requestHandlerOptions, watched } from "./http.js";
 
 export interface FetchAuthorizationInit {
   readonly call: AwsCallOptions;
@@ -59,8 +59,11 @@ export async function fetchAuthorizations(
   const identity = credentials.source;
   try {
     const { ECRClient, GetAuthorizationTokenCommand } = await import("@aws-sdk/client-ecr");
-    const client = new ECRClient(
-      await ecrClientOptions(init.call, credentials, init.variant, init.endpointOverridden),
+    const client = watched(
+      new ECRClient(
+        await ecrClientOptions(init.call, credentials, init.variant, init.endpointOverridden),
+      ),
+      init.call,
     );
     try {
       const output = await client.send(
@@ -75,6 +78,7 @@ export async function fetchAuthorizations(
   } catch (error) {
     throw toEcrVarsError(error, {
       service: "ECR",
+      attemptTimeoutMs: init.call.attemptTimeoutMs,
       operation: "GetAuthorizationToken",
       region: init.call.region,
       identity,

@@ -5,6 +5,7 @@
  */
 
 import { EcrVarsError, isEcrVarsError } from "../core/errors.js";
+import { endpointOf } from "./attempts.js";
 
 export interface AwsErrorContext {
   /** `ECR`, `STS`, or `credentials` for a credential provider. */
@@ -13,6 +14,8 @@ export interface AwsErrorContext {
   readonly region: string | undefined;
   /** The identity or source used, e.g. `connector "ci" (access-keys)`. */
   readonly identity: string;
+  /** The per-attempt timeout, to say how long each attempt waited. */
+  readonly attemptTimeoutMs?: number;
 }
 
 interface ServiceErrorShape {
@@ -20,8 +23,26 @@ interface ServiceErrorShape {
   message?: string;
   Code?: string;
   code?: string;
-  $metadata?: { httpStatusCode?: number; requestId?: string };
+  $metadata?: { httpStatusCode?: number; requestId?: string; attempts?: number };
 }
+
+/** Error codes by which AWS says "too many requests": retried, and never a permissions problem. */
+const THROTTLING = new Set([
+  "Throttling",
+  "ThrottlingException",
+  "ThrottledException",
+  "TooManyRequestsException",
+  "RequestLimitExceeded",
+  "RequestThrottled",
+  "RequestThrottledException",
+  "SlowDown",
+  "ProvisionedThroughputExceededException",
+  "LimitExceededException",
+  "BandwidthLimitExceeded",
+  "EC2ThrottledException",
+  "PriorRequestNotComplete",
+  "TransactionInProgressException",
+]);
 
 const HINTS: Record<string, string> = {
   AccessDenied:
@@ -49,24 +70,43 @@ export function toEcrVarsError(error: unknown, context: AwsErrorContext): EcrVar
   const status = shape.$metadata?.httpStatusCode;
   const where = context.region === undefined ? "" : ` in ${context.region}`;
   const detail = firstLine(shape.message ?? String(error));
+  const endpoint = endpointOf(error);
+  const attempts = shape.$metadata?.attempts;
+  const tried = attempts !== undefined && attempts > 1 ? `${attempts} attempts` : "";
 
   if (status !== undefined && status >= 400) {
     const code = shape.name ?? shape.Code ?? shape.code ?? `HTTP${status}`;
     const requestId = shape.$metadata?.requestId;
+    const notes = [
+      requestId ? `request id ${requestId}` : "",
+      endpoint ? `endpoint ${endpoint}` : "",
+      tried,
+    ].filter((note) => note !== "");
     return new EcrVarsError({
       kind: "aws",
       code: "AWS_REFUSED",
-      message: `${context.service} ${context.operation}${where} failed for ${context.identity}: ${code}: ${detail}${requestId ? ` (request id ${requestId})` : ""}`,
+      message: `${context.service} ${context.operation}${where} failed for ${context.identity}: ${code}: ${detail}${notes.length > 0 ? ` (${notes.join("; ")})` : ""}`,
       hint:
         HINTS[code] ??
-        (status >= 500
-          ? "AWS had a fault; try again later"
-          : "check the identity's permissions and the settings"),
+        (THROTTLING.has(code) || status === 429
+          ? `AWS throttled ${tried === "" ? "the call" : `all ${tried}`}; wait a minute and run again, or run fewer jobs against this account at once`
+          : status >= 500
+            ? "AWS had a fault; try again later"
+            : "check the identity's permissions and the settings"),
       cause: error,
     });
   }
 
-  const network = networkReason(shape);
+  const network = networkReason(shape, context.attemptTimeoutMs);
+  if (network === undefined && isUnreadableAnswer(error)) {
+    return new EcrVarsError({
+      kind: "aws",
+      code: "AWS_MALFORMED_RESPONSE",
+      message: `${context.service} ${context.operation}${where} failed for ${context.identity}: the answer could not be read: ${detail}${endpoint ? ` (endpoint ${endpoint})` : ""}`,
+      hint: "the endpoint answered something that is not AWS's protocol; check AWS_ENDPOINT_URL* and any proxy",
+      cause: error,
+    });
+  }
   if (context.service === "credentials" || shape.name === "CredentialsProviderError") {
     return new EcrVarsError({
       kind: "credentials",
@@ -76,10 +116,11 @@ export function toEcrVarsError(error: unknown, context: AwsErrorContext): EcrVar
       cause: error,
     });
   }
+  const notes = [endpoint ? `endpoint ${endpoint}` : "", tried].filter((note) => note !== "");
   return new EcrVarsError({
     kind: "aws",
     code: network ? "AWS_UNREACHABLE" : "AWS_FAILED",
-    message: `${context.service} ${context.operation}${where} failed for ${context.identity}: ${network ?? detail}`,
+    message: `${context.service} ${context.operation}${where} failed for ${context.identity}: ${network ?? detail}${notes.length > 0 ? ` (${notes.join("; ")})` : ""}`,
     hint: network
       ? "check network access to the AWS endpoint (AWS_ENDPOINT_URL*, HTTPS_PROXY)"
       : "run again with --debug for details",
@@ -87,13 +128,32 @@ export function toEcrVarsError(error: unknown, context: AwsErrorContext): EcrVar
   });
 }
 
-function networkReason(shape: ServiceErrorShape): string | undefined {
+function networkReason(shape: ServiceErrorShape, attemptTimeoutMs?: number): string | undefined {
   const code = shape.code ?? shape.name;
   if (code === "ECONNREFUSED") return "connection refused";
   if (code === "ENOTFOUND" || code === "EAI_AGAIN") return "host not found";
-  if (code === "ECONNRESET") return "connection reset";
-  if (code === "TimeoutError" || code === "ETIMEDOUT") return "timed out";
+  if (code === "ECONNRESET" || code === "EPIPE") return "connection reset";
+  if (code === "TimeoutError" || code === "ETIMEDOUT" || shape.name === "TimeoutError") {
+    return attemptTimeoutMs === undefined
+      ? "timed out"
+      : `no answer within ${formatSeconds(attemptTimeoutMs)} per attempt`;
+  }
   return undefined;
+}
+
+/** A JSON or XML answer the SDK could not parse (a truncated body, an HTML error page). */
+function isUnreadableAnswer(error: unknown): boolean {
+  if (typeof error !== "object" || error === null) return false;
+  const { name, message } = error as { name?: unknown; message?: unknown };
+  return (
+    name === "SyntaxError" ||
+    "$responseBodyText" in error ||
+    (typeof message === "string" && /XML parse error|Deserialization error/i.test(message))
+  );
+}
+
+function formatSeconds(ms: number): string {
+  return `${Number((ms / 1000).toFixed(1))} s`;
 }
 
 function firstLine(text: string): string {

@@ -124,8 +124,10 @@ export async function httpSettings(
 }
 
 /**
- * Attempts and per-attempt timeout for an overall deadline: three attempts of at most half the
- * deadline (and at most 10 s) each, so a hung connection is retried well before the deadline.
+ * Attempts and per-attempt timeout for an overall deadline: three attempts of at most a quarter
+ * of the deadline (and at most 10 s) each, so a hung connection is abandoned and retried well
+ * before the deadline, and a call that hangs on every attempt fails with its own message (naming
+ * the service and endpoint) before the deadline does.
  */
 export function attemptLimits(deadlineMs: number): {
   maxAttempts: number;
@@ -133,7 +135,7 @@ export function attemptLimits(deadlineMs: number): {
 } {
   return {
     maxAttempts: 3,
-    attemptTimeoutMs: Math.min(10_000, Math.max(1_000, Math.floor(deadlineMs / 2))),
+    attemptTimeoutMs: Math.min(10_000, Math.max(1_000, Math.floor(deadlineMs / 4))),
   };
 }
 
@@ -149,14 +151,34 @@ export function lazyHttpSettings(
   };
 }
 
-/** The SDK request-handler options for one call: timeouts, plus the agents when there are any. */
+/**
+ * The SDK request-handler options for one call: timeouts, plus the agents when there are any.
+ * `throwOnRequestTimeout` makes an attempt that outlives its timeout fail with a TimeoutError,
+ * which the SDK's retry strategy retries; without it the handler only prints a warning on stderr
+ * and keeps waiting on the hung connection.
+ */
 export async function requestHandlerOptions(call: AwsCallOptions) {
   const http = await call.http?.();
   return {
     connectionTimeout: call.attemptTimeoutMs,
     requestTimeout: call.attemptTimeoutMs,
+    throwOnRequestTimeout: true,
     ...(http === undefined ? {} : { httpAgent: http.httpAgent, httpsAgent: http.httpsAgent }),
   };
+}
+
+/** The SDK plugins that watch a call's attempts (see src/aws/attempts.ts), for `clientPlugins`. */
+export function watchPlugins(call: AwsCallOptions) {
+  return call.watch === undefined ? [] : [call.watch.plugin(call.region)];
+}
+
+/** Installs the attempt watch on a client this program made itself; returns the client. */
+export function watched<C extends { middlewareStack: { use(plugin: never): void } }>(
+  client: C,
+  call: AwsCallOptions,
+): C {
+  for (const plugin of watchPlugins(call)) client.middlewareStack.use(plugin as never);
+  return client;
 }
 
 function proxyUrl(name: string, value: string | undefined): URL | undefined {

@@ -5,8 +5,9 @@
  */
 
 import { parseArgs } from "node:util";
+import { CallWatch, describeAttempt } from "../aws/attempts.js";
 import { toEcrVarsError } from "../aws/errors.js";
-import { attemptLimits, lazyHttpSettings } from "../aws/http.js";
+import { attemptLimits, lazyHttpSettings, watched } from "../aws/http.js";
 import { EcrVarsError, ExitCode, usageError } from "../core/errors.js";
 import type { Env } from "../core/expressions.js";
 import { isRegion } from "../core/region.js";
@@ -110,7 +111,11 @@ async function testConnector(
     redactor.add(credentials.sessionToken);
     return { credentials, identity: await callerIdentity(credentials, call) };
   };
-  const { credentials, identity } = await withDeadline(call.deadlineMs, work());
+  const { credentials, identity } = await withDeadline(
+    call.deadlineMs,
+    () => call.watch?.pending().map(describeAttempt) ?? [],
+    work(),
+  );
   return [
     `${connectorLabel(connector)} ${connector.id}: OK`,
     `  credentials: ${credentials.source}`,
@@ -127,12 +132,16 @@ async function callerIdentity(credentials: Credentials, call: AwsCallOptions) {
   const { source, ...keys } = credentials;
   try {
     const { STSClient, GetCallerIdentityCommand } = await import("@aws-sdk/client-sts");
-    const client = new STSClient({ ...(await stsClientConfig(call)), credentials: keys });
+    const client = watched(
+      new STSClient({ ...(await stsClientConfig(call)), credentials: keys }),
+      call,
+    );
     const out = await client.send(new GetCallerIdentityCommand({}));
     return { account: out.Account ?? "?", arn: out.Arn ?? "?", userId: out.UserId ?? "?" };
   } catch (error) {
     throw toEcrVarsError(error, {
       service: "STS",
+      attemptTimeoutMs: call.attemptTimeoutMs,
       operation: "GetCallerIdentity",
       region: call.region,
       identity: source,
@@ -216,6 +225,7 @@ function callOptions(region: string | undefined, timeout: string | undefined, en
     region: code,
     ...attemptLimits(deadlineMs),
     deadlineMs,
+    watch: new CallWatch(),
   };
 }
 

@@ -5,7 +5,7 @@
  */
 
 import { toEcrVarsError } from "../aws/errors.js";
-import { requestHandlerOptions } from "../aws/http.js";
+import { requestHandlerOptions, watchPlugins } from "../aws/http.js";
 import { EcrVarsError } from "../core/errors.js";
 import type { Env } from "../core/expressions.js";
 import { defaultSessionName } from "./session-name.js";
@@ -30,6 +30,7 @@ export function fromDefaultChain(context: SourceContext): CredentialProvider {
     const { fromNodeProviderChain } = await import("@aws-sdk/credential-providers");
     const provider = fromNodeProviderChain({
       clientConfig: await stsClientConfig(context.call),
+      clientPlugins: watchPlugins(context.call),
       timeout: context.call.attemptTimeoutMs,
     });
     const credentials = await provider();
@@ -84,12 +85,24 @@ export function fromInstanceRole(context: SourceContext): CredentialProvider {
       maxRetries: Math.max(0, context.call.maxAttempts - 1),
       ec2MetadataV1Disabled: true,
     });
+    const blocked = (error: unknown) =>
+      /fallback has been blocked/i.test((error as Error).message ?? "");
     try {
-      return { ...(await provider()), source };
+      // The SDK asks for the IMDSv2 token once per provider call and does not retry it: a
+      // metadata service that fails one token request (a 500, a dropped connection) is asked
+      // again, like any other transient fault, before the run gives up.
+      for (let attempt = 1; ; attempt += 1) {
+        try {
+          return { ...(await provider()), source };
+        } catch (error) {
+          if (!blocked(error) || attempt >= context.call.maxAttempts) throw error;
+          await new Promise((resolve) => setTimeout(resolve, RETRY_PAUSE_MS));
+        }
+      }
     } catch (error) {
       // When the IMDSv2 token request fails the SDK only reports that it may not fall back to
       // IMDSv1, which hides the real problem: nothing answered at the metadata endpoint.
-      if (!/fallback has been blocked/i.test((error as Error).message ?? "")) throw error;
+      if (!blocked(error)) throw error;
       const endpoint = context.env.AWS_EC2_METADATA_SERVICE_ENDPOINT ?? "http://169.254.169.254";
       throw new EcrVarsError({
         kind: "credentials",
@@ -157,6 +170,7 @@ export function fromProfile(init: ProfileInit, context: SourceContext): Credenti
       ...(init.credentialsFile === undefined ? {} : { filepath: init.credentialsFile }),
       ignoreCache: true,
       clientConfig: await stsClientConfig(context.call),
+      clientPlugins: watchPlugins(context.call),
     });
     return { ...(await provider()), source };
   });
@@ -208,11 +222,13 @@ export async function assumeRole(
         ...(init.sourceIdentity === undefined ? {} : { SourceIdentity: init.sourceIdentity }),
       },
       clientConfig: await stsClientConfig(context.call),
+      clientPlugins: watchPlugins(context.call),
     });
     return { ...(await provider()), source };
   } catch (error) {
     throw toEcrVarsError(error, {
       service: "STS",
+      attemptTimeoutMs: context.call.attemptTimeoutMs,
       operation: "AssumeRole",
       region: context.call.region,
       identity: source,

@@ -5,6 +5,7 @@
  */
 
 import { toEcrVarsError } from "../aws/errors.js";
+import { watched, watchPlugins } from "../aws/http.js";
 import { type SourceContext, stsClientConfig } from "./sources.js";
 import type { Credentials } from "./types.js";
 
@@ -35,7 +36,10 @@ function fromStsCredentials(
 async function stsClient(base: Credentials, context: SourceContext) {
   const { STSClient } = await import("@aws-sdk/client-sts");
   const { source: _source, ...credentials } = base;
-  return new STSClient({ ...(await stsClientConfig(context.call)), credentials });
+  return watched(
+    new STSClient({ ...(await stsClientConfig(context.call)), credentials }),
+    context.call,
+  );
 }
 
 export interface SessionTokenInit {
@@ -65,6 +69,7 @@ export async function getSessionToken(
   } catch (error) {
     throw toEcrVarsError(error, {
       service: "STS",
+      attemptTimeoutMs: context.call.attemptTimeoutMs,
       operation: "GetSessionToken",
       region: context.call.region,
       identity: base.source,
@@ -99,6 +104,7 @@ export async function getFederationToken(
   } catch (error) {
     throw toEcrVarsError(error, {
       service: "STS",
+      attemptTimeoutMs: context.call.attemptTimeoutMs,
       operation: "GetFederationToken",
       region: context.call.region,
       identity: base.source,
@@ -129,11 +135,13 @@ export async function assumeRoleWithWebIdentity(
       ...(init.policy === undefined ? {} : { policy: init.policy }),
       ...(init.durationSeconds === undefined ? {} : { durationSeconds: init.durationSeconds }),
       clientConfig: await stsClientConfig(context.call),
+      clientPlugins: watchPlugins(context.call),
     });
     return { ...(await provider()), source };
   } catch (error) {
     throw toEcrVarsError(error, {
       service: "STS",
+      attemptTimeoutMs: context.call.attemptTimeoutMs,
       operation: "AssumeRoleWithWebIdentity",
       region: context.call.region,
       identity: `role ${init.roleArn}`,

@@ -1,5 +1,6 @@
 /** Credentials as the rest of the tool sees them: SDK-compatible, with their provenance. */
 
+import type { CallWatch } from "../aws/attempts.js";
 import type { HttpSettings } from "../aws/http.js";
 
 export interface Credentials {
@@ -26,4 +27,6 @@ export interface AwsCallOptions {
    * answered from the token cache never loads them; absent for the SDK's defaults.
    */
   readonly http?: () => Promise<HttpSettings | undefined>;
+  /** Sees every attempt: slow-call lines, the endpoint in errors, what the deadline waited for. */
+  readonly watch?: CallWatch;
 }

@@ -50,6 +50,7 @@ export async function fetchToken(
       logger,
       connectorsPath,
       timeoutMs: 30_000,
+      timeoutHint: "check network access to the AWS endpoints (the helper waits at most 30 s)",
       ...(settings.cache
         ? {
             authorize: cachedAuthorize({

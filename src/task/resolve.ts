@@ -3,7 +3,7 @@
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { configError } from "../core/errors.js";
-import { type Env, resolveExpression } from "../core/expressions.js";
+import { type Env, resolveExpression, shownValue } from "../core/expressions.js";
 import { isRegion } from "../core/region.js";
 import type { IdentitySpec } from "../core/registries.js";
 import type { ConnectorSetting, FieldLabel, TaskConfig } from "../core/task.js";
@@ -41,7 +41,7 @@ export function resolveRegion(task: TaskConfig, env: Env, label: FieldLabel): st
     throw configError([
       {
         field: label("regionVariable"),
-        message: `${task.region.expression} resolved to "${resolved.value}", which is not an AWS region code`,
+        message: `${task.region.expression} resolved to ${shownValue(resolved)}, which is not an AWS region code`,
         hint: "set the variable to a region code such as ap-southeast-2",
       },
     ]);
@@ -111,6 +111,7 @@ function pickConnector(
   label: FieldLabel,
 ): Connector {
   let ref: string;
+  let shown: string;
   if (setting.kind === "variable") {
     const resolved = resolveExpression(setting.expression, env);
     if (!resolved.ok) {
@@ -122,14 +123,16 @@ function pickConnector(
       throw configError([
         {
           field: label("connectorVariable"),
-          message: `${setting.expression} resolved to "${resolved.value}", which is not a connector id`,
+          message: `${setting.expression} resolved to ${shownValue(resolved)}, which is not a connector id`,
           hint: "set the variable to a connector's UUID, e.g. f24e81bc-7aff-42db-86a2-7cf82e24d871",
         },
       ]);
     }
     ref = resolved.value;
+    shown = resolved.secret ? `${setting.expression} = ${shownValue(resolved)}` : `"${ref}"`;
   } else {
     ref = setting.ref;
+    shown = `"${ref}"`;
   }
   const connector = findConnector(file.connectors, ref);
   if (connector === undefined) {
@@ -137,7 +140,7 @@ function pickConnector(
     throw configError([
       {
         field: label(setting.kind === "variable" ? "connectorVariable" : "connector"),
-        message: `no connector "${ref}" in ${file.path}`,
+        message: `no connector ${shown} in ${file.path}`,
         hint: `use the id or name of a defined connector; defined: ${known}`,
       },
     ]);

@@ -1,5 +1,6 @@
 /** One run of the task: resolve, obtain credentials, fetch ECR authorizations, build variables. */
 
+import { CallWatch, describeAttempt } from "../aws/attempts.js";
 import { ecrEndpointOverridden, type FetchedAuthorization } from "../aws/ecr.js";
 import { attemptLimits, lazyHttpSettings } from "../aws/http.js";
 import type { Env } from "../core/expressions.js";
@@ -40,6 +41,8 @@ export interface RunTaskInit {
   readonly connectorsPath?: string;
   /** Overall deadline for the AWS work, in milliseconds. */
   readonly timeoutMs: number;
+  /** The fix the deadline's error suggests; default: check network access, or raise --timeout. */
+  readonly timeoutHint?: string;
   /** How authorizations are obtained; the token cache (`--cache`) wraps ECR here. */
   readonly authorize?: Authorize;
 }
@@ -70,9 +73,12 @@ export async function runTask(init: RunTaskInit): Promise<TaskOutcome> {
     taskRegion,
     init.label(task.registries === undefined ? "registryIds" : "registries"),
   );
+  // A slow call says so on stderr after a second (not under --quiet: the logger's info level).
+  const watch = new CallWatch({ onSlow: (line) => logger.info(`ecr-vars: ${line}`) });
   const base = {
     ...attemptLimits(init.timeoutMs),
     http: lazyHttpSettings(init.env, (secret) => init.redactor.add(secret)),
+    watch,
   };
   const credentialsFor = await providersFor(registries, task, init, base);
 
@@ -90,6 +96,7 @@ export async function runTask(init: RunTaskInit): Promise<TaskOutcome> {
   const authorize = init.authorize ?? fetchFromEcr;
   const fetched = await withDeadline(
     init.timeoutMs,
+    () => watch.pending().map(describeAttempt),
     fetchGroups({
       registries,
       call: base,
@@ -105,6 +112,7 @@ export async function runTask(init: RunTaskInit): Promise<TaskOutcome> {
           identity: `${group.identityKey}|${partitionOf(group.region).partition}`,
         }),
     }),
+    init.timeoutHint,
   );
   const { authorizations } = fetched;
   // Mask first: every secret is known to the redactor before it is rendered or logged.

@@ -167,3 +167,64 @@ describe("failures never print a secret", () => {
     });
   }
 });
+
+describe("a value read from a secret-named variable is masked in every message", () => {
+  const DB_PASSWORD = "hunter2-db-Passw0rd";
+  const MY_SECRET = "9f3c2a71-0d4e-4b8a-9c55-1e2f3a4b5c6d";
+  const cases = [
+    {
+      name: "--region-variable '${env.AWS_SECRET_ACCESS_KEY}' (not a region): the key is not shown",
+      args: ["--region-variable", "${env.AWS_SECRET_ACCESS_KEY}"],
+      field: "--region-variable",
+      secret: () => secretKey,
+    },
+    {
+      name: "--region-variable '${bamboo.db.password}': the password is not shown",
+      args: ["--region-variable", "${bamboo.db.password}"],
+      field: "--region-variable",
+      secret: () => DB_PASSWORD,
+    },
+    {
+      name: "--connector-variable '${bamboo.my.secret}' naming no connector: the value is not shown",
+      args: ["--region", "eu-west-1", "--connector-variable", "${bamboo.my.secret}"],
+      field: "--connector-variable",
+      secret: () => MY_SECRET,
+    },
+    {
+      name: "--connector-variable '${env.AWS_SESSION_TOKEN}' (not a connector id): the token is not shown",
+      args: ["--region", "eu-west-1", "--connector-variable", "${env.AWS_SESSION_TOKEN}"],
+      field: "--connector-variable",
+      secret: () => "FwoGZXIvYXdzEBYaDH-session-token-value",
+    },
+  ];
+  for (const debug of [false, true]) {
+    test.each(cases)(`$name${debug ? " (--debug)" : ""}`, async (c) => {
+      const connectors = await ctx.write(
+        "connectors.json",
+        JSON.stringify({
+          connectors: [
+            {
+              id: "0b7e8f52-5a0e-4c4e-9d1a-2f3c4d5e6f70",
+              name: "ci-user",
+              type: "access-keys",
+              accessKeyId: "${env.AWS_ACCESS_KEY_ID}",
+              secretAccessKey: "${env.AWS_SECRET_ACCESS_KEY}",
+            },
+          ],
+        }),
+      );
+      const result = await ctx.run(
+        [...c.args, "--connectors", connectors, ...(debug ? ["--debug"] : [])],
+        {
+          bamboo_db_password: DB_PASSWORD,
+          bamboo_my_secret: MY_SECRET,
+          AWS_SESSION_TOKEN: "FwoGZXIvYXdzEBYaDH-session-token-value",
+        },
+      );
+      expect(result.code, result.stderr).toBe(2);
+      expect(result.stderr).toContain(`  ${c.field}: `);
+      expect(result.stderr).toContain("(the value of a secret variable is not shown)");
+      expect(result.stderr.includes(c.secret()), result.stderr).toBe(false);
+    });
+  }
+});

@@ -90,7 +90,33 @@ describe("expressions", () => {
     ["pre-${env.REGION}-post", "pre-us-east-2-post"],
     ["plain", "plain"],
   ])("%s resolves to %s", (expression, value) => {
-    expect(resolveExpression(expression, env)).toEqual({ ok: true, value });
+    expect(resolveExpression(expression, env)).toEqual({ ok: true, value, secret: false });
+  });
+
+  test.each([
+    ["${bamboo.db.password}", true],
+    ["${bamboo.DB.PassPhrase}", true],
+    ["${bamboo.my.secret}", true],
+    ["${bamboo.deploy.sshKey}", true],
+    ["${env.AWS_SECRET_ACCESS_KEY}", true],
+    ["${env.AWS_SESSION_TOKEN}", true],
+    ["pre-${env.REGION}-${bamboo.my.password}", true],
+    ["${bamboo.awsRegion}", false],
+    ["${env.AWS_REGION}", false],
+  ])("%s is secret-named: %s", (expression, secret) => {
+    const all = {
+      ...env,
+      bamboo_db_password: "p",
+      bamboo_DB_PassPhrase: "p",
+      bamboo_my_secret: "s",
+      bamboo_deploy_sshKey: "k",
+      bamboo_my_password: "p",
+      AWS_SECRET_ACCESS_KEY: "k",
+      AWS_SESSION_TOKEN: "t",
+      AWS_REGION: "eu-west-1",
+    };
+    const result = resolveExpression(expression, all);
+    expect(result.ok && result.secret).toBe(secret);
   });
 
   test("an undefined Bamboo variable names the variable and its environment name", () => {

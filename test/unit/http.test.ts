@@ -1,6 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { attemptLimits, proxyFor, readProxyEnv } from "../../src/aws/http.js";
 import { EcrVarsError } from "../../src/core/errors.js";
+import { withDeadline } from "../../src/platform/deadline.js";
 
 describe("readProxyEnv", () => {
   test("lower-case names win over upper-case ones, as in curl", () => {
@@ -74,6 +75,39 @@ describe("proxyFor", () => {
 
 test("attempt limits fit an overall deadline", () => {
   expect(attemptLimits(60_000)).toEqual({ maxAttempts: 3, attemptTimeoutMs: 10_000 });
-  expect(attemptLimits(4_000)).toEqual({ maxAttempts: 3, attemptTimeoutMs: 2_000 });
+  expect(attemptLimits(30_000)).toEqual({ maxAttempts: 3, attemptTimeoutMs: 7_500 });
+  expect(attemptLimits(8_000)).toEqual({ maxAttempts: 3, attemptTimeoutMs: 2_000 });
   expect(attemptLimits(500)).toEqual({ maxAttempts: 3, attemptTimeoutMs: 1_000 });
+});
+
+test("three attempts that each time out end before the deadline (30 s and 60 s)", () => {
+  for (const deadline of [30_000, 60_000]) {
+    const { maxAttempts, attemptTimeoutMs } = attemptLimits(deadline);
+    expect(maxAttempts * attemptTimeoutMs).toBeLessThanOrEqual(deadline * 0.75);
+  }
+});
+
+describe("withDeadline", () => {
+  test("names the calls still waiting when the deadline strikes", async () => {
+    const never = new Promise<never>(() => undefined);
+    await expect(
+      withDeadline(
+        20,
+        () => [
+          "ECR GetAuthorizationToken in eu-west-1 at https://api.ecr.eu-west-1.amazonaws.com (attempt 2/3)",
+        ],
+        never,
+      ),
+    ).rejects.toThrow(
+      "no answer from AWS within 0 s; still waiting for ECR GetAuthorizationToken in eu-west-1 at https://api.ecr.eu-west-1.amazonaws.com (attempt 2/3)",
+    );
+  });
+
+  test("its hint is the caller's (the helper has no --timeout)", async () => {
+    const never = new Promise<never>(() => undefined);
+    const error = await withDeadline(10, () => [], never, "the helper waits at most 30 s").catch(
+      (e: unknown) => e,
+    );
+    expect((error as EcrVarsError).hint).toBe("the helper waits at most 30 s");
+  });
 });
