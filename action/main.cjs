@@ -19175,59 +19175,6 @@ var init_names = __esm({
   }
 });
 
-// src/core/expressions.ts
-function hasReference(text2) {
-  return /\$\{[^}]*\}/.test(text2);
-}
-function resolveExpression(expression, env2) {
-  let failure2;
-  const value = expression.replace(REFERENCE, (whole, inner) => {
-    if (failure2) return whole;
-    const lookup2 = lookupName(inner.trim());
-    if (!lookup2.ok) {
-      failure2 = lookup2;
-      return whole;
-    }
-    const found = env2[lookup2.envName];
-    if (found === void 0 || found === "") {
-      failure2 = {
-        ok: false,
-        reason: `${whole} is not defined (environment variable ${lookup2.envName} is ${found === void 0 ? "unset" : "empty"})`,
-        hint: lookup2.bamboo ? `define the Bamboo variable ${lookup2.name} on the plan, job or agent` : `set the environment variable ${lookup2.envName}`
-      };
-      return whole;
-    }
-    return found;
-  });
-  return failure2 ?? { ok: true, value };
-}
-function lookupName(inner) {
-  const dot = inner.indexOf(".");
-  const kind = dot < 0 ? "" : inner.slice(0, dot);
-  const name = inner.slice(dot + 1);
-  if (kind === "bamboo" && BAMBOO_NAME.test(name)) {
-    return { ok: true, name, envName: envName(name), bamboo: true };
-  }
-  if (kind === "env" && ENV_NAME.test(name)) {
-    return { ok: true, name, envName: name, bamboo: false };
-  }
-  return {
-    ok: false,
-    reason: `\${${inner}} is not a supported reference`,
-    hint: "write ${bamboo.NAME} for a Bamboo variable or ${env.NAME} for an environment variable"
-  };
-}
-var REFERENCE, BAMBOO_NAME, ENV_NAME;
-var init_expressions = __esm({
-  "src/core/expressions.ts"() {
-    "use strict";
-    init_names();
-    REFERENCE = /\$\{([^}]*)\}/g;
-    BAMBOO_NAME = /^[A-Za-z0-9_.-]+$/;
-    ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-  }
-});
-
 // src/core/errors.ts
 function configError(problems, cause) {
   const count = problems.length;
@@ -19284,6 +19231,218 @@ var init_errors = __esm({
   }
 });
 
+// src/core/variables.ts
+function isSecretName(name) {
+  const lower = name.toLowerCase();
+  return SECRET_WORDS.some((word) => lower.includes(word));
+}
+function formatExpiry(date3) {
+  return `${date3.toISOString().slice(0, 19)}Z`;
+}
+function decodeAuthorizationToken(token) {
+  const decoded = Buffer.from(token, "base64").toString("utf8");
+  const colon = decoded.indexOf(":");
+  if (colon <= 0) {
+    throw new EcrVarsError({
+      kind: "aws",
+      code: "MALFORMED_TOKEN",
+      message: "ECR returned an authorization token that is not base64 of user:password",
+      hint: "check that the endpoint is Amazon ECR or a faithful emulator of it"
+    });
+  }
+  return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
+}
+function endpointDomain(proxyEndpoint) {
+  return proxyEndpoint.replace(/^[a-z][a-z0-9+.-]*:\/\//i, "").replace(/\/+$/, "");
+}
+function registrySegment(key) {
+  return `${key.registryId}.${key.region.replaceAll("-", "_")}`;
+}
+function buildVariables(auth, namespace, key) {
+  const prefix = key === void 0 ? "ecr" : `ecr.${typeof key === "string" ? key : registrySegment(key)}`;
+  const { username, password } = decodeAuthorizationToken(auth.authorizationToken);
+  const values = {
+    authorizationToken: auth.authorizationToken,
+    expirationDate: formatExpiry(auth.expiresAt),
+    proxyEndpoint: auth.proxyEndpoint,
+    proxyEndpointDomain: endpointDomain(auth.proxyEndpoint),
+    username,
+    password
+  };
+  const relative2 = [
+    ["authorizationToken.password", values.authorizationToken],
+    ["expirationDate", values.expirationDate],
+    ["proxyEndpoint", values.proxyEndpoint],
+    ["proxyEndpointDomain", values.proxyEndpointDomain],
+    ["username", values.username],
+    ["password", values.password],
+    ["credentials.json.password", JSON.stringify(values)]
+  ];
+  return relative2.map(([leaf, value]) => {
+    const relativeName = `${prefix}.${leaf}`;
+    const name = `${namespace}.${relativeName}`;
+    return { name, relativeName, value, secret: isSecretName(name) };
+  });
+}
+var DEFAULT_NAMESPACE, SECRET_WORDS;
+var init_variables = __esm({
+  "src/core/variables.ts"() {
+    "use strict";
+    init_errors();
+    DEFAULT_NAMESPACE = "custom.aws";
+    SECRET_WORDS = ["password", "passphrase", "secret", "sshkey"];
+  }
+});
+
+// src/core/expressions.ts
+function isSecretVariable(name) {
+  return isSecretName(name) || SECRET_ENV_NAMES.has(name.toUpperCase());
+}
+function shownValue(result) {
+  return result.secret ? "******** (the value of a secret variable is not shown)" : `"${result.value}"`;
+}
+function hasReference(text2) {
+  return /\$\{[^}]*\}/.test(text2);
+}
+function resolveExpression(expression, env2) {
+  let failure2;
+  let secret = false;
+  const value = expression.replace(REFERENCE, (whole, inner) => {
+    if (failure2) return whole;
+    const lookup2 = lookupName(inner.trim());
+    if (!lookup2.ok) {
+      failure2 = lookup2;
+      return whole;
+    }
+    if (isSecretVariable(lookup2.name) || isSecretVariable(lookup2.envName)) secret = true;
+    const found = env2[lookup2.envName];
+    if (found === void 0 || found === "") {
+      failure2 = {
+        ok: false,
+        reason: `${whole} is not defined (environment variable ${lookup2.envName} is ${found === void 0 ? "unset" : "empty"})`,
+        hint: lookup2.bamboo ? `define the Bamboo variable ${lookup2.name} on the plan, job or agent` : `set the environment variable ${lookup2.envName}`
+      };
+      return whole;
+    }
+    return found;
+  });
+  return failure2 ?? { ok: true, value, secret };
+}
+function lookupName(inner) {
+  const dot = inner.indexOf(".");
+  const kind = dot < 0 ? "" : inner.slice(0, dot);
+  const name = inner.slice(dot + 1);
+  if (kind === "bamboo" && BAMBOO_NAME.test(name)) {
+    return { ok: true, name, envName: envName(name), bamboo: true };
+  }
+  if (kind === "env" && ENV_NAME.test(name)) {
+    return { ok: true, name, envName: name, bamboo: false };
+  }
+  return {
+    ok: false,
+    reason: `\${${inner}} is not a supported reference`,
+    hint: "write ${bamboo.NAME} for a Bamboo variable or ${env.NAME} for an environment variable"
+  };
+}
+var REFERENCE, BAMBOO_NAME, ENV_NAME, SECRET_ENV_NAMES;
+var init_expressions = __esm({
+  "src/core/expressions.ts"() {
+    "use strict";
+    init_names();
+    init_variables();
+    REFERENCE = /\$\{([^}]*)\}/g;
+    BAMBOO_NAME = /^[A-Za-z0-9_.-]+$/;
+    ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+    SECRET_ENV_NAMES = /* @__PURE__ */ new Set([
+      "AWS_SECRET_ACCESS_KEY",
+      "AWS_SESSION_TOKEN",
+      "AWS_SECURITY_TOKEN",
+      "AWS_CONTAINER_AUTHORIZATION_TOKEN"
+    ]);
+  }
+});
+
+// src/aws/attempts.ts
+function describeAttempt(attempt) {
+  return `${attempt.service} ${attempt.operation} in ${attempt.region} at ${attempt.endpoint} (attempt ${attempt.attempt}/${attempt.maxAttempts})`;
+}
+function endpointOf(error2) {
+  if (typeof error2 !== "object" || error2 === null) return void 0;
+  const value = error2[ENDPOINT];
+  return typeof value === "string" ? value : void 0;
+}
+function attemptOf(request, context, region) {
+  const r9 = request ?? {};
+  const hostname2 = r9.hostname ?? "?";
+  const host = hostname2.includes(":") && !hostname2.startsWith("[") ? `[${hostname2}]` : hostname2;
+  const counts = /attempt=(\d+); max=(\d+)/.exec(r9.headers?.["amz-sdk-request"] ?? "");
+  const clientName = String(context.clientName ?? "");
+  return {
+    service: SERVICE_NAMES[clientName] ?? clientName.replace(/Client$/, ""),
+    operation: String(context.commandName ?? "call").replace(/Command$/, ""),
+    region,
+    endpoint: `${r9.protocol ?? "https:"}//${host}${r9.port === void 0 ? "" : `:${r9.port}`}`,
+    attempt: Number(counts?.[1] ?? 1),
+    maxAttempts: Number(counts?.[2] ?? 1)
+  };
+}
+var SERVICE_NAMES, CallWatch, ENDPOINT;
+var init_attempts = __esm({
+  "src/aws/attempts.ts"() {
+    "use strict";
+    SERVICE_NAMES = {
+      ECRClient: "ECR",
+      ECRPUBLICClient: "ECR Public",
+      STSClient: "STS",
+      SSOClient: "SSO",
+      SSOOIDCClient: "SSO OIDC"
+    };
+    CallWatch = class {
+      #inFlight = /* @__PURE__ */ new Set();
+      #onSlow;
+      #slowAfterMs;
+      constructor(init = {}) {
+        this.#onSlow = init.onSlow;
+        this.#slowAfterMs = init.slowAfterMs ?? 1e3;
+      }
+      /** The plugin for a client whose calls go to `region`. */
+      plugin(region) {
+        return {
+          applyToStack: (stack) => stack.add(
+            (next, context) => (args) => this.#attempt(next, args, attemptOf(args.request, context, region)),
+            { step: "deserialize", name: "ecrVarsAttemptWatch", priority: "high" }
+          )
+        };
+      }
+      /** The calls still waiting for an answer, e.g. for the overall deadline's message. */
+      pending() {
+        return [...this.#inFlight];
+      }
+      async #attempt(next, args, attempt) {
+        this.#inFlight.add(attempt);
+        const started = Date.now();
+        const timer = this.#onSlow === void 0 ? void 0 : setTimeout(() => {
+          const waited = Math.round((Date.now() - started) / 1e3);
+          this.#onSlow?.(`still waiting ${waited} s for ${describeAttempt(attempt)}`);
+        }, this.#slowAfterMs);
+        timer?.unref();
+        try {
+          return await next(args);
+        } catch (error2) {
+          if (typeof error2 === "object" && error2 !== null && !Object.isFrozen(error2)) {
+            Object.defineProperty(error2, ENDPOINT, { value: attempt.endpoint, configurable: true });
+          }
+          throw error2;
+        } finally {
+          clearTimeout(timer);
+          this.#inFlight.delete(attempt);
+        }
+      }
+    };
+    ENDPOINT = "$ecrVarsEndpoint";
+  }
+});
+
 // src/aws/errors.ts
 function toEcrVarsError(error2, context) {
   if (isEcrVarsError(error2)) return error2;
@@ -19291,18 +19450,35 @@ function toEcrVarsError(error2, context) {
   const status = shape.$metadata?.httpStatusCode;
   const where = context.region === void 0 ? "" : ` in ${context.region}`;
   const detail = firstLine(shape.message ?? String(error2));
+  const endpoint = endpointOf(error2);
+  const attempts = shape.$metadata?.attempts;
+  const tried = attempts !== void 0 && attempts > 1 ? `${attempts} attempts` : "";
   if (status !== void 0 && status >= 400) {
     const code = shape.name ?? shape.Code ?? shape.code ?? `HTTP${status}`;
     const requestId = shape.$metadata?.requestId;
+    const notes2 = [
+      requestId ? `request id ${requestId}` : "",
+      endpoint ? `endpoint ${endpoint}` : "",
+      tried
+    ].filter((note) => note !== "");
     return new EcrVarsError({
       kind: "aws",
       code: "AWS_REFUSED",
-      message: `${context.service} ${context.operation}${where} failed for ${context.identity}: ${code}: ${detail}${requestId ? ` (request id ${requestId})` : ""}`,
-      hint: HINTS[code] ?? (status >= 500 ? "AWS had a fault; try again later" : "check the identity's permissions and the settings"),
+      message: `${context.service} ${context.operation}${where} failed for ${context.identity}: ${code}: ${detail}${notes2.length > 0 ? ` (${notes2.join("; ")})` : ""}`,
+      hint: HINTS[code] ?? (THROTTLING.has(code) || status === 429 ? `AWS throttled ${tried === "" ? "the call" : `all ${tried}`}; wait a minute and run again, or run fewer jobs against this account at once` : status >= 500 ? "AWS had a fault; try again later" : "check the identity's permissions and the settings"),
       cause: error2
     });
   }
-  const network = networkReason(shape);
+  const network = networkReason(shape, context.attemptTimeoutMs);
+  if (network === void 0 && isUnreadableAnswer(error2)) {
+    return new EcrVarsError({
+      kind: "aws",
+      code: "AWS_MALFORMED_RESPONSE",
+      message: `${context.service} ${context.operation}${where} failed for ${context.identity}: the answer could not be read: ${detail}${endpoint ? ` (endpoint ${endpoint})` : ""}`,
+      hint: "the endpoint answered something that is not AWS's protocol; check AWS_ENDPOINT_URL* and any proxy",
+      cause: error2
+    });
+  }
   if (context.service === "credentials" || shape.name === "CredentialsProviderError") {
     return new EcrVarsError({
       kind: "credentials",
@@ -19312,30 +19488,58 @@ function toEcrVarsError(error2, context) {
       cause: error2
     });
   }
+  const notes = [endpoint ? `endpoint ${endpoint}` : "", tried].filter((note) => note !== "");
   return new EcrVarsError({
     kind: "aws",
     code: network ? "AWS_UNREACHABLE" : "AWS_FAILED",
-    message: `${context.service} ${context.operation}${where} failed for ${context.identity}: ${network ?? detail}`,
+    message: `${context.service} ${context.operation}${where} failed for ${context.identity}: ${network ?? detail}${notes.length > 0 ? ` (${notes.join("; ")})` : ""}`,
     hint: network ? "check network access to the AWS endpoint (AWS_ENDPOINT_URL*, HTTPS_PROXY)" : "run again with --debug for details",
     cause: error2
   });
 }
-function networkReason(shape) {
+function networkReason(shape, attemptTimeoutMs) {
   const code = shape.code ?? shape.name;
   if (code === "ECONNREFUSED") return "connection refused";
   if (code === "ENOTFOUND" || code === "EAI_AGAIN") return "host not found";
-  if (code === "ECONNRESET") return "connection reset";
-  if (code === "TimeoutError" || code === "ETIMEDOUT") return "timed out";
+  if (code === "ECONNRESET" || code === "EPIPE") return "connection reset";
+  if (code === "TimeoutError" || code === "ETIMEDOUT" || shape.name === "TimeoutError") {
+    return attemptTimeoutMs === void 0 ? "timed out" : `no answer within ${formatSeconds(attemptTimeoutMs)} per attempt`;
+  }
   return void 0;
+}
+function isUnreadableAnswer(error2) {
+  if (typeof error2 !== "object" || error2 === null) return false;
+  const { name, message } = error2;
+  return name === "SyntaxError" || "$responseBodyText" in error2 || typeof message === "string" && /XML parse error|Deserialization error/i.test(message);
+}
+function formatSeconds(ms) {
+  return `${Number((ms / 1e3).toFixed(1))} s`;
 }
 function firstLine(text2) {
   return text2.split("\n")[0] ?? text2;
 }
-var HINTS;
+var THROTTLING, HINTS;
 var init_errors2 = __esm({
   "src/aws/errors.ts"() {
     "use strict";
     init_errors();
+    init_attempts();
+    THROTTLING = /* @__PURE__ */ new Set([
+      "Throttling",
+      "ThrottlingException",
+      "ThrottledException",
+      "TooManyRequestsException",
+      "RequestLimitExceeded",
+      "RequestThrottled",
+      "RequestThrottledException",
+      "SlowDown",
+      "ProvisionedThroughputExceededException",
+      "LimitExceededException",
+      "BandwidthLimitExceeded",
+      "EC2ThrottledException",
+      "PriorRequestNotComplete",
+      "TransactionInProgressException"
+    ]);
     HINTS = {
       AccessDenied: "grant the identity the permission for this call (see the IAM policy in the README)",
       AccessDeniedException: "grant the identity ecr:GetAuthorizationToken (see the IAM policy in the README)",
@@ -20688,7 +20892,7 @@ async function httpSettings(env2, onSecret) {
 function attemptLimits(deadlineMs) {
   return {
     maxAttempts: 3,
-    attemptTimeoutMs: Math.min(1e4, Math.max(1e3, Math.floor(deadlineMs / 2)))
+    attemptTimeoutMs: Math.min(1e4, Math.max(1e3, Math.floor(deadlineMs / 4)))
   };
 }
 function lazyHttpSettings(env2, onSecret) {
@@ -20703,8 +20907,16 @@ async function requestHandlerOptions(call) {
   return {
     connectionTimeout: call.attemptTimeoutMs,
     requestTimeout: call.attemptTimeoutMs,
+    throwOnRequestTimeout: true,
     ...http2 === void 0 ? {} : { httpAgent: http2.httpAgent, httpsAgent: http2.httpsAgent }
   };
+}
+function watchPlugins(call) {
+  return call.watch === void 0 ? [] : [call.watch.plugin(call.region)];
+}
+function watched(client, call) {
+  for (const plugin of watchPlugins(call)) client.middlewareStack.use(plugin);
+  return client;
 }
 function proxyUrl(name, value) {
   if (value === void 0) return void 0;
@@ -51312,6 +51524,7 @@ function fromDefaultChain(context) {
     const { fromNodeProviderChain: fromNodeProviderChain2 } = await Promise.resolve().then(() => (init_dist_es19(), dist_es_exports12));
     const provider = fromNodeProviderChain2({
       clientConfig: await stsClientConfig(context.call),
+      clientPlugins: watchPlugins(context.call),
       timeout: context.call.attemptTimeoutMs
     });
     const credentials = await provider();
@@ -51357,10 +51570,18 @@ function fromInstanceRole(context) {
       maxRetries: Math.max(0, context.call.maxAttempts - 1),
       ec2MetadataV1Disabled: true
     });
+    const blocked = (error2) => /fallback has been blocked/i.test(error2.message ?? "");
     try {
-      return { ...await provider(), source };
+      for (let attempt = 1; ; attempt += 1) {
+        try {
+          return { ...await provider(), source };
+        } catch (error2) {
+          if (!blocked(error2) || attempt >= context.call.maxAttempts) throw error2;
+          await new Promise((resolve2) => setTimeout(resolve2, RETRY_PAUSE_MS));
+        }
+      }
     } catch (error2) {
-      if (!/fallback has been blocked/i.test(error2.message ?? "")) throw error2;
+      if (!blocked(error2)) throw error2;
       const endpoint = context.env.AWS_EC2_METADATA_SERVICE_ENDPOINT ?? "http://169.254.169.254";
       throw new EcrVarsError({
         kind: "credentials",
@@ -51410,7 +51631,8 @@ function fromProfile(init, context) {
       ...init.configFile === void 0 ? {} : { configFilepath: init.configFile },
       ...init.credentialsFile === void 0 ? {} : { filepath: init.credentialsFile },
       ignoreCache: true,
-      clientConfig: await stsClientConfig(context.call)
+      clientConfig: await stsClientConfig(context.call),
+      clientPlugins: watchPlugins(context.call)
     });
     return { ...await provider(), source };
   });
@@ -51435,12 +51657,14 @@ async function assumeRole(base, init, context, via = base.source) {
         ...init.transitiveTagKeys === void 0 ? {} : { TransitiveTagKeys: [...init.transitiveTagKeys] },
         ...init.sourceIdentity === void 0 ? {} : { SourceIdentity: init.sourceIdentity }
       },
-      clientConfig: await stsClientConfig(context.call)
+      clientConfig: await stsClientConfig(context.call),
+      clientPlugins: watchPlugins(context.call)
     });
     return { ...await provider(), source };
   } catch (error2) {
     throw toEcrVarsError(error2, {
       service: "STS",
+      attemptTimeoutMs: context.call.attemptTimeoutMs,
       operation: "AssumeRole",
       region: context.call.region,
       identity: source
@@ -63300,7 +63524,10 @@ function fromStsCredentials(out, source, operation2) {
 async function stsClient(base, context) {
   const { STSClient: STSClient3 } = await Promise.resolve().then(() => (init_dist_es20(), dist_es_exports13));
   const { source: _source, ...credentials } = base;
-  return new STSClient3({ ...await stsClientConfig(context.call), credentials });
+  return watched(
+    new STSClient3({ ...await stsClientConfig(context.call), credentials }),
+    context.call
+  );
 }
 async function getSessionToken(base, init, context, source) {
   try {
@@ -63317,6 +63544,7 @@ async function getSessionToken(base, init, context, source) {
   } catch (error2) {
     throw toEcrVarsError(error2, {
       service: "STS",
+      attemptTimeoutMs: context.call.attemptTimeoutMs,
       operation: "GetSessionToken",
       region: context.call.region,
       identity: base.source
@@ -63338,6 +63566,7 @@ async function getFederationToken(base, init, context, source) {
   } catch (error2) {
     throw toEcrVarsError(error2, {
       service: "STS",
+      attemptTimeoutMs: context.call.attemptTimeoutMs,
       operation: "GetFederationToken",
       region: context.call.region,
       identity: base.source
@@ -63353,12 +63582,14 @@ async function assumeRoleWithWebIdentity(init, context, source) {
       roleSessionName: init.sessionName,
       ...init.policy === void 0 ? {} : { policy: init.policy },
       ...init.durationSeconds === void 0 ? {} : { durationSeconds: init.durationSeconds },
-      clientConfig: await stsClientConfig(context.call)
+      clientConfig: await stsClientConfig(context.call),
+      clientPlugins: watchPlugins(context.call)
     });
     return { ...await provider(), source };
   } catch (error2) {
     throw toEcrVarsError(error2, {
       service: "STS",
+      attemptTimeoutMs: context.call.attemptTimeoutMs,
       operation: "AssumeRoleWithWebIdentity",
       region: context.call.region,
       identity: `role ${init.roleArn}`
@@ -63369,6 +63600,7 @@ var init_sts_sources = __esm({
   "src/credentials/sts-sources.ts"() {
     "use strict";
     init_errors2();
+    init_http();
     init_sources();
   }
 });
@@ -68811,8 +69043,11 @@ async function fetchAuthorizations(init) {
   const identity = credentials.source;
   try {
     const { ECRClient: ECRClient2, GetAuthorizationTokenCommand: GetAuthorizationTokenCommand3 } = await Promise.resolve().then(() => (init_dist_es17(), dist_es_exports10));
-    const client = new ECRClient2(
-      await ecrClientOptions(init.call, credentials, init.variant, init.endpointOverridden)
+    const client = watched(
+      new ECRClient2(
+        await ecrClientOptions(init.call, credentials, init.variant, init.endpointOverridden)
+      ),
+      init.call
     );
     try {
       const output = await client.send(
@@ -68827,6 +69062,7 @@ async function fetchAuthorizations(init) {
   } catch (error2) {
     throw toEcrVarsError(error2, {
       service: "ECR",
+      attemptTimeoutMs: init.call.attemptTimeoutMs,
       operation: "GetAuthorizationToken",
       region: init.call.region,
       identity
@@ -69576,7 +69812,7 @@ function resolveRegion3(task, env2, label) {
     throw configError([
       {
         field: label("regionVariable"),
-        message: `${task.region.expression} resolved to "${resolved.value}", which is not an AWS region code`,
+        message: `${task.region.expression} resolved to ${shownValue(resolved)}, which is not an AWS region code`,
         hint: "set the variable to a region code such as ap-southeast-2"
       }
     ]);
@@ -69616,6 +69852,7 @@ function identityResolver(init) {
 }
 function pickConnector({ isUuid: isUuid2, findConnector: findConnector2 }, file, setting, env2, label) {
   let ref;
+  let shown;
   if (setting.kind === "variable") {
     const resolved = resolveExpression(setting.expression, env2);
     if (!resolved.ok) {
@@ -69627,14 +69864,16 @@ function pickConnector({ isUuid: isUuid2, findConnector: findConnector2 }, file,
       throw configError([
         {
           field: label("connectorVariable"),
-          message: `${setting.expression} resolved to "${resolved.value}", which is not a connector id`,
+          message: `${setting.expression} resolved to ${shownValue(resolved)}, which is not a connector id`,
           hint: "set the variable to a connector's UUID, e.g. f24e81bc-7aff-42db-86a2-7cf82e24d871"
         }
       ]);
     }
     ref = resolved.value;
+    shown = resolved.secret ? `${setting.expression} = ${shownValue(resolved)}` : `"${ref}"`;
   } else {
     ref = setting.ref;
+    shown = `"${ref}"`;
   }
   const connector = findConnector2(file.connectors, ref);
   if (connector === void 0) {
@@ -69642,7 +69881,7 @@ function pickConnector({ isUuid: isUuid2, findConnector: findConnector2 }, file,
     throw configError([
       {
         field: label(setting.kind === "variable" ? "connectorVariable" : "connector"),
-        message: `no connector "${ref}" in ${file.path}`,
+        message: `no connector ${shown} in ${file.path}`,
         hint: `use the id or name of a defined connector; defined: ${known}`
       }
     ]);
@@ -69651,6 +69890,7 @@ function pickConnector({ isUuid: isUuid2, findConnector: findConnector2 }, file,
 }
 
 // src/task/run.ts
+init_attempts();
 init_http();
 
 // src/core/registries.ts
@@ -69942,79 +70182,25 @@ function registrySpecsOf(task) {
   return specs;
 }
 
-// src/core/variables.ts
-init_errors();
-var DEFAULT_NAMESPACE = "custom.aws";
-var SECRET_WORDS = ["password", "passphrase", "secret", "sshkey"];
-function isSecretName(name) {
-  const lower = name.toLowerCase();
-  return SECRET_WORDS.some((word) => lower.includes(word));
-}
-function formatExpiry(date3) {
-  return `${date3.toISOString().slice(0, 19)}Z`;
-}
-function decodeAuthorizationToken(token) {
-  const decoded = Buffer.from(token, "base64").toString("utf8");
-  const colon = decoded.indexOf(":");
-  if (colon <= 0) {
-    throw new EcrVarsError({
-      kind: "aws",
-      code: "MALFORMED_TOKEN",
-      message: "ECR returned an authorization token that is not base64 of user:password",
-      hint: "check that the endpoint is Amazon ECR or a faithful emulator of it"
-    });
-  }
-  return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
-}
-function endpointDomain(proxyEndpoint) {
-  return proxyEndpoint.replace(/^[a-z][a-z0-9+.-]*:\/\//i, "").replace(/\/+$/, "");
-}
-function registrySegment(key) {
-  return `${key.registryId}.${key.region.replaceAll("-", "_")}`;
-}
-function buildVariables(auth, namespace, key) {
-  const prefix = key === void 0 ? "ecr" : `ecr.${typeof key === "string" ? key : registrySegment(key)}`;
-  const { username, password } = decodeAuthorizationToken(auth.authorizationToken);
-  const values = {
-    authorizationToken: auth.authorizationToken,
-    expirationDate: formatExpiry(auth.expiresAt),
-    proxyEndpoint: auth.proxyEndpoint,
-    proxyEndpointDomain: endpointDomain(auth.proxyEndpoint),
-    username,
-    password
-  };
-  const relative2 = [
-    ["authorizationToken.password", values.authorizationToken],
-    ["expirationDate", values.expirationDate],
-    ["proxyEndpoint", values.proxyEndpoint],
-    ["proxyEndpointDomain", values.proxyEndpointDomain],
-    ["username", values.username],
-    ["password", values.password],
-    ["credentials.json.password", JSON.stringify(values)]
-  ];
-  return relative2.map(([leaf, value]) => {
-    const relativeName = `${prefix}.${leaf}`;
-    const name = `${namespace}.${relativeName}`;
-    return { name, relativeName, value, secret: isSecretName(name) };
-  });
-}
+// src/task/run.ts
+init_variables();
 
 // src/platform/deadline.ts
 init_errors();
-function withDeadline(timeoutMs, work) {
+function withDeadline(timeoutMs, pending, work, hint = "check network access to the AWS endpoints, or raise --timeout") {
   let timer;
   const deadline = new Promise((_, reject) => {
-    timer = setTimeout(
-      () => reject(
+    timer = setTimeout(() => {
+      const waiting = pending();
+      reject(
         new EcrVarsError({
           kind: "aws",
           code: "AWS_TIMEOUT",
-          message: `no answer from AWS within ${Math.round(timeoutMs / 1e3)} s`,
-          hint: "check network access to the AWS endpoints, or raise --timeout"
+          message: `no answer from AWS within ${Math.round(timeoutMs / 1e3)} s${waiting.length > 0 ? `; still waiting for ${waiting.join(", ")}` : ""}`,
+          hint
         })
-      ),
-      timeoutMs
-    );
+      );
+    }, timeoutMs);
     timer.unref();
   });
   return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
@@ -70038,12 +70224,15 @@ async function fetchPublicAuthorization(init) {
   const identity = credentials.source;
   try {
     const { ECRPUBLICClient: ECRPUBLICClient2, GetAuthorizationTokenCommand: GetAuthorizationTokenCommand3 } = await Promise.resolve().then(() => (init_dist_es21(), dist_es_exports14));
-    const client = new ECRPUBLICClient2({
-      region: init.call.region,
-      credentials,
-      maxAttempts: init.call.maxAttempts,
-      requestHandler: await requestHandlerOptions(init.call)
-    });
+    const client = watched(
+      new ECRPUBLICClient2({
+        region: init.call.region,
+        credentials,
+        maxAttempts: init.call.maxAttempts,
+        requestHandler: await requestHandlerOptions(init.call)
+      }),
+      init.call
+    );
     try {
       const output = await client.send(new GetAuthorizationTokenCommand3({}));
       const data = output.authorizationData;
@@ -70067,6 +70256,7 @@ async function fetchPublicAuthorization(init) {
   } catch (error2) {
     throw toEcrVarsError(error2, {
       service: "ECR Public",
+      attemptTimeoutMs: init.call.attemptTimeoutMs,
       operation: "GetAuthorizationToken",
       region: init.call.region,
       identity
@@ -70150,9 +70340,11 @@ async function runTask(init) {
     taskRegion,
     init.label(task.registries === void 0 ? "registryIds" : "registries")
   );
+  const watch = new CallWatch({ onSlow: (line5) => logger2.info(`ecr-vars: ${line5}`) });
   const base = {
     ...attemptLimits(init.timeoutMs),
-    http: lazyHttpSettings(init.env, (secret) => init.redactor.add(secret))
+    http: lazyHttpSettings(init.env, (secret) => init.redactor.add(secret)),
+    watch
   };
   const credentialsFor = await providersFor(registries, task, init, base);
   const taskIdentity = identityKey({
@@ -70166,6 +70358,7 @@ async function runTask(init) {
   const authorize = init.authorize ?? fetchFromEcr;
   const fetched = await withDeadline(
     init.timeoutMs,
+    () => watch.pending().map(describeAttempt),
     fetchGroups({
       registries,
       call: base,
@@ -70179,7 +70372,8 @@ async function runTask(init) {
         registryIds: group5.registryIds,
         identity: `${group5.identityKey}|${partitionOf(group5.region).partition}`
       })
-    })
+    }),
+    init.timeoutHint
   );
   const { authorizations } = fetched;
   for (const auth of authorizations) {
@@ -70366,6 +70560,7 @@ function defaultFormat(env2) {
 init_errors();
 init_expressions();
 init_names();
+init_variables();
 var SCOPES = ["local", "result"];
 var SOURCES = ["connector", "instance-role"];
 var REGISTRY_ID = /^\d{12}$/;
@@ -70813,6 +71008,9 @@ async function loadTask(flags) {
   const label = (key) => key in fromFlags ? flagOf.get(key) ?? key : key in fromFile ? fileLabel([key]) : flagOf.get(key) ?? key;
   return { task: parseTask(merged, label), label };
 }
+
+// src/action/main.ts
+init_variables();
 
 // src/platform/docker-config-file.ts
 var import_node_fs5 = require("node:fs");
