@@ -71056,8 +71056,18 @@ async function updateConfigFile(path6, update, options = {}) {
 }
 
 // src/platform/logger.ts
+function terminalSafe(text2) {
+  return text2.replace(
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: matching them is the point
+    /[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g,
+    (c9) => {
+      const code = c9.charCodeAt(0);
+      return code <= 255 ? `\\x${code.toString(16).padStart(2, "0")}` : `\\u${code.toString(16).padStart(4, "0")}`;
+    }
+  );
+}
 function createLogger(init) {
-  const write = (line5) => init.stream.write(`${init.redactor.redact(line5)}
+  const write = (line5) => init.stream.write(`${terminalSafe(init.redactor.redact(line5))}
 `);
   return {
     info: (line5) => {

@@ -5,7 +5,7 @@
  */
 
 import { ExitCode, INTERNAL_ERROR_ADVICE, isEcrVarsError } from "../core/errors.js";
-import type { Logger, Writable } from "../platform/logger.js";
+import { type Logger, terminalSafe, type Writable } from "../platform/logger.js";
 import type { Redactor } from "../platform/redactor.js";
 
 /** The exit code of an error that ended a command. */
@@ -25,7 +25,8 @@ export interface ReportInit {
 /** Prints the error (redacted, no stack unless `--debug`) and returns the exit code. */
 export function reportError(error: unknown, init: ReportInit): number {
   const program = init.program ?? "ecr-vars";
-  const write = (line: string) => init.stderr.write(`${init.redactor.redact(line)}\n`);
+  const write = (line: string) =>
+    init.stderr.write(`${terminalSafe(init.redactor.redact(line))}\n`);
   if (isEcrVarsError(error)) {
     write(`${program}: error: ${error.message}`);
     for (const problem of error.problems) {

@@ -87,7 +87,7 @@ export type FieldLabel = (key: TaskKey) => string;
 
 const REGISTRY_ID = /^\d{12}$/;
 // arn:<partition>:iam::<account>:role/<path/><name>
-const ROLE_ARN =
+export const ROLE_ARN =
   /^arn:aws(?:-cn|-us-gov|-iso|-iso-[a-z]|-eusc)?:iam::\d{12}:role\/(?:[\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/;
 
 /** Builds the task from merged input, or throws one config error listing every problem. */
@@ -167,7 +167,7 @@ export function parseTask(input: TaskInput, label: FieldLabel): TaskConfig {
 
 type Problem = (key: TaskKey, message: string, hint?: string) => void;
 
-const ROLE_ARN_HINT =
+export const ROLE_ARN_HINT =
   "use the form arn:<partition>:iam::<account-id>:role/<name>, e.g. arn:aws:iam::123456789012:role/ecr-push";
 
 function parseRegistries(

@@ -19,6 +19,7 @@ import { readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { parseRegistryHost } from "../core/registry-host.js";
+import { ROLE_ARN, ROLE_ARN_HINT } from "../core/task.js";
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -78,6 +79,15 @@ export async function resolveHelperSettings(
   serverUrl: string,
   env: Env,
 ): Promise<HelperResolution> {
+  // Docker and podman send `https://host` or a bare host; a token must never be handed out for
+  // a plain-text (http://) or non-HTTP URL, whose client would send it over the wire unencrypted.
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(serverUrl.trim())?.[1]?.toLowerCase();
+  if (scheme !== undefined && scheme !== "https") {
+    return {
+      kind: "invalid",
+      message: `the server URL uses ${scheme}://; the helper answers only for https:// URLs or a bare registry host`,
+    };
+  }
   const host = normalizeHost(serverUrl);
   const path = helperConfigPath(env);
   let file: Record<string, unknown> = {};
@@ -118,6 +128,7 @@ export async function resolveHelperSettings(
     [`${path}: registries["${host}"]`, ownEntry],
   ];
   const merged: Entry = {};
+  const origin: Partial<Record<keyof Entry, string>> = {};
   for (const [where, layer] of layers) {
     if (layer === undefined) continue;
     if (!isObject(layer)) return { kind: "invalid", message: `${where} is not an object` };
@@ -127,7 +138,17 @@ export async function resolveHelperSettings(
       if (typeof value !== "string" || value === "")
         return { kind: "invalid", message: `${where}.${key} must be a non-empty string` };
       merged[key] = value;
+      origin[key] = where;
     }
+  }
+  // The same rule as the CLI's --role-arn: a malformed ARN is refused before any AWS call.
+  if (merged.roleArn !== undefined && !ROLE_ARN.test(merged.roleArn)) {
+    const where =
+      origin.roleArn === "the environment" ? "ECR_VARS_ROLE_ARN" : `${origin.roleArn}.roleArn`;
+    return {
+      kind: "invalid",
+      message: `${where}: "${merged.roleArn}" is not an IAM role ARN (fix: ${ROLE_ARN_HINT})`,
+    };
   }
 
   let { registryId, region } = merged;

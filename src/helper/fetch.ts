@@ -65,6 +65,14 @@ export async function fetchToken(
     });
     const first = outcome.kind === "fetched" ? outcome.authorizations[0] : undefined;
     if (first === undefined) return { ok: false, message: "ECR returned no authorization" };
+    // A client would store and use it until the registry refuses it: better to fail now.
+    const now = clock?.() ?? new Date();
+    if (first.expiresAt.getTime() <= now.getTime()) {
+      return {
+        ok: false,
+        message: `ECR GetAuthorizationToken in ${settings.region} returned a token that expired at ${first.expiresAt.toISOString().replace(/\.\d{3}Z$/, "Z")} (fix: check the clock of this machine and that the endpoint is Amazon ECR)`,
+      };
+    }
     return { ok: true, authorizationToken: first.authorizationToken };
   } catch (error) {
     if (!isEcrVarsError(error)) throw error;

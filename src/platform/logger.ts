@@ -20,8 +20,28 @@ export interface LoggerInit {
   readonly quiet?: boolean;
 }
 
+/**
+ * Text safe to print on a terminal: control characters (ANSI escape sequences, carriage returns,
+ * backspaces, C1 controls) and bidirectional overrides become visible `\xNN` / `\uNNNN` escapes,
+ * so user text (a task description, a file name, a value echoed in an error) cannot recolour,
+ * rewrite or hide lines. Line breaks and tabs stay.
+ */
+export function terminalSafe(text: string): string {
+  return text.replace(
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: matching them is the point
+    /[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g,
+    (c) => {
+      const code = c.charCodeAt(0);
+      return code <= 0xff
+        ? `\\x${code.toString(16).padStart(2, "0")}`
+        : `\\u${code.toString(16).padStart(4, "0")}`;
+    },
+  );
+}
+
 export function createLogger(init: LoggerInit): Logger {
-  const write = (line: string) => init.stream.write(`${init.redactor.redact(line)}\n`);
+  const write = (line: string) =>
+    init.stream.write(`${terminalSafe(init.redactor.redact(line))}\n`);
   return {
     info: (line) => {
       if (!init.quiet) write(line);
