@@ -69248,6 +69248,101 @@ function sha256Hex(text2) {
 init_errors();
 init_names();
 
+// src/emit/masks.ts
+var MIN_MASK_LENGTH = 4;
+function maskValues(variables, options) {
+  const forms = /* @__PURE__ */ new Set();
+  for (const variable of variables) {
+    if (!variable.secret) continue;
+    for (const form of options.secretForms?.(variable.value) ?? [variable.value]) {
+      if (form.length >= MIN_MASK_LENGTH) forms.add(form);
+    }
+  }
+  return [...forms];
+}
+
+// src/emit/problems.ts
+init_errors();
+function unrepresentable(format2, variable, reason, hint) {
+  return new EcrVarsError({
+    kind: "output",
+    code: "UNREPRESENTABLE_VALUE",
+    message: `the ${format2} format cannot represent the value of ${variable.name} exactly: ${reason}`,
+    hint
+  });
+}
+var IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+function checkEnvName(format2, variable, name, pattern = IDENTIFIER) {
+  if (pattern.test(name)) return name;
+  throw new EcrVarsError({
+    kind: "config",
+    code: "INVALID_ENV_NAME",
+    message: `the ${format2} format cannot name ${variable.name}: ${JSON.stringify(name)} is not a valid environment variable name there`,
+    hint: "choose a namespace of letters, digits and underscores, or a different --env-prefix"
+  });
+}
+var LONE_SURROGATE = new RegExp("\\p{Surrogate}", "u");
+function checkEnvValue(format2, variable) {
+  if (variable.value.includes("\0")) {
+    throw unrepresentable(
+      format2,
+      variable,
+      "it contains a NUL character, which no environment variable can hold",
+      "use --format json or bamboo"
+    );
+  }
+  if (LONE_SURROGATE.test(variable.value)) {
+    throw unrepresentable(
+      format2,
+      variable,
+      "it contains an unpaired UTF-16 surrogate, which has no UTF-8 encoding",
+      "use --format json or bamboo"
+    );
+  }
+}
+
+// src/emit/azure.ts
+function azureData(text2) {
+  return text2.replaceAll("%", "%AZP25").replaceAll("\r", "%0D").replaceAll("\n", "%0A");
+}
+function azureProperty(text2) {
+  return azureData(text2).replaceAll("]", "%5D").replaceAll(";", "%3B");
+}
+function setVariable(variable, output) {
+  checkEnvValue("azure", variable);
+  const properties = [
+    `variable=${azureProperty(variable.name)}`,
+    ...variable.secret ? ["issecret=true"] : [],
+    ...output ? ["isOutput=true"] : []
+  ];
+  return `##vso[task.setvariable ${properties.join(";")}]${azureData(variable.value)}
+`;
+}
+var azure = {
+  name: "azure",
+  description: "Azure Pipelines logging commands: ##vso[task.setsecret] for every secret form, then ##vso[task.setvariable] for each variable (secrets with issecret=true first; isOutput=true with --scope result)",
+  masking: "the agent masks every secret from the first command on; secret variables reach scripts only through an explicit env: mapping",
+  maskingKind: "commands",
+  defaultOutput: { kind: "stdout" },
+  ci: "azure",
+  scopes: ["local", "result"],
+  render(variables, options) {
+    const output = options.scope === "result";
+    const masks = maskValues(variables, options).map(
+      (form) => `##vso[task.setsecret]${azureData(form)}
+`
+    );
+    const secrets = variables.filter((v) => v.secret).map((v) => setVariable(v, output));
+    const plain = variables.filter((v) => !v.secret).map((v) => setVariable(v, output));
+    return {
+      text: [...masks, ...secrets, ...plain].join(""),
+      notes: [
+        output ? "Azure Pipelines: output variables (isOutput=true): give this step a name and read them in later jobs as dependencies.<job>.outputs['<step>.<variable>']" : `Azure Pipelines: variables for the later steps of this job, e.g. $(${options.namespace}.ecr.proxyEndpointDomain); map secrets explicitly (env: { ECR_PASSWORD: $(${options.namespace}.ecr.password) })`
+      ]
+    };
+  }
+};
+
 // src/emit/bamboo.ts
 var ESCAPED_CONTROLS = {
   "	": "\\t",
@@ -69290,6 +69385,7 @@ var bamboo = {
   maskingKind: "by-name",
   defaultOutput: { kind: "file", path: "ecr-vars.properties" },
   ci: "bamboo",
+  scopes: ["local", "result"],
   render(variables, options) {
     const lines = variables.map(
       (variable) => `${escapeProperties(variable.relativeName, true)}=${escapeProperties(variable.value, false)}
@@ -69299,50 +69395,85 @@ var bamboo = {
   }
 };
 
+// src/emit/sh.ts
+init_names();
+function shellQuote(value) {
+  return `'${value.replaceAll("'", "'\\''")}'`;
+}
+function line(variable, envPrefix) {
+  const name = checkEnvName("sh", variable, envName(variable.name, envPrefix));
+  checkEnvValue("sh", variable);
+  return `export ${name}=${shellQuote(variable.value)}
+`;
+}
+function sourcePath(path6) {
+  return path6.includes("/") ? path6 : `./${path6}`;
+}
+var sh = {
+  name: "sh",
+  description: `export NAME='value' lines for bash, dash and other POSIX shells: eval "$(ecr-vars ...)" or . FILE`,
+  masking: "none by itself: eval it or write it with --output (a 0600 file) and source it; never echo it",
+  maskingKind: "clear",
+  defaultOutput: { kind: "stdout" },
+  render(variables, options) {
+    const text2 = variables.map((variable) => line(variable, options.envPrefix)).join("");
+    const notes = [
+      options.outputPath === void 0 ? 'load with: eval "$(ecr-vars ...)"' : `load with: . ${shellQuote(sourcePath(options.outputPath))}`
+    ];
+    return { text: text2, notes };
+  }
+};
+
+// src/emit/buildkite.ts
+var buildkite = {
+  name: "buildkite",
+  description: "Buildkite: export lines in a 0600 file (default ecr-vars.env) for a later command or an environment hook to source; every secret is added to the agent's redactor (buildkite-agent redactor add) when the agent is on PATH",
+  masking: "nothing goes to the log; secrets are added to the agent's log redactor (buildkite-agent redactor add) in case a later command prints them",
+  maskingKind: "clear",
+  defaultOutput: { kind: "file", path: "ecr-vars.env" },
+  ci: "buildkite",
+  render(variables, options) {
+    const { text: text2 } = sh.render(variables, options);
+    const forms = maskValues(variables, options);
+    const secrets = Object.fromEntries(forms.map((form, index) => [`ecr_vars_${index}`, form]));
+    const path6 = options.outputPath ?? "ecr-vars.env";
+    return {
+      text: text2,
+      extra: [
+        {
+          kind: "command",
+          argv: ["buildkite-agent", "redactor", "add", "--format", "json"],
+          stdin: JSON.stringify(secrets)
+        }
+      ],
+      notes: [
+        `Buildkite: the variables are in ${path6}, not the log; load them in a command with . ${shellQuote(path6.includes("/") ? path6 : `./${path6}`)}`
+      ]
+    };
+  }
+};
+
+// src/emit/circleci.ts
+var circleci = {
+  name: "circleci",
+  description: "CircleCI: export lines appended to the file $BASH_ENV names, which every later step of the job sources",
+  masking: "CircleCI cannot mask values created during a job: nothing goes to the log; the values are in $BASH_ENV only",
+  maskingKind: "clear",
+  defaultOutput: { kind: "append-env-file", variable: "BASH_ENV" },
+  ci: "circleci",
+  render(variables, options) {
+    const { text: text2 } = sh.render(variables, options);
+    return {
+      text: text2,
+      notes: [
+        options.outputPath === void 0 ? "CircleCI: every later step of this job has the variables (they were appended to $BASH_ENV)" : `CircleCI: load the variables in a later step with . ${options.outputPath}`
+      ]
+    };
+  }
+};
+
 // src/emit/cmd.ts
 init_names();
-
-// src/emit/problems.ts
-init_errors();
-function unrepresentable(format2, variable, reason, hint) {
-  return new EcrVarsError({
-    kind: "output",
-    code: "UNREPRESENTABLE_VALUE",
-    message: `the ${format2} format cannot represent the value of ${variable.name} exactly: ${reason}`,
-    hint
-  });
-}
-var IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
-function checkEnvName(format2, variable, name, pattern = IDENTIFIER) {
-  if (pattern.test(name)) return name;
-  throw new EcrVarsError({
-    kind: "config",
-    code: "INVALID_ENV_NAME",
-    message: `the ${format2} format cannot name ${variable.name}: ${JSON.stringify(name)} is not a valid environment variable name there`,
-    hint: "choose a namespace of letters, digits and underscores, or a different --env-prefix"
-  });
-}
-var LONE_SURROGATE = new RegExp("\\p{Surrogate}", "u");
-function checkEnvValue(format2, variable) {
-  if (variable.value.includes("\0")) {
-    throw unrepresentable(
-      format2,
-      variable,
-      "it contains a NUL character, which no environment variable can hold",
-      "use --format json or bamboo"
-    );
-  }
-  if (LONE_SURROGATE.test(variable.value)) {
-    throw unrepresentable(
-      format2,
-      variable,
-      "it contains an unpaired UTF-16 surrogate, which has no UTF-8 encoding",
-      "use --format json or bamboo"
-    );
-  }
-}
-
-// src/emit/cmd.ts
 var CMD_NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 var MAX_LINE = 8191;
 var SPECIAL_UNQUOTED = /* @__PURE__ */ new Set(["^", "&", "|", "<", ">", "(", ")"]);
@@ -69378,7 +69509,7 @@ function cmdSetValue(value) {
   }
   return out;
 }
-function line(variable, envPrefix) {
+function line2(variable, envPrefix) {
   const name = checkEnvName("cmd", variable, envName(variable.name, envPrefix), CMD_NAME);
   checkEnvValue("cmd", variable);
   const reason = refusal2(variable.value);
@@ -69402,7 +69533,7 @@ var cmd = {
   maskingKind: "clear",
   defaultOutput: { kind: "stdout" },
   render(variables, options) {
-    const text2 = variables.map((variable) => line(variable, options.envPrefix)).join("");
+    const text2 = variables.map((variable) => line2(variable, options.envPrefix)).join("");
     const notes = [];
     if (options.outputPath === void 0) {
       notes.push("write it to a .cmd file with --output, then load with: call FILE.cmd");
@@ -69564,7 +69695,7 @@ function dotenvValue(value) {
   if (!/["\\$]/.test(value)) return `"${value.replaceAll("\n", "\\n").replaceAll("\r", "\\r")}"`;
   return void 0;
 }
-function line2(variable, envPrefix) {
+function line3(variable, envPrefix) {
   const name = checkEnvName("dotenv", variable, envName(variable.name, envPrefix));
   checkEnvValue("dotenv", variable);
   const value = dotenvValue(variable.value);
@@ -69586,9 +69717,199 @@ var dotenv = {
   maskingKind: "clear",
   defaultOutput: { kind: "stdout" },
   render(variables, options) {
-    const text2 = variables.map((variable) => line2(variable, options.envPrefix)).join("");
+    const text2 = variables.map((variable) => line3(variable, options.envPrefix)).join("");
     const notes = options.outputPath === void 0 ? ["write it to a file with --output; dotenv loaders read files, not stdout"] : [];
     return { text: text2, notes };
+  }
+};
+
+// src/emit/github.ts
+init_names();
+function commandData(text2) {
+  return text2.replaceAll("%", "%25").replaceAll("\r", "%0D").replaceAll("\n", "%0A");
+}
+function fileCommand(name, value) {
+  const lines = new Set(value.split(/\r?\n/));
+  let n4 = 0;
+  while (lines.has(`ECR_VARS_EOF_${n4}`)) n4 += 1;
+  const delimiter4 = `ECR_VARS_EOF_${n4}`;
+  return `${name}<<${delimiter4}
+${value}
+${delimiter4}
+`;
+}
+function outputSuffix(host) {
+  return host.replace(/[^A-Za-z0-9_]/g, "_");
+}
+function githubOutputs(variables, registries, scope, envPrefix) {
+  const hosts = registries?.map((r9) => r9.registry) ?? registryLogins(variables).map((login) => login.host);
+  const outputs = [];
+  if (hosts.length === 1 && hosts[0] !== void 0) outputs.push(["registry", hosts[0]]);
+  outputs.push(["registries", hosts.join(",")]);
+  if (scope === "result") {
+    for (const login of registryLogins(variables)) {
+      const suffix = outputSuffix(login.host);
+      outputs.push([`docker_username_${suffix}`, login.username]);
+      outputs.push([`docker_password_${suffix}`, login.password]);
+    }
+    for (const v of variables) outputs.push([envName(v.name, envPrefix), v.value]);
+  }
+  return outputs;
+}
+var github = {
+  name: "github",
+  description: "GitHub Actions: ::add-mask:: for every secret on stdout, the variables appended to $GITHUB_ENV (and with --scope result, step outputs to $GITHUB_OUTPUT, named like amazon-ecr-login's)",
+  masking: "every secret and its encoded forms are masked with ::add-mask:: before anything else is written; values go to the runner's files, not the log",
+  maskingKind: "commands",
+  defaultOutput: { kind: "stdout" },
+  ci: "github",
+  scopes: ["local", "result"],
+  render(variables, options) {
+    const env2 = variables.map((variable) => {
+      checkEnvValue("github", variable);
+      return fileCommand(
+        checkEnvName("github", variable, envName(variable.name, options.envPrefix)),
+        variable.value
+      );
+    });
+    const masks = maskValues(variables, options).map(
+      (form) => `::add-mask::${commandData(form)}
+`
+    );
+    const outputs = githubOutputs(
+      variables,
+      options.registries,
+      options.scope,
+      options.envPrefix
+    ).map(([name, value]) => fileCommand(name, value));
+    return {
+      text: masks.join(""),
+      extra: [
+        { kind: "append-env-file", variable: "GITHUB_ENV", text: env2.join("") },
+        { kind: "append-env-file", variable: "GITHUB_OUTPUT", text: outputs.join("") }
+      ],
+      notes: [
+        options.scope === "result" ? "GitHub Actions: variables in GITHUB_ENV for this job and as step outputs; masked outputs do not cross jobs (run ecr-vars again there: docs/ci/github-actions.md)" : "GitHub Actions: variables in GITHUB_ENV for the rest of this job; registry hosts as step outputs"
+      ]
+    };
+  }
+};
+
+// src/emit/gitlab.ts
+init_errors();
+init_names();
+var DOTENV_MAX_BYTES = 5120;
+var DOTENV_MAX_VARIABLES = 20;
+var DOTENV_REPORT_FILE = "ecr-vars.dotenv";
+var REPORT_NAME = /^[A-Za-z0-9_]+$/;
+var REPORT_VALUE = /^(?:[!-~](?:[ -~]*[!-~])?)?$/;
+var REPORTED = ["proxyEndpointDomain", "proxyEndpoint", "username", "expirationDate"];
+function reportVariables(variables, options) {
+  const prefixes = (options.registries?.length ?? 0) > 1 ? (options.registries ?? []).map((r9) => `${r9.variablePrefix}.`) : [`${options.namespace}.ecr.`];
+  const leaves = options.reportSecrets === true ? [...REPORTED, "password"] : REPORTED;
+  return variables.filter(
+    (v) => prefixes.some(
+      (prefix) => v.name.startsWith(prefix) && leaves.includes(v.name.slice(prefix.length))
+    )
+  );
+}
+function tooLarge(message, hint) {
+  return new EcrVarsError({ kind: "output", code: "DOTENV_REPORT_TOO_LARGE", message, hint });
+}
+function dotenvReport(variables, options) {
+  const lines = [];
+  for (const variable of reportVariables(variables, options)) {
+    const name = envName(variable.name, options.envPrefix);
+    if (!REPORT_NAME.test(name)) {
+      throw new EcrVarsError({
+        kind: "config",
+        code: "INVALID_ENV_NAME",
+        message: `a GitLab dotenv report cannot name ${variable.name}: ${JSON.stringify(name)} has characters other than ASCII letters, digits and _`,
+        hint: "choose a namespace and --env-prefix of ASCII letters, digits and underscores"
+      });
+    }
+    if (!REPORT_VALUE.test(variable.value)) {
+      throw new EcrVarsError({
+        kind: "output",
+        code: "UNREPRESENTABLE_VALUE",
+        message: `a GitLab dotenv report cannot carry the value of ${variable.name} exactly: it has a line break, surrounding spaces or non-ASCII characters`,
+        hint: "use --scope local and pass the value through a file artifact instead"
+      });
+    }
+    lines.push(`${name}=${variable.value}
+`);
+  }
+  const text2 = lines.join("");
+  const bytes = Buffer.byteLength(text2, "utf8");
+  if (lines.length > DOTENV_MAX_VARIABLES) {
+    throw tooLarge(
+      `the dotenv report would hold ${lines.length} variables; GitLab accepts ${DOTENV_MAX_VARIABLES} on some plans and instances`,
+      options.reportSecrets ? "drop --report-secrets, or serve fewer registries per job" : "serve at most 5 registries per job with --scope result, or use --scope local"
+    );
+  }
+  if (bytes > DOTENV_MAX_BYTES) {
+    throw tooLarge(
+      `the dotenv report would be ${bytes} bytes; GitLab accepts ${DOTENV_MAX_BYTES}`,
+      options.reportSecrets ? "drop --report-secrets (a later job runs ecr-vars again instead)" : "serve fewer registries per job, or use a shorter --namespace"
+    );
+  }
+  return { text: text2, bytes, count: lines.length };
+}
+function besideOutput(options) {
+  const path6 = options.outputPath;
+  const slash = path6?.lastIndexOf("/") ?? -1;
+  return path6 === void 0 || slash < 0 ? DOTENV_REPORT_FILE : `${path6.slice(0, slash + 1)}${DOTENV_REPORT_FILE}`;
+}
+var gitlab = {
+  name: "gitlab",
+  description: `GitLab CI: export lines for the job's shell in a 0600 file (default ecr-vars.env; load with . ./ecr-vars.env); with --scope result also ${DOTENV_REPORT_FILE}, a dotenv report for artifacts:reports:dotenv within GitLab's limits (${DOTENV_MAX_BYTES} bytes, ${DOTENV_MAX_VARIABLES} variables) carrying no secret unless --report-secrets`,
+  masking: "GitLab cannot mask values created during a job: nothing goes to the log; secrets stay in the 0600 file, and out of the report unless --report-secrets",
+  maskingKind: "clear",
+  defaultOutput: { kind: "file", path: "ecr-vars.env" },
+  ci: "gitlab",
+  scopes: ["local", "result"],
+  render(variables, options) {
+    const shell = sh.render(variables, options);
+    if (options.scope !== "result") {
+      return {
+        text: shell.text,
+        notes: [
+          `GitLab CI cannot mask values created during a job, so the variables are not in the log; ${shell.notes.join("; ")}`
+        ]
+      };
+    }
+    const report = dotenvReport(variables, options);
+    const path6 = besideOutput(options);
+    const limits = `${report.bytes} of ${DOTENV_MAX_BYTES} bytes, ${report.count} of ${DOTENV_MAX_VARIABLES} variables`;
+    const note = options.reportSecrets ? `warning: ${path6} is a dotenv report (${limits}) for artifacts:reports:dotenv that carries the registry password in clear (--report-secrets): GitLab cannot mask it, and everyone who can download this job's artifacts can read it until it expires` : `${path6} is a dotenv report (${limits}) for artifacts:reports:dotenv with the registry host, endpoint, user name and expiry but no secret, because GitLab cannot mask values created during a job and report artifacts are readable by project members: a later job gets the password by running ecr-vars again (or docker-credential-ecr-vars); --report-secrets puts it in anyway`;
+    return {
+      text: shell.text,
+      extra: [{ kind: "file", path: path6, text: report.text }],
+      notes: [`${shell.notes.join("; ")}; ${note}`]
+    };
+  }
+};
+
+// src/emit/jenkins.ts
+init_names();
+var jenkins = {
+  name: "jenkins",
+  description: "Jenkins: export lines in a 0600 file of the workspace (default ecr-vars.env) for later sh steps: sh '. ./ecr-vars.env && ...'",
+  masking: "Jenkins masks only its own credentials bindings: nothing goes to the console log; the values are in the 0600 file only",
+  maskingKind: "clear",
+  defaultOutput: { kind: "file", path: "ecr-vars.env" },
+  ci: "jenkins",
+  render(variables, options) {
+    const { text: text2 } = sh.render(variables, options);
+    const path6 = options.outputPath ?? "ecr-vars.env";
+    const source = shellQuote(path6.includes("/") ? path6 : `./${path6}`);
+    const name = (leaf) => envName(`${options.namespace}.ecr.${leaf}`, options.envPrefix);
+    return {
+      text: text2,
+      notes: [
+        `Jenkins: the variables are in ${path6}, not the console log; use them in a later sh step: . ${source} && printf '%s' "$${name("password")}" | docker login --username AWS --password-stdin "$${name("proxyEndpointDomain")}"`
+      ]
+    };
   }
 };
 
@@ -69634,13 +69955,13 @@ function powershellString(value) {
 function quoteForHumans(text2) {
   return `'${text2.replace(/['\u2018-\u201b]/g, "$&$&")}'`;
 }
-function line3(variable, envPrefix) {
+function line4(variable, envPrefix) {
   const name = checkEnvName("powershell", variable, envName(variable.name, envPrefix));
   checkEnvValue("powershell", variable);
   return `$Env:${name} = ${powershellString(variable.value)}
 `;
 }
-function sourcePath(path6) {
+function sourcePath2(path6) {
   return /[\\/]/.test(path6) ? path6 : `./${path6}`;
 }
 var powershell = {
@@ -69650,12 +69971,12 @@ var powershell = {
   maskingKind: "clear",
   defaultOutput: { kind: "stdout" },
   render(variables, options) {
-    const text2 = variables.map((variable) => line3(variable, options.envPrefix)).join("");
+    const text2 = variables.map((variable) => line4(variable, options.envPrefix)).join("");
     const notes = [];
     if (options.outputPath === void 0) {
       notes.push("load with: ecr-vars ... | Out-String | Invoke-Expression");
     } else {
-      notes.push(`load with: . ${quoteForHumans(sourcePath(options.outputPath))}`);
+      notes.push(`load with: . ${quoteForHumans(sourcePath2(options.outputPath))}`);
       if (!/\.ps1$/i.test(options.outputPath)) {
         notes.push("PowerShell only dot-sources files whose name ends in .ps1");
       }
@@ -69663,35 +69984,6 @@ var powershell = {
     for (const variable of variables) {
       if (variable.value === "") notes.push(`${variable.name} is empty: PowerShell unsets it`);
     }
-    return { text: text2, notes };
-  }
-};
-
-// src/emit/sh.ts
-init_names();
-function shellQuote(value) {
-  return `'${value.replaceAll("'", "'\\''")}'`;
-}
-function line4(variable, envPrefix) {
-  const name = checkEnvName("sh", variable, envName(variable.name, envPrefix));
-  checkEnvValue("sh", variable);
-  return `export ${name}=${shellQuote(variable.value)}
-`;
-}
-function sourcePath2(path6) {
-  return path6.includes("/") ? path6 : `./${path6}`;
-}
-var sh = {
-  name: "sh",
-  description: `export NAME='value' lines for bash, dash and other POSIX shells: eval "$(ecr-vars ...)" or . FILE`,
-  masking: "none by itself: eval it or write it with --output (a 0600 file) and source it; never echo it",
-  maskingKind: "clear",
-  defaultOutput: { kind: "stdout" },
-  render(variables, options) {
-    const text2 = variables.map((variable) => line4(variable, options.envPrefix)).join("");
-    const notes = [
-      options.outputPath === void 0 ? 'load with: eval "$(ecr-vars ...)"' : `load with: . ${shellQuote(sourcePath2(options.outputPath))}`
-    ];
     return { text: text2, notes };
   }
 };
@@ -69704,7 +69996,13 @@ var renderers = Object.freeze([
   cmd,
   dotenv,
   json,
-  dockerConfig
+  dockerConfig,
+  github,
+  gitlab,
+  azure,
+  circleci,
+  jenkins,
+  buildkite
 ]);
 var formatNames = Object.freeze(renderers.map((r9) => r9.name));
 var byName = new Map(renderers.map((r9) => [r9.name, r9]));
@@ -70870,7 +71168,7 @@ var OPTIONS = [
     group: "task",
     taskKey: "scope",
     default: "local",
-    description: "local: this job only; result: later stages and deployment releases too"
+    description: "local: this job only; result: later stages and deployment releases too (formats bamboo, github, gitlab and azure; the others refuse it)"
   },
   {
     flag: "source",
@@ -70917,7 +71215,7 @@ var OPTIONS = [
     type: "string",
     value: "NAME",
     group: "output",
-    description: "output format (see FORMATS); default: bamboo inside a Bamboo build, else sh"
+    description: "output format (see FORMATS); default: the CI system's own format inside a detected CI system (bamboo, github, gitlab, azure, circleci, jenkins, buildkite), else sh"
   },
   {
     flag: "output",
@@ -70932,6 +71230,12 @@ var OPTIONS = [
     type: "boolean",
     group: "output",
     description: "with --format docker-config: write credHelpers entries that point at docker-credential-ecr-vars instead of the password"
+  },
+  {
+    flag: "report-secrets",
+    type: "boolean",
+    group: "output",
+    description: "with --format gitlab --scope result: put the registry password into the dotenv report too (GitLab cannot mask it and artifacts are readable by project members)"
   },
   {
     flag: "env-prefix",
@@ -71127,17 +71431,18 @@ function escapeRegExp(text2) {
 }
 
 // src/action/docker.ts
+init_errors();
+
+// src/platform/executable.ts
 var import_node_child_process2 = require("node:child_process");
 var import_node_fs6 = require("node:fs");
 var import_promises9 = require("node:fs/promises");
 var import_node_path10 = require("node:path");
-init_errors();
-async function findDocker(env2) {
-  const names = process.platform === "win32" ? ["docker.exe", "docker.cmd"] : ["docker"];
+async function findExecutable(name, env2) {
+  const names = process.platform === "win32" ? [`${name}.exe`, `${name}.cmd`] : [name];
   for (const dir of (env2.PATH ?? "").split(import_node_path10.delimiter)) {
     if (dir === "") continue;
-    for (const name of names) {
-      const candidate = (0, import_node_path10.join)(dir, name);
+    for (const candidate of names.map((n4) => (0, import_node_path10.join)(dir, n4))) {
       try {
         await (0, import_promises9.access)(candidate, import_node_fs6.constants.X_OK);
         return candidate;
@@ -71147,9 +71452,9 @@ async function findDocker(env2) {
   }
   return void 0;
 }
-function runDocker(docker, args, env2, input = "") {
+function runProgram(path6, args, env2, input = "") {
   return new Promise((resolve2, reject) => {
-    const child2 = (0, import_node_child_process2.spawn)(docker, [...args], { env: env2, stdio: ["pipe", "pipe", "pipe"] });
+    const child2 = (0, import_node_child_process2.spawn)(path6, [...args], { env: env2, stdio: ["pipe", "pipe", "pipe"] });
     const chunks = [];
     child2.stdout.on("data", (chunk) => chunks.push(chunk));
     child2.stderr.on("data", (chunk) => chunks.push(chunk));
@@ -71162,6 +71467,14 @@ function runDocker(docker, args, env2, input = "") {
     });
     child2.stdin.end(input);
   });
+}
+
+// src/action/docker.ts
+function findDocker(env2) {
+  return findExecutable("docker", env2);
+}
+function runDocker(docker, args, env2, input = "") {
+  return runProgram(docker, args, env2, input);
 }
 async function dockerLogin(docker, host, username, password, env2) {
   const run = await runDocker(
@@ -71295,25 +71608,12 @@ function splitList(raw) {
 
 // src/action/outputs.ts
 init_names();
-function outputSuffix(host) {
-  return host.replace(/[^A-Za-z0-9_]/g, "_");
-}
 function publishPlan(variables, registries, scope, envPrefix) {
-  const secrets = variables.filter((v) => v.secret).map((v) => v.value);
-  const env2 = variables.map((v) => [envName(v.name, envPrefix), v.value]);
-  const hosts = registries.map((r9) => r9.registry);
-  const outputs = [];
-  if (hosts.length === 1 && hosts[0] !== void 0) outputs.push(["registry", hosts[0]]);
-  outputs.push(["registries", hosts.join(",")]);
-  if (scope === "result") {
-    for (const login of registryLogins(variables)) {
-      const suffix = outputSuffix(login.host);
-      outputs.push([`docker_username_${suffix}`, login.username]);
-      outputs.push([`docker_password_${suffix}`, login.password]);
-    }
-    outputs.push(...env2);
-  }
-  return { secrets, env: env2, outputs };
+  return {
+    secrets: variables.filter((v) => v.secret).map((v) => v.value),
+    env: variables.map((v) => [envName(v.name, envPrefix), v.value]),
+    outputs: githubOutputs(variables, registries, scope, envPrefix)
+  };
 }
 
 // src/action/toolkit.ts
@@ -71323,7 +71623,7 @@ var STATE = {
   skipLogout: "skip-logout",
   temp: "temp"
 };
-var MIN_MASK_LENGTH = 4;
+var MIN_MASK_LENGTH2 = 4;
 var MaskingRedactor = class extends Redactor {
   #masked = /* @__PURE__ */ new Set();
   #mask;
@@ -71335,7 +71635,7 @@ var MaskingRedactor = class extends Redactor {
     super.add(secret);
     if (secret === void 0) return;
     for (const form of derivedForms(secret)) {
-      if (form.length < MIN_MASK_LENGTH || this.#masked.has(form)) continue;
+      if (form.length < MIN_MASK_LENGTH2 || this.#masked.has(form)) continue;
       this.#masked.add(form);
       this.#mask(form);
     }

@@ -21906,17 +21906,16 @@ function escapeRegExp(text) {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
-// src/action/docker.ts
+// src/platform/executable.ts
 var import_node_child_process = require("node:child_process");
 var import_node_fs2 = require("node:fs");
 var import_promises4 = require("node:fs/promises");
 var import_node_path3 = require("node:path");
-async function findDocker(env) {
-  const names = process.platform === "win32" ? ["docker.exe", "docker.cmd"] : ["docker"];
+async function findExecutable(name, env) {
+  const names = process.platform === "win32" ? [`${name}.exe`, `${name}.cmd`] : [name];
   for (const dir of (env.PATH ?? "").split(import_node_path3.delimiter)) {
     if (dir === "") continue;
-    for (const name of names) {
-      const candidate = (0, import_node_path3.join)(dir, name);
+    for (const candidate of names.map((n) => (0, import_node_path3.join)(dir, n))) {
       try {
         await (0, import_promises4.access)(candidate, import_node_fs2.constants.X_OK);
         return candidate;
@@ -21926,9 +21925,9 @@ async function findDocker(env) {
   }
   return void 0;
 }
-function runDocker(docker, args, env, input = "") {
+function runProgram(path6, args, env, input = "") {
   return new Promise((resolve2, reject) => {
-    const child2 = (0, import_node_child_process.spawn)(docker, [...args], { env, stdio: ["pipe", "pipe", "pipe"] });
+    const child2 = (0, import_node_child_process.spawn)(path6, [...args], { env, stdio: ["pipe", "pipe", "pipe"] });
     const chunks = [];
     child2.stdout.on("data", (chunk) => chunks.push(chunk));
     child2.stderr.on("data", (chunk) => chunks.push(chunk));
@@ -21941,6 +21940,14 @@ function runDocker(docker, args, env, input = "") {
     });
     child2.stdin.end(input);
   });
+}
+
+// src/action/docker.ts
+function findDocker(env) {
+  return findExecutable("docker", env);
+}
+function runDocker(docker, args, env, input = "") {
+  return runProgram(docker, args, env, input);
 }
 
 // src/action/toolkit.ts

@@ -4,34 +4,13 @@
  * passes through the redactor before it is logged.
  */
 
-import { spawn } from "node:child_process";
-import { constants } from "node:fs";
-import { access } from "node:fs/promises";
-import { delimiter, join } from "node:path";
 import { EcrVarsError } from "../core/errors.js";
 import type { Env } from "../core/expressions.js";
+import { findExecutable, type ProgramRun, runProgram } from "../platform/executable.js";
 
 /** The docker CLI on PATH, or undefined when there is none. */
-export async function findDocker(env: Env): Promise<string | undefined> {
-  const names = process.platform === "win32" ? ["docker.exe", "docker.cmd"] : ["docker"];
-  for (const dir of (env.PATH ?? "").split(delimiter)) {
-    if (dir === "") continue;
-    for (const name of names) {
-      const candidate = join(dir, name);
-      try {
-        await access(candidate, constants.X_OK);
-        return candidate;
-      } catch {
-        // not here
-      }
-    }
-  }
-  return undefined;
-}
-
-export interface DockerRun {
-  readonly code: number;
-  readonly output: string;
+export function findDocker(env: Env): Promise<string | undefined> {
+  return findExecutable("docker", env);
 }
 
 /** Runs the docker CLI with `input` on stdin; resolves with its status and combined output. */
@@ -40,20 +19,8 @@ export function runDocker(
   args: readonly string[],
   env: Env,
   input = "",
-): Promise<DockerRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(docker, [...args], { env, stdio: ["pipe", "pipe", "pipe"] });
-    const chunks: Buffer[] = [];
-    child.stdout.on("data", (chunk: Buffer) => chunks.push(chunk));
-    child.stderr.on("data", (chunk: Buffer) => chunks.push(chunk));
-    child.on("error", reject);
-    child.on("close", (code) =>
-      resolve({ code: code ?? 1, output: Buffer.concat(chunks).toString("utf8").trim() }),
-    );
-    // A docker that exits without reading stdin must not crash us with EPIPE.
-    child.stdin.on("error", () => {});
-    child.stdin.end(input);
-  });
+): Promise<ProgramRun> {
+  return runProgram(docker, args, env, input);
 }
 
 export async function dockerLogin(

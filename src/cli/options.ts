@@ -98,7 +98,8 @@ export const OPTIONS: readonly OptionSpec[] = [
     group: "task",
     taskKey: "scope",
     default: "local",
-    description: "local: this job only; result: later stages and deployment releases too",
+    description:
+      "local: this job only; result: later stages and deployment releases too (formats bamboo, github, gitlab and azure; the others refuse it)",
   },
   {
     flag: "source",
@@ -149,7 +150,8 @@ export const OPTIONS: readonly OptionSpec[] = [
     type: "string",
     value: "NAME",
     group: "output",
-    description: "output format (see FORMATS); default: bamboo inside a Bamboo build, else sh",
+    description:
+      "output format (see FORMATS); default: the CI system's own format inside a detected CI system (bamboo, github, gitlab, azure, circleci, jenkins, buildkite), else sh",
   },
   {
     flag: "output",
@@ -165,6 +167,13 @@ export const OPTIONS: readonly OptionSpec[] = [
     group: "output",
     description:
       "with --format docker-config: write credHelpers entries that point at docker-credential-ecr-vars instead of the password",
+  },
+  {
+    flag: "report-secrets",
+    type: "boolean",
+    group: "output",
+    description:
+      "with --format gitlab --scope result: put the registry password into the dotenv report too (GitLab cannot mask it and artifacts are readable by project members)",
   },
   {
     flag: "env-prefix",

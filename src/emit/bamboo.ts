@@ -60,6 +60,7 @@ export const bamboo: Renderer = {
   maskingKind: "by-name",
   defaultOutput: { kind: "file", path: "ecr-vars.properties" },
   ci: "bamboo",
+  scopes: ["local", "result"],
   render(variables, options) {
     const lines = variables.map(
       (variable) =>

@@ -1,9 +1,15 @@
 /** The output formats by name: the one place that lists them, for the CLI, its help and the README. */
 
+import { azure } from "./azure.js";
 import { bamboo } from "./bamboo.js";
+import { buildkite } from "./buildkite.js";
+import { circleci } from "./circleci.js";
 import { cmd } from "./cmd.js";
 import { dockerConfig } from "./docker-config.js";
 import { dotenv } from "./dotenv.js";
+import { github } from "./github.js";
+import { gitlab } from "./gitlab.js";
+import { jenkins } from "./jenkins.js";
 import { json } from "./json.js";
 import { powershell } from "./powershell.js";
 import { sh } from "./sh.js";
@@ -18,6 +24,12 @@ export const renderers: readonly Renderer[] = Object.freeze([
   dotenv,
   json,
   dockerConfig,
+  github,
+  gitlab,
+  azure,
+  circleci,
+  jenkins,
+  buildkite,
 ]);
 
 /** The names accepted by `--format`, in `renderers` order. */

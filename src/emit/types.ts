@@ -14,26 +14,55 @@ export interface RenderOptions {
   readonly outputPath?: string;
   /** With more than one registry: what each one is and where its own variables are. */
   readonly registries?: readonly RegistrySummary[];
+  /**
+   * The forms a secret takes once encoded (base64 of `AWS:secret`, JSON-escaped, ...), for
+   * formats that register masks with the CI system; without it, the secret alone.
+   */
+  readonly secretForms?: (secret: string) => readonly string[];
+  /** `gitlab`, scope result: put the secrets into the dotenv report too (`--report-secrets`). */
+  readonly reportSecrets?: boolean;
   /** `docker-config` only: write `credHelpers` pointers to our helper instead of secrets. */
   readonly credentialHelper?: boolean;
 }
+
+/**
+ * Text for a destination besides the output, where a CI system's protocol wants it:
+ * - `append-env-file`: appended to the file an environment variable of the run names (GitHub's
+ *   `GITHUB_ENV` and `GITHUB_OUTPUT`); the run fails when the variable is unset;
+ * - `file`: a file of its own (0600, atomic), e.g. GitLab's dotenv report beside the output;
+ * - `command`: a program to run with the text on stdin where it is on PATH (Buildkite's
+ *   `buildkite-agent redactor add`), skipped with a note where it is not.
+ */
+export type ExtraOutput =
+  | { readonly kind: "append-env-file"; readonly variable: string; readonly text: string }
+  | { readonly kind: "file"; readonly path: string; readonly text: string }
+  | {
+      readonly kind: "command";
+      readonly argv: readonly [string, ...string[]];
+      readonly stdin: string;
+    };
 
 /** What a renderer produces: the text to write and notes for the human summary on stderr. */
 export interface RenderPlan {
   readonly text: string;
   /** Lines for the human (e.g. the Inject task settings to use); never contain secret values. */
   readonly notes: readonly string[];
+  /** Written in order after the text; commands first of all (they register masks). */
+  readonly extra?: readonly ExtraOutput[];
 }
 
 /**
  * Where a format's text goes when the user gives no `--output` (`--output -` always means stdout):
  * - `stdout`: printed, e.g. for `eval "$(ecr-vars ...)"`;
  * - `file`: a file of this path, relative to the working directory (never the build log);
+ * - `append-env-file`: appended to the file an environment variable names;
  * - `auth-file`: the registry auth file the environment names ($REGISTRY_AUTH_FILE, else
  *   $DOCKER_CONFIG/config.json, else ~/.docker/config.json), its directory created if needed.
  */
 export type DefaultOutput =
   | { readonly kind: "stdout" }
+  /** Appended to the file an environment variable names (CircleCI's `BASH_ENV`). */
+  | { readonly kind: "append-env-file"; readonly variable: string }
   | { readonly kind: "file"; readonly path: string }
   | { readonly kind: "auth-file" };
 
@@ -64,6 +93,12 @@ export interface Renderer {
    * a run inside that system uses it.
    */
   readonly ci?: string;
+  /**
+   * The scopes this format can honour (README, "Options"); `--scope result` with a format that
+   * has no way to carry variables to later stages is refused rather than silently ignored.
+   * Default: local only.
+   */
+  readonly scopes?: readonly ("local" | "result")[];
   /** Accepts `--credential-helper` (`RenderOptions.credentialHelper`). */
   readonly credentialHelper?: boolean;
   render(variables: readonly Variable[], options: RenderOptions): RenderPlan;

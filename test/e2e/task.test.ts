@@ -52,7 +52,12 @@ describe("task files", () => {
     ["JSON", "task.json", TASK_JSON],
   ])("%s: every field is applied", async (_kind, name, text) => {
     const file = await ctx.write(name, text);
-    const { result, variables, requests } = await runJson(["--task", file]);
+    // The file's scope result is applied: the json format cannot carry it, so it is refused.
+    const refused = await ctx.run(["--format", "json", "--task", file]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/scope: result: the json format has no way/);
+    expect(refused.stderr).toContain(name);
+    const { result, variables, requests } = await runJson(["--task", file, "--scope", "local"]);
     expect(Object.keys(variables)[0]).toBe("team.a.ecr.authorizationToken.password");
     expect(variables["team.a.ecr.proxyEndpoint"]).toBe(
       "https://123456789012.dkr.ecr.ap-southeast-2.amazonaws.com",
@@ -64,7 +69,7 @@ describe("task files", () => {
     expect(lines[0]).toBe(
       "ecr-vars (push images): Amazon ECR credentials for registry 123456789012 in ap-southeast-2",
     );
-    expect(lines).toContain("Wrote 7 variables to stdout (format json, scope result).");
+    expect(lines).toContain("Wrote 7 variables to stdout (format json, scope local).");
   });
 
   test.each([

@@ -3,11 +3,12 @@ import { describe, expect, test } from "vitest";
 import { parse } from "yaml";
 import { actionYml } from "../../src/action/action-yml.js";
 import { actionInputs, OWN_INPUTS, readSettings, splitList } from "../../src/action/inputs.js";
-import { outputSuffix, publishPlan } from "../../src/action/outputs.js";
+import { publishPlan } from "../../src/action/outputs.js";
 import { MaskingRedactor } from "../../src/action/toolkit.js";
 import { OPTIONS } from "../../src/cli/options.js";
 import type { RegistrySummary } from "../../src/core/registries.js";
 import { buildVariables } from "../../src/core/variables.js";
+import { outputSuffix } from "../../src/emit/github.js";
 
 const committed = parse(readFileSync("action.yml", "utf8")) as {
   inputs: Record<string, { description: string; default?: string; required: boolean }>;

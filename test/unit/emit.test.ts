@@ -40,6 +40,12 @@ describe("registry", () => {
       "dotenv",
       "json",
       "docker-config",
+      "github",
+      "gitlab",
+      "azure",
+      "circleci",
+      "jenkins",
+      "buildkite",
     ]);
     expect(renderers.map((r) => r.name)).toEqual(formatNames);
   });
