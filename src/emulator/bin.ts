@@ -1,3 +1,5 @@
+#!/usr/bin/env node
+
 /**
  * `ecr-vars-emulator`: runs the local AWS emulator until SIGINT/SIGTERM. Secrets go only to the
  * 0600 `--env-file`; the terminal sees the URL and nothing else.
