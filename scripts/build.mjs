@@ -7,16 +7,19 @@
 //    connectors, the task file, the subcommands) to ES module entries of build 2 (dist/cli/*.mjs).
 //    Modules reached both ways exist twice (once in each format); nothing relies on module
 //    identity across that line (see isEcrVarsError). The bin dist/ecr-vars.cjs is a launcher that
-//    runs it from V8's code cache (src/platform/launch.ts).
+//    runs it from a V8 code cache (src/platform/launch.ts). The same build makes
+//    dist/docker-credential-ecr-vars-fetch.cjs, the credential helper's cache-miss path, which the
+//    helper runs the same way, so both share the SDK bundle and its cache.
 // 1b. dist/cli/aws-sdk.cjs: the SDK packages the CLI imports, one CommonJS bundle, also run from
 //    a code cache by the launcher.
-// 2. dist/cli/*.mjs: the other lazy entries, and the credential helper's cache-miss path
-//    (dist/docker-credential-ecr-vars-fetch.mjs), as ES modules sharing chunks in dist/cli/chunks.
+// 2. dist/cli/*.mjs: the other lazy entries, as ES modules sharing chunks in dist/cli/chunks.
 // 3. dist/docker-credential-ecr-vars.cjs, the credential helper (CommonJS for the same reason).
 //    It starts without the launcher: its 35 kB compile in less time than the launcher costs.
 // 4. The library (dist/index.mjs), the emulator (dist/emulator.mjs) and its bin, as ES modules.
-// 5. dist/ecr-vars-main.cjs.v8cache and dist/cli/aws-sdk.cjs.v8cache: the bytecode the CLI
-//    compiled in a cache-hit run and the SDK in a cache-miss run against the emulator.
+// 5. dist/*.cjs.v8cache beside the three CommonJS programs: the bytecode the CLI compiled in a
+//    cache-hit run, the SDK in a cache-miss run and the helper's miss path in a helper miss, all
+//    against the emulator, for the Node that runs this build (other Node versions and flags get
+//    theirs in the user's cache directory on first use: src/platform/launch.ts).
 import { spawn } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { chmod, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
@@ -141,7 +144,10 @@ const lazyImports = {
 };
 await build({
   ...common,
-  entryPoints: { "ecr-vars-main": "src/cli/bin.ts" },
+  entryPoints: {
+    "ecr-vars-main": "src/cli/bin.ts",
+    "docker-credential-ecr-vars-fetch": "src/helper/fetch.ts",
+  },
   outdir: "dist",
   outExtension: { ".js": ".cjs" },
   format: "cjs",
@@ -149,6 +155,7 @@ await build({
   plugins: [lazyImports],
 });
 await useLauncherImport("dist/ecr-vars-main.cjs");
+await useLauncherImport("dist/docker-credential-ecr-vars-fetch.cjs");
 
 // Build 1b. The AWS SDK packages the program imports, as one CommonJS bundle (shared SDK core
 // once), each package initialised only when first asked for. The launcher runs it from its own
@@ -185,10 +192,7 @@ await useLauncherImport("dist/cli/aws-sdk.cjs");
 // Build 2.
 await build({
   ...esm,
-  entryPoints: {
-    ...Object.fromEntries([...lazy].map(([name, input]) => [`cli/${name}`, input])),
-    "docker-credential-ecr-vars-fetch": "src/helper/fetch.ts",
-  },
+  entryPoints: Object.fromEntries([...lazy].map(([name, input]) => [`cli/${name}`, input])),
   outdir: "dist",
   chunkNames: "cli/chunks/[name]-[hash]",
 });
@@ -207,7 +211,11 @@ await build({
 await build({
   ...common,
   stdin: {
-    contents: `import { launch } from "./src/platform/launch.ts";\nlaunch(require("node:path").join(__dirname, "ecr-vars-main.cjs"));`,
+    contents: [
+      'import { cacheDir } from "./src/cache/store.ts";',
+      'import { launch } from "./src/platform/launch.ts";',
+      'launch(require("node:path").join(__dirname, "ecr-vars-main.cjs"), { cacheDir: cacheDir(process.env) });',
+    ].join("\n"),
     resolveDir: ".",
     loader: "ts",
     sourcefile: "ecr-vars-launcher.ts",
@@ -242,19 +250,29 @@ try {
   await node([...cli, "-q", "--cache"], train("aws-sdk.cjs"));
   // A hit: the program's.
   await node([...cli, "--cache"], train("ecr-vars-main.cjs"));
+  // The helper's miss path, with a token cache of its own.
+  const helper = {
+    ...train("docker-credential-ecr-vars-fetch.cjs"),
+    ECR_VARS_CACHE_DIR: join(dir, "helper"),
+  };
+  await node(
+    ["dist/docker-credential-ecr-vars.cjs", "get"],
+    helper,
+    "123456789012.dkr.ecr.eu-west-1.amazonaws.com",
+  );
 } finally {
   await emu.close();
   await rm(dir, { recursive: true, force: true });
 }
 
 /** Runs node asynchronously (the emulator answers from this process) and fails on a non-zero exit. */
-async function node(args, env) {
+async function node(args, env, input = "") {
   const child = spawn(process.execPath, args, { env, stdio: ["pipe", "ignore", "pipe"] });
   let stderr = "";
   child.stderr.on("data", (chunk) => {
     stderr += chunk;
   });
-  child.stdin.end();
+  child.stdin.end(input);
   const code = await new Promise((done) => child.on("close", done));
   if (code !== 0) throw new Error(`code cache run ${args.join(" ")} failed (${code}): ${stderr}`);
 }

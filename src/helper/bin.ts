@@ -9,6 +9,7 @@
 
 import { readFileSync, writeSync } from "node:fs";
 import { join } from "node:path";
+import { cacheDir } from "../cache/store.js";
 import { VERSION } from "../version.js";
 import type { fetchToken } from "./fetch.js";
 import { runHelper } from "./main.js";
@@ -27,11 +28,14 @@ const stdin = async (): Promise<string> => {
   }
 };
 
-// The built file lives in dist/ next to the miss-path entry; __dirname is its real directory.
+// The built file lives in dist/ next to the miss-path program; __dirname is its real directory.
+// The program and the SDK bundle run from their code caches, as the CLI's do.
 const loadFetch = async () => {
-  const { pathToFileURL } = await import("node:url");
-  const entry = pathToFileURL(join(__dirname, "docker-credential-ecr-vars-fetch.mjs")).href;
-  return (await import(entry)) as { fetchToken: typeof fetchToken };
+  const { installImport, runCommonJs } = await import("../platform/launch.js");
+  const options = { cacheDir: cacheDir(process.env), env: process.env };
+  installImport(__dirname, options);
+  const program = join(__dirname, "docker-credential-ecr-vars-fetch.cjs");
+  return runCommonJs(program, options) as { fetchToken: typeof fetchToken };
 };
 
 void runHelper({

@@ -1,5 +1,5 @@
 import { chmod, mkdir, readFile, stat, writeFile } from "node:fs/promises";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { runCli } from "../support/cli.js";
@@ -98,7 +98,8 @@ describe("docker-credential-ecr-vars get", () => {
   test("the cache-hit path loads neither the AWS SDK, zod nor yaml", async () => {
     const { env } = helperEnv();
     const hook = resolve("test/support/log-imports.mjs");
-    // Every ES module a run loads (the CommonJS entry itself is one bundled file, checked below).
+    // Every ES module a run loads (the CommonJS entry itself is one bundled file, checked below),
+    // and the CommonJS programs the launcher runs (src/platform/launch.ts traces each).
     const loaded = async (name: string) => {
       const log = ctx.path(name);
       await writeFile(log, "");
@@ -109,15 +110,18 @@ describe("docker-credential-ecr-vars get", () => {
         {
           ...env,
           ECR_VARS_TEST_IMPORT_LOG: log,
+          ECR_VARS_CODE_CACHE_TRACE: "1",
         },
       );
       expect(JSON.parse(result.stdout).Secret).toBe(PASSWORD);
       const urls = (await readFile(log, "utf8"))
         .split("\n")
         .filter((url) => url !== "" && !url.endsWith("log-imports.mjs"));
-      return (await Promise.all(urls.map((url) => readFile(fileURLToPath(url), "utf8")))).join(
-        "\n",
+      const programs = [...result.stderr.matchAll(/^code cache: (\S+):/gm)].map((match) =>
+        join(dirname(HELPER), match[1] === "aws-sdk.cjs" ? "cli" : "", match[1] ?? ""),
       );
+      const files = [...urls.map((url) => fileURLToPath(url)), ...programs];
+      return (await Promise.all(files.map((file) => readFile(file, "utf8")))).join("\n");
     };
     const markers = ["GetAuthorizationTokenCommand", "ZodError", "YAMLParseError"];
     // The miss loads the SDK through the lazily imported entry: the check sees it when it is there.
