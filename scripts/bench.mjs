@@ -1,194 +1,292 @@
-// `npm run bench`: SPEC 5's speed and memory bars, measured side by side in one hyperfine run on
-// this machine, against a bare `node -e 0`:
-//   - a fetch answered from the token cache ≤ 1.2× (the credential helper and `ecr-vars --cache`);
-//   - one fresh fetch with static keys against the local emulator ≤ 3×;
+// `npm run bench`: the README's speed and memory bars, measured side by side with hyperfine on
+// every Node release line found here (the machine's node and those `node scripts/nodes.mjs
+// install 22 24 26` put beside it), each against its own `node -e 0`:
+//   - a fetch answered from the token cache ≤ 1.2× (the credential helper and `ecr-vars --cache`),
+//     also with 40 registries in 4 regions (≤ 1.3× one registry's hit) and with NODE_OPTIONS set;
+//   - one fresh fetch with static keys against the local emulator ≤ 3×, also with NODE_OPTIONS
+//     and through the credential helper with its cache off;
 //   - peak memory (max RSS) ≤ 90 MB on every path of ours.
 // It is a report, not a gate: it prints PASS or MISS per bar and exits 0 (timings on a shared
-// machine are noisy; the ratios use medians over several rounds). Peers on PATH run beside ours for scale:
-// `docker-credential-ecr-login get` (a hit from its own cache, after one fill through a CONNECT
-// proxy and a TLS front of the emulator) and `aws ecr get-login-password` (a fresh fetch).
+// machine are noisy; the ratios are medians over rounds). Peers on PATH run beside ours for scale,
+// on the machine's node column: `docker-credential-ecr-login get` (a hit from its own cache, after
+// one fill through a CONNECT proxy and a TLS front of the emulator) and `aws ecr
+// get-login-password` (a fresh fetch).
 //
 // Every command runs with the same minimal environment, built here: in particular without
 // NODE_EXTRA_CA_CERTS (set in shells on some machines), which adds ~40 ms to every Node start
 // and would hide what we measure. hyperfine runs each command through a shell (the helpers read
 // the registry from stdin) and subtracts the shell's own start-up. Everything runs against the
-// local emulator on loopback with throw-away cache and home directories.
+// local emulator on loopback with throw-away cache and home directories. hyperfine's warm-up runs
+// also write the code caches each Node version keeps in the user's cache directory.
 //
-// BENCH_RUNS=n sets the runs of each command (default 40, spread over BENCH_ROUNDS=4 rounds).
-// BENCH_BASELINE=DIR adds the same commands of another checkout's built dist/ (e.g. the commit
-// before a change) to the same run.
+//   --write-readme       rewrites the README's table (between <!-- bench:start/end -->)
+//   BENCH_RUNS=n         runs of each command per Node (default 40, spread over BENCH_ROUNDS=4)
+//   BENCH_NODES=a,b      node binaries to measure instead of the ones found
+//   BENCH_BASELINE=DIR   adds the same commands of another checkout's built dist/ (e.g. the commit
+//                        before a change) to the same run, as "before:" rows
 import { execFile, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { cpus, tmpdir } from "node:os";
 import { delimiter, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import { build } from "esbuild";
 import { createEmulator } from "../dist/emulator.mjs";
 import { emulatorEnv } from "./emulator-env.mjs";
+import { availableNodes } from "./nodes.mjs";
 
 const run = promisify(execFile);
-const node = process.execPath;
 const onPath = (name) =>
   (process.env.PATH ?? "").split(delimiter).some((dir) => existsSync(join(dir, name)));
+const writeReadme = process.argv.includes("--write-readme");
 
 const host = "123456789012.dkr.ecr.eu-west-1.amazonaws.com";
 const args = "--region eu-west-1 --registry-id 123456789012 -q";
+// 40 registries: 10 accounts in each of 4 regions, one GetAuthorizationToken call per region.
+const regions = ["eu-west-1", "us-east-1", "ap-southeast-2", "eu-central-1"];
+const forty = regions
+  .flatMap((region) =>
+    Array.from(
+      { length: 10 },
+      (_, i) => `--registry ${210987654300 + i}.dkr.ecr.${region}.amazonaws.com`,
+    ),
+  )
+  .join(" ");
+const flags = "--max-old-space-size=4096";
+
+const nodes = process.env.BENCH_NODES
+  ? process.env.BENCH_NODES.split(",").map((binary) => ({ binary }))
+  : availableNodes();
+for (const node of nodes) {
+  node.version = (await run(node.binary, ["--version"])).stdout.trim();
+}
+
+const rounds = Math.max(1, Number(process.env.BENCH_ROUNDS ?? "4"));
+const runs = Math.max(3, Math.ceil(Number(process.env.BENCH_RUNS ?? "40") / rounds));
 const emu = await createEmulator({});
 const dir = await mkdtemp(join(tmpdir(), "ecr-vars-bench-"));
 const closers = [() => emu.close()];
 try {
-  const env = emulatorEnv(emu, dir);
+  const baseEnv = emulatorEnv(emu, dir);
   const hostFile = join(dir, "host.txt");
   await writeFile(hostFile, host);
 
-  /** name, shell command, and the bar it is held to (ratio to `node -e 0`), if any. */
-  const commands = [{ name: "node -e 0", command: `${node} -e 0` }];
-  const ours = (label, root) => {
-    const cli = ["ecr-vars.cjs", "ecr-vars.mjs"]
-      .map((file) => join(root, "dist", file))
-      .find((file) => existsSync(file));
-    const helper = join(root, "dist", "docker-credential-ecr-vars.cjs");
-    return [
-      {
-        name: `${label}helper get (cache hit)`,
-        command: `${node} ${helper} get < ${hostFile}`,
-        bar: label === "" ? 1.2 : undefined,
-        fill: [helper, ["get"]],
-      },
-      {
-        name: `${label}ecr-vars --cache (cache hit)`,
-        command: `${node} ${cli} ${args} --cache`,
-        bar: label === "" ? 1.2 : undefined,
-        fill: [cli, [...args.split(" "), "--cache"]],
-      },
-      { name: `${label}ecr-vars --version`, command: `${node} ${cli} --version` },
-      {
-        name: `${label}ecr-vars (fresh fetch)`,
-        command: `${node} ${cli} ${args}`,
-        bar: label === "" ? 3 : undefined,
-      },
-    ];
+  /** The commands of one Node: name, shell command, bar (ratio to `node -e 0`), fill. */
+  const commandsFor = (node, column) => {
+    const ours = (label, root) => {
+      const cli = ["ecr-vars.cjs", "ecr-vars.mjs"]
+        .map((file) => join(root, "dist", file))
+        .find((file) => existsSync(file));
+      const helper = join(root, "dist", "docker-credential-ecr-vars.cjs");
+      const bar = (value) => (label === "" ? value : undefined);
+      const n = node.binary;
+      return [
+        {
+          name: `${label}helper get (cache hit)`,
+          command: `${n} ${helper} get < ${hostFile}`,
+          bar: bar(1.2),
+          fill: `${n} ${helper} get < ${hostFile}`,
+        },
+        {
+          name: `${label}ecr-vars --cache (cache hit)`,
+          command: `${n} ${cli} ${args} --cache`,
+          bar: bar(1.2),
+          fill: `${n} ${cli} ${args} --cache`,
+        },
+        {
+          name: `${label}ecr-vars --cache, 40 registries (cache hit)`,
+          command: `${n} ${cli} ${forty} -q --cache`,
+          bar: bar(1.2),
+          fill: `${n} ${cli} ${forty} -q --cache`,
+        },
+        {
+          name: `${label}ecr-vars --cache, NODE_OPTIONS=${flags} (cache hit)`,
+          command: `NODE_OPTIONS=${flags} ${n} ${cli} ${args} --cache`,
+          bar: bar(1.2),
+        },
+        { name: `${label}ecr-vars --version`, command: `${n} ${cli} --version` },
+        {
+          name: `${label}ecr-vars (fresh fetch)`,
+          command: `${n} ${cli} ${args}`,
+          bar: bar(3),
+        },
+        {
+          name: `${label}ecr-vars, NODE_OPTIONS=${flags} (fresh fetch)`,
+          command: `NODE_OPTIONS=${flags} ${n} ${cli} ${args}`,
+          bar: bar(3),
+        },
+        {
+          name: `${label}helper get, ECR_VARS_CACHE=off (fresh fetch)`,
+          command: `ECR_VARS_CACHE=off ${n} ${helper} get < ${hostFile}`,
+          bar: bar(3),
+        },
+      ];
+    };
+    const list = [{ name: "node -e 0", command: `${node.binary} -e 0` }, ...ours("", resolve("."))];
+    if (process.env.BENCH_BASELINE) list.push(...ours("before: ", process.env.BENCH_BASELINE));
+    if (column === 0) list.push(...peers);
+    return list;
   };
-  commands.push(...ours("", resolve(".")));
-  if (process.env.BENCH_BASELINE) commands.push(...ours("before: ", process.env.BENCH_BASELINE));
-  // Fill the token cache once; the helper and the CLI read the same entry afterwards.
-  for (const { fill } of commands) {
-    if (fill === undefined) continue;
-    const [file, argv] = fill;
-    const child = spawn(node, [file, ...argv], { env, stdio: ["pipe", "ignore", "inherit"] });
-    child.stdin.end(host);
-    await new Promise((done) => child.on("exit", done));
-  }
 
+  const peers = [];
   if (onPath("docker-credential-ecr-login") && onPath("openssl")) {
-    const peer = await goHelperSetup(env);
+    const peer = await goHelperSetup(baseEnv);
     closers.push(peer.close);
-    commands.push({
+    peers.push({
       name: "peer: docker-credential-ecr-login get (cache hit)",
       command: `env ${peer.env} docker-credential-ecr-login get < ${hostFile}`,
     });
   }
   if (onPath("aws")) {
-    commands.push({
+    peers.push({
       name: "peer: aws ecr get-login-password (fresh fetch)",
       command: `aws ecr get-login-password --region eu-west-1 --endpoint-url ${emu.url}`,
     });
   }
 
-  // Rounds: hyperfine runs one command's runs back to back, so a load change on a shared machine
-  // would land on some commands only. Each round runs every command; a command's ratio is the
-  // median over rounds of its median over that round's `node -e 0` median.
-  const rounds = Math.max(1, Number(process.env.BENCH_ROUNDS ?? "4"));
-  const runs = Math.max(3, Math.ceil(Number(process.env.BENCH_RUNS ?? "40") / rounds));
-  const times = commands.map(() => []);
-  const ratios = commands.map(() => []);
-  for (let round = 1; round <= rounds; round++) {
-    console.log(`round ${round}/${rounds}: ${commands.length} commands × ${runs} runs`);
-    const exported = join(dir, "hyperfine.json");
-    const hyperfineArgs = ["--style", "none", "--warmup", "3", "--runs", String(runs)];
-    hyperfineArgs.push("--export-json", exported);
-    for (const { name, command } of commands) hyperfineArgs.push("-n", name, command);
-    // Not spawnSync: the emulator in this process must keep answering the fresh fetches.
-    const hyperfine = spawn("hyperfine", hyperfineArgs, {
-      env,
-      stdio: ["ignore", "inherit", "inherit"],
-    });
-    const status = await new Promise((done) => hyperfine.on("exit", (code) => done(code)));
-    if (status !== 0) throw new Error(`hyperfine failed (${status})`);
-    const { results } = JSON.parse(await readFile(exported, "utf8"));
-    results.forEach((result, i) => {
-      times[i]?.push(...result.times);
-      ratios[i]?.push(result.median / results[0].median);
-    });
-  }
-  const median = (values) => {
-    const sorted = [...values].sort((x, y) => x - y);
-    const middle = Math.floor(sorted.length / 2);
-    return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-  };
-  const results = times.map((all, i) => ({
-    mean: all.reduce((sum, t) => sum + t, 0) / all.length,
-    median: median(all),
-    ratio: median(ratios[i] ?? []),
-  }));
-
-  // Peak memory: GNU time's maximum resident set size, the most of three runs of each command.
-  const rss = new Map();
-  if (existsSync("/usr/bin/time")) {
-    for (const { name, command } of commands) {
-      let most = 0;
-      for (let i = 0; i < 3; i++) {
-        const out = join(dir, "rss.txt");
-        await run("/usr/bin/time", ["-o", out, "-f", "%M", "sh", "-c", `${command} > /dev/null`], {
-          env,
-        }).catch(() => undefined);
-        most = Math.max(most, Number.parseInt(await readFile(out, "utf8"), 10) || 0);
-      }
-      rss.set(name, most / 1024);
+  const columns = [];
+  let identityCalls = 0;
+  for (const [column, node] of nodes.entries()) {
+    // Each Node its own home and caches: a cache of one version never serves another.
+    const home = join(dir, `node-${column}`);
+    await mkdir(home);
+    const env = { ...emulatorEnv(emu, home), PATH: baseEnv.PATH };
+    const commands = commandsFor(node, column);
+    for (const { fill } of commands) {
+      if (fill !== undefined) await run("sh", ["-c", `${fill} > /dev/null`], { env });
     }
+    // A 40-registry --cache miss: how many GetCallerIdentity calls for its one identity.
+    if (column === 0) {
+      const before = emu.countCalls({ service: "sts", action: "GetCallerIdentity" });
+      const fresh = { ...env, ECR_VARS_CACHE_DIR: join(home, "count") };
+      await run(
+        "sh",
+        ["-c", `${node.binary} ${resolve("dist/ecr-vars.cjs")} ${forty} -q --cache`],
+        {
+          env: fresh,
+        },
+      );
+      identityCalls = emu.countCalls({ service: "sts", action: "GetCallerIdentity" }) - before;
+    }
+    const { ratios, medians } = await measure(commands, env, `${node.version}`);
+    const rss = await peakMemory(commands, env);
+    columns.push({ node, commands, ratios, medians, rss });
   }
 
-  const width = Math.max(...commands.map((c) => c.name.length));
-  console.log(
-    `\nNODE_EXTRA_CA_CERTS unset for every command; ${node} ${process.version}; ${rounds} rounds of ${runs} runs; ratio: median over rounds of median / node -e 0's median`,
-  );
-  console.log(
-    `${"".padEnd(width)}  mean ms  median ms  ratio  max RSS  bar (SPEC 5)`.replace(/ +$/, ""),
-  );
-  let peak = 0;
-  results.forEach((result, i) => {
-    const { name, bar } = commands[i] ?? {};
-    const { ratio } = result;
-    const memory = rss.get(name);
-    if (memory !== undefined && !name.startsWith("peer") && !name.startsWith("before")) {
-      peak = Math.max(peak, memory);
+  const table = render(columns, identityCalls);
+  console.log(`\n${table}`);
+  if (writeReadme) {
+    const readme = await readFile("README.md", "utf8");
+    const pattern = /(<!-- bench:start -->\n)[\s\S]*?(<!-- bench:end -->)/;
+    if (!pattern.test(readme)) throw new Error("README.md has no <!-- bench:start --> section");
+    await writeFile("README.md", readme.replace(pattern, `$1${table}\n$2`));
+    console.log("README.md: bench table rewritten");
+  }
+
+  /**
+   * Rounds: hyperfine runs one command's runs back to back, so a load change on a shared machine
+   * would land on some commands only. Each round runs every command; a command's ratio is the
+   * median over rounds of its median over that round's `node -e 0` median.
+   */
+  async function measure(commands, env, label) {
+    const times = commands.map(() => []);
+    const perRound = commands.map(() => []);
+    for (let round = 1; round <= rounds; round++) {
+      console.log(`${label}: round ${round}/${rounds}: ${commands.length} commands × ${runs} runs`);
+      const exported = join(dir, "hyperfine.json");
+      const hyperfineArgs = ["--style", "none", "--warmup", "3", "--runs", String(runs)];
+      hyperfineArgs.push("--export-json", exported);
+      for (const { name, command } of commands) hyperfineArgs.push("-n", name, command);
+      // Not spawnSync: the emulator in this process must keep answering the fresh fetches.
+      const hyperfine = spawn("hyperfine", hyperfineArgs, {
+        env,
+        stdio: ["ignore", "ignore", "inherit"],
+      });
+      const status = await new Promise((done) => hyperfine.on("exit", (code) => done(code)));
+      if (status !== 0) throw new Error(`hyperfine failed (${status})`);
+      const { results } = JSON.parse(await readFile(exported, "utf8"));
+      results.forEach((result, i) => {
+        times[i]?.push(...result.times);
+        perRound[i]?.push(result.median / results[0].median);
+      });
     }
-    const verdict = bar === undefined ? "" : `≤ ${bar}× ${ratio <= bar ? "PASS" : "MISS"}`;
-    console.log(
-      [
-        name.padEnd(width),
-        (result.mean * 1000).toFixed(1).padStart(7),
-        (result.median * 1000).toFixed(1).padStart(9),
-        `${ratio.toFixed(2)}×`.padStart(6),
-        memory === undefined ? "      -" : `${memory.toFixed(0).padStart(4)} MB`,
-        verdict,
-      ]
-        .join("  ")
-        .trimEnd(),
-    );
-  });
-  if (rss.size > 0) {
-    console.log(
-      `peak memory of ours: ${peak.toFixed(0)} MB  ≤ 90 MB ${peak <= 90 ? "PASS" : "MISS"}`,
-    );
-  } else {
-    console.log("peak memory: not measured (/usr/bin/time missing)");
+    return { ratios: perRound.map(median), medians: times.map(median) };
   }
 } finally {
   for (const close of closers.reverse()) await close();
   await rm(dir, { recursive: true, force: true });
+}
+
+function median(values) {
+  const sorted = [...values].sort((x, y) => x - y);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+/** Peak memory: GNU time's maximum resident set size, the most of three runs of each command. */
+async function peakMemory(commands, env) {
+  if (!existsSync("/usr/bin/time")) return undefined;
+  let peak = 0;
+  for (const { name, command } of commands) {
+    if (name.startsWith("peer") || name.startsWith("before") || name === "node -e 0") continue;
+    for (let i = 0; i < 3; i++) {
+      const out = join(dir, "rss.txt");
+      await run("/usr/bin/time", ["-o", out, "-f", "%M", "sh", "-c", `${command} > /dev/null`], {
+        env,
+      }).catch(() => undefined);
+      peak = Math.max(peak, Number.parseInt(await readFile(out, "utf8"), 10) || 0);
+    }
+  }
+  return peak / 1024;
+}
+
+/** The README table: a row per command, a column per Node (ratio to its `node -e 0`, verdict). */
+function render(columns, identityCalls) {
+  const names = [];
+  for (const { commands } of columns) {
+    for (const { name } of commands) if (!names.includes(name)) names.push(name);
+  }
+  const cpu = cpus();
+  const lines = [
+    `Measured ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC on ${cpu.length} × ${cpu[0]?.model.trim() ?? "unknown CPU"} (${process.platform}-${process.arch}), ${rounds} rounds of ${runs} runs per command; each cell is the median ratio to the same Node's \`node -e 0\` (whose median time is in its row), then the bar.`,
+    "",
+    `| command | ${columns.map((c) => `Node ${c.node.version}`).join(" | ")} |`,
+    `|---|${columns.map(() => "---|").join("")}`,
+  ];
+  for (const name of names) {
+    const cells = columns.map(({ commands, ratios, medians }) => {
+      const i = commands.findIndex((c) => c.name === name);
+      if (i < 0) return "";
+      if (i === 0) return `${(medians[0] * 1000).toFixed(1)} ms`;
+      const ratio = ratios[i];
+      const { bar } = commands[i];
+      const verdict = bar === undefined ? "" : ratio <= bar ? ` ≤ ${bar} ✓` : ` > ${bar} ✗`;
+      return `${ratio.toFixed(2)}×${verdict}`;
+    });
+    lines.push(`| ${name} | ${cells.join(" | ")} |`);
+  }
+  const hitOf = (c, name) => c.ratios[c.commands.findIndex((x) => x.name === name)];
+  lines.push(
+    `| 40 registries ÷ one registry (cache hit; bar 1.3) | ${columns
+      .map((c) => {
+        const r =
+          hitOf(c, "ecr-vars --cache, 40 registries (cache hit)") /
+          hitOf(c, "ecr-vars --cache (cache hit)");
+        return `${r.toFixed(2)}× ${r <= 1.3 ? "✓" : "✗"}`;
+      })
+      .join(" | ")} |`,
+  );
+  lines.push(
+    `| peak memory of ours (bar 90 MB) | ${columns
+      .map((c) => (c.rss === undefined ? "-" : `${c.rss.toFixed(0)} MB ${c.rss <= 90 ? "✓" : "✗"}`))
+      .join(" | ")} |`,
+  );
+  lines.push(
+    "",
+    `A 40-registry \`--cache\` miss made ${identityCalls} STS GetCallerIdentity call(s) for its one identity.`,
+  );
+  return lines.join("\n");
 }
 
 /**
@@ -232,9 +330,7 @@ async function goHelperSetup(env) {
   await run(
     "sh",
     ["-c", `env ${peerEnv} docker-credential-ecr-login get < ${join(dir, "host.txt")}`],
-    {
-      env,
-    },
+    { env },
   );
   return {
     env: peerEnv,
