@@ -5,6 +5,7 @@
  * secret is masked before it first appears, and where a platform cannot mask, stdout holds none.
  */
 
+import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -342,6 +343,13 @@ describe("a bare run under each detected CI: no secret in what the log shows", (
     expect(bare.stderr).toContain(
       "Bitbucket Pipelines cannot mask values created during a job, so the variables went to ecr-vars.env",
     );
+    // The recipe of docs/ci/bitbucket.md: source the file in the step's shell.
+    const sourced = execFileSync(
+      "sh",
+      ["-c", '. ./ecr-vars.env && printf %s "$bamboo_custom_aws_ecr_password"'],
+      { cwd: dir, encoding: "utf8" },
+    );
+    expect(sourced).toBe(PASSWORD);
     const explicit = await runIn(dir, ["--region", "eu-west-1", "--format", "sh"], {
       BITBUCKET_BUILD_NUMBER: "7",
     });
