@@ -93,10 +93,14 @@ describe("writeSecretFile", () => {
     expect(await readdir(base)).toEqual([]);
   });
 
-  test("a directory at the path is refused", async () => {
+  test("a directory at the path is refused, naming a file inside it as the fix (exit 5)", async () => {
     const base = await dir();
     await mkdir(join(base, "d"));
-    const error = await writeSecretFile(join(base, "d"), "x").catch((e: unknown) => e);
-    expect((error as EcrVarsError).message).toContain("not a regular file");
+    const error = (await writeSecretFile(join(base, "d"), "x").catch(
+      (e: unknown) => e,
+    )) as EcrVarsError;
+    expect(error.message).toBe(`refusing to write ${join(base, "d")}: it is a directory`);
+    expect(error.hint).toBe(`name a file, e.g. --output ${join(base, "d", "config.json")}`);
+    expect(error.exitCode).toBe(5);
   });
 });
