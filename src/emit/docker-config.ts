@@ -11,8 +11,19 @@
  */
 
 import { EcrVarsError } from "../core/errors.js";
+import { MAX_NESTING, nestingDepth } from "../core/nesting.js";
 import { sha256Hex } from "../core/sha256.js";
 import type { Variable } from "../core/variables.js";
+import {
+  editObject,
+  type JsonObjectSpan,
+  type Layout,
+  layoutOf,
+  type ObjectEdit,
+  objectSpan,
+  RawJson,
+  skipWhitespace,
+} from "./json-text.js";
 import type { Renderer, RenderOptions, RenderPlan } from "./types.js";
 
 /** Docker runs `docker-credential-<name>` for a `credHelpers` entry. */
@@ -59,30 +70,82 @@ function fingerprint(auth: string): string {
   return `sha256:${sha256Hex(auth).slice(0, 32)}`;
 }
 
+/** A config file's text with its parsed value and the spans needed to edit it in place. */
+interface ConfigDocument {
+  readonly text: string;
+  readonly config: Json;
+  readonly top: JsonObjectSpan;
+  readonly layout: Layout;
+}
+
 /** Parses an existing config file; empty text is an empty config. Anything else is refused. */
 export function parseDockerConfig(existing: string | undefined, path = "the config file"): Json {
-  if (existing === undefined || existing.trim() === "") return {};
+  return readDocument(existing, path).config;
+}
+
+function readDocument(existing: string | undefined, path: string): ConfigDocument {
+  const text = existing === undefined || existing.trim() === "" ? "{}\n" : existing;
   let value: unknown;
+  let problem = "is not a JSON object";
   try {
-    value = JSON.parse(existing);
-  } catch {
+    value = JSON.parse(text);
+  } catch (error) {
     value = undefined;
+    if (error instanceof RangeError) problem = `nests deeper than ${MAX_NESTING} levels`;
+  }
+  if (isObject(value) && nestingDepth(value) > MAX_NESTING) {
+    value = undefined;
+    problem = `nests deeper than ${MAX_NESTING} levels`;
   }
   if (!isObject(value)) {
     throw new EcrVarsError({
       kind: "output",
       code: "DOCKER_CONFIG_UNREADABLE",
-      message: `${path} is not a JSON object; refusing to overwrite it`,
+      message: `${path} ${problem}; refusing to overwrite it`,
       hint: "fix or move the file, or write to another one with --output",
     });
   }
-  return value;
+  // Docker and containers/image fail on these too; replacing them would lose what they hold.
+  for (const key of ["auths", "credHelpers"]) {
+    if (Object.hasOwn(value, key) && !isObject(value[key])) {
+      throw new EcrVarsError({
+        kind: "output",
+        code: "DOCKER_CONFIG_SHAPE",
+        message: `${path}: "${key}" is ${describeJson(value[key])}, not an object of registry entries; refusing to change the file`,
+        hint: `make "${key}" an object such as {} (or remove it), or write to another file with --output`,
+      });
+    }
+  }
+  const top = objectSpan(text, skipWhitespace(text, 0));
+  return { text, config: value, top, layout: layoutOf(text, top) };
+}
+
+function describeJson(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  return `a ${typeof value}`;
+}
+
+/** The document with `edit` applied to its top-level object; text around it is kept. */
+function editDocument(doc: ConfigDocument, edit: ObjectEdit): string {
+  const edited = editObject(doc.text, doc.top, edit, doc.layout, 0);
+  const after = doc.text.slice(doc.top.end);
+  return `${doc.text.slice(0, doc.top.start)}${edited}${after.includes("\n") ? after : doc.layout.newline}`;
+}
+
+/** A top-level object member (`auths`, `credHelpers`) with `edit` applied, laid out in place. */
+function editMember(doc: ConfigDocument, key: string, edit: ObjectEdit): RawJson {
+  const member = [...doc.top.members].reverse().find((m) => m.key === key);
+  const text = member === undefined ? "{}" : doc.text;
+  const span = objectSpan(text, member === undefined ? 0 : member.valueStart);
+  return new RawJson(editObject(text, span, edit, doc.layout, 1));
 }
 
 export type DockerConfigMode = "auths" | "credential-helper";
 
 /**
- * The config with our entries for `logins` merged in; every other key and entry is kept.
+ * The config with our entries for `logins` merged in. Only the members that change are rewritten;
+ * every other key and entry keeps its exact text (numbers, escapes, order, layout).
  * `auths` mode writes the secret; `credential-helper` mode writes a `credHelpers` pointer instead.
  */
 export function mergeDockerConfig(
@@ -91,32 +154,37 @@ export function mergeDockerConfig(
   mode: DockerConfigMode,
   path?: string,
 ): RenderPlan {
-  const config = parseDockerConfig(existing, path);
+  const doc = readDocument(existing, path ?? "the config file");
+  const { config } = doc;
   const marker = readMarker(config);
   const auths = objectAt(config, "auths");
   const helpers = objectAt(config, "credHelpers");
+  const authSet = new Map<string, unknown>();
+  const authRemove = new Set<string>();
+  const helperSet = new Map<string, unknown>();
+  const helperRemove = new Set<string>();
   const notes: string[] = [];
   for (const login of logins) {
     const { host } = login;
     if (mode === "auths") {
       const auth = authValue(login);
-      setKey(auths, host, { auth });
+      authSet.set(host, { auth });
       marker.auths[host] = fingerprint(auth);
       // Docker and containers/image ask a credHelpers entry first: ours would hide the new login.
       if (marker.credHelpers.includes(host) && helpers[host] === HELPER_NAME) {
-        delete helpers[host];
+        helperRemove.add(host);
         marker.credHelpers = marker.credHelpers.filter((h) => h !== host);
-      } else if (host in helpers) {
+      } else if (Object.hasOwn(helpers, host)) {
         notes.push(
           `credHelpers has an entry for ${host} (${String(helpers[host])}); clients ask it before the auths entry written here`,
         );
       }
     } else {
-      setKey(helpers, host, HELPER_NAME);
+      helperSet.set(host, HELPER_NAME);
       if (!marker.credHelpers.includes(host)) marker.credHelpers.push(host);
       // A stale secret of ours for the same host is dropped: the helper answers from now on.
       if (isOurAuth(auths, marker, host)) {
-        delete auths[host];
+        authRemove.add(host);
         delete marker.auths[host];
       }
     }
@@ -126,11 +194,21 @@ export function mergeDockerConfig(
       `the file sets credsStore "${config.credsStore}": docker reads logins from that store, not from auths; use --credential-helper or a separate DOCKER_CONFIG`,
     );
   }
-  setKey(config, "auths", auths);
-  if (Object.keys(helpers).length > 0 || "credHelpers" in config)
-    setKey(config, "credHelpers", helpers);
-  writeMarker(config, marker);
-  return { text: `${JSON.stringify(config, null, "\t")}\n`, notes };
+  const set = new Map<string, unknown>();
+  set.set("auths", editMember(doc, "auths", { set: authSet, remove: authRemove }));
+  if (helperSet.size > 0 || helperRemove.size > 0 || Object.hasOwn(config, "credHelpers")) {
+    set.set(
+      "credHelpers",
+      editMember(doc, "credHelpers", { set: helperSet, remove: helperRemove }),
+    );
+  }
+  const remove = new Set<string>();
+  if (Object.keys(marker.auths).length === 0 && marker.credHelpers.length === 0) {
+    remove.add(MARKER_KEY);
+  } else {
+    set.set(MARKER_KEY, { auths: marker.auths, credHelpers: marker.credHelpers });
+  }
+  return { text: editDocument(doc, { set, remove }), notes };
 }
 
 /** The config without the entries `ecr-vars` wrote (and still match what it wrote). */
@@ -138,27 +216,32 @@ export function removeOurEntries(
   existing: string | undefined,
   path?: string,
 ): { text: string; removed: string[] } {
-  const config = parseDockerConfig(existing, path);
+  const doc = readDocument(existing, path ?? "the config file");
+  const { config } = doc;
   const marker = readMarker(config);
   const removed: string[] = [];
   const auths = objectAt(config, "auths");
+  const authRemove = new Set<string>();
   for (const host of Object.keys(marker.auths)) {
     if (isOurAuth(auths, marker, host)) {
-      delete auths[host];
+      authRemove.add(host);
       removed.push(`auths ${host}`);
     }
   }
   const helpers = objectAt(config, "credHelpers");
+  const helperRemove = new Set<string>();
   for (const host of marker.credHelpers) {
     if (helpers[host] === HELPER_NAME) {
-      delete helpers[host];
+      helperRemove.add(host);
       removed.push(`credHelpers ${host}`);
     }
   }
-  if ("auths" in config) setKey(config, "auths", auths);
-  if ("credHelpers" in config) setKey(config, "credHelpers", helpers);
-  delete config[MARKER_KEY];
-  return { text: `${JSON.stringify(config, null, "\t")}\n`, removed };
+  const set = new Map<string, unknown>();
+  if (authRemove.size > 0) set.set("auths", editMember(doc, "auths", { remove: authRemove }));
+  if (helperRemove.size > 0) {
+    set.set("credHelpers", editMember(doc, "credHelpers", { remove: helperRemove }));
+  }
+  return { text: editDocument(doc, { set, remove: new Set([MARKER_KEY]) }), removed };
 }
 
 function isOurAuth(auths: Json, marker: Marker, host: string): boolean {
@@ -187,16 +270,8 @@ function readMarker(config: Json): Marker {
   return marker;
 }
 
-function writeMarker(config: Json, marker: Marker): void {
-  if (Object.keys(marker.auths).length === 0 && marker.credHelpers.length === 0) {
-    delete config[MARKER_KEY];
-    return;
-  }
-  setKey(config, MARKER_KEY, { auths: marker.auths, credHelpers: marker.credHelpers });
-}
-
 function objectAt(config: Json, key: string): Json {
-  const value = config[key];
+  const value = Object.hasOwn(config, key) ? config[key] : undefined;
   return isObject(value) ? value : {};
 }
 
