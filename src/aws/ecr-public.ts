@@ -7,6 +7,7 @@
 
 import { EcrVarsError } from "../core/errors.js";
 import { PUBLIC_HOST } from "../core/registry-host.js";
+import { checkAuthorizationSize } from "../core/variables.js";
 import type { AwsCallOptions, CredentialProvider } from "../credentials/types.js";
 import type { FetchedAuthorization } from "./ecr.js";
 import { toEcrVarsError } from "./errors.js";
@@ -49,12 +50,14 @@ export async function fetchPublicAuthorization(
           hint: "check that the endpoint is Amazon ECR Public or a faithful emulator of it",
         });
       }
-      return {
+      const authorization = {
         registryId: "public",
         authorizationToken: data.authorizationToken,
         expiresAt: data.expiresAt,
         proxyEndpoint: `https://${PUBLIC_HOST}`,
       };
+      checkAuthorizationSize(authorization);
+      return authorization;
     } finally {
       client.destroy();
     }

@@ -2,7 +2,7 @@
 
 import { EcrVarsError } from "../core/errors.js";
 import type { EndpointVariant } from "../core/registry-host.js";
-import type { RegistryAuthorization } from "../core/variables.js";
+import { checkAuthorizationSize, type RegistryAuthorization } from "../core/variables.js";
 import type { AwsCallOptions, CredentialProvider, Credentials } from "../credentials/types.js";
 import { toEcrVarsError } from "./errors.js";
 import { requestHandlerOptions, watched } from "./http.js";
@@ -100,6 +100,8 @@ function toAuthorizations(
     if (!entry.authorizationToken || !entry.expiresAt || !entry.proxyEndpoint) {
       throw malformed("an entry of authorizationData lacks a token, expiry or proxy endpoint");
     }
+    // Before anything else holds it: the cache writes what this returns.
+    checkAuthorizationSize(entry as RegistryAuthorization);
     const registryId = /^https?:\/\/(\d{12})\./.exec(entry.proxyEndpoint)?.[1];
     if (registryId === undefined)
       throw malformed(`the proxy endpoint ${entry.proxyEndpoint} names no registry id`);

@@ -89,6 +89,7 @@ export function cachedAuthorize(init: CachedAuthorizeInit): Authorize {
           });
         },
         now(),
+        init.env,
       );
     } catch (error) {
       init.logger.warn(

@@ -8,9 +8,10 @@
  * On the helper's cache-hit path: node built-ins and small platform modules only.
  */
 
-import { closeSync, constants, fstatSync, openSync, readFileSync } from "node:fs";
+import { closeSync, constants, fstatSync, openSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
+import { LIMITS, readBoundedSync } from "../platform/bounded-read.js";
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -61,7 +62,7 @@ export async function readCache(dir: string): Promise<CacheData> {
     // Someone else's file, or one others can read or write, may be planted: do not trust it.
     if (!stat.isFile() || stat.uid !== process.getuid?.() || (stat.mode & 0o077) !== 0)
       return emptyCache();
-    return parseCache(readFileSync(fd, "utf8"));
+    return parseCache(readBoundedSync(fd, LIMITS.cacheFile));
   } catch {
     return emptyCache();
   } finally {
@@ -116,17 +117,13 @@ export async function updateCache(
   dir: string,
   change: (data: CacheData) => void,
   now: Date,
+  env: Env = {},
 ): Promise<void> {
   // Loaded here, not at the top: the hit path only reads, and these pull in node:crypto and node:os.
   const { chmod, lstat, mkdir, unlink } = await import("node:fs/promises");
   const { withFileLock } = await import("../platform/lock.js");
   const { writeSecretFile } = await import("../platform/write-file.js");
-  await mkdir(dir, { recursive: true, mode: 0o700 });
-  const dirStat = await lstat(dir);
-  if (!dirStat.isDirectory() || dirStat.uid !== process.getuid?.()) {
-    throw new Error(`the cache directory ${dir} is not a directory owned by this user`);
-  }
-  if ((dirStat.mode & 0o077) !== 0) await chmod(dir, 0o700);
+  await prepareCacheDir(dir, env, { chmod, lstat, mkdir });
   const file = cacheFile(dir);
   await withFileLock(file, async () => {
     const data = await readCache(dir);
@@ -144,6 +141,36 @@ export async function updateCache(
     const text = JSON.stringify({ format: FORMAT, version: VERSION, ...data });
     await writeSecretFile(file, `${text}\n`);
   });
+}
+
+/**
+ * Makes sure the cache directory is private before a token is written into it, restricting only
+ * a directory that is ours: one this run creates, or the default `…/ecr-vars`. A directory the
+ * user named in ECR_VARS_CACHE_DIR that exists already (a shared /tmp, the working directory) is
+ * never chmod-ed: unless it is this user's and closed to group and others, the cache is not written.
+ */
+async function prepareCacheDir(
+  dir: string,
+  env: Env,
+  fs: Pick<typeof import("node:fs/promises"), "chmod" | "lstat" | "mkdir">,
+): Promise<void> {
+  const before = await fs.lstat(dir).catch(() => undefined);
+  if (before === undefined) {
+    await fs.mkdir(dir, { recursive: true, mode: 0o700 });
+  }
+  const stat = await fs.lstat(dir);
+  if (!stat.isDirectory() || stat.uid !== process.getuid?.()) {
+    throw new Error(`the cache directory ${dir} is not a directory owned by this user`);
+  }
+  if ((stat.mode & 0o077) === 0) return;
+  const ours = before === undefined || !env.ECR_VARS_CACHE_DIR;
+  if (!ours) {
+    throw new Error(
+      `the cache directory ${dir} is open to other users (mode ${(stat.mode & 0o777).toString(8)}); point ECR_VARS_CACHE_DIR at a directory only you can read, or at a path that does not exist yet`,
+    );
+  }
+  // Created just now with a umask-independent 0700, or the default directory named ecr-vars.
+  await fs.chmod(dir, 0o700);
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -41,8 +41,42 @@ export interface DecodedToken {
   readonly password: string;
 }
 
+/**
+ * ECR tokens are a few kilobytes; a larger one comes from a broken or hostile endpoint, and every
+ * secret is held in memory and in the redactor's pattern in several encoded forms.
+ */
+export const MAX_TOKEN_LENGTH = 64 * 1024;
+/** A registry URL is a host name; anything longer is not one. */
+export const MAX_ENDPOINT_LENGTH = 1024;
+
+/**
+ * Refuses an authorization whose token or proxy endpoint is larger than any ECR issues, before
+ * anything is masked, rendered or written (exit 4, like any answer AWS should not have given).
+ */
+export function checkAuthorizationSize(auth: RegistryAuthorization): void {
+  const token = auth.authorizationToken.length;
+  const endpoint = auth.proxyEndpoint.length;
+  if (token <= MAX_TOKEN_LENGTH && endpoint <= MAX_ENDPOINT_LENGTH) return;
+  throw new EcrVarsError({
+    kind: "aws",
+    code: "OVERSIZED_TOKEN",
+    message:
+      token > MAX_TOKEN_LENGTH
+        ? `ECR returned an authorization token of ${token} characters; a real one has a few thousand (at most ${MAX_TOKEN_LENGTH} are accepted), so it was refused and nothing was written`
+        : `ECR returned a proxy endpoint of ${endpoint} characters (at most ${MAX_ENDPOINT_LENGTH} are accepted), so it was refused and nothing was written`,
+    hint: "check that the endpoint (AWS_ENDPOINT_URL, a proxy) is Amazon ECR or a faithful emulator of it",
+  });
+}
+
 /** Decodes an ECR token: base64 of `user:password`, split on the first colon. */
 export function decodeAuthorizationToken(token: string): DecodedToken {
+  if (token.length > MAX_TOKEN_LENGTH) {
+    checkAuthorizationSize({
+      authorizationToken: token,
+      proxyEndpoint: "",
+      expiresAt: new Date(0),
+    });
+  }
   const decoded = Buffer.from(token, "base64").toString("utf8");
   const colon = decoded.indexOf(":");
   if (colon <= 0) {

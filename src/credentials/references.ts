@@ -3,9 +3,9 @@
  * moment the connector is used, so that an unused connector never needs its secrets.
  */
 
-import { readFile } from "node:fs/promises";
 import { EcrVarsError } from "../core/errors.js";
 import { type Env, resolveExpression } from "../core/expressions.js";
+import { LIMITS, readBounded } from "../platform/bounded-read.js";
 
 /** Resolves `value`; text without a reference is returned as it is. `field` names it in errors. */
 export async function resolveReference(value: string, field: string, env: Env): Promise<string> {
@@ -33,12 +33,12 @@ export async function resolveOptional(
 /** Reads a file a connector points at (a secret, a token), without its final line break. */
 export async function readReferencedFile(path: string, field: string): Promise<string> {
   try {
-    return (await readFile(path, "utf8")).replace(/\r?\n$/, "");
+    return (await readBounded(path, LIMITS.secretFile)).replace(/\r?\n$/, "");
   } catch (error) {
     throw new EcrVarsError({
       kind: "credentials",
       code: "SECRET_REFERENCE_UNRESOLVED",
-      message: `${field} references the file ${path}, which cannot be read (${(error as NodeJS.ErrnoException).code ?? "read failed"})`,
+      message: `${field} references the file ${path}, which cannot be read (${(error as NodeJS.ErrnoException).code === "EFBIG" ? (error as Error).message : ((error as NodeJS.ErrnoException).code ?? "read failed")})`,
       hint: "make the file readable by the build user, or reference an environment variable instead",
       cause: error,
     });

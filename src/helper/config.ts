@@ -15,11 +15,11 @@
  *       "registry.internal:5000": { "registryId": "123456789012", "region": "eu-west-1" } } }
  */
 
-import { readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { parseRegistryHost } from "../core/registry-host.js";
 import { ROLE_ARN, ROLE_ARN_HINT } from "../core/task.js";
+import { describeSize, LIMITS, readBoundedSync } from "../platform/bounded-read.js";
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -94,7 +94,7 @@ export async function resolveHelperSettings(
   // Synchronous: one small file on the hit path, where node:fs/promises costs start-up time.
   let text: string | Error | undefined;
   try {
-    text = readFileSync(path, "utf8");
+    text = readBoundedSync(path, LIMITS.configFile);
   } catch (error) {
     text =
       (error as NodeJS.ErrnoException).code === "ENOENT" && !env.ECR_VARS_HELPER_CONFIG
@@ -104,7 +104,10 @@ export async function resolveHelperSettings(
   if (text instanceof Error) {
     return {
       kind: "invalid",
-      message: `cannot read the helper config ${path}: ${(text as NodeJS.ErrnoException).code}`,
+      message:
+        (text as NodeJS.ErrnoException).code === "EFBIG"
+          ? `the helper config ${path} is larger than ${describeSize(LIMITS.configFile)}`
+          : `cannot read the helper config ${path}: ${(text as NodeJS.ErrnoException).code}`,
     };
   }
   if (text !== undefined) {

@@ -5,13 +5,14 @@
  */
 
 import { constants } from "node:fs";
-import { mkdir, open } from "node:fs/promises";
+import { lstat, mkdir } from "node:fs/promises";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import { EcrVarsError } from "../core/errors.js";
 import type { Env } from "../core/expressions.js";
+import { describeSize, LIMITS, readBounded } from "./bounded-read.js";
 import { withFileLock } from "./lock.js";
-import { writeSecretFile } from "./write-file.js";
+import { notRegularFile, writeSecretFile } from "./write-file.js";
 
 /**
  * The file clients read when none is named: `REGISTRY_AUTH_FILE` (podman, buildah, skopeo), else
@@ -24,30 +25,38 @@ export function defaultDockerConfigPath(env: Env): string {
   return join(env.HOME || homedir(), ".docker", "config.json");
 }
 
-/** Reads the file (undefined when missing), refusing a symlink. */
+/**
+ * Reads the file (undefined when missing), refusing a symlink, anything but a regular file (a FIFO
+ * would block, a device never ends) and a file larger than LIMITS.authFile.
+ */
 export async function readConfigText(path: string): Promise<string | undefined> {
-  let handle: Awaited<ReturnType<typeof open>>;
   try {
     // O_NOFOLLOW: a link planted at the path must not make us merge someone else's file.
-    handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW);
+    return await readBounded(path, LIMITS.authFile, {
+      regularOnly: true,
+      flags: constants.O_NOFOLLOW,
+    });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "ENOENT") return undefined;
+    if (code === "EISDIR" || code === "ENOTREG") throw notRegularFile(path, code === "EISDIR");
     throw new EcrVarsError({
       kind: "output",
-      code: code === "ELOOP" ? "OUTPUT_IS_SYMLINK" : "OUTPUT_NOT_WRITTEN",
+      code:
+        code === "ELOOP"
+          ? "OUTPUT_IS_SYMLINK"
+          : code === "EFBIG"
+            ? "OUTPUT_TOO_LARGE"
+            : "OUTPUT_NOT_WRITTEN",
       message:
         code === "ELOOP"
           ? `refusing to update ${path}: it is a symbolic link`
-          : `cannot read ${path}: ${code ?? "read failed"}`,
+          : code === "EFBIG"
+            ? `refusing to update ${path}: it is larger than ${describeSize(LIMITS.authFile)}, far more than an auth file holds`
+            : `cannot read ${path}: ${code ?? "read failed"}`,
       hint: "point --output at a regular file this user can read and write",
       cause: error,
     });
-  }
-  try {
-    return await handle.readFile("utf8");
-  } finally {
-    await handle.close();
   }
 }
 
@@ -61,6 +70,11 @@ export async function updateConfigFile<T extends { readonly text: string }>(
   options: { readonly createDirectory?: boolean } = {},
 ): Promise<T> {
   if (options.createDirectory) await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+  // Refused before taking the lock: nothing to wait for, nothing left behind.
+  const existing = await lstat(path).catch(() => undefined);
+  if (existing !== undefined && !existing.isFile() && !existing.isSymbolicLink()) {
+    throw notRegularFile(path, existing.isDirectory());
+  }
   return withFileLock(path, async () => {
     const result = update(await readConfigText(path));
     await writeSecretFile(path, result.text);

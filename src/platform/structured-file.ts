@@ -1,8 +1,9 @@
 /** Reads a YAML or JSON configuration file, keeping line numbers for messages. */
 
-import { readFile } from "node:fs/promises";
 import { EcrVarsError } from "../core/errors.js";
+import { MAX_NESTING, nestingDepth } from "../core/nesting.js";
 import type { IssuePath } from "../core/schema-issues.js";
+import { describeSize, LIMITS, readBounded } from "./bounded-read.js";
 import { cjsExports } from "./cjs.js";
 
 export interface StructuredFile {
@@ -16,37 +17,69 @@ export interface StructuredFile {
 export async function readStructuredFile(path: string, what: string): Promise<StructuredFile> {
   let text: string;
   try {
-    text = await readFile(path, "utf8");
+    // A pipe or device is allowed (`--task <(generate)`), but only LIMITS.configFile of it.
+    text = await readBounded(path, LIMITS.configFile);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
+    const reason =
+      code === "ENOENT"
+        ? "no such file"
+        : code === "EISDIR"
+          ? "it is a directory"
+          : code === "EFBIG"
+            ? `it is larger than ${describeSize(LIMITS.configFile)}`
+            : (code ?? "read failed");
     throw new EcrVarsError({
       kind: "config",
-      code: "CONFIG_FILE_UNREADABLE",
-      message: `cannot read the ${what} ${path}: ${code === "ENOENT" ? "no such file" : (code ?? "read failed")}`,
-      hint: `check the path of the ${what}`,
+      code: code === "EFBIG" ? "CONFIG_FILE_TOO_LARGE" : "CONFIG_FILE_UNREADABLE",
+      message: `cannot read the ${what} ${path}: ${reason}`,
+      hint:
+        code === "EFBIG"
+          ? `a ${what} is a few kilobytes; check the path`
+          : `check the path of the ${what}`,
       cause: error,
     });
   }
   if (path.endsWith(".json")) {
+    let value: unknown;
     try {
-      return { path, value: JSON.parse(text), lineOf: () => undefined };
+      value = JSON.parse(text);
     } catch (error) {
-      throw parseError(path, what, (error as Error).message, error);
+      const detail =
+        error instanceof RangeError ? resourceProblem(error) : (error as Error).message;
+      throw parseError(path, what, detail, error);
     }
+    checkNesting(value, path, what);
+    return { path, value, lineOf: () => undefined };
   }
   // YAML is loaded only when a YAML file is read: it is the largest part of start-up otherwise.
   // yaml ships CommonJS only (see cjs.ts).
   const { LineCounter, parseDocument, isNode } = cjsExports(await import("yaml"));
   const lineCounter = new LineCounter();
-  const document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  const firstError = document.errors[0];
-  if (firstError) {
-    const line = lineCounter.linePos(firstError.pos[0]).line;
-    throw parseError(path, what, `line ${line}: ${firstError.message.split("\n")[0]}`, firstError);
+  let document: ReturnType<typeof parseDocument>;
+  let value: unknown;
+  try {
+    document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+    const firstError = document.errors[0];
+    if (firstError) {
+      const line = lineCounter.linePos(firstError.pos[0]).line;
+      throw parseError(
+        path,
+        what,
+        `line ${line}: ${firstError.message.split("\n")[0]}`,
+        firstError,
+      );
+    }
+    // maxAliasCount bounds the expansion of aliases ("billion laughs"): the parser throws past it.
+    value = document.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    if (error instanceof EcrVarsError) throw error;
+    throw parseError(path, what, resourceProblem(error), error);
   }
+  checkNesting(value, path, what);
   return {
     path,
-    value: document.toJS(),
+    value,
     lineOf(issuePath) {
       for (let depth = issuePath.length; depth >= 0; depth--) {
         const node = document.getIn(issuePath.slice(0, depth) as unknown[], true);
@@ -55,6 +88,21 @@ export async function readStructuredFile(path: string, what: string): Promise<St
       return undefined;
     },
   };
+}
+
+// What the parser throws on a hostile document, as a message for the user.
+function resourceProblem(error: unknown): string {
+  if (error instanceof RangeError) return `it nests deeper than ${MAX_NESTING} levels`;
+  const message = error instanceof Error ? error.message : String(error);
+  if (/alias/i.test(message))
+    return "its aliases expand to too many nodes (at most 100 alias uses)";
+  return message.split("\n")[0] ?? message;
+}
+
+function checkNesting(value: unknown, path: string, what: string): void {
+  if (nestingDepth(value) > MAX_NESTING) {
+    throw parseError(path, what, `it nests deeper than ${MAX_NESTING} levels`, undefined);
+  }
 }
 
 function parseError(path: string, what: string, detail: string, cause: unknown): EcrVarsError {

@@ -18,6 +18,7 @@ import {
 import type { FieldLabel, TaskConfig } from "../core/task.js";
 import {
   buildVariables,
+  checkAuthorizationSize,
   decodeAuthorizationToken,
   endpointDomain,
   formatExpiry,
@@ -117,6 +118,7 @@ export async function runTask(init: RunTaskInit): Promise<TaskOutcome> {
   const { authorizations } = fetched;
   // Mask first: every secret is known to the redactor before it is rendered or logged.
   for (const auth of authorizations) {
+    checkAuthorizationSize(auth);
     init.redactor.add(auth.authorizationToken);
     init.redactor.add(decodeAuthorizationToken(auth.authorizationToken).password);
   }
