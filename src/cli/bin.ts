@@ -8,11 +8,22 @@
 
 import { writeSync } from "node:fs";
 import type { Writable } from "../platform/logger.js";
+import { removeTracked } from "../platform/signal-cleanup.js";
 import { VERSION } from "../version.js";
 import { main } from "./main.js";
 
 // The SDK warns on every run that Node 20 support ends; the README says so once instead.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+
+// This process holds secrets in memory. Node starts its inspector on SIGUSR1, which would let
+// anyone who may signal the process read them: a listener turns that off. SIGQUIT's default
+// action dumps core: end with its status instead (exec forwards it to the command meanwhile).
+process.on("SIGUSR1", () => undefined);
+process.on("SIGQUIT", () => {
+  if (process.listenerCount("SIGQUIT") > 1) return;
+  removeTracked();
+  process.exit(128 + 3);
+});
 
 const streams = new Set<NodeJS.WriteStream>();
 

@@ -2,10 +2,15 @@
  * `ecr-vars exec [task options] -- CMD ARGS...`: runs CMD with the variables in its environment
  * (names as in a Bamboo Script task, see --env-prefix) and passes its stdout and stderr through
  * a streaming redactor, so a command that echoes its environment or a login line leaks nothing.
- * The child's exit code is returned; a child killed by a signal is reported with the same signal.
+ * The child's exit code is returned. A child ended by a signal ends ecr-vars the way a shell
+ * reports it: the benign termination signals (TERM, INT, HUP, PIPE, ...) are raised again on
+ * ecr-vars; any other (SEGV, ABRT, QUIT, BUS, ...: those that dump core, and USR1, which would
+ * start Node's inspector) gives exit status 128 + the signal's number instead, because a core
+ * dump of ecr-vars would hold the password, the token and the AWS keys.
  */
 
 import { spawn } from "node:child_process";
+import { constants } from "node:os";
 import { ExitCode, usageError } from "../core/errors.js";
 import { envName } from "../core/names.js";
 import { createLogger, type Logger } from "../platform/logger.js";
@@ -28,6 +33,17 @@ export const EXEC_USAGE = `USAGE
 
 // Forwarded to the child so that Ctrl-C or a CI cancel reaches it; it decides how to end.
 const FORWARDED: readonly NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT"];
+
+/** Signals whose default action ends a process without a core dump or a debugger. */
+export const RERAISED: ReadonlySet<NodeJS.Signals> = new Set<NodeJS.Signals>([
+  "SIGHUP",
+  "SIGINT",
+  "SIGKILL",
+  "SIGPIPE",
+  "SIGALRM",
+  "SIGTERM",
+  "SIGUSR2",
+]);
 
 type ByteSink = { write(chunk: string | Uint8Array): unknown };
 
@@ -120,7 +136,7 @@ function runChild(
       void Promise.all(open).then(() => {
         if (signal !== null) {
           logger.debug(`${program} was ended by ${signal}`);
-          io.raise?.(signal);
+          if (RERAISED.has(signal)) io.raise?.(signal);
           resolve(128 + signalNumber(signal));
         } else resolve(code ?? 1);
       });
@@ -144,12 +160,5 @@ function pipe(from: NodeJS.ReadableStream, to: ByteSink, redactor: StreamRedacto
 }
 
 function signalNumber(signal: NodeJS.Signals): number {
-  const numbers: Partial<Record<NodeJS.Signals, number>> = {
-    SIGHUP: 1,
-    SIGINT: 2,
-    SIGQUIT: 3,
-    SIGKILL: 9,
-    SIGTERM: 15,
-  };
-  return numbers[signal] ?? 1;
+  return (constants.signals as Partial<Record<NodeJS.Signals, number>>)[signal] ?? 1;
 }

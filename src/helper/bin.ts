@@ -7,23 +7,38 @@
  * await here, and the cache-miss path is a separate ES module entry loaded from beside this file.
  */
 
-import { readFileSync, writeSync } from "node:fs";
+import { writeSync } from "node:fs";
 import { join } from "node:path";
 import { cacheDir } from "../cache/store.js";
+import { describeSize, LIMITS, readBoundedSync } from "../platform/bounded-read.js";
 import { VERSION } from "../version.js";
 import type { fetchToken } from "./fetch.js";
 import { runHelper } from "./main.js";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
+// The helper holds a registry password: no inspector on SIGUSR1 (Node's default), no core dump
+// on SIGQUIT (see the ecr-vars bin).
+process.on("SIGUSR1", () => undefined);
+process.on("SIGQUIT", () => process.exit(128 + 3));
+
 // A blocking read of fd 0 starts faster than a stdin stream; a non-blocking stdin (EAGAIN) falls
-// back to the stream.
+// back to the stream. Either way at most LIMITS.helperStdin: a client sends one server URL.
+const limit = LIMITS.helperStdin;
+const tooLarge = () =>
+  new Error(`the request on stdin is larger than ${describeSize(limit)}; send one server URL`);
 const stdin = async (): Promise<string> => {
   try {
-    return readFileSync(0, "utf8");
-  } catch {
+    return readBoundedSync(0, limit);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "EFBIG") throw tooLarge();
     const chunks: Buffer[] = [];
-    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+    let length = 0;
+    for await (const chunk of process.stdin) {
+      length += (chunk as Buffer).length;
+      if (length > limit) throw tooLarge();
+      chunks.push(chunk as Buffer);
+    }
     return Buffer.concat(chunks).toString("utf8");
   }
 };
