@@ -14,5 +14,6 @@ export async function eraseCached(host: string, env: Env, now: Date): Promise<vo
       }
     },
     now,
+    env,
   );
 }
