@@ -3663,7 +3663,7 @@ var require_data_url = __commonJS({
 var require_webidl = __commonJS({
   "node_modules/undici/lib/web/fetch/webidl.js"(exports2, module2) {
     "use strict";
-    var { types, inspect } = require("node:util");
+    var { types, inspect: inspect2 } = require("node:util");
     var { markAsUncloneable } = require("node:worker_threads");
     var { toUSVString } = require_util();
     var webidl = {};
@@ -3810,7 +3810,7 @@ var require_webidl = __commonJS({
         case "Symbol":
           return `Symbol(${V.description})`;
         case "Object":
-          return inspect(V);
+          return inspect2(V);
         case "String":
           return `"${V}"`;
         default:
@@ -5791,7 +5791,7 @@ var require_client_h1 = __commonJS({
       kResume,
       kHTTPContext
     } = require_symbols();
-    var constants5 = require_constants2();
+    var constants7 = require_constants2();
     var EMPTY_BUF = Buffer.alloc(0);
     var FastBuffer = Buffer[Symbol.species];
     var addListener = util.addListener;
@@ -5866,7 +5866,7 @@ var require_client_h1 = __commonJS({
       constructor(client, socket, { exports: exports3 }) {
         assert(Number.isFinite(client[kMaxHeadersSize]) && client[kMaxHeadersSize] > 0);
         this.llhttp = exports3;
-        this.ptr = this.llhttp.llhttp_alloc(constants5.TYPE.RESPONSE);
+        this.ptr = this.llhttp.llhttp_alloc(constants7.TYPE.RESPONSE);
         this.client = client;
         this.socket = socket;
         this.timeout = null;
@@ -5961,11 +5961,11 @@ var require_client_h1 = __commonJS({
             currentBufferRef = null;
           }
           const offset = llhttp.llhttp_get_error_pos(this.ptr) - currentBufferPtr;
-          if (ret !== constants5.ERROR.OK) {
+          if (ret !== constants7.ERROR.OK) {
             const body = data.subarray(offset);
-            if (ret === constants5.ERROR.PAUSED_UPGRADE) {
+            if (ret === constants7.ERROR.PAUSED_UPGRADE) {
               this.onUpgrade(body);
-            } else if (ret === constants5.ERROR.PAUSED) {
+            } else if (ret === constants7.ERROR.PAUSED) {
               this.paused = true;
               socket.unshift(body);
             } else {
@@ -5988,10 +5988,10 @@ var require_client_h1 = __commonJS({
         } finally {
           currentParser = null;
         }
-        if (ret === constants5.ERROR.OK) {
+        if (ret === constants7.ERROR.OK) {
           return null;
         }
-        if (ret === constants5.ERROR.PAUSED || ret === constants5.ERROR.PAUSED_UPGRADE) {
+        if (ret === constants7.ERROR.PAUSED || ret === constants7.ERROR.PAUSED_UPGRADE) {
           this.paused = true;
           return null;
         }
@@ -6008,7 +6008,7 @@ var require_client_h1 = __commonJS({
           const len = new Uint8Array(llhttp.memory.buffer, ptr).indexOf(0);
           message = "Response does not match the HTTP/1.1 protocol (" + Buffer.from(llhttp.memory.buffer, ptr, len).toString() + ")";
         }
-        return new HTTPParserError(message, constants5.ERROR[ret], data);
+        return new HTTPParserError(message, constants7.ERROR[ret], data);
       }
       destroy() {
         assert(this.ptr != null);
@@ -6188,7 +6188,7 @@ var require_client_h1 = __commonJS({
           socket[kBlocking] = false;
           client[kResume]();
         }
-        return pause ? constants5.ERROR.PAUSED : 0;
+        return pause ? constants7.ERROR.PAUSED : 0;
       }
       onBody(buf) {
         const { client, socket, statusCode, maxResponseSize } = this;
@@ -6210,7 +6210,7 @@ var require_client_h1 = __commonJS({
         }
         this.bytesRead += buf.length;
         if (request.onData(buf) === false) {
-          return constants5.ERROR.PAUSED;
+          return constants7.ERROR.PAUSED;
         }
       }
       onMessageComplete() {
@@ -6246,13 +6246,13 @@ var require_client_h1 = __commonJS({
         if (socket[kWriting]) {
           assert(client[kRunning] === 0);
           util.destroy(socket, new InformationalError("reset"));
-          return constants5.ERROR.PAUSED;
+          return constants7.ERROR.PAUSED;
         } else if (!shouldKeepAlive) {
           util.destroy(socket, new InformationalError("reset"));
-          return constants5.ERROR.PAUSED;
+          return constants7.ERROR.PAUSED;
         } else if (socket[kReset] && client[kRunning] === 0) {
           util.destroy(socket, new InformationalError("reset"));
-          return constants5.ERROR.PAUSED;
+          return constants7.ERROR.PAUSED;
         } else if (client[kPipelining] == null || client[kPipelining] === 1) {
           setImmediate(() => client[kResume]());
         } else {
@@ -19239,7 +19239,25 @@ function isSecretName(name) {
 function formatExpiry(date3) {
   return `${date3.toISOString().slice(0, 19)}Z`;
 }
+function checkAuthorizationSize(auth) {
+  const token = auth.authorizationToken.length;
+  const endpoint = auth.proxyEndpoint.length;
+  if (token <= MAX_TOKEN_LENGTH && endpoint <= MAX_ENDPOINT_LENGTH) return;
+  throw new EcrVarsError({
+    kind: "aws",
+    code: "OVERSIZED_TOKEN",
+    message: token > MAX_TOKEN_LENGTH ? `ECR returned an authorization token of ${token} characters; a real one has a few thousand (at most ${MAX_TOKEN_LENGTH} are accepted), so it was refused and nothing was written` : `ECR returned a proxy endpoint of ${endpoint} characters (at most ${MAX_ENDPOINT_LENGTH} are accepted), so it was refused and nothing was written`,
+    hint: "check that the endpoint (AWS_ENDPOINT_URL, a proxy) is Amazon ECR or a faithful emulator of it"
+  });
+}
 function decodeAuthorizationToken(token) {
+  if (token.length > MAX_TOKEN_LENGTH) {
+    checkAuthorizationSize({
+      authorizationToken: token,
+      proxyEndpoint: "",
+      expiresAt: /* @__PURE__ */ new Date(0)
+    });
+  }
   const decoded = Buffer.from(token, "base64").toString("utf8");
   const colon = decoded.indexOf(":");
   if (colon <= 0) {
@@ -19284,13 +19302,15 @@ function buildVariables(auth, namespace, key) {
     return { name, relativeName, value, secret: isSecretName(name) };
   });
 }
-var DEFAULT_NAMESPACE, SECRET_WORDS;
+var DEFAULT_NAMESPACE, SECRET_WORDS, MAX_TOKEN_LENGTH, MAX_ENDPOINT_LENGTH;
 var init_variables = __esm({
   "src/core/variables.ts"() {
     "use strict";
     init_errors();
     DEFAULT_NAMESPACE = "custom.aws";
     SECRET_WORDS = ["password", "passphrase", "secret", "sshkey"];
+    MAX_TOKEN_LENGTH = 64 * 1024;
+    MAX_ENDPOINT_LENGTH = 1024;
   }
 });
 
@@ -22687,11 +22707,11 @@ var init_externalDataInterceptor = __esm({
 // node_modules/@smithy/core/dist-es/submodules/config/node-config-provider/getSelectorName.js
 function getSelectorName(functionString) {
   try {
-    const constants5 = new Set(Array.from(functionString.match(/([A-Z_]){3,}/g) ?? []));
-    constants5.delete("CONFIG");
-    constants5.delete("CONFIG_PREFIX_SEPARATOR");
-    constants5.delete("ENV");
-    return [...constants5].join(", ");
+    const constants7 = new Set(Array.from(functionString.match(/([A-Z_]){3,}/g) ?? []));
+    constants7.delete("CONFIG");
+    constants7.delete("CONFIG_PREFIX_SEPARATOR");
+    constants7.delete("ENV");
+    return [...constants7].join(", ");
   } catch (ignored) {
     return functionString;
   }
@@ -23136,12 +23156,12 @@ var init_waiter = __esm({
         abortError.name = "AbortError";
         throw abortError;
       } else if (result.state === WaiterState.TIMEOUT) {
-        const timeoutError = new Error(`${JSON.stringify({
+        const timeoutError2 = new Error(`${JSON.stringify({
           ...result,
           reason: "Waiter has timed out"
         }, getCircularReplacer())}`);
-        timeoutError.name = "TimeoutError";
-        throw timeoutError;
+        timeoutError2.name = "TimeoutError";
+        throw timeoutError2;
       } else if (result.state !== WaiterState.SUCCESS) {
         throw new Error(`${JSON.stringify(result, getCircularReplacer())}`);
       }
@@ -49965,6 +49985,87 @@ var init_dist_es17 = __esm({
   }
 });
 
+// src/platform/bounded-read.ts
+function describeSize(bytes) {
+  return bytes >= MiB ? `${bytes / MiB} MiB` : `${bytes / KiB} KiB`;
+}
+function openFlags(options) {
+  return import_node_fs5.constants.O_RDONLY | (options.flags ?? 0) | (options.regularOnly ? import_node_fs5.constants.O_NONBLOCK : 0);
+}
+async function readBounded(path6, limit, options = {}) {
+  const { open: open4 } = await import("node:fs/promises");
+  const handle = await open4(path6, openFlags(options));
+  try {
+    const stat2 = await handle.stat();
+    if (stat2.isDirectory()) throw Object.assign(new Error("is a directory"), { code: "EISDIR" });
+    if (options.regularOnly && !stat2.isFile()) throw new ReadLimitError("ENOTREG", limit);
+    if (stat2.isFile() && stat2.size > limit) throw new ReadLimitError("EFBIG", limit);
+    const buffer = Buffer.alloc(limit + 1);
+    let length = 0;
+    while (length <= limit) {
+      const { bytesRead } = await handle.read(buffer, length, limit + 1 - length, null);
+      if (bytesRead === 0) break;
+      length += bytesRead;
+    }
+    if (length > limit) throw new ReadLimitError("EFBIG", limit);
+    return buffer.toString("utf8", 0, length);
+  } finally {
+    await handle.close();
+  }
+}
+var import_node_fs5, KiB, MiB, LIMITS, ReadLimitError;
+var init_bounded_read = __esm({
+  "src/platform/bounded-read.ts"() {
+    "use strict";
+    import_node_fs5 = require("node:fs");
+    KiB = 1024;
+    MiB = 1024 * KiB;
+    LIMITS = {
+      /** Task files and connectors files. */
+      configFile: 1 * MiB,
+      /** Docker config.json / containers auth.json. */
+      authFile: 8 * MiB,
+      /** The token cache. */
+      cacheFile: 8 * MiB,
+      /** A secret or token read from a file (`file:` references, web identity token files). */
+      secretFile: 64 * KiB,
+      /** What a credential helper client sends on stdin (a server URL, or a login for `store`). */
+      helperStdin: 64 * KiB
+    };
+    ReadLimitError = class extends Error {
+      constructor(code, limit) {
+        super(code === "EFBIG" ? `larger than ${describeSize(limit)}` : "not a regular file");
+        this.code = code;
+        this.limit = limit;
+      }
+      code;
+      limit;
+    };
+  }
+});
+
+// src/core/nesting.ts
+function nestingDepth(value, limit = MAX_NESTING) {
+  let deepest = 0;
+  const stack = [[value, 0]];
+  while (stack.length > 0) {
+    const [current, depth] = stack.pop();
+    if (typeof current !== "object" || current === null) continue;
+    const level = depth + 1;
+    if (level > deepest) deepest = level;
+    if (deepest > limit) return deepest;
+    for (const child2 of Object.values(current)) stack.push([child2, level]);
+  }
+  return deepest;
+}
+var MAX_NESTING;
+var init_nesting = __esm({
+  "src/core/nesting.ts"() {
+    "use strict";
+    MAX_NESTING = 64;
+  }
+});
+
 // src/credentials/session-name.ts
 function ciBuildKey(env2) {
   return env2.bamboo_buildResultKey ?? (env2.GITHUB_RUN_ID ? `${env2.GITHUB_REPOSITORY ?? "github"}-${env2.GITHUB_RUN_ID}${env2.GITHUB_RUN_ATTEMPT ? `-${env2.GITHUB_RUN_ATTEMPT}` : ""}` : void 0) ?? (env2.CI_JOB_ID ? `${env2.CI_PROJECT_PATH ?? "gitlab"}-${env2.CI_JOB_ID}` : void 0) ?? (env2.BUILD_BUILDID ? `${env2.SYSTEM_TEAMPROJECT ?? "azure"}-${env2.BUILD_BUILDID}` : void 0);
@@ -59096,35 +59197,54 @@ var require_dist4 = __commonJS({
 async function readStructuredFile(path6, what) {
   let text2;
   try {
-    text2 = await (0, import_promises4.readFile)(path6, "utf8");
+    text2 = await readBounded(path6, LIMITS.configFile);
   } catch (error2) {
     const code = error2.code;
+    const reason = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a directory" : code === "EFBIG" ? `it is larger than ${describeSize(LIMITS.configFile)}` : code ?? "read failed";
     throw new EcrVarsError({
       kind: "config",
-      code: "CONFIG_FILE_UNREADABLE",
-      message: `cannot read the ${what} ${path6}: ${code === "ENOENT" ? "no such file" : code ?? "read failed"}`,
-      hint: `check the path of the ${what}`,
+      code: code === "EFBIG" ? "CONFIG_FILE_TOO_LARGE" : "CONFIG_FILE_UNREADABLE",
+      message: `cannot read the ${what} ${path6}: ${reason}`,
+      hint: code === "EFBIG" ? `a ${what} is a few kilobytes; check the path` : `check the path of the ${what}`,
       cause: error2
     });
   }
   if (path6.endsWith(".json")) {
+    let value2;
     try {
-      return { path: path6, value: JSON.parse(text2), lineOf: () => void 0 };
+      value2 = JSON.parse(text2);
     } catch (error2) {
-      throw parseError(path6, what, error2.message, error2);
+      const detail = error2 instanceof RangeError ? resourceProblem(error2) : error2.message;
+      throw parseError(path6, what, detail, error2);
     }
+    checkNesting(value2, path6, what);
+    return { path: path6, value: value2, lineOf: () => void 0 };
   }
   const { LineCounter, parseDocument, isNode } = cjsExports(await Promise.resolve().then(() => __toESM(require_dist4(), 1)));
   const lineCounter = new LineCounter();
-  const document2 = parseDocument(text2, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  const firstError = document2.errors[0];
-  if (firstError) {
-    const line5 = lineCounter.linePos(firstError.pos[0]).line;
-    throw parseError(path6, what, `line ${line5}: ${firstError.message.split("\n")[0]}`, firstError);
+  let document2;
+  let value;
+  try {
+    document2 = parseDocument(text2, { lineCounter, prettyErrors: false, uniqueKeys: true });
+    const firstError = document2.errors[0];
+    if (firstError) {
+      const line5 = lineCounter.linePos(firstError.pos[0]).line;
+      throw parseError(
+        path6,
+        what,
+        `line ${line5}: ${firstError.message.split("\n")[0]}`,
+        firstError
+      );
+    }
+    value = document2.toJS({ maxAliasCount: 100 });
+  } catch (error2) {
+    if (error2 instanceof EcrVarsError) throw error2;
+    throw parseError(path6, what, resourceProblem(error2), error2);
   }
+  checkNesting(value, path6, what);
   return {
     path: path6,
-    value: document2.toJS(),
+    value,
     lineOf(issuePath) {
       for (let depth = issuePath.length; depth >= 0; depth--) {
         const node = document2.getIn(issuePath.slice(0, depth), true);
@@ -59133,6 +59253,18 @@ async function readStructuredFile(path6, what) {
       return void 0;
     }
   };
+}
+function resourceProblem(error2) {
+  if (error2 instanceof RangeError) return `it nests deeper than ${MAX_NESTING} levels`;
+  const message = error2 instanceof Error ? error2.message : String(error2);
+  if (/alias/i.test(message))
+    return "its aliases expand to too many nodes (at most 100 alias uses)";
+  return message.split("\n")[0] ?? message;
+}
+function checkNesting(value, path6, what) {
+  if (nestingDepth(value) > MAX_NESTING) {
+    throw parseError(path6, what, `it nests deeper than ${MAX_NESTING} levels`, void 0);
+  }
 }
 function parseError(path6, what, detail, cause) {
   return new EcrVarsError({
@@ -59147,12 +59279,12 @@ function fileFieldLabel(file, path6, formatted) {
   const line5 = file.lineOf(path6);
   return line5 === void 0 ? `${file.path}: ${formatted}` : `${file.path}:${line5}: ${formatted}`;
 }
-var import_promises4;
 var init_structured_file = __esm({
   "src/platform/structured-file.ts"() {
     "use strict";
-    import_promises4 = require("node:fs/promises");
     init_errors();
+    init_nesting();
+    init_bounded_read();
     init_cjs();
   }
 });
@@ -61568,9 +61700,9 @@ var init_chain2 = __esm({
           message,
           ...root9.hint === void 0 ? {} : { hint: root9.hint },
           // One link says everything in its message; a longer chain lists its links.
-          problems: links.length < 2 ? [] : links.map((link, i9) => ({
-            field: `link ${i9 + 1}: ${link.label}`,
-            message: link.outcome
+          problems: links.length < 2 ? [] : links.map((link2, i9) => ({
+            field: `link ${i9 + 1}: ${link2.label}`,
+            message: link2.outcome
           })),
           cause: root9.cause ?? root9
         });
@@ -61598,24 +61730,23 @@ async function resolveOptional(value, field, env2) {
 }
 async function readReferencedFile(path6, field) {
   try {
-    return (await (0, import_promises5.readFile)(path6, "utf8")).replace(/\r?\n$/, "");
+    return (await readBounded(path6, LIMITS.secretFile)).replace(/\r?\n$/, "");
   } catch (error2) {
     throw new EcrVarsError({
       kind: "credentials",
       code: "SECRET_REFERENCE_UNRESOLVED",
-      message: `${field} references the file ${path6}, which cannot be read (${error2.code ?? "read failed"})`,
+      message: `${field} references the file ${path6}, which cannot be read (${error2.code === "EFBIG" ? error2.message : error2.code ?? "read failed"})`,
       hint: "make the file readable by the build user, or reference an environment variable instead",
       cause: error2
     });
   }
 }
-var import_promises5;
 var init_references = __esm({
   "src/credentials/references.ts"() {
     "use strict";
-    import_promises5 = require("node:fs/promises");
     init_errors();
     init_expressions();
+    init_bounded_read();
   }
 });
 
@@ -66607,52 +66738,278 @@ var init_task_file = __esm({
   }
 });
 
+// src/platform/process-identity.ts
+function readBootId() {
+  if (bootId === void 0) {
+    try {
+      bootId = (0, import_node_fs6.readFileSync)("/proc/sys/kernel/random/boot_id", "utf8").trim() || null;
+    } catch {
+      bootId = null;
+    }
+  }
+  return bootId ?? void 0;
+}
+function processStartTime(pid) {
+  try {
+    const stat2 = (0, import_node_fs6.readFileSync)(`/proc/${pid}/stat`, "utf8");
+    const fields = stat2.slice(stat2.lastIndexOf(")") + 2).split(" ");
+    return fields[19];
+  } catch {
+    return void 0;
+  }
+}
+function currentProcess() {
+  const boot = readBootId();
+  const start = processStartTime(process.pid);
+  return {
+    pid: process.pid,
+    host: (0, import_node_os5.hostname)(),
+    ...boot === void 0 ? {} : { boot },
+    ...start === void 0 ? {} : { start }
+  };
+}
+function isRunning(owner, self2 = currentProcess()) {
+  if (owner.host !== self2.host) return void 0;
+  if (owner.boot !== void 0 && self2.boot !== void 0 && owner.boot !== self2.boot) return false;
+  if (!pidExists(owner.pid)) return false;
+  if (owner.start === void 0) return true;
+  const start = processStartTime(owner.pid);
+  return start === void 0 || start === owner.start;
+}
+function pidExists(pid) {
+  if (!Number.isSafeInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error2) {
+    return error2.code !== "ESRCH";
+  }
+}
+var import_node_fs6, import_node_os5, bootId;
+var init_process_identity = __esm({
+  "src/platform/process-identity.ts"() {
+    "use strict";
+    import_node_fs6 = require("node:fs");
+    import_node_os5 = require("node:os");
+  }
+});
+
+// src/platform/signal-cleanup.ts
+function onSignal(signal) {
+  removeTracked();
+  for (const s2 of SIGNALS) process.off(s2, onSignal);
+  process.kill(process.pid, signal);
+}
+function removeTracked() {
+  for (const [path6, content] of tracked) {
+    try {
+      if (content === null || (0, import_node_fs7.readFileSync)(path6, "utf8") === content) (0, import_node_fs7.unlinkSync)(path6);
+    } catch {
+    }
+  }
+  tracked.clear();
+}
+function removeOnSignal(path6, content) {
+  if (tracked.size === 0) for (const s2 of SIGNALS) process.on(s2, onSignal);
+  tracked.set(path6, content ?? null);
+  return () => {
+    if (!tracked.delete(path6) || tracked.size > 0) return;
+    for (const s2 of SIGNALS) process.off(s2, onSignal);
+  };
+}
+var import_node_fs7, SIGNALS, tracked;
+var init_signal_cleanup = __esm({
+  "src/platform/signal-cleanup.ts"() {
+    "use strict";
+    import_node_fs7 = require("node:fs");
+    SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"];
+    tracked = /* @__PURE__ */ new Map();
+  }
+});
+
 // src/platform/lock.ts
 async function withFileLock(path6, work, options = {}) {
   const lockPath = `${path6}.lock`;
-  const deadline = Date.now() + (options.timeoutMs ?? 1e4);
-  const owner = `${process.pid}@${(0, import_node_os5.hostname)()}`;
-  for (let attempt = 0; ; attempt++) {
-    try {
-      const handle = await (0, import_promises6.open)(lockPath, "wx", 384);
-      await handle.writeFile(owner);
-      await handle.close();
-      break;
-    } catch (error2) {
-      const code = error2.code;
-      if (code !== "EEXIST") throw lockError(lockPath, code ?? "cannot create the lock", error2);
-      if (await takeOverIfStale(lockPath)) continue;
-      if (Date.now() > deadline) {
-        throw new EcrVarsError({
-          kind: "output",
-          code: "LOCK_TIMEOUT",
-          message: `${lockPath} stayed locked by another process`,
-          hint: "if no other ecr-vars runs, remove the .lock file"
-        });
-      }
-      const wait = Math.min(100, 5 * 2 ** Math.min(attempt, 5)) * (0.5 + Math.random());
-      await new Promise((resolve2) => setTimeout(resolve2, wait));
-    }
+  const self2 = currentProcess();
+  const content = `${JSON.stringify({
+    ...self2,
+    since: (/* @__PURE__ */ new Date()).toISOString(),
+    nonce: (0, import_node_crypto5.randomBytes)(8).toString("hex")
+  })}
+`;
+  const forgetLock = removeOnSignal(lockPath, content);
+  try {
+    await acquire(lockPath, content, self2, options);
+  } catch (error2) {
+    forgetLock();
+    throw error2;
   }
   try {
     return await work();
   } finally {
-    await (0, import_promises6.unlink)(lockPath).catch(() => void 0);
+    await release2(lockPath, content);
+    forgetLock();
   }
 }
-async function takeOverIfStale(lockPath) {
-  const owner = await (0, import_promises6.readFile)(lockPath, "utf8").catch(() => void 0);
-  const match = owner === void 0 ? null : /^(\d+)@(.*)$/.exec(owner);
-  if (match === null || match[2] !== (0, import_node_os5.hostname)()) return false;
+async function acquire(lockPath, content, self2, options) {
+  const deadline = Date.now() + (options.timeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS);
+  const staleAfterMs = options.staleAfterMs ?? UNVERIFIABLE_LOCK_MS;
+  const temp = (0, import_node_path8.join)(
+    (0, import_node_path8.dirname)(lockPath),
+    `.${(0, import_node_path8.basename)(lockPath)}.${process.pid}.${(0, import_node_crypto5.randomBytes)(6).toString("hex")}.tmp`
+  );
+  const forgetTemp = removeOnSignal(temp);
   try {
-    process.kill(Number(match[1]), 0);
-    return false;
-  } catch (error2) {
-    if (error2.code !== "ESRCH") return false;
+    await writeNew(temp, content, lockPath);
+    for (let attempt = 0; ; attempt++) {
+      if (await tryLink(temp, lockPath, content)) return;
+      const state2 = await inspect(lockPath, self2, staleAfterMs);
+      if (state2.kind === "stale" && await takeOver(lockPath, state2.id, temp, staleAfterMs)) {
+        if (await readSmall(lockPath) === content) return;
+        await writeNew(temp, content, lockPath);
+      }
+      if (state2.kind === "live" && Date.now() > deadline) throw timeoutError(lockPath, state2.owner);
+      const wait = Math.min(100, 5 * 2 ** Math.min(attempt, 5)) * (0.5 + Math.random());
+      await new Promise((resolve2) => setTimeout(resolve2, state2.kind === "live" ? wait : 1));
+    }
+  } finally {
+    await (0, import_promises4.unlink)(temp).catch(() => void 0);
+    forgetTemp();
   }
-  if (await (0, import_promises6.readFile)(lockPath, "utf8").catch(() => void 0) !== owner) return false;
-  await (0, import_promises6.unlink)(lockPath).catch(() => void 0);
-  return true;
+}
+async function writeNew(path6, content, lockPath) {
+  try {
+    const handle = await (0, import_promises4.open)(path6, "wx", 384);
+    try {
+      await handle.writeFile(content);
+    } finally {
+      await handle.close();
+    }
+  } catch (error2) {
+    const code = error2.code;
+    throw lockError(lockPath, code ?? "cannot create the lock", error2);
+  }
+}
+async function tryLink(temp, lockPath, content) {
+  try {
+    await (0, import_promises4.link)(temp, lockPath);
+    return true;
+  } catch (error2) {
+    const code = error2.code;
+    if (code === "EEXIST") return false;
+    if (code !== "EPERM" && code !== "ENOTSUP" && code !== "ENOSYS" && code !== "EOPNOTSUPP")
+      throw lockError(lockPath, code ?? "cannot create the lock", error2);
+  }
+  try {
+    const handle = await (0, import_promises4.open)(lockPath, "wx", 384);
+    try {
+      await handle.writeFile(content);
+    } finally {
+      await handle.close();
+    }
+    return true;
+  } catch (error2) {
+    const code = error2.code;
+    if (code === "EEXIST") return false;
+    throw lockError(lockPath, code ?? "cannot create the lock", error2);
+  }
+}
+async function inspect(lockPath, self2, staleAfterMs) {
+  const id = await identityOf2(lockPath);
+  if (id === void 0) return { kind: "gone" };
+  const owner = parseOwner(await readSmall(lockPath));
+  const age = Date.now() - id.mtimeMs;
+  const running = owner === void 0 ? void 0 : isRunning(owner, self2);
+  if (running === false) return { kind: "stale", id: id.key };
+  const verified = running === true && (owner?.start !== void 0 || self2.start === void 0);
+  if (!verified && age > staleAfterMs) return { kind: "stale", id: id.key };
+  return { kind: "live", owner };
+}
+async function takeOver(lockPath, staleId, temp, staleAfterMs) {
+  const breaker2 = `${lockPath}.break`;
+  let handle;
+  try {
+    handle = await (0, import_promises4.open)(breaker2, "wx", 384);
+  } catch (error2) {
+    if (error2.code !== "EEXIST") {
+      const code = error2.code;
+      throw lockError(lockPath, code ?? "cannot take over the stale lock", error2);
+    }
+    const held = await identityOf2(breaker2);
+    if (held !== void 0 && Date.now() - held.mtimeMs > staleAfterMs) {
+      await (0, import_promises4.unlink)(breaker2).catch(() => void 0);
+    }
+    return false;
+  }
+  const forgetBreaker = removeOnSignal(breaker2);
+  try {
+    await handle.close();
+    if ((await identityOf2(lockPath))?.key !== staleId) return false;
+    await (0, import_promises4.rename)(temp, lockPath);
+    return true;
+  } finally {
+    await (0, import_promises4.unlink)(breaker2).catch(() => void 0);
+    forgetBreaker();
+  }
+}
+async function release2(lockPath, content) {
+  if (await readSmall(lockPath) === content) await (0, import_promises4.unlink)(lockPath).catch(() => void 0);
+}
+async function identityOf2(path6) {
+  try {
+    const stat2 = await (0, import_promises4.lstat)(path6, { bigint: true });
+    return {
+      key: `${stat2.dev}:${stat2.ino}:${stat2.mtimeNs}:${stat2.ctimeNs}`,
+      mtimeMs: Number(stat2.mtimeMs)
+    };
+  } catch {
+    return void 0;
+  }
+}
+async function readSmall(path6) {
+  let handle;
+  try {
+    handle = await (0, import_promises4.open)(path6, import_node_fs8.constants.O_RDONLY | import_node_fs8.constants.O_NOFOLLOW);
+  } catch {
+    return void 0;
+  }
+  try {
+    const buffer = Buffer.alloc(MAX_LOCK_BYTES);
+    const { bytesRead } = await handle.read(buffer, 0, MAX_LOCK_BYTES, 0);
+    return buffer.toString("utf8", 0, bytesRead);
+  } catch {
+    return void 0;
+  } finally {
+    await handle.close();
+  }
+}
+function parseOwner(text2) {
+  if (text2 === void 0) return void 0;
+  const legacy = /^(\d+)@(.+)$/.exec(text2.trim());
+  if (legacy) return { pid: Number(legacy[1]), host: legacy[2] ?? "" };
+  try {
+    const value = JSON.parse(text2);
+    if (typeof value.pid !== "number" || typeof value.host !== "string") return void 0;
+    const { pid, host, boot, start, since } = value;
+    return {
+      pid,
+      host,
+      ...typeof boot === "string" ? { boot } : {},
+      ...typeof start === "string" ? { start } : {},
+      ...typeof since === "string" ? { since } : {}
+    };
+  } catch {
+    return void 0;
+  }
+}
+function timeoutError(lockPath, owner) {
+  const holder = owner === void 0 ? "another process" : `pid ${owner.pid} on ${owner.host}${owner.since ? ` since ${owner.since}` : ""}`;
+  return new EcrVarsError({
+    kind: "output",
+    code: "LOCK_TIMEOUT",
+    message: `${lockPath} stayed locked by ${holder}`,
+    hint: "a lock left by a process that ended is taken over automatically; if that process is stuck, end it"
+  });
 }
 function lockError(lockPath, reason, cause) {
   return new EcrVarsError({
@@ -66663,19 +67020,26 @@ function lockError(lockPath, reason, cause) {
     cause
   });
 }
-var import_promises6, import_node_os5;
+var import_node_crypto5, import_node_fs8, import_promises4, import_node_path8, DEFAULT_LOCK_TIMEOUT_MS, UNVERIFIABLE_LOCK_MS, MAX_LOCK_BYTES;
 var init_lock = __esm({
   "src/platform/lock.ts"() {
     "use strict";
-    import_promises6 = require("node:fs/promises");
-    import_node_os5 = require("node:os");
+    import_node_crypto5 = require("node:crypto");
+    import_node_fs8 = require("node:fs");
+    import_promises4 = require("node:fs/promises");
+    import_node_path8 = require("node:path");
     init_errors();
+    init_process_identity();
+    init_signal_cleanup();
+    DEFAULT_LOCK_TIMEOUT_MS = 3e4;
+    UNVERIFIABLE_LOCK_MS = 1e4;
+    MAX_LOCK_BYTES = 4096;
   }
 });
 
 // src/platform/write-file.ts
 async function writeSecretFile(path6, text2) {
-  const existing = await (0, import_promises7.lstat)(path6).catch((error2) => {
+  const existing = await (0, import_promises5.lstat)(path6).catch((error2) => {
     if (error2.code === "ENOENT") return void 0;
     throw outputError(path6, error2.code ?? "cannot inspect the path", error2);
   });
@@ -66687,31 +67051,68 @@ async function writeSecretFile(path6, text2) {
       hint: "remove the link or write to a regular file path"
     });
   }
-  if (existing && !existing.isFile()) {
-    throw outputError(path6, "it is not a regular file");
-  }
-  const temporary = (0, import_node_path8.join)(
-    (0, import_node_path8.dirname)(path6),
-    `.${(0, import_node_path8.basename)(path6)}.${process.pid}.${(0, import_node_crypto5.randomBytes)(6).toString("hex")}.tmp`
+  if (existing && !existing.isFile()) throw notRegularFile(path6, existing.isDirectory());
+  await removeLeftovers(path6);
+  const temporary = (0, import_node_path9.join)(
+    (0, import_node_path9.dirname)(path6),
+    `.${(0, import_node_path9.basename)(path6)}.${process.pid}.${(0, import_node_crypto6.randomBytes)(6).toString("hex")}.tmp`
   );
+  const forget = removeOnSignal(temporary);
   let handle;
   try {
-    handle = await (0, import_promises7.open)(temporary, "wx", 384);
+    handle = await (0, import_promises5.open)(temporary, "wx", 384);
     await handle.writeFile(text2, "utf8");
     await handle.sync();
     await handle.close();
     handle = void 0;
-    await (0, import_promises7.rename)(temporary, path6);
+    await (0, import_promises5.rename)(temporary, path6);
   } catch (error2) {
     await handle?.close().catch(() => void 0);
-    await (0, import_promises7.unlink)(temporary).catch(() => void 0);
+    await (0, import_promises5.unlink)(temporary).catch(() => void 0);
     const code = error2.code;
     throw outputError(
       path6,
       code === "ENOENT" ? "its directory does not exist" : code ?? "write failed",
       error2
     );
+  } finally {
+    forget();
   }
+}
+function notRegularFile(path6, directory) {
+  return new EcrVarsError({
+    kind: "output",
+    code: "OUTPUT_NOT_A_FILE",
+    message: directory ? `refusing to write ${path6}: it is a directory` : `refusing to write ${path6}: it is not a regular file (a FIFO, socket or device)`,
+    hint: directory ? `name a file, e.g. --output ${(0, import_node_path9.join)(path6, "config.json")}` : "write to a regular file path, or use --output - for stdout"
+  });
+}
+async function removeLeftovers(path6) {
+  const dir = (0, import_node_path9.dirname)(path6);
+  const name = (0, import_node_path9.basename)(path6);
+  let entries;
+  try {
+    entries = await (0, import_promises5.readdir)(dir);
+  } catch {
+    return 0;
+  }
+  const prefix = `.${name}.`;
+  let removed = 0;
+  for (const entry of entries) {
+    if (!entry.startsWith(prefix) || !entry.endsWith(".tmp")) continue;
+    const match = /^(?:lock\.)?(\d+)\.[0-9a-f]{12}\.tmp$/.exec(entry.slice(prefix.length));
+    if (match === null) continue;
+    const file = (0, import_node_path9.join)(dir, entry);
+    const stat2 = await (0, import_promises5.lstat)(file).catch(() => void 0);
+    if (stat2 === void 0 || !stat2.isFile() || stat2.uid !== process.getuid?.()) continue;
+    const abandoned = !pidExists(Number(match[1])) || Date.now() - stat2.mtimeMs > LEFTOVER_AGE_MS;
+    if (abandoned && await (0, import_promises5.unlink)(file).then(
+      () => true,
+      () => false
+    ))
+      removed += 1;
+  }
+  return removed;
 }
 function outputError(path6, reason, cause) {
   return new EcrVarsError({
@@ -66722,14 +67123,17 @@ function outputError(path6, reason, cause) {
     ...cause === void 0 ? {} : { cause }
   });
 }
-var import_node_crypto5, import_promises7, import_node_path8;
+var import_node_crypto6, import_promises5, import_node_path9, LEFTOVER_AGE_MS;
 var init_write_file = __esm({
   "src/platform/write-file.ts"() {
     "use strict";
-    import_node_crypto5 = require("node:crypto");
-    import_promises7 = require("node:fs/promises");
-    import_node_path8 = require("node:path");
+    import_node_crypto6 = require("node:crypto");
+    import_promises5 = require("node:fs/promises");
+    import_node_path9 = require("node:path");
     init_errors();
+    init_process_identity();
+    init_signal_cleanup();
+    LEFTOVER_AGE_MS = 6e4;
   }
 });
 
@@ -69007,10 +69411,10 @@ function getIDToken(aud) {
 }
 
 // src/action/main.ts
-var import_node_crypto6 = require("node:crypto");
-var import_promises10 = require("node:fs/promises");
+var import_node_crypto7 = require("node:crypto");
+var import_promises8 = require("node:fs/promises");
 var import_node_os7 = require("node:os");
-var import_node_path11 = require("node:path");
+var import_node_path12 = require("node:path");
 
 // src/cache/for-task.ts
 init_expressions();
@@ -69021,6 +69425,7 @@ init_http();
 
 // src/aws/ecr.ts
 init_errors();
+init_variables();
 init_errors2();
 init_http();
 function ecrEndpointOverridden(env2) {
@@ -69074,6 +69479,7 @@ function toAuthorizations(data, registryIds) {
     if (!entry.authorizationToken || !entry.expiresAt || !entry.proxyEndpoint) {
       throw malformed("an entry of authorizationData lacks a token, expiry or proxy endpoint");
     }
+    checkAuthorizationSize(entry);
     const registryId2 = /^https?:\/\/(\d{12})\./.exec(entry.proxyEndpoint)?.[1];
     if (registryId2 === void 0)
       throw malformed(`the proxy endpoint ${entry.proxyEndpoint} names no registry id`);
@@ -69243,6 +69649,9 @@ function sha256Hex(text2) {
   }
   return hex;
 }
+
+// src/cache/store.ts
+init_bounded_read();
 
 // src/cli/run-options.ts
 init_errors();
@@ -69549,6 +69958,128 @@ var cmd = {
 
 // src/emit/docker-config.ts
 init_errors();
+init_nesting();
+
+// src/emit/json-text.ts
+var RawJson = class {
+  constructor(text2) {
+    this.text = text2;
+  }
+  text;
+};
+var WHITESPACE = /* @__PURE__ */ new Set([" ", "	", "\n", "\r"]);
+function skipWhitespace(text2, from) {
+  let i9 = from;
+  while (i9 < text2.length && WHITESPACE.has(text2[i9])) i9++;
+  return i9;
+}
+function skipString(text2, from) {
+  let i9 = from + 1;
+  while (i9 < text2.length) {
+    const c9 = text2[i9];
+    if (c9 === "\\") i9 += 2;
+    else if (c9 === '"') return i9 + 1;
+    else i9++;
+  }
+  return i9;
+}
+function skipValue(text2, from) {
+  const first = text2[from];
+  if (first === '"') return skipString(text2, from);
+  if (first !== "{" && first !== "[") {
+    let i10 = from;
+    while (i10 < text2.length && !WHITESPACE.has(text2[i10]) && !",]}".includes(text2[i10]))
+      i10++;
+    return i10;
+  }
+  let depth = 0;
+  let i9 = from;
+  while (i9 < text2.length) {
+    const c9 = text2[i9];
+    if (c9 === '"') {
+      i9 = skipString(text2, i9);
+      continue;
+    }
+    if (c9 === "{" || c9 === "[") depth++;
+    else if (c9 === "}" || c9 === "]") {
+      depth--;
+      if (depth === 0) return i9 + 1;
+    }
+    i9++;
+  }
+  return i9;
+}
+function objectSpan(text2, start) {
+  const members2 = [];
+  let i9 = skipWhitespace(text2, start + 1);
+  while (text2[i9] === '"') {
+    const keyEnd = skipString(text2, i9);
+    const key = JSON.parse(text2.slice(i9, keyEnd));
+    const valueStart = skipWhitespace(text2, skipWhitespace(text2, keyEnd) + 1);
+    const end = skipValue(text2, valueStart);
+    members2.push({ key, start: i9, keyEnd, valueStart, end });
+    i9 = skipWhitespace(text2, end);
+    if (text2[i9] === ",") i9 = skipWhitespace(text2, i9 + 1);
+  }
+  return { start, end: i9 + 1, members: members2 };
+}
+function layoutOf(text2, top) {
+  const newline = text2.includes("\r\n") ? "\r\n" : "\n";
+  const first = top.members[0];
+  const before = first === void 0 ? "" : text2.slice(top.start + 1, first.start);
+  const indent = before.includes("\n") ? before.slice(before.lastIndexOf("\n") + 1) : "";
+  const compact = first !== void 0 && !before.includes("\n");
+  return { unit: indent !== "" && indent.trim() === "" ? indent : "	", newline, compact };
+}
+function editObject(text2, span, edit, layout, depth) {
+  const { members: members2 } = span;
+  const set2 = edit.set ?? /* @__PURE__ */ new Map();
+  const remove = edit.remove ?? /* @__PURE__ */ new Set();
+  const first = members2[0];
+  const last = members2[members2.length - 1];
+  const opening = first === void 0 ? "" : text2.slice(span.start + 1, first.start);
+  const closing = last === void 0 ? "" : text2.slice(last.end, span.end - 1);
+  const multiline = first === void 0 ? !layout.compact : opening.includes("\n");
+  const memberIndent = first !== void 0 && multiline ? opening.slice(opening.lastIndexOf("\n") + 1) : layout.unit.repeat(depth + 1);
+  const valueText = (value) => {
+    if (value instanceof RawJson) return value.text;
+    if (!multiline) return JSON.stringify(value);
+    return JSON.stringify(value, null, layout.unit).replaceAll(
+      "\n",
+      `${layout.newline}${memberIndent}`
+    );
+  };
+  const lastIndex = /* @__PURE__ */ new Map();
+  members2.forEach((member2, index) => {
+    lastIndex.set(member2.key, index);
+  });
+  let body = "";
+  let emitted = 0;
+  members2.forEach((member2, index) => {
+    if (remove.has(member2.key)) return;
+    let memberText = text2.slice(member2.start, member2.end);
+    if (set2.has(member2.key)) {
+      if (lastIndex.get(member2.key) !== index) return;
+      const between = text2.slice(member2.keyEnd, member2.valueStart);
+      memberText = `${text2.slice(member2.start, member2.keyEnd)}${between}${valueText(set2.get(member2.key))}`;
+    }
+    const previous = members2[index - 1];
+    const separator = emitted === 0 || previous === void 0 ? opening : text2.slice(previous.end, member2.start);
+    body += `${separator}${memberText}`;
+    emitted++;
+  });
+  for (const [key, value] of set2) {
+    if (lastIndex.has(key)) continue;
+    const separator = multiline ? `${emitted === 0 ? "" : ","}${layout.newline}${memberIndent}` : emitted === 0 ? "" : ", ";
+    body += `${separator}${JSON.stringify(key)}: ${valueText(value)}`;
+    emitted++;
+  }
+  if (emitted === 0) return "{}";
+  const close = last !== void 0 && (closing.includes("\n") || !multiline) ? closing : multiline ? `${layout.newline}${layout.unit.repeat(depth)}` : "";
+  return `{${body}${close}}`;
+}
+
+// src/emit/docker-config.ts
 var HELPER_NAME = "ecr-vars";
 var MARKER_KEY = "x-ecr-vars";
 function registryLogins(variables) {
@@ -69570,49 +70101,87 @@ function authValue(login) {
 function fingerprint(auth) {
   return `sha256:${sha256Hex(auth).slice(0, 32)}`;
 }
-function parseDockerConfig(existing, path6 = "the config file") {
-  if (existing === void 0 || existing.trim() === "") return {};
+function readDocument(existing, path6) {
+  const text2 = existing === void 0 || existing.trim() === "" ? "{}\n" : existing;
   let value;
+  let problem = "is not a JSON object";
   try {
-    value = JSON.parse(existing);
-  } catch {
+    value = JSON.parse(text2);
+  } catch (error2) {
     value = void 0;
+    if (error2 instanceof RangeError) problem = `nests deeper than ${MAX_NESTING} levels`;
+  }
+  if (isObject(value) && nestingDepth(value) > MAX_NESTING) {
+    value = void 0;
+    problem = `nests deeper than ${MAX_NESTING} levels`;
   }
   if (!isObject(value)) {
     throw new EcrVarsError({
       kind: "output",
       code: "DOCKER_CONFIG_UNREADABLE",
-      message: `${path6} is not a JSON object; refusing to overwrite it`,
+      message: `${path6} ${problem}; refusing to overwrite it`,
       hint: "fix or move the file, or write to another one with --output"
     });
   }
-  return value;
+  for (const key of ["auths", "credHelpers"]) {
+    if (Object.hasOwn(value, key) && !isObject(value[key])) {
+      throw new EcrVarsError({
+        kind: "output",
+        code: "DOCKER_CONFIG_SHAPE",
+        message: `${path6}: "${key}" is ${describeJson(value[key])}, not an object of registry entries; refusing to change the file`,
+        hint: `make "${key}" an object such as {} (or remove it), or write to another file with --output`
+      });
+    }
+  }
+  const top = objectSpan(text2, skipWhitespace(text2, 0));
+  return { text: text2, config: value, top, layout: layoutOf(text2, top) };
+}
+function describeJson(value) {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  return `a ${typeof value}`;
+}
+function editDocument(doc, edit) {
+  const edited = editObject(doc.text, doc.top, edit, doc.layout, 0);
+  const after = doc.text.slice(doc.top.end);
+  return `${doc.text.slice(0, doc.top.start)}${edited}${after.includes("\n") ? after : doc.layout.newline}`;
+}
+function editMember(doc, key, edit) {
+  const member2 = [...doc.top.members].reverse().find((m6) => m6.key === key);
+  const text2 = member2 === void 0 ? "{}" : doc.text;
+  const span = objectSpan(text2, member2 === void 0 ? 0 : member2.valueStart);
+  return new RawJson(editObject(text2, span, edit, doc.layout, 1));
 }
 function mergeDockerConfig(existing, logins, mode, path6) {
-  const config2 = parseDockerConfig(existing, path6);
+  const doc = readDocument(existing, path6 ?? "the config file");
+  const { config: config2 } = doc;
   const marker = readMarker(config2);
   const auths = objectAt(config2, "auths");
   const helpers = objectAt(config2, "credHelpers");
+  const authSet = /* @__PURE__ */ new Map();
+  const authRemove = /* @__PURE__ */ new Set();
+  const helperSet = /* @__PURE__ */ new Map();
+  const helperRemove = /* @__PURE__ */ new Set();
   const notes = [];
   for (const login of logins) {
     const { host } = login;
     if (mode === "auths") {
       const auth = authValue(login);
-      setKey(auths, host, { auth });
+      authSet.set(host, { auth });
       marker.auths[host] = fingerprint(auth);
       if (marker.credHelpers.includes(host) && helpers[host] === HELPER_NAME) {
-        delete helpers[host];
+        helperRemove.add(host);
         marker.credHelpers = marker.credHelpers.filter((h9) => h9 !== host);
-      } else if (host in helpers) {
+      } else if (Object.hasOwn(helpers, host)) {
         notes.push(
           `credHelpers has an entry for ${host} (${String(helpers[host])}); clients ask it before the auths entry written here`
         );
       }
     } else {
-      setKey(helpers, host, HELPER_NAME);
+      helperSet.set(host, HELPER_NAME);
       if (!marker.credHelpers.includes(host)) marker.credHelpers.push(host);
       if (isOurAuth(auths, marker, host)) {
-        delete auths[host];
+        authRemove.add(host);
         delete marker.auths[host];
       }
     }
@@ -69622,12 +70191,21 @@ function mergeDockerConfig(existing, logins, mode, path6) {
       `the file sets credsStore "${config2.credsStore}": docker reads logins from that store, not from auths; use --credential-helper or a separate DOCKER_CONFIG`
     );
   }
-  setKey(config2, "auths", auths);
-  if (Object.keys(helpers).length > 0 || "credHelpers" in config2)
-    setKey(config2, "credHelpers", helpers);
-  writeMarker(config2, marker);
-  return { text: `${JSON.stringify(config2, null, "	")}
-`, notes };
+  const set2 = /* @__PURE__ */ new Map();
+  set2.set("auths", editMember(doc, "auths", { set: authSet, remove: authRemove }));
+  if (helperSet.size > 0 || helperRemove.size > 0 || Object.hasOwn(config2, "credHelpers")) {
+    set2.set(
+      "credHelpers",
+      editMember(doc, "credHelpers", { set: helperSet, remove: helperRemove })
+    );
+  }
+  const remove = /* @__PURE__ */ new Set();
+  if (Object.keys(marker.auths).length === 0 && marker.credHelpers.length === 0) {
+    remove.add(MARKER_KEY);
+  } else {
+    set2.set(MARKER_KEY, { auths: marker.auths, credHelpers: marker.credHelpers });
+  }
+  return { text: editDocument(doc, { set: set2, remove }), notes };
 }
 function isOurAuth(auths, marker, host) {
   const entry = auths[host];
@@ -69648,15 +70226,8 @@ function readMarker(config2) {
   }
   return marker;
 }
-function writeMarker(config2, marker) {
-  if (Object.keys(marker.auths).length === 0 && marker.credHelpers.length === 0) {
-    delete config2[MARKER_KEY];
-    return;
-  }
-  setKey(config2, MARKER_KEY, { auths: marker.auths, credHelpers: marker.credHelpers });
-}
 function objectAt(config2, key) {
-  const value = config2[key];
+  const value = Object.hasOwn(config2, key) ? config2[key] : void 0;
   return isObject(value) ? value : {};
 }
 function isObject(value) {
@@ -70424,14 +70995,14 @@ function identityKey(identity) {
   return identity.roleArn === void 0 ? base : `${base}+role:${identity.roleArn}`;
 }
 function groupCalls(registries) {
-  const open5 = /* @__PURE__ */ new Map();
+  const open4 = /* @__PURE__ */ new Map();
   const groups = [];
   registries.forEach((registry2, index) => {
     const key = identityKey(registry2.identity);
     const variant = registry2.kind === "public" ? "standard" : registry2.variant;
     const defaultRegistry = registry2.kind === "private" && registry2.accountId === void 0;
     const groupKey = `${registry2.kind}|${key}|${registry2.region}|${variant}${defaultRegistry ? "|default" : ""}`;
-    const current = open5.get(groupKey)?.group;
+    const current = open4.get(groupKey)?.group;
     if (current !== void 0 && !defaultRegistry && (registry2.kind === "public" || current.registryIds.length < MAX_IDS_PER_CALL)) {
       current.members.push(index);
       if (registry2.kind === "private" && registry2.accountId !== void 0) {
@@ -70449,7 +71020,7 @@ function groupCalls(registries) {
       registryIds: registry2.kind === "private" && registry2.accountId !== void 0 ? [registry2.accountId] : []
     };
     groups.push(group5);
-    open5.set(groupKey, { group: group5 });
+    open4.set(groupKey, { group: group5 });
   });
   return groups;
 }
@@ -70515,6 +71086,7 @@ function cachedSource(step) {
 
 // src/aws/ecr-public.ts
 init_errors();
+init_variables();
 init_errors2();
 init_http();
 async function fetchPublicAuthorization(init) {
@@ -70542,12 +71114,14 @@ async function fetchPublicAuthorization(init) {
           hint: "check that the endpoint is Amazon ECR Public or a faithful emulator of it"
         });
       }
-      return {
+      const authorization = {
         registryId: "public",
         authorizationToken: data.authorizationToken,
         expiresAt: data.expiresAt,
         proxyEndpoint: `https://${PUBLIC_HOST}`
       };
+      checkAuthorizationSize(authorization);
+      return authorization;
     } finally {
       client.destroy();
     }
@@ -70675,6 +71249,7 @@ async function runTask(init) {
   );
   const { authorizations } = fetched;
   for (const auth of authorizations) {
+    checkAuthorizationSize(auth);
     init.redactor.add(auth.authorizationToken);
     init.redactor.add(decodeAuthorizationToken(auth.authorizationToken).password);
   }
@@ -71317,41 +71892,44 @@ async function loadTask(flags) {
 init_variables();
 
 // src/platform/docker-config-file.ts
-var import_node_fs5 = require("node:fs");
-var import_promises8 = require("node:fs/promises");
+var import_node_fs9 = require("node:fs");
+var import_promises6 = require("node:fs/promises");
 var import_node_os6 = require("node:os");
-var import_node_path9 = require("node:path");
+var import_node_path10 = require("node:path");
 init_errors();
+init_bounded_read();
 init_lock();
 init_write_file();
 function defaultDockerConfigPath(env2) {
   if (env2.REGISTRY_AUTH_FILE) return env2.REGISTRY_AUTH_FILE;
-  if (env2.DOCKER_CONFIG) return (0, import_node_path9.join)(env2.DOCKER_CONFIG, "config.json");
-  return (0, import_node_path9.join)(env2.HOME || (0, import_node_os6.homedir)(), ".docker", "config.json");
+  if (env2.DOCKER_CONFIG) return (0, import_node_path10.join)(env2.DOCKER_CONFIG, "config.json");
+  return (0, import_node_path10.join)(env2.HOME || (0, import_node_os6.homedir)(), ".docker", "config.json");
 }
 async function readConfigText(path6) {
-  let handle;
   try {
-    handle = await (0, import_promises8.open)(path6, import_node_fs5.constants.O_RDONLY | import_node_fs5.constants.O_NOFOLLOW);
+    return await readBounded(path6, LIMITS.authFile, {
+      regularOnly: true,
+      flags: import_node_fs9.constants.O_NOFOLLOW
+    });
   } catch (error2) {
     const code = error2.code;
     if (code === "ENOENT") return void 0;
+    if (code === "EISDIR" || code === "ENOTREG") throw notRegularFile(path6, code === "EISDIR");
     throw new EcrVarsError({
       kind: "output",
-      code: code === "ELOOP" ? "OUTPUT_IS_SYMLINK" : "OUTPUT_NOT_WRITTEN",
-      message: code === "ELOOP" ? `refusing to update ${path6}: it is a symbolic link` : `cannot read ${path6}: ${code ?? "read failed"}`,
+      code: code === "ELOOP" ? "OUTPUT_IS_SYMLINK" : code === "EFBIG" ? "OUTPUT_TOO_LARGE" : "OUTPUT_NOT_WRITTEN",
+      message: code === "ELOOP" ? `refusing to update ${path6}: it is a symbolic link` : code === "EFBIG" ? `refusing to update ${path6}: it is larger than ${describeSize(LIMITS.authFile)}, far more than an auth file holds` : `cannot read ${path6}: ${code ?? "read failed"}`,
       hint: "point --output at a regular file this user can read and write",
       cause: error2
     });
   }
-  try {
-    return await handle.readFile("utf8");
-  } finally {
-    await handle.close();
-  }
 }
 async function updateConfigFile(path6, update, options = {}) {
-  if (options.createDirectory) await (0, import_promises8.mkdir)((0, import_node_path9.dirname)(path6), { recursive: true, mode: 448 });
+  if (options.createDirectory) await (0, import_promises6.mkdir)((0, import_node_path10.dirname)(path6), { recursive: true, mode: 448 });
+  const existing = await (0, import_promises6.lstat)(path6).catch(() => void 0);
+  if (existing !== void 0 && !existing.isFile() && !existing.isSymbolicLink()) {
+    throw notRegularFile(path6, existing.isDirectory());
+  }
   return withFileLock(path6, async () => {
     const result = update(await readConfigText(path6));
     await writeSecretFile(path6, result.text);
@@ -71435,16 +72013,16 @@ init_errors();
 
 // src/platform/executable.ts
 var import_node_child_process2 = require("node:child_process");
-var import_node_fs6 = require("node:fs");
-var import_promises9 = require("node:fs/promises");
-var import_node_path10 = require("node:path");
+var import_node_fs10 = require("node:fs");
+var import_promises7 = require("node:fs/promises");
+var import_node_path11 = require("node:path");
 async function findExecutable(name, env2) {
   const names = process.platform === "win32" ? [`${name}.exe`, `${name}.cmd`] : [name];
-  for (const dir of (env2.PATH ?? "").split(import_node_path10.delimiter)) {
+  for (const dir of (env2.PATH ?? "").split(import_node_path11.delimiter)) {
     if (dir === "") continue;
-    for (const candidate of names.map((n4) => (0, import_node_path10.join)(dir, n4))) {
+    for (const candidate of names.map((n4) => (0, import_node_path11.join)(dir, n4))) {
       try {
-        await (0, import_promises9.access)(candidate, import_node_fs6.constants.X_OK);
+        await (0, import_promises7.access)(candidate, import_node_fs10.constants.X_OK);
         return candidate;
       } catch {
       }
@@ -71687,7 +72265,7 @@ async function runMain(core, env2) {
       redactor.add(env2.ACTIONS_ID_TOKEN_REQUEST_TOKEN);
       const token = await core.getIDToken(settings2.audience);
       redactor.add(token);
-      temp = await (0, import_promises10.mkdtemp)((0, import_node_path11.join)(env2.RUNNER_TEMP || (0, import_node_os7.tmpdir)(), "ecr-vars-"));
+      temp = await (0, import_promises8.mkdtemp)((0, import_node_path12.join)(env2.RUNNER_TEMP || (0, import_node_os7.tmpdir)(), "ecr-vars-"));
       core.saveState(STATE.temp, temp);
       ({ task, connectorsPath } = await workflowIdentity(task, token, temp));
       logger2.info(
@@ -71722,24 +72300,24 @@ async function runMain(core, env2) {
   } catch (error2) {
     reportFailure(error2, core, redactor, logger2);
   } finally {
-    if (temp !== void 0) await (0, import_promises10.rm)(temp, { recursive: true, force: true });
+    if (temp !== void 0) await (0, import_promises8.rm)(temp, { recursive: true, force: true });
   }
 }
 function wantsWorkflowIdentity(task, env2) {
   return task.roleArn !== void 0 && task.source.kind === "default-chain" && Boolean(env2.ACTIONS_ID_TOKEN_REQUEST_URL) && Boolean(env2.ACTIONS_ID_TOKEN_REQUEST_TOKEN) && !env2.AWS_ACCESS_KEY_ID && !env2.AWS_WEB_IDENTITY_TOKEN_FILE;
 }
 async function workflowIdentity(task, token, temp) {
-  const tokenFile = (0, import_node_path11.join)(temp, "web-identity-token");
-  await (0, import_promises10.writeFile)(tokenFile, token, { mode: 384, flag: "wx" });
-  const connectorsPath = (0, import_node_path11.join)(temp, "connectors.json");
+  const tokenFile = (0, import_node_path12.join)(temp, "web-identity-token");
+  await (0, import_promises8.writeFile)(tokenFile, token, { mode: 384, flag: "wx" });
+  const connectorsPath = (0, import_node_path12.join)(temp, "connectors.json");
   const connector = {
-    id: (0, import_node_crypto6.randomUUID)(),
+    id: (0, import_node_crypto7.randomUUID)(),
     name: OIDC_CONNECTOR,
     type: "web-identity",
     roleArn: task.roleArn,
     tokenFile
   };
-  await (0, import_promises10.writeFile)(connectorsPath, JSON.stringify({ connectors: [connector] }), {
+  await (0, import_promises8.writeFile)(connectorsPath, JSON.stringify({ connectors: [connector] }), {
     mode: 384,
     flag: "wx"
   });

@@ -3655,7 +3655,7 @@ var require_data_url = __commonJS({
 var require_webidl = __commonJS({
   "node_modules/undici/lib/web/fetch/webidl.js"(exports2, module2) {
     "use strict";
-    var { types, inspect } = require("node:util");
+    var { types, inspect: inspect2 } = require("node:util");
     var { markAsUncloneable } = require("node:worker_threads");
     var { toUSVString } = require_util();
     var webidl = {};
@@ -3802,7 +3802,7 @@ var require_webidl = __commonJS({
         case "Symbol":
           return `Symbol(${V.description})`;
         case "Object":
-          return inspect(V);
+          return inspect2(V);
         case "String":
           return `"${V}"`;
         default:
@@ -5783,7 +5783,7 @@ var require_client_h1 = __commonJS({
       kResume,
       kHTTPContext
     } = require_symbols();
-    var constants5 = require_constants2();
+    var constants7 = require_constants2();
     var EMPTY_BUF = Buffer.alloc(0);
     var FastBuffer = Buffer[Symbol.species];
     var addListener = util.addListener;
@@ -5858,7 +5858,7 @@ var require_client_h1 = __commonJS({
       constructor(client, socket, { exports: exports3 }) {
         assert(Number.isFinite(client[kMaxHeadersSize]) && client[kMaxHeadersSize] > 0);
         this.llhttp = exports3;
-        this.ptr = this.llhttp.llhttp_alloc(constants5.TYPE.RESPONSE);
+        this.ptr = this.llhttp.llhttp_alloc(constants7.TYPE.RESPONSE);
         this.client = client;
         this.socket = socket;
         this.timeout = null;
@@ -5953,11 +5953,11 @@ var require_client_h1 = __commonJS({
             currentBufferRef = null;
           }
           const offset = llhttp.llhttp_get_error_pos(this.ptr) - currentBufferPtr;
-          if (ret !== constants5.ERROR.OK) {
+          if (ret !== constants7.ERROR.OK) {
             const body = data.subarray(offset);
-            if (ret === constants5.ERROR.PAUSED_UPGRADE) {
+            if (ret === constants7.ERROR.PAUSED_UPGRADE) {
               this.onUpgrade(body);
-            } else if (ret === constants5.ERROR.PAUSED) {
+            } else if (ret === constants7.ERROR.PAUSED) {
               this.paused = true;
               socket.unshift(body);
             } else {
@@ -5980,10 +5980,10 @@ var require_client_h1 = __commonJS({
         } finally {
           currentParser = null;
         }
-        if (ret === constants5.ERROR.OK) {
+        if (ret === constants7.ERROR.OK) {
           return null;
         }
-        if (ret === constants5.ERROR.PAUSED || ret === constants5.ERROR.PAUSED_UPGRADE) {
+        if (ret === constants7.ERROR.PAUSED || ret === constants7.ERROR.PAUSED_UPGRADE) {
           this.paused = true;
           return null;
         }
@@ -6000,7 +6000,7 @@ var require_client_h1 = __commonJS({
           const len = new Uint8Array(llhttp.memory.buffer, ptr).indexOf(0);
           message = "Response does not match the HTTP/1.1 protocol (" + Buffer.from(llhttp.memory.buffer, ptr, len).toString() + ")";
         }
-        return new HTTPParserError(message, constants5.ERROR[ret], data);
+        return new HTTPParserError(message, constants7.ERROR[ret], data);
       }
       destroy() {
         assert(this.ptr != null);
@@ -6180,7 +6180,7 @@ var require_client_h1 = __commonJS({
           socket[kBlocking] = false;
           client[kResume]();
         }
-        return pause ? constants5.ERROR.PAUSED : 0;
+        return pause ? constants7.ERROR.PAUSED : 0;
       }
       onBody(buf) {
         const { client, socket, statusCode, maxResponseSize } = this;
@@ -6202,7 +6202,7 @@ var require_client_h1 = __commonJS({
         }
         this.bytesRead += buf.length;
         if (request.onData(buf) === false) {
-          return constants5.ERROR.PAUSED;
+          return constants7.ERROR.PAUSED;
         }
       }
       onMessageComplete() {
@@ -6238,13 +6238,13 @@ var require_client_h1 = __commonJS({
         if (socket[kWriting]) {
           assert(client[kRunning] === 0);
           util.destroy(socket, new InformationalError("reset"));
-          return constants5.ERROR.PAUSED;
+          return constants7.ERROR.PAUSED;
         } else if (!shouldKeepAlive) {
           util.destroy(socket, new InformationalError("reset"));
-          return constants5.ERROR.PAUSED;
+          return constants7.ERROR.PAUSED;
         } else if (socket[kReset] && client[kRunning] === 0) {
           util.destroy(socket, new InformationalError("reset"));
-          return constants5.ERROR.PAUSED;
+          return constants7.ERROR.PAUSED;
         } else if (client[kPipelining] == null || client[kPipelining] === 1) {
           setImmediate(() => client[kResume]());
         } else {
@@ -21463,6 +21463,22 @@ function isEcrVarsError(error2) {
   return typeof error2 === "object" && error2 !== null && BRAND in error2;
 }
 
+// src/core/nesting.ts
+var MAX_NESTING = 64;
+function nestingDepth(value, limit = MAX_NESTING) {
+  let deepest = 0;
+  const stack = [[value, 0]];
+  while (stack.length > 0) {
+    const [current, depth] = stack.pop();
+    if (typeof current !== "object" || current === null) continue;
+    const level = depth + 1;
+    if (level > deepest) deepest = level;
+    if (deepest > limit) return deepest;
+    for (const child2 of Object.values(current)) stack.push([child2, level]);
+  }
+  return deepest;
+}
+
 // src/core/sha256.ts
 var K = new Uint32Array([
   1116352408,
@@ -21604,53 +21620,209 @@ function sha256Hex(text) {
   return hex;
 }
 
+// src/emit/json-text.ts
+var RawJson = class {
+  constructor(text) {
+    this.text = text;
+  }
+  text;
+};
+var WHITESPACE = /* @__PURE__ */ new Set([" ", "	", "\n", "\r"]);
+function skipWhitespace(text, from) {
+  let i = from;
+  while (i < text.length && WHITESPACE.has(text[i])) i++;
+  return i;
+}
+function skipString(text, from) {
+  let i = from + 1;
+  while (i < text.length) {
+    const c = text[i];
+    if (c === "\\") i += 2;
+    else if (c === '"') return i + 1;
+    else i++;
+  }
+  return i;
+}
+function skipValue(text, from) {
+  const first = text[from];
+  if (first === '"') return skipString(text, from);
+  if (first !== "{" && first !== "[") {
+    let i2 = from;
+    while (i2 < text.length && !WHITESPACE.has(text[i2]) && !",]}".includes(text[i2]))
+      i2++;
+    return i2;
+  }
+  let depth = 0;
+  let i = from;
+  while (i < text.length) {
+    const c = text[i];
+    if (c === '"') {
+      i = skipString(text, i);
+      continue;
+    }
+    if (c === "{" || c === "[") depth++;
+    else if (c === "}" || c === "]") {
+      depth--;
+      if (depth === 0) return i + 1;
+    }
+    i++;
+  }
+  return i;
+}
+function objectSpan(text, start) {
+  const members = [];
+  let i = skipWhitespace(text, start + 1);
+  while (text[i] === '"') {
+    const keyEnd = skipString(text, i);
+    const key = JSON.parse(text.slice(i, keyEnd));
+    const valueStart = skipWhitespace(text, skipWhitespace(text, keyEnd) + 1);
+    const end = skipValue(text, valueStart);
+    members.push({ key, start: i, keyEnd, valueStart, end });
+    i = skipWhitespace(text, end);
+    if (text[i] === ",") i = skipWhitespace(text, i + 1);
+  }
+  return { start, end: i + 1, members };
+}
+function layoutOf(text, top) {
+  const newline = text.includes("\r\n") ? "\r\n" : "\n";
+  const first = top.members[0];
+  const before = first === void 0 ? "" : text.slice(top.start + 1, first.start);
+  const indent = before.includes("\n") ? before.slice(before.lastIndexOf("\n") + 1) : "";
+  const compact = first !== void 0 && !before.includes("\n");
+  return { unit: indent !== "" && indent.trim() === "" ? indent : "	", newline, compact };
+}
+function editObject(text, span, edit, layout, depth) {
+  const { members } = span;
+  const set = edit.set ?? /* @__PURE__ */ new Map();
+  const remove = edit.remove ?? /* @__PURE__ */ new Set();
+  const first = members[0];
+  const last = members[members.length - 1];
+  const opening = first === void 0 ? "" : text.slice(span.start + 1, first.start);
+  const closing = last === void 0 ? "" : text.slice(last.end, span.end - 1);
+  const multiline = first === void 0 ? !layout.compact : opening.includes("\n");
+  const memberIndent = first !== void 0 && multiline ? opening.slice(opening.lastIndexOf("\n") + 1) : layout.unit.repeat(depth + 1);
+  const valueText = (value) => {
+    if (value instanceof RawJson) return value.text;
+    if (!multiline) return JSON.stringify(value);
+    return JSON.stringify(value, null, layout.unit).replaceAll(
+      "\n",
+      `${layout.newline}${memberIndent}`
+    );
+  };
+  const lastIndex = /* @__PURE__ */ new Map();
+  members.forEach((member, index) => {
+    lastIndex.set(member.key, index);
+  });
+  let body = "";
+  let emitted = 0;
+  members.forEach((member, index) => {
+    if (remove.has(member.key)) return;
+    let memberText = text.slice(member.start, member.end);
+    if (set.has(member.key)) {
+      if (lastIndex.get(member.key) !== index) return;
+      const between = text.slice(member.keyEnd, member.valueStart);
+      memberText = `${text.slice(member.start, member.keyEnd)}${between}${valueText(set.get(member.key))}`;
+    }
+    const previous = members[index - 1];
+    const separator = emitted === 0 || previous === void 0 ? opening : text.slice(previous.end, member.start);
+    body += `${separator}${memberText}`;
+    emitted++;
+  });
+  for (const [key, value] of set) {
+    if (lastIndex.has(key)) continue;
+    const separator = multiline ? `${emitted === 0 ? "" : ","}${layout.newline}${memberIndent}` : emitted === 0 ? "" : ", ";
+    body += `${separator}${JSON.stringify(key)}: ${valueText(value)}`;
+    emitted++;
+  }
+  if (emitted === 0) return "{}";
+  const close = last !== void 0 && (closing.includes("\n") || !multiline) ? closing : multiline ? `${layout.newline}${layout.unit.repeat(depth)}` : "";
+  return `{${body}${close}}`;
+}
+
 // src/emit/docker-config.ts
 var HELPER_NAME = "ecr-vars";
 var MARKER_KEY = "x-ecr-vars";
 function fingerprint(auth) {
   return `sha256:${sha256Hex(auth).slice(0, 32)}`;
 }
-function parseDockerConfig(existing, path6 = "the config file") {
-  if (existing === void 0 || existing.trim() === "") return {};
+function readDocument(existing, path6) {
+  const text = existing === void 0 || existing.trim() === "" ? "{}\n" : existing;
   let value;
+  let problem = "is not a JSON object";
   try {
-    value = JSON.parse(existing);
-  } catch {
+    value = JSON.parse(text);
+  } catch (error2) {
     value = void 0;
+    if (error2 instanceof RangeError) problem = `nests deeper than ${MAX_NESTING} levels`;
+  }
+  if (isObject(value) && nestingDepth(value) > MAX_NESTING) {
+    value = void 0;
+    problem = `nests deeper than ${MAX_NESTING} levels`;
   }
   if (!isObject(value)) {
     throw new EcrVarsError({
       kind: "output",
       code: "DOCKER_CONFIG_UNREADABLE",
-      message: `${path6} is not a JSON object; refusing to overwrite it`,
+      message: `${path6} ${problem}; refusing to overwrite it`,
       hint: "fix or move the file, or write to another one with --output"
     });
   }
-  return value;
+  for (const key of ["auths", "credHelpers"]) {
+    if (Object.hasOwn(value, key) && !isObject(value[key])) {
+      throw new EcrVarsError({
+        kind: "output",
+        code: "DOCKER_CONFIG_SHAPE",
+        message: `${path6}: "${key}" is ${describeJson(value[key])}, not an object of registry entries; refusing to change the file`,
+        hint: `make "${key}" an object such as {} (or remove it), or write to another file with --output`
+      });
+    }
+  }
+  const top = objectSpan(text, skipWhitespace(text, 0));
+  return { text, config: value, top, layout: layoutOf(text, top) };
+}
+function describeJson(value) {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  return `a ${typeof value}`;
+}
+function editDocument(doc, edit) {
+  const edited = editObject(doc.text, doc.top, edit, doc.layout, 0);
+  const after = doc.text.slice(doc.top.end);
+  return `${doc.text.slice(0, doc.top.start)}${edited}${after.includes("\n") ? after : doc.layout.newline}`;
+}
+function editMember(doc, key, edit) {
+  const member = [...doc.top.members].reverse().find((m) => m.key === key);
+  const text = member === void 0 ? "{}" : doc.text;
+  const span = objectSpan(text, member === void 0 ? 0 : member.valueStart);
+  return new RawJson(editObject(text, span, edit, doc.layout, 1));
 }
 function removeOurEntries(existing, path6) {
-  const config = parseDockerConfig(existing, path6);
+  const doc = readDocument(existing, path6 ?? "the config file");
+  const { config } = doc;
   const marker = readMarker(config);
   const removed = [];
   const auths = objectAt(config, "auths");
+  const authRemove = /* @__PURE__ */ new Set();
   for (const host of Object.keys(marker.auths)) {
     if (isOurAuth(auths, marker, host)) {
-      delete auths[host];
+      authRemove.add(host);
       removed.push(`auths ${host}`);
     }
   }
   const helpers = objectAt(config, "credHelpers");
+  const helperRemove = /* @__PURE__ */ new Set();
   for (const host of marker.credHelpers) {
     if (helpers[host] === HELPER_NAME) {
-      delete helpers[host];
+      helperRemove.add(host);
       removed.push(`credHelpers ${host}`);
     }
   }
-  if ("auths" in config) setKey(config, "auths", auths);
-  if ("credHelpers" in config) setKey(config, "credHelpers", helpers);
-  delete config[MARKER_KEY];
-  return { text: `${JSON.stringify(config, null, "	")}
-`, removed };
+  const set = /* @__PURE__ */ new Map();
+  if (authRemove.size > 0) set.set("auths", editMember(doc, "auths", { remove: authRemove }));
+  if (helperRemove.size > 0) {
+    set.set("credHelpers", editMember(doc, "credHelpers", { remove: helperRemove }));
+  }
+  return { text: editDocument(doc, { set, remove: /* @__PURE__ */ new Set([MARKER_KEY]) }), removed };
 }
 function isOurAuth(auths, marker, host) {
   const entry = auths[host];
@@ -21672,7 +21844,7 @@ function readMarker(config) {
   return marker;
 }
 function objectAt(config, key) {
-  const value = config[key];
+  const value = Object.hasOwn(config, key) ? config[key] : void 0;
   return isObject(value) ? value : {};
 }
 function isObject(value) {
@@ -21688,58 +21860,333 @@ function setKey(target, key, value) {
 }
 
 // src/platform/docker-config-file.ts
-var import_node_fs = require("node:fs");
+var import_node_fs5 = require("node:fs");
 var import_promises3 = require("node:fs/promises");
-var import_node_path2 = require("node:path");
+var import_node_path3 = require("node:path");
+
+// src/platform/bounded-read.ts
+var import_node_fs = require("node:fs");
+var KiB = 1024;
+var MiB = 1024 * KiB;
+var LIMITS = {
+  /** Task files and connectors files. */
+  configFile: 1 * MiB,
+  /** Docker config.json / containers auth.json. */
+  authFile: 8 * MiB,
+  /** The token cache. */
+  cacheFile: 8 * MiB,
+  /** A secret or token read from a file (`file:` references, web identity token files). */
+  secretFile: 64 * KiB,
+  /** What a credential helper client sends on stdin (a server URL, or a login for `store`). */
+  helperStdin: 64 * KiB
+};
+var ReadLimitError = class extends Error {
+  constructor(code, limit) {
+    super(code === "EFBIG" ? `larger than ${describeSize(limit)}` : "not a regular file");
+    this.code = code;
+    this.limit = limit;
+  }
+  code;
+  limit;
+};
+function describeSize(bytes) {
+  return bytes >= MiB ? `${bytes / MiB} MiB` : `${bytes / KiB} KiB`;
+}
+function openFlags(options) {
+  return import_node_fs.constants.O_RDONLY | (options.flags ?? 0) | (options.regularOnly ? import_node_fs.constants.O_NONBLOCK : 0);
+}
+async function readBounded(path6, limit, options = {}) {
+  const { open: open4 } = await import("node:fs/promises");
+  const handle = await open4(path6, openFlags(options));
+  try {
+    const stat2 = await handle.stat();
+    if (stat2.isDirectory()) throw Object.assign(new Error("is a directory"), { code: "EISDIR" });
+    if (options.regularOnly && !stat2.isFile()) throw new ReadLimitError("ENOTREG", limit);
+    if (stat2.isFile() && stat2.size > limit) throw new ReadLimitError("EFBIG", limit);
+    const buffer = Buffer.alloc(limit + 1);
+    let length = 0;
+    while (length <= limit) {
+      const { bytesRead } = await handle.read(buffer, length, limit + 1 - length, null);
+      if (bytesRead === 0) break;
+      length += bytesRead;
+    }
+    if (length > limit) throw new ReadLimitError("EFBIG", limit);
+    return buffer.toString("utf8", 0, length);
+  } finally {
+    await handle.close();
+  }
+}
 
 // src/platform/lock.ts
+var import_node_crypto = require("node:crypto");
+var import_node_fs4 = require("node:fs");
 var import_promises = require("node:fs/promises");
+var import_node_path = require("node:path");
+
+// src/platform/process-identity.ts
+var import_node_fs2 = require("node:fs");
 var import_node_os = require("node:os");
+var bootId;
+function readBootId() {
+  if (bootId === void 0) {
+    try {
+      bootId = (0, import_node_fs2.readFileSync)("/proc/sys/kernel/random/boot_id", "utf8").trim() || null;
+    } catch {
+      bootId = null;
+    }
+  }
+  return bootId ?? void 0;
+}
+function processStartTime(pid) {
+  try {
+    const stat2 = (0, import_node_fs2.readFileSync)(`/proc/${pid}/stat`, "utf8");
+    const fields = stat2.slice(stat2.lastIndexOf(")") + 2).split(" ");
+    return fields[19];
+  } catch {
+    return void 0;
+  }
+}
+function currentProcess() {
+  const boot = readBootId();
+  const start = processStartTime(process.pid);
+  return {
+    pid: process.pid,
+    host: (0, import_node_os.hostname)(),
+    ...boot === void 0 ? {} : { boot },
+    ...start === void 0 ? {} : { start }
+  };
+}
+function isRunning(owner, self = currentProcess()) {
+  if (owner.host !== self.host) return void 0;
+  if (owner.boot !== void 0 && self.boot !== void 0 && owner.boot !== self.boot) return false;
+  if (!pidExists(owner.pid)) return false;
+  if (owner.start === void 0) return true;
+  const start = processStartTime(owner.pid);
+  return start === void 0 || start === owner.start;
+}
+function pidExists(pid) {
+  if (!Number.isSafeInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error2) {
+    return error2.code !== "ESRCH";
+  }
+}
+
+// src/platform/signal-cleanup.ts
+var import_node_fs3 = require("node:fs");
+var SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"];
+var tracked = /* @__PURE__ */ new Map();
+function onSignal(signal) {
+  removeTracked();
+  for (const s of SIGNALS) process.off(s, onSignal);
+  process.kill(process.pid, signal);
+}
+function removeTracked() {
+  for (const [path6, content] of tracked) {
+    try {
+      if (content === null || (0, import_node_fs3.readFileSync)(path6, "utf8") === content) (0, import_node_fs3.unlinkSync)(path6);
+    } catch {
+    }
+  }
+  tracked.clear();
+}
+function removeOnSignal(path6, content) {
+  if (tracked.size === 0) for (const s of SIGNALS) process.on(s, onSignal);
+  tracked.set(path6, content ?? null);
+  return () => {
+    if (!tracked.delete(path6) || tracked.size > 0) return;
+    for (const s of SIGNALS) process.off(s, onSignal);
+  };
+}
+
+// src/platform/lock.ts
+var DEFAULT_LOCK_TIMEOUT_MS = 3e4;
+var UNVERIFIABLE_LOCK_MS = 1e4;
+var MAX_LOCK_BYTES = 4096;
 async function withFileLock(path6, work, options = {}) {
   const lockPath = `${path6}.lock`;
-  const deadline = Date.now() + (options.timeoutMs ?? 1e4);
-  const owner = `${process.pid}@${(0, import_node_os.hostname)()}`;
-  for (let attempt = 0; ; attempt++) {
-    try {
-      const handle = await (0, import_promises.open)(lockPath, "wx", 384);
-      await handle.writeFile(owner);
-      await handle.close();
-      break;
-    } catch (error2) {
-      const code = error2.code;
-      if (code !== "EEXIST") throw lockError(lockPath, code ?? "cannot create the lock", error2);
-      if (await takeOverIfStale(lockPath)) continue;
-      if (Date.now() > deadline) {
-        throw new EcrVarsError({
-          kind: "output",
-          code: "LOCK_TIMEOUT",
-          message: `${lockPath} stayed locked by another process`,
-          hint: "if no other ecr-vars runs, remove the .lock file"
-        });
-      }
-      const wait = Math.min(100, 5 * 2 ** Math.min(attempt, 5)) * (0.5 + Math.random());
-      await new Promise((resolve2) => setTimeout(resolve2, wait));
-    }
+  const self = currentProcess();
+  const content = `${JSON.stringify({
+    ...self,
+    since: (/* @__PURE__ */ new Date()).toISOString(),
+    nonce: (0, import_node_crypto.randomBytes)(8).toString("hex")
+  })}
+`;
+  const forgetLock = removeOnSignal(lockPath, content);
+  try {
+    await acquire(lockPath, content, self, options);
+  } catch (error2) {
+    forgetLock();
+    throw error2;
   }
   try {
     return await work();
   } finally {
-    await (0, import_promises.unlink)(lockPath).catch(() => void 0);
+    await release(lockPath, content);
+    forgetLock();
   }
 }
-async function takeOverIfStale(lockPath) {
-  const owner = await (0, import_promises.readFile)(lockPath, "utf8").catch(() => void 0);
-  const match = owner === void 0 ? null : /^(\d+)@(.*)$/.exec(owner);
-  if (match === null || match[2] !== (0, import_node_os.hostname)()) return false;
+async function acquire(lockPath, content, self, options) {
+  const deadline = Date.now() + (options.timeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS);
+  const staleAfterMs = options.staleAfterMs ?? UNVERIFIABLE_LOCK_MS;
+  const temp = (0, import_node_path.join)(
+    (0, import_node_path.dirname)(lockPath),
+    `.${(0, import_node_path.basename)(lockPath)}.${process.pid}.${(0, import_node_crypto.randomBytes)(6).toString("hex")}.tmp`
+  );
+  const forgetTemp = removeOnSignal(temp);
   try {
-    process.kill(Number(match[1]), 0);
-    return false;
-  } catch (error2) {
-    if (error2.code !== "ESRCH") return false;
+    await writeNew(temp, content, lockPath);
+    for (let attempt = 0; ; attempt++) {
+      if (await tryLink(temp, lockPath, content)) return;
+      const state = await inspect(lockPath, self, staleAfterMs);
+      if (state.kind === "stale" && await takeOver(lockPath, state.id, temp, staleAfterMs)) {
+        if (await readSmall(lockPath) === content) return;
+        await writeNew(temp, content, lockPath);
+      }
+      if (state.kind === "live" && Date.now() > deadline) throw timeoutError(lockPath, state.owner);
+      const wait = Math.min(100, 5 * 2 ** Math.min(attempt, 5)) * (0.5 + Math.random());
+      await new Promise((resolve2) => setTimeout(resolve2, state.kind === "live" ? wait : 1));
+    }
+  } finally {
+    await (0, import_promises.unlink)(temp).catch(() => void 0);
+    forgetTemp();
   }
-  if (await (0, import_promises.readFile)(lockPath, "utf8").catch(() => void 0) !== owner) return false;
-  await (0, import_promises.unlink)(lockPath).catch(() => void 0);
-  return true;
+}
+async function writeNew(path6, content, lockPath) {
+  try {
+    const handle = await (0, import_promises.open)(path6, "wx", 384);
+    try {
+      await handle.writeFile(content);
+    } finally {
+      await handle.close();
+    }
+  } catch (error2) {
+    const code = error2.code;
+    throw lockError(lockPath, code ?? "cannot create the lock", error2);
+  }
+}
+async function tryLink(temp, lockPath, content) {
+  try {
+    await (0, import_promises.link)(temp, lockPath);
+    return true;
+  } catch (error2) {
+    const code = error2.code;
+    if (code === "EEXIST") return false;
+    if (code !== "EPERM" && code !== "ENOTSUP" && code !== "ENOSYS" && code !== "EOPNOTSUPP")
+      throw lockError(lockPath, code ?? "cannot create the lock", error2);
+  }
+  try {
+    const handle = await (0, import_promises.open)(lockPath, "wx", 384);
+    try {
+      await handle.writeFile(content);
+    } finally {
+      await handle.close();
+    }
+    return true;
+  } catch (error2) {
+    const code = error2.code;
+    if (code === "EEXIST") return false;
+    throw lockError(lockPath, code ?? "cannot create the lock", error2);
+  }
+}
+async function inspect(lockPath, self, staleAfterMs) {
+  const id = await identityOf(lockPath);
+  if (id === void 0) return { kind: "gone" };
+  const owner = parseOwner(await readSmall(lockPath));
+  const age = Date.now() - id.mtimeMs;
+  const running = owner === void 0 ? void 0 : isRunning(owner, self);
+  if (running === false) return { kind: "stale", id: id.key };
+  const verified = running === true && (owner?.start !== void 0 || self.start === void 0);
+  if (!verified && age > staleAfterMs) return { kind: "stale", id: id.key };
+  return { kind: "live", owner };
+}
+async function takeOver(lockPath, staleId, temp, staleAfterMs) {
+  const breaker = `${lockPath}.break`;
+  let handle;
+  try {
+    handle = await (0, import_promises.open)(breaker, "wx", 384);
+  } catch (error2) {
+    if (error2.code !== "EEXIST") {
+      const code = error2.code;
+      throw lockError(lockPath, code ?? "cannot take over the stale lock", error2);
+    }
+    const held = await identityOf(breaker);
+    if (held !== void 0 && Date.now() - held.mtimeMs > staleAfterMs) {
+      await (0, import_promises.unlink)(breaker).catch(() => void 0);
+    }
+    return false;
+  }
+  const forgetBreaker = removeOnSignal(breaker);
+  try {
+    await handle.close();
+    if ((await identityOf(lockPath))?.key !== staleId) return false;
+    await (0, import_promises.rename)(temp, lockPath);
+    return true;
+  } finally {
+    await (0, import_promises.unlink)(breaker).catch(() => void 0);
+    forgetBreaker();
+  }
+}
+async function release(lockPath, content) {
+  if (await readSmall(lockPath) === content) await (0, import_promises.unlink)(lockPath).catch(() => void 0);
+}
+async function identityOf(path6) {
+  try {
+    const stat2 = await (0, import_promises.lstat)(path6, { bigint: true });
+    return {
+      key: `${stat2.dev}:${stat2.ino}:${stat2.mtimeNs}:${stat2.ctimeNs}`,
+      mtimeMs: Number(stat2.mtimeMs)
+    };
+  } catch {
+    return void 0;
+  }
+}
+async function readSmall(path6) {
+  let handle;
+  try {
+    handle = await (0, import_promises.open)(path6, import_node_fs4.constants.O_RDONLY | import_node_fs4.constants.O_NOFOLLOW);
+  } catch {
+    return void 0;
+  }
+  try {
+    const buffer = Buffer.alloc(MAX_LOCK_BYTES);
+    const { bytesRead } = await handle.read(buffer, 0, MAX_LOCK_BYTES, 0);
+    return buffer.toString("utf8", 0, bytesRead);
+  } catch {
+    return void 0;
+  } finally {
+    await handle.close();
+  }
+}
+function parseOwner(text) {
+  if (text === void 0) return void 0;
+  const legacy = /^(\d+)@(.+)$/.exec(text.trim());
+  if (legacy) return { pid: Number(legacy[1]), host: legacy[2] ?? "" };
+  try {
+    const value = JSON.parse(text);
+    if (typeof value.pid !== "number" || typeof value.host !== "string") return void 0;
+    const { pid, host, boot, start, since } = value;
+    return {
+      pid,
+      host,
+      ...typeof boot === "string" ? { boot } : {},
+      ...typeof start === "string" ? { start } : {},
+      ...typeof since === "string" ? { since } : {}
+    };
+  } catch {
+    return void 0;
+  }
+}
+function timeoutError(lockPath, owner) {
+  const holder = owner === void 0 ? "another process" : `pid ${owner.pid} on ${owner.host}${owner.since ? ` since ${owner.since}` : ""}`;
+  return new EcrVarsError({
+    kind: "output",
+    code: "LOCK_TIMEOUT",
+    message: `${lockPath} stayed locked by ${holder}`,
+    hint: "a lock left by a process that ended is taken over automatically; if that process is stuck, end it"
+  });
 }
 function lockError(lockPath, reason, cause) {
   return new EcrVarsError({
@@ -21752,9 +22199,10 @@ function lockError(lockPath, reason, cause) {
 }
 
 // src/platform/write-file.ts
-var import_node_crypto = require("node:crypto");
+var import_node_crypto2 = require("node:crypto");
 var import_promises2 = require("node:fs/promises");
-var import_node_path = require("node:path");
+var import_node_path2 = require("node:path");
+var LEFTOVER_AGE_MS = 6e4;
 async function writeSecretFile(path6, text) {
   const existing = await (0, import_promises2.lstat)(path6).catch((error2) => {
     if (error2.code === "ENOENT") return void 0;
@@ -21768,13 +22216,13 @@ async function writeSecretFile(path6, text) {
       hint: "remove the link or write to a regular file path"
     });
   }
-  if (existing && !existing.isFile()) {
-    throw outputError(path6, "it is not a regular file");
-  }
-  const temporary = (0, import_node_path.join)(
-    (0, import_node_path.dirname)(path6),
-    `.${(0, import_node_path.basename)(path6)}.${process.pid}.${(0, import_node_crypto.randomBytes)(6).toString("hex")}.tmp`
+  if (existing && !existing.isFile()) throw notRegularFile(path6, existing.isDirectory());
+  await removeLeftovers(path6);
+  const temporary = (0, import_node_path2.join)(
+    (0, import_node_path2.dirname)(path6),
+    `.${(0, import_node_path2.basename)(path6)}.${process.pid}.${(0, import_node_crypto2.randomBytes)(6).toString("hex")}.tmp`
   );
+  const forget = removeOnSignal(temporary);
   let handle;
   try {
     handle = await (0, import_promises2.open)(temporary, "wx", 384);
@@ -21792,7 +22240,44 @@ async function writeSecretFile(path6, text) {
       code === "ENOENT" ? "its directory does not exist" : code ?? "write failed",
       error2
     );
+  } finally {
+    forget();
   }
+}
+function notRegularFile(path6, directory) {
+  return new EcrVarsError({
+    kind: "output",
+    code: "OUTPUT_NOT_A_FILE",
+    message: directory ? `refusing to write ${path6}: it is a directory` : `refusing to write ${path6}: it is not a regular file (a FIFO, socket or device)`,
+    hint: directory ? `name a file, e.g. --output ${(0, import_node_path2.join)(path6, "config.json")}` : "write to a regular file path, or use --output - for stdout"
+  });
+}
+async function removeLeftovers(path6) {
+  const dir = (0, import_node_path2.dirname)(path6);
+  const name = (0, import_node_path2.basename)(path6);
+  let entries;
+  try {
+    entries = await (0, import_promises2.readdir)(dir);
+  } catch {
+    return 0;
+  }
+  const prefix = `.${name}.`;
+  let removed = 0;
+  for (const entry of entries) {
+    if (!entry.startsWith(prefix) || !entry.endsWith(".tmp")) continue;
+    const match = /^(?:lock\.)?(\d+)\.[0-9a-f]{12}\.tmp$/.exec(entry.slice(prefix.length));
+    if (match === null) continue;
+    const file = (0, import_node_path2.join)(dir, entry);
+    const stat2 = await (0, import_promises2.lstat)(file).catch(() => void 0);
+    if (stat2 === void 0 || !stat2.isFile() || stat2.uid !== process.getuid?.()) continue;
+    const abandoned = !pidExists(Number(match[1])) || Date.now() - stat2.mtimeMs > LEFTOVER_AGE_MS;
+    if (abandoned && await (0, import_promises2.unlink)(file).then(
+      () => true,
+      () => false
+    ))
+      removed += 1;
+  }
+  return removed;
 }
 function outputError(path6, reason, cause) {
   return new EcrVarsError({
@@ -21806,28 +22291,30 @@ function outputError(path6, reason, cause) {
 
 // src/platform/docker-config-file.ts
 async function readConfigText(path6) {
-  let handle;
   try {
-    handle = await (0, import_promises3.open)(path6, import_node_fs.constants.O_RDONLY | import_node_fs.constants.O_NOFOLLOW);
+    return await readBounded(path6, LIMITS.authFile, {
+      regularOnly: true,
+      flags: import_node_fs5.constants.O_NOFOLLOW
+    });
   } catch (error2) {
     const code = error2.code;
     if (code === "ENOENT") return void 0;
+    if (code === "EISDIR" || code === "ENOTREG") throw notRegularFile(path6, code === "EISDIR");
     throw new EcrVarsError({
       kind: "output",
-      code: code === "ELOOP" ? "OUTPUT_IS_SYMLINK" : "OUTPUT_NOT_WRITTEN",
-      message: code === "ELOOP" ? `refusing to update ${path6}: it is a symbolic link` : `cannot read ${path6}: ${code ?? "read failed"}`,
+      code: code === "ELOOP" ? "OUTPUT_IS_SYMLINK" : code === "EFBIG" ? "OUTPUT_TOO_LARGE" : "OUTPUT_NOT_WRITTEN",
+      message: code === "ELOOP" ? `refusing to update ${path6}: it is a symbolic link` : code === "EFBIG" ? `refusing to update ${path6}: it is larger than ${describeSize(LIMITS.authFile)}, far more than an auth file holds` : `cannot read ${path6}: ${code ?? "read failed"}`,
       hint: "point --output at a regular file this user can read and write",
       cause: error2
     });
   }
-  try {
-    return await handle.readFile("utf8");
-  } finally {
-    await handle.close();
-  }
 }
 async function updateConfigFile(path6, update, options = {}) {
-  if (options.createDirectory) await (0, import_promises3.mkdir)((0, import_node_path2.dirname)(path6), { recursive: true, mode: 448 });
+  if (options.createDirectory) await (0, import_promises3.mkdir)((0, import_node_path3.dirname)(path6), { recursive: true, mode: 448 });
+  const existing = await (0, import_promises3.lstat)(path6).catch(() => void 0);
+  if (existing !== void 0 && !existing.isFile() && !existing.isSymbolicLink()) {
+    throw notRegularFile(path6, existing.isDirectory());
+  }
   return withFileLock(path6, async () => {
     const result = update(await readConfigText(path6));
     await writeSecretFile(path6, result.text);
@@ -21908,16 +22395,16 @@ function escapeRegExp(text) {
 
 // src/platform/executable.ts
 var import_node_child_process = require("node:child_process");
-var import_node_fs2 = require("node:fs");
+var import_node_fs6 = require("node:fs");
 var import_promises4 = require("node:fs/promises");
-var import_node_path3 = require("node:path");
+var import_node_path4 = require("node:path");
 async function findExecutable(name, env) {
   const names = process.platform === "win32" ? [`${name}.exe`, `${name}.cmd`] : [name];
-  for (const dir of (env.PATH ?? "").split(import_node_path3.delimiter)) {
+  for (const dir of (env.PATH ?? "").split(import_node_path4.delimiter)) {
     if (dir === "") continue;
-    for (const candidate of names.map((n) => (0, import_node_path3.join)(dir, n))) {
+    for (const candidate of names.map((n) => (0, import_node_path4.join)(dir, n))) {
       try {
-        await (0, import_promises4.access)(candidate, import_node_fs2.constants.X_OK);
+        await (0, import_promises4.access)(candidate, import_node_fs6.constants.X_OK);
         return candidate;
       } catch {
       }
