@@ -254,6 +254,8 @@ async function writePlan(
       });
     }
   }
+  // Mask commands first, unredacted: the redactor would turn them into masks of "********".
+  for (const item of extra) if (item.kind === "stderr") io.stderr.write(item.text);
   for (const item of extra) {
     if (item.kind !== "command") continue;
     const { findExecutable, runProgram } = await import("../platform/executable.js");
@@ -276,7 +278,8 @@ async function writePlan(
   const written: string[] = [];
   if (destination.path === undefined) {
     io.stdout.write(plan.text);
-    if (plan.text !== "" || extra.length === 0) written.push(destination.label);
+    if (plan.text !== "" || !extra.some((item) => item.kind !== "stderr"))
+      written.push(destination.label);
   } else if (destination.append) {
     await (await import("../platform/append-file.js")).appendToFile(
       destination.path,

@@ -1,6 +1,9 @@
 /**
- * `github`: GitHub Actions' own protocol. Stdout gets `::add-mask::` for every secret and each
- * form it takes, and nothing else; the variables go to the runner's file commands: `GITHUB_ENV`
+ * `github`: GitHub Actions' own protocol. `::add-mask::` for every secret and each form it takes
+ * goes to stderr, first: the runner reads workflow commands from stderr as from stdout, and
+ * stdout stays empty, so a step that runs `eval "$(ecr-vars ...)"` evaluates nothing instead of
+ * a mask command (whose "command not found" error would print the secret unmasked). The
+ * variables go to the runner's file commands: `GITHUB_ENV`
  * (scope local and result) and `GITHUB_OUTPUT` (scope result), in the runner's delimiter syntax
  * so that no value can end early or inject another entry. docs/ci/github-actions.md.
  */
@@ -66,7 +69,7 @@ export function githubOutputs(
 export const github: Renderer = {
   name: "github",
   description:
-    "GitHub Actions: ::add-mask:: for every secret on stdout, the variables appended to $GITHUB_ENV (and with --scope result, step outputs to $GITHUB_OUTPUT, named like amazon-ecr-login's)",
+    "GitHub Actions: ::add-mask:: for every secret (on stderr, first; nothing on stdout), the variables appended to $GITHUB_ENV (and with --scope result, step outputs to $GITHUB_OUTPUT, named like amazon-ecr-login's)",
   masking:
     "every secret and its encoded forms are masked with ::add-mask:: before anything else is written; values go to the runner's files, not the log",
   maskingKind: "commands",
@@ -91,8 +94,9 @@ export const github: Renderer = {
       options.envPrefix,
     ).map(([name, value]) => fileCommand(name, value));
     return {
-      text: masks.join(""),
+      text: "",
       extra: [
+        { kind: "stderr", text: masks.join("") },
         { kind: "append-env-file", variable: "GITHUB_ENV", text: env.join("") },
         { kind: "append-env-file", variable: "GITHUB_OUTPUT", text: outputs.join("") },
       ],

@@ -30,12 +30,16 @@ export interface RenderOptions {
  * - `append-env-file`: appended to the file an environment variable of the run names (GitHub's
  *   `GITHUB_ENV` and `GITHUB_OUTPUT`); the run fails when the variable is unset;
  * - `file`: a file of its own (0600, atomic), e.g. GitLab's dotenv report beside the output;
+ * - `stderr`: written to stderr before anything else, not redacted: mask commands that the CI
+ *   system reads from stderr as it reads stdout (GitHub's `::add-mask::`), so that stdout stays
+ *   free for `eval "$(ecr-vars ...)"`;
  * - `command`: a program to run with the text on stdin where it is on PATH (Buildkite's
  *   `buildkite-agent redactor add`), skipped with a note where it is not.
  */
 export type ExtraOutput =
   | { readonly kind: "append-env-file"; readonly variable: string; readonly text: string }
   | { readonly kind: "file"; readonly path: string; readonly text: string }
+  | { readonly kind: "stderr"; readonly text: string }
   | {
       readonly kind: "command";
       readonly argv: readonly [string, ...string[]];
@@ -47,7 +51,7 @@ export interface RenderPlan {
   readonly text: string;
   /** Lines for the human (e.g. the Inject task settings to use); never contain secret values. */
   readonly notes: readonly string[];
-  /** Written in order after the text; commands first of all (they register masks). */
+  /** Mask registrations (`stderr`, `command`) first of all, then the text, then the rest in order. */
   readonly extra?: readonly ExtraOutput[];
 }
 

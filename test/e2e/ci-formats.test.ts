@@ -54,7 +54,11 @@ async function runIn(dir: string, args: readonly string[], extra: Record<string,
 }
 
 function expectNoSecret(text: string): void {
-  for (const secret of secrets) expect(text.includes(secret), "a secret in the text").toBe(false);
+  for (const secret of secrets)
+    expect(
+      text.includes(secret),
+      `a secret (${secret.slice(0, 6)}…) in:\n${text.slice(0, 3000)}`,
+    ).toBe(false);
 }
 
 describe("--format github", () => {
@@ -74,13 +78,20 @@ describe("--format github", () => {
     };
   }
 
-  test("default inside GitHub Actions: masks only on stdout, values in GITHUB_ENV", async () => {
+  test("default inside GitHub Actions: masks first on stderr, nothing on stdout, values in GITHUB_ENV", async () => {
     const { result, env, outputs } = await githubRun([]);
     expect(result.code, result.stderr).toBe(0);
-    const lines = result.stdout.split("\n").filter((l) => l !== "");
-    expect(lines.every((l) => l.startsWith("::add-mask::"))).toBe(true);
-    const masks = workflowCommands(result.stdout).map((c) => c.data);
+    // The runner reads workflow commands from stderr too; stdout stays empty for eval.
+    expect(result.stdout).toBe("");
+    const masks = workflowCommands(result.stderr).map((c) => c.data);
     for (const secret of secrets.slice(0, 2)) expect(masks).toContain(secret);
+    const lines = result.stderr.split("\n");
+    for (const secret of secrets.slice(0, 2)) {
+      const first = lines.findIndex((line) => line.includes(secret));
+      expect(lines[first]).toBe(`::add-mask::${secret}`);
+    }
+    // What the log shows once the masks apply: no secret.
+    const shown = lines.filter((l) => !l.startsWith("::add-mask::")).join("\n");
     expect(env.get("EARLIER")).toBe("kept");
     expect(env.get("bamboo_custom_aws_ecr_password")).toBe(PASSWORD);
     expect(env.get("bamboo_custom_aws_ecr_expirationDate")).toBe(EXPIRES_TEXT);
@@ -88,7 +99,7 @@ describe("--format github", () => {
       registry: PROXY_DOMAIN,
       registries: PROXY_DOMAIN,
     });
-    expectNoSecret(result.stderr);
+    expectNoSecret(shown);
     expect(result.stderr).toContain("(format github, scope local)");
   });
 
@@ -300,7 +311,7 @@ describe("a bare run under each detected CI: no secret in what the log shows", (
     [
       "GitHub Actions",
       { GITHUB_ACTIONS: "true", GITHUB_ENV: "env", GITHUB_OUTPUT: "out" },
-      "::add-mask::",
+      undefined,
     ],
     ["GitLab CI", { GITLAB_CI: "true" }, undefined],
     ["Azure Pipelines", { TF_BUILD: "True" }, "##vso["],
@@ -328,7 +339,13 @@ describe("a bare run under each detected CI: no secret in what the log shows", (
             .join("\n");
     if (commandPrefix === undefined) expect(result.stdout, name).toBe("");
     expectNoSecret(shown);
-    expectNoSecret(result.stderr);
+    // GitHub's masks go to stderr, where the runner consumes them as commands.
+    expectNoSecret(
+      result.stderr
+        .split("\n")
+        .filter((l) => !l.startsWith("::add-mask::"))
+        .join("\n"),
+    );
     const hits = shown.split(PASSWORD).length - 1;
     console.log(
       `bare run under ${name}: ${hits} occurrences of the password in the shown stdout (${Buffer.byteLength(result.stdout)} bytes of stdout)`,
