@@ -70329,7 +70329,7 @@ function githubOutputs(variables, registries, scope, envPrefix) {
 }
 var github = {
   name: "github",
-  description: "GitHub Actions: ::add-mask:: for every secret on stdout, the variables appended to $GITHUB_ENV (and with --scope result, step outputs to $GITHUB_OUTPUT, named like amazon-ecr-login's)",
+  description: "GitHub Actions: ::add-mask:: for every secret (on stderr, first; nothing on stdout), the variables appended to $GITHUB_ENV (and with --scope result, step outputs to $GITHUB_OUTPUT, named like amazon-ecr-login's)",
   masking: "every secret and its encoded forms are masked with ::add-mask:: before anything else is written; values go to the runner's files, not the log",
   maskingKind: "commands",
   defaultOutput: { kind: "stdout" },
@@ -70354,8 +70354,9 @@ var github = {
       options.envPrefix
     ).map(([name, value]) => fileCommand(name, value));
     return {
-      text: masks.join(""),
+      text: "",
       extra: [
+        { kind: "stderr", text: masks.join("") },
         { kind: "append-env-file", variable: "GITHUB_ENV", text: env2.join("") },
         { kind: "append-env-file", variable: "GITHUB_OUTPUT", text: outputs.join("") }
       ],
