@@ -1,8 +1,21 @@
+export { azure } from "./azure.js";
 export { bamboo } from "./bamboo.js";
+export { buildkite } from "./buildkite.js";
+export { circleci } from "./circleci.js";
 export { cmd, cmdSetValue } from "./cmd.js";
 export { dotenv, dotenvValue } from "./dotenv.js";
+export { github } from "./github.js";
+export { gitlab } from "./gitlab.js";
+export { jenkins } from "./jenkins.js";
 export { json } from "./json.js";
 export { powershell, powershellString } from "./powershell.js";
 export { formatNames, getRenderer, rendererForCi, renderers } from "./registry.js";
 export { sh, shellQuote } from "./sh.js";
-export type { DefaultOutput, MaskingKind, Renderer, RenderOptions, RenderPlan } from "./types.js";
+export type {
+  DefaultOutput,
+  ExtraOutput,
+  MaskingKind,
+  Renderer,
+  RenderOptions,
+  RenderPlan,
+} from "./types.js";

@@ -9,6 +9,7 @@ import {
   json,
   powershell,
   type Renderer,
+  type RenderPlan,
   renderers,
   sh,
 } from "../../src/emit/index.js";
@@ -207,20 +208,28 @@ describe("rendering the variables of one registry", () => {
     expect(plan.notes).toEqual([]);
   });
 
+  /** Everything a plan writes: its text and the text of its other outputs (CI file commands). */
+  function written(plan: RenderPlan | undefined): string {
+    if (plan === undefined) return "";
+    const extra = (plan.extra ?? []).map((e) => (e.kind === "command" ? e.stdin : e.text));
+    return [plan.text, ...extra].join("");
+  }
+
   // docker-config writes registry logins, not the variables one by one (test/unit/docker-config.test.ts).
   const variableFormats = renderers.filter((r) => r.merge === undefined).map((r) => r.name);
   test.each(variableFormats)("%s keeps the input order", (name) => {
     const names = ["c.d.zulu", "c.d.alpha", "c.d.mike"];
     const values = names.map((n) => variable(`value-of-${n.slice(4)}`, n));
-    const text = getRenderer(name)?.render(values, OPTIONS).text ?? "";
+    const text = written(getRenderer(name)?.render(values, OPTIONS));
     const positions = values.map((v) => text.indexOf(v.value));
     expect(positions.every((p) => p >= 0)).toBe(true);
     expect(positions).toEqual([...positions].sort((a, b) => a - b));
   });
 
   test.each(formatNames)("%s uses the env prefix", (name) => {
-    const text = getRenderer(name)?.render(variables, { ...OPTIONS, envPrefix: "" }).text ?? "";
+    const text = written(getRenderer(name)?.render(variables, { ...OPTIONS, envPrefix: "" }));
     expect(text).not.toContain("bamboo_");
+    expect(text).toContain("ecr");
   });
 });
 
