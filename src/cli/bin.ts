@@ -7,6 +7,7 @@
  */
 
 import { writeSync } from "node:fs";
+import { isatty } from "node:tty";
 import type { Writable } from "../platform/logger.js";
 import { removeTracked } from "../platform/signal-cleanup.js";
 import { VERSION } from "../version.js";
@@ -63,6 +64,7 @@ void main({
   stdout: exec ? process.stdout : direct(1, () => process.stdout),
   stderr: exec ? process.stderr : direct(2, () => process.stderr),
   version: VERSION,
+  isTty: { stdout: isatty(1), stderr: isatty(2) },
   // Our handlers are gone by then, so the default action ends the process with the signal.
   raise: (signal) => process.kill(process.pid, signal),
 })

@@ -4,92 +4,55 @@
  * goes through a redactor that learns every secret the connector handles before it is used.
  */
 
-import { parseArgs } from "node:util";
 import { CallWatch, describeAttempt } from "../aws/attempts.js";
 import { toEcrVarsError } from "../aws/errors.js";
 import { attemptLimits, lazyHttpSettings, watched } from "../aws/http.js";
-import { EcrVarsError, ExitCode, usageError } from "../core/errors.js";
+import { EcrVarsError, ExitCode, type FieldProblem, usageError } from "../core/errors.js";
 import type { Env } from "../core/expressions.js";
 import { isRegion } from "../core/region.js";
+import { closest } from "../core/suggest.js";
 import { type Connector, hasBase } from "../credentials/connector-schema.js";
 import { findConnector, loadConnectorsFile } from "../credentials/connectors-file.js";
 import { connectorLabel, fromConnector, stsClientConfig } from "../credentials/providers.js";
 import type { AwsCallOptions, Credentials } from "../credentials/types.js";
 import { withDeadline } from "../platform/deadline.js";
-import { createLogger } from "../platform/logger.js";
-import { Redactor } from "../platform/redactor.js";
+import type { Redactor } from "../platform/redactor.js";
 import { connectorsFilePath } from "../task/resolve.js";
-import type { CliIo } from "./io.js";
-import { reportError } from "./report.js";
+import type { CommandContext } from "./io.js";
+import { timeoutSeconds } from "./run-options.js";
 
-export const CONNECTORS_USAGE = `USAGE
-  ecr-vars connectors list [--connectors FILE] [--json]
-  ecr-vars connectors test ID|NAME [--connectors FILE] [--region CODE] [--timeout SECONDS]
-
-  list   the connectors of the file: id, name, type and what each is based on (no secrets)
-  test   resolve one connector and call STS GetCallerIdentity with it: prints account and ARN
-
-OPTIONS
-  --connectors FILE    the connectors file; default: $ECR_VARS_CONNECTORS, else
-                       $XDG_CONFIG_HOME/ecr-vars/connectors.yml (~/.config/ecr-vars/connectors.yml)
-  --region CODE        region of the STS calls [default: $AWS_REGION, else us-east-1]
-  --timeout SECONDS    overall deadline of the test [default: 60]
-  --json               list as JSON
-  --debug              print stack traces on stderr (secrets stay masked)
-`;
-
-export async function runConnectorsCommand(io: CliIo): Promise<number> {
-  const redactor = new Redactor();
-  let debug = false;
-  try {
-    const { values, positionals } = parse(io.argv.slice(1));
-    debug = values.debug === true;
-    if (values.help) {
-      io.stdout.write(CONNECTORS_USAGE);
-      return ExitCode.ok;
-    }
-    const [command, ref, extra] = positionals;
-    if (extra !== undefined)
-      throw usageError(`unexpected argument "${extra}"`, "see ecr-vars connectors --help");
-    const path = connectorsFilePath(values.connectors, io.env);
-    if (command === "list") {
-      if (ref !== undefined)
-        throw usageError(`unexpected argument "${ref}"`, "list takes no connector");
-      const file = await loadConnectorsFile(path);
-      io.stdout.write(
-        values.json ? listJson(file.connectors) : listText(file.path, file.connectors),
-      );
-      return ExitCode.ok;
-    }
-    if (command === "test") {
-      if (ref === undefined)
-        throw usageError(
-          "connectors test needs a connector id or name",
-          "e.g. ecr-vars connectors test prod-push",
-        );
-      const limits = callOptions(values.region, values.timeout, io.env);
-      const call = { ...limits, http: lazyHttpSettings(io.env, (secret) => redactor.add(secret)) };
-      const file = await loadConnectorsFile(path);
-      const connector = findConnector(file.connectors, ref);
-      if (connector === undefined) {
-        const known = file.connectors.map((c) => `${c.name} (${c.id})`).join(", ") || "none";
-        throw usageError(
-          `no connector "${ref}" in ${file.path}`,
-          `use the id or name of a defined connector; defined: ${known}`,
-        );
-      }
-      const lines = await testConnector(connector, file.connectors, io.env, call, redactor);
-      io.stdout.write(redactor.redact(`${lines.join("\n")}\n`));
-      return ExitCode.ok;
-    }
-    throw usageError(
-      command === undefined ? "connectors needs a subcommand" : `unknown subcommand "${command}"`,
-      "use ecr-vars connectors list, or ecr-vars connectors test ID",
-    );
-  } catch (error) {
-    const logger = createLogger({ stream: io.stderr, redactor, debug });
-    return reportError(error, { stderr: io.stderr, redactor, logger });
+export async function runConnectorsCommand(context: CommandContext): Promise<number> {
+  const { io, values, positionals, redactor } = context;
+  const path = connectorsFilePath(
+    typeof values.connectors === "string" ? values.connectors : undefined,
+    io.env,
+  );
+  if (context.command === "list") {
+    const file = await loadConnectorsFile(path);
+    io.stdout.write(values.json ? listJson(file.connectors) : listText(file.path, file.connectors));
+    return ExitCode.ok;
   }
+  const [ref = ""] = positionals;
+  const region = typeof values.region === "string" ? values.region : undefined;
+  const timeout = typeof values.timeout === "string" ? values.timeout : undefined;
+  const limits = callOptions(region, timeout, io.env);
+  const call = { ...limits, http: lazyHttpSettings(io.env, (secret) => redactor.add(secret)) };
+  const file = await loadConnectorsFile(path);
+  const connector = findConnector(file.connectors, ref);
+  if (connector === undefined) {
+    const known = file.connectors.map((c) => `${c.name} (${c.id})`).join(", ") || "none";
+    const guess = closest(
+      ref,
+      file.connectors.map((c) => c.name),
+    );
+    throw usageError(
+      `no connector "${ref}" in ${file.path}`,
+      `${guess === undefined ? "" : `did you mean "${guess}"? `}use the id or name of a defined connector; defined: ${known}`,
+    );
+  }
+  const lines = await testConnector(connector, file.connectors, io.env, call, redactor);
+  io.stdout.write(redactor.redact(`${lines.join("\n")}\n`));
+  return ExitCode.ok;
 }
 
 /** Resolves the connector and asks STS who the credentials belong to. */
@@ -199,20 +162,14 @@ function basis(connector: Connector): string {
 
 function callOptions(region: string | undefined, timeout: string | undefined, env: Env) {
   const code = region ?? (env.AWS_REGION || env.AWS_DEFAULT_REGION || "us-east-1");
-  const problems = [];
+  const problems: FieldProblem[] = [];
   if (!isRegion(code))
     problems.push({
       field: region === undefined ? "AWS_REGION" : "--region",
       message: `"${code}" is not an AWS region code`,
       hint: "use a region code such as eu-west-1",
     });
-  const seconds = Number(timeout ?? "60");
-  if (!/^\d+(?:\.\d+)?$/.test(timeout ?? "60") || seconds <= 0 || seconds > 3600)
-    problems.push({
-      field: "--timeout",
-      message: `"${timeout}" is not a number of seconds`,
-      hint: "use a number from 1 to 3600",
-    });
+  const seconds = timeoutSeconds(timeout, problems);
   if (problems.length > 0)
     throw new EcrVarsError({
       kind: "usage",
@@ -227,28 +184,4 @@ function callOptions(region: string | undefined, timeout: string | undefined, en
     deadlineMs,
     watch: new CallWatch(),
   };
-}
-
-function parse(argv: readonly string[]) {
-  try {
-    return parseArgs({
-      args: [...argv],
-      strict: true,
-      allowPositionals: true,
-      options: {
-        connectors: { type: "string" },
-        region: { type: "string" },
-        timeout: { type: "string" },
-        json: { type: "boolean" },
-        debug: { type: "boolean" },
-        help: { type: "boolean", short: "h" },
-      },
-    });
-  } catch (error) {
-    const option = /'(-{1,2}[^']*)'/.exec((error as Error).message)?.[1];
-    throw usageError(
-      option === undefined ? "invalid option" : `unknown or incomplete option ${option}`,
-      "see ecr-vars connectors --help",
-    );
-  }
 }

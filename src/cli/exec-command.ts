@@ -11,25 +11,14 @@
 
 import { spawn } from "node:child_process";
 import { constants } from "node:os";
-import { ExitCode, usageError } from "../core/errors.js";
+import { usageError } from "../core/errors.js";
 import { envName } from "../core/names.js";
-import { createLogger, type Logger } from "../platform/logger.js";
-import { MASK, Redactor } from "../platform/redactor.js";
+import type { Logger } from "../platform/logger.js";
+import { MASK, type Redactor } from "../platform/redactor.js";
 import { StreamRedactor } from "../platform/stream-redactor.js";
-import type { CliIo } from "./io.js";
-import { parseFlags } from "./parse.js";
-import { reportError } from "./report.js";
+import type { CliIo, CommandContext } from "./io.js";
 import { runOptions, runTaskWith } from "./run-options.js";
 import { loadTask } from "./task-input.js";
-
-export const EXEC_USAGE = `USAGE
-  ecr-vars exec [task options] -- COMMAND [ARGS...]
-
-  Runs COMMAND with the variables in its environment (e.g. bamboo_custom_aws_ecr_password; see
-  --env-prefix and --namespace). Its stdout and stderr pass through a redactor that masks every
-  secret and its encoded forms. The exit status is COMMAND's; 127 when it cannot be started.
-  Task options are those of ecr-vars (see ecr-vars --help); --cache reuses a cached token.
-`;
 
 // Forwarded to the child so that Ctrl-C or a CI cancel reaches it; it decides how to end.
 const FORWARDED: readonly NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT"];
@@ -47,52 +36,33 @@ export const RERAISED: ReadonlySet<NodeJS.Signals> = new Set<NodeJS.Signals>([
 
 type ByteSink = { write(chunk: string | Uint8Array): unknown };
 
-export async function runExecCommand(io: CliIo): Promise<number> {
-  const args = io.argv.slice(1);
-  const separator = args.indexOf("--");
-  const optionArgs = separator < 0 ? args : args.slice(0, separator);
-  const command = separator < 0 ? [] : args.slice(separator + 1);
-  const redactor = new Redactor();
-  let logger: Logger = createLogger({ stream: io.stderr, redactor });
+export async function runExecCommand(context: CommandContext): Promise<number> {
+  const { io, values: flags, redactor, logger } = context;
+  const command = context.rest;
+  const [program] = command;
+  if (program === undefined) {
+    throw usageError(
+      "exec needs a command after --",
+      "write e.g. ecr-vars exec --region eu-west-1 -- skopeo copy SRC DEST",
+    );
+  }
   let variables: Record<string, string> = {};
   const secrets: string[] = [];
-  try {
-    const flags = parseFlags(optionArgs);
-    logger = createLogger({
-      stream: io.stderr,
-      redactor,
-      debug: flags.debug === true,
-      quiet: flags.quiet === true,
-    });
-    if (flags.help) {
-      io.stdout.write(EXEC_USAGE);
-      return ExitCode.ok;
-    }
-    const [program] = command;
-    if (program === undefined) {
-      throw usageError(
-        "exec needs a command after --",
-        "write e.g. ecr-vars exec --region eu-west-1 -- skopeo copy SRC DEST",
-      );
-    }
-    const run = runOptions(flags, io.env);
-    const loaded = await loadTask(flags);
-    if (loaded.task.disabled) {
-      logger.info("ecr-vars exec: the task is disabled; running the command without variables.");
-    } else {
-      const outcome = await runTaskWith(loaded, run, io, redactor, logger);
-      if (outcome.kind === "fetched") {
-        for (const variable of outcome.variables) {
-          const name = envName(variable.name, run.envPrefix);
-          variables[name] = variable.value;
-          if (variable.secret) secrets.push(variable.value);
-          logger.info(`  ${name}=${variable.secret ? MASK : variable.value}`);
-        }
-        logger.info(`ecr-vars exec: running ${program} with ${outcome.variables.length} variables`);
+  const run = runOptions(flags, io.env);
+  const loaded = await loadTask(flags);
+  if (loaded.task.disabled) {
+    logger.info("ecr-vars exec: the task is disabled; running the command without variables.");
+  } else {
+    const outcome = await runTaskWith(loaded, run, io, redactor, logger);
+    if (outcome.kind === "fetched") {
+      for (const variable of outcome.variables) {
+        const name = envName(variable.name, run.envPrefix);
+        variables[name] = variable.value;
+        if (variable.secret) secrets.push(variable.value);
+        logger.info(`  ${name}=${variable.secret ? MASK : variable.value}`);
       }
+      logger.info(`ecr-vars exec: running ${program} with ${outcome.variables.length} variables`);
     }
-  } catch (error) {
-    return reportError(error, { stderr: io.stderr, redactor, logger, program: "ecr-vars exec" });
   }
   // Credentials the command inherits are masked in its output as well.
   for (const name of ["AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"]) {

@@ -4,7 +4,7 @@
  * through the bin. Nothing imports this module but `cli/bin.ts` (ARCHITECTURE.md).
  */
 
-import { EcrVarsError, ExitCode } from "../core/errors.js";
+import { EcrVarsError, ExitCode, usageError } from "../core/errors.js";
 import { formatExpiry } from "../core/variables.js";
 import { getRenderer, renderers } from "../emit/registry.js";
 import type { Renderer, RenderOptions, RenderPlan } from "../emit/types.js";
@@ -12,8 +12,9 @@ import { detectCiPlatform } from "../platform/ci.js";
 import { createLogger, type Logger } from "../platform/logger.js";
 import { derivedForms, MASK, Redactor } from "../platform/redactor.js";
 import { describeFetch } from "../task/run.js";
-import type { CliIo } from "./io.js";
-import { parseFlags } from "./parse.js";
+import { commandName } from "./commands.js";
+import type { CliIo, CommandContext } from "./io.js";
+import { parseCommandLine } from "./parse.js";
 import { reportError } from "./report.js";
 import { type RunOptions, runOptions, runTaskWith } from "./run-options.js";
 import { type FlagValues, loadTask } from "./task-input.js";
@@ -22,55 +23,68 @@ export type { CliIo } from "./io.js";
 
 /** Runs one command line; every error ends as one report and one exit code (`cli/report.ts`). */
 export async function main(io: CliIo): Promise<number> {
-  try {
-    return await dispatch(io);
-  } catch (error) {
-    return reportError(error, { stderr: io.stderr, redactor: new Redactor() });
-  }
-}
-
-async function dispatch(io: CliIo): Promise<number> {
-  if (io.argv[0] === "connectors") {
-    const { runConnectorsCommand } = await import("./connectors-command.js");
-    return runConnectorsCommand(io);
-  }
-  if (io.argv[0] === "policy") return (await import("./policy-command.js")).runPolicyCommand(io);
-  if (io.argv[0] === "exec") return (await import("./exec-command.js")).runExecCommand(io);
-  if (io.argv[0] === "logout") return (await import("./logout-command.js")).runLogoutCommand(io);
-  return runMain(io);
-}
-
-async function runMain(io: CliIo): Promise<number> {
   const redactor = new Redactor();
   let logger: Logger = createLogger({ stream: io.stderr, redactor });
   try {
-    const flags = parseFlags(io.argv);
+    const parsed = parseCommandLine(io.argv);
+    const { command, values } = parsed;
     logger = createLogger({
       stream: io.stderr,
       redactor,
-      debug: flags.debug === true,
-      quiet: flags.quiet === true,
+      debug: values.debug === true,
+      quiet: values.quiet === true,
     });
-    if (flags.help) {
-      io.stdout.write((await import("./help.js")).helpText(io.version));
+    if (values.help === true || command.path[0] === "help") {
+      const { helpFor } = await import("./help.js");
+      io.stdout.write(helpFor(parsed, io.version));
       return ExitCode.ok;
     }
-    if (flags.version) {
+    if (values.version === true) {
       io.stdout.write(`${io.version}\n`);
       return ExitCode.ok;
     }
-    return await fetchAndWrite(flags, io, redactor, logger);
+    const context: CommandContext = {
+      io,
+      values,
+      command: command.path[1],
+      positionals: parsed.positionals,
+      rest: parsed.rest,
+      redactor,
+      logger,
+    };
+    switch (command.path[0]) {
+      case undefined:
+        return await fetchAndWrite(context);
+      case "get-login-password":
+        // Like aws ecr get-login-password: nothing but the password unless something is wrong.
+        return await fetchAndWrite({
+          ...context,
+          values: { ...values, format: "password" },
+          logger: createLogger({
+            stream: io.stderr,
+            redactor,
+            debug: values.debug === true,
+            quiet: true,
+          }),
+        });
+      case "exec":
+        return await (await import("./exec-command.js")).runExecCommand(context);
+      case "logout":
+        return await (await import("./logout-command.js")).runLogoutCommand(context);
+      case "policy":
+        return await (await import("./policy-command.js")).runPolicyCommand(context);
+      case "connectors":
+        return await (await import("./connectors-command.js")).runConnectorsCommand(context);
+      default:
+        throw new Error(`${commandName(command)} is in the command table but not implemented`);
+    }
   } catch (error) {
     return reportError(error, { stderr: io.stderr, redactor, logger });
   }
 }
 
-async function fetchAndWrite(
-  flags: FlagValues,
-  io: CliIo,
-  redactor: Redactor,
-  logger: Logger,
-): Promise<number> {
+async function fetchAndWrite(context: CommandContext): Promise<number> {
+  const { io, values: flags, redactor, logger } = context;
   const run = runOptions(flags, io.env);
   const loaded = await loadTask(flags);
   const { task } = loaded;
@@ -81,9 +95,6 @@ async function fetchAndWrite(
   }
 
   checkScope(task.scope, run, flags, loaded.label("scope"));
-  const outcome = await runTaskWith(loaded, run, io, redactor, logger);
-  if (outcome.kind === "disabled") return ExitCode.ok;
-
   const renderer = getRenderer(run.format);
   if (renderer === undefined)
     throw new Error(`format ${run.format} was validated but has no renderer`);
@@ -92,6 +103,12 @@ async function fetchAndWrite(
   const files = () => import("../platform/docker-config-file.js");
   const destination = await destinationOf(renderer, run, io, files);
   const outputPath = destination.path;
+  if (outputPath === undefined && io.isTty?.stdout === true && flags.force !== true) {
+    checkTerminal(renderer, logger);
+  }
+
+  const outcome = await runTaskWith(loaded, run, io, redactor, logger);
+  if (outcome.kind === "disabled") return ExitCode.ok;
   const options: RenderOptions = {
     namespace: task.namespace,
     envPrefix: run.envPrefix,
@@ -166,6 +183,24 @@ function checkScope(
       message: "invalid options",
       problems,
     });
+  }
+}
+
+/**
+ * Secrets printed to an interactive terminal end up on screen and in its scrollback: a bare
+ * password is refused, the other formats that carry secrets in clear get one line of warning.
+ */
+function checkTerminal(renderer: Renderer, logger: Logger): void {
+  if (renderer.refuseTerminal === true) {
+    throw usageError(
+      `stdout is a terminal: the ${renderer.name} format would print the password on the screen`,
+      "pipe it into the login command (... | docker login --username AWS --password-stdin HOST), or add --force",
+    );
+  }
+  if (renderer.maskingKind === "clear") {
+    logger.warn(
+      `stdout is a terminal and the ${renderer.name} output holds secrets in clear: load it directly (e.g. eval "$(ecr-vars ...)") or write a file with --output FILE; --force silences this`,
+    );
   }
 }
 

@@ -1,22 +1,25 @@
 /**
- * Every option of the main job, in one table. It drives argument parsing, `--help` and the README's
- * option table (scripts/options-table.mjs), so the three cannot drift apart.
+ * Every option of every command, in one table, as plain data. With the command table
+ * (`commands.ts`) it drives argument parsing, `--help`, the README's tables (`docs.ts`) and the
+ * inputs of the GitHub Action, so none of them can drift apart.
  */
 
 import type { TaskKey } from "../core/task.js";
 
-export type OptionGroup = "task" | "credentials" | "output" | "general";
+/** `command`: an option of one subcommand (its help lists it under OPTIONS). */
+export type OptionGroup = "task" | "credentials" | "output" | "general" | "command";
 
 export interface OptionSpec {
   /** Long flag without dashes, e.g. `region-variable`. */
   readonly flag: string;
   readonly short?: string;
   readonly type: "string" | "boolean";
+  /** Repeatable: every occurrence adds a value. */
   readonly multiple?: boolean;
   /** Placeholder in help, e.g. `CODE`. */
   readonly value?: string;
   readonly group: OptionGroup;
-  /** The task-file key this flag sets, when it is a task field. */
+  /** The task-file field this flag sets, when it is a task field (flags win over the file). */
   readonly taskKey?: TaskKey;
   readonly description: string;
   /** Default shown in help and docs. */
@@ -211,6 +214,38 @@ export const OPTIONS: readonly OptionSpec[] = [
     group: "general",
     description: "print debug details and stack traces on stderr (secrets stay masked)",
   },
+  {
+    flag: "force",
+    type: "boolean",
+    group: "output",
+    description:
+      "print secrets even when stdout is an interactive terminal (the password format refuses to otherwise; the others warn)",
+  },
+  {
+    flag: "pull",
+    type: "boolean",
+    group: "command",
+    description: "also allow pulling images from the registries' repositories",
+  },
+  {
+    flag: "push",
+    type: "boolean",
+    group: "command",
+    description: "also allow pushing images (ECR Public too)",
+  },
+  {
+    flag: "partition",
+    type: "string",
+    value: "NAME",
+    group: "command",
+    description: "only the registries of this partition (one IAM policy serves one partition)",
+  },
+  {
+    flag: "json",
+    type: "boolean",
+    group: "command",
+    description: "list as JSON",
+  },
   { flag: "help", short: "h", type: "boolean", group: "general", description: "show this help" },
   {
     flag: "version",
@@ -221,21 +256,9 @@ export const OPTIONS: readonly OptionSpec[] = [
   },
 ];
 
-/** The `parseArgs` option map derived from the table. */
-export function parseArgsOptions(): Record<
-  string,
-  { type: "string" | "boolean"; multiple?: boolean; short?: string }
-> {
-  const options: Record<
-    string,
-    { type: "string" | "boolean"; multiple?: boolean; short?: string }
-  > = {};
-  for (const spec of OPTIONS) {
-    options[spec.flag] = {
-      type: spec.type,
-      ...(spec.multiple ? { multiple: true } : {}),
-      ...(spec.short === undefined ? {} : { short: spec.short }),
-    };
-  }
-  return options;
+const byFlag: ReadonlyMap<string, OptionSpec> = new Map(OPTIONS.map((o) => [o.flag, o]));
+
+/** The option called `flag` (without dashes). */
+export function optionSpec(flag: string): OptionSpec | undefined {
+  return byFlag.get(flag);
 }

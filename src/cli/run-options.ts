@@ -4,7 +4,7 @@
  */
 
 import { taskCacheAuthorize } from "../cache/for-task.js";
-import { EcrVarsError } from "../core/errors.js";
+import { EcrVarsError, type FieldProblem } from "../core/errors.js";
 import type { Env } from "../core/expressions.js";
 import { DEFAULT_ENV_PREFIX, isEnvPrefix } from "../core/names.js";
 import { formatNames, getRenderer, rendererForCi } from "../emit/registry.js";
@@ -32,7 +32,7 @@ export interface RunOptions {
 }
 
 export function runOptions(flags: FlagValues, env: Env): RunOptions {
-  const problems: Array<{ field: string; message: string; hint: string }> = [];
+  const problems: FieldProblem[] = [];
   const format = typeof flags.format === "string" ? flags.format : defaultFormat(env);
   const renderer = getRenderer(format);
   if (renderer === undefined) {
@@ -51,15 +51,10 @@ export function runOptions(flags: FlagValues, env: Env): RunOptions {
       hint: "use letters, digits and underscores, not starting with a digit (or an empty prefix)",
     });
   }
-  const timeoutText = typeof flags.timeout === "string" ? flags.timeout : "60";
-  const timeout = Number(timeoutText);
-  if (!/^\d+(?:\.\d+)?$/.test(timeoutText) || timeout <= 0 || timeout > 3600) {
-    problems.push({
-      field: "--timeout",
-      message: `"${timeoutText}" is not a number of seconds`,
-      hint: "use a number from 1 to 3600",
-    });
-  }
+  const timeout = timeoutSeconds(
+    typeof flags.timeout === "string" ? flags.timeout : undefined,
+    problems,
+  );
   const credentialHelper = flags["credential-helper"] === true;
   if (credentialHelper && renderer !== undefined && renderer.credentialHelper !== true) {
     problems.push({
@@ -94,6 +89,39 @@ export function runOptions(flags: FlagValues, env: Env): RunOptions {
     cache: flags.cache === true,
     credentialHelper,
   };
+}
+
+export const MIN_TIMEOUT_SECONDS = 1;
+export const MAX_TIMEOUT_SECONDS = 3600;
+
+/**
+ * `--timeout SECONDS` (default 60): a plain decimal number from 1 to 3600. Less than a second
+ * cannot hold even one attempt of an AWS call with its connection set-up, so it is refused
+ * rather than failing every run. A problem is added to `problems` and 60 returned in its place.
+ */
+export function timeoutSeconds(text: string | undefined, problems: FieldProblem[]): number {
+  if (text === undefined) return 60;
+  const hint = `use a number of seconds from ${MIN_TIMEOUT_SECONDS} to ${MAX_TIMEOUT_SECONDS}, e.g. --timeout 30`;
+  const seconds = Number(text);
+  if (!/^\d+(?:\.\d+)?$/.test(text)) {
+    const message = /^-\d+(?:\.\d+)?$/.test(text)
+      ? `"${text}" is negative`
+      : `"${text}" is not a number of seconds`;
+    problems.push({ field: "--timeout", message, hint });
+  } else if (seconds < MIN_TIMEOUT_SECONDS) {
+    problems.push({
+      field: "--timeout",
+      message: `${text} is less than the minimum of ${MIN_TIMEOUT_SECONDS} second`,
+      hint,
+    });
+  } else if (seconds > MAX_TIMEOUT_SECONDS) {
+    problems.push({
+      field: "--timeout",
+      message: `${text} is more than the maximum of ${MAX_TIMEOUT_SECONDS} seconds (one hour)`,
+      hint,
+    });
+  } else return seconds;
+  return 60;
 }
 
 /** Inside a detected CI system, its own format when there is one; otherwise `sh`. */

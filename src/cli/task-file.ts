@@ -17,18 +17,16 @@ const registryId = z.pipe(
 );
 
 // A registry: its host or URL as a string, or an object that may name its own identity.
-const registryEntry = z.union([
-  z.string(),
-  z.strictObject({
-    registry: z.optional(z.string()),
-    registryId: z.optional(registryId),
-    region: z.optional(z.string()),
-    fips: z.optional(z.boolean()),
-    dualStack: z.optional(z.boolean()),
-    connector: z.optional(z.string()),
-    roleArn: z.optional(z.string()),
-  }),
-]);
+const registryObject = z.strictObject({
+  registry: z.optional(z.string()),
+  registryId: z.optional(registryId),
+  region: z.optional(z.string()),
+  fips: z.optional(z.boolean()),
+  dualStack: z.optional(z.boolean()),
+  connector: z.optional(z.string()),
+  roleArn: z.optional(z.string()),
+});
+const registryEntry = z.union([z.string(), registryObject]);
 
 const taskFileSchema = z.strictObject({
   description: z.optional(z.string()),
@@ -55,7 +53,16 @@ export async function readTaskFile(path: string): Promise<{
     fileFieldLabel(file, fieldPath, formatPath(fieldPath) || "(top level)");
   const parsed = taskFileSchema.safeParse(file.value ?? {}, { reportInput: true });
   if (!parsed.success) {
-    throw configError(parsed.error.issues.map((issue) => issueToProblem(issue, label)));
+    throw configError(
+      parsed.error.issues.map((issue) => issueToProblem(issue, label, knownTaskFileKeys)),
+    );
   }
   return { input: parsed.data as TaskInput, label };
+}
+
+/** The keys a task file allows at a path: its top level, or a registry entry of `registries`. */
+export function knownTaskFileKeys(path: ReadonlyArray<PropertyKey>): readonly string[] | undefined {
+  if (path.length === 0) return Object.keys(taskFileSchema.def.shape);
+  if (path.length === 2 && path[0] === "registries") return Object.keys(registryObject.def.shape);
+  return undefined;
 }

@@ -2,6 +2,7 @@
 
 import type * as z from "zod/mini";
 import type { FieldProblem } from "./errors.js";
+import { closest } from "./suggest.js";
 
 export type IssuePath = ReadonlyArray<PropertyKey>;
 
@@ -19,6 +20,8 @@ export function formatPath(path: IssuePath): string {
 export function issueToProblem(
   issue: z.core.$ZodIssue,
   label: (path: IssuePath) => string,
+  /** The keys allowed at a path, for "did you mean" on an unknown key. */
+  knownKeys?: (path: IssuePath) => readonly string[] | undefined,
 ): FieldProblem {
   // An unknown key is reported at the key itself, so that a file's line number points at it.
   const at =
@@ -31,12 +34,21 @@ export function issueToProblem(
       return issue.input === undefined
         ? { field, message: "is required" }
         : { field, message: `must be ${article(issue.expected)}, not ${typeName(issue.input)}` };
-    case "unrecognized_keys":
+    case "unrecognized_keys": {
+      const known = knownKeys?.(issue.path);
+      const [key] = issue.keys;
+      const guess = known === undefined || key === undefined ? undefined : closest(key, known);
       return {
         field,
         message: `unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `"${k}"`).join(", ")}`,
-        hint: "check the spelling against the documented keys",
+        hint:
+          guess !== undefined
+            ? `did you mean "${guess}"?`
+            : known !== undefined
+              ? `use one of: ${known.join(", ")}`
+              : "check the spelling against the documented keys",
       };
+    }
     case "invalid_union":
       {
         // Discriminated unions report the allowed values of the discriminator.

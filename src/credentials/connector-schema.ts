@@ -158,6 +158,15 @@ export const connectorSchema = z.discriminatedUnion("type", [
 ]);
 export const connectorsFileSchema = z.strictObject({ connectors: z.array(connectorSchema) });
 
+/** The keys a connector of this type allows (for "did you mean" on an unknown key). */
+export function connectorKeys(type: unknown): readonly string[] | undefined {
+  for (const option of connectorSchema.def.options) {
+    const shape = option.def.shape as Record<string, { def?: { values?: unknown[] } }>;
+    if (shape.type?.def?.values?.includes(type)) return Object.keys(shape);
+  }
+  return undefined;
+}
+
 export type Connector = z.infer<typeof connectorSchema>;
 export type ConnectorType = Connector["type"];
 export type ConnectorOf<T extends ConnectorType> = Extract<Connector, { type: T }>;

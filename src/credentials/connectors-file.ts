@@ -13,6 +13,7 @@ import {
 import {
   BUILT_IN_BASES,
   type Connector,
+  connectorKeys,
   connectorsFileSchema,
   hasBase,
   UUID,
@@ -32,11 +33,26 @@ export async function loadConnectorsFile(path: string): Promise<ConnectorsFile> 
   return parseConnectors(file);
 }
 
+/** The keys allowed at a path of a connectors file: a connector's, by its type. */
+function knownKeysIn(value: unknown) {
+  return (path: IssuePath): readonly string[] | undefined => {
+    if (path.length === 0) return ["connectors"];
+    if (path.length !== 2 || path[0] !== "connectors" || typeof path[1] !== "number") return;
+    const list = (value as { connectors?: unknown } | null)?.connectors;
+    const entry = Array.isArray(list)
+      ? (list[path[1]] as { type?: unknown } | undefined)
+      : undefined;
+    return connectorKeys(entry?.type);
+  };
+}
+
 export function parseConnectors(file: StructuredFile): ConnectorsFile {
   const label = (path: IssuePath) => fileFieldLabel(file, path, connectorField(file.value, path));
   const parsed = connectorsFileSchema.safeParse(file.value, { reportInput: true });
   if (!parsed.success)
-    throw configError(parsed.error.issues.map((issue) => issueToProblem(issue, label)));
+    throw configError(
+      parsed.error.issues.map((issue) => issueToProblem(issue, label, knownKeysIn(file.value))),
+    );
 
   const connectors = parsed.data.connectors;
   const problems: FieldProblem[] = [];

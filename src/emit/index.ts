@@ -8,6 +8,7 @@ export { github } from "./github.js";
 export { gitlab } from "./gitlab.js";
 export { jenkins } from "./jenkins.js";
 export { json } from "./json.js";
+export { password } from "./password.js";
 export { powershell, powershellString } from "./powershell.js";
 export { formatNames, getRenderer, rendererForCi, renderers } from "./registry.js";
 export { sh, shellQuote } from "./sh.js";

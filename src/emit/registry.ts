@@ -11,6 +11,7 @@ import { github } from "./github.js";
 import { gitlab } from "./gitlab.js";
 import { jenkins } from "./jenkins.js";
 import { json } from "./json.js";
+import { password } from "./password.js";
 import { powershell } from "./powershell.js";
 import { sh } from "./sh.js";
 import type { Renderer } from "./types.js";
@@ -23,6 +24,7 @@ export const renderers: readonly Renderer[] = Object.freeze([
   cmd,
   dotenv,
   json,
+  password,
   dockerConfig,
   github,
   gitlab,

@@ -103,6 +103,11 @@ export interface Renderer {
    * Default: local only.
    */
   readonly scopes?: readonly ("local" | "result")[];
+  /**
+   * The text is a bare secret (`password`): printing it to an interactive terminal is refused
+   * (exit 2) unless `--force`. Other `clear` formats get a one-line warning there instead.
+   */
+  readonly refuseTerminal?: boolean;
   /** Accepts `--credential-helper` (`RenderOptions.credentialHelper`). */
   readonly credentialHelper?: boolean;
   render(variables: readonly Variable[], options: RenderOptions): RenderPlan;

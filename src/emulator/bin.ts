@@ -9,6 +9,7 @@ import { parseArgs } from "node:util";
 import { INTERNAL_ERROR_ADVICE, isEcrVarsError } from "../core/errors.js";
 import { isRegion } from "../core/region.js";
 import { writeSecretFile } from "../platform/write-file.js";
+import { VERSION } from "../version.js";
 import { createEmulator } from "./server.js";
 import type { EmulatorOptions } from "./types.js";
 
@@ -26,6 +27,7 @@ Options:
                          when that file does not exist yet, so prefer this one there
   --password-file PATH   registry password that ECR tokens carry (default: random)
   -h, --help             show this help
+  -V, --version          print the version
 `;
 
 class UsageProblem extends Error {}
@@ -48,6 +50,10 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   if (values.help) {
     process.stdout.write(HELP);
+    return 0;
+  }
+  if (values.version) {
+    process.stdout.write(`${VERSION}\n`);
     return 0;
   }
   const port = values.port === undefined ? 0 : Number(values.port);
@@ -106,6 +112,7 @@ function parse(argv: readonly string[]) {
       "env-out": { type: "string" },
       "password-file": { type: "string" },
       help: { type: "boolean", short: "h" },
+      version: { type: "boolean", short: "V" },
     },
   });
 }

@@ -34,10 +34,17 @@ export interface HelperIo {
   readonly loadFetch: () => Promise<{ readonly fetchToken: typeof fetchToken }>;
 }
 
-const USAGE = `usage: docker-credential-ecr-vars get|list|store|erase|version
-Amazon ECR credentials for Docker, podman, buildah and skopeo (credHelpers / credsStore).
-Configuration: ECR_VARS_CONNECTOR, ECR_VARS_ROLE_ARN, ECR_VARS_SOURCE, ECR_VARS_CONNECTORS,
-ECR_VARS_HELPER_CONFIG (JSON, per-registry settings), ECR_VARS_CACHE=0 to bypass the token cache.
+export const USAGE = `usage: docker-credential-ecr-vars get|list|store|erase|version|--help
+Amazon ECR credentials for Docker, podman, buildah and skopeo (credHelpers / credsStore). The
+registry comes on stdin; answers (and errors, as the protocol wants) go to stdout.
+  get       the credentials of the registry on stdin: {"ServerURL","Username","Secret"}
+  list      the registries with a fresh cached token: {"host": "AWS"}
+  store     accepted and ignored (ECR logins come from AWS, not from docker login)
+  erase     forgets the cached token of the registry on stdin
+  version   prints the version (also --version, -V); --help, -h, help: this text
+Configuration (environment): ECR_VARS_SOURCE (default-chain, instance-role or connector),
+ECR_VARS_CONNECTOR, ECR_VARS_ROLE_ARN, ECR_VARS_CONNECTORS, ECR_VARS_HELPER_CONFIG (JSON,
+per-registry settings), ECR_VARS_CACHE=0 to bypass the token cache. See docs/docker.md.
 `;
 
 export async function runHelper(io: HelperIo): Promise<number> {
@@ -64,7 +71,13 @@ export async function runHelper(io: HelperIo): Promise<number> {
       }
       case "version":
       case "--version":
+      case "-V":
         io.stdout.write(`docker-credential-ecr-vars ${io.version}\n`);
+        return 0;
+      case "help":
+      case "--help":
+      case "-h":
+        io.stdout.write(USAGE);
         return 0;
       default:
         io.stderr.write(USAGE);

@@ -52,8 +52,7 @@ const CASES: readonly BadCase[] = [
     name: "task file (JSON) with an unknown key",
     args: ["--task", "unknown-key.json"],
     error: "invalid configuration",
-    field:
-      /^ {2}unknown-key\.json: .*unknown key "regoin" \(fix: check the spelling against the documented keys\)$/,
+    field: /^ {2}unknown-key\.json: .*unknown key "regoin" \(fix: did you mean "region"\?\)$/,
   },
   {
     name: "task file (JSON) with a wrong type",

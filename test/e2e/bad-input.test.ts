@@ -18,16 +18,71 @@ import { type E2eContext, startE2e } from "../support/e2e-harness.js";
 
 const CASES: readonly BadCase[] = [
   {
-    name: "unknown flag",
+    name: "unknown flag, with a suggestion",
     args: ["--regoin", "eu-west-1"],
     error: "unknown option --regoin",
+    field: "  fix: did you mean --region? (see ecr-vars --help)",
+  },
+  {
+    name: "unknown flag, nothing close",
+    args: ["--frobnicate"],
+    error: "unknown option --frobnicate",
+    field: "  fix: see ecr-vars --help",
+  },
+  {
+    name: "unknown short flag",
+    args: [...R, "-x"],
+    error: "unknown option -x",
     field: "  fix: see ecr-vars --help",
   },
   {
     name: "flag without its value",
     args: ["--region"],
-    error: "option --region <value> needs a value",
-    field: "  fix: see ecr-vars --help",
+    error: "option --region needs a value",
+    field: "  fix: write --region CODE",
+  },
+  {
+    name: "flag followed by another flag instead of its value",
+    args: ["--region", "--debug"],
+    error: "option --region needs a value, but the next argument is --debug",
+    field: "  fix: write --region CODE, or --region=VALUE for a value that starts with -",
+  },
+  {
+    name: "an option of another command",
+    args: [...R, "--pull"],
+    error: "ecr-vars has no option --pull",
+    field: "  fix: it is an option of ecr-vars policy; see ecr-vars --help",
+  },
+  {
+    name: "an option of the main job given to a command without it",
+    args: ["logout", "--region", "eu-west-1"],
+    error: "ecr-vars logout has no option --region",
+    field:
+      /^ {2}fix: it is an option of ecr-vars, ecr-vars get-login-password, .*; see ecr-vars logout --help$/,
+  },
+  {
+    name: "mistyped command",
+    args: ["conectors", "list"],
+    error: 'unexpected argument "conectors"',
+    field: '  fix: did you mean the command "connectors"? (see ecr-vars --help)',
+  },
+  {
+    name: "mistyped subcommand",
+    args: ["connectors", "lsit"],
+    error: 'unknown subcommand "connectors lsit"',
+    field: "  fix: did you mean ecr-vars connectors list?",
+  },
+  {
+    name: "command family without its subcommand",
+    args: ["connectors"],
+    error: "connectors needs a subcommand",
+    field: "  fix: use ecr-vars connectors list, or ecr-vars connectors test",
+  },
+  {
+    name: "help for a command that does not exist",
+    args: ["help", "exce"],
+    error: 'no command "exce"',
+    field: "  fix: did you mean ecr-vars help exec?",
   },
   {
     name: "value for a boolean flag",
@@ -39,7 +94,8 @@ const CASES: readonly BadCase[] = [
     name: "stray positional argument",
     args: [...R, "eu-west-2"],
     error: 'unexpected argument "eu-west-2"',
-    field: "  fix: options start with --; see ecr-vars --help",
+    field:
+      "  fix: options start with --; the commands are get-login-password, exec, logout, connectors, policy, help (see ecr-vars --help)",
   },
   {
     name: "missing region",
@@ -170,13 +226,33 @@ const CASES: readonly BadCase[] = [
     name: "bad --timeout",
     args: [...R, "--timeout", "soon"],
     error: "invalid options",
-    field: '  --timeout: "soon" is not a number of seconds (fix: use a number from 1 to 3600)',
+    field:
+      '  --timeout: "soon" is not a number of seconds (fix: use a number of seconds from 1 to 3600, e.g. --timeout 30)',
   },
   {
     name: "--timeout 0",
     args: [...R, "--timeout", "0"],
     error: "invalid options",
-    field: /^ {2}--timeout: "0" is not a number of seconds/,
+    field: /^ {2}--timeout: 0 is less than the minimum of 1 second \(fix: /,
+  },
+  {
+    name: "--timeout 0.001: below the minimum",
+    args: [...R, "--timeout", "0.001"],
+    error: "invalid options",
+    field:
+      "  --timeout: 0.001 is less than the minimum of 1 second (fix: use a number of seconds from 1 to 3600, e.g. --timeout 30)",
+  },
+  {
+    name: "--timeout -5: a negative value, not a missing one",
+    args: [...R, "--timeout", "-5"],
+    error: "invalid options",
+    field: /^ {2}--timeout: "-5" is negative \(fix: use a number of seconds from 1 to 3600/,
+  },
+  {
+    name: "--timeout above the maximum",
+    args: [...R, "--timeout", "3601"],
+    error: "invalid options",
+    field: /^ {2}--timeout: 3601 is more than the maximum of 3600 seconds \(one hour\)/,
   },
   {
     name: "bad --env-prefix",

@@ -234,4 +234,20 @@ describe("docker-credential-ecr-vars get", () => {
     expect(unknown.code).toBe(1);
     expect(unknown.stdout).toContain("unknown action");
   });
+
+  test.each(["--help", "-h", "help"])("%s prints the usage on stdout, exit 0", async (flag) => {
+    const { env } = helperEnv();
+    const result = await runHelper(flag, "", env);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^usage: docker-credential-ecr-vars get\|list\|store\|erase/);
+    expect(result.stdout).toContain("ECR_VARS_SOURCE");
+    expect(result.stderr).toBe("");
+  });
+
+  test.each(["--version", "-V", "version"])("%s prints the version, exit 0", async (flag) => {
+    const { env } = helperEnv();
+    const result = await runHelper(flag, "", env);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^docker-credential-ecr-vars \d+\.\d+\.\d+/);
+  });
 });

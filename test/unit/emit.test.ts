@@ -1,5 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { EcrVarsError } from "../../src/core/errors.js";
+import type { RegistrySummary } from "../../src/core/registries.js";
+import { buildVariables } from "../../src/core/variables.js";
 import {
   bamboo,
   cmd,
@@ -7,6 +9,7 @@ import {
   formatNames,
   getRenderer,
   json,
+  password,
   powershell,
   type Renderer,
   type RenderPlan,
@@ -40,6 +43,7 @@ describe("registry", () => {
       "cmd",
       "dotenv",
       "json",
+      "password",
       "docker-config",
       "github",
       "gitlab",
@@ -216,7 +220,10 @@ describe("rendering the variables of one registry", () => {
   }
 
   // docker-config writes registry logins, not the variables one by one (test/unit/docker-config.test.ts).
-  const variableFormats = renderers.filter((r) => r.merge === undefined).map((r) => r.name);
+  // password prints one value (its own tests below).
+  const variableFormats = renderers
+    .filter((r) => r.merge === undefined && r.name !== "password")
+    .map((r) => r.name);
   test.each(variableFormats)("%s keeps the input order", (name) => {
     const names = ["c.d.zulu", "c.d.alpha", "c.d.mike"];
     const values = names.map((n) => variable(`value-of-${n.slice(4)}`, n));
@@ -347,5 +354,33 @@ describe("errors", () => {
     expect(error.message).toContain("custom.aws.ecr.password");
     expect(error.hint).toMatch(/--format/);
     expect(`${error.message} ${error.hint} ${error.stack}`).not.toContain(secret);
+  });
+});
+
+describe("password", () => {
+  const seven = buildVariables(
+    {
+      authorizationToken: Buffer.from("AWS:the-registry-password").toString("base64"),
+      expiresAt: new Date("2031-05-06T07:08:09Z"),
+      proxyEndpoint: "https://123456789012.dkr.ecr.eu-west-1.amazonaws.com",
+    },
+    "custom.aws",
+  );
+
+  test("prints the password and a newline, nothing else (as aws ecr get-login-password)", () => {
+    expect(password.render(seven, OPTIONS)).toEqual({ text: "the-registry-password\n", notes: [] });
+  });
+
+  test("refuses a run of several registries, naming the fix", () => {
+    const two = [{ registry: "a" }, { registry: "b" }] as unknown as RegistrySummary[];
+    expect(() => password.render(seven, { ...OPTIONS, registries: two })).toThrow(
+      /prints one registry's password, and this run has 2 registries/,
+    );
+  });
+
+  test("declares itself a bare secret: stdout, clear, refused on a terminal", () => {
+    expect(password.defaultOutput).toEqual({ kind: "stdout" });
+    expect(password.maskingKind).toBe("clear");
+    expect(password.refuseTerminal).toBe(true);
   });
 });

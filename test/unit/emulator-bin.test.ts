@@ -49,6 +49,16 @@ function firstLine(child: ChildProcess): Promise<string> {
 }
 
 describe("ecr-vars-emulator", () => {
+  it("--help and --version (and -V) answer on stdout with exit 0", async () => {
+    const help = await runToEnd(["--help"]);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain("-V, --version");
+    for (const flag of ["--version", "-V"]) {
+      // Built here without the build's version define: the development version.
+      expect(await runToEnd([flag])).toEqual({ code: 0, stdout: "0.0.0-dev\n", stderr: "" });
+    }
+  });
+
   it("writes a 0600 env file, prints only the URL, and stops on SIGTERM", async () => {
     const envFile = join(dir, "emulator.env");
     const child = spawn(process.execPath, [

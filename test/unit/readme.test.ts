@@ -1,11 +1,15 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { expect, test } from "vitest";
-import { formatsMarkdown, optionsMarkdown } from "../../src/cli/docs.js";
+import { commandsMarkdown, formatsMarkdown, optionsMarkdown } from "../../src/cli/docs.js";
 import { OPTIONS } from "../../src/cli/options.js";
 
 // The README's option and format tables are generated from the same tables as --help.
 // Run with UPDATE_README=1 to rewrite them after changing an option or a format.
-const sections = { options: optionsMarkdown, formats: formatsMarkdown };
+const sections = {
+  commands: commandsMarkdown,
+  options: optionsMarkdown,
+  formats: formatsMarkdown,
+};
 
 test.each(Object.entries(sections))(
   "the README's %s table matches the code",
