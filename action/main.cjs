@@ -8793,7 +8793,7 @@ var require_proxy_agent = __commonJS({
         }
         const { proxyTunnel = true } = opts;
         const url = this.#getUrl(opts);
-        const { href, origin, port, protocol, username, password, hostname: proxyHostname } = url;
+        const { href, origin, port, protocol, username, password: password2, hostname: proxyHostname } = url;
         this[kProxy] = { uri: href, protocol };
         this[kInterceptors] = opts.interceptors?.ProxyAgent && Array.isArray(opts.interceptors.ProxyAgent) ? opts.interceptors.ProxyAgent : [];
         this[kRequestTls] = opts.requestTls;
@@ -8806,8 +8806,8 @@ var require_proxy_agent = __commonJS({
           this[kProxyHeaders]["proxy-authorization"] = `Basic ${opts.auth}`;
         } else if (opts.token) {
           this[kProxyHeaders]["proxy-authorization"] = opts.token;
-        } else if (username && password) {
-          this[kProxyHeaders]["proxy-authorization"] = `Basic ${Buffer.from(`${decodeURIComponent(username)}:${decodeURIComponent(password)}`).toString("base64")}`;
+        } else if (username && password2) {
+          this[kProxyHeaders]["proxy-authorization"] = `Basic ${Buffer.from(`${decodeURIComponent(username)}:${decodeURIComponent(password2)}`).toString("base64")}`;
         }
         const connect = buildConnector({ ...opts.proxyTls });
         this[kConnectEndpoint] = buildConnector({ ...opts.requestTls });
@@ -19278,14 +19278,14 @@ function registrySegment(key) {
 }
 function buildVariables(auth, namespace, key) {
   const prefix = key === void 0 ? "ecr" : `ecr.${typeof key === "string" ? key : registrySegment(key)}`;
-  const { username, password } = decodeAuthorizationToken(auth.authorizationToken);
+  const { username, password: password2 } = decodeAuthorizationToken(auth.authorizationToken);
   const values = {
     authorizationToken: auth.authorizationToken,
     expirationDate: formatExpiry(auth.expiresAt),
     proxyEndpoint: auth.proxyEndpoint,
     proxyEndpointDomain: endpointDomain(auth.proxyEndpoint),
     username,
-    password
+    password: password2
   };
   const relative2 = [
     ["authorizationToken.password", values.authorizationToken],
@@ -36955,8 +36955,8 @@ or increase socketAcquisitionWarningTimeout=(millis) in the NodeHttpHandler conf
           let auth = void 0;
           if (request.username != null || request.password != null) {
             const username = request.username ?? "";
-            const password = request.password ?? "";
-            auth = `${username}:${password}`;
+            const password2 = request.password ?? "";
+            auth = `${username}:${password2}`;
           }
           let path6 = request.path;
           if (queryString) {
@@ -51805,6 +51805,50 @@ var init_sources = __esm({
   }
 });
 
+// src/core/suggest.ts
+function editDistance(a9, b9) {
+  const rows = a9.length + 1;
+  const cols = b9.length + 1;
+  const d9 = Array.from(
+    { length: rows },
+    (_, i9) => Array.from({ length: cols }, (_2, j9) => i9 === 0 ? j9 : j9 === 0 ? i9 : 0)
+  );
+  const at = (i9, j9) => d9[i9]?.[j9] ?? Number.POSITIVE_INFINITY;
+  for (let i9 = 1; i9 < rows; i9++) {
+    for (let j9 = 1; j9 < cols; j9++) {
+      const cost = a9[i9 - 1] === b9[j9 - 1] ? 0 : 1;
+      let best = Math.min(at(i9 - 1, j9) + 1, at(i9, j9 - 1) + 1, at(i9 - 1, j9 - 1) + cost);
+      if (i9 > 1 && j9 > 1 && a9[i9 - 1] === b9[j9 - 2] && a9[i9 - 2] === b9[j9 - 1]) {
+        best = Math.min(best, at(i9 - 2, j9 - 2) + 1);
+      }
+      const row = d9[i9];
+      if (row !== void 0) row[j9] = best;
+    }
+  }
+  return at(a9.length, b9.length);
+}
+function closest(word, candidates) {
+  const lower = word.toLowerCase();
+  const limit = Math.min(3, Math.max(1, Math.floor(word.length / 3)));
+  let best;
+  let bestDistance = limit + 1;
+  let tie = false;
+  for (const candidate of candidates) {
+    const distance = editDistance(lower, candidate.toLowerCase());
+    if (distance < bestDistance) {
+      best = candidate;
+      bestDistance = distance;
+      tie = false;
+    } else if (distance === bestDistance && candidate !== best) tie = true;
+  }
+  return tie ? void 0 : best;
+}
+var init_suggest = __esm({
+  "src/core/suggest.ts"() {
+    "use strict";
+  }
+});
+
 // src/core/schema-issues.ts
 function formatPath(path6) {
   let text2 = "";
@@ -51814,18 +51858,22 @@ function formatPath(path6) {
   }
   return text2;
 }
-function issueToProblem(issue3, label) {
+function issueToProblem(issue3, label, knownKeys) {
   const at = issue3.code === "unrecognized_keys" && issue3.keys[0] !== void 0 ? [...issue3.path, issue3.keys[0]] : issue3.path;
   const field = label(at);
   switch (issue3.code) {
     case "invalid_type":
       return issue3.input === void 0 ? { field, message: "is required" } : { field, message: `must be ${article(issue3.expected)}, not ${typeName(issue3.input)}` };
-    case "unrecognized_keys":
+    case "unrecognized_keys": {
+      const known = knownKeys?.(issue3.path);
+      const [key] = issue3.keys;
+      const guess = known === void 0 || key === void 0 ? void 0 : closest(key, known);
       return {
         field,
         message: `unknown key${issue3.keys.length > 1 ? "s" : ""} ${issue3.keys.map((k9) => `"${k9}"`).join(", ")}`,
-        hint: "check the spelling against the documented keys"
+        hint: guess !== void 0 ? `did you mean "${guess}"?` : known !== void 0 ? `use one of: ${known.join(", ")}` : "check the spelling against the documented keys"
       };
+    }
     case "invalid_union":
       {
         const options = issue3.options;
@@ -51860,6 +51908,7 @@ function typeName(value) {
 var init_schema_issues = __esm({
   "src/core/schema-issues.ts"() {
     "use strict";
+    init_suggest();
   }
 });
 
@@ -61399,6 +61448,13 @@ function duration2(max) {
     )
   );
 }
+function connectorKeys(type) {
+  for (const option of connectorSchema.def.options) {
+    const shape = option.def.shape;
+    if (shape.type?.def?.values?.includes(type)) return Object.keys(shape);
+  }
+  return void 0;
+}
 function hasBase(connector) {
   return connector.type === "assume-role" || connector.type === "session-token" || connector.type === "federated-user";
 }
@@ -61536,11 +61592,22 @@ async function loadConnectorsFile(path6) {
   const file = await readStructuredFile(path6, "connectors file");
   return parseConnectors(file);
 }
+function knownKeysIn(value) {
+  return (path6) => {
+    if (path6.length === 0) return ["connectors"];
+    if (path6.length !== 2 || path6[0] !== "connectors" || typeof path6[1] !== "number") return;
+    const list = value?.connectors;
+    const entry = Array.isArray(list) ? list[path6[1]] : void 0;
+    return connectorKeys(entry?.type);
+  };
+}
 function parseConnectors(file) {
   const label = (path6) => fileFieldLabel(file, path6, connectorField(file.value, path6));
   const parsed = connectorsFileSchema.safeParse(file.value, { reportInput: true });
   if (!parsed.success)
-    throw configError(parsed.error.issues.map((issue3) => issueToProblem(issue3, label)));
+    throw configError(
+      parsed.error.issues.map((issue3) => issueToProblem(issue3, label, knownKeysIn(file.value)))
+    );
   const connectors = parsed.data.connectors;
   const problems = [];
   const seenIds = /* @__PURE__ */ new Map();
@@ -66686,6 +66753,7 @@ var init_dist_es21 = __esm({
 // src/cli/task-file.ts
 var task_file_exports = {};
 __export(task_file_exports, {
+  knownTaskFileKeys: () => knownTaskFileKeys,
   readTaskFile: () => readTaskFile
 });
 async function readTaskFile(path6) {
@@ -66693,11 +66761,18 @@ async function readTaskFile(path6) {
   const label = (fieldPath) => fileFieldLabel(file, fieldPath, formatPath(fieldPath) || "(top level)");
   const parsed = taskFileSchema.safeParse(file.value ?? {}, { reportInput: true });
   if (!parsed.success) {
-    throw configError(parsed.error.issues.map((issue3) => issueToProblem(issue3, label)));
+    throw configError(
+      parsed.error.issues.map((issue3) => issueToProblem(issue3, label, knownTaskFileKeys))
+    );
   }
   return { input: parsed.data, label };
 }
-var registryId, registryEntry, taskFileSchema;
+function knownTaskFileKeys(path6) {
+  if (path6.length === 0) return Object.keys(taskFileSchema.def.shape);
+  if (path6.length === 2 && path6[0] === "registries") return Object.keys(registryObject.def.shape);
+  return void 0;
+}
+var registryId, registryObject, registryEntry, taskFileSchema;
 var init_task_file = __esm({
   "src/cli/task-file.ts"() {
     "use strict";
@@ -66709,18 +66784,16 @@ var init_task_file = __esm({
       union([string2(), number2()]),
       transform((value) => String(value))
     );
-    registryEntry = union([
-      string2(),
-      strictObject({
-        registry: optional(string2()),
-        registryId: optional(registryId),
-        region: optional(string2()),
-        fips: optional(boolean2()),
-        dualStack: optional(boolean2()),
-        connector: optional(string2()),
-        roleArn: optional(string2())
-      })
-    ]);
+    registryObject = strictObject({
+      registry: optional(string2()),
+      registryId: optional(registryId),
+      region: optional(string2()),
+      fips: optional(boolean2()),
+      dualStack: optional(boolean2()),
+      connector: optional(string2()),
+      roleArn: optional(string2())
+    });
+    registryEntry = union([string2(), registryObject]);
     taskFileSchema = strictObject({
       description: optional(string2()),
       disabled: optional(boolean2()),
@@ -70089,9 +70162,9 @@ function registryLogins(variables) {
     if (!variable.relativeName.endsWith(".proxyEndpointDomain")) continue;
     const prefix = variable.relativeName.slice(0, -".proxyEndpointDomain".length);
     const username = byName2.get(`${prefix}.username`);
-    const password = byName2.get(`${prefix}.password`);
-    if (username === void 0 || password === void 0) continue;
-    logins.set(variable.value, { host: variable.value, username, password });
+    const password2 = byName2.get(`${prefix}.password`);
+    if (username === void 0 || password2 === void 0) continue;
+    logins.set(variable.value, { host: variable.value, username, password: password2 });
   }
   return [...logins.values()];
 }
@@ -70502,6 +70575,34 @@ var json = {
   }
 };
 
+// src/emit/password.ts
+init_errors();
+var password = {
+  name: "password",
+  description: "the registry password alone and a newline, as aws ecr get-login-password prints it, for ... login --username AWS --password-stdin (also: ecr-vars get-login-password)",
+  masking: "none by itself: pipe it straight into the login command; printing it to a terminal is refused unless --force",
+  maskingKind: "clear",
+  defaultOutput: { kind: "stdout" },
+  refuseTerminal: true,
+  render(variables, options) {
+    if (options.registries !== void 0 && options.registries.length > 1) {
+      throw new EcrVarsError({
+        kind: "usage",
+        code: "BAD_USAGE",
+        message: `the password format prints one registry's password, and this run has ${options.registries.length} registries`,
+        hint: "name one registry (--registry HOST, or one --registry-id), or use another format such as json"
+      });
+    }
+    const variable = variables.find((v) => v.relativeName === "ecr.password");
+    if (variable === void 0) throw new Error("the run published no ecr.password variable");
+    const notes = options.outputPath === void 0 ? [] : [
+      `log in with: docker login --username AWS --password-stdin HOST < ${options.outputPath}`
+    ];
+    return { text: `${variable.value}
+`, notes };
+  }
+};
+
 // src/emit/powershell.ts
 init_names();
 var PRINTABLE_ASCII = /^[\x20-\x7e]$/;
@@ -70568,6 +70669,7 @@ var renderers = Object.freeze([
   cmd,
   dotenv,
   json,
+  password,
   dockerConfig,
   github,
   gitlab,
@@ -71381,15 +71483,10 @@ function runOptions(flags, env2) {
       hint: "use letters, digits and underscores, not starting with a digit (or an empty prefix)"
     });
   }
-  const timeoutText = typeof flags.timeout === "string" ? flags.timeout : "60";
-  const timeout = Number(timeoutText);
-  if (!/^\d+(?:\.\d+)?$/.test(timeoutText) || timeout <= 0 || timeout > 3600) {
-    problems.push({
-      field: "--timeout",
-      message: `"${timeoutText}" is not a number of seconds`,
-      hint: "use a number from 1 to 3600"
-    });
-  }
+  const timeout = timeoutSeconds(
+    typeof flags.timeout === "string" ? flags.timeout : void 0,
+    problems
+  );
   const credentialHelper = flags["credential-helper"] === true;
   if (credentialHelper && renderer !== void 0 && renderer.credentialHelper !== true) {
     problems.push({
@@ -71424,6 +71521,30 @@ function runOptions(flags, env2) {
     cache: flags.cache === true,
     credentialHelper
   };
+}
+var MIN_TIMEOUT_SECONDS = 1;
+var MAX_TIMEOUT_SECONDS = 3600;
+function timeoutSeconds(text2, problems) {
+  if (text2 === void 0) return 60;
+  const hint = `use a number of seconds from ${MIN_TIMEOUT_SECONDS} to ${MAX_TIMEOUT_SECONDS}, e.g. --timeout 30`;
+  const seconds = Number(text2);
+  if (!/^\d+(?:\.\d+)?$/.test(text2)) {
+    const message = /^-\d+(?:\.\d+)?$/.test(text2) ? `"${text2}" is negative` : `"${text2}" is not a number of seconds`;
+    problems.push({ field: "--timeout", message, hint });
+  } else if (seconds < MIN_TIMEOUT_SECONDS) {
+    problems.push({
+      field: "--timeout",
+      message: `${text2} is less than the minimum of ${MIN_TIMEOUT_SECONDS} second`,
+      hint
+    });
+  } else if (seconds > MAX_TIMEOUT_SECONDS) {
+    problems.push({
+      field: "--timeout",
+      message: `${text2} is more than the maximum of ${MAX_TIMEOUT_SECONDS} seconds (one hour)`,
+      hint
+    });
+  } else return seconds;
+  return 60;
 }
 function defaultFormat(env2) {
   const ci = detectCi(env2);
@@ -71848,6 +71969,37 @@ var OPTIONS = [
     group: "general",
     description: "print debug details and stack traces on stderr (secrets stay masked)"
   },
+  {
+    flag: "force",
+    type: "boolean",
+    group: "output",
+    description: "print secrets even when stdout is an interactive terminal (the password format refuses to otherwise; the others warn)"
+  },
+  {
+    flag: "pull",
+    type: "boolean",
+    group: "command",
+    description: "also allow pulling images from the registries' repositories"
+  },
+  {
+    flag: "push",
+    type: "boolean",
+    group: "command",
+    description: "also allow pushing images (ECR Public too)"
+  },
+  {
+    flag: "partition",
+    type: "string",
+    value: "NAME",
+    group: "command",
+    description: "only the registries of this partition (one IAM policy serves one partition)"
+  },
+  {
+    flag: "json",
+    type: "boolean",
+    group: "command",
+    description: "list as JSON"
+  },
   { flag: "help", short: "h", type: "boolean", group: "general", description: "show this help" },
   {
     flag: "version",
@@ -71857,6 +72009,7 @@ var OPTIONS = [
     description: "print the version"
   }
 ];
+var byFlag = new Map(OPTIONS.map((o4) => [o4.flag, o4]));
 
 // src/cli/task-input.ts
 async function loadTask(flags) {
@@ -72055,12 +72208,12 @@ function findDocker(env2) {
 function runDocker(docker, args, env2, input = "") {
   return runProgram(docker, args, env2, input);
 }
-async function dockerLogin(docker, host, username, password, env2) {
+async function dockerLogin(docker, host, username, password2, env2) {
   const run = await runDocker(
     docker,
     ["login", "--username", username, "--password-stdin", host],
     env2,
-    password
+    password2
   );
   if (run.code !== 0) {
     throw new EcrVarsError({
