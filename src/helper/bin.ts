@@ -44,14 +44,21 @@ const stdin = async (): Promise<string> => {
 };
 
 // The built file lives in dist/ next to the miss-path program; __dirname is its real directory.
-// The program and the SDK bundle run from their code caches, as the CLI's do.
-const loadFetch = async () => {
-  const { installImport, runCommonJs } = await import("../platform/launch.js");
-  const options = { cacheDir: cacheDir(process.env), env: process.env };
-  installImport(__dirname, options);
-  const program = join(__dirname, "docker-credential-ecr-vars-fetch.cjs");
-  return runCommonJs(program, options) as { fetchToken: typeof fetchToken };
-};
+// The program and the SDK bundle run from their code caches, as the CLI's do. A standalone
+// executable (src/exe/bin.ts) has no such files: it sets a loader of its bundled copy.
+type LoadFetch = () => Promise<{ fetchToken: typeof fetchToken }>;
+const bundledFetch = (globalThis as Record<symbol, LoadFetch | undefined>)[
+  Symbol.for("ecr-vars.helper-fetch")
+];
+const loadFetch: LoadFetch =
+  bundledFetch ??
+  (async () => {
+    const { installImport, runCommonJs } = await import("../platform/launch.js");
+    const options = { cacheDir: cacheDir(process.env), env: process.env };
+    installImport(__dirname, options);
+    const program = join(__dirname, "docker-credential-ecr-vars-fetch.cjs");
+    return runCommonJs(program, options) as { fetchToken: typeof fetchToken };
+  });
 
 void runHelper({
   argv: process.argv.slice(2),

@@ -1,0 +1,100 @@
+/**
+ * The executables that cannot run here (linux-arm64, Windows, macOS), checked by their structure:
+ * file format and machine, an entry point inside executable code, Node's fuse flipped, and the
+ * same SEA blob (flags and main script) as the linux-x64 executable that the other tests run.
+ * SHA256SUMS matches the files.
+ */
+
+import { createHash } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import { isBuiltin } from "node:module";
+import { join } from "node:path";
+import { beforeAll, describe, expect, test } from "vitest";
+import {
+  type ExecutableInfo,
+  readExecutable,
+  readSeaBlob,
+  SEA_FLAGS,
+  SEA_FUSE,
+} from "../support/executable-format.js";
+import { NAMES, RELEASE, requireRelease } from "./support.js";
+
+const files = new Map<string, Buffer>();
+const info = new Map<string, ExecutableInfo>();
+
+beforeAll(async () => {
+  requireRelease();
+  for (const name of NAMES) {
+    const image = await readFile(join(RELEASE, name));
+    files.set(name, image);
+    info.set(name, readExecutable(image));
+  }
+});
+
+function mainOf(name: string) {
+  const blob = info.get(name)?.seaBlob;
+  if (blob === undefined) throw new Error(`${name}: no SEA blob`);
+  return readSeaBlob(blob);
+}
+
+describe.each([
+  { name: "ecr-vars-linux-x64", format: "ELF", machine: "x64", codeCache: true },
+  { name: "ecr-vars-linux-arm64", format: "ELF", machine: "arm64", codeCache: false },
+  { name: "ecr-vars-win-x64.exe", format: "PE", machine: "x64", codeCache: false },
+  { name: "ecr-vars-darwin-x64", format: "Mach-O", machine: "x64", codeCache: false },
+] as const)("$name", ({ name, format, machine, codeCache }) => {
+  test(`is a ${format} ${machine} executable with its entry point in code`, () => {
+    const found = info.get(name);
+    expect(found?.format).toBe(format);
+    expect(found?.machine).toBe(machine);
+    expect(found?.entryOffset).toBeGreaterThan(0);
+  });
+
+  test("carries the SEA blob, with the fuse flipped", () => {
+    const image = files.get(name) ?? Buffer.alloc(0);
+    expect(image.includes(`${SEA_FUSE}:1`)).toBe(true);
+    expect(image.includes(`${SEA_FUSE}:0`)).toBe(false);
+    const { flags, main } = mainOf(name);
+    expect(flags & SEA_FLAGS.disableExperimentalWarning).not.toBe(0);
+    expect(flags & SEA_FLAGS.useSnapshot).toBe(0);
+    // Only the build platform's executable can hold a V8 code cache.
+    expect((flags & SEA_FLAGS.useCodeCache) !== 0).toBe(codeCache);
+    // The same program as the linux-x64 executable, which the end-to-end tests run.
+    expect(main).toBe(mainOf("ecr-vars-linux-x64").main);
+    expect(main).toContain("src/exe/bin.ts");
+  });
+
+  test("holds no publisher signature that the injection broke", () => {
+    // macOS needs an ad-hoc signature made on a Mac (README); Windows runs unsigned files.
+    expect(info.get(name)?.signed).toBe(false);
+  });
+});
+
+test("the checks tell a plain Node binary apart (they can fail)", async () => {
+  const plain = readExecutable(await readFile(process.execPath));
+  expect(plain.format).toBe("ELF");
+  expect(plain.seaBlob).toBeUndefined();
+  expect((await readFile(process.execPath)).includes(`${SEA_FUSE}:0`)).toBe(true);
+});
+
+test("the program is one bundle: it requires Node built-ins only", () => {
+  const { main } = mainOf("ecr-vars-linux-x64");
+  const required = new Set([...main.matchAll(/\brequire\("([^"]+)"\)/g)].map((m) => m[1]));
+  // Known and harmless: `debug` tries supports-color in a try block; the SDK names its optional
+  // CRT signer in an error message.
+  const optional = ["supports-color", "@aws-sdk/signature-v4-crt"];
+  const outside = [...required].filter((id = "") => !isBuiltin(id) && !optional.includes(id));
+  expect(outside).toEqual([]);
+  expect(main).not.toMatch(/\bimport\(/);
+});
+
+test("SHA256SUMS lists every executable with its digest", async () => {
+  const sums = await readFile(join(RELEASE, "SHA256SUMS"), "utf8");
+  const expected = NAMES.map((name) => {
+    const digest = createHash("sha256")
+      .update(files.get(name) ?? "")
+      .digest("hex");
+    return `${digest}  ${name}\n`;
+  });
+  expect(sums).toBe(expected.join(""));
+});
