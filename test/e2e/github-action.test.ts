@@ -19,7 +19,7 @@ import {
 } from "../support/e2e-harness.js";
 import { fakeDocker } from "../support/fake-docker.js";
 import { type GitHubOidc, startGitHubOidc } from "../support/github-oidc.js";
-import { runnerJob, runnerLog, type StepResult } from "../support/github-runner.js";
+import { actionNode, runnerJob, runnerLog, type StepResult } from "../support/github-runner.js";
 
 // Shaped like an ECR password: long, base64-ish, with characters that need escaping somewhere.
 const PASSWORD = `eyJwYXlsb2FkIjoi${"Qk1xV2x3d0FhY2Nlc3N+/=".repeat(40)}`;
@@ -79,7 +79,7 @@ function expectMaskedFirst(result: StepResult, secrets: readonly string[]): void
   }
 }
 
-describe("main then post, scope local, docker login", () => {
+describe(`main then post on ${actionNode().version}, scope local, docker login`, () => {
   let main: StepResult;
   let post: StepResult;
   let calls: Awaited<ReturnType<Awaited<ReturnType<typeof fakeDocker>>["calls"]>>;

