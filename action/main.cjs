@@ -2755,18 +2755,18 @@ var require_constants2 = __commonJS({
       TYPE2[TYPE2["REQUEST"] = 1] = "REQUEST";
       TYPE2[TYPE2["RESPONSE"] = 2] = "RESPONSE";
     })(TYPE = exports2.TYPE || (exports2.TYPE = {}));
-    var FLAGS2;
-    (function(FLAGS3) {
-      FLAGS3[FLAGS3["CONNECTION_KEEP_ALIVE"] = 1] = "CONNECTION_KEEP_ALIVE";
-      FLAGS3[FLAGS3["CONNECTION_CLOSE"] = 2] = "CONNECTION_CLOSE";
-      FLAGS3[FLAGS3["CONNECTION_UPGRADE"] = 4] = "CONNECTION_UPGRADE";
-      FLAGS3[FLAGS3["CHUNKED"] = 8] = "CHUNKED";
-      FLAGS3[FLAGS3["UPGRADE"] = 16] = "UPGRADE";
-      FLAGS3[FLAGS3["CONTENT_LENGTH"] = 32] = "CONTENT_LENGTH";
-      FLAGS3[FLAGS3["SKIPBODY"] = 64] = "SKIPBODY";
-      FLAGS3[FLAGS3["TRAILING"] = 128] = "TRAILING";
-      FLAGS3[FLAGS3["TRANSFER_ENCODING"] = 512] = "TRANSFER_ENCODING";
-    })(FLAGS2 = exports2.FLAGS || (exports2.FLAGS = {}));
+    var FLAGS;
+    (function(FLAGS2) {
+      FLAGS2[FLAGS2["CONNECTION_KEEP_ALIVE"] = 1] = "CONNECTION_KEEP_ALIVE";
+      FLAGS2[FLAGS2["CONNECTION_CLOSE"] = 2] = "CONNECTION_CLOSE";
+      FLAGS2[FLAGS2["CONNECTION_UPGRADE"] = 4] = "CONNECTION_UPGRADE";
+      FLAGS2[FLAGS2["CHUNKED"] = 8] = "CHUNKED";
+      FLAGS2[FLAGS2["UPGRADE"] = 16] = "UPGRADE";
+      FLAGS2[FLAGS2["CONTENT_LENGTH"] = 32] = "CONTENT_LENGTH";
+      FLAGS2[FLAGS2["SKIPBODY"] = 64] = "SKIPBODY";
+      FLAGS2[FLAGS2["TRAILING"] = 128] = "TRAILING";
+      FLAGS2[FLAGS2["TRANSFER_ENCODING"] = 512] = "TRANSFER_ENCODING";
+    })(FLAGS = exports2.FLAGS || (exports2.FLAGS = {}));
     var LENIENT_FLAGS;
     (function(LENIENT_FLAGS2) {
       LENIENT_FLAGS2[LENIENT_FLAGS2["HEADERS"] = 1] = "HEADERS";
@@ -26474,12 +26474,12 @@ var init_HttpBindingNormalizedSchema = __esm({
         const media = traits.mediaType ? traits.mediaType === "application/json" || traits.mediaType.endsWith("+json") ? 2 : 1 : 0;
         const stream = traits.streaming || type === 42 ? this.isStructSchema() ? 2 : 1 : 0;
         const timestamp = type >= 4 && type <= 7 ? slot >= 6 ? 2 : slot > 0 && slot < 4 ? 1 : 0 : 0;
-        let flags = type | media << 8 | (traits.idempotencyToken ? 1 : 0) << 10 | stream << 11 | (traits.sparse ? 1 : 0) << 13 | timestamp << 14 | (traits.hostLabel ? 1 : 0) << 17 | (location === 36 && typeof raw !== "object" ? 1 : 0) << 18;
+        let flags2 = type | media << 8 | (traits.idempotencyToken ? 1 : 0) << 10 | stream << 11 | (traits.sparse ? 1 : 0) << 13 | timestamp << 14 | (traits.hostLabel ? 1 : 0) << 17 | (location === 36 && typeof raw !== "object" ? 1 : 0) << 18;
         const category = type & 192;
         const collectionValue = slot & 2 && (category === 64 || !nested && slot & 1) ? this.getHttpBindingCollectionValue(location, traits) : void 0;
         const valueType = (collectionValue?.[1] ?? 0) & 255;
-        flags |= (slot >= 6 && (valueType === 4 || valueType === 6) ? 1 : 0) << 16;
-        return [this, flags, collectionValue];
+        flags2 |= (slot >= 6 && (valueType === 4 || valueType === 6) ? 1 : 0) << 16;
+        return [this, flags2, collectionValue];
       }
       getHttpBindingCollectionValue(location, traits = this.getMergedTraits()) {
         const valueSchema = _HttpBindingNormalizedSchema.of(this.getValueSchema());
@@ -28127,8 +28127,8 @@ var init_HttpProtocol = __esm({
           return;
         }
         let resolvedHostPrefix = hostPrefix;
-        for (const [name, [, flags]] of HttpBindingNormalizedSchema.of(operationSchema.input).getHttpBindings().request.memberBindings) {
-          if (!(flags >> 17 & 1)) {
+        for (const [name, [, flags2]] of HttpBindingNormalizedSchema.of(operationSchema.input).getHttpBindings().request.memberBindings) {
+          if (!(flags2 >> 17 & 1)) {
             continue;
           }
           const replacement = input[name];
@@ -28306,16 +28306,16 @@ var init_HttpBindingProtocol = __esm({
           const value = binding[1];
           const memberName = binding[0];
           const memberNs = value[0];
-          const flags = value[1];
+          const flags2 = value[1];
           const collectionValue = value[2];
           const location = binding[2];
           const wireName = binding[3];
           const inputMemberValue = input[memberName];
-          if (inputMemberValue == null && !(flags >> 10 & 1)) {
+          if (inputMemberValue == null && !(flags2 >> 10 & 1)) {
             continue;
           }
           if (location === 36) {
-            const stream = flags >> 11 & 3;
+            const stream = flags2 >> 11 & 3;
             if (stream) {
               if (stream === 2) {
                 eventStream = inputMemberValue || void 0;
@@ -28368,7 +28368,7 @@ var init_HttpBindingProtocol = __esm({
         return eventStream;
       }
       serializeQuery(value, data, wireName, query, directSerializer) {
-        const [ns, flags, collectionValue] = value;
+        const [ns, flags2, collectionValue] = value;
         const traits = directSerializer ? void 0 : ns.getMergedTraits();
         if (wireName === void 0) {
           for (const key in data) {
@@ -28386,11 +28386,11 @@ var init_HttpBindingProtocol = __esm({
           }
           return;
         }
-        if ((flags & 192) === 64) {
+        if ((flags2 & 192) === 64) {
           const buffer = [];
           for (const item of data) {
             const serialized = this.serializeHttpValue(collectionValue, item, 34, directSerializer, directSerializer ? collectionValue[0] : [collectionValue[0], traits]);
-            if (flags >> 13 & 1 || serialized !== void 0) {
+            if (flags2 >> 13 & 1 || serialized !== void 0) {
               buffer.push(serialized);
             }
           }
@@ -28400,9 +28400,9 @@ var init_HttpBindingProtocol = __esm({
         }
       }
       serializeHttpValue(value, data, location, directSerializer, schema = value[0]) {
-        const flags = value[1];
-        const type = flags & 255;
-        if (directSerializer && !(flags & 1792) && (type <= 2 || type === 17 || type === 19)) {
+        const flags2 = value[1];
+        const type = flags2 & 255;
+        if (directSerializer && !(flags2 & 1792) && (type <= 2 || type === 17 || type === 19)) {
           return String(data);
         }
         if (directSerializer) {
@@ -28471,8 +28471,8 @@ var init_HttpBindingProtocol = __esm({
         const headers = response.headers;
         if (payload) {
           const [memberName, value] = payload;
-          const [memberSchema, flags] = value;
-          const stream = flags >> 11 & 3;
+          const [memberSchema, flags2] = value;
+          const stream = flags2 >> 11 & 3;
           if (stream) {
             if (stream === 2) {
               dataObject[memberName] = await this.deserializeEventStream({
@@ -28503,9 +28503,9 @@ var init_HttpBindingProtocol = __esm({
           if (!binding) {
             continue;
           }
-          const [memberName, [memberSchema, flags, collectionValue], , wireName] = binding;
+          const [memberName, [memberSchema, flags2, collectionValue], , wireName] = binding;
           if (collectionValue) {
-            const sections = flags >> 16 & 1 ? splitEvery(headerValue, ",", 2) : splitHeader(headerValue);
+            const sections = flags2 >> 16 & 1 ? splitEvery(headerValue, ",", 2) : splitHeader(headerValue);
             const list = [];
             for (const section of sections) {
               list.push(directDeserializer ? directDeserializer.readHttpBinding(collectionValue, section.trim(), 38) : await deserializer.read([collectionValue[0], { httpHeader: wireName }], section.trim()));
@@ -28659,8 +28659,8 @@ var init_FromStringShapeDeserializer = __esm({
         const location = ns.getHttpBindingLocation(traits);
         return this.readHttpBinding(ns.getHttpBindingValue(location, traits), data, location);
       }
-      readHttpBinding([ns, flags, collectionValue], data, location) {
-        const schema = flags & 255;
+      readHttpBinding([ns, flags2, collectionValue], data, location) {
+        const schema = flags2 & 255;
         if ((schema & 192) === 64) {
           collectionValue ??= ns.getHttpBindingCollectionValue(location);
           return splitHeader(data).map((item) => this.readHttpBinding(collectionValue, item, location));
@@ -28673,7 +28673,7 @@ var init_FromStringShapeDeserializer = __esm({
           case 5:
           case 6:
           case 7: {
-            const bindingFormat = this.settings.httpBindings ? flags >> 14 & 3 : 0;
+            const bindingFormat = this.settings.httpBindings ? flags2 >> 14 & 3 : 0;
             const format2 = this.settings.timestampFormat.useTrait && schema > 4 ? schema : bindingFormat ? bindingFormat + 4 : this.settings.timestampFormat.default;
             switch (format2) {
               case 5:
@@ -28688,7 +28688,7 @@ var init_FromStringShapeDeserializer = __esm({
             }
           }
           case 0: {
-            const media = flags >> 8 & 3;
+            const media = flags2 >> 8 & 3;
             if (!media) {
               return data;
             }
@@ -28751,8 +28751,8 @@ var init_HttpInterceptingShapeDeserializer = __esm({
         const value = typeof data === "string" ? data : (this.serdeContext?.utf8Encoder ?? toUtf8)(data);
         return this.stringDeserializer.readHttpBinding(binding, value, location);
       }
-      readPayload([schema, flags], data) {
-        const type = flags & 255;
+      readPayload([schema, flags2], data) {
+        const type = flags2 & 255;
         if (type === 21 || type === 42) {
           return typeof data === "string" ? (this.serdeContext?.utf8Decoder ?? fromUtf8)(data) : data;
         }
@@ -28788,8 +28788,8 @@ var init_ToStringShapeSerializer = __esm({
         const location = ns.getHttpBindingLocation(traits);
         this.writeHttpBinding(ns.getHttpBindingValue(location, traits), value, location);
       }
-      writeHttpBinding([ns, flags, collectionValue], value, location) {
-        const schema = flags & 255;
+      writeHttpBinding([ns, flags2, collectionValue], value, location) {
+        const schema = flags2 & 255;
         switch (typeof value) {
           case "object":
             if (value === null) {
@@ -28800,7 +28800,7 @@ var init_ToStringShapeSerializer = __esm({
               if (!(value instanceof Date)) {
                 throw new Error(`@smithy/core/protocols - received non-Date value ${value} when schema expected Date in ${ns.getName(true)}`);
               }
-              const bindingFormat = this.settings.httpBindings ? flags >> 14 & 3 : 0;
+              const bindingFormat = this.settings.httpBindings ? flags2 >> 14 & 3 : 0;
               const format2 = this.settings.timestampFormat.useTrait && schema > 4 ? schema : bindingFormat ? bindingFormat + 4 : this.settings.timestampFormat.default;
               switch (format2) {
                 case 5:
@@ -28841,7 +28841,7 @@ var init_ToStringShapeSerializer = __esm({
             this.stringBuffer = JSON.stringify(value, null, 2);
             break;
           case "string":
-            const media = flags >> 8 & 3;
+            const media = flags2 >> 8 & 3;
             let intermediateValue = value;
             if (media === 2) {
               intermediateValue = LazyJsonString.from(intermediateValue);
@@ -28853,7 +28853,7 @@ var init_ToStringShapeSerializer = __esm({
             this.stringBuffer = value;
             break;
           default:
-            this.stringBuffer = flags >> 10 & 1 ? generateIdempotencyToken() : String(value);
+            this.stringBuffer = flags2 >> 10 & 1 ? generateIdempotencyToken() : String(value);
         }
       }
       flush() {
@@ -71464,9 +71464,9 @@ function describeFetch(outcome) {
 }
 
 // src/cli/run-options.ts
-function runOptions(flags, env2) {
+function runOptions(flags2, env2) {
   const problems = [];
-  const format2 = typeof flags.format === "string" ? flags.format : defaultFormat(env2);
+  const format2 = typeof flags2.format === "string" ? flags2.format : defaultFormat(env2);
   const renderer = getRenderer(format2);
   if (renderer === void 0) {
     problems.push({
@@ -71475,7 +71475,7 @@ function runOptions(flags, env2) {
       hint: `use one of: ${formatNames.join(", ")}`
     });
   }
-  const envPrefix = typeof flags["env-prefix"] === "string" ? flags["env-prefix"] : DEFAULT_ENV_PREFIX;
+  const envPrefix = typeof flags2["env-prefix"] === "string" ? flags2["env-prefix"] : DEFAULT_ENV_PREFIX;
   if (!isEnvPrefix(envPrefix)) {
     problems.push({
       field: "--env-prefix",
@@ -71484,10 +71484,10 @@ function runOptions(flags, env2) {
     });
   }
   const timeout = timeoutSeconds(
-    typeof flags.timeout === "string" ? flags.timeout : void 0,
+    typeof flags2.timeout === "string" ? flags2.timeout : void 0,
     problems
   );
-  const credentialHelper = flags["credential-helper"] === true;
+  const credentialHelper = flags2["credential-helper"] === true;
   if (credentialHelper && renderer !== void 0 && renderer.credentialHelper !== true) {
     problems.push({
       field: "--credential-helper",
@@ -71495,7 +71495,7 @@ function runOptions(flags, env2) {
       hint: "add --format docker-config, or drop --credential-helper"
     });
   }
-  const output = typeof flags.output === "string" ? flags.output : void 0;
+  const output = typeof flags2.output === "string" ? flags2.output : void 0;
   if (output === "")
     problems.push({
       field: "--output",
@@ -71512,13 +71512,13 @@ function runOptions(flags, env2) {
   }
   return {
     format: format2,
-    formatExplicit: typeof flags.format === "string",
+    formatExplicit: typeof flags2.format === "string",
     output: output === "-" ? void 0 : output,
     forceStdout: output === "-",
     envPrefix,
     timeoutMs: timeout * 1e3,
-    connectors: typeof flags.connectors === "string" ? flags.connectors : void 0,
-    cache: flags.cache === true,
+    connectors: typeof flags2.connectors === "string" ? flags2.connectors : void 0,
+    cache: flags2.cache === true,
     credentialHelper
   };
 }
@@ -72012,17 +72012,17 @@ var OPTIONS = [
 var byFlag = new Map(OPTIONS.map((o4) => [o4.flag, o4]));
 
 // src/cli/task-input.ts
-async function loadTask(flags) {
+async function loadTask(flags2) {
   const fromFlags = {};
   const flagOf = /* @__PURE__ */ new Map();
   for (const spec of OPTIONS) {
     if (spec.taskKey === void 0) continue;
     flagOf.set(spec.taskKey, `--${spec.flag}`);
-    const value = flags[spec.flag];
+    const value = flags2[spec.flag];
     if (value === void 0 || Array.isArray(value) && value.length === 0) continue;
     fromFlags[spec.taskKey] = value;
   }
-  const taskPath = flags.task;
+  const taskPath = flags2.task;
   if (typeof taskPath !== "string") {
     const label2 = (key) => flagOf.get(key) ?? key;
     return { task: parseTask(fromFlags, label2), label: label2 };
@@ -72225,26 +72225,148 @@ async function dockerLogin(docker, host, username, password2, env2) {
   }
 }
 
+// src/cli/commands.ts
+var flags = (...names) => names.map((flag) => ({ flag }));
+var groupFlags = (...groups) => OPTIONS.filter((o4) => groups.includes(o4.group) && o4.flag !== "connectors").map((o4) => ({
+  flag: o4.flag
+}));
+var TASK = groupFlags("task", "credentials");
+var COMMANDS = [
+  {
+    path: [],
+    summary: "fetch an ECR token and print or write the variables",
+    usage: ["[options]", 'eval "$(ecr-vars --region eu-west-1)"'],
+    about: [],
+    options: OPTIONS.filter((o4) => o4.group !== "command").map((o4) => ({ flag: o4.flag })),
+    positionals: []
+  },
+  {
+    path: ["get-login-password"],
+    summary: "print the registry password alone, like aws ecr get-login-password",
+    usage: [
+      "get-login-password [task options]",
+      "ecr-vars get-login-password --region eu-west-1 | docker login --username AWS --password-stdin HOST"
+    ],
+    about: [
+      "Prints the password of the (first) registry and a newline, exactly as `aws ecr",
+      "get-login-password` does, for `docker|podman|helm|oras login --password-stdin`. The same as",
+      "--format password. It refuses to print to a terminal unless --force is given."
+    ],
+    options: [...TASK, ...flags("connectors", "cache", "timeout", "force")],
+    positionals: []
+  },
+  {
+    path: ["exec"],
+    summary: "run a command with the variables in its environment, its output redacted",
+    usage: ["exec [task options] -- COMMAND [ARGS...]"],
+    about: [
+      "Runs COMMAND with the variables in its environment (e.g. bamboo_custom_aws_ecr_password; see",
+      "--env-prefix and --namespace). Its stdout and stderr pass through a redactor that masks every",
+      "secret and its encoded forms. The exit status is COMMAND's; 127 when it cannot be started."
+    ],
+    options: [...TASK, ...flags("connectors", "env-prefix", "cache", "timeout")],
+    positionals: [],
+    rest: "COMMAND [ARGS...]"
+  },
+  {
+    path: ["logout"],
+    summary: "remove the entries ecr-vars wrote from a Docker / containers auth file",
+    usage: ["logout [--output FILE]"],
+    about: [
+      "Removes the auths and credHelpers entries that ecr-vars --format docker-config added to FILE.",
+      "Entries written or changed by anything else stay."
+    ],
+    options: [
+      {
+        flag: "output",
+        description: "the auth file",
+        default: "$REGISTRY_AUTH_FILE, else $DOCKER_CONFIG/config.json, else ~/.docker/config.json"
+      }
+    ],
+    positionals: []
+  },
+  {
+    path: ["connectors", "list"],
+    summary: "list the connectors of the connectors file (no secrets)",
+    usage: ["connectors list [--connectors FILE] [--json]"],
+    about: ["The connectors of the file: id, name, type and what each is based on (no secrets)."],
+    options: [
+      {
+        flag: "connectors",
+        description: "the connectors file; default: $ECR_VARS_CONNECTORS, else $XDG_CONFIG_HOME/ecr-vars/connectors.yml (~/.config/ecr-vars/connectors.yml)"
+      },
+      { flag: "json" }
+    ],
+    positionals: []
+  },
+  {
+    path: ["connectors", "test"],
+    summary: "resolve a connector and print its account and ARN (STS GetCallerIdentity)",
+    usage: ["connectors test ID|NAME [--connectors FILE] [--region CODE] [--timeout SECONDS]"],
+    about: [
+      "Resolves one connector and calls STS GetCallerIdentity with it: prints account and ARN."
+    ],
+    options: [
+      {
+        flag: "connectors",
+        description: "the connectors file; default: $ECR_VARS_CONNECTORS, else $XDG_CONFIG_HOME/ecr-vars/connectors.yml (~/.config/ecr-vars/connectors.yml)"
+      },
+      {
+        flag: "region",
+        description: "region of the STS calls",
+        default: "$AWS_REGION, else us-east-1"
+      },
+      { flag: "timeout", description: "overall deadline of the test" }
+    ],
+    positionals: [{ name: "ID|NAME", required: true, description: "the connector's id or name" }]
+  },
+  {
+    path: ["policy"],
+    summary: "print the least-privilege IAM policy for the task's registries",
+    usage: [
+      "policy [--pull] [--push] [--partition NAME] [task options]",
+      "aws iam put-role-policy --role-name ROLE --policy-name ecr-vars \\",
+      '  --policy-document "$(ecr-vars policy --push --registry 123456789012.dkr.ecr.eu-west-1.amazonaws.com)"'
+    ],
+    about: [
+      "Prints the least-privilege IAM policy for the task's registries (the same --task, --region,",
+      "--registry-id and --registry options as the main job) as JSON. Always:",
+      "ecr:GetAuthorizationToken (limited to the registries' regions); for ECR Public",
+      "ecr-public:GetAuthorizationToken and sts:GetServiceBearerToken."
+    ],
+    options: [...flags("pull", "push", "partition"), ...TASK],
+    positionals: []
+  },
+  {
+    path: ["help"],
+    summary: "show the help of ecr-vars or of one command",
+    usage: ["help [COMMAND [SUBCOMMAND]]"],
+    about: ["Shows the help of ecr-vars, or of a command: ecr-vars help connectors test."],
+    options: [],
+    positionals: [
+      { name: "COMMAND", required: false, description: "a command, e.g. exec or connectors" },
+      { name: "SUBCOMMAND", required: false, description: "a subcommand, e.g. test" }
+    ]
+  }
+];
+var COMMAND_WORDS = [
+  ...new Set(COMMANDS.flatMap((c9) => c9.path[0] === void 0 ? [] : [c9.path[0]]))
+];
+
 // src/action/inputs.ts
 init_errors();
-var FLAGS = [
-  "task",
-  "description",
-  "disabled",
-  "region",
-  "region-variable",
-  "registry-id",
-  "registry",
-  "namespace",
-  "scope",
-  "source",
-  "connector",
-  "connector-variable",
-  "role-arn",
-  "connectors",
-  "env-prefix",
-  "timeout"
-];
+var NOT_INPUTS = {
+  format: "the Action always writes GitHub's file commands (GITHUB_ENV, step outputs)",
+  output: "as format",
+  "credential-helper": "docker-login covers logging in; the docker-config format is the CLI's",
+  "report-secrets": "GitLab only",
+  force: "the Action prints no password to a terminal",
+  cache: "a job's runner starts without the token cache",
+  quiet: "the runner's log is the Action's summary",
+  debug: "the runner's debug logging (ACTIONS_STEP_DEBUG) switches debug lines on",
+  help: "not a run",
+  version: "not a run"
+};
 var ACTION_DEFAULTS = { "env-prefix": "" };
 var LIST_NAMES = {
   "registry-id": "registry-ids",
@@ -72285,18 +72407,30 @@ function fromOption(spec) {
     ...spec.type === "boolean" ? { boolean: true, default: def ?? "false" } : {}
   };
 }
-function actionInputs(options = OPTIONS) {
+function actionInputs(command9 = mainCommand(), options = OPTIONS) {
   const bySpec = new Map(options.map((o4) => [o4.flag, o4]));
   const inputs = [];
-  for (const flag of FLAGS) {
-    const spec = bySpec.get(flag);
-    if (spec === void 0) throw new Error(`the options table has no --${flag}`);
-    inputs.push(fromOption(spec));
+  for (const option of command9.options) {
+    if (option.flag in NOT_INPUTS) continue;
+    const spec = bySpec.get(option.flag);
+    if (spec === void 0) throw new Error(`the options table has no --${option.flag}`);
+    inputs.push(
+      fromOption({
+        ...spec,
+        ...option.description === void 0 ? {} : { description: option.description },
+        ...option.default === void 0 ? {} : { default: option.default }
+      })
+    );
   }
   return [...inputs, ...OWN_INPUTS];
 }
+function mainCommand() {
+  const main = COMMANDS.find((c9) => c9.path.length === 0);
+  if (main === void 0) throw new Error("the command table has no main command");
+  return main;
+}
 function readSettings(get2, inputs = actionInputs()) {
-  const flags = {};
+  const flags2 = {};
   const own2 = {};
   const problems = [];
   for (const input of inputs) {
@@ -72312,7 +72446,7 @@ function readSettings(get2, inputs = actionInputs()) {
         continue;
       }
       if (input.flag === void 0) own2[input.name] = value.toLowerCase();
-      else if (value.toLowerCase() === "true") flags[input.flag] = true;
+      else if (value.toLowerCase() === "true") flags2[input.flag] = true;
       continue;
     }
     if (input.flag === void 0) {
@@ -72321,14 +72455,14 @@ function readSettings(get2, inputs = actionInputs()) {
     }
     if (raw === "") {
       if (input.default !== void 0 && ACTION_DEFAULTS[input.flag] !== void 0)
-        flags[input.flag] = input.default;
+        flags2[input.flag] = input.default;
       continue;
     }
-    flags[input.flag] = input.list ? splitList(raw) : raw;
+    flags2[input.flag] = input.list ? splitList(raw) : raw;
   }
   if (problems.length > 0) throw configError(problems);
   return {
-    flags,
+    flags: flags2,
     dockerLogin: own2["docker-login"] === "true",
     skipLogout: own2["skip-logout"] === "true",
     audience: own2.audience || "sts.amazonaws.com"

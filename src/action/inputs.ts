@@ -1,10 +1,11 @@
 /**
- * The GitHub Action's inputs. The task's inputs come from the CLI's options table (their names,
- * descriptions and defaults), so `action.yml`, `--help` and the README cannot drift apart; a few
- * inputs exist only in the Action (docker login, logout, OIDC audience). `action.yml` is generated
+ * The GitHub Action's inputs: the main command's options of the CLI's command table (their names,
+ * descriptions and defaults from the options table), so `action.yml`, `--help` and the README
+ * cannot drift apart; a few inputs exist only in the Action (docker login, logout, OIDC audience). `action.yml` is generated
  * from this list (`npm run build:action`) and a test checks that it still matches.
  */
 
+import { COMMANDS, type CommandSpec } from "../cli/commands.js";
 import { OPTIONS, type OptionSpec } from "../cli/options.js";
 import { configError, type FieldProblem } from "../core/errors.js";
 
@@ -20,27 +21,22 @@ export interface ActionInput {
 }
 
 /**
- * The CLI options that are Action inputs. Output, help and logging flags are not: the Action
- * always writes GitHub's own file commands and follows the runner's debug switch.
+ * Options of the main command that are not Action inputs, and why: the Action always writes
+ * GitHub's own file commands and follows the runner's debug switch. Every other option of the
+ * main command is an input, so a new task option becomes one by itself.
  */
-const FLAGS = [
-  "task",
-  "description",
-  "disabled",
-  "region",
-  "region-variable",
-  "registry-id",
-  "registry",
-  "namespace",
-  "scope",
-  "source",
-  "connector",
-  "connector-variable",
-  "role-arn",
-  "connectors",
-  "env-prefix",
-  "timeout",
-] as const;
+export const NOT_INPUTS: Readonly<Record<string, string>> = {
+  format: "the Action always writes GitHub's file commands (GITHUB_ENV, step outputs)",
+  output: "as format",
+  "credential-helper": "docker-login covers logging in; the docker-config format is the CLI's",
+  "report-secrets": "GitLab only",
+  force: "the Action prints no password to a terminal",
+  cache: "a job's runner starts without the token cache",
+  quiet: "the runner's log is the Action's summary",
+  debug: "the runner's debug logging (ACTIONS_STEP_DEBUG) switches debug lines on",
+  help: "not a run",
+  version: "not a run",
+};
 
 /** Defaults that differ in the Action: environment names there carry no Bamboo prefix. */
 const ACTION_DEFAULTS: Readonly<Record<string, string>> = { "env-prefix": "" };
@@ -95,15 +91,32 @@ function fromOption(spec: OptionSpec): ActionInput {
 }
 
 /** Every input of the Action, in `action.yml` order: the task's, then the Action's own. */
-export function actionInputs(options: readonly OptionSpec[] = OPTIONS): ActionInput[] {
+export function actionInputs(
+  command: CommandSpec = mainCommand(),
+  options: readonly OptionSpec[] = OPTIONS,
+): ActionInput[] {
   const bySpec = new Map(options.map((o) => [o.flag, o]));
   const inputs: ActionInput[] = [];
-  for (const flag of FLAGS) {
-    const spec = bySpec.get(flag);
-    if (spec === undefined) throw new Error(`the options table has no --${flag}`);
-    inputs.push(fromOption(spec));
+  for (const option of command.options) {
+    if (option.flag in NOT_INPUTS) continue;
+    const spec = bySpec.get(option.flag);
+    if (spec === undefined) throw new Error(`the options table has no --${option.flag}`);
+    inputs.push(
+      fromOption({
+        ...spec,
+        ...(option.description === undefined ? {} : { description: option.description }),
+        ...(option.default === undefined ? {} : { default: option.default }),
+      }),
+    );
   }
   return [...inputs, ...OWN_INPUTS];
+}
+
+/** The main command (`ecr-vars [options]`) of the command table. */
+export function mainCommand(): CommandSpec {
+  const main = COMMANDS.find((c) => c.path.length === 0);
+  if (main === undefined) throw new Error("the command table has no main command");
+  return main;
 }
 
 export type FlagValues = Record<string, string | boolean | string[] | undefined>;

@@ -2,7 +2,14 @@ import { readFileSync } from "node:fs";
 import { describe, expect, test } from "vitest";
 import { parse } from "yaml";
 import { actionYml } from "../../src/action/action-yml.js";
-import { actionInputs, OWN_INPUTS, readSettings, splitList } from "../../src/action/inputs.js";
+import {
+  actionInputs,
+  mainCommand,
+  NOT_INPUTS,
+  OWN_INPUTS,
+  readSettings,
+  splitList,
+} from "../../src/action/inputs.js";
 import { publishPlan } from "../../src/action/outputs.js";
 import { MaskingRedactor } from "../../src/action/toolkit.js";
 import { OPTIONS } from "../../src/cli/options.js";
@@ -16,7 +23,18 @@ const committed = parse(readFileSync("action.yml", "utf8")) as {
 };
 
 describe("action.yml", () => {
-  test("its inputs are exactly the options table's task inputs plus the Action's own", () => {
+  test("its inputs are the command table's main options (less NOT_INPUTS) plus the Action's own", () => {
+    const mainFlags = mainCommand()
+      .options.map((o) => o.flag)
+      .filter((flag) => !(flag in NOT_INPUTS));
+    expect(
+      actionInputs()
+        .filter((i) => i.flag !== undefined)
+        .map((i) => i.flag),
+    ).toEqual(mainFlags);
+    // Every exclusion names an option that exists, so the list cannot rot.
+    for (const flag of Object.keys(NOT_INPUTS))
+      expect(mainCommand().options.map((o) => o.flag)).toContain(flag);
     const expected = Object.fromEntries(
       actionInputs().map((i) => [
         i.name,
@@ -53,8 +71,18 @@ describe("action.yml", () => {
     const changed = OPTIONS.map((o) =>
       o.flag === "namespace" ? { ...o, description: "changed", default: "x.y" } : o,
     );
-    const namespace = actionInputs(changed).find((i) => i.name === "namespace");
+    const namespace = actionInputs(mainCommand(), changed).find((i) => i.name === "namespace");
     expect(namespace).toMatchObject({ description: "changed", default: "x.y" });
+    // A new option of the main command becomes an input by itself.
+    const command = {
+      ...mainCommand(),
+      options: [...mainCommand().options, { flag: "new-thing" }],
+    };
+    const withNew = [
+      ...OPTIONS,
+      { flag: "new-thing", type: "string", group: "task", description: "new" } as const,
+    ];
+    expect(actionInputs(command, withNew).map((i) => i.name)).toContain("new-thing");
   });
 });
 
