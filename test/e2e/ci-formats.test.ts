@@ -268,6 +268,34 @@ describe("CircleCI, Jenkins, Buildkite: nothing on stdout, the platform's file p
     expect(ctx.emu.requests.length).toBe(before);
   });
 
+  test("circleci without $BASH_ENV: exit 2 naming the variable, nothing written", async () => {
+    const result = await runIn(await freshDir(), ["--region", "eu-west-1"], { CIRCLECI: "true" });
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe("");
+    expect(result.stderr).toContain("BASH_ENV is not set");
+    expectNoSecret(result.stderr);
+  });
+
+  test("a failing buildkite-agent redactor: exit 5 before anything is written, no secret", async () => {
+    const dir = await freshDir();
+    const bin = join(dir, "bin");
+    await mkdir(bin);
+    await writeFile(
+      join(bin, "buildkite-agent"),
+      `#!${process.execPath}\nprocess.stdin.resume();process.stdin.on("end",()=>{process.stderr.write("agent: not in a job\\n");process.exit(3)})\n`,
+    );
+    await chmod(join(bin, "buildkite-agent"), 0o755);
+    const result = await runIn(dir, ["--region", "eu-west-1"], {
+      BUILDKITE: "true",
+      PATH: `${bin}:${process.env.PATH}`,
+    });
+    expect(result.code).toBe(5);
+    expect(result.stderr).toContain("buildkite-agent redactor add --format json failed (exit 3)");
+    expectNoSecret(result.stderr);
+    expect(result.stdout).toBe("");
+    await expect(readFile(join(dir, "ecr-vars.env"))).rejects.toThrow(/ENOENT/);
+  });
+
   test("jenkins writes a 0600 env file in the workspace", async () => {
     const dir = await freshDir();
     const result = await runIn(dir, ["--region", "eu-west-1"], { JENKINS_URL: "https://j/" });

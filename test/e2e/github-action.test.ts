@@ -239,6 +239,33 @@ describe("skip-logout and failures", () => {
     expect((await docker.calls()).map((c) => c.argv[0])).toEqual(["login"]);
   });
 
+  test("a docker login that fails fails the step; post still logs out what was attempted", async () => {
+    const { runner, docker } = await job({ region: "eu-west-1", "docker-login": "true" });
+    // Replace the fake with one whose login fails, as a docker without a daemon would.
+    const { writeFile, chmod } = await import("node:fs/promises");
+    await writeFile(
+      join(docker.bin, "docker"),
+      `#!${process.execPath}\nprocess.stdin.resume();process.stdin.on("end",()=>{const a=process.argv.slice(2);if(a[0]==="login"){process.stderr.write("Cannot connect to the Docker daemon\\n");process.exit(1)}process.stdout.write("Removing login credentials\\n")})\n`,
+    );
+    await chmod(join(docker.bin, "docker"), 0o755);
+    const main = await runner.main();
+    expect(main.code).toBe(1);
+    const error = main.commands.find((c) => c.command === "error");
+    expect(error?.data).toContain(`docker login ${PROXY_DOMAIN} failed (exit 1)`);
+    expectMaskedFirst(main, secretForms());
+    const post = await runner.post();
+    expect(post.code).toBe(0);
+    expect(post.stdout).toContain(`Logged out of ${PROXY_DOMAIN}.`);
+  });
+
+  test("disabled: true does nothing and says so", async () => {
+    const { runner } = await job({ region: "eu-west-1", disabled: "true" });
+    const main = await runner.main();
+    expect(main.code).toBe(0);
+    expect(main.stdout).toContain("the task is disabled");
+    expect(main.env.size + main.outputs.size + main.state.size).toBe(0);
+  });
+
   test("a bad input fails the step with the input's name and the fix, no stack", async () => {
     const { runner } = await job({ region: "eu-west-1", scope: "everywhere" });
     const main = await runner.main();
