@@ -3674,8 +3674,8 @@ var require_webidl = __commonJS({
       return new TypeError(`${message.header}: ${message.message}`);
     };
     webidl.errors.conversionFailed = function(context) {
-      const plural = context.types.length === 1 ? "" : " one of";
-      const message = `${context.argument} could not be converted to${plural}: ${context.types.join(", ")}.`;
+      const plural2 = context.types.length === 1 ? "" : " one of";
+      const message = `${context.argument} could not be converted to${plural2}: ${context.types.join(", ")}.`;
       return webidl.errors.exception({
         header: context.prefix,
         message
@@ -11238,9 +11238,9 @@ var require_pluralizer = __commonJS({
       this: "these"
     };
     module2.exports = class Pluralizer {
-      constructor(singular, plural) {
+      constructor(singular, plural2) {
         this.singular = singular;
-        this.plural = plural;
+        this.plural = plural2;
       }
       pluralize(count) {
         const one = count === 1;
@@ -19907,20 +19907,20 @@ var require_ms = __commonJS({
     function fmtLong(ms) {
       var msAbs = Math.abs(ms);
       if (msAbs >= d9) {
-        return plural(ms, msAbs, d9, "day");
+        return plural2(ms, msAbs, d9, "day");
       }
       if (msAbs >= h9) {
-        return plural(ms, msAbs, h9, "hour");
+        return plural2(ms, msAbs, h9, "hour");
       }
       if (msAbs >= m6) {
-        return plural(ms, msAbs, m6, "minute");
+        return plural2(ms, msAbs, m6, "minute");
       }
       if (msAbs >= s2) {
-        return plural(ms, msAbs, s2, "second");
+        return plural2(ms, msAbs, s2, "second");
       }
       return ms + " ms";
     }
-    function plural(ms, msAbs, n4, name) {
+    function plural2(ms, msAbs, n4, name) {
       var isPlural = msAbs >= n4 * 1.5;
       return Math.round(ms / n4) + " " + name + (isPlural ? "s" : "");
     }
@@ -49985,6 +49985,2651 @@ var init_dist_es17 = __esm({
   }
 });
 
+// node_modules/@aws-sdk/client-ecr-public/dist-es/auth/httpAuthSchemeProvider.js
+function createAwsAuthSigv4HttpAuthOption6(authParameters) {
+  return {
+    schemeId: "aws.auth#sigv4",
+    signingProperties: {
+      name: "ecr-public",
+      region: authParameters.region
+    },
+    propertiesExtractor: (config2, context) => ({
+      signingProperties: {
+        config: config2,
+        context
+      }
+    })
+  };
+}
+var defaultECRPUBLICHttpAuthSchemeParametersProvider, defaultECRPUBLICHttpAuthSchemeProvider, resolveHttpAuthSchemeConfig6;
+var init_httpAuthSchemeProvider6 = __esm({
+  "node_modules/@aws-sdk/client-ecr-public/dist-es/auth/httpAuthSchemeProvider.js"() {
+    init_httpAuthSchemes2();
+    init_client2();
+    defaultECRPUBLICHttpAuthSchemeParametersProvider = async (config2, context, input) => {
+      return {
+        operation: getSmithyContext(context).operation,
+        region: await normalizeProvider(config2.region)() || (() => {
+          throw new Error("expected `region` to be configured for `aws.auth#sigv4`");
+        })()
+      };
+    };
+    defaultECRPUBLICHttpAuthSchemeProvider = (authParameters) => {
+      const options = [];
+      switch (authParameters.operation) {
+        default: {
+          options.push(createAwsAuthSigv4HttpAuthOption6(authParameters));
+        }
+      }
+      return options;
+    };
+    resolveHttpAuthSchemeConfig6 = (config2) => {
+      const config_0 = resolveAwsSdkSigV4Config(config2);
+      return Object.assign(config_0, {
+        authSchemePreference: normalizeProvider(config2.authSchemePreference ?? [])
+      });
+    };
+  }
+});
+
+// node_modules/@aws-sdk/client-ecr-public/dist-es/endpoint/EndpointParameters.js
+var resolveClientEndpointParameters6, commonParams6;
+var init_EndpointParameters6 = __esm({
+  "node_modules/@aws-sdk/client-ecr-public/dist-es/endpoint/EndpointParameters.js"() {
+    resolveClientEndpointParameters6 = (options) => {
+      return Object.assign(options, {
+        useDualstackEndpoint: options.useDualstackEndpoint ?? false,
+        useFipsEndpoint: options.useFipsEndpoint ?? false,
+        defaultSigningName: "ecr-public"
+      });
+    };
+    commonParams6 = {
+      UseFIPS: { type: "builtInParams", name: "useFipsEndpoint" },
+      Endpoint: { type: "builtInParams", name: "endpoint" },
+      Region: { type: "builtInParams", name: "region" },
+      UseDualStack: { type: "builtInParams", name: "useDualstackEndpoint" }
+    };
+  }
+});
+
+// node_modules/@aws-sdk/client-ecr-public/package.json
+var package_default3;
+var init_package3 = __esm({
+  "node_modules/@aws-sdk/client-ecr-public/package.json"() {
+    package_default3 = {
+      name: "@aws-sdk/client-ecr-public",
+      version: "3.1108.0",
+      description: "AWS SDK for JavaScript Ecr Public Client for Node.js, Browser and React Native",
+      homepage: "https://github.com/aws/aws-sdk-js-v3/tree/main/clients/client-ecr-public",
+      license: "Apache-2.0",
+      author: {
+        name: "AWS SDK for JavaScript Team",
+        url: "https://aws.amazon.com/sdk-for-javascript/"
+      },
+      repository: {
+        type: "git",
+        url: "https://github.com/aws/aws-sdk-js-v3.git",
+        directory: "clients/client-ecr-public"
+      },
+      files: [
+        "dist-*/**"
+      ],
+      sideEffects: false,
+      main: "./dist-cjs/index.js",
+      module: "./dist-es/index.js",
+      browser: {
+        "./dist-es/runtimeConfig": "./dist-es/runtimeConfig.browser"
+      },
+      types: "./dist-types/index.d.ts",
+      typesVersions: {
+        "<4.5": {
+          "dist-types/*": [
+            "dist-types/ts3.4/*"
+          ]
+        }
+      },
+      "react-native": {
+        "./dist-es/runtimeConfig": "./dist-es/runtimeConfig.native"
+      },
+      scripts: {
+        build: "concurrently 'yarn:build:types' 'yarn:build:es' && yarn build:cjs",
+        "build:cjs": "node ../../scripts/compilation/inline",
+        "build:es": "premove dist-es && tsc -p tsconfig.es.json",
+        "build:include:deps": 'yarn g:turbo run build -F="$npm_package_name"',
+        "build:types": "premove dist-types && tsc -p tsconfig.types.json",
+        "build:types:downlevel": "downlevel-dts dist-types dist-types/ts3.4",
+        clean: "premove dist-cjs dist-es dist-types",
+        "extract:docs": "api-extractor run --local",
+        "generate:client": "node ../../scripts/generate-clients/single-service",
+        "test:index": "tsc -p tsconfig.test.json && node ./test/index-objects.spec.mjs"
+      },
+      dependencies: {
+        "@aws-sdk/core": "^3.977.7",
+        "@aws-sdk/credential-provider-node": "^3.972.79",
+        "@aws-sdk/types": "^3.974.3",
+        "@smithy/core": "^3.31.1",
+        "@smithy/fetch-http-handler": "^5.6.13",
+        "@smithy/node-http-handler": "^4.9.13",
+        "@smithy/types": "^4.16.1",
+        tslib: "^2.6.2"
+      },
+      devDependencies: {
+        "@tsconfig/node20": "20.1.8",
+        "@types/node": "^20.14.8",
+        concurrently: "7.0.0",
+        "downlevel-dts": "0.10.1",
+        premove: "4.0.0",
+        typescript: "~6.0.3"
+      },
+      engines: {
+        node: ">=20.0.0"
+      }
+    };
+  }
+});
+
+// node_modules/@aws-sdk/client-ecr-public/dist-es/endpoint/bdd.js
+var k6, a6, b6, c6, d6, e6, f6, g6, h6, i6, j6, _data6, root6, r6, nodes6, bdd6;
+var init_bdd6 = __esm({
+  "node_modules/@aws-sdk/client-ecr-public/dist-es/endpoint/bdd.js"() {
+    init_endpoints();
+    k6 = "ref";
+    a6 = -1;
+    b6 = true;
+    c6 = "isSet";
+    d6 = "PartitionResult";
+    e6 = "booleanEquals";
+    f6 = "getAttr";
+    g6 = { [k6]: "Endpoint" };
+    h6 = { [k6]: d6 };
+    i6 = {};
+    j6 = [{ [k6]: "Region" }];
+    _data6 = {
+      conditions: [
+        [c6, [g6]],
+        [c6, j6],
+        ["aws.partition", j6, d6],
+        [e6, [{ [k6]: "UseFIPS" }, b6]],
+        [e6, [{ [k6]: "UseDualStack" }, b6]],
+        [e6, [{ fn: f6, argv: [h6, "supportsDualStack"] }, b6]],
+        [e6, [{ fn: f6, argv: [h6, "supportsFIPS"] }, b6]],
+        ["stringEquals", [{ fn: f6, argv: [h6, "name"] }, "aws"]]
+      ],
+      results: [
+        [a6],
+        [a6, "Invalid Configuration: FIPS and custom endpoint are not supported"],
+        [a6, "Invalid Configuration: Dualstack and custom endpoint are not supported"],
+        [g6, i6],
+        ["https://api.ecr-public-fips.{Region}.{PartitionResult#dualStackDnsSuffix}", i6],
+        [a6, "FIPS and DualStack are enabled, but this partition does not support one or both"],
+        ["https://api.ecr-public-fips.{Region}.{PartitionResult#dnsSuffix}", i6],
+        [a6, "FIPS is enabled but this partition does not support FIPS"],
+        ["https://ecr-public.{Region}.api.aws", i6],
+        ["https://api.ecr-public.{Region}.{PartitionResult#dualStackDnsSuffix}", i6],
+        [a6, "DualStack is enabled but this partition does not support DualStack"],
+        ["https://api.ecr-public.{Region}.{PartitionResult#dnsSuffix}", i6],
+        [a6, "Invalid Configuration: Missing Region"]
+      ]
+    };
+    root6 = 2;
+    r6 = 1e8;
+    nodes6 = new Int32Array([
+      -1,
+      1,
+      -1,
+      0,
+      13,
+      3,
+      1,
+      4,
+      r6 + 12,
+      2,
+      5,
+      r6 + 12,
+      3,
+      9,
+      6,
+      4,
+      7,
+      r6 + 11,
+      5,
+      8,
+      r6 + 10,
+      7,
+      r6 + 8,
+      r6 + 9,
+      4,
+      11,
+      10,
+      6,
+      r6 + 6,
+      r6 + 7,
+      5,
+      12,
+      r6 + 5,
+      6,
+      r6 + 4,
+      r6 + 5,
+      3,
+      r6 + 1,
+      14,
+      4,
+      r6 + 2,
+      r6 + 3
+    ]);
+    bdd6 = BinaryDecisionDiagram.from(nodes6, root6, _data6.conditions, _data6.results);
+  }
+});
+
+// node_modules/@aws-sdk/client-ecr-public/dist-es/endpoint/endpointResolver.js
+var cache6, defaultEndpointResolver6;
+var init_endpointResolver6 = __esm({
+  "node_modules/@aws-sdk/client-ecr-public/dist-es/endpoint/endpointResolver.js"() {
+    init_client3();
+    init_endpoints();
+    init_bdd6();
+    cache6 = new EndpointCache({
+      size: 50,
+      params: ["Endpoint", "Region", "UseDualStack", "UseFIPS"]
+    });
+    defaultEndpointResolver6 = (endpointParams, context = {}) => {
+      return cache6.get(endpointParams, () => decideEndpoint(bdd6, {
+        endpointParams,
+        logger: context.logger
+      }));
+    };
+    customEndpointFunctions.aws = awsEndpointFunctions;
+  }
+});
+
+// node_modules/@aws-sdk/client-ecr-public/dist-es/models/ECRPUBLICServiceException.js
+var ECRPUBLICServiceException;
+var init_ECRPUBLICServiceException = __esm({
+  "node_modules/@aws-sdk/client-ecr-public/dist-es/models/ECRPUBLICServiceException.js"() {
+    init_client2();
+    ECRPUBLICServiceException = class _ECRPUBLICServiceException extends ServiceException {
+      constructor(options) {
+        super(options);
+        Object.setPrototypeOf(this, _ECRPUBLICServiceException.prototype);
+      }
+    };
+  }
+});
+
+// node_modules/@aws-sdk/client-ecr-public/dist-es/models/errors.js
+var InvalidParameterException2, RegistryNotFoundException, RepositoryNotFoundException2, ServerException2, UnsupportedCommandException, EmptyUploadException2, InvalidLayerException2, LayerAlreadyExistsException2, LayerPartTooSmallException2, UploadNotFoundException2, InvalidTagParameterException2, LimitExceededException2, RepositoryAlreadyExistsException2, TooManyTagsException2, RepositoryNotEmptyException2, RepositoryPolicyNotFoundException2, ImageNotFoundException2, RepositoryCatalogDataNotFoundException, ImageAlreadyExistsException2, ImageDigestDoesNotMatchException2, ImageTagAlreadyExistsException2, InvalidLayerPartException2, LayersNotFoundException2, ReferencedImagesNotFoundException2;
+var init_errors8 = __esm({
+  "node_modules/@aws-sdk/client-ecr-public/dist-es/models/errors.js"() {
+    init_ECRPUBLICServiceException();
+    InvalidParameterException2 = class _InvalidParameterException extends ECRPUBLICServiceException {
+      name = "InvalidParameterException";
+      $fault = "client";
+      constructor(opts) {
+        super({
+          name: "InvalidParameterException",
+          $fault: "client",
+          ...opts
+        });
+        Object.setPrototypeOf(this, _InvalidParameterException.prototype);
+      }
+    };
+    RegistryNotFoundException = class _RegistryNotFoundException extends ECRPUBLICServiceException {
+      name = "RegistryNotFoundException";
+      $fault = "client";
+      constructor(opts) {
+        super({
+          name: "RegistryNotFoundException",
+          $fault: "client",
+          ...opts
+        });
+        Object.setPrototypeOf(this, _RegistryNotFoundException.prototype);
+      }
+    };
+    RepositoryNotFoundException2 = class _RepositoryNotFoundException extends ECRPUBLICServiceException {
+      name = "RepositoryNotFoundException";
+      $fault = "client";
+      constructor(opts) {
+        super({
+          name: "RepositoryNotFoundException",
+          $fault: "client",
+          ...opts
+        });
+        Object.setPrototypeOf(this, _RepositoryNotFoundException.prototype);
+      }
+    };
+    ServerException2 = class _ServerException extends ECRPUBLICServiceException {
+      name = "ServerException";
+      $fault = "server";
+      constructor(opts) {
+        super({
+          name: "ServerException",
+          $fault: "server",
+          ...opts
+        });
+        Object.setPrototypeOf(this, _ServerException.prototype);
+      }
+    };
+    UnsupportedCommandException = class _UnsupportedCommandException extends ECRPUBLICServiceException {
+      name = "UnsupportedCommandException";
+      $fault = "client";
+      constructor(opts) {
+        super({
+          name: "UnsupportedCommandException",
+          $fault: "client",
+          ...opts
+        });
+        Object.setPrototypeOf(this, _UnsupportedCommandException.prototype);
+      }
+    };
+    EmptyUploadException2 = class _EmptyUploadException extends ECRPUBLICServiceException {
+      name = "EmptyUploadException";
+      $fault = "client";
+      constructor(opts) {
+        super({
+          name: "EmptyUploadException",
+          $fault: "client",
+          ...opts
+        });
+        Object.setPrototypeOf(this, _EmptyUploadException.prototype);
+      }
+    };
+    InvalidLayerException2 = class _InvalidLayerException extends ECRPUBLICServiceException {
+      name = "InvalidLayerException";
+      $fault = "client";
+      constructor(opts) {
+        super({
+          name: "InvalidLayerException",
+          $fault: "client",
+          ...opts
+        });
+        Object.setPrototypeOf(this, _InvalidLayerException.prototype);
+      }
+    };
+    LayerAlreadyExistsException2 = class _LayerAlreadyExistsException extends ECRPUBLICServiceException {
+      name = "LayerAlreadyExistsException";
+      $fault = "client";
+      constructor(opts) {
+        super({
+          name: "LayerAlreadyExistsException",
+          $fault: "client",
+          ...opts
+        });
+        Object.setPrototypeOf(this, _LayerAlreadyExistsException.prototype);
+      }
+    };
+    LayerPartTooSmallException2 = class _LayerPartTooSmallException extends ECRPUBLICServiceException {
+      name = "LayerPartTooSmallException";
+      $fault = "client";
+      constructor(opts) {
+        super({
+          name: "LayerPartTooSmallException",
+          $fault: "client",
+          ...opts
+        });
+        Object.setPrototypeOf(this, _LayerPartTooSmallException.prototype);
+      }
+    };
+    UploadNotFoundException2 = class _UploadNotFoundException extends ECRPUBLICServiceException {
+      name = "UploadNotFoundException";
+      $fault = "client";
+      constructor(opts) {
+        super({
+          name: "UploadNotFoundException",
+          $fault: "client",
+          ...opts
+        });
+        Object.setPrototypeOf(this, _UploadNotFoundException.prototype);
+      }
+    };
+    InvalidTagParameterException2 = class _InvalidTagParameterException extends ECRPUBLICServiceException {
+      name = "InvalidTagParameterException";
+      $fault = "client";
+      constructor(opts) {
+        super({
+          name: "InvalidTagParameterException",
+          $fault: "client",
+          ...opts
+        });
+        Object.setPrototypeOf(this, _InvalidTagParameterException.prototype);
+      }
+    };
+    LimitExceededException2 = class _LimitExceededException extends ECRPUBLICServiceException {
+      name = "LimitExceededException";
+      $fault = "client";
+      constructor(opts) {
+        super({
+          name: "LimitExceededException",
+          $fault: "client",
+          ...opts
+        });
+        Object.setPrototypeOf(this, _LimitExceededException.prototype);
+      }
+    };
+    RepositoryAlreadyExistsException2 = class _RepositoryAlreadyExistsException extends ECRPUBLICServiceException {
+      name = "RepositoryAlreadyExistsException";
+      $fault = "client";
+      constructor(opts) {
+        super({
+          name: "RepositoryAlreadyExistsException",
+          $fault: "client",
+          ...opts
+        });
+        Object.setPrototypeOf(this, _RepositoryAlreadyExistsException.prototype);
+      }
+    };
+    TooManyTagsException2 = class _TooManyTagsException extends ECRPUBLICServiceException {
+      name = "TooManyTagsException";
+      $fault = "client";
+      constructor(opts) {
+        super({
+          name: "TooManyTagsException",
+          $fault: "client",
+          ...opts
+        });
+        Object.setPrototypeOf(this, _TooManyTagsException.prototype);
+      }
+    };
+    RepositoryNotEmptyException2 = class _RepositoryNotEmptyException extends ECRPUBLICServiceException {
+      name = "RepositoryNotEmptyException";
+      $fault = "client";
+      constructor(opts) {
+        super({
+          name: "RepositoryNotEmptyException",
+          $fault: "client",
+          ...opts
+        });
+        Object.setPrototypeOf(this, _RepositoryNotEmptyException.prototype);
+      }
+    };
+    RepositoryPolicyNotFoundException2 = class _RepositoryPolicyNotFoundException extends ECRPUBLICServiceException {
+      name = "RepositoryPolicyNotFoundException";
+      $fault = "client";
+      constructor(opts) {
+        super({
+          name: "RepositoryPolicyNotFoundException",
+          $fault: "client",
+          ...opts
+        });
+        Object.setPrototypeOf(this, _RepositoryPolicyNotFoundException.prototype);
+      }
+    };
+    ImageNotFoundException2 = class _ImageNotFoundException extends ECRPUBLICServiceException {
+      name = "ImageNotFoundException";
+      $fault = "client";
+      constructor(opts) {
+        super({
+          name: "ImageNotFoundException",
+          $fault: "client",
+          ...opts
+        });
+        Object.setPrototypeOf(this, _ImageNotFoundException.prototype);
+      }
+    };
+    RepositoryCatalogDataNotFoundException = class _RepositoryCatalogDataNotFoundException extends ECRPUBLICServiceException {
+      name = "RepositoryCatalogDataNotFoundException";
+      $fault = "client";
+      constructor(opts) {
+        super({
+          name: "RepositoryCatalogDataNotFoundException",
+          $fault: "client",
+          ...opts
+        });
+        Object.setPrototypeOf(this, _RepositoryCatalogDataNotFoundException.prototype);
+      }
+    };
+    ImageAlreadyExistsException2 = class _ImageAlreadyExistsException extends ECRPUBLICServiceException {
+      name = "ImageAlreadyExistsException";
+      $fault = "client";
+      constructor(opts) {
+        super({
+          name: "ImageAlreadyExistsException",
+          $fault: "client",
+          ...opts
+        });
+        Object.setPrototypeOf(this, _ImageAlreadyExistsException.prototype);
+      }
+    };
+    ImageDigestDoesNotMatchException2 = class _ImageDigestDoesNotMatchException extends ECRPUBLICServiceException {
+      name = "ImageDigestDoesNotMatchException";
+      $fault = "client";
+      constructor(opts) {
+        super({
+          name: "ImageDigestDoesNotMatchException",
+          $fault: "client",
+          ...opts
+        });
+        Object.setPrototypeOf(this, _ImageDigestDoesNotMatchException.prototype);
+      }
+    };
+    ImageTagAlreadyExistsException2 = class _ImageTagAlreadyExistsException extends ECRPUBLICServiceException {
+      name = "ImageTagAlreadyExistsException";
+      $fault = "client";
+      constructor(opts) {
+        super({
+          name: "ImageTagAlreadyExistsException",
+          $fault: "client",
+          ...opts
+        });
+        Object.setPrototypeOf(this, _ImageTagAlreadyExistsException.prototype);
+      }
+    };
+    InvalidLayerPartException2 = class _InvalidLayerPartException extends ECRPUBLICServiceException {
+      name = "InvalidLayerPartException";
+      $fault = "client";
+      registryId;
+      repositoryName;
+      uploadId;
+      lastValidByteReceived;
+      constructor(opts) {
+        super({
+          name: "InvalidLayerPartException",
+          $fault: "client",
+          ...opts
+        });
+        Object.setPrototypeOf(this, _InvalidLayerPartException.prototype);
+        this.registryId = opts.registryId;
+        this.repositoryName = opts.repositoryName;
+        this.uploadId = opts.uploadId;
+        this.lastValidByteReceived = opts.lastValidByteReceived;
+      }
+    };
+    LayersNotFoundException2 = class _LayersNotFoundException extends ECRPUBLICServiceException {
+      name = "LayersNotFoundException";
+      $fault = "client";
+      constructor(opts) {
+        super({
+          name: "LayersNotFoundException",
+          $fault: "client",
+          ...opts
+        });
+        Object.setPrototypeOf(this, _LayersNotFoundException.prototype);
+      }
+    };
+    ReferencedImagesNotFoundException2 = class _ReferencedImagesNotFoundException extends ECRPUBLICServiceException {
+      name = "ReferencedImagesNotFoundException";
+      $fault = "client";
+      constructor(opts) {
+        super({
+          name: "ReferencedImagesNotFoundException",
+          $fault: "client",
+          ...opts
+        });
+        Object.setPrototypeOf(this, _ReferencedImagesNotFoundException.prototype);
+      }
+    };
+  }
+});
+
+// node_modules/@aws-sdk/client-ecr-public/dist-es/schemas/schemas_0.js
+var _AD2, _BCLA2, _BCLAR2, _BCLARa2, _BDI2, _BDIR2, _BDIRa2, _CLU2, _CLUR2, _CLURo2, _CR2, _CRR2, _CRRr2, _DI2, _DIR2, _DIRe2, _DIT, _DITR, _DITRe, _DR2, _DRP2, _DRPR2, _DRPRe2, _DRR2, _DRRe2, _DRRes2, _DRResc2, _DRRescr2, _DRRescri2, _DRe2, _DRes2, _EUE2, _GAT2, _GATR2, _GATRe2, _GRCD, _GRCDR, _GRCDRe, _GRCDRet, _GRCDRete, _GRCDe, _GRP2, _GRPR2, _GRPRe2, _I2, _IAEE2, _ID2, _IDDNME2, _IDL2, _IF2, _IFL2, _II2, _IIL2, _ILE2, _ILPE2, _ILU2, _ILUR2, _ILURn2, _INFE2, _IPE2, _ITAEE2, _ITD, _ITDL, _ITPE2, _K3, _L2, _LAEE2, _LEE2, _LF2, _LFL2, _LL2, _LNFE2, _LPTSE2, _LTFR2, _LTFRR2, _LTFRRi2, _PI3, _PIR2, _PIRu2, _PRCD, _PRCDR, _PRCDRu, _PRCDRut, _PRCDRute, _PRCDu, _R2, _RA2, _RAEE2, _RAL, _RCD, _RCDI, _RCDNFE, _RCDe, _RID, _RINFE2, _RL2, _RLe2, _RNEE2, _RNFE3, _RNFEe, _RPNFE2, _Re2, _SE2, _SRP2, _SRPR2, _SRPRe2, _T3, _TL2, _TMTE2, _TR2, _TRR2, _TRRa2, _UCE2, _ULP2, _ULPR2, _ULPRp2, _UNFE2, _UR2, _URR2, _URRn2, _V3, _a3, _aD2, _aMT2, _aT5, _aTb, _ar2, _c6, _cA2, _cD, _d2, _dN, _dRA, _e6, _eA2, _f2, _fC2, _fR2, _fo2, _i2, _iD2, _iDm2, _iDma, _iI2, _iIm2, _iM2, _iMMT2, _iPA2, _iSIB2, _iT4, _iTD, _iTm2, _l2, _lA2, _lBR2, _lD2, _lDa2, _lIB, _lPB2, _lS2, _lU, _lVBR2, _m5, _mC, _mR2, _mT2, _n2, _nT2, _oS, _pFB2, _pLB2, _pRA, _pS2, _pT2, _r4, _rA2, _rAe2, _rAep, _rCD, _rI2, _rN3, _rNe2, _rU4, _rUe2, _re2, _rep2, _s6, _se4, _st2, _t2, _tK2, _uI2, _uT, _v2, n06, _s_registry6, ECRPUBLICServiceException$, n0_registry6, EmptyUploadException$2, ImageAlreadyExistsException$2, ImageDigestDoesNotMatchException$2, ImageNotFoundException$2, ImageTagAlreadyExistsException$2, InvalidLayerException$2, InvalidLayerPartException$2, InvalidParameterException$2, InvalidTagParameterException$2, LayerAlreadyExistsException$2, LayerPartTooSmallException$2, LayersNotFoundException$2, LimitExceededException$2, ReferencedImagesNotFoundException$2, RegistryNotFoundException$, RepositoryAlreadyExistsException$2, RepositoryCatalogDataNotFoundException$, RepositoryNotEmptyException$2, RepositoryNotFoundException$2, RepositoryPolicyNotFoundException$2, ServerException$2, TooManyTagsException$2, UnsupportedCommandException$, UploadNotFoundException$2, errorTypeRegistries6, AuthorizationData$2, BatchCheckLayerAvailabilityRequest$2, BatchCheckLayerAvailabilityResponse$2, BatchDeleteImageRequest$2, BatchDeleteImageResponse$2, CompleteLayerUploadRequest$2, CompleteLayerUploadResponse$2, CreateRepositoryRequest$2, CreateRepositoryResponse$2, DeleteRepositoryPolicyRequest$2, DeleteRepositoryPolicyResponse$2, DeleteRepositoryRequest$2, DeleteRepositoryResponse$2, DescribeImagesRequest$2, DescribeImagesResponse$2, DescribeImageTagsRequest$, DescribeImageTagsResponse$, DescribeRegistriesRequest$, DescribeRegistriesResponse$, DescribeRepositoriesRequest$2, DescribeRepositoriesResponse$2, GetAuthorizationTokenRequest$2, GetAuthorizationTokenResponse$2, GetRegistryCatalogDataRequest$, GetRegistryCatalogDataResponse$, GetRepositoryCatalogDataRequest$, GetRepositoryCatalogDataResponse$, GetRepositoryPolicyRequest$2, GetRepositoryPolicyResponse$2, Image$2, ImageDetail$2, ImageFailure$2, ImageIdentifier$2, ImageTagDetail$, InitiateLayerUploadRequest$2, InitiateLayerUploadResponse$2, Layer$2, LayerFailure$2, ListTagsForResourceRequest$2, ListTagsForResourceResponse$2, PutImageRequest$2, PutImageResponse$2, PutRegistryCatalogDataRequest$, PutRegistryCatalogDataResponse$, PutRepositoryCatalogDataRequest$, PutRepositoryCatalogDataResponse$, ReferencedImageDetail$, Registry$, RegistryAlias$, RegistryCatalogData$, Repository$2, RepositoryCatalogData$, RepositoryCatalogDataInput$, SetRepositoryPolicyRequest$2, SetRepositoryPolicyResponse$2, Tag$3, TagResourceRequest$2, TagResourceResponse$2, UntagResourceRequest$2, UntagResourceResponse$2, UploadLayerPartRequest$2, UploadLayerPartResponse$2, ArchitectureList, BatchedOperationLayerDigestList2, ImageDetailList2, ImageFailureList2, ImageIdentifierList2, ImageTagDetailList, ImageTagList2, LayerDigestList2, LayerFailureList2, LayerList2, OperatingSystemList, RegistryAliasList, RegistryList, RepositoryList2, RepositoryNameList2, TagKeyList2, TagList2, BatchCheckLayerAvailability$2, BatchDeleteImage$2, CompleteLayerUpload$2, CreateRepository$2, DeleteRepository$2, DeleteRepositoryPolicy$2, DescribeImages$2, DescribeImageTags$, DescribeRegistries$, DescribeRepositories$2, GetAuthorizationToken$2, GetRegistryCatalogData$, GetRepositoryCatalogData$, GetRepositoryPolicy$2, InitiateLayerUpload$2, ListTagsForResource$2, PutImage$2, PutRegistryCatalogData$, PutRepositoryCatalogData$, SetRepositoryPolicy$2, TagResource$2, UntagResource$2, UploadLayerPart$2;
+var init_schemas_06 = __esm({
+  "node_modules/@aws-sdk/client-ecr-public/dist-es/schemas/schemas_0.js"() {
+    init_schema();
+    init_ECRPUBLICServiceException();
+    init_errors8();
+    _AD2 = "AuthorizationData";
+    _BCLA2 = "BatchCheckLayerAvailability";
+    _BCLAR2 = "BatchCheckLayerAvailabilityRequest";
+    _BCLARa2 = "BatchCheckLayerAvailabilityResponse";
+    _BDI2 = "BatchDeleteImage";
+    _BDIR2 = "BatchDeleteImageRequest";
+    _BDIRa2 = "BatchDeleteImageResponse";
+    _CLU2 = "CompleteLayerUpload";
+    _CLUR2 = "CompleteLayerUploadRequest";
+    _CLURo2 = "CompleteLayerUploadResponse";
+    _CR2 = "CreateRepository";
+    _CRR2 = "CreateRepositoryRequest";
+    _CRRr2 = "CreateRepositoryResponse";
+    _DI2 = "DescribeImages";
+    _DIR2 = "DescribeImagesRequest";
+    _DIRe2 = "DescribeImagesResponse";
+    _DIT = "DescribeImageTags";
+    _DITR = "DescribeImageTagsRequest";
+    _DITRe = "DescribeImageTagsResponse";
+    _DR2 = "DeleteRepository";
+    _DRP2 = "DeleteRepositoryPolicy";
+    _DRPR2 = "DeleteRepositoryPolicyRequest";
+    _DRPRe2 = "DeleteRepositoryPolicyResponse";
+    _DRR2 = "DeleteRepositoryRequest";
+    _DRRe2 = "DeleteRepositoryResponse";
+    _DRRes2 = "DescribeRegistriesRequest";
+    _DRResc2 = "DescribeRegistriesResponse";
+    _DRRescr2 = "DescribeRepositoriesRequest";
+    _DRRescri2 = "DescribeRepositoriesResponse";
+    _DRe2 = "DescribeRegistries";
+    _DRes2 = "DescribeRepositories";
+    _EUE2 = "EmptyUploadException";
+    _GAT2 = "GetAuthorizationToken";
+    _GATR2 = "GetAuthorizationTokenRequest";
+    _GATRe2 = "GetAuthorizationTokenResponse";
+    _GRCD = "GetRegistryCatalogData";
+    _GRCDR = "GetRegistryCatalogDataRequest";
+    _GRCDRe = "GetRegistryCatalogDataResponse";
+    _GRCDRet = "GetRepositoryCatalogDataRequest";
+    _GRCDRete = "GetRepositoryCatalogDataResponse";
+    _GRCDe = "GetRepositoryCatalogData";
+    _GRP2 = "GetRepositoryPolicy";
+    _GRPR2 = "GetRepositoryPolicyRequest";
+    _GRPRe2 = "GetRepositoryPolicyResponse";
+    _I2 = "Image";
+    _IAEE2 = "ImageAlreadyExistsException";
+    _ID2 = "ImageDetail";
+    _IDDNME2 = "ImageDigestDoesNotMatchException";
+    _IDL2 = "ImageDetailList";
+    _IF2 = "ImageFailure";
+    _IFL2 = "ImageFailureList";
+    _II2 = "ImageIdentifier";
+    _IIL2 = "ImageIdentifierList";
+    _ILE2 = "InvalidLayerException";
+    _ILPE2 = "InvalidLayerPartException";
+    _ILU2 = "InitiateLayerUpload";
+    _ILUR2 = "InitiateLayerUploadRequest";
+    _ILURn2 = "InitiateLayerUploadResponse";
+    _INFE2 = "ImageNotFoundException";
+    _IPE2 = "InvalidParameterException";
+    _ITAEE2 = "ImageTagAlreadyExistsException";
+    _ITD = "ImageTagDetail";
+    _ITDL = "ImageTagDetailList";
+    _ITPE2 = "InvalidTagParameterException";
+    _K3 = "Key";
+    _L2 = "Layer";
+    _LAEE2 = "LayerAlreadyExistsException";
+    _LEE2 = "LimitExceededException";
+    _LF2 = "LayerFailure";
+    _LFL2 = "LayerFailureList";
+    _LL2 = "LayerList";
+    _LNFE2 = "LayersNotFoundException";
+    _LPTSE2 = "LayerPartTooSmallException";
+    _LTFR2 = "ListTagsForResource";
+    _LTFRR2 = "ListTagsForResourceRequest";
+    _LTFRRi2 = "ListTagsForResourceResponse";
+    _PI3 = "PutImage";
+    _PIR2 = "PutImageRequest";
+    _PIRu2 = "PutImageResponse";
+    _PRCD = "PutRegistryCatalogData";
+    _PRCDR = "PutRegistryCatalogDataRequest";
+    _PRCDRu = "PutRegistryCatalogDataResponse";
+    _PRCDRut = "PutRepositoryCatalogDataRequest";
+    _PRCDRute = "PutRepositoryCatalogDataResponse";
+    _PRCDu = "PutRepositoryCatalogData";
+    _R2 = "Registry";
+    _RA2 = "RegistryAlias";
+    _RAEE2 = "RepositoryAlreadyExistsException";
+    _RAL = "RegistryAliasList";
+    _RCD = "RegistryCatalogData";
+    _RCDI = "RepositoryCatalogDataInput";
+    _RCDNFE = "RepositoryCatalogDataNotFoundException";
+    _RCDe = "RepositoryCatalogData";
+    _RID = "ReferencedImageDetail";
+    _RINFE2 = "ReferencedImagesNotFoundException";
+    _RL2 = "RegistryList";
+    _RLe2 = "RepositoryList";
+    _RNEE2 = "RepositoryNotEmptyException";
+    _RNFE3 = "RegistryNotFoundException";
+    _RNFEe = "RepositoryNotFoundException";
+    _RPNFE2 = "RepositoryPolicyNotFoundException";
+    _Re2 = "Repository";
+    _SE2 = "ServerException";
+    _SRP2 = "SetRepositoryPolicy";
+    _SRPR2 = "SetRepositoryPolicyRequest";
+    _SRPRe2 = "SetRepositoryPolicyResponse";
+    _T3 = "Tag";
+    _TL2 = "TagList";
+    _TMTE2 = "TooManyTagsException";
+    _TR2 = "TagResource";
+    _TRR2 = "TagResourceRequest";
+    _TRRa2 = "TagResourceResponse";
+    _UCE2 = "UnsupportedCommandException";
+    _ULP2 = "UploadLayerPart";
+    _ULPR2 = "UploadLayerPartRequest";
+    _ULPRp2 = "UploadLayerPartResponse";
+    _UNFE2 = "UploadNotFoundException";
+    _UR2 = "UntagResource";
+    _URR2 = "UntagResourceRequest";
+    _URRn2 = "UntagResourceResponse";
+    _V3 = "Value";
+    _a3 = "aliases";
+    _aD2 = "authorizationData";
+    _aMT2 = "artifactMediaType";
+    _aT5 = "authorizationToken";
+    _aTb = "aboutText";
+    _ar2 = "architectures";
+    _c6 = "client";
+    _cA2 = "createdAt";
+    _cD = "catalogData";
+    _d2 = "description";
+    _dN = "displayName";
+    _dRA = "defaultRegistryAlias";
+    _e6 = "error";
+    _eA2 = "expiresAt";
+    _f2 = "failures";
+    _fC2 = "failureCode";
+    _fR2 = "failureReason";
+    _fo2 = "force";
+    _i2 = "image";
+    _iD2 = "imageDetails";
+    _iDm2 = "imageDigest";
+    _iDma = "imageDetail";
+    _iI2 = "imageIds";
+    _iIm2 = "imageId";
+    _iM2 = "imageManifest";
+    _iMMT2 = "imageManifestMediaType";
+    _iPA2 = "imagePushedAt";
+    _iSIB2 = "imageSizeInBytes";
+    _iT4 = "imageTags";
+    _iTD = "imageTagDetails";
+    _iTm2 = "imageTag";
+    _l2 = "layers";
+    _lA2 = "layerAvailability";
+    _lBR2 = "lastByteReceived";
+    _lD2 = "layerDigests";
+    _lDa2 = "layerDigest";
+    _lIB = "logoImageBlob";
+    _lPB2 = "layerPartBlob";
+    _lS2 = "layerSize";
+    _lU = "logoUrl";
+    _lVBR2 = "lastValidByteReceived";
+    _m5 = "message";
+    _mC = "marketplaceCertified";
+    _mR2 = "maxResults";
+    _mT2 = "mediaType";
+    _n2 = "name";
+    _nT2 = "nextToken";
+    _oS = "operatingSystems";
+    _pFB2 = "partFirstByte";
+    _pLB2 = "partLastByte";
+    _pRA = "primaryRegistryAlias";
+    _pS2 = "partSize";
+    _pT2 = "policyText";
+    _r4 = "repository";
+    _rA2 = "resourceArn";
+    _rAe2 = "registryArn";
+    _rAep = "repositoryArn";
+    _rCD = "registryCatalogData";
+    _rI2 = "registryId";
+    _rN3 = "repositoryName";
+    _rNe2 = "repositoryNames";
+    _rU4 = "registryUri";
+    _rUe2 = "repositoryUri";
+    _re2 = "registries";
+    _rep2 = "repositories";
+    _s6 = "smithy.ts.sdk.synthetic.com.amazonaws.ecrpublic";
+    _se4 = "server";
+    _st2 = "status";
+    _t2 = "tags";
+    _tK2 = "tagKeys";
+    _uI2 = "uploadId";
+    _uT = "usageText";
+    _v2 = "verified";
+    n06 = "com.amazonaws.ecrpublic";
+    _s_registry6 = TypeRegistry.for(_s6);
+    ECRPUBLICServiceException$ = [-3, _s6, "ECRPUBLICServiceException", 0, [], []];
+    _s_registry6.registerError(ECRPUBLICServiceException$, ECRPUBLICServiceException);
+    n0_registry6 = TypeRegistry.for(n06);
+    EmptyUploadException$2 = [
+      -3,
+      n06,
+      _EUE2,
+      { [_e6]: _c6 },
+      [_m5],
+      [0]
+    ];
+    n0_registry6.registerError(EmptyUploadException$2, EmptyUploadException2);
+    ImageAlreadyExistsException$2 = [
+      -3,
+      n06,
+      _IAEE2,
+      { [_e6]: _c6 },
+      [_m5],
+      [0]
+    ];
+    n0_registry6.registerError(ImageAlreadyExistsException$2, ImageAlreadyExistsException2);
+    ImageDigestDoesNotMatchException$2 = [
+      -3,
+      n06,
+      _IDDNME2,
+      { [_e6]: _c6 },
+      [_m5],
+      [0]
+    ];
+    n0_registry6.registerError(ImageDigestDoesNotMatchException$2, ImageDigestDoesNotMatchException2);
+    ImageNotFoundException$2 = [
+      -3,
+      n06,
+      _INFE2,
+      { [_e6]: _c6 },
+      [_m5],
+      [0]
+    ];
+    n0_registry6.registerError(ImageNotFoundException$2, ImageNotFoundException2);
+    ImageTagAlreadyExistsException$2 = [
+      -3,
+      n06,
+      _ITAEE2,
+      { [_e6]: _c6 },
+      [_m5],
+      [0]
+    ];
+    n0_registry6.registerError(ImageTagAlreadyExistsException$2, ImageTagAlreadyExistsException2);
+    InvalidLayerException$2 = [
+      -3,
+      n06,
+      _ILE2,
+      { [_e6]: _c6 },
+      [_m5],
+      [0]
+    ];
+    n0_registry6.registerError(InvalidLayerException$2, InvalidLayerException2);
+    InvalidLayerPartException$2 = [
+      -3,
+      n06,
+      _ILPE2,
+      { [_e6]: _c6 },
+      [_rI2, _rN3, _uI2, _lVBR2, _m5],
+      [0, 0, 0, 1, 0]
+    ];
+    n0_registry6.registerError(InvalidLayerPartException$2, InvalidLayerPartException2);
+    InvalidParameterException$2 = [
+      -3,
+      n06,
+      _IPE2,
+      { [_e6]: _c6 },
+      [_m5],
+      [0]
+    ];
+    n0_registry6.registerError(InvalidParameterException$2, InvalidParameterException2);
+    InvalidTagParameterException$2 = [
+      -3,
+      n06,
+      _ITPE2,
+      { [_e6]: _c6 },
+      [_m5],
+      [0]
+    ];
+    n0_registry6.registerError(InvalidTagParameterException$2, InvalidTagParameterException2);
+    LayerAlreadyExistsException$2 = [
+      -3,
+      n06,
+      _LAEE2,
+      { [_e6]: _c6 },
+      [_m5],
+      [0]
+    ];
+    n0_registry6.registerError(LayerAlreadyExistsException$2, LayerAlreadyExistsException2);
+    LayerPartTooSmallException$2 = [
+      -3,
+      n06,
+      _LPTSE2,
+      { [_e6]: _c6 },
+      [_m5],
+      [0]
+    ];
+    n0_registry6.registerError(LayerPartTooSmallException$2, LayerPartTooSmallException2);
+    LayersNotFoundException$2 = [
+      -3,
+      n06,
+      _LNFE2,
+      { [_e6]: _c6 },
+      [_m5],
+      [0]
+    ];
+    n0_registry6.registerError(LayersNotFoundException$2, LayersNotFoundException2);
+    LimitExceededException$2 = [
+      -3,
+      n06,
+      _LEE2,
+      { [_e6]: _c6 },
+      [_m5],
+      [0]
+    ];
+    n0_registry6.registerError(LimitExceededException$2, LimitExceededException2);
+    ReferencedImagesNotFoundException$2 = [
+      -3,
+      n06,
+      _RINFE2,
+      { [_e6]: _c6 },
+      [_m5],
+      [0]
+    ];
+    n0_registry6.registerError(ReferencedImagesNotFoundException$2, ReferencedImagesNotFoundException2);
+    RegistryNotFoundException$ = [
+      -3,
+      n06,
+      _RNFE3,
+      { [_e6]: _c6 },
+      [_m5],
+      [0]
+    ];
+    n0_registry6.registerError(RegistryNotFoundException$, RegistryNotFoundException);
+    RepositoryAlreadyExistsException$2 = [
+      -3,
+      n06,
+      _RAEE2,
+      { [_e6]: _c6 },
+      [_m5],
+      [0]
+    ];
+    n0_registry6.registerError(RepositoryAlreadyExistsException$2, RepositoryAlreadyExistsException2);
+    RepositoryCatalogDataNotFoundException$ = [
+      -3,
+      n06,
+      _RCDNFE,
+      { [_e6]: _c6 },
+      [_m5],
+      [0]
+    ];
+    n0_registry6.registerError(RepositoryCatalogDataNotFoundException$, RepositoryCatalogDataNotFoundException);
+    RepositoryNotEmptyException$2 = [
+      -3,
+      n06,
+      _RNEE2,
+      { [_e6]: _c6 },
+      [_m5],
+      [0]
+    ];
+    n0_registry6.registerError(RepositoryNotEmptyException$2, RepositoryNotEmptyException2);
+    RepositoryNotFoundException$2 = [
+      -3,
+      n06,
+      _RNFEe,
+      { [_e6]: _c6 },
+      [_m5],
+      [0]
+    ];
+    n0_registry6.registerError(RepositoryNotFoundException$2, RepositoryNotFoundException2);
+    RepositoryPolicyNotFoundException$2 = [
+      -3,
+      n06,
+      _RPNFE2,
+      { [_e6]: _c6 },
+      [_m5],
+      [0]
+    ];
+    n0_registry6.registerError(RepositoryPolicyNotFoundException$2, RepositoryPolicyNotFoundException2);
+    ServerException$2 = [
+      -3,
+      n06,
+      _SE2,
+      { [_e6]: _se4 },
+      [_m5],
+      [0]
+    ];
+    n0_registry6.registerError(ServerException$2, ServerException2);
+    TooManyTagsException$2 = [
+      -3,
+      n06,
+      _TMTE2,
+      { [_e6]: _c6 },
+      [_m5],
+      [0]
+    ];
+    n0_registry6.registerError(TooManyTagsException$2, TooManyTagsException2);
+    UnsupportedCommandException$ = [
+      -3,
+      n06,
+      _UCE2,
+      { [_e6]: _c6 },
+      [_m5],
+      [0]
+    ];
+    n0_registry6.registerError(UnsupportedCommandException$, UnsupportedCommandException);
+    UploadNotFoundException$2 = [
+      -3,
+      n06,
+      _UNFE2,
+      { [_e6]: _c6 },
+      [_m5],
+      [0]
+    ];
+    n0_registry6.registerError(UploadNotFoundException$2, UploadNotFoundException2);
+    errorTypeRegistries6 = [
+      _s_registry6,
+      n0_registry6
+    ];
+    AuthorizationData$2 = [
+      3,
+      n06,
+      _AD2,
+      0,
+      [_aT5, _eA2],
+      [0, 4]
+    ];
+    BatchCheckLayerAvailabilityRequest$2 = [
+      3,
+      n06,
+      _BCLAR2,
+      0,
+      [_rN3, _lD2, _rI2],
+      [0, 64 | 0, 0],
+      2
+    ];
+    BatchCheckLayerAvailabilityResponse$2 = [
+      3,
+      n06,
+      _BCLARa2,
+      0,
+      [_l2, _f2],
+      [() => LayerList2, () => LayerFailureList2]
+    ];
+    BatchDeleteImageRequest$2 = [
+      3,
+      n06,
+      _BDIR2,
+      0,
+      [_rN3, _iI2, _rI2],
+      [0, () => ImageIdentifierList2, 0],
+      2
+    ];
+    BatchDeleteImageResponse$2 = [
+      3,
+      n06,
+      _BDIRa2,
+      0,
+      [_iI2, _f2],
+      [() => ImageIdentifierList2, () => ImageFailureList2]
+    ];
+    CompleteLayerUploadRequest$2 = [
+      3,
+      n06,
+      _CLUR2,
+      0,
+      [_rN3, _uI2, _lD2, _rI2],
+      [0, 0, 64 | 0, 0],
+      3
+    ];
+    CompleteLayerUploadResponse$2 = [
+      3,
+      n06,
+      _CLURo2,
+      0,
+      [_rI2, _rN3, _uI2, _lDa2],
+      [0, 0, 0, 0]
+    ];
+    CreateRepositoryRequest$2 = [
+      3,
+      n06,
+      _CRR2,
+      0,
+      [_rN3, _cD, _t2],
+      [0, () => RepositoryCatalogDataInput$, () => TagList2],
+      1
+    ];
+    CreateRepositoryResponse$2 = [
+      3,
+      n06,
+      _CRRr2,
+      0,
+      [_r4, _cD],
+      [() => Repository$2, () => RepositoryCatalogData$]
+    ];
+    DeleteRepositoryPolicyRequest$2 = [
+      3,
+      n06,
+      _DRPR2,
+      0,
+      [_rN3, _rI2],
+      [0, 0],
+      1
+    ];
+    DeleteRepositoryPolicyResponse$2 = [
+      3,
+      n06,
+      _DRPRe2,
+      0,
+      [_rI2, _rN3, _pT2],
+      [0, 0, 0]
+    ];
+    DeleteRepositoryRequest$2 = [
+      3,
+      n06,
+      _DRR2,
+      0,
+      [_rN3, _rI2, _fo2],
+      [0, 0, 2],
+      1
+    ];
+    DeleteRepositoryResponse$2 = [
+      3,
+      n06,
+      _DRRe2,
+      0,
+      [_r4],
+      [() => Repository$2]
+    ];
+    DescribeImagesRequest$2 = [
+      3,
+      n06,
+      _DIR2,
+      0,
+      [_rN3, _rI2, _iI2, _nT2, _mR2],
+      [0, 0, () => ImageIdentifierList2, 0, 1],
+      1
+    ];
+    DescribeImagesResponse$2 = [
+      3,
+      n06,
+      _DIRe2,
+      0,
+      [_iD2, _nT2],
+      [() => ImageDetailList2, 0]
+    ];
+    DescribeImageTagsRequest$ = [
+      3,
+      n06,
+      _DITR,
+      0,
+      [_rN3, _rI2, _nT2, _mR2],
+      [0, 0, 0, 1],
+      1
+    ];
+    DescribeImageTagsResponse$ = [
+      3,
+      n06,
+      _DITRe,
+      0,
+      [_iTD, _nT2],
+      [() => ImageTagDetailList, 0]
+    ];
+    DescribeRegistriesRequest$ = [
+      3,
+      n06,
+      _DRRes2,
+      0,
+      [_nT2, _mR2],
+      [0, 1]
+    ];
+    DescribeRegistriesResponse$ = [
+      3,
+      n06,
+      _DRResc2,
+      0,
+      [_re2, _nT2],
+      [() => RegistryList, 0],
+      1
+    ];
+    DescribeRepositoriesRequest$2 = [
+      3,
+      n06,
+      _DRRescr2,
+      0,
+      [_rI2, _rNe2, _nT2, _mR2],
+      [0, 64 | 0, 0, 1]
+    ];
+    DescribeRepositoriesResponse$2 = [
+      3,
+      n06,
+      _DRRescri2,
+      0,
+      [_rep2, _nT2],
+      [() => RepositoryList2, 0]
+    ];
+    GetAuthorizationTokenRequest$2 = [
+      3,
+      n06,
+      _GATR2,
+      0,
+      [],
+      []
+    ];
+    GetAuthorizationTokenResponse$2 = [
+      3,
+      n06,
+      _GATRe2,
+      0,
+      [_aD2],
+      [() => AuthorizationData$2]
+    ];
+    GetRegistryCatalogDataRequest$ = [
+      3,
+      n06,
+      _GRCDR,
+      0,
+      [],
+      []
+    ];
+    GetRegistryCatalogDataResponse$ = [
+      3,
+      n06,
+      _GRCDRe,
+      0,
+      [_rCD],
+      [() => RegistryCatalogData$],
+      1
+    ];
+    GetRepositoryCatalogDataRequest$ = [
+      3,
+      n06,
+      _GRCDRet,
+      0,
+      [_rN3, _rI2],
+      [0, 0],
+      1
+    ];
+    GetRepositoryCatalogDataResponse$ = [
+      3,
+      n06,
+      _GRCDRete,
+      0,
+      [_cD],
+      [() => RepositoryCatalogData$]
+    ];
+    GetRepositoryPolicyRequest$2 = [
+      3,
+      n06,
+      _GRPR2,
+      0,
+      [_rN3, _rI2],
+      [0, 0],
+      1
+    ];
+    GetRepositoryPolicyResponse$2 = [
+      3,
+      n06,
+      _GRPRe2,
+      0,
+      [_rI2, _rN3, _pT2],
+      [0, 0, 0]
+    ];
+    Image$2 = [
+      3,
+      n06,
+      _I2,
+      0,
+      [_rI2, _rN3, _iIm2, _iM2, _iMMT2],
+      [0, 0, () => ImageIdentifier$2, 0, 0]
+    ];
+    ImageDetail$2 = [
+      3,
+      n06,
+      _ID2,
+      0,
+      [_rI2, _rN3, _iDm2, _iT4, _iSIB2, _iPA2, _iMMT2, _aMT2],
+      [0, 0, 0, 64 | 0, 1, 4, 0, 0]
+    ];
+    ImageFailure$2 = [
+      3,
+      n06,
+      _IF2,
+      0,
+      [_iIm2, _fC2, _fR2],
+      [() => ImageIdentifier$2, 0, 0]
+    ];
+    ImageIdentifier$2 = [
+      3,
+      n06,
+      _II2,
+      0,
+      [_iDm2, _iTm2],
+      [0, 0]
+    ];
+    ImageTagDetail$ = [
+      3,
+      n06,
+      _ITD,
+      0,
+      [_iTm2, _cA2, _iDma],
+      [0, 4, () => ReferencedImageDetail$]
+    ];
+    InitiateLayerUploadRequest$2 = [
+      3,
+      n06,
+      _ILUR2,
+      0,
+      [_rN3, _rI2],
+      [0, 0],
+      1
+    ];
+    InitiateLayerUploadResponse$2 = [
+      3,
+      n06,
+      _ILURn2,
+      0,
+      [_uI2, _pS2],
+      [0, 1]
+    ];
+    Layer$2 = [
+      3,
+      n06,
+      _L2,
+      0,
+      [_lDa2, _lA2, _lS2, _mT2],
+      [0, 0, 1, 0]
+    ];
+    LayerFailure$2 = [
+      3,
+      n06,
+      _LF2,
+      0,
+      [_lDa2, _fC2, _fR2],
+      [0, 0, 0]
+    ];
+    ListTagsForResourceRequest$2 = [
+      3,
+      n06,
+      _LTFRR2,
+      0,
+      [_rA2],
+      [0],
+      1
+    ];
+    ListTagsForResourceResponse$2 = [
+      3,
+      n06,
+      _LTFRRi2,
+      0,
+      [_t2],
+      [() => TagList2]
+    ];
+    PutImageRequest$2 = [
+      3,
+      n06,
+      _PIR2,
+      0,
+      [_rN3, _iM2, _rI2, _iMMT2, _iTm2, _iDm2],
+      [0, 0, 0, 0, 0, 0],
+      2
+    ];
+    PutImageResponse$2 = [
+      3,
+      n06,
+      _PIRu2,
+      0,
+      [_i2],
+      [() => Image$2]
+    ];
+    PutRegistryCatalogDataRequest$ = [
+      3,
+      n06,
+      _PRCDR,
+      0,
+      [_dN],
+      [0]
+    ];
+    PutRegistryCatalogDataResponse$ = [
+      3,
+      n06,
+      _PRCDRu,
+      0,
+      [_rCD],
+      [() => RegistryCatalogData$],
+      1
+    ];
+    PutRepositoryCatalogDataRequest$ = [
+      3,
+      n06,
+      _PRCDRut,
+      0,
+      [_rN3, _cD, _rI2],
+      [0, () => RepositoryCatalogDataInput$, 0],
+      2
+    ];
+    PutRepositoryCatalogDataResponse$ = [
+      3,
+      n06,
+      _PRCDRute,
+      0,
+      [_cD],
+      [() => RepositoryCatalogData$]
+    ];
+    ReferencedImageDetail$ = [
+      3,
+      n06,
+      _RID,
+      0,
+      [_iDm2, _iSIB2, _iPA2, _iMMT2, _aMT2],
+      [0, 1, 4, 0, 0]
+    ];
+    Registry$ = [
+      3,
+      n06,
+      _R2,
+      0,
+      [_rI2, _rAe2, _rU4, _v2, _a3],
+      [0, 0, 0, 2, () => RegistryAliasList],
+      5
+    ];
+    RegistryAlias$ = [
+      3,
+      n06,
+      _RA2,
+      0,
+      [_n2, _st2, _pRA, _dRA],
+      [0, 0, 2, 2],
+      4
+    ];
+    RegistryCatalogData$ = [
+      3,
+      n06,
+      _RCD,
+      0,
+      [_dN],
+      [0]
+    ];
+    Repository$2 = [
+      3,
+      n06,
+      _Re2,
+      0,
+      [_rAep, _rI2, _rN3, _rUe2, _cA2],
+      [0, 0, 0, 0, 4]
+    ];
+    RepositoryCatalogData$ = [
+      3,
+      n06,
+      _RCDe,
+      0,
+      [_d2, _ar2, _oS, _lU, _aTb, _uT, _mC],
+      [0, 64 | 0, 64 | 0, 0, 0, 0, 2]
+    ];
+    RepositoryCatalogDataInput$ = [
+      3,
+      n06,
+      _RCDI,
+      0,
+      [_d2, _ar2, _oS, _lIB, _aTb, _uT],
+      [0, 64 | 0, 64 | 0, 21, 0, 0]
+    ];
+    SetRepositoryPolicyRequest$2 = [
+      3,
+      n06,
+      _SRPR2,
+      0,
+      [_rN3, _pT2, _rI2, _fo2],
+      [0, 0, 0, 2],
+      2
+    ];
+    SetRepositoryPolicyResponse$2 = [
+      3,
+      n06,
+      _SRPRe2,
+      0,
+      [_rI2, _rN3, _pT2],
+      [0, 0, 0]
+    ];
+    Tag$3 = [
+      3,
+      n06,
+      _T3,
+      0,
+      [_K3, _V3],
+      [0, 0]
+    ];
+    TagResourceRequest$2 = [
+      3,
+      n06,
+      _TRR2,
+      0,
+      [_rA2, _t2],
+      [0, () => TagList2],
+      2
+    ];
+    TagResourceResponse$2 = [
+      3,
+      n06,
+      _TRRa2,
+      0,
+      [],
+      []
+    ];
+    UntagResourceRequest$2 = [
+      3,
+      n06,
+      _URR2,
+      0,
+      [_rA2, _tK2],
+      [0, 64 | 0],
+      2
+    ];
+    UntagResourceResponse$2 = [
+      3,
+      n06,
+      _URRn2,
+      0,
+      [],
+      []
+    ];
+    UploadLayerPartRequest$2 = [
+      3,
+      n06,
+      _ULPR2,
+      0,
+      [_rN3, _uI2, _pFB2, _pLB2, _lPB2, _rI2],
+      [0, 0, 1, 1, 21, 0],
+      5
+    ];
+    UploadLayerPartResponse$2 = [
+      3,
+      n06,
+      _ULPRp2,
+      0,
+      [_rI2, _rN3, _uI2, _lBR2],
+      [0, 0, 0, 1]
+    ];
+    ArchitectureList = 64 | 0;
+    BatchedOperationLayerDigestList2 = 64 | 0;
+    ImageDetailList2 = [
+      1,
+      n06,
+      _IDL2,
+      0,
+      () => ImageDetail$2
+    ];
+    ImageFailureList2 = [
+      1,
+      n06,
+      _IFL2,
+      0,
+      () => ImageFailure$2
+    ];
+    ImageIdentifierList2 = [
+      1,
+      n06,
+      _IIL2,
+      0,
+      () => ImageIdentifier$2
+    ];
+    ImageTagDetailList = [
+      1,
+      n06,
+      _ITDL,
+      0,
+      () => ImageTagDetail$
+    ];
+    ImageTagList2 = 64 | 0;
+    LayerDigestList2 = 64 | 0;
+    LayerFailureList2 = [
+      1,
+      n06,
+      _LFL2,
+      0,
+      () => LayerFailure$2
+    ];
+    LayerList2 = [
+      1,
+      n06,
+      _LL2,
+      0,
+      () => Layer$2
+    ];
+    OperatingSystemList = 64 | 0;
+    RegistryAliasList = [
+      1,
+      n06,
+      _RAL,
+      0,
+      () => RegistryAlias$
+    ];
+    RegistryList = [
+      1,
+      n06,
+      _RL2,
+      0,
+      () => Registry$
+    ];
+    RepositoryList2 = [
+      1,
+      n06,
+      _RLe2,
+      0,
+      () => Repository$2
+    ];
+    RepositoryNameList2 = 64 | 0;
+    TagKeyList2 = 64 | 0;
+    TagList2 = [
+      1,
+      n06,
+      _TL2,
+      0,
+      () => Tag$3
+    ];
+    BatchCheckLayerAvailability$2 = [
+      9,
+      n06,
+      _BCLA2,
+      0,
+      () => BatchCheckLayerAvailabilityRequest$2,
+      () => BatchCheckLayerAvailabilityResponse$2
+    ];
+    BatchDeleteImage$2 = [
+      9,
+      n06,
+      _BDI2,
+      0,
+      () => BatchDeleteImageRequest$2,
+      () => BatchDeleteImageResponse$2
+    ];
+    CompleteLayerUpload$2 = [
+      9,
+      n06,
+      _CLU2,
+      0,
+      () => CompleteLayerUploadRequest$2,
+      () => CompleteLayerUploadResponse$2
+    ];
+    CreateRepository$2 = [
+      9,
+      n06,
+      _CR2,
+      0,
+      () => CreateRepositoryRequest$2,
+      () => CreateRepositoryResponse$2
+    ];
+    DeleteRepository$2 = [
+      9,
+      n06,
+      _DR2,
+      0,
+      () => DeleteRepositoryRequest$2,
+      () => DeleteRepositoryResponse$2
+    ];
+    DeleteRepositoryPolicy$2 = [
+      9,
+      n06,
+      _DRP2,
+      0,
+      () => DeleteRepositoryPolicyRequest$2,
+      () => DeleteRepositoryPolicyResponse$2
+    ];
+    DescribeImages$2 = [
+      9,
+      n06,
+      _DI2,
+      0,
+      () => DescribeImagesRequest$2,
+      () => DescribeImagesResponse$2
+    ];
+    DescribeImageTags$ = [
+      9,
+      n06,
+      _DIT,
+      0,
+      () => DescribeImageTagsRequest$,
+      () => DescribeImageTagsResponse$
+    ];
+    DescribeRegistries$ = [
+      9,
+      n06,
+      _DRe2,
+      0,
+      () => DescribeRegistriesRequest$,
+      () => DescribeRegistriesResponse$
+    ];
+    DescribeRepositories$2 = [
+      9,
+      n06,
+      _DRes2,
+      0,
+      () => DescribeRepositoriesRequest$2,
+      () => DescribeRepositoriesResponse$2
+    ];
+    GetAuthorizationToken$2 = [
+      9,
+      n06,
+      _GAT2,
+      0,
+      () => GetAuthorizationTokenRequest$2,
+      () => GetAuthorizationTokenResponse$2
+    ];
+    GetRegistryCatalogData$ = [
+      9,
+      n06,
+      _GRCD,
+      0,
+      () => GetRegistryCatalogDataRequest$,
+      () => GetRegistryCatalogDataResponse$
+    ];
+    GetRepositoryCatalogData$ = [
+      9,
+      n06,
+      _GRCDe,
+      0,
+      () => GetRepositoryCatalogDataRequest$,
+      () => GetRepositoryCatalogDataResponse$
+    ];
+    GetRepositoryPolicy$2 = [
+      9,
+      n06,
+      _GRP2,
+      0,
+      () => GetRepositoryPolicyRequest$2,
+      () => GetRepositoryPolicyResponse$2
+    ];
+    InitiateLayerUpload$2 = [
+      9,
+      n06,
+      _ILU2,
+      0,
+      () => InitiateLayerUploadRequest$2,
+      () => InitiateLayerUploadResponse$2
+    ];
+    ListTagsForResource$2 = [
+      9,
+      n06,
+      _LTFR2,
+      0,
+      () => ListTagsForResourceRequest$2,
+      () => ListTagsForResourceResponse$2
+    ];
+    PutImage$2 = [
+      9,
+      n06,
+      _PI3,
+      0,
+      () => PutImageRequest$2,
+      () => PutImageResponse$2
+    ];
+    PutRegistryCatalogData$ = [
+      9,
+      n06,
+      _PRCD,
+      0,
+      () => PutRegistryCatalogDataRequest$,
+      () => PutRegistryCatalogDataResponse$
+    ];
+    PutRepositoryCatalogData$ = [
+      9,
+      n06,
+      _PRCDu,
+      0,
+      () => PutRepositoryCatalogDataRequest$,
+      () => PutRepositoryCatalogDataResponse$
+    ];
+    SetRepositoryPolicy$2 = [
+      9,
+      n06,
+      _SRP2,
+      0,
+      () => SetRepositoryPolicyRequest$2,
+      () => SetRepositoryPolicyResponse$2
+    ];
+    TagResource$2 = [
+      9,
+      n06,
+      _TR2,
+      0,
+      () => TagResourceRequest$2,
+      () => TagResourceResponse$2
+    ];
+    UntagResource$2 = [
+      9,
+      n06,
+      _UR2,
+      0,
+      () => UntagResourceRequest$2,
+      () => UntagResourceResponse$2
+    ];
+    UploadLayerPart$2 = [
+      9,
+      n06,
+      _ULP2,
+      0,
+      () => UploadLayerPartRequest$2,
+      () => UploadLayerPartResponse$2
+    ];
+  }
+});
+
+// node_modules/@aws-sdk/client-ecr-public/dist-es/runtimeConfig.shared.js
+var getRuntimeConfig11;
+var init_runtimeConfig_shared6 = __esm({
+  "node_modules/@aws-sdk/client-ecr-public/dist-es/runtimeConfig.shared.js"() {
+    init_httpAuthSchemes2();
+    init_protocols2();
+    init_checksum3();
+    init_client2();
+    init_protocols();
+    init_serde();
+    init_httpAuthSchemeProvider6();
+    init_endpointResolver6();
+    init_schemas_06();
+    getRuntimeConfig11 = (config2) => {
+      return {
+        apiVersion: "2020-10-30",
+        base64Decoder: config2?.base64Decoder ?? fromBase64,
+        base64Encoder: config2?.base64Encoder ?? toBase64,
+        disableHostPrefix: config2?.disableHostPrefix ?? false,
+        endpointProvider: config2?.endpointProvider ?? defaultEndpointResolver6,
+        extensions: config2?.extensions ?? [],
+        httpAuthSchemeProvider: config2?.httpAuthSchemeProvider ?? defaultECRPUBLICHttpAuthSchemeProvider,
+        httpAuthSchemes: config2?.httpAuthSchemes ?? [
+          {
+            schemeId: "aws.auth#sigv4",
+            identityProvider: (ipc) => ipc.getIdentityProvider("aws.auth#sigv4"),
+            signer: new AwsSdkSigV4Signer()
+          }
+        ],
+        logger: config2?.logger ?? new NoOpLogger(),
+        protocol: config2?.protocol ?? AwsJson1_1Protocol,
+        protocolSettings: config2?.protocolSettings ?? {
+          defaultNamespace: "com.amazonaws.ecrpublic",
+          errorTypeRegistries: errorTypeRegistries6,
+          xmlNamespace: "http://ecr-public.amazonaws.com/doc/2020-12-02/",
+          version: "2020-10-30",
+          serviceTarget: "SpencerFrontendService"
+        },
+        serviceId: config2?.serviceId ?? "ECR PUBLIC",
+        sha256: config2?.sha256 ?? Sha256Node,
+        urlParser: config2?.urlParser ?? parseUrl,
+        utf8Decoder: config2?.utf8Decoder ?? fromUtf8,
+        utf8Encoder: config2?.utf8Encoder ?? toUtf8
+      };
+    };
+  }
+});
+
+// node_modules/@aws-sdk/client-ecr-public/dist-es/runtimeConfig.js
+var getRuntimeConfig12;
+var init_runtimeConfig6 = __esm({
+  "node_modules/@aws-sdk/client-ecr-public/dist-es/runtimeConfig.js"() {
+    init_package3();
+    init_client3();
+    init_httpAuthSchemes2();
+    init_dist_es16();
+    init_client2();
+    init_config2();
+    init_retry2();
+    init_serde();
+    init_dist_es6();
+    init_runtimeConfig_shared6();
+    getRuntimeConfig12 = (config2) => {
+      emitWarningIfUnsupportedVersion2(process.version);
+      const defaultsMode = resolveDefaultsModeConfig(config2);
+      const defaultConfigProvider = () => defaultsMode().then(loadConfigsForDefaultMode);
+      const clientSharedValues = getRuntimeConfig11(config2);
+      emitWarningIfUnsupportedVersion(process.version);
+      const loaderConfig = {
+        profile: config2?.profile,
+        logger: clientSharedValues.logger
+      };
+      return {
+        ...clientSharedValues,
+        ...config2,
+        runtime: "node",
+        defaultsMode,
+        authSchemePreference: config2?.authSchemePreference ?? loadConfig(NODE_AUTH_SCHEME_PREFERENCE_OPTIONS, loaderConfig),
+        bodyLengthChecker: config2?.bodyLengthChecker ?? calculateBodyLength,
+        credentialDefaultProvider: config2?.credentialDefaultProvider ?? defaultProvider,
+        defaultUserAgentProvider: config2?.defaultUserAgentProvider ?? createDefaultUserAgentProvider({ serviceId: clientSharedValues.serviceId, clientVersion: package_default3.version }),
+        maxAttempts: config2?.maxAttempts ?? loadConfig(NODE_MAX_ATTEMPT_CONFIG_OPTIONS, config2),
+        region: config2?.region ?? loadConfig(NODE_REGION_CONFIG_OPTIONS, { ...NODE_REGION_CONFIG_FILE_OPTIONS, ...loaderConfig }),
+        requestHandler: NodeHttpHandler.create(config2?.requestHandler ?? defaultConfigProvider),
+        retryMode: config2?.retryMode ?? loadConfig({
+          ...NODE_RETRY_MODE_CONFIG_OPTIONS,
+          default: async () => (await defaultConfigProvider()).retryMode || DEFAULT_RETRY_MODE
+        }, config2),
+        streamCollector: config2?.streamCollector ?? streamCollector2,
+        useDualstackEndpoint: config2?.useDualstackEndpoint ?? loadConfig(NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, loaderConfig),
+        useFipsEndpoint: config2?.useFipsEndpoint ?? loadConfig(NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, loaderConfig),
+        userAgentAppId: config2?.userAgentAppId ?? loadConfig(NODE_APP_ID_CONFIG_OPTIONS, loaderConfig)
+      };
+    };
+  }
+});
+
+// node_modules/@aws-sdk/client-ecr-public/dist-es/auth/httpAuthExtensionConfiguration.js
+var getHttpAuthExtensionConfiguration6, resolveHttpAuthRuntimeConfig6;
+var init_httpAuthExtensionConfiguration6 = __esm({
+  "node_modules/@aws-sdk/client-ecr-public/dist-es/auth/httpAuthExtensionConfiguration.js"() {
+    getHttpAuthExtensionConfiguration6 = (runtimeConfig) => {
+      const _httpAuthSchemes = runtimeConfig.httpAuthSchemes;
+      let _httpAuthSchemeProvider = runtimeConfig.httpAuthSchemeProvider;
+      let _credentials = runtimeConfig.credentials;
+      return {
+        setHttpAuthScheme(httpAuthScheme) {
+          const index = _httpAuthSchemes.findIndex((scheme) => scheme.schemeId === httpAuthScheme.schemeId);
+          if (index === -1) {
+            _httpAuthSchemes.push(httpAuthScheme);
+          } else {
+            _httpAuthSchemes.splice(index, 1, httpAuthScheme);
+          }
+        },
+        httpAuthSchemes() {
+          return _httpAuthSchemes;
+        },
+        setHttpAuthSchemeProvider(httpAuthSchemeProvider) {
+          _httpAuthSchemeProvider = httpAuthSchemeProvider;
+        },
+        httpAuthSchemeProvider() {
+          return _httpAuthSchemeProvider;
+        },
+        setCredentials(credentials) {
+          _credentials = credentials;
+        },
+        credentials() {
+          return _credentials;
+        }
+      };
+    };
+    resolveHttpAuthRuntimeConfig6 = (config2) => {
+      return {
+        httpAuthSchemes: config2.httpAuthSchemes(),
+        httpAuthSchemeProvider: config2.httpAuthSchemeProvider(),
+        credentials: config2.credentials()
+      };
+    };
+  }
+});
+
+// node_modules/@aws-sdk/client-ecr-public/dist-es/runtimeExtensions.js
+var resolveRuntimeExtensions6;
+var init_runtimeExtensions6 = __esm({
+  "node_modules/@aws-sdk/client-ecr-public/dist-es/runtimeExtensions.js"() {
+    init_client3();
+    init_client2();
+    init_protocols();
+    init_httpAuthExtensionConfiguration6();
+    resolveRuntimeExtensions6 = (runtimeConfig, extensions) => {
+      const extensionConfiguration = Object.assign(getAwsRegionExtensionConfiguration(runtimeConfig), getDefaultExtensionConfiguration(runtimeConfig), getHttpHandlerExtensionConfiguration(runtimeConfig), getHttpAuthExtensionConfiguration6(runtimeConfig));
+      extensions.forEach((extension) => extension.configure(extensionConfiguration));
+      return Object.assign(runtimeConfig, resolveAwsRegionExtensionConfiguration(extensionConfiguration), resolveDefaultRuntimeConfig2(extensionConfiguration), resolveHttpHandlerRuntimeConfig(extensionConfiguration), resolveHttpAuthRuntimeConfig6(extensionConfiguration));
+    };
+  }
+});
+
+// node_modules/@aws-sdk/client-ecr-public/dist-es/ECRPUBLICClient.js
+var ECRPUBLICClient;
+var init_ECRPUBLICClient = __esm({
+  "node_modules/@aws-sdk/client-ecr-public/dist-es/ECRPUBLICClient.js"() {
+    init_client3();
+    init_dist_es2();
+    init_client2();
+    init_config2();
+    init_endpoints();
+    init_protocols();
+    init_retry2();
+    init_schema();
+    init_httpAuthSchemeProvider6();
+    init_EndpointParameters6();
+    init_runtimeConfig6();
+    init_runtimeExtensions6();
+    ECRPUBLICClient = class extends Client {
+      config;
+      constructor(...[configuration]) {
+        const _config_0 = getRuntimeConfig12(configuration || {});
+        super(_config_0);
+        this.initConfig = _config_0;
+        const _config_1 = resolveClientEndpointParameters6(_config_0);
+        const _config_2 = resolveUserAgentConfig(_config_1);
+        const _config_3 = resolveRetryConfig(_config_2);
+        const _config_4 = resolveRegionConfig(_config_3);
+        const _config_5 = resolveHostHeaderConfig(_config_4);
+        const _config_6 = resolveEndpointConfig(_config_5);
+        const _config_7 = resolveHttpAuthSchemeConfig6(_config_6);
+        const _config_8 = resolveRuntimeExtensions6(_config_7, configuration?.extensions || []);
+        this.config = _config_8;
+        this.middlewareStack.use(getSchemaSerdePlugin(this.config));
+        this.middlewareStack.use(getUserAgentPlugin(this.config));
+        this.middlewareStack.use(getRetryPlugin(this.config));
+        this.middlewareStack.use(getContentLengthPlugin(this.config));
+        this.middlewareStack.use(getHostHeaderPlugin(this.config));
+        this.middlewareStack.use(getLoggerPlugin(this.config));
+        this.middlewareStack.use(getRecursionDetectionPlugin(this.config));
+        this.middlewareStack.use(getHttpAuthSchemeEndpointRuleSetPlugin(this.config, {
+          httpAuthSchemeParametersProvider: defaultECRPUBLICHttpAuthSchemeParametersProvider,
+          identityProviderConfigProvider: async (config2) => new DefaultIdentityProviderConfig({
+            "aws.auth#sigv4": config2.credentials
+          })
+        }));
+        this.middlewareStack.use(getHttpSigningPlugin(this.config));
+      }
+      destroy() {
+        super.destroy();
+      }
+    };
+  }
+});
+
+// node_modules/@aws-sdk/client-ecr-public/dist-es/commandBuilder.js
+var command6, _ep06, _mw06;
+var init_commandBuilder6 = __esm({
+  "node_modules/@aws-sdk/client-ecr-public/dist-es/commandBuilder.js"() {
+    init_client2();
+    init_endpoints();
+    init_EndpointParameters6();
+    command6 = makeBuilder(commonParams6, "SpencerFrontendService", "ECRPUBLICClient", getEndpointPlugin);
+    _ep06 = {};
+    _mw06 = (Command3, cs, config2, o4) => [];
+  }
+});
+
+// node_modules/@aws-sdk/client-ecr-public/dist-es/commands/BatchCheckLayerAvailabilityCommand.js
+var BatchCheckLayerAvailabilityCommand2;
+var init_BatchCheckLayerAvailabilityCommand2 = __esm({
+  "node_modules/@aws-sdk/client-ecr-public/dist-es/commands/BatchCheckLayerAvailabilityCommand.js"() {
+    init_commandBuilder6();
+    init_schemas_06();
+    BatchCheckLayerAvailabilityCommand2 = class extends command6(_ep06, _mw06, "BatchCheckLayerAvailability", BatchCheckLayerAvailability$2) {
+    };
+  }
+});
+
+// node_modules/@aws-sdk/client-ecr-public/dist-es/commands/BatchDeleteImageCommand.js
+var BatchDeleteImageCommand2;
+var init_BatchDeleteImageCommand2 = __esm({
+  "node_modules/@aws-sdk/client-ecr-public/dist-es/commands/BatchDeleteImageCommand.js"() {
+    init_commandBuilder6();
+    init_schemas_06();
+    BatchDeleteImageCommand2 = class extends command6(_ep06, _mw06, "BatchDeleteImage", BatchDeleteImage$2) {
+    };
+  }
+});
+
+// node_modules/@aws-sdk/client-ecr-public/dist-es/commands/CompleteLayerUploadCommand.js
+var CompleteLayerUploadCommand2;
+var init_CompleteLayerUploadCommand2 = __esm({
+  "node_modules/@aws-sdk/client-ecr-public/dist-es/commands/CompleteLayerUploadCommand.js"() {
+    init_commandBuilder6();
+    init_schemas_06();
+    CompleteLayerUploadCommand2 = class extends command6(_ep06, _mw06, "CompleteLayerUpload", CompleteLayerUpload$2) {
+    };
+  }
+});
+
+// node_modules/@aws-sdk/client-ecr-public/dist-es/commands/CreateRepositoryCommand.js
+var CreateRepositoryCommand2;
+var init_CreateRepositoryCommand2 = __esm({
+  "node_modules/@aws-sdk/client-ecr-public/dist-es/commands/CreateRepositoryCommand.js"() {
+    init_commandBuilder6();
+    init_schemas_06();
+    CreateRepositoryCommand2 = class extends command6(_ep06, _mw06, "CreateRepository", CreateRepository$2) {
+    };
+  }
+});
+
+// node_modules/@aws-sdk/client-ecr-public/dist-es/commands/DeleteRepositoryCommand.js
+var DeleteRepositoryCommand2;
+var init_DeleteRepositoryCommand2 = __esm({
+  "node_modules/@aws-sdk/client-ecr-public/dist-es/commands/DeleteRepositoryCommand.js"() {
+    init_commandBuilder6();
+    init_schemas_06();
+    DeleteRepositoryCommand2 = class extends command6(_ep06, _mw06, "DeleteRepository", DeleteRepository$2) {
+    };
+  }
+});
+
+// node_modules/@aws-sdk/client-ecr-public/dist-es/commands/DeleteRepositoryPolicyCommand.js
+var DeleteRepositoryPolicyCommand2;
+var init_DeleteRepositoryPolicyCommand2 = __esm({
+  "node_modules/@aws-sdk/client-ecr-public/dist-es/commands/DeleteRepositoryPolicyCommand.js"() {
+    init_commandBuilder6();
+    init_schemas_06();
+    DeleteRepositoryPolicyCommand2 = class extends command6(_ep06, _mw06, "DeleteRepositoryPolicy", DeleteRepositoryPolicy$2) {
+    };
+  }
+});
+
+// node_modules/@aws-sdk/client-ecr-public/dist-es/commands/DescribeImagesCommand.js
+var DescribeImagesCommand2;
+var init_DescribeImagesCommand2 = __esm({
+  "node_modules/@aws-sdk/client-ecr-public/dist-es/commands/DescribeImagesCommand.js"() {
+    init_commandBuilder6();
+    init_schemas_06();
+    DescribeImagesCommand2 = class extends command6(_ep06, _mw06, "DescribeImages", DescribeImages$2) {
+    };
+  }
+});
+
+// node_modules/@aws-sdk/client-ecr-public/dist-es/commands/DescribeImageTagsCommand.js
+var DescribeImageTagsCommand;
+var init_DescribeImageTagsCommand = __esm({
+  "node_modules/@aws-sdk/client-ecr-public/dist-es/commands/DescribeImageTagsCommand.js"() {
+    init_commandBuilder6();
+    init_schemas_06();
+    DescribeImageTagsCommand = class extends command6(_ep06, _mw06, "DescribeImageTags", DescribeImageTags$) {
+    };
+  }
+});
+
+// node_modules/@aws-sdk/client-ecr-public/dist-es/commands/DescribeRegistriesCommand.js
+var DescribeRegistriesCommand;
+var init_DescribeRegistriesCommand = __esm({
+  "node_modules/@aws-sdk/client-ecr-public/dist-es/commands/DescribeRegistriesCommand.js"() {
+    init_commandBuilder6();
+    init_schemas_06();
+    DescribeRegistriesCommand = class extends command6(_ep06, _mw06, "DescribeRegistries", DescribeRegistries$) {
+    };
+  }
+});
+
+// node_modules/@aws-sdk/client-ecr-public/dist-es/commands/DescribeRepositoriesCommand.js
+var DescribeRepositoriesCommand2;
+var init_DescribeRepositoriesCommand2 = __esm({
+  "node_modules/@aws-sdk/client-ecr-public/dist-es/commands/DescribeRepositoriesCommand.js"() {
+    init_commandBuilder6();
+    init_schemas_06();
+    DescribeRepositoriesCommand2 = class extends command6(_ep06, _mw06, "DescribeRepositories", DescribeRepositories$2) {
+    };
+  }
+});
+
+// node_modules/@aws-sdk/client-ecr-public/dist-es/commands/GetAuthorizationTokenCommand.js
+var GetAuthorizationTokenCommand2;
+var init_GetAuthorizationTokenCommand2 = __esm({
+  "node_modules/@aws-sdk/client-ecr-public/dist-es/commands/GetAuthorizationTokenCommand.js"() {
+    init_commandBuilder6();
+    init_schemas_06();
+    GetAuthorizationTokenCommand2 = class extends command6(_ep06, _mw06, "GetAuthorizationToken", GetAuthorizationToken$2) {
+    };
+  }
+});
+
+// node_modules/@aws-sdk/client-ecr-public/dist-es/commands/GetRegistryCatalogDataCommand.js
+var GetRegistryCatalogDataCommand;
+var init_GetRegistryCatalogDataCommand = __esm({
+  "node_modules/@aws-sdk/client-ecr-public/dist-es/commands/GetRegistryCatalogDataCommand.js"() {
+    init_commandBuilder6();
+    init_schemas_06();
+    GetRegistryCatalogDataCommand = class extends command6(_ep06, _mw06, "GetRegistryCatalogData", GetRegistryCatalogData$) {
+    };
+  }
+});
+
+// node_modules/@aws-sdk/client-ecr-public/dist-es/commands/GetRepositoryCatalogDataCommand.js
+var GetRepositoryCatalogDataCommand;
+var init_GetRepositoryCatalogDataCommand = __esm({
+  "node_modules/@aws-sdk/client-ecr-public/dist-es/commands/GetRepositoryCatalogDataCommand.js"() {
+    init_commandBuilder6();
+    init_schemas_06();
+    GetRepositoryCatalogDataCommand = class extends command6(_ep06, _mw06, "GetRepositoryCatalogData", GetRepositoryCatalogData$) {
+    };
+  }
+});
+
+// node_modules/@aws-sdk/client-ecr-public/dist-es/commands/GetRepositoryPolicyCommand.js
+var GetRepositoryPolicyCommand2;
+var init_GetRepositoryPolicyCommand2 = __esm({
+  "node_modules/@aws-sdk/client-ecr-public/dist-es/commands/GetRepositoryPolicyCommand.js"() {
+    init_commandBuilder6();
+    init_schemas_06();
+    GetRepositoryPolicyCommand2 = class extends command6(_ep06, _mw06, "GetRepositoryPolicy", GetRepositoryPolicy$2) {
+    };
+  }
+});
+
+// node_modules/@aws-sdk/client-ecr-public/dist-es/commands/InitiateLayerUploadCommand.js
+var InitiateLayerUploadCommand2;
+var init_InitiateLayerUploadCommand2 = __esm({
+  "node_modules/@aws-sdk/client-ecr-public/dist-es/commands/InitiateLayerUploadCommand.js"() {
+    init_commandBuilder6();
+    init_schemas_06();
+    InitiateLayerUploadCommand2 = class extends command6(_ep06, _mw06, "InitiateLayerUpload", InitiateLayerUpload$2) {
+    };
+  }
+});
+
+// node_modules/@aws-sdk/client-ecr-public/dist-es/commands/ListTagsForResourceCommand.js
+var ListTagsForResourceCommand2;
+var init_ListTagsForResourceCommand2 = __esm({
+  "node_modules/@aws-sdk/client-ecr-public/dist-es/commands/ListTagsForResourceCommand.js"() {
+    init_commandBuilder6();
+    init_schemas_06();
+    ListTagsForResourceCommand2 = class extends command6(_ep06, _mw06, "ListTagsForResource", ListTagsForResource$2) {
+    };
+  }
+});
+
+// node_modules/@aws-sdk/client-ecr-public/dist-es/commands/PutImageCommand.js
+var PutImageCommand2;
+var init_PutImageCommand2 = __esm({
+  "node_modules/@aws-sdk/client-ecr-public/dist-es/commands/PutImageCommand.js"() {
+    init_commandBuilder6();
+    init_schemas_06();
+    PutImageCommand2 = class extends command6(_ep06, _mw06, "PutImage", PutImage$2) {
+    };
+  }
+});
+
+// node_modules/@aws-sdk/client-ecr-public/dist-es/commands/PutRegistryCatalogDataCommand.js
+var PutRegistryCatalogDataCommand;
+var init_PutRegistryCatalogDataCommand = __esm({
+  "node_modules/@aws-sdk/client-ecr-public/dist-es/commands/PutRegistryCatalogDataCommand.js"() {
+    init_commandBuilder6();
+    init_schemas_06();
+    PutRegistryCatalogDataCommand = class extends command6(_ep06, _mw06, "PutRegistryCatalogData", PutRegistryCatalogData$) {
+    };
+  }
+});
+
+// node_modules/@aws-sdk/client-ecr-public/dist-es/commands/PutRepositoryCatalogDataCommand.js
+var PutRepositoryCatalogDataCommand;
+var init_PutRepositoryCatalogDataCommand = __esm({
+  "node_modules/@aws-sdk/client-ecr-public/dist-es/commands/PutRepositoryCatalogDataCommand.js"() {
+    init_commandBuilder6();
+    init_schemas_06();
+    PutRepositoryCatalogDataCommand = class extends command6(_ep06, _mw06, "PutRepositoryCatalogData", PutRepositoryCatalogData$) {
+    };
+  }
+});
+
+// node_modules/@aws-sdk/client-ecr-public/dist-es/commands/SetRepositoryPolicyCommand.js
+var SetRepositoryPolicyCommand2;
+var init_SetRepositoryPolicyCommand2 = __esm({
+  "node_modules/@aws-sdk/client-ecr-public/dist-es/commands/SetRepositoryPolicyCommand.js"() {
+    init_commandBuilder6();
+    init_schemas_06();
+    SetRepositoryPolicyCommand2 = class extends command6(_ep06, _mw06, "SetRepositoryPolicy", SetRepositoryPolicy$2) {
+    };
+  }
+});
+
+// node_modules/@aws-sdk/client-ecr-public/dist-es/commands/TagResourceCommand.js
+var TagResourceCommand2;
+var init_TagResourceCommand2 = __esm({
+  "node_modules/@aws-sdk/client-ecr-public/dist-es/commands/TagResourceCommand.js"() {
+    init_commandBuilder6();
+    init_schemas_06();
+    TagResourceCommand2 = class extends command6(_ep06, _mw06, "TagResource", TagResource$2) {
+    };
+  }
+});
+
+// node_modules/@aws-sdk/client-ecr-public/dist-es/commands/UntagResourceCommand.js
+var UntagResourceCommand2;
+var init_UntagResourceCommand2 = __esm({
+  "node_modules/@aws-sdk/client-ecr-public/dist-es/commands/UntagResourceCommand.js"() {
+    init_commandBuilder6();
+    init_schemas_06();
+    UntagResourceCommand2 = class extends command6(_ep06, _mw06, "UntagResource", UntagResource$2) {
+    };
+  }
+});
+
+// node_modules/@aws-sdk/client-ecr-public/dist-es/commands/UploadLayerPartCommand.js
+var UploadLayerPartCommand2;
+var init_UploadLayerPartCommand2 = __esm({
+  "node_modules/@aws-sdk/client-ecr-public/dist-es/commands/UploadLayerPartCommand.js"() {
+    init_commandBuilder6();
+    init_schemas_06();
+    UploadLayerPartCommand2 = class extends command6(_ep06, _mw06, "UploadLayerPart", UploadLayerPart$2) {
+    };
+  }
+});
+
+// node_modules/@aws-sdk/client-ecr-public/dist-es/pagination/DescribeImagesPaginator.js
+var paginateDescribeImages2;
+var init_DescribeImagesPaginator2 = __esm({
+  "node_modules/@aws-sdk/client-ecr-public/dist-es/pagination/DescribeImagesPaginator.js"() {
+    init_dist_es2();
+    init_DescribeImagesCommand2();
+    init_ECRPUBLICClient();
+    paginateDescribeImages2 = createPaginator(ECRPUBLICClient, DescribeImagesCommand2, "nextToken", "nextToken", "maxResults");
+  }
+});
+
+// node_modules/@aws-sdk/client-ecr-public/dist-es/pagination/DescribeImageTagsPaginator.js
+var paginateDescribeImageTags;
+var init_DescribeImageTagsPaginator = __esm({
+  "node_modules/@aws-sdk/client-ecr-public/dist-es/pagination/DescribeImageTagsPaginator.js"() {
+    init_dist_es2();
+    init_DescribeImageTagsCommand();
+    init_ECRPUBLICClient();
+    paginateDescribeImageTags = createPaginator(ECRPUBLICClient, DescribeImageTagsCommand, "nextToken", "nextToken", "maxResults");
+  }
+});
+
+// node_modules/@aws-sdk/client-ecr-public/dist-es/pagination/DescribeRegistriesPaginator.js
+var paginateDescribeRegistries;
+var init_DescribeRegistriesPaginator = __esm({
+  "node_modules/@aws-sdk/client-ecr-public/dist-es/pagination/DescribeRegistriesPaginator.js"() {
+    init_dist_es2();
+    init_DescribeRegistriesCommand();
+    init_ECRPUBLICClient();
+    paginateDescribeRegistries = createPaginator(ECRPUBLICClient, DescribeRegistriesCommand, "nextToken", "nextToken", "maxResults");
+  }
+});
+
+// node_modules/@aws-sdk/client-ecr-public/dist-es/pagination/DescribeRepositoriesPaginator.js
+var paginateDescribeRepositories2;
+var init_DescribeRepositoriesPaginator2 = __esm({
+  "node_modules/@aws-sdk/client-ecr-public/dist-es/pagination/DescribeRepositoriesPaginator.js"() {
+    init_dist_es2();
+    init_DescribeRepositoriesCommand2();
+    init_ECRPUBLICClient();
+    paginateDescribeRepositories2 = createPaginator(ECRPUBLICClient, DescribeRepositoriesCommand2, "nextToken", "nextToken", "maxResults");
+  }
+});
+
+// node_modules/@aws-sdk/client-ecr-public/dist-es/ECRPUBLIC.js
+var commands6, paginators2, ECRPUBLIC;
+var init_ECRPUBLIC = __esm({
+  "node_modules/@aws-sdk/client-ecr-public/dist-es/ECRPUBLIC.js"() {
+    init_client2();
+    init_BatchCheckLayerAvailabilityCommand2();
+    init_BatchDeleteImageCommand2();
+    init_CompleteLayerUploadCommand2();
+    init_CreateRepositoryCommand2();
+    init_DeleteRepositoryCommand2();
+    init_DeleteRepositoryPolicyCommand2();
+    init_DescribeImagesCommand2();
+    init_DescribeImageTagsCommand();
+    init_DescribeRegistriesCommand();
+    init_DescribeRepositoriesCommand2();
+    init_GetAuthorizationTokenCommand2();
+    init_GetRegistryCatalogDataCommand();
+    init_GetRepositoryCatalogDataCommand();
+    init_GetRepositoryPolicyCommand2();
+    init_InitiateLayerUploadCommand2();
+    init_ListTagsForResourceCommand2();
+    init_PutImageCommand2();
+    init_PutRegistryCatalogDataCommand();
+    init_PutRepositoryCatalogDataCommand();
+    init_SetRepositoryPolicyCommand2();
+    init_TagResourceCommand2();
+    init_UntagResourceCommand2();
+    init_UploadLayerPartCommand2();
+    init_ECRPUBLICClient();
+    init_DescribeImagesPaginator2();
+    init_DescribeImageTagsPaginator();
+    init_DescribeRegistriesPaginator();
+    init_DescribeRepositoriesPaginator2();
+    commands6 = {
+      BatchCheckLayerAvailabilityCommand: BatchCheckLayerAvailabilityCommand2,
+      BatchDeleteImageCommand: BatchDeleteImageCommand2,
+      CompleteLayerUploadCommand: CompleteLayerUploadCommand2,
+      CreateRepositoryCommand: CreateRepositoryCommand2,
+      DeleteRepositoryCommand: DeleteRepositoryCommand2,
+      DeleteRepositoryPolicyCommand: DeleteRepositoryPolicyCommand2,
+      DescribeImagesCommand: DescribeImagesCommand2,
+      DescribeImageTagsCommand,
+      DescribeRegistriesCommand,
+      DescribeRepositoriesCommand: DescribeRepositoriesCommand2,
+      GetAuthorizationTokenCommand: GetAuthorizationTokenCommand2,
+      GetRegistryCatalogDataCommand,
+      GetRepositoryCatalogDataCommand,
+      GetRepositoryPolicyCommand: GetRepositoryPolicyCommand2,
+      InitiateLayerUploadCommand: InitiateLayerUploadCommand2,
+      ListTagsForResourceCommand: ListTagsForResourceCommand2,
+      PutImageCommand: PutImageCommand2,
+      PutRegistryCatalogDataCommand,
+      PutRepositoryCatalogDataCommand,
+      SetRepositoryPolicyCommand: SetRepositoryPolicyCommand2,
+      TagResourceCommand: TagResourceCommand2,
+      UntagResourceCommand: UntagResourceCommand2,
+      UploadLayerPartCommand: UploadLayerPartCommand2
+    };
+    paginators2 = {
+      paginateDescribeImages: paginateDescribeImages2,
+      paginateDescribeImageTags,
+      paginateDescribeRegistries,
+      paginateDescribeRepositories: paginateDescribeRepositories2
+    };
+    ECRPUBLIC = class extends ECRPUBLICClient {
+    };
+    createAggregatedClient(commands6, ECRPUBLIC, { paginators: paginators2 });
+  }
+});
+
+// node_modules/@aws-sdk/client-ecr-public/dist-es/commands/index.js
+var init_commands6 = __esm({
+  "node_modules/@aws-sdk/client-ecr-public/dist-es/commands/index.js"() {
+    init_BatchCheckLayerAvailabilityCommand2();
+    init_BatchDeleteImageCommand2();
+    init_CompleteLayerUploadCommand2();
+    init_CreateRepositoryCommand2();
+    init_DeleteRepositoryCommand2();
+    init_DeleteRepositoryPolicyCommand2();
+    init_DescribeImageTagsCommand();
+    init_DescribeImagesCommand2();
+    init_DescribeRegistriesCommand();
+    init_DescribeRepositoriesCommand2();
+    init_GetAuthorizationTokenCommand2();
+    init_GetRegistryCatalogDataCommand();
+    init_GetRepositoryCatalogDataCommand();
+    init_GetRepositoryPolicyCommand2();
+    init_InitiateLayerUploadCommand2();
+    init_ListTagsForResourceCommand2();
+    init_PutImageCommand2();
+    init_PutRegistryCatalogDataCommand();
+    init_PutRepositoryCatalogDataCommand();
+    init_SetRepositoryPolicyCommand2();
+    init_TagResourceCommand2();
+    init_UntagResourceCommand2();
+    init_UploadLayerPartCommand2();
+  }
+});
+
+// node_modules/@aws-sdk/client-ecr-public/dist-es/pagination/Interfaces.js
+var init_Interfaces2 = __esm({
+  "node_modules/@aws-sdk/client-ecr-public/dist-es/pagination/Interfaces.js"() {
+  }
+});
+
+// node_modules/@aws-sdk/client-ecr-public/dist-es/pagination/index.js
+var init_pagination2 = __esm({
+  "node_modules/@aws-sdk/client-ecr-public/dist-es/pagination/index.js"() {
+    init_Interfaces2();
+    init_DescribeImagesPaginator2();
+    init_DescribeImageTagsPaginator();
+    init_DescribeRegistriesPaginator();
+    init_DescribeRepositoriesPaginator2();
+  }
+});
+
+// node_modules/@aws-sdk/client-ecr-public/dist-es/models/enums.js
+var LayerFailureCode2, LayerAvailability2, ImageFailureCode2, RegistryAliasStatus;
+var init_enums4 = __esm({
+  "node_modules/@aws-sdk/client-ecr-public/dist-es/models/enums.js"() {
+    LayerFailureCode2 = {
+      InvalidLayerDigest: "InvalidLayerDigest",
+      MissingLayerDigest: "MissingLayerDigest"
+    };
+    LayerAvailability2 = {
+      AVAILABLE: "AVAILABLE",
+      UNAVAILABLE: "UNAVAILABLE"
+    };
+    ImageFailureCode2 = {
+      ImageNotFound: "ImageNotFound",
+      ImageReferencedByManifestList: "ImageReferencedByManifestList",
+      ImageTagDoesNotMatchDigest: "ImageTagDoesNotMatchDigest",
+      InvalidImageDigest: "InvalidImageDigest",
+      InvalidImageTag: "InvalidImageTag",
+      KmsError: "KmsError",
+      MissingDigestAndTag: "MissingDigestAndTag"
+    };
+    RegistryAliasStatus = {
+      ACTIVE: "ACTIVE",
+      PENDING: "PENDING",
+      REJECTED: "REJECTED"
+    };
+  }
+});
+
+// node_modules/@aws-sdk/client-ecr-public/dist-es/models/models_0.js
+var init_models_06 = __esm({
+  "node_modules/@aws-sdk/client-ecr-public/dist-es/models/models_0.js"() {
+  }
+});
+
+// node_modules/@aws-sdk/client-ecr-public/dist-es/index.js
+var dist_es_exports11 = {};
+__export(dist_es_exports11, {
+  $Command: () => Command2,
+  AuthorizationData$: () => AuthorizationData$2,
+  BatchCheckLayerAvailability$: () => BatchCheckLayerAvailability$2,
+  BatchCheckLayerAvailabilityCommand: () => BatchCheckLayerAvailabilityCommand2,
+  BatchCheckLayerAvailabilityRequest$: () => BatchCheckLayerAvailabilityRequest$2,
+  BatchCheckLayerAvailabilityResponse$: () => BatchCheckLayerAvailabilityResponse$2,
+  BatchDeleteImage$: () => BatchDeleteImage$2,
+  BatchDeleteImageCommand: () => BatchDeleteImageCommand2,
+  BatchDeleteImageRequest$: () => BatchDeleteImageRequest$2,
+  BatchDeleteImageResponse$: () => BatchDeleteImageResponse$2,
+  CompleteLayerUpload$: () => CompleteLayerUpload$2,
+  CompleteLayerUploadCommand: () => CompleteLayerUploadCommand2,
+  CompleteLayerUploadRequest$: () => CompleteLayerUploadRequest$2,
+  CompleteLayerUploadResponse$: () => CompleteLayerUploadResponse$2,
+  CreateRepository$: () => CreateRepository$2,
+  CreateRepositoryCommand: () => CreateRepositoryCommand2,
+  CreateRepositoryRequest$: () => CreateRepositoryRequest$2,
+  CreateRepositoryResponse$: () => CreateRepositoryResponse$2,
+  DeleteRepository$: () => DeleteRepository$2,
+  DeleteRepositoryCommand: () => DeleteRepositoryCommand2,
+  DeleteRepositoryPolicy$: () => DeleteRepositoryPolicy$2,
+  DeleteRepositoryPolicyCommand: () => DeleteRepositoryPolicyCommand2,
+  DeleteRepositoryPolicyRequest$: () => DeleteRepositoryPolicyRequest$2,
+  DeleteRepositoryPolicyResponse$: () => DeleteRepositoryPolicyResponse$2,
+  DeleteRepositoryRequest$: () => DeleteRepositoryRequest$2,
+  DeleteRepositoryResponse$: () => DeleteRepositoryResponse$2,
+  DescribeImageTags$: () => DescribeImageTags$,
+  DescribeImageTagsCommand: () => DescribeImageTagsCommand,
+  DescribeImageTagsRequest$: () => DescribeImageTagsRequest$,
+  DescribeImageTagsResponse$: () => DescribeImageTagsResponse$,
+  DescribeImages$: () => DescribeImages$2,
+  DescribeImagesCommand: () => DescribeImagesCommand2,
+  DescribeImagesRequest$: () => DescribeImagesRequest$2,
+  DescribeImagesResponse$: () => DescribeImagesResponse$2,
+  DescribeRegistries$: () => DescribeRegistries$,
+  DescribeRegistriesCommand: () => DescribeRegistriesCommand,
+  DescribeRegistriesRequest$: () => DescribeRegistriesRequest$,
+  DescribeRegistriesResponse$: () => DescribeRegistriesResponse$,
+  DescribeRepositories$: () => DescribeRepositories$2,
+  DescribeRepositoriesCommand: () => DescribeRepositoriesCommand2,
+  DescribeRepositoriesRequest$: () => DescribeRepositoriesRequest$2,
+  DescribeRepositoriesResponse$: () => DescribeRepositoriesResponse$2,
+  ECRPUBLIC: () => ECRPUBLIC,
+  ECRPUBLICClient: () => ECRPUBLICClient,
+  ECRPUBLICServiceException: () => ECRPUBLICServiceException,
+  ECRPUBLICServiceException$: () => ECRPUBLICServiceException$,
+  EmptyUploadException: () => EmptyUploadException2,
+  EmptyUploadException$: () => EmptyUploadException$2,
+  GetAuthorizationToken$: () => GetAuthorizationToken$2,
+  GetAuthorizationTokenCommand: () => GetAuthorizationTokenCommand2,
+  GetAuthorizationTokenRequest$: () => GetAuthorizationTokenRequest$2,
+  GetAuthorizationTokenResponse$: () => GetAuthorizationTokenResponse$2,
+  GetRegistryCatalogData$: () => GetRegistryCatalogData$,
+  GetRegistryCatalogDataCommand: () => GetRegistryCatalogDataCommand,
+  GetRegistryCatalogDataRequest$: () => GetRegistryCatalogDataRequest$,
+  GetRegistryCatalogDataResponse$: () => GetRegistryCatalogDataResponse$,
+  GetRepositoryCatalogData$: () => GetRepositoryCatalogData$,
+  GetRepositoryCatalogDataCommand: () => GetRepositoryCatalogDataCommand,
+  GetRepositoryCatalogDataRequest$: () => GetRepositoryCatalogDataRequest$,
+  GetRepositoryCatalogDataResponse$: () => GetRepositoryCatalogDataResponse$,
+  GetRepositoryPolicy$: () => GetRepositoryPolicy$2,
+  GetRepositoryPolicyCommand: () => GetRepositoryPolicyCommand2,
+  GetRepositoryPolicyRequest$: () => GetRepositoryPolicyRequest$2,
+  GetRepositoryPolicyResponse$: () => GetRepositoryPolicyResponse$2,
+  Image$: () => Image$2,
+  ImageAlreadyExistsException: () => ImageAlreadyExistsException2,
+  ImageAlreadyExistsException$: () => ImageAlreadyExistsException$2,
+  ImageDetail$: () => ImageDetail$2,
+  ImageDigestDoesNotMatchException: () => ImageDigestDoesNotMatchException2,
+  ImageDigestDoesNotMatchException$: () => ImageDigestDoesNotMatchException$2,
+  ImageFailure$: () => ImageFailure$2,
+  ImageFailureCode: () => ImageFailureCode2,
+  ImageIdentifier$: () => ImageIdentifier$2,
+  ImageNotFoundException: () => ImageNotFoundException2,
+  ImageNotFoundException$: () => ImageNotFoundException$2,
+  ImageTagAlreadyExistsException: () => ImageTagAlreadyExistsException2,
+  ImageTagAlreadyExistsException$: () => ImageTagAlreadyExistsException$2,
+  ImageTagDetail$: () => ImageTagDetail$,
+  InitiateLayerUpload$: () => InitiateLayerUpload$2,
+  InitiateLayerUploadCommand: () => InitiateLayerUploadCommand2,
+  InitiateLayerUploadRequest$: () => InitiateLayerUploadRequest$2,
+  InitiateLayerUploadResponse$: () => InitiateLayerUploadResponse$2,
+  InvalidLayerException: () => InvalidLayerException2,
+  InvalidLayerException$: () => InvalidLayerException$2,
+  InvalidLayerPartException: () => InvalidLayerPartException2,
+  InvalidLayerPartException$: () => InvalidLayerPartException$2,
+  InvalidParameterException: () => InvalidParameterException2,
+  InvalidParameterException$: () => InvalidParameterException$2,
+  InvalidTagParameterException: () => InvalidTagParameterException2,
+  InvalidTagParameterException$: () => InvalidTagParameterException$2,
+  Layer$: () => Layer$2,
+  LayerAlreadyExistsException: () => LayerAlreadyExistsException2,
+  LayerAlreadyExistsException$: () => LayerAlreadyExistsException$2,
+  LayerAvailability: () => LayerAvailability2,
+  LayerFailure$: () => LayerFailure$2,
+  LayerFailureCode: () => LayerFailureCode2,
+  LayerPartTooSmallException: () => LayerPartTooSmallException2,
+  LayerPartTooSmallException$: () => LayerPartTooSmallException$2,
+  LayersNotFoundException: () => LayersNotFoundException2,
+  LayersNotFoundException$: () => LayersNotFoundException$2,
+  LimitExceededException: () => LimitExceededException2,
+  LimitExceededException$: () => LimitExceededException$2,
+  ListTagsForResource$: () => ListTagsForResource$2,
+  ListTagsForResourceCommand: () => ListTagsForResourceCommand2,
+  ListTagsForResourceRequest$: () => ListTagsForResourceRequest$2,
+  ListTagsForResourceResponse$: () => ListTagsForResourceResponse$2,
+  PutImage$: () => PutImage$2,
+  PutImageCommand: () => PutImageCommand2,
+  PutImageRequest$: () => PutImageRequest$2,
+  PutImageResponse$: () => PutImageResponse$2,
+  PutRegistryCatalogData$: () => PutRegistryCatalogData$,
+  PutRegistryCatalogDataCommand: () => PutRegistryCatalogDataCommand,
+  PutRegistryCatalogDataRequest$: () => PutRegistryCatalogDataRequest$,
+  PutRegistryCatalogDataResponse$: () => PutRegistryCatalogDataResponse$,
+  PutRepositoryCatalogData$: () => PutRepositoryCatalogData$,
+  PutRepositoryCatalogDataCommand: () => PutRepositoryCatalogDataCommand,
+  PutRepositoryCatalogDataRequest$: () => PutRepositoryCatalogDataRequest$,
+  PutRepositoryCatalogDataResponse$: () => PutRepositoryCatalogDataResponse$,
+  ReferencedImageDetail$: () => ReferencedImageDetail$,
+  ReferencedImagesNotFoundException: () => ReferencedImagesNotFoundException2,
+  ReferencedImagesNotFoundException$: () => ReferencedImagesNotFoundException$2,
+  Registry$: () => Registry$,
+  RegistryAlias$: () => RegistryAlias$,
+  RegistryAliasStatus: () => RegistryAliasStatus,
+  RegistryCatalogData$: () => RegistryCatalogData$,
+  RegistryNotFoundException: () => RegistryNotFoundException,
+  RegistryNotFoundException$: () => RegistryNotFoundException$,
+  Repository$: () => Repository$2,
+  RepositoryAlreadyExistsException: () => RepositoryAlreadyExistsException2,
+  RepositoryAlreadyExistsException$: () => RepositoryAlreadyExistsException$2,
+  RepositoryCatalogData$: () => RepositoryCatalogData$,
+  RepositoryCatalogDataInput$: () => RepositoryCatalogDataInput$,
+  RepositoryCatalogDataNotFoundException: () => RepositoryCatalogDataNotFoundException,
+  RepositoryCatalogDataNotFoundException$: () => RepositoryCatalogDataNotFoundException$,
+  RepositoryNotEmptyException: () => RepositoryNotEmptyException2,
+  RepositoryNotEmptyException$: () => RepositoryNotEmptyException$2,
+  RepositoryNotFoundException: () => RepositoryNotFoundException2,
+  RepositoryNotFoundException$: () => RepositoryNotFoundException$2,
+  RepositoryPolicyNotFoundException: () => RepositoryPolicyNotFoundException2,
+  RepositoryPolicyNotFoundException$: () => RepositoryPolicyNotFoundException$2,
+  ServerException: () => ServerException2,
+  ServerException$: () => ServerException$2,
+  SetRepositoryPolicy$: () => SetRepositoryPolicy$2,
+  SetRepositoryPolicyCommand: () => SetRepositoryPolicyCommand2,
+  SetRepositoryPolicyRequest$: () => SetRepositoryPolicyRequest$2,
+  SetRepositoryPolicyResponse$: () => SetRepositoryPolicyResponse$2,
+  Tag$: () => Tag$3,
+  TagResource$: () => TagResource$2,
+  TagResourceCommand: () => TagResourceCommand2,
+  TagResourceRequest$: () => TagResourceRequest$2,
+  TagResourceResponse$: () => TagResourceResponse$2,
+  TooManyTagsException: () => TooManyTagsException2,
+  TooManyTagsException$: () => TooManyTagsException$2,
+  UnsupportedCommandException: () => UnsupportedCommandException,
+  UnsupportedCommandException$: () => UnsupportedCommandException$,
+  UntagResource$: () => UntagResource$2,
+  UntagResourceCommand: () => UntagResourceCommand2,
+  UntagResourceRequest$: () => UntagResourceRequest$2,
+  UntagResourceResponse$: () => UntagResourceResponse$2,
+  UploadLayerPart$: () => UploadLayerPart$2,
+  UploadLayerPartCommand: () => UploadLayerPartCommand2,
+  UploadLayerPartRequest$: () => UploadLayerPartRequest$2,
+  UploadLayerPartResponse$: () => UploadLayerPartResponse$2,
+  UploadNotFoundException: () => UploadNotFoundException2,
+  UploadNotFoundException$: () => UploadNotFoundException$2,
+  __Client: () => Client,
+  errorTypeRegistries: () => errorTypeRegistries6,
+  paginateDescribeImageTags: () => paginateDescribeImageTags,
+  paginateDescribeImages: () => paginateDescribeImages2,
+  paginateDescribeRegistries: () => paginateDescribeRegistries,
+  paginateDescribeRepositories: () => paginateDescribeRepositories2
+});
+var init_dist_es18 = __esm({
+  "node_modules/@aws-sdk/client-ecr-public/dist-es/index.js"() {
+    init_ECRPUBLICClient();
+    init_ECRPUBLIC();
+    init_commands6();
+    init_client2();
+    init_pagination2();
+    init_schemas_06();
+    init_enums4();
+    init_errors8();
+    init_models_06();
+    init_ECRPUBLICServiceException();
+  }
+});
+
 // src/platform/bounded-read.ts
 function describeSize(bytes) {
   return bytes >= MiB ? `${bytes / MiB} MiB` : `${bytes / KiB} KiB`;
@@ -50011,6 +52656,30 @@ async function readBounded(path6, limit, options = {}) {
     return buffer.toString("utf8", 0, length);
   } finally {
     await handle.close();
+  }
+}
+function readBoundedSync(source, limit, options = {}) {
+  const fd = typeof source === "number" ? source : (0, import_node_fs5.openSync)(source, openFlags(options));
+  try {
+    const stat2 = (0, import_node_fs5.fstatSync)(fd);
+    if (stat2.isDirectory()) throw Object.assign(new Error("is a directory"), { code: "EISDIR" });
+    if (options.regularOnly && !stat2.isFile()) throw new ReadLimitError("ENOTREG", limit);
+    if (stat2.isFile() && stat2.size > limit) throw new ReadLimitError("EFBIG", limit);
+    const buffer = Buffer.alloc(Math.min(limit + 1, 64 * KiB));
+    let chunks = [];
+    let length = 0;
+    for (; ; ) {
+      const bytesRead = (0, import_node_fs5.readSync)(fd, buffer, 0, buffer.length, null);
+      if (bytesRead === 0) break;
+      chunks.push(Buffer.from(buffer.subarray(0, bytesRead)));
+      length += bytesRead;
+      if (length > limit) throw new ReadLimitError("EFBIG", limit);
+    }
+    const text2 = Buffer.concat(chunks, length).toString("utf8");
+    chunks = [];
+    return text2;
+  } finally {
+    if (typeof source !== "number") (0, import_node_fs5.closeSync)(fd);
   }
 }
 var import_node_fs5, KiB, MiB, LIMITS, ReadLimitError;
@@ -50155,7 +52824,7 @@ var init_resolveLogins = __esm({
 });
 
 // node_modules/@aws-sdk/nested-clients/dist-es/submodules/cognito-identity/auth/httpAuthSchemeProvider.js
-function createAwsAuthSigv4HttpAuthOption6(authParameters) {
+function createAwsAuthSigv4HttpAuthOption7(authParameters) {
   return {
     schemeId: "aws.auth#sigv4",
     signingProperties: {
@@ -50175,8 +52844,8 @@ function createSmithyApiNoAuthHttpAuthOption5(authParameters) {
     schemeId: "smithy.api#noAuth"
   };
 }
-var defaultCognitoIdentityHttpAuthSchemeParametersProvider, defaultCognitoIdentityHttpAuthSchemeProvider, resolveHttpAuthSchemeConfig6;
-var init_httpAuthSchemeProvider6 = __esm({
+var defaultCognitoIdentityHttpAuthSchemeParametersProvider, defaultCognitoIdentityHttpAuthSchemeProvider, resolveHttpAuthSchemeConfig7;
+var init_httpAuthSchemeProvider7 = __esm({
   "node_modules/@aws-sdk/nested-clients/dist-es/submodules/cognito-identity/auth/httpAuthSchemeProvider.js"() {
     init_httpAuthSchemes2();
     init_client2();
@@ -50204,12 +52873,12 @@ var init_httpAuthSchemeProvider6 = __esm({
           }
           ;
         default: {
-          options.push(createAwsAuthSigv4HttpAuthOption6(authParameters));
+          options.push(createAwsAuthSigv4HttpAuthOption7(authParameters));
         }
       }
       return options;
     };
-    resolveHttpAuthSchemeConfig6 = (config2) => {
+    resolveHttpAuthSchemeConfig7 = (config2) => {
       const config_0 = resolveAwsSdkSigV4Config(config2);
       return Object.assign(config_0, {
         authSchemePreference: normalizeProvider(config2.authSchemePreference ?? [])
@@ -50219,17 +52888,17 @@ var init_httpAuthSchemeProvider6 = __esm({
 });
 
 // node_modules/@aws-sdk/nested-clients/dist-es/submodules/cognito-identity/endpoint/EndpointParameters.js
-var resolveClientEndpointParameters6, commonParams6;
-var init_EndpointParameters6 = __esm({
+var resolveClientEndpointParameters7, commonParams7;
+var init_EndpointParameters7 = __esm({
   "node_modules/@aws-sdk/nested-clients/dist-es/submodules/cognito-identity/endpoint/EndpointParameters.js"() {
-    resolveClientEndpointParameters6 = (options) => {
+    resolveClientEndpointParameters7 = (options) => {
       return Object.assign(options, {
         useDualstackEndpoint: options.useDualstackEndpoint ?? false,
         useFipsEndpoint: options.useFipsEndpoint ?? false,
         defaultSigningName: "cognito-identity"
       });
     };
-    commonParams6 = {
+    commonParams7 = {
       UseFIPS: { type: "builtInParams", name: "useFipsEndpoint" },
       Endpoint: { type: "builtInParams", name: "endpoint" },
       Region: { type: "builtInParams", name: "region" },
@@ -50239,61 +52908,61 @@ var init_EndpointParameters6 = __esm({
 });
 
 // node_modules/@aws-sdk/nested-clients/dist-es/submodules/cognito-identity/endpoint/bdd.js
-var m4, a6, b6, c6, d6, e6, f6, g6, h6, i6, j6, k6, l4, _data6, root6, r6, nodes6, bdd6;
-var init_bdd6 = __esm({
+var m4, a7, b7, c7, d7, e7, f7, g7, h7, i7, j7, k7, l4, _data7, root7, r7, nodes7, bdd7;
+var init_bdd7 = __esm({
   "node_modules/@aws-sdk/nested-clients/dist-es/submodules/cognito-identity/endpoint/bdd.js"() {
     init_endpoints();
     m4 = "ref";
-    a6 = -1;
-    b6 = true;
-    c6 = "isSet";
-    d6 = "PartitionResult";
-    e6 = "booleanEquals";
-    f6 = "getAttr";
-    g6 = "stringEquals";
-    h6 = { [m4]: "Endpoint" };
-    i6 = { [m4]: d6 };
-    j6 = { [m4]: "Region" };
-    k6 = {};
-    l4 = [j6];
-    _data6 = {
+    a7 = -1;
+    b7 = true;
+    c7 = "isSet";
+    d7 = "PartitionResult";
+    e7 = "booleanEquals";
+    f7 = "getAttr";
+    g7 = "stringEquals";
+    h7 = { [m4]: "Endpoint" };
+    i7 = { [m4]: d7 };
+    j7 = { [m4]: "Region" };
+    k7 = {};
+    l4 = [j7];
+    _data7 = {
       conditions: [
-        [c6, [h6]],
-        [c6, l4],
-        ["aws.partition", l4, d6],
-        [e6, [{ [m4]: "UseFIPS" }, b6]],
-        [e6, [{ fn: f6, argv: [i6, "supportsFIPS"] }, b6]],
-        [e6, [{ [m4]: "UseDualStack" }, b6]],
-        [e6, [{ fn: f6, argv: [i6, "supportsDualStack"] }, b6]],
-        [g6, [{ fn: f6, argv: [i6, "name"] }, "aws"]],
-        [g6, [j6, "us-east-1"]],
-        [g6, [j6, "us-east-2"]],
-        [g6, [j6, "us-west-1"]],
-        [g6, [j6, "us-west-2"]]
+        [c7, [h7]],
+        [c7, l4],
+        ["aws.partition", l4, d7],
+        [e7, [{ [m4]: "UseFIPS" }, b7]],
+        [e7, [{ fn: f7, argv: [i7, "supportsFIPS"] }, b7]],
+        [e7, [{ [m4]: "UseDualStack" }, b7]],
+        [e7, [{ fn: f7, argv: [i7, "supportsDualStack"] }, b7]],
+        [g7, [{ fn: f7, argv: [i7, "name"] }, "aws"]],
+        [g7, [j7, "us-east-1"]],
+        [g7, [j7, "us-east-2"]],
+        [g7, [j7, "us-west-1"]],
+        [g7, [j7, "us-west-2"]]
       ],
       results: [
-        [a6],
-        [a6, "Invalid Configuration: FIPS and custom endpoint are not supported"],
-        [a6, "Invalid Configuration: Dualstack and custom endpoint are not supported"],
-        [h6, k6],
-        ["https://cognito-identity-fips.us-east-1.amazonaws.com", k6],
-        ["https://cognito-identity-fips.us-east-2.amazonaws.com", k6],
-        ["https://cognito-identity-fips.us-west-1.amazonaws.com", k6],
-        ["https://cognito-identity-fips.us-west-2.amazonaws.com", k6],
-        ["https://cognito-identity-fips.{Region}.{PartitionResult#dualStackDnsSuffix}", k6],
-        [a6, "FIPS and DualStack are enabled, but this partition does not support one or both"],
-        ["https://cognito-identity-fips.{Region}.{PartitionResult#dnsSuffix}", k6],
-        [a6, "FIPS is enabled but this partition does not support FIPS"],
-        ["https://cognito-identity.{Region}.amazonaws.com", k6],
-        ["https://cognito-identity.{Region}.{PartitionResult#dualStackDnsSuffix}", k6],
-        [a6, "DualStack is enabled but this partition does not support DualStack"],
-        ["https://cognito-identity.{Region}.{PartitionResult#dnsSuffix}", k6],
-        [a6, "Invalid Configuration: Missing Region"]
+        [a7],
+        [a7, "Invalid Configuration: FIPS and custom endpoint are not supported"],
+        [a7, "Invalid Configuration: Dualstack and custom endpoint are not supported"],
+        [h7, k7],
+        ["https://cognito-identity-fips.us-east-1.amazonaws.com", k7],
+        ["https://cognito-identity-fips.us-east-2.amazonaws.com", k7],
+        ["https://cognito-identity-fips.us-west-1.amazonaws.com", k7],
+        ["https://cognito-identity-fips.us-west-2.amazonaws.com", k7],
+        ["https://cognito-identity-fips.{Region}.{PartitionResult#dualStackDnsSuffix}", k7],
+        [a7, "FIPS and DualStack are enabled, but this partition does not support one or both"],
+        ["https://cognito-identity-fips.{Region}.{PartitionResult#dnsSuffix}", k7],
+        [a7, "FIPS is enabled but this partition does not support FIPS"],
+        ["https://cognito-identity.{Region}.amazonaws.com", k7],
+        ["https://cognito-identity.{Region}.{PartitionResult#dualStackDnsSuffix}", k7],
+        [a7, "DualStack is enabled but this partition does not support DualStack"],
+        ["https://cognito-identity.{Region}.{PartitionResult#dnsSuffix}", k7],
+        [a7, "Invalid Configuration: Missing Region"]
       ]
     };
-    root6 = 2;
-    r6 = 1e8;
-    nodes6 = new Int32Array([
+    root7 = 2;
+    r7 = 1e8;
+    nodes7 = new Int32Array([
       -1,
       1,
       -1,
@@ -50302,70 +52971,70 @@ var init_bdd6 = __esm({
       3,
       1,
       4,
-      r6 + 16,
+      r7 + 16,
       2,
       5,
-      r6 + 16,
+      r7 + 16,
       3,
       9,
       6,
       5,
       7,
-      r6 + 15,
+      r7 + 15,
       6,
       8,
-      r6 + 14,
+      r7 + 14,
       7,
-      r6 + 12,
-      r6 + 13,
+      r7 + 12,
+      r7 + 13,
       4,
       11,
       10,
       5,
-      r6 + 9,
-      r6 + 11,
+      r7 + 9,
+      r7 + 11,
       5,
       12,
-      r6 + 10,
+      r7 + 10,
       6,
       13,
-      r6 + 9,
+      r7 + 9,
       8,
-      r6 + 4,
+      r7 + 4,
       14,
       9,
-      r6 + 5,
+      r7 + 5,
       15,
       10,
-      r6 + 6,
+      r7 + 6,
       16,
       11,
-      r6 + 7,
-      r6 + 8,
+      r7 + 7,
+      r7 + 8,
       3,
-      r6 + 1,
+      r7 + 1,
       18,
       5,
-      r6 + 2,
-      r6 + 3
+      r7 + 2,
+      r7 + 3
     ]);
-    bdd6 = BinaryDecisionDiagram.from(nodes6, root6, _data6.conditions, _data6.results);
+    bdd7 = BinaryDecisionDiagram.from(nodes7, root7, _data7.conditions, _data7.results);
   }
 });
 
 // node_modules/@aws-sdk/nested-clients/dist-es/submodules/cognito-identity/endpoint/endpointResolver.js
-var cache6, defaultEndpointResolver6;
-var init_endpointResolver6 = __esm({
+var cache7, defaultEndpointResolver7;
+var init_endpointResolver7 = __esm({
   "node_modules/@aws-sdk/nested-clients/dist-es/submodules/cognito-identity/endpoint/endpointResolver.js"() {
     init_client3();
     init_endpoints();
-    init_bdd6();
-    cache6 = new EndpointCache({
+    init_bdd7();
+    cache7 = new EndpointCache({
       size: 50,
       params: ["Endpoint", "Region", "UseDualStack", "UseFIPS"]
     });
-    defaultEndpointResolver6 = (endpointParams, context = {}) => {
-      return cache6.get(endpointParams, () => decideEndpoint(bdd6, {
+    defaultEndpointResolver7 = (endpointParams, context = {}) => {
+      return cache7.get(endpointParams, () => decideEndpoint(bdd7, {
         endpointParams,
         logger: context.logger
       }));
@@ -50390,8 +53059,8 @@ var init_CognitoIdentityServiceException = __esm({
 });
 
 // node_modules/@aws-sdk/nested-clients/dist-es/submodules/cognito-identity/models/errors.js
-var ExternalServiceException, InternalErrorException, InvalidIdentityPoolConfigurationException, InvalidParameterException2, NotAuthorizedException, ResourceConflictException, ResourceNotFoundException2, TooManyRequestsException2, LimitExceededException2;
-var init_errors8 = __esm({
+var ExternalServiceException, InternalErrorException, InvalidIdentityPoolConfigurationException, InvalidParameterException3, NotAuthorizedException, ResourceConflictException, ResourceNotFoundException2, TooManyRequestsException2, LimitExceededException3;
+var init_errors9 = __esm({
   "node_modules/@aws-sdk/nested-clients/dist-es/submodules/cognito-identity/models/errors.js"() {
     init_CognitoIdentityServiceException();
     ExternalServiceException = class _ExternalServiceException extends CognitoIdentityServiceException {
@@ -50433,7 +53102,7 @@ var init_errors8 = __esm({
         Object.setPrototypeOf(this, _InvalidIdentityPoolConfigurationException.prototype);
       }
     };
-    InvalidParameterException2 = class _InvalidParameterException extends CognitoIdentityServiceException {
+    InvalidParameterException3 = class _InvalidParameterException extends CognitoIdentityServiceException {
       static shapeId = "com.amazonaws.cognitoidentity#InvalidParameterException";
       name = "InvalidParameterException";
       $fault = "client";
@@ -50498,7 +53167,7 @@ var init_errors8 = __esm({
         Object.setPrototypeOf(this, _TooManyRequestsException.prototype);
       }
     };
-    LimitExceededException2 = class _LimitExceededException extends CognitoIdentityServiceException {
+    LimitExceededException3 = class _LimitExceededException extends CognitoIdentityServiceException {
       static shapeId = "com.amazonaws.cognitoidentity#LimitExceededException";
       name = "LimitExceededException";
       $fault = "client";
@@ -50515,12 +53184,12 @@ var init_errors8 = __esm({
 });
 
 // node_modules/@aws-sdk/nested-clients/dist-es/submodules/cognito-identity/schemas/schemas_0.js
-var _AI, _AKI2, _C2, _CRA, _E2, _ESE, _GCFI, _GCFII, _GCFIR, _GI, _GII, _GIR, _IEE, _II2, _IIPCE, _IPE2, _IPI, _IPT, _L2, _LEE2, _LM, _NAE, _RCE, _RNFE3, _SK, _SKS, _ST2, _TMRE3, _c6, _e6, _hE6, _m5, _s6, _se4, n06, _s_registry6, CognitoIdentityServiceException$, n0_registry6, ExternalServiceException$, InternalErrorException$, InvalidIdentityPoolConfigurationException$, InvalidParameterException$2, LimitExceededException$2, NotAuthorizedException$, ResourceConflictException$, ResourceNotFoundException$2, TooManyRequestsException$2, errorTypeRegistries6, IdentityProviderToken, SecretKeyString, Credentials$2, GetCredentialsForIdentityInput$, GetCredentialsForIdentityResponse$, GetIdInput$, GetIdResponse$, LoginsMap, GetCredentialsForIdentity$, GetId$;
-var init_schemas_06 = __esm({
+var _AI, _AKI2, _C2, _CRA, _E2, _ESE, _GCFI, _GCFII, _GCFIR, _GI, _GII, _GIR, _IEE, _II3, _IIPCE, _IPE3, _IPI, _IPT, _L3, _LEE3, _LM, _NAE, _RCE, _RNFE4, _SK, _SKS, _ST2, _TMRE3, _c7, _e7, _hE6, _m6, _s7, _se5, n07, _s_registry7, CognitoIdentityServiceException$, n0_registry7, ExternalServiceException$, InternalErrorException$, InvalidIdentityPoolConfigurationException$, InvalidParameterException$3, LimitExceededException$3, NotAuthorizedException$, ResourceConflictException$, ResourceNotFoundException$2, TooManyRequestsException$2, errorTypeRegistries7, IdentityProviderToken, SecretKeyString, Credentials$2, GetCredentialsForIdentityInput$, GetCredentialsForIdentityResponse$, GetIdInput$, GetIdResponse$, LoginsMap, GetCredentialsForIdentity$, GetId$;
+var init_schemas_07 = __esm({
   "node_modules/@aws-sdk/nested-clients/dist-es/submodules/cognito-identity/schemas/schemas_0.js"() {
     init_schema();
     init_CognitoIdentityServiceException();
-    init_errors8();
+    init_errors9();
     _AI = "AccountId";
     _AKI2 = "AccessKeyId";
     _C2 = "Credentials";
@@ -50534,122 +53203,122 @@ var init_schemas_06 = __esm({
     _GII = "GetIdInput";
     _GIR = "GetIdResponse";
     _IEE = "InternalErrorException";
-    _II2 = "IdentityId";
+    _II3 = "IdentityId";
     _IIPCE = "InvalidIdentityPoolConfigurationException";
-    _IPE2 = "InvalidParameterException";
+    _IPE3 = "InvalidParameterException";
     _IPI = "IdentityPoolId";
     _IPT = "IdentityProviderToken";
-    _L2 = "Logins";
-    _LEE2 = "LimitExceededException";
+    _L3 = "Logins";
+    _LEE3 = "LimitExceededException";
     _LM = "LoginsMap";
     _NAE = "NotAuthorizedException";
     _RCE = "ResourceConflictException";
-    _RNFE3 = "ResourceNotFoundException";
+    _RNFE4 = "ResourceNotFoundException";
     _SK = "SecretKey";
     _SKS = "SecretKeyString";
     _ST2 = "SessionToken";
     _TMRE3 = "TooManyRequestsException";
-    _c6 = "client";
-    _e6 = "error";
+    _c7 = "client";
+    _e7 = "error";
     _hE6 = "httpError";
-    _m5 = "message";
-    _s6 = "smithy.ts.sdk.synthetic.com.amazonaws.cognitoidentity";
-    _se4 = "server";
-    n06 = "com.amazonaws.cognitoidentity";
-    _s_registry6 = new TypeRegistry(_s6);
-    CognitoIdentityServiceException$ = [-3, _s6, "CognitoIdentityServiceException", 0, [], []];
-    _s_registry6.registerError(CognitoIdentityServiceException$, CognitoIdentityServiceException);
-    n0_registry6 = new TypeRegistry(n06);
+    _m6 = "message";
+    _s7 = "smithy.ts.sdk.synthetic.com.amazonaws.cognitoidentity";
+    _se5 = "server";
+    n07 = "com.amazonaws.cognitoidentity";
+    _s_registry7 = new TypeRegistry(_s7);
+    CognitoIdentityServiceException$ = [-3, _s7, "CognitoIdentityServiceException", 0, [], []];
+    _s_registry7.registerError(CognitoIdentityServiceException$, CognitoIdentityServiceException);
+    n0_registry7 = new TypeRegistry(n07);
     ExternalServiceException$ = [
       -3,
-      n06,
+      n07,
       _ESE,
-      { [_e6]: _c6, [_hE6]: 400 },
-      [_m5],
+      { [_e7]: _c7, [_hE6]: 400 },
+      [_m6],
       [0]
     ];
-    n0_registry6.registerError(ExternalServiceException$, ExternalServiceException);
+    n0_registry7.registerError(ExternalServiceException$, ExternalServiceException);
     InternalErrorException$ = [
       -3,
-      n06,
+      n07,
       _IEE,
-      { [_e6]: _se4 },
-      [_m5],
+      { [_e7]: _se5 },
+      [_m6],
       [0]
     ];
-    n0_registry6.registerError(InternalErrorException$, InternalErrorException);
+    n0_registry7.registerError(InternalErrorException$, InternalErrorException);
     InvalidIdentityPoolConfigurationException$ = [
       -3,
-      n06,
+      n07,
       _IIPCE,
-      { [_e6]: _c6, [_hE6]: 400 },
-      [_m5],
+      { [_e7]: _c7, [_hE6]: 400 },
+      [_m6],
       [0]
     ];
-    n0_registry6.registerError(InvalidIdentityPoolConfigurationException$, InvalidIdentityPoolConfigurationException);
-    InvalidParameterException$2 = [
+    n0_registry7.registerError(InvalidIdentityPoolConfigurationException$, InvalidIdentityPoolConfigurationException);
+    InvalidParameterException$3 = [
       -3,
-      n06,
-      _IPE2,
-      { [_e6]: _c6, [_hE6]: 400 },
-      [_m5],
+      n07,
+      _IPE3,
+      { [_e7]: _c7, [_hE6]: 400 },
+      [_m6],
       [0]
     ];
-    n0_registry6.registerError(InvalidParameterException$2, InvalidParameterException2);
-    LimitExceededException$2 = [
+    n0_registry7.registerError(InvalidParameterException$3, InvalidParameterException3);
+    LimitExceededException$3 = [
       -3,
-      n06,
-      _LEE2,
-      { [_e6]: _c6, [_hE6]: 400 },
-      [_m5],
+      n07,
+      _LEE3,
+      { [_e7]: _c7, [_hE6]: 400 },
+      [_m6],
       [0]
     ];
-    n0_registry6.registerError(LimitExceededException$2, LimitExceededException2);
+    n0_registry7.registerError(LimitExceededException$3, LimitExceededException3);
     NotAuthorizedException$ = [
       -3,
-      n06,
+      n07,
       _NAE,
-      { [_e6]: _c6, [_hE6]: 403 },
-      [_m5],
+      { [_e7]: _c7, [_hE6]: 403 },
+      [_m6],
       [0]
     ];
-    n0_registry6.registerError(NotAuthorizedException$, NotAuthorizedException);
+    n0_registry7.registerError(NotAuthorizedException$, NotAuthorizedException);
     ResourceConflictException$ = [
       -3,
-      n06,
+      n07,
       _RCE,
-      { [_e6]: _c6, [_hE6]: 409 },
-      [_m5],
+      { [_e7]: _c7, [_hE6]: 409 },
+      [_m6],
       [0]
     ];
-    n0_registry6.registerError(ResourceConflictException$, ResourceConflictException);
+    n0_registry7.registerError(ResourceConflictException$, ResourceConflictException);
     ResourceNotFoundException$2 = [
       -3,
-      n06,
-      _RNFE3,
-      { [_e6]: _c6, [_hE6]: 404 },
-      [_m5],
+      n07,
+      _RNFE4,
+      { [_e7]: _c7, [_hE6]: 404 },
+      [_m6],
       [0]
     ];
-    n0_registry6.registerError(ResourceNotFoundException$2, ResourceNotFoundException2);
+    n0_registry7.registerError(ResourceNotFoundException$2, ResourceNotFoundException2);
     TooManyRequestsException$2 = [
       -3,
-      n06,
+      n07,
       _TMRE3,
-      { [_e6]: _c6, [_hE6]: 429 },
-      [_m5],
+      { [_e7]: _c7, [_hE6]: 429 },
+      [_m6],
       [0]
     ];
-    n0_registry6.registerError(TooManyRequestsException$2, TooManyRequestsException2);
-    errorTypeRegistries6 = [
-      _s_registry6,
-      n0_registry6
+    n0_registry7.registerError(TooManyRequestsException$2, TooManyRequestsException2);
+    errorTypeRegistries7 = [
+      _s_registry7,
+      n0_registry7
     ];
-    IdentityProviderToken = [0, n06, _IPT, 8, 0];
-    SecretKeyString = [0, n06, _SKS, 8, 0];
+    IdentityProviderToken = [0, n07, _IPT, 8, 0];
+    SecretKeyString = [0, n07, _SKS, 8, 0];
     Credentials$2 = [
       3,
-      n06,
+      n07,
       _C2,
       0,
       [_AKI2, _SK, _ST2, _E2],
@@ -50657,41 +53326,41 @@ var init_schemas_06 = __esm({
     ];
     GetCredentialsForIdentityInput$ = [
       3,
-      n06,
+      n07,
       _GCFII,
       0,
-      [_II2, _L2, _CRA],
+      [_II3, _L3, _CRA],
       [0, [() => LoginsMap, 0], 0],
       1
     ];
     GetCredentialsForIdentityResponse$ = [
       3,
-      n06,
+      n07,
       _GCFIR,
       0,
-      [_II2, _C2],
+      [_II3, _C2],
       [0, [() => Credentials$2, 0]]
     ];
     GetIdInput$ = [
       3,
-      n06,
+      n07,
       _GII,
       0,
-      [_IPI, _AI, _L2],
+      [_IPI, _AI, _L3],
       [0, 0, [() => LoginsMap, 0]],
       1
     ];
     GetIdResponse$ = [
       3,
-      n06,
+      n07,
       _GIR,
       0,
-      [_II2],
+      [_II3],
       [0]
     ];
     LoginsMap = [
       2,
-      n06,
+      n07,
       _LM,
       0,
       [
@@ -50705,7 +53374,7 @@ var init_schemas_06 = __esm({
     ];
     GetCredentialsForIdentity$ = [
       9,
-      n06,
+      n07,
       _GCFI,
       0,
       () => GetCredentialsForIdentityInput$,
@@ -50713,7 +53382,7 @@ var init_schemas_06 = __esm({
     ];
     GetId$ = [
       9,
-      n06,
+      n07,
       _GI,
       0,
       () => GetIdInput$,
@@ -50723,8 +53392,8 @@ var init_schemas_06 = __esm({
 });
 
 // node_modules/@aws-sdk/nested-clients/dist-es/submodules/cognito-identity/runtimeConfig.shared.js
-var getRuntimeConfig11;
-var init_runtimeConfig_shared6 = __esm({
+var getRuntimeConfig13;
+var init_runtimeConfig_shared7 = __esm({
   "node_modules/@aws-sdk/nested-clients/dist-es/submodules/cognito-identity/runtimeConfig.shared.js"() {
     init_httpAuthSchemes2();
     init_protocols2();
@@ -50733,16 +53402,16 @@ var init_runtimeConfig_shared6 = __esm({
     init_client2();
     init_protocols();
     init_serde();
-    init_httpAuthSchemeProvider6();
-    init_endpointResolver6();
-    init_schemas_06();
-    getRuntimeConfig11 = (config2) => {
+    init_httpAuthSchemeProvider7();
+    init_endpointResolver7();
+    init_schemas_07();
+    getRuntimeConfig13 = (config2) => {
       return {
         apiVersion: "2014-06-30",
         base64Decoder: config2?.base64Decoder ?? fromBase64,
         base64Encoder: config2?.base64Encoder ?? toBase64,
         disableHostPrefix: config2?.disableHostPrefix ?? false,
-        endpointProvider: config2?.endpointProvider ?? defaultEndpointResolver6,
+        endpointProvider: config2?.endpointProvider ?? defaultEndpointResolver7,
         extensions: config2?.extensions ?? [],
         httpAuthSchemeProvider: config2?.httpAuthSchemeProvider ?? defaultCognitoIdentityHttpAuthSchemeProvider,
         httpAuthSchemes: config2?.httpAuthSchemes ?? [
@@ -50761,7 +53430,7 @@ var init_runtimeConfig_shared6 = __esm({
         protocol: config2?.protocol ?? AwsJson1_1Protocol,
         protocolSettings: config2?.protocolSettings ?? {
           defaultNamespace: "com.amazonaws.cognitoidentity",
-          errorTypeRegistries: errorTypeRegistries6,
+          errorTypeRegistries: errorTypeRegistries7,
           xmlNamespace: "http://cognito-identity.amazonaws.com/doc/2014-06-30/",
           version: "2014-06-30",
           serviceTarget: "AWSCognitoIdentityService"
@@ -50777,8 +53446,8 @@ var init_runtimeConfig_shared6 = __esm({
 });
 
 // node_modules/@aws-sdk/nested-clients/dist-es/submodules/cognito-identity/runtimeConfig.js
-var getRuntimeConfig12;
-var init_runtimeConfig6 = __esm({
+var getRuntimeConfig14;
+var init_runtimeConfig7 = __esm({
   "node_modules/@aws-sdk/nested-clients/dist-es/submodules/cognito-identity/runtimeConfig.js"() {
     init_package2();
     init_client3();
@@ -50788,12 +53457,12 @@ var init_runtimeConfig6 = __esm({
     init_retry2();
     init_serde();
     init_dist_es6();
-    init_runtimeConfig_shared6();
-    getRuntimeConfig12 = (config2) => {
+    init_runtimeConfig_shared7();
+    getRuntimeConfig14 = (config2) => {
       emitWarningIfUnsupportedVersion2(process.version);
       const defaultsMode = resolveDefaultsModeConfig(config2);
       const defaultConfigProvider = () => defaultsMode().then(loadConfigsForDefaultMode);
-      const clientSharedValues = getRuntimeConfig11(config2);
+      const clientSharedValues = getRuntimeConfig13(config2);
       emitWarningIfUnsupportedVersion(process.version);
       const loaderConfig = {
         profile: config2?.profile,
@@ -50825,10 +53494,10 @@ var init_runtimeConfig6 = __esm({
 });
 
 // node_modules/@aws-sdk/nested-clients/dist-es/submodules/cognito-identity/auth/httpAuthExtensionConfiguration.js
-var getHttpAuthExtensionConfiguration6, resolveHttpAuthRuntimeConfig6;
-var init_httpAuthExtensionConfiguration6 = __esm({
+var getHttpAuthExtensionConfiguration7, resolveHttpAuthRuntimeConfig7;
+var init_httpAuthExtensionConfiguration7 = __esm({
   "node_modules/@aws-sdk/nested-clients/dist-es/submodules/cognito-identity/auth/httpAuthExtensionConfiguration.js"() {
-    getHttpAuthExtensionConfiguration6 = (runtimeConfig) => {
+    getHttpAuthExtensionConfiguration7 = (runtimeConfig) => {
       const _httpAuthSchemes = runtimeConfig.httpAuthSchemes;
       let _httpAuthSchemeProvider = runtimeConfig.httpAuthSchemeProvider;
       let _credentials = runtimeConfig.credentials;
@@ -50858,7 +53527,7 @@ var init_httpAuthExtensionConfiguration6 = __esm({
         }
       };
     };
-    resolveHttpAuthRuntimeConfig6 = (config2) => {
+    resolveHttpAuthRuntimeConfig7 = (config2) => {
       return {
         httpAuthSchemes: config2.httpAuthSchemes(),
         httpAuthSchemeProvider: config2.httpAuthSchemeProvider(),
@@ -50869,17 +53538,17 @@ var init_httpAuthExtensionConfiguration6 = __esm({
 });
 
 // node_modules/@aws-sdk/nested-clients/dist-es/submodules/cognito-identity/runtimeExtensions.js
-var resolveRuntimeExtensions6;
-var init_runtimeExtensions6 = __esm({
+var resolveRuntimeExtensions7;
+var init_runtimeExtensions7 = __esm({
   "node_modules/@aws-sdk/nested-clients/dist-es/submodules/cognito-identity/runtimeExtensions.js"() {
     init_client3();
     init_client2();
     init_protocols();
-    init_httpAuthExtensionConfiguration6();
-    resolveRuntimeExtensions6 = (runtimeConfig, extensions) => {
-      const extensionConfiguration = Object.assign(getAwsRegionExtensionConfiguration(runtimeConfig), getDefaultExtensionConfiguration(runtimeConfig), getHttpHandlerExtensionConfiguration(runtimeConfig), getHttpAuthExtensionConfiguration6(runtimeConfig));
+    init_httpAuthExtensionConfiguration7();
+    resolveRuntimeExtensions7 = (runtimeConfig, extensions) => {
+      const extensionConfiguration = Object.assign(getAwsRegionExtensionConfiguration(runtimeConfig), getDefaultExtensionConfiguration(runtimeConfig), getHttpHandlerExtensionConfiguration(runtimeConfig), getHttpAuthExtensionConfiguration7(runtimeConfig));
       extensions.forEach((extension) => extension.configure(extensionConfiguration));
-      return Object.assign(runtimeConfig, resolveAwsRegionExtensionConfiguration(extensionConfiguration), resolveDefaultRuntimeConfig2(extensionConfiguration), resolveHttpHandlerRuntimeConfig(extensionConfiguration), resolveHttpAuthRuntimeConfig6(extensionConfiguration));
+      return Object.assign(runtimeConfig, resolveAwsRegionExtensionConfiguration(extensionConfiguration), resolveDefaultRuntimeConfig2(extensionConfiguration), resolveHttpHandlerRuntimeConfig(extensionConfiguration), resolveHttpAuthRuntimeConfig7(extensionConfiguration));
     };
   }
 });
@@ -50896,24 +53565,24 @@ var init_CognitoIdentityClient = __esm({
     init_protocols();
     init_retry2();
     init_schema();
-    init_httpAuthSchemeProvider6();
-    init_EndpointParameters6();
-    init_runtimeConfig6();
-    init_runtimeExtensions6();
+    init_httpAuthSchemeProvider7();
+    init_EndpointParameters7();
+    init_runtimeConfig7();
+    init_runtimeExtensions7();
     CognitoIdentityClient = class extends Client {
       config;
       constructor(...[configuration]) {
-        const _config_0 = getRuntimeConfig12(configuration || {});
+        const _config_0 = getRuntimeConfig14(configuration || {});
         super(_config_0);
         this.initConfig = _config_0;
-        const _config_1 = resolveClientEndpointParameters6(_config_0);
+        const _config_1 = resolveClientEndpointParameters7(_config_0);
         const _config_2 = resolveUserAgentConfig(_config_1);
         const _config_3 = resolveRetryConfig(_config_2);
         const _config_4 = resolveRegionConfig(_config_3);
         const _config_5 = resolveHostHeaderConfig(_config_4);
         const _config_6 = resolveEndpointConfig(_config_5);
-        const _config_7 = resolveHttpAuthSchemeConfig6(_config_6);
-        const _config_8 = resolveRuntimeExtensions6(_config_7, configuration?.extensions || []);
+        const _config_7 = resolveHttpAuthSchemeConfig7(_config_6);
+        const _config_8 = resolveRuntimeExtensions7(_config_7, configuration?.extensions || []);
         this.config = _config_8;
         this.middlewareStack.use(getSchemaSerdePlugin(this.config));
         this.middlewareStack.use(getUserAgentPlugin(this.config));
@@ -50938,15 +53607,15 @@ var init_CognitoIdentityClient = __esm({
 });
 
 // node_modules/@aws-sdk/nested-clients/dist-es/submodules/cognito-identity/commandBuilder.js
-var command6, _ep06, _mw06;
-var init_commandBuilder6 = __esm({
+var command7, _ep07, _mw07;
+var init_commandBuilder7 = __esm({
   "node_modules/@aws-sdk/nested-clients/dist-es/submodules/cognito-identity/commandBuilder.js"() {
     init_client2();
     init_endpoints();
-    init_EndpointParameters6();
-    command6 = makeBuilder(commonParams6, "AWSCognitoIdentityService", "CognitoIdentityClient", getEndpointPlugin);
-    _ep06 = {};
-    _mw06 = (Command3, cs, config2, o4) => [];
+    init_EndpointParameters7();
+    command7 = makeBuilder(commonParams7, "AWSCognitoIdentityService", "CognitoIdentityClient", getEndpointPlugin);
+    _ep07 = {};
+    _mw07 = (Command3, cs, config2, o4) => [];
   }
 });
 
@@ -50954,9 +53623,9 @@ var init_commandBuilder6 = __esm({
 var GetCredentialsForIdentityCommand;
 var init_GetCredentialsForIdentityCommand = __esm({
   "node_modules/@aws-sdk/nested-clients/dist-es/submodules/cognito-identity/commands/GetCredentialsForIdentityCommand.js"() {
-    init_commandBuilder6();
-    init_schemas_06();
-    GetCredentialsForIdentityCommand = class extends command6(_ep06, _mw06, "GetCredentialsForIdentity", GetCredentialsForIdentity$) {
+    init_commandBuilder7();
+    init_schemas_07();
+    GetCredentialsForIdentityCommand = class extends command7(_ep07, _mw07, "GetCredentialsForIdentity", GetCredentialsForIdentity$) {
     };
   }
 });
@@ -50965,33 +53634,33 @@ var init_GetCredentialsForIdentityCommand = __esm({
 var GetIdCommand;
 var init_GetIdCommand = __esm({
   "node_modules/@aws-sdk/nested-clients/dist-es/submodules/cognito-identity/commands/GetIdCommand.js"() {
-    init_commandBuilder6();
-    init_schemas_06();
-    GetIdCommand = class extends command6(_ep06, _mw06, "GetId", GetId$) {
+    init_commandBuilder7();
+    init_schemas_07();
+    GetIdCommand = class extends command7(_ep07, _mw07, "GetId", GetId$) {
     };
   }
 });
 
 // node_modules/@aws-sdk/nested-clients/dist-es/submodules/cognito-identity/CognitoIdentity.js
-var commands6, CognitoIdentity;
+var commands7, CognitoIdentity;
 var init_CognitoIdentity = __esm({
   "node_modules/@aws-sdk/nested-clients/dist-es/submodules/cognito-identity/CognitoIdentity.js"() {
     init_client2();
     init_CognitoIdentityClient();
     init_GetCredentialsForIdentityCommand();
     init_GetIdCommand();
-    commands6 = {
+    commands7 = {
       GetCredentialsForIdentityCommand,
       GetIdCommand
     };
     CognitoIdentity = class extends CognitoIdentityClient {
     };
-    createAggregatedClient(commands6, CognitoIdentity);
+    createAggregatedClient(commands7, CognitoIdentity);
   }
 });
 
 // node_modules/@aws-sdk/nested-clients/dist-es/submodules/cognito-identity/commands/index.js
-var init_commands6 = __esm({
+var init_commands7 = __esm({
   "node_modules/@aws-sdk/nested-clients/dist-es/submodules/cognito-identity/commands/index.js"() {
     init_GetCredentialsForIdentityCommand();
     init_GetIdCommand();
@@ -50999,7 +53668,7 @@ var init_commands6 = __esm({
 });
 
 // node_modules/@aws-sdk/nested-clients/dist-es/submodules/cognito-identity/models/models_0.js
-var init_models_06 = __esm({
+var init_models_07 = __esm({
   "node_modules/@aws-sdk/nested-clients/dist-es/submodules/cognito-identity/models/models_0.js"() {
   }
 });
@@ -51009,10 +53678,10 @@ var init_cognito_identity = __esm({
   "node_modules/@aws-sdk/nested-clients/dist-es/submodules/cognito-identity/index.js"() {
     init_CognitoIdentityClient();
     init_CognitoIdentity();
-    init_commands6();
-    init_schemas_06();
-    init_errors8();
-    init_models_06();
+    init_commands7();
+    init_schemas_07();
+    init_errors9();
+    init_models_07();
   }
 });
 
@@ -51242,12 +53911,12 @@ var init_fromCognitoIdentityPool = __esm({
 });
 
 // node_modules/@aws-sdk/credential-provider-cognito-identity/dist-es/index.js
-var dist_es_exports11 = {};
-__export(dist_es_exports11, {
+var dist_es_exports12 = {};
+__export(dist_es_exports12, {
   fromCognitoIdentity: () => fromCognitoIdentity,
   fromCognitoIdentityPool: () => fromCognitoIdentityPool
 });
-var init_dist_es18 = __esm({
+var init_dist_es19 = __esm({
   "node_modules/@aws-sdk/credential-provider-cognito-identity/dist-es/index.js"() {
     init_fromCognitoIdentity();
     init_fromCognitoIdentityPool();
@@ -51260,7 +53929,7 @@ var init_fromCognitoIdentity2 = __esm({
   "node_modules/@aws-sdk/credential-providers/dist-es/fromCognitoIdentity.js"() {
     fromCognitoIdentity2 = (options) => {
       return async (args) => {
-        const { fromCognitoIdentity: _fromCognitoIdentity } = await Promise.resolve().then(() => (init_dist_es18(), dist_es_exports11));
+        const { fromCognitoIdentity: _fromCognitoIdentity } = await Promise.resolve().then(() => (init_dist_es19(), dist_es_exports12));
         return _fromCognitoIdentity(options)(args);
       };
     };
@@ -51273,7 +53942,7 @@ var init_fromCognitoIdentityPool2 = __esm({
   "node_modules/@aws-sdk/credential-providers/dist-es/fromCognitoIdentityPool.js"() {
     fromCognitoIdentityPool2 = (options) => {
       return async (args) => {
-        const { fromCognitoIdentityPool: _fromCognitoIdentityPool } = await Promise.resolve().then(() => (init_dist_es18(), dist_es_exports11));
+        const { fromCognitoIdentityPool: _fromCognitoIdentityPool } = await Promise.resolve().then(() => (init_dist_es19(), dist_es_exports12));
         return _fromCognitoIdentityPool(options)(args);
       };
     };
@@ -51579,8 +54248,8 @@ var init_fromWebToken2 = __esm({
 });
 
 // node_modules/@aws-sdk/credential-providers/dist-es/index.js
-var dist_es_exports12 = {};
-__export(dist_es_exports12, {
+var dist_es_exports13 = {};
+__export(dist_es_exports13, {
   createCredentialChain: () => createCredentialChain,
   fromCognitoIdentity: () => fromCognitoIdentity2,
   fromCognitoIdentityPool: () => fromCognitoIdentityPool2,
@@ -51598,7 +54267,7 @@ __export(dist_es_exports12, {
   fromWebToken: () => fromWebToken2,
   propertyProviderChain: () => propertyProviderChain
 });
-var init_dist_es19 = __esm({
+var init_dist_es20 = __esm({
   "node_modules/@aws-sdk/credential-providers/dist-es/index.js"() {
     init_createCredentialChain();
     init_fromCognitoIdentity2();
@@ -51622,7 +54291,7 @@ var init_dist_es19 = __esm({
 function fromDefaultChain(context) {
   const source = "the default AWS credential chain (environment, profile, web identity, container, instance role)";
   return guarded(source, async () => {
-    const { fromNodeProviderChain: fromNodeProviderChain2 } = await Promise.resolve().then(() => (init_dist_es19(), dist_es_exports12));
+    const { fromNodeProviderChain: fromNodeProviderChain2 } = await Promise.resolve().then(() => (init_dist_es20(), dist_es_exports13));
     const provider = fromNodeProviderChain2({
       clientConfig: await stsClientConfig(context.call),
       clientPlugins: watchPlugins(context.call),
@@ -51665,7 +54334,7 @@ function fromInstanceRole(context) {
         hint: "unset AWS_EC2_METADATA_DISABLED on an EC2 agent, or choose another source"
       });
     }
-    const { fromInstanceMetadata: fromInstanceMetadata3 } = await Promise.resolve().then(() => (init_dist_es19(), dist_es_exports12));
+    const { fromInstanceMetadata: fromInstanceMetadata3 } = await Promise.resolve().then(() => (init_dist_es20(), dist_es_exports13));
     const provider = fromInstanceMetadata3({
       timeout: context.call.attemptTimeoutMs,
       maxRetries: Math.max(0, context.call.maxAttempts - 1),
@@ -51710,7 +54379,7 @@ function fromContainerRole(context) {
     }
     const token = env2.AWS_CONTAINER_AUTHORIZATION_TOKEN;
     if (token) context.onSecret?.(token);
-    const { fromHttp: fromHttp3 } = await Promise.resolve().then(() => (init_dist_es19(), dist_es_exports12));
+    const { fromHttp: fromHttp3 } = await Promise.resolve().then(() => (init_dist_es20(), dist_es_exports13));
     const provider = fromHttp3({
       ...fullUri ? { awsContainerCredentialsFullUri: fullUri } : {},
       ...relativeUri ? { awsContainerCredentialsRelativeUri: relativeUri } : {},
@@ -51726,7 +54395,7 @@ function fromContainerRole(context) {
 function fromProfile(init, context) {
   const source = `profile ${init.profile}`;
   return guarded(source, async () => {
-    const { fromIni: fromIni3 } = await Promise.resolve().then(() => (init_dist_es19(), dist_es_exports12));
+    const { fromIni: fromIni3 } = await Promise.resolve().then(() => (init_dist_es20(), dist_es_exports13));
     const provider = fromIni3({
       profile: init.profile,
       ...init.configFile === void 0 ? {} : { configFilepath: init.configFile },
@@ -51744,7 +54413,7 @@ function withRole(base, init, context) {
 async function assumeRole(base, init, context, via = base.source) {
   const source = `role ${init.roleArn} via ${via}`;
   try {
-    const { fromTemporaryCredentials: fromTemporaryCredentials3 } = await Promise.resolve().then(() => (init_dist_es19(), dist_es_exports12));
+    const { fromTemporaryCredentials: fromTemporaryCredentials3 } = await Promise.resolve().then(() => (init_dist_es20(), dist_es_exports13));
     const tags = Object.entries(init.tags ?? {}).map(([Key, Value]) => ({ Key, Value }));
     const provider = fromTemporaryCredentials3({
       masterCredentials: base,
@@ -59734,7 +62403,7 @@ function config(newConfig) {
     Object.assign(globalConfig, newConfig);
   return globalConfig;
 }
-var _a3, _zodDesc, _E3, $ZodAsyncError, $ZodEncodeError, globalConfig;
+var _a4, _zodDesc, _E3, $ZodAsyncError, $ZodEncodeError, globalConfig;
 var init_core = __esm({
   "node_modules/zod/v4/core/core.js"() {
     init_util2();
@@ -59751,7 +62420,7 @@ var init_core = __esm({
         this.name = "ZodEncodeError";
       }
     };
-    (_a3 = globalThis).__zod_globalConfig ?? (_a3.__zod_globalConfig = {});
+    (_a4 = globalThis).__zod_globalConfig ?? (_a4.__zod_globalConfig = {});
     globalConfig = globalThis.__zod_globalConfig;
   }
 });
@@ -59766,7 +62435,7 @@ function _setMessage(value) {
   this._zod.message = value;
 }
 var _messageDesc, _issuesDesc, _installedToString, initializer, $ZodError, $ZodRealError;
-var init_errors9 = __esm({
+var init_errors10 = __esm({
   "node_modules/zod/v4/core/errors.js"() {
     init_core();
     init_util2();
@@ -59832,7 +62501,7 @@ var _parse, parse2, _parseAsync, parseAsync, _safeParse, safeParse, _safeParseAs
 var init_parse = __esm({
   "node_modules/zod/v4/core/parse.js"() {
     init_core();
-    init_errors9();
+    init_errors10();
     init_util2();
     _parse = (_Err) => {
       const fn = (schema, value, _ctx, _params) => {
@@ -60982,7 +63651,7 @@ var init_locales = __esm({
 function registry() {
   return new $ZodRegistry();
 }
-var _a4, $ZodRegistry, globalRegistry;
+var _a5, $ZodRegistry, globalRegistry;
 var init_registries = __esm({
   "node_modules/zod/v4/core/registries.js"() {
     $ZodRegistry = class {
@@ -61025,7 +63694,7 @@ var init_registries = __esm({
         return this._map.has(schema);
       }
     };
-    (_a4 = globalThis).__zod_globalRegistry ?? (_a4.__zod_globalRegistry = registry());
+    (_a5 = globalThis).__zod_globalRegistry ?? (_a5.__zod_globalRegistry = registry());
     globalRegistry = globalThis.__zod_globalRegistry;
   }
 });
@@ -61148,7 +63817,7 @@ var init_core2 = __esm({
   "node_modules/zod/v4/core/index.js"() {
     init_core();
     init_parse();
-    init_errors9();
+    init_errors10();
     init_schemas();
     init_memoizer();
     init_checks();
@@ -61818,76 +64487,76 @@ var init_references = __esm({
 });
 
 // node_modules/@aws-sdk/client-sts/dist-es/endpoint/bdd.js
-var q3, a7, b7, c7, d7, e7, f7, g7, h7, i7, j7, k7, l5, m5, n3, o3, p3, _data7, root7, r7, nodes7, bdd7;
-var init_bdd7 = __esm({
+var q3, a8, b8, c8, d8, e8, f8, g8, h8, i8, j8, k8, l5, m5, n3, o3, p3, _data8, root8, r8, nodes8, bdd8;
+var init_bdd8 = __esm({
   "node_modules/@aws-sdk/client-sts/dist-es/endpoint/bdd.js"() {
     init_endpoints();
     q3 = "ref";
-    a7 = -1;
-    b7 = true;
-    c7 = "isSet";
-    d7 = "PartitionResult";
-    e7 = "booleanEquals";
-    f7 = "stringEquals";
-    g7 = "getAttr";
-    h7 = "us-east-1";
-    i7 = "sigv4";
-    j7 = "sts";
-    k7 = "https://sts.{Region}.{PartitionResult#dnsSuffix}";
+    a8 = -1;
+    b8 = true;
+    c8 = "isSet";
+    d8 = "PartitionResult";
+    e8 = "booleanEquals";
+    f8 = "stringEquals";
+    g8 = "getAttr";
+    h8 = "us-east-1";
+    i8 = "sigv4";
+    j8 = "sts";
+    k8 = "https://sts.{Region}.{PartitionResult#dnsSuffix}";
     l5 = { [q3]: "Endpoint" };
     m5 = { [q3]: "Region" };
-    n3 = { [q3]: d7 };
+    n3 = { [q3]: d8 };
     o3 = {};
     p3 = [m5];
-    _data7 = {
+    _data8 = {
       conditions: [
-        [c7, [l5]],
-        [c7, p3],
-        ["aws.partition", p3, d7],
-        [e7, [{ [q3]: "UseFIPS" }, b7]],
-        [e7, [{ [q3]: "UseDualStack" }, b7]],
-        [f7, [m5, "aws-global"]],
-        [e7, [{ [q3]: "UseGlobalEndpoint" }, b7]],
-        [f7, [m5, "eu-central-1"]],
-        [e7, [{ fn: g7, argv: [n3, "supportsDualStack"] }, b7]],
-        [e7, [{ fn: g7, argv: [n3, "supportsFIPS"] }, b7]],
-        [f7, [m5, "ap-south-1"]],
-        [f7, [m5, "eu-north-1"]],
-        [f7, [m5, "eu-west-1"]],
-        [f7, [m5, "eu-west-2"]],
-        [f7, [m5, "eu-west-3"]],
-        [f7, [m5, "sa-east-1"]],
-        [f7, [m5, h7]],
-        [f7, [m5, "us-east-2"]],
-        [f7, [m5, "us-west-2"]],
-        [f7, [m5, "us-west-1"]],
-        [f7, [m5, "ca-central-1"]],
-        [f7, [m5, "ap-southeast-1"]],
-        [f7, [m5, "ap-northeast-1"]],
-        [f7, [m5, "ap-southeast-2"]],
-        [f7, [{ fn: g7, argv: [n3, "name"] }, "aws-us-gov"]]
+        [c8, [l5]],
+        [c8, p3],
+        ["aws.partition", p3, d8],
+        [e8, [{ [q3]: "UseFIPS" }, b8]],
+        [e8, [{ [q3]: "UseDualStack" }, b8]],
+        [f8, [m5, "aws-global"]],
+        [e8, [{ [q3]: "UseGlobalEndpoint" }, b8]],
+        [f8, [m5, "eu-central-1"]],
+        [e8, [{ fn: g8, argv: [n3, "supportsDualStack"] }, b8]],
+        [e8, [{ fn: g8, argv: [n3, "supportsFIPS"] }, b8]],
+        [f8, [m5, "ap-south-1"]],
+        [f8, [m5, "eu-north-1"]],
+        [f8, [m5, "eu-west-1"]],
+        [f8, [m5, "eu-west-2"]],
+        [f8, [m5, "eu-west-3"]],
+        [f8, [m5, "sa-east-1"]],
+        [f8, [m5, h8]],
+        [f8, [m5, "us-east-2"]],
+        [f8, [m5, "us-west-2"]],
+        [f8, [m5, "us-west-1"]],
+        [f8, [m5, "ca-central-1"]],
+        [f8, [m5, "ap-southeast-1"]],
+        [f8, [m5, "ap-northeast-1"]],
+        [f8, [m5, "ap-southeast-2"]],
+        [f8, [{ fn: g8, argv: [n3, "name"] }, "aws-us-gov"]]
       ],
       results: [
-        [a7],
-        ["https://sts.amazonaws.com", { authSchemes: [{ name: i7, signingName: j7, signingRegion: h7 }] }],
-        [k7, { authSchemes: [{ name: i7, signingName: j7, signingRegion: "{Region}" }] }],
-        [a7, "Invalid Configuration: FIPS and custom endpoint are not supported"],
-        [a7, "Invalid Configuration: Dualstack and custom endpoint are not supported"],
+        [a8],
+        ["https://sts.amazonaws.com", { authSchemes: [{ name: i8, signingName: j8, signingRegion: h8 }] }],
+        [k8, { authSchemes: [{ name: i8, signingName: j8, signingRegion: "{Region}" }] }],
+        [a8, "Invalid Configuration: FIPS and custom endpoint are not supported"],
+        [a8, "Invalid Configuration: Dualstack and custom endpoint are not supported"],
         [l5, o3],
         ["https://sts-fips.{Region}.{PartitionResult#dualStackDnsSuffix}", o3],
-        [a7, "FIPS and DualStack are enabled, but this partition does not support one or both"],
+        [a8, "FIPS and DualStack are enabled, but this partition does not support one or both"],
         ["https://sts.{Region}.amazonaws.com", o3],
         ["https://sts-fips.{Region}.{PartitionResult#dnsSuffix}", o3],
-        [a7, "FIPS is enabled but this partition does not support FIPS"],
+        [a8, "FIPS is enabled but this partition does not support FIPS"],
         ["https://sts.{Region}.{PartitionResult#dualStackDnsSuffix}", o3],
-        [a7, "DualStack is enabled but this partition does not support DualStack"],
-        [k7, o3],
-        [a7, "Invalid Configuration: Missing Region"]
+        [a8, "DualStack is enabled but this partition does not support DualStack"],
+        [k8, o3],
+        [a8, "Invalid Configuration: Missing Region"]
       ]
     };
-    root7 = 2;
-    r7 = 1e8;
-    nodes7 = new Int32Array([
+    root8 = 2;
+    r8 = 1e8;
+    nodes8 = new Int32Array([
       -1,
       1,
       -1,
@@ -61896,10 +64565,10 @@ var init_bdd7 = __esm({
       3,
       1,
       4,
-      r7 + 14,
+      r8 + 14,
       2,
       5,
-      r7 + 14,
+      r8 + 14,
       3,
       25,
       6,
@@ -61907,98 +64576,98 @@ var init_bdd7 = __esm({
       24,
       7,
       5,
-      r7 + 1,
+      r8 + 1,
       8,
       6,
       9,
-      r7 + 13,
+      r8 + 13,
       7,
-      r7 + 1,
+      r8 + 1,
       10,
       10,
-      r7 + 1,
+      r8 + 1,
       11,
       11,
-      r7 + 1,
+      r8 + 1,
       12,
       12,
-      r7 + 1,
+      r8 + 1,
       13,
       13,
-      r7 + 1,
+      r8 + 1,
       14,
       14,
-      r7 + 1,
+      r8 + 1,
       15,
       15,
-      r7 + 1,
+      r8 + 1,
       16,
       16,
-      r7 + 1,
+      r8 + 1,
       17,
       17,
-      r7 + 1,
+      r8 + 1,
       18,
       18,
-      r7 + 1,
+      r8 + 1,
       19,
       19,
-      r7 + 1,
+      r8 + 1,
       20,
       20,
-      r7 + 1,
+      r8 + 1,
       21,
       21,
-      r7 + 1,
+      r8 + 1,
       22,
       22,
-      r7 + 1,
+      r8 + 1,
       23,
       23,
-      r7 + 1,
-      r7 + 2,
+      r8 + 1,
+      r8 + 2,
       8,
-      r7 + 11,
-      r7 + 12,
+      r8 + 11,
+      r8 + 12,
       4,
       28,
       26,
       9,
       27,
-      r7 + 10,
+      r8 + 10,
       24,
-      r7 + 8,
-      r7 + 9,
+      r8 + 8,
+      r8 + 9,
       8,
       29,
-      r7 + 7,
+      r8 + 7,
       9,
-      r7 + 6,
-      r7 + 7,
+      r8 + 6,
+      r8 + 7,
       3,
-      r7 + 3,
+      r8 + 3,
       31,
       4,
-      r7 + 4,
-      r7 + 5
+      r8 + 4,
+      r8 + 5
     ]);
-    bdd7 = BinaryDecisionDiagram.from(nodes7, root7, _data7.conditions, _data7.results);
+    bdd8 = BinaryDecisionDiagram.from(nodes8, root8, _data8.conditions, _data8.results);
   }
 });
 
 // node_modules/@aws-sdk/client-sts/dist-es/endpoint/endpointResolver.js
-var cache7, defaultEndpointResolver7;
-var init_endpointResolver7 = __esm({
+var cache8, defaultEndpointResolver8;
+var init_endpointResolver8 = __esm({
   "node_modules/@aws-sdk/client-sts/dist-es/endpoint/endpointResolver.js"() {
     init_client3();
     init_endpoints();
-    init_bdd7();
-    cache7 = new EndpointCache({
+    init_bdd8();
+    cache8 = new EndpointCache({
       size: 50,
       params: ["Endpoint", "Region", "UseDualStack", "UseFIPS", "UseGlobalEndpoint"]
     });
-    defaultEndpointResolver7 = (endpointParams, context = {}) => {
-      return cache7.get(endpointParams, () => decideEndpoint(bdd7, {
+    defaultEndpointResolver8 = (endpointParams, context = {}) => {
+      return cache8.get(endpointParams, () => decideEndpoint(bdd8, {
         endpointParams,
         logger: context.logger
       }));
@@ -62008,7 +64677,7 @@ var init_endpointResolver7 = __esm({
 });
 
 // node_modules/@aws-sdk/client-sts/dist-es/auth/httpAuthSchemeProvider.js
-function createAwsAuthSigv4HttpAuthOption7(authParameters) {
+function createAwsAuthSigv4HttpAuthOption8(authParameters) {
   return {
     schemeId: "aws.auth#sigv4",
     signingProperties: {
@@ -62043,14 +64712,14 @@ function createSmithyApiNoAuthHttpAuthOption6(authParameters) {
     schemeId: "smithy.api#noAuth"
   };
 }
-var createEndpointRuleSetHttpAuthSchemeParametersProvider2, _defaultSTSHttpAuthSchemeParametersProvider2, defaultSTSHttpAuthSchemeParametersProvider2, createEndpointRuleSetHttpAuthSchemeProvider2, _defaultSTSHttpAuthSchemeProvider2, defaultSTSHttpAuthSchemeProvider2, resolveHttpAuthSchemeConfig7;
-var init_httpAuthSchemeProvider7 = __esm({
+var createEndpointRuleSetHttpAuthSchemeParametersProvider2, _defaultSTSHttpAuthSchemeParametersProvider2, defaultSTSHttpAuthSchemeParametersProvider2, createEndpointRuleSetHttpAuthSchemeProvider2, _defaultSTSHttpAuthSchemeProvider2, defaultSTSHttpAuthSchemeProvider2, resolveHttpAuthSchemeConfig8;
+var init_httpAuthSchemeProvider8 = __esm({
   "node_modules/@aws-sdk/client-sts/dist-es/auth/httpAuthSchemeProvider.js"() {
     init_httpAuthSchemes2();
     init_dist_es11();
     init_client2();
     init_endpoints();
-    init_endpointResolver7();
+    init_endpointResolver8();
     createEndpointRuleSetHttpAuthSchemeParametersProvider2 = (defaultHttpAuthSchemeParametersProvider) => async (config2, context, input) => {
       if (!input) {
         throw new Error("Could not find `input` for `defaultEndpointRuleSetHttpAuthSchemeParametersProvider`");
@@ -62128,18 +64797,18 @@ var init_httpAuthSchemeProvider7 = __esm({
           break;
         }
         default: {
-          options.push(createAwsAuthSigv4HttpAuthOption7(authParameters));
+          options.push(createAwsAuthSigv4HttpAuthOption8(authParameters));
           options.push(createAwsAuthSigv4aHttpAuthOption2(authParameters));
         }
       }
       return options;
     };
-    defaultSTSHttpAuthSchemeProvider2 = createEndpointRuleSetHttpAuthSchemeProvider2(defaultEndpointResolver7, _defaultSTSHttpAuthSchemeProvider2, {
-      "aws.auth#sigv4": createAwsAuthSigv4HttpAuthOption7,
+    defaultSTSHttpAuthSchemeProvider2 = createEndpointRuleSetHttpAuthSchemeProvider2(defaultEndpointResolver8, _defaultSTSHttpAuthSchemeProvider2, {
+      "aws.auth#sigv4": createAwsAuthSigv4HttpAuthOption8,
       "aws.auth#sigv4a": createAwsAuthSigv4aHttpAuthOption2,
       "smithy.api#noAuth": createSmithyApiNoAuthHttpAuthOption6
     });
-    resolveHttpAuthSchemeConfig7 = (config2) => {
+    resolveHttpAuthSchemeConfig8 = (config2) => {
       const config_0 = resolveAwsSdkSigV4Config(config2);
       const config_1 = resolveAwsSdkSigV4AConfig(config_0);
       return Object.assign(config_1, {
@@ -62150,10 +64819,10 @@ var init_httpAuthSchemeProvider7 = __esm({
 });
 
 // node_modules/@aws-sdk/client-sts/dist-es/endpoint/EndpointParameters.js
-var resolveClientEndpointParameters7, commonParams7;
-var init_EndpointParameters7 = __esm({
+var resolveClientEndpointParameters8, commonParams8;
+var init_EndpointParameters8 = __esm({
   "node_modules/@aws-sdk/client-sts/dist-es/endpoint/EndpointParameters.js"() {
-    resolveClientEndpointParameters7 = (options) => {
+    resolveClientEndpointParameters8 = (options) => {
       return Object.assign(options, {
         useDualstackEndpoint: options.useDualstackEndpoint ?? false,
         useFipsEndpoint: options.useFipsEndpoint ?? false,
@@ -62161,7 +64830,7 @@ var init_EndpointParameters7 = __esm({
         defaultSigningName: "sts"
       });
     };
-    commonParams7 = {
+    commonParams8 = {
       UseGlobalEndpoint: { type: "builtInParams", name: "useGlobalEndpoint" },
       UseFIPS: { type: "builtInParams", name: "useFipsEndpoint" },
       Endpoint: { type: "builtInParams", name: "endpoint" },
@@ -62172,10 +64841,10 @@ var init_EndpointParameters7 = __esm({
 });
 
 // node_modules/@aws-sdk/client-sts/package.json
-var package_default3;
-var init_package3 = __esm({
+var package_default4;
+var init_package4 = __esm({
   "node_modules/@aws-sdk/client-sts/package.json"() {
-    package_default3 = {
+    package_default4 = {
       name: "@aws-sdk/client-sts",
       version: "3.1169.0",
       description: "AWS SDK for JavaScript Sts Client for Node.js, Browser and React Native",
@@ -62273,7 +64942,7 @@ var init_STSServiceException2 = __esm({
 
 // node_modules/@aws-sdk/client-sts/dist-es/models/errors.js
 var ExpiredTokenException3, MalformedPolicyDocumentException2, PackedPolicyTooLargeException2, RegionDisabledException2, IDPRejectedClaimException2, InvalidIdentityTokenException2, IDPCommunicationErrorException2, InvalidAuthorizationMessageException, ExpiredTradeInTokenException, JWTPayloadSizeExceededException, OutboundWebIdentityFederationDisabledException, SessionDurationEscalationException;
-var init_errors10 = __esm({
+var init_errors11 = __esm({
   "node_modules/@aws-sdk/client-sts/dist-es/models/errors.js"() {
     init_STSServiceException2();
     ExpiredTokenException3 = class _ExpiredTokenException extends STSServiceException2 {
@@ -62437,11 +65106,11 @@ var init_errors10 = __esm({
 });
 
 // node_modules/@aws-sdk/client-sts/dist-es/schemas/schemas_0.js
-var _A3, _AKI3, _AP, _AR2, _ARI2, _ARR2, _ARRs2, _ARRss, _ARRssu, _ARU2, _ARWSAML, _ARWSAMLR, _ARWSAMLRs, _ARWWI2, _ARWWIR2, _ARWWIRs2, _ARs, _Ac, _Au2, _C3, _CA2, _DAM, _DAMR, _DAMRe, _DM, _DS2, _E4, _EI2, _EM, _ETE3, _ETITE, _FU, _FUI, _GAKI, _GAKIR, _GAKIRe, _GCI, _GCIR, _GCIRe, _GDAT, _GDATR, _GDATRe, _GFT, _GFTR, _GFTRe, _GST, _GSTR, _GSTRe, _GWIT, _GWITR, _GWITRe, _I2, _IAME, _IDPCEE2, _IDPRCE2, _IITE2, _JWTPSEE, _K3, _MPDE2, _MSTS2, _N, _NQ, _OWIFDE, _P2, _PA2, _PAr2, _PAro, _PC2, _PCLT2, _PCr2, _PDT2, _PI3, _PPS2, _PPTLE2, _Pr2, _RA2, _RDE2, _RSN2, _S, _SA, _SAK2, _SAMLA, _SAMLAT, _SDEE, _SFWIT2, _SI3, _SN2, _ST3, _STS2, _STU2, _STe, _T3, _TC2, _TIT, _TP, _TPA, _TTK2, _Ta2, _UI, _V3, _WIT2, _a5, _aKST2, _aQE2, _c7, _cTT2, _e7, _hE7, _m6, _pDLT2, _s7, _tITT, _tLT2, _wITT, n07, _s_registry7, STSServiceException$2, n0_registry7, ExpiredTokenException$3, ExpiredTradeInTokenException$, IDPCommunicationErrorException$2, IDPRejectedClaimException$2, InvalidAuthorizationMessageException$, InvalidIdentityTokenException$2, JWTPayloadSizeExceededException$, MalformedPolicyDocumentException$2, OutboundWebIdentityFederationDisabledException$, PackedPolicyTooLargeException$2, RegionDisabledException$2, SessionDurationEscalationException$, errorTypeRegistries7, accessKeySecretType2, clientTokenType2, SAMLAssertionType, tradeInTokenType, webIdentityTokenType, AssumedRoleUser$2, AssumeRoleRequest$2, AssumeRoleResponse$2, AssumeRoleWithSAMLRequest$, AssumeRoleWithSAMLResponse$, AssumeRoleWithWebIdentityRequest$2, AssumeRoleWithWebIdentityResponse$2, AssumeRootRequest$, AssumeRootResponse$, Credentials$3, DecodeAuthorizationMessageRequest$, DecodeAuthorizationMessageResponse$, FederatedUser$, GetAccessKeyInfoRequest$, GetAccessKeyInfoResponse$, GetCallerIdentityRequest$, GetCallerIdentityResponse$, GetDelegatedAccessTokenRequest$, GetDelegatedAccessTokenResponse$, GetFederationTokenRequest$, GetFederationTokenResponse$, GetSessionTokenRequest$, GetSessionTokenResponse$, GetWebIdentityTokenRequest$, GetWebIdentityTokenResponse$, PolicyDescriptorType$2, ProvidedContext$2, Tag$3, policyDescriptorListType2, ProvidedContextsListType2, tagKeyListType2, tagListType2, webIdentityTokenAudienceListType, AssumeRole$2, AssumeRoleWithSAML$, AssumeRoleWithWebIdentity$2, AssumeRoot$, DecodeAuthorizationMessage$, GetAccessKeyInfo$, GetCallerIdentity$, GetDelegatedAccessToken$, GetFederationToken$, GetSessionToken$, GetWebIdentityToken$;
-var init_schemas_07 = __esm({
+var _A3, _AKI3, _AP, _AR2, _ARI2, _ARR2, _ARRs2, _ARRss, _ARRssu, _ARU2, _ARWSAML, _ARWSAMLR, _ARWSAMLRs, _ARWWI2, _ARWWIR2, _ARWWIRs2, _ARs, _Ac, _Au2, _C3, _CA2, _DAM, _DAMR, _DAMRe, _DM, _DS2, _E4, _EI2, _EM, _ETE3, _ETITE, _FU, _FUI, _GAKI, _GAKIR, _GAKIRe, _GCI, _GCIR, _GCIRe, _GDAT, _GDATR, _GDATRe, _GFT, _GFTR, _GFTRe, _GST, _GSTR, _GSTRe, _GWIT, _GWITR, _GWITRe, _I3, _IAME, _IDPCEE2, _IDPRCE2, _IITE2, _JWTPSEE, _K4, _MPDE2, _MSTS2, _N, _NQ, _OWIFDE, _P2, _PA2, _PAr2, _PAro, _PC2, _PCLT2, _PCr2, _PDT2, _PI4, _PPS2, _PPTLE2, _Pr2, _RA3, _RDE2, _RSN2, _S, _SA, _SAK2, _SAMLA, _SAMLAT, _SDEE, _SFWIT2, _SI3, _SN2, _ST3, _STS2, _STU2, _STe, _T4, _TC2, _TIT, _TP, _TPA, _TTK2, _Ta2, _UI, _V4, _WIT2, _a6, _aKST2, _aQE2, _c8, _cTT2, _e8, _hE7, _m7, _pDLT2, _s8, _tITT, _tLT2, _wITT, n08, _s_registry8, STSServiceException$2, n0_registry8, ExpiredTokenException$3, ExpiredTradeInTokenException$, IDPCommunicationErrorException$2, IDPRejectedClaimException$2, InvalidAuthorizationMessageException$, InvalidIdentityTokenException$2, JWTPayloadSizeExceededException$, MalformedPolicyDocumentException$2, OutboundWebIdentityFederationDisabledException$, PackedPolicyTooLargeException$2, RegionDisabledException$2, SessionDurationEscalationException$, errorTypeRegistries8, accessKeySecretType2, clientTokenType2, SAMLAssertionType, tradeInTokenType, webIdentityTokenType, AssumedRoleUser$2, AssumeRoleRequest$2, AssumeRoleResponse$2, AssumeRoleWithSAMLRequest$, AssumeRoleWithSAMLResponse$, AssumeRoleWithWebIdentityRequest$2, AssumeRoleWithWebIdentityResponse$2, AssumeRootRequest$, AssumeRootResponse$, Credentials$3, DecodeAuthorizationMessageRequest$, DecodeAuthorizationMessageResponse$, FederatedUser$, GetAccessKeyInfoRequest$, GetAccessKeyInfoResponse$, GetCallerIdentityRequest$, GetCallerIdentityResponse$, GetDelegatedAccessTokenRequest$, GetDelegatedAccessTokenResponse$, GetFederationTokenRequest$, GetFederationTokenResponse$, GetSessionTokenRequest$, GetSessionTokenResponse$, GetWebIdentityTokenRequest$, GetWebIdentityTokenResponse$, PolicyDescriptorType$2, ProvidedContext$2, Tag$4, policyDescriptorListType2, ProvidedContextsListType2, tagKeyListType2, tagListType2, webIdentityTokenAudienceListType, AssumeRole$2, AssumeRoleWithSAML$, AssumeRoleWithWebIdentity$2, AssumeRoot$, DecodeAuthorizationMessage$, GetAccessKeyInfo$, GetCallerIdentity$, GetDelegatedAccessToken$, GetFederationToken$, GetSessionToken$, GetWebIdentityToken$;
+var init_schemas_08 = __esm({
   "node_modules/@aws-sdk/client-sts/dist-es/schemas/schemas_0.js"() {
     init_schema();
-    init_errors10();
+    init_errors11();
     init_STSServiceException2();
     _A3 = "Arn";
     _AKI3 = "AccessKeyId";
@@ -62494,13 +65163,13 @@ var init_schemas_07 = __esm({
     _GWIT = "GetWebIdentityToken";
     _GWITR = "GetWebIdentityTokenRequest";
     _GWITRe = "GetWebIdentityTokenResponse";
-    _I2 = "Issuer";
+    _I3 = "Issuer";
     _IAME = "InvalidAuthorizationMessageException";
     _IDPCEE2 = "IDPCommunicationErrorException";
     _IDPRCE2 = "IDPRejectedClaimException";
     _IITE2 = "InvalidIdentityTokenException";
     _JWTPSEE = "JWTPayloadSizeExceededException";
-    _K3 = "Key";
+    _K4 = "Key";
     _MPDE2 = "MalformedPolicyDocumentException";
     _MSTS2 = "MinimumSessionTokenSize";
     _N = "Name";
@@ -62514,11 +65183,11 @@ var init_schemas_07 = __esm({
     _PCLT2 = "ProvidedContextsListType";
     _PCr2 = "ProvidedContext";
     _PDT2 = "PolicyDescriptorType";
-    _PI3 = "ProviderId";
+    _PI4 = "ProviderId";
     _PPS2 = "PackedPolicySize";
     _PPTLE2 = "PackedPolicyTooLargeException";
     _Pr2 = "Provider";
-    _RA2 = "RoleArn";
+    _RA3 = "RoleArn";
     _RDE2 = "RegionDisabledException";
     _RSN2 = "RoleSessionName";
     _S = "Subject";
@@ -62534,7 +65203,7 @@ var init_schemas_07 = __esm({
     _STS2 = "SessionTokenSize";
     _STU2 = "SessionTokenUtilization";
     _STe = "SessionToken";
-    _T3 = "Tags";
+    _T4 = "Tags";
     _TC2 = "TokenCode";
     _TIT = "TradeInToken";
     _TP = "TargetPrincipal";
@@ -62542,146 +65211,146 @@ var init_schemas_07 = __esm({
     _TTK2 = "TransitiveTagKeys";
     _Ta2 = "Tag";
     _UI = "UserId";
-    _V3 = "Value";
+    _V4 = "Value";
     _WIT2 = "WebIdentityToken";
-    _a5 = "arn";
+    _a6 = "arn";
     _aKST2 = "accessKeySecretType";
     _aQE2 = "awsQueryError";
-    _c7 = "client";
+    _c8 = "client";
     _cTT2 = "clientTokenType";
-    _e7 = "error";
+    _e8 = "error";
     _hE7 = "httpError";
-    _m6 = "message";
+    _m7 = "message";
     _pDLT2 = "policyDescriptorListType";
-    _s7 = "smithy.ts.sdk.synthetic.com.amazonaws.sts";
+    _s8 = "smithy.ts.sdk.synthetic.com.amazonaws.sts";
     _tITT = "tradeInTokenType";
     _tLT2 = "tagListType";
     _wITT = "webIdentityTokenType";
-    n07 = "com.amazonaws.sts";
-    _s_registry7 = new TypeRegistry(_s7);
-    STSServiceException$2 = [-3, _s7, "STSServiceException", 0, [], []];
-    _s_registry7.registerError(STSServiceException$2, STSServiceException2);
-    n0_registry7 = new TypeRegistry(n07);
+    n08 = "com.amazonaws.sts";
+    _s_registry8 = new TypeRegistry(_s8);
+    STSServiceException$2 = [-3, _s8, "STSServiceException", 0, [], []];
+    _s_registry8.registerError(STSServiceException$2, STSServiceException2);
+    n0_registry8 = new TypeRegistry(n08);
     ExpiredTokenException$3 = [
       -3,
-      n07,
+      n08,
       _ETE3,
-      { [_aQE2]: [`ExpiredTokenException`, 400], [_e7]: _c7, [_hE7]: 400 },
-      [_m6],
+      { [_aQE2]: [`ExpiredTokenException`, 400], [_e8]: _c8, [_hE7]: 400 },
+      [_m7],
       [0]
     ];
-    n0_registry7.registerError(ExpiredTokenException$3, ExpiredTokenException3);
+    n0_registry8.registerError(ExpiredTokenException$3, ExpiredTokenException3);
     ExpiredTradeInTokenException$ = [
       -3,
-      n07,
+      n08,
       _ETITE,
-      { [_aQE2]: [`ExpiredTradeInTokenException`, 400], [_e7]: _c7, [_hE7]: 400 },
-      [_m6],
+      { [_aQE2]: [`ExpiredTradeInTokenException`, 400], [_e8]: _c8, [_hE7]: 400 },
+      [_m7],
       [0]
     ];
-    n0_registry7.registerError(ExpiredTradeInTokenException$, ExpiredTradeInTokenException);
+    n0_registry8.registerError(ExpiredTradeInTokenException$, ExpiredTradeInTokenException);
     IDPCommunicationErrorException$2 = [
       -3,
-      n07,
+      n08,
       _IDPCEE2,
-      { [_aQE2]: [`IDPCommunicationError`, 400], [_e7]: _c7, [_hE7]: 400 },
-      [_m6],
+      { [_aQE2]: [`IDPCommunicationError`, 400], [_e8]: _c8, [_hE7]: 400 },
+      [_m7],
       [0]
     ];
-    n0_registry7.registerError(IDPCommunicationErrorException$2, IDPCommunicationErrorException2);
+    n0_registry8.registerError(IDPCommunicationErrorException$2, IDPCommunicationErrorException2);
     IDPRejectedClaimException$2 = [
       -3,
-      n07,
+      n08,
       _IDPRCE2,
-      { [_aQE2]: [`IDPRejectedClaim`, 403], [_e7]: _c7, [_hE7]: 403 },
-      [_m6],
+      { [_aQE2]: [`IDPRejectedClaim`, 403], [_e8]: _c8, [_hE7]: 403 },
+      [_m7],
       [0]
     ];
-    n0_registry7.registerError(IDPRejectedClaimException$2, IDPRejectedClaimException2);
+    n0_registry8.registerError(IDPRejectedClaimException$2, IDPRejectedClaimException2);
     InvalidAuthorizationMessageException$ = [
       -3,
-      n07,
+      n08,
       _IAME,
-      { [_aQE2]: [`InvalidAuthorizationMessageException`, 400], [_e7]: _c7, [_hE7]: 400 },
-      [_m6],
+      { [_aQE2]: [`InvalidAuthorizationMessageException`, 400], [_e8]: _c8, [_hE7]: 400 },
+      [_m7],
       [0]
     ];
-    n0_registry7.registerError(InvalidAuthorizationMessageException$, InvalidAuthorizationMessageException);
+    n0_registry8.registerError(InvalidAuthorizationMessageException$, InvalidAuthorizationMessageException);
     InvalidIdentityTokenException$2 = [
       -3,
-      n07,
+      n08,
       _IITE2,
-      { [_aQE2]: [`InvalidIdentityToken`, 400], [_e7]: _c7, [_hE7]: 400 },
-      [_m6],
+      { [_aQE2]: [`InvalidIdentityToken`, 400], [_e8]: _c8, [_hE7]: 400 },
+      [_m7],
       [0]
     ];
-    n0_registry7.registerError(InvalidIdentityTokenException$2, InvalidIdentityTokenException2);
+    n0_registry8.registerError(InvalidIdentityTokenException$2, InvalidIdentityTokenException2);
     JWTPayloadSizeExceededException$ = [
       -3,
-      n07,
+      n08,
       _JWTPSEE,
-      { [_aQE2]: [`JWTPayloadSizeExceededException`, 400], [_e7]: _c7, [_hE7]: 400 },
-      [_m6],
+      { [_aQE2]: [`JWTPayloadSizeExceededException`, 400], [_e8]: _c8, [_hE7]: 400 },
+      [_m7],
       [0]
     ];
-    n0_registry7.registerError(JWTPayloadSizeExceededException$, JWTPayloadSizeExceededException);
+    n0_registry8.registerError(JWTPayloadSizeExceededException$, JWTPayloadSizeExceededException);
     MalformedPolicyDocumentException$2 = [
       -3,
-      n07,
+      n08,
       _MPDE2,
-      { [_aQE2]: [`MalformedPolicyDocument`, 400], [_e7]: _c7, [_hE7]: 400 },
-      [_m6],
+      { [_aQE2]: [`MalformedPolicyDocument`, 400], [_e8]: _c8, [_hE7]: 400 },
+      [_m7],
       [0]
     ];
-    n0_registry7.registerError(MalformedPolicyDocumentException$2, MalformedPolicyDocumentException2);
+    n0_registry8.registerError(MalformedPolicyDocumentException$2, MalformedPolicyDocumentException2);
     OutboundWebIdentityFederationDisabledException$ = [
       -3,
-      n07,
+      n08,
       _OWIFDE,
-      { [_aQE2]: [`OutboundWebIdentityFederationDisabledException`, 403], [_e7]: _c7, [_hE7]: 403 },
-      [_m6],
+      { [_aQE2]: [`OutboundWebIdentityFederationDisabledException`, 403], [_e8]: _c8, [_hE7]: 403 },
+      [_m7],
       [0]
     ];
-    n0_registry7.registerError(OutboundWebIdentityFederationDisabledException$, OutboundWebIdentityFederationDisabledException);
+    n0_registry8.registerError(OutboundWebIdentityFederationDisabledException$, OutboundWebIdentityFederationDisabledException);
     PackedPolicyTooLargeException$2 = [
       -3,
-      n07,
+      n08,
       _PPTLE2,
-      { [_aQE2]: [`PackedPolicyTooLarge`, 400], [_e7]: _c7, [_hE7]: 400 },
-      [_m6],
+      { [_aQE2]: [`PackedPolicyTooLarge`, 400], [_e8]: _c8, [_hE7]: 400 },
+      [_m7],
       [0]
     ];
-    n0_registry7.registerError(PackedPolicyTooLargeException$2, PackedPolicyTooLargeException2);
+    n0_registry8.registerError(PackedPolicyTooLargeException$2, PackedPolicyTooLargeException2);
     RegionDisabledException$2 = [
       -3,
-      n07,
+      n08,
       _RDE2,
-      { [_aQE2]: [`RegionDisabledException`, 403], [_e7]: _c7, [_hE7]: 403 },
-      [_m6],
+      { [_aQE2]: [`RegionDisabledException`, 403], [_e8]: _c8, [_hE7]: 403 },
+      [_m7],
       [0]
     ];
-    n0_registry7.registerError(RegionDisabledException$2, RegionDisabledException2);
+    n0_registry8.registerError(RegionDisabledException$2, RegionDisabledException2);
     SessionDurationEscalationException$ = [
       -3,
-      n07,
+      n08,
       _SDEE,
-      { [_aQE2]: [`SessionDurationEscalationException`, 403], [_e7]: _c7, [_hE7]: 403 },
-      [_m6],
+      { [_aQE2]: [`SessionDurationEscalationException`, 403], [_e8]: _c8, [_hE7]: 403 },
+      [_m7],
       [0]
     ];
-    n0_registry7.registerError(SessionDurationEscalationException$, SessionDurationEscalationException);
-    errorTypeRegistries7 = [
-      _s_registry7,
-      n0_registry7
+    n0_registry8.registerError(SessionDurationEscalationException$, SessionDurationEscalationException);
+    errorTypeRegistries8 = [
+      _s_registry8,
+      n0_registry8
     ];
-    accessKeySecretType2 = [0, n07, _aKST2, 8, 0];
-    clientTokenType2 = [0, n07, _cTT2, 8, 0];
-    SAMLAssertionType = [0, n07, _SAMLAT, 8, 0];
-    tradeInTokenType = [0, n07, _tITT, 8, 0];
-    webIdentityTokenType = [0, n07, _wITT, 8, 0];
+    accessKeySecretType2 = [0, n08, _aKST2, 8, 0];
+    clientTokenType2 = [0, n08, _cTT2, 8, 0];
+    SAMLAssertionType = [0, n08, _SAMLAT, 8, 0];
+    tradeInTokenType = [0, n08, _tITT, 8, 0];
+    webIdentityTokenType = [0, n08, _wITT, 8, 0];
     AssumedRoleUser$2 = [
       3,
-      n07,
+      n08,
       _ARU2,
       0,
       [_ARI2, _A3],
@@ -62690,16 +65359,16 @@ var init_schemas_07 = __esm({
     ];
     AssumeRoleRequest$2 = [
       3,
-      n07,
+      n08,
       _ARR2,
       0,
-      [_RA2, _RSN2, _PA2, _P2, _DS2, _T3, _TTK2, _EI2, _SN2, _TC2, _SI3, _PC2, _MSTS2],
+      [_RA3, _RSN2, _PA2, _P2, _DS2, _T4, _TTK2, _EI2, _SN2, _TC2, _SI3, _PC2, _MSTS2],
       [0, 0, () => policyDescriptorListType2, 0, 1, () => tagListType2, 64 | 0, 0, 0, 0, 0, () => ProvidedContextsListType2, 1],
       2
     ];
     AssumeRoleResponse$2 = [
       3,
-      n07,
+      n08,
       _ARRs2,
       0,
       [_C3, _ARU2, _PPS2, _SI3, _STU2, _STS2],
@@ -62707,33 +65376,33 @@ var init_schemas_07 = __esm({
     ];
     AssumeRoleWithSAMLRequest$ = [
       3,
-      n07,
+      n08,
       _ARWSAMLR,
       0,
-      [_RA2, _PAr2, _SAMLA, _PA2, _P2, _DS2, _MSTS2],
+      [_RA3, _PAr2, _SAMLA, _PA2, _P2, _DS2, _MSTS2],
       [0, 0, [() => SAMLAssertionType, 0], () => policyDescriptorListType2, 0, 1, 1],
       3
     ];
     AssumeRoleWithSAMLResponse$ = [
       3,
-      n07,
+      n08,
       _ARWSAMLRs,
       0,
-      [_C3, _ARU2, _PPS2, _S, _ST3, _I2, _Au2, _NQ, _SI3, _STU2, _STS2],
+      [_C3, _ARU2, _PPS2, _S, _ST3, _I3, _Au2, _NQ, _SI3, _STU2, _STS2],
       [[() => Credentials$3, 0], () => AssumedRoleUser$2, 1, 0, 0, 0, 0, 0, 0, 1, 1]
     ];
     AssumeRoleWithWebIdentityRequest$2 = [
       3,
-      n07,
+      n08,
       _ARWWIR2,
       0,
-      [_RA2, _RSN2, _WIT2, _PI3, _PA2, _P2, _DS2, _MSTS2],
+      [_RA3, _RSN2, _WIT2, _PI4, _PA2, _P2, _DS2, _MSTS2],
       [0, 0, [() => clientTokenType2, 0], 0, () => policyDescriptorListType2, 0, 1, 1],
       3
     ];
     AssumeRoleWithWebIdentityResponse$2 = [
       3,
-      n07,
+      n08,
       _ARWWIRs2,
       0,
       [_C3, _SFWIT2, _ARU2, _PPS2, _Pr2, _Au2, _SI3, _STU2, _STS2],
@@ -62741,7 +65410,7 @@ var init_schemas_07 = __esm({
     ];
     AssumeRootRequest$ = [
       3,
-      n07,
+      n08,
       _ARRss,
       0,
       [_TP, _TPA, _DS2, _MSTS2],
@@ -62750,7 +65419,7 @@ var init_schemas_07 = __esm({
     ];
     AssumeRootResponse$ = [
       3,
-      n07,
+      n08,
       _ARRssu,
       0,
       [_C3, _SI3, _STU2, _STS2],
@@ -62758,7 +65427,7 @@ var init_schemas_07 = __esm({
     ];
     Credentials$3 = [
       3,
-      n07,
+      n08,
       _C3,
       0,
       [_AKI3, _SAK2, _STe, _E4],
@@ -62767,7 +65436,7 @@ var init_schemas_07 = __esm({
     ];
     DecodeAuthorizationMessageRequest$ = [
       3,
-      n07,
+      n08,
       _DAMR,
       0,
       [_EM],
@@ -62776,7 +65445,7 @@ var init_schemas_07 = __esm({
     ];
     DecodeAuthorizationMessageResponse$ = [
       3,
-      n07,
+      n08,
       _DAMRe,
       0,
       [_DM],
@@ -62784,7 +65453,7 @@ var init_schemas_07 = __esm({
     ];
     FederatedUser$ = [
       3,
-      n07,
+      n08,
       _FU,
       0,
       [_FUI, _A3],
@@ -62793,7 +65462,7 @@ var init_schemas_07 = __esm({
     ];
     GetAccessKeyInfoRequest$ = [
       3,
-      n07,
+      n08,
       _GAKIR,
       0,
       [_AKI3],
@@ -62802,7 +65471,7 @@ var init_schemas_07 = __esm({
     ];
     GetAccessKeyInfoResponse$ = [
       3,
-      n07,
+      n08,
       _GAKIRe,
       0,
       [_Ac],
@@ -62810,7 +65479,7 @@ var init_schemas_07 = __esm({
     ];
     GetCallerIdentityRequest$ = [
       3,
-      n07,
+      n08,
       _GCIR,
       0,
       [],
@@ -62818,7 +65487,7 @@ var init_schemas_07 = __esm({
     ];
     GetCallerIdentityResponse$ = [
       3,
-      n07,
+      n08,
       _GCIRe,
       0,
       [_UI, _Ac, _A3],
@@ -62826,7 +65495,7 @@ var init_schemas_07 = __esm({
     ];
     GetDelegatedAccessTokenRequest$ = [
       3,
-      n07,
+      n08,
       _GDATR,
       0,
       [_TIT],
@@ -62835,7 +65504,7 @@ var init_schemas_07 = __esm({
     ];
     GetDelegatedAccessTokenResponse$ = [
       3,
-      n07,
+      n08,
       _GDATRe,
       0,
       [_C3, _PPS2, _AP],
@@ -62843,16 +65512,16 @@ var init_schemas_07 = __esm({
     ];
     GetFederationTokenRequest$ = [
       3,
-      n07,
+      n08,
       _GFTR,
       0,
-      [_N, _P2, _PA2, _DS2, _T3, _MSTS2],
+      [_N, _P2, _PA2, _DS2, _T4, _MSTS2],
       [0, 0, () => policyDescriptorListType2, 1, () => tagListType2, 1],
       1
     ];
     GetFederationTokenResponse$ = [
       3,
-      n07,
+      n08,
       _GFTRe,
       0,
       [_C3, _FU, _PPS2, _STU2, _STS2],
@@ -62860,7 +65529,7 @@ var init_schemas_07 = __esm({
     ];
     GetSessionTokenRequest$ = [
       3,
-      n07,
+      n08,
       _GSTR,
       0,
       [_DS2, _SN2, _TC2, _MSTS2],
@@ -62868,7 +65537,7 @@ var init_schemas_07 = __esm({
     ];
     GetSessionTokenResponse$ = [
       3,
-      n07,
+      n08,
       _GSTRe,
       0,
       [_C3, _STU2, _STS2],
@@ -62876,16 +65545,16 @@ var init_schemas_07 = __esm({
     ];
     GetWebIdentityTokenRequest$ = [
       3,
-      n07,
+      n08,
       _GWITR,
       0,
-      [_Au2, _SA, _DS2, _T3],
+      [_Au2, _SA, _DS2, _T4],
       [64 | 0, 0, 1, () => tagListType2],
       2
     ];
     GetWebIdentityTokenResponse$ = [
       3,
-      n07,
+      n08,
       _GWITRe,
       0,
       [_WIT2, _E4],
@@ -62893,39 +65562,39 @@ var init_schemas_07 = __esm({
     ];
     PolicyDescriptorType$2 = [
       3,
-      n07,
+      n08,
       _PDT2,
       0,
-      [_a5],
+      [_a6],
       [0]
     ];
     ProvidedContext$2 = [
       3,
-      n07,
+      n08,
       _PCr2,
       0,
       [_PAro, _CA2],
       [0, 0]
     ];
-    Tag$3 = [
+    Tag$4 = [
       3,
-      n07,
+      n08,
       _Ta2,
       0,
-      [_K3, _V3],
+      [_K4, _V4],
       [0, 0],
       2
     ];
     policyDescriptorListType2 = [
       1,
-      n07,
+      n08,
       _pDLT2,
       0,
       () => PolicyDescriptorType$2
     ];
     ProvidedContextsListType2 = [
       1,
-      n07,
+      n08,
       _PCLT2,
       0,
       () => ProvidedContext$2
@@ -62933,15 +65602,15 @@ var init_schemas_07 = __esm({
     tagKeyListType2 = 64 | 0;
     tagListType2 = [
       1,
-      n07,
+      n08,
       _tLT2,
       0,
-      () => Tag$3
+      () => Tag$4
     ];
     webIdentityTokenAudienceListType = 64 | 0;
     AssumeRole$2 = [
       9,
-      n07,
+      n08,
       _AR2,
       0,
       () => AssumeRoleRequest$2,
@@ -62949,7 +65618,7 @@ var init_schemas_07 = __esm({
     ];
     AssumeRoleWithSAML$ = [
       9,
-      n07,
+      n08,
       _ARWSAML,
       0,
       () => AssumeRoleWithSAMLRequest$,
@@ -62957,7 +65626,7 @@ var init_schemas_07 = __esm({
     ];
     AssumeRoleWithWebIdentity$2 = [
       9,
-      n07,
+      n08,
       _ARWWI2,
       0,
       () => AssumeRoleWithWebIdentityRequest$2,
@@ -62965,7 +65634,7 @@ var init_schemas_07 = __esm({
     ];
     AssumeRoot$ = [
       9,
-      n07,
+      n08,
       _ARs,
       0,
       () => AssumeRootRequest$,
@@ -62973,7 +65642,7 @@ var init_schemas_07 = __esm({
     ];
     DecodeAuthorizationMessage$ = [
       9,
-      n07,
+      n08,
       _DAM,
       0,
       () => DecodeAuthorizationMessageRequest$,
@@ -62981,7 +65650,7 @@ var init_schemas_07 = __esm({
     ];
     GetAccessKeyInfo$ = [
       9,
-      n07,
+      n08,
       _GAKI,
       0,
       () => GetAccessKeyInfoRequest$,
@@ -62989,7 +65658,7 @@ var init_schemas_07 = __esm({
     ];
     GetCallerIdentity$ = [
       9,
-      n07,
+      n08,
       _GCI,
       0,
       () => GetCallerIdentityRequest$,
@@ -62997,7 +65666,7 @@ var init_schemas_07 = __esm({
     ];
     GetDelegatedAccessToken$ = [
       9,
-      n07,
+      n08,
       _GDAT,
       0,
       () => GetDelegatedAccessTokenRequest$,
@@ -63005,7 +65674,7 @@ var init_schemas_07 = __esm({
     ];
     GetFederationToken$ = [
       9,
-      n07,
+      n08,
       _GFT,
       0,
       () => GetFederationTokenRequest$,
@@ -63013,7 +65682,7 @@ var init_schemas_07 = __esm({
     ];
     GetSessionToken$ = [
       9,
-      n07,
+      n08,
       _GST,
       0,
       () => GetSessionTokenRequest$,
@@ -63021,7 +65690,7 @@ var init_schemas_07 = __esm({
     ];
     GetWebIdentityToken$ = [
       9,
-      n07,
+      n08,
       _GWIT,
       0,
       () => GetWebIdentityTokenRequest$,
@@ -63031,8 +65700,8 @@ var init_schemas_07 = __esm({
 });
 
 // node_modules/@aws-sdk/client-sts/dist-es/runtimeConfig.shared.js
-var getRuntimeConfig13;
-var init_runtimeConfig_shared7 = __esm({
+var getRuntimeConfig15;
+var init_runtimeConfig_shared8 = __esm({
   "node_modules/@aws-sdk/client-sts/dist-es/runtimeConfig.shared.js"() {
     init_httpAuthSchemes2();
     init_protocols2();
@@ -63042,16 +65711,16 @@ var init_runtimeConfig_shared7 = __esm({
     init_client2();
     init_protocols();
     init_serde();
-    init_httpAuthSchemeProvider7();
-    init_endpointResolver7();
-    init_schemas_07();
-    getRuntimeConfig13 = (config2) => {
+    init_httpAuthSchemeProvider8();
+    init_endpointResolver8();
+    init_schemas_08();
+    getRuntimeConfig15 = (config2) => {
       return {
         apiVersion: "2011-06-15",
         base64Decoder: config2?.base64Decoder ?? fromBase64,
         base64Encoder: config2?.base64Encoder ?? toBase64,
         disableHostPrefix: config2?.disableHostPrefix ?? false,
-        endpointProvider: config2?.endpointProvider ?? defaultEndpointResolver7,
+        endpointProvider: config2?.endpointProvider ?? defaultEndpointResolver8,
         extensions: config2?.extensions ?? [],
         httpAuthSchemeProvider: config2?.httpAuthSchemeProvider ?? defaultSTSHttpAuthSchemeProvider2,
         httpAuthSchemes: config2?.httpAuthSchemes ?? [
@@ -63075,7 +65744,7 @@ var init_runtimeConfig_shared7 = __esm({
         protocol: config2?.protocol ?? AwsQueryProtocol,
         protocolSettings: config2?.protocolSettings ?? {
           defaultNamespace: "com.amazonaws.sts",
-          errorTypeRegistries: errorTypeRegistries7,
+          errorTypeRegistries: errorTypeRegistries8,
           xmlNamespace: "https://sts.amazonaws.com/doc/2011-06-15/",
           version: "2011-06-15",
           serviceTarget: "AWSSecurityTokenServiceV20110615"
@@ -63092,10 +65761,10 @@ var init_runtimeConfig_shared7 = __esm({
 });
 
 // node_modules/@aws-sdk/client-sts/dist-es/runtimeConfig.js
-var getRuntimeConfig14;
-var init_runtimeConfig7 = __esm({
+var getRuntimeConfig16;
+var init_runtimeConfig8 = __esm({
   "node_modules/@aws-sdk/client-sts/dist-es/runtimeConfig.js"() {
-    init_package3();
+    init_package4();
     init_client3();
     init_httpAuthSchemes2();
     init_dist_es16();
@@ -63105,12 +65774,12 @@ var init_runtimeConfig7 = __esm({
     init_retry2();
     init_serde();
     init_dist_es6();
-    init_runtimeConfig_shared7();
-    getRuntimeConfig14 = (config2) => {
+    init_runtimeConfig_shared8();
+    getRuntimeConfig16 = (config2) => {
       emitWarningIfUnsupportedVersion2(process.version);
       const defaultsMode = resolveDefaultsModeConfig(config2);
       const defaultConfigProvider = () => defaultsMode().then(loadConfigsForDefaultMode);
-      const clientSharedValues = getRuntimeConfig13(config2);
+      const clientSharedValues = getRuntimeConfig15(config2);
       emitWarningIfUnsupportedVersion(process.version);
       const loaderConfig = {
         profile: config2?.profile,
@@ -63125,7 +65794,7 @@ var init_runtimeConfig7 = __esm({
         bodyLengthChecker: config2?.bodyLengthChecker ?? calculateBodyLength,
         credentialDefaultProvider: config2?.credentialDefaultProvider ?? defaultProvider,
         defaultSocketTimeout: getDefaultSocketTimeout(config2?.requestHandler, 3e5),
-        defaultUserAgentProvider: config2?.defaultUserAgentProvider ?? createDefaultUserAgentProvider({ serviceId: clientSharedValues.serviceId, clientVersion: package_default3.version }),
+        defaultUserAgentProvider: config2?.defaultUserAgentProvider ?? createDefaultUserAgentProvider({ serviceId: clientSharedValues.serviceId, clientVersion: package_default4.version }),
         httpAuthSchemes: config2?.httpAuthSchemes ?? [
           {
             schemeId: "aws.auth#sigv4",
@@ -63161,10 +65830,10 @@ var init_runtimeConfig7 = __esm({
 });
 
 // node_modules/@aws-sdk/client-sts/dist-es/auth/httpAuthExtensionConfiguration.js
-var getHttpAuthExtensionConfiguration7, resolveHttpAuthRuntimeConfig7;
-var init_httpAuthExtensionConfiguration7 = __esm({
+var getHttpAuthExtensionConfiguration8, resolveHttpAuthRuntimeConfig8;
+var init_httpAuthExtensionConfiguration8 = __esm({
   "node_modules/@aws-sdk/client-sts/dist-es/auth/httpAuthExtensionConfiguration.js"() {
-    getHttpAuthExtensionConfiguration7 = (runtimeConfig) => {
+    getHttpAuthExtensionConfiguration8 = (runtimeConfig) => {
       const _httpAuthSchemes = runtimeConfig.httpAuthSchemes;
       let _httpAuthSchemeProvider = runtimeConfig.httpAuthSchemeProvider;
       let _credentials = runtimeConfig.credentials;
@@ -63194,7 +65863,7 @@ var init_httpAuthExtensionConfiguration7 = __esm({
         }
       };
     };
-    resolveHttpAuthRuntimeConfig7 = (config2) => {
+    resolveHttpAuthRuntimeConfig8 = (config2) => {
       return {
         httpAuthSchemes: config2.httpAuthSchemes(),
         httpAuthSchemeProvider: config2.httpAuthSchemeProvider(),
@@ -63205,17 +65874,17 @@ var init_httpAuthExtensionConfiguration7 = __esm({
 });
 
 // node_modules/@aws-sdk/client-sts/dist-es/runtimeExtensions.js
-var resolveRuntimeExtensions7;
-var init_runtimeExtensions7 = __esm({
+var resolveRuntimeExtensions8;
+var init_runtimeExtensions8 = __esm({
   "node_modules/@aws-sdk/client-sts/dist-es/runtimeExtensions.js"() {
     init_client3();
     init_client2();
     init_protocols();
-    init_httpAuthExtensionConfiguration7();
-    resolveRuntimeExtensions7 = (runtimeConfig, extensions) => {
-      const extensionConfiguration = Object.assign(getAwsRegionExtensionConfiguration(runtimeConfig), getDefaultExtensionConfiguration(runtimeConfig), getHttpHandlerExtensionConfiguration(runtimeConfig), getHttpAuthExtensionConfiguration7(runtimeConfig));
+    init_httpAuthExtensionConfiguration8();
+    resolveRuntimeExtensions8 = (runtimeConfig, extensions) => {
+      const extensionConfiguration = Object.assign(getAwsRegionExtensionConfiguration(runtimeConfig), getDefaultExtensionConfiguration(runtimeConfig), getHttpHandlerExtensionConfiguration(runtimeConfig), getHttpAuthExtensionConfiguration8(runtimeConfig));
       extensions.forEach((extension) => extension.configure(extensionConfiguration));
-      return Object.assign(runtimeConfig, resolveAwsRegionExtensionConfiguration(extensionConfiguration), resolveDefaultRuntimeConfig2(extensionConfiguration), resolveHttpHandlerRuntimeConfig(extensionConfiguration), resolveHttpAuthRuntimeConfig7(extensionConfiguration));
+      return Object.assign(runtimeConfig, resolveAwsRegionExtensionConfiguration(extensionConfiguration), resolveDefaultRuntimeConfig2(extensionConfiguration), resolveHttpHandlerRuntimeConfig(extensionConfiguration), resolveHttpAuthRuntimeConfig8(extensionConfiguration));
     };
   }
 });
@@ -63232,24 +65901,24 @@ var init_STSClient2 = __esm({
     init_protocols();
     init_retry2();
     init_schema();
-    init_httpAuthSchemeProvider7();
-    init_EndpointParameters7();
-    init_runtimeConfig7();
-    init_runtimeExtensions7();
+    init_httpAuthSchemeProvider8();
+    init_EndpointParameters8();
+    init_runtimeConfig8();
+    init_runtimeExtensions8();
     STSClient2 = class extends Client {
       config;
       constructor(...[configuration]) {
-        const _config_0 = getRuntimeConfig14(configuration || {});
+        const _config_0 = getRuntimeConfig16(configuration || {});
         super(_config_0);
         this.initConfig = _config_0;
-        const _config_1 = resolveClientEndpointParameters7(_config_0);
+        const _config_1 = resolveClientEndpointParameters8(_config_0);
         const _config_2 = resolveUserAgentConfig(_config_1);
         const _config_3 = resolveRetryConfig(_config_2);
         const _config_4 = resolveRegionConfig(_config_3);
         const _config_5 = resolveHostHeaderConfig(_config_4);
         const _config_6 = resolveEndpointConfig(_config_5);
-        const _config_7 = resolveHttpAuthSchemeConfig7(_config_6);
-        const _config_8 = resolveRuntimeExtensions7(_config_7, configuration?.extensions || []);
+        const _config_7 = resolveHttpAuthSchemeConfig8(_config_6);
+        const _config_8 = resolveRuntimeExtensions8(_config_7, configuration?.extensions || []);
         this.config = _config_8;
         this.middlewareStack.use(getSchemaSerdePlugin(this.config));
         this.middlewareStack.use(getUserAgentPlugin(this.config));
@@ -63275,15 +65944,15 @@ var init_STSClient2 = __esm({
 });
 
 // node_modules/@aws-sdk/client-sts/dist-es/commandBuilder.js
-var command7, _ep07, _mw07;
-var init_commandBuilder7 = __esm({
+var command8, _ep08, _mw08;
+var init_commandBuilder8 = __esm({
   "node_modules/@aws-sdk/client-sts/dist-es/commandBuilder.js"() {
     init_client2();
     init_endpoints();
-    init_EndpointParameters7();
-    command7 = makeBuilder(commonParams7, "AWSSecurityTokenServiceV20110615", "STSClient", getEndpointPlugin);
-    _ep07 = {};
-    _mw07 = (Command3, cs, config2, o4) => [];
+    init_EndpointParameters8();
+    command8 = makeBuilder(commonParams8, "AWSSecurityTokenServiceV20110615", "STSClient", getEndpointPlugin);
+    _ep08 = {};
+    _mw08 = (Command3, cs, config2, o4) => [];
   }
 });
 
@@ -63291,9 +65960,9 @@ var init_commandBuilder7 = __esm({
 var AssumeRoleCommand2;
 var init_AssumeRoleCommand2 = __esm({
   "node_modules/@aws-sdk/client-sts/dist-es/commands/AssumeRoleCommand.js"() {
-    init_commandBuilder7();
-    init_schemas_07();
-    AssumeRoleCommand2 = class extends command7(_ep07, _mw07, "AssumeRole", AssumeRole$2) {
+    init_commandBuilder8();
+    init_schemas_08();
+    AssumeRoleCommand2 = class extends command8(_ep08, _mw08, "AssumeRole", AssumeRole$2) {
     };
   }
 });
@@ -63302,9 +65971,9 @@ var init_AssumeRoleCommand2 = __esm({
 var AssumeRoleWithSAMLCommand;
 var init_AssumeRoleWithSAMLCommand = __esm({
   "node_modules/@aws-sdk/client-sts/dist-es/commands/AssumeRoleWithSAMLCommand.js"() {
-    init_commandBuilder7();
-    init_schemas_07();
-    AssumeRoleWithSAMLCommand = class extends command7(_ep07, _mw07, "AssumeRoleWithSAML", AssumeRoleWithSAML$) {
+    init_commandBuilder8();
+    init_schemas_08();
+    AssumeRoleWithSAMLCommand = class extends command8(_ep08, _mw08, "AssumeRoleWithSAML", AssumeRoleWithSAML$) {
     };
   }
 });
@@ -63313,9 +65982,9 @@ var init_AssumeRoleWithSAMLCommand = __esm({
 var AssumeRoleWithWebIdentityCommand2;
 var init_AssumeRoleWithWebIdentityCommand2 = __esm({
   "node_modules/@aws-sdk/client-sts/dist-es/commands/AssumeRoleWithWebIdentityCommand.js"() {
-    init_commandBuilder7();
-    init_schemas_07();
-    AssumeRoleWithWebIdentityCommand2 = class extends command7(_ep07, _mw07, "AssumeRoleWithWebIdentity", AssumeRoleWithWebIdentity$2) {
+    init_commandBuilder8();
+    init_schemas_08();
+    AssumeRoleWithWebIdentityCommand2 = class extends command8(_ep08, _mw08, "AssumeRoleWithWebIdentity", AssumeRoleWithWebIdentity$2) {
     };
   }
 });
@@ -63324,9 +65993,9 @@ var init_AssumeRoleWithWebIdentityCommand2 = __esm({
 var AssumeRootCommand;
 var init_AssumeRootCommand = __esm({
   "node_modules/@aws-sdk/client-sts/dist-es/commands/AssumeRootCommand.js"() {
-    init_commandBuilder7();
-    init_schemas_07();
-    AssumeRootCommand = class extends command7(_ep07, _mw07, "AssumeRoot", AssumeRoot$) {
+    init_commandBuilder8();
+    init_schemas_08();
+    AssumeRootCommand = class extends command8(_ep08, _mw08, "AssumeRoot", AssumeRoot$) {
     };
   }
 });
@@ -63335,9 +66004,9 @@ var init_AssumeRootCommand = __esm({
 var DecodeAuthorizationMessageCommand;
 var init_DecodeAuthorizationMessageCommand = __esm({
   "node_modules/@aws-sdk/client-sts/dist-es/commands/DecodeAuthorizationMessageCommand.js"() {
-    init_commandBuilder7();
-    init_schemas_07();
-    DecodeAuthorizationMessageCommand = class extends command7(_ep07, _mw07, "DecodeAuthorizationMessage", DecodeAuthorizationMessage$) {
+    init_commandBuilder8();
+    init_schemas_08();
+    DecodeAuthorizationMessageCommand = class extends command8(_ep08, _mw08, "DecodeAuthorizationMessage", DecodeAuthorizationMessage$) {
     };
   }
 });
@@ -63346,9 +66015,9 @@ var init_DecodeAuthorizationMessageCommand = __esm({
 var GetAccessKeyInfoCommand;
 var init_GetAccessKeyInfoCommand = __esm({
   "node_modules/@aws-sdk/client-sts/dist-es/commands/GetAccessKeyInfoCommand.js"() {
-    init_commandBuilder7();
-    init_schemas_07();
-    GetAccessKeyInfoCommand = class extends command7(_ep07, _mw07, "GetAccessKeyInfo", GetAccessKeyInfo$) {
+    init_commandBuilder8();
+    init_schemas_08();
+    GetAccessKeyInfoCommand = class extends command8(_ep08, _mw08, "GetAccessKeyInfo", GetAccessKeyInfo$) {
     };
   }
 });
@@ -63357,9 +66026,9 @@ var init_GetAccessKeyInfoCommand = __esm({
 var GetCallerIdentityCommand;
 var init_GetCallerIdentityCommand = __esm({
   "node_modules/@aws-sdk/client-sts/dist-es/commands/GetCallerIdentityCommand.js"() {
-    init_commandBuilder7();
-    init_schemas_07();
-    GetCallerIdentityCommand = class extends command7(_ep07, _mw07, "GetCallerIdentity", GetCallerIdentity$) {
+    init_commandBuilder8();
+    init_schemas_08();
+    GetCallerIdentityCommand = class extends command8(_ep08, _mw08, "GetCallerIdentity", GetCallerIdentity$) {
     };
   }
 });
@@ -63368,9 +66037,9 @@ var init_GetCallerIdentityCommand = __esm({
 var GetDelegatedAccessTokenCommand;
 var init_GetDelegatedAccessTokenCommand = __esm({
   "node_modules/@aws-sdk/client-sts/dist-es/commands/GetDelegatedAccessTokenCommand.js"() {
-    init_commandBuilder7();
-    init_schemas_07();
-    GetDelegatedAccessTokenCommand = class extends command7(_ep07, _mw07, "GetDelegatedAccessToken", GetDelegatedAccessToken$) {
+    init_commandBuilder8();
+    init_schemas_08();
+    GetDelegatedAccessTokenCommand = class extends command8(_ep08, _mw08, "GetDelegatedAccessToken", GetDelegatedAccessToken$) {
     };
   }
 });
@@ -63379,9 +66048,9 @@ var init_GetDelegatedAccessTokenCommand = __esm({
 var GetFederationTokenCommand;
 var init_GetFederationTokenCommand = __esm({
   "node_modules/@aws-sdk/client-sts/dist-es/commands/GetFederationTokenCommand.js"() {
-    init_commandBuilder7();
-    init_schemas_07();
-    GetFederationTokenCommand = class extends command7(_ep07, _mw07, "GetFederationToken", GetFederationToken$) {
+    init_commandBuilder8();
+    init_schemas_08();
+    GetFederationTokenCommand = class extends command8(_ep08, _mw08, "GetFederationToken", GetFederationToken$) {
     };
   }
 });
@@ -63390,9 +66059,9 @@ var init_GetFederationTokenCommand = __esm({
 var GetSessionTokenCommand;
 var init_GetSessionTokenCommand = __esm({
   "node_modules/@aws-sdk/client-sts/dist-es/commands/GetSessionTokenCommand.js"() {
-    init_commandBuilder7();
-    init_schemas_07();
-    GetSessionTokenCommand = class extends command7(_ep07, _mw07, "GetSessionToken", GetSessionToken$) {
+    init_commandBuilder8();
+    init_schemas_08();
+    GetSessionTokenCommand = class extends command8(_ep08, _mw08, "GetSessionToken", GetSessionToken$) {
     };
   }
 });
@@ -63401,15 +66070,15 @@ var init_GetSessionTokenCommand = __esm({
 var GetWebIdentityTokenCommand;
 var init_GetWebIdentityTokenCommand = __esm({
   "node_modules/@aws-sdk/client-sts/dist-es/commands/GetWebIdentityTokenCommand.js"() {
-    init_commandBuilder7();
-    init_schemas_07();
-    GetWebIdentityTokenCommand = class extends command7(_ep07, _mw07, "GetWebIdentityToken", GetWebIdentityToken$) {
+    init_commandBuilder8();
+    init_schemas_08();
+    GetWebIdentityTokenCommand = class extends command8(_ep08, _mw08, "GetWebIdentityToken", GetWebIdentityToken$) {
     };
   }
 });
 
 // node_modules/@aws-sdk/client-sts/dist-es/STS.js
-var commands7, STS2;
+var commands8, STS2;
 var init_STS2 = __esm({
   "node_modules/@aws-sdk/client-sts/dist-es/STS.js"() {
     init_client2();
@@ -63425,7 +66094,7 @@ var init_STS2 = __esm({
     init_GetSessionTokenCommand();
     init_GetWebIdentityTokenCommand();
     init_STSClient2();
-    commands7 = {
+    commands8 = {
       AssumeRoleCommand: AssumeRoleCommand2,
       AssumeRoleWithSAMLCommand,
       AssumeRoleWithWebIdentityCommand: AssumeRoleWithWebIdentityCommand2,
@@ -63440,12 +66109,12 @@ var init_STS2 = __esm({
     };
     STS2 = class extends STSClient2 {
     };
-    createAggregatedClient(commands7, STS2);
+    createAggregatedClient(commands8, STS2);
   }
 });
 
 // node_modules/@aws-sdk/client-sts/dist-es/commands/index.js
-var init_commands7 = __esm({
+var init_commands8 = __esm({
   "node_modules/@aws-sdk/client-sts/dist-es/commands/index.js"() {
     init_AssumeRoleCommand2();
     init_AssumeRoleWithSAMLCommand();
@@ -63462,7 +66131,7 @@ var init_commands7 = __esm({
 });
 
 // node_modules/@aws-sdk/client-sts/dist-es/models/models_0.js
-var init_models_07 = __esm({
+var init_models_08 = __esm({
   "node_modules/@aws-sdk/client-sts/dist-es/models/models_0.js"() {
   }
 });
@@ -63605,8 +66274,8 @@ var init_defaultRoleAssumers2 = __esm({
 });
 
 // node_modules/@aws-sdk/client-sts/dist-es/index.js
-var dist_es_exports13 = {};
-__export(dist_es_exports13, {
+var dist_es_exports14 = {};
+__export(dist_es_exports14, {
   $Command: () => Command2,
   AssumeRole$: () => AssumeRole$2,
   AssumeRoleCommand: () => AssumeRoleCommand2,
@@ -63685,22 +66354,22 @@ __export(dist_es_exports13, {
   STSServiceException$: () => STSServiceException$2,
   SessionDurationEscalationException: () => SessionDurationEscalationException,
   SessionDurationEscalationException$: () => SessionDurationEscalationException$,
-  Tag$: () => Tag$3,
+  Tag$: () => Tag$4,
   __Client: () => Client,
   decorateDefaultCredentialProvider: () => decorateDefaultCredentialProvider2,
-  errorTypeRegistries: () => errorTypeRegistries7,
+  errorTypeRegistries: () => errorTypeRegistries8,
   getDefaultRoleAssumer: () => getDefaultRoleAssumer4,
   getDefaultRoleAssumerWithWebIdentity: () => getDefaultRoleAssumerWithWebIdentity4
 });
-var init_dist_es20 = __esm({
+var init_dist_es21 = __esm({
   "node_modules/@aws-sdk/client-sts/dist-es/index.js"() {
     init_STSClient2();
     init_STS2();
-    init_commands7();
+    init_commands8();
     init_client2();
-    init_schemas_07();
-    init_errors10();
-    init_models_07();
+    init_schemas_08();
+    init_errors11();
+    init_models_08();
     init_defaultRoleAssumers2();
     init_STSServiceException2();
   }
@@ -63720,7 +66389,7 @@ function fromStsCredentials(out, source, operation2) {
   };
 }
 async function stsClient(base, context) {
-  const { STSClient: STSClient3 } = await Promise.resolve().then(() => (init_dist_es20(), dist_es_exports13));
+  const { STSClient: STSClient3 } = await Promise.resolve().then(() => (init_dist_es21(), dist_es_exports14));
   const { source: _source, ...credentials } = base;
   return watched(
     new STSClient3({ ...await stsClientConfig(context.call), credentials }),
@@ -63729,7 +66398,7 @@ async function stsClient(base, context) {
 }
 async function getSessionToken(base, init, context, source) {
   try {
-    const { GetSessionTokenCommand: GetSessionTokenCommand2 } = await Promise.resolve().then(() => (init_dist_es20(), dist_es_exports13));
+    const { GetSessionTokenCommand: GetSessionTokenCommand2 } = await Promise.resolve().then(() => (init_dist_es21(), dist_es_exports14));
     const client = await stsClient(base, context);
     const out = await client.send(
       new GetSessionTokenCommand2({
@@ -63751,7 +66420,7 @@ async function getSessionToken(base, init, context, source) {
 }
 async function getFederationToken(base, init, context, source) {
   try {
-    const { GetFederationTokenCommand: GetFederationTokenCommand2 } = await Promise.resolve().then(() => (init_dist_es20(), dist_es_exports13));
+    const { GetFederationTokenCommand: GetFederationTokenCommand2 } = await Promise.resolve().then(() => (init_dist_es21(), dist_es_exports14));
     const client = await stsClient(base, context);
     const out = await client.send(
       new GetFederationTokenCommand2({
@@ -63773,7 +66442,7 @@ async function getFederationToken(base, init, context, source) {
 }
 async function assumeRoleWithWebIdentity(init, context, source) {
   try {
-    const { fromWebToken: fromWebToken3 } = await Promise.resolve().then(() => (init_dist_es19(), dist_es_exports12));
+    const { fromWebToken: fromWebToken3 } = await Promise.resolve().then(() => (init_dist_es20(), dist_es_exports13));
     const provider = fromWebToken3({
       roleArn: init.roleArn,
       webIdentityToken: init.token,
@@ -64105,2651 +66774,6 @@ var init_providers = __esm({
   }
 });
 
-// node_modules/@aws-sdk/client-ecr-public/dist-es/auth/httpAuthSchemeProvider.js
-function createAwsAuthSigv4HttpAuthOption8(authParameters) {
-  return {
-    schemeId: "aws.auth#sigv4",
-    signingProperties: {
-      name: "ecr-public",
-      region: authParameters.region
-    },
-    propertiesExtractor: (config2, context) => ({
-      signingProperties: {
-        config: config2,
-        context
-      }
-    })
-  };
-}
-var defaultECRPUBLICHttpAuthSchemeParametersProvider, defaultECRPUBLICHttpAuthSchemeProvider, resolveHttpAuthSchemeConfig8;
-var init_httpAuthSchemeProvider8 = __esm({
-  "node_modules/@aws-sdk/client-ecr-public/dist-es/auth/httpAuthSchemeProvider.js"() {
-    init_httpAuthSchemes2();
-    init_client2();
-    defaultECRPUBLICHttpAuthSchemeParametersProvider = async (config2, context, input) => {
-      return {
-        operation: getSmithyContext(context).operation,
-        region: await normalizeProvider(config2.region)() || (() => {
-          throw new Error("expected `region` to be configured for `aws.auth#sigv4`");
-        })()
-      };
-    };
-    defaultECRPUBLICHttpAuthSchemeProvider = (authParameters) => {
-      const options = [];
-      switch (authParameters.operation) {
-        default: {
-          options.push(createAwsAuthSigv4HttpAuthOption8(authParameters));
-        }
-      }
-      return options;
-    };
-    resolveHttpAuthSchemeConfig8 = (config2) => {
-      const config_0 = resolveAwsSdkSigV4Config(config2);
-      return Object.assign(config_0, {
-        authSchemePreference: normalizeProvider(config2.authSchemePreference ?? [])
-      });
-    };
-  }
-});
-
-// node_modules/@aws-sdk/client-ecr-public/dist-es/endpoint/EndpointParameters.js
-var resolveClientEndpointParameters8, commonParams8;
-var init_EndpointParameters8 = __esm({
-  "node_modules/@aws-sdk/client-ecr-public/dist-es/endpoint/EndpointParameters.js"() {
-    resolveClientEndpointParameters8 = (options) => {
-      return Object.assign(options, {
-        useDualstackEndpoint: options.useDualstackEndpoint ?? false,
-        useFipsEndpoint: options.useFipsEndpoint ?? false,
-        defaultSigningName: "ecr-public"
-      });
-    };
-    commonParams8 = {
-      UseFIPS: { type: "builtInParams", name: "useFipsEndpoint" },
-      Endpoint: { type: "builtInParams", name: "endpoint" },
-      Region: { type: "builtInParams", name: "region" },
-      UseDualStack: { type: "builtInParams", name: "useDualstackEndpoint" }
-    };
-  }
-});
-
-// node_modules/@aws-sdk/client-ecr-public/package.json
-var package_default4;
-var init_package4 = __esm({
-  "node_modules/@aws-sdk/client-ecr-public/package.json"() {
-    package_default4 = {
-      name: "@aws-sdk/client-ecr-public",
-      version: "3.1108.0",
-      description: "AWS SDK for JavaScript Ecr Public Client for Node.js, Browser and React Native",
-      homepage: "https://github.com/aws/aws-sdk-js-v3/tree/main/clients/client-ecr-public",
-      license: "Apache-2.0",
-      author: {
-        name: "AWS SDK for JavaScript Team",
-        url: "https://aws.amazon.com/sdk-for-javascript/"
-      },
-      repository: {
-        type: "git",
-        url: "https://github.com/aws/aws-sdk-js-v3.git",
-        directory: "clients/client-ecr-public"
-      },
-      files: [
-        "dist-*/**"
-      ],
-      sideEffects: false,
-      main: "./dist-cjs/index.js",
-      module: "./dist-es/index.js",
-      browser: {
-        "./dist-es/runtimeConfig": "./dist-es/runtimeConfig.browser"
-      },
-      types: "./dist-types/index.d.ts",
-      typesVersions: {
-        "<4.5": {
-          "dist-types/*": [
-            "dist-types/ts3.4/*"
-          ]
-        }
-      },
-      "react-native": {
-        "./dist-es/runtimeConfig": "./dist-es/runtimeConfig.native"
-      },
-      scripts: {
-        build: "concurrently 'yarn:build:types' 'yarn:build:es' && yarn build:cjs",
-        "build:cjs": "node ../../scripts/compilation/inline",
-        "build:es": "premove dist-es && tsc -p tsconfig.es.json",
-        "build:include:deps": 'yarn g:turbo run build -F="$npm_package_name"',
-        "build:types": "premove dist-types && tsc -p tsconfig.types.json",
-        "build:types:downlevel": "downlevel-dts dist-types dist-types/ts3.4",
-        clean: "premove dist-cjs dist-es dist-types",
-        "extract:docs": "api-extractor run --local",
-        "generate:client": "node ../../scripts/generate-clients/single-service",
-        "test:index": "tsc -p tsconfig.test.json && node ./test/index-objects.spec.mjs"
-      },
-      dependencies: {
-        "@aws-sdk/core": "^3.977.7",
-        "@aws-sdk/credential-provider-node": "^3.972.79",
-        "@aws-sdk/types": "^3.974.3",
-        "@smithy/core": "^3.31.1",
-        "@smithy/fetch-http-handler": "^5.6.13",
-        "@smithy/node-http-handler": "^4.9.13",
-        "@smithy/types": "^4.16.1",
-        tslib: "^2.6.2"
-      },
-      devDependencies: {
-        "@tsconfig/node20": "20.1.8",
-        "@types/node": "^20.14.8",
-        concurrently: "7.0.0",
-        "downlevel-dts": "0.10.1",
-        premove: "4.0.0",
-        typescript: "~6.0.3"
-      },
-      engines: {
-        node: ">=20.0.0"
-      }
-    };
-  }
-});
-
-// node_modules/@aws-sdk/client-ecr-public/dist-es/endpoint/bdd.js
-var k8, a8, b8, c8, d8, e8, f8, g8, h8, i8, j8, _data8, root8, r8, nodes8, bdd8;
-var init_bdd8 = __esm({
-  "node_modules/@aws-sdk/client-ecr-public/dist-es/endpoint/bdd.js"() {
-    init_endpoints();
-    k8 = "ref";
-    a8 = -1;
-    b8 = true;
-    c8 = "isSet";
-    d8 = "PartitionResult";
-    e8 = "booleanEquals";
-    f8 = "getAttr";
-    g8 = { [k8]: "Endpoint" };
-    h8 = { [k8]: d8 };
-    i8 = {};
-    j8 = [{ [k8]: "Region" }];
-    _data8 = {
-      conditions: [
-        [c8, [g8]],
-        [c8, j8],
-        ["aws.partition", j8, d8],
-        [e8, [{ [k8]: "UseFIPS" }, b8]],
-        [e8, [{ [k8]: "UseDualStack" }, b8]],
-        [e8, [{ fn: f8, argv: [h8, "supportsDualStack"] }, b8]],
-        [e8, [{ fn: f8, argv: [h8, "supportsFIPS"] }, b8]],
-        ["stringEquals", [{ fn: f8, argv: [h8, "name"] }, "aws"]]
-      ],
-      results: [
-        [a8],
-        [a8, "Invalid Configuration: FIPS and custom endpoint are not supported"],
-        [a8, "Invalid Configuration: Dualstack and custom endpoint are not supported"],
-        [g8, i8],
-        ["https://api.ecr-public-fips.{Region}.{PartitionResult#dualStackDnsSuffix}", i8],
-        [a8, "FIPS and DualStack are enabled, but this partition does not support one or both"],
-        ["https://api.ecr-public-fips.{Region}.{PartitionResult#dnsSuffix}", i8],
-        [a8, "FIPS is enabled but this partition does not support FIPS"],
-        ["https://ecr-public.{Region}.api.aws", i8],
-        ["https://api.ecr-public.{Region}.{PartitionResult#dualStackDnsSuffix}", i8],
-        [a8, "DualStack is enabled but this partition does not support DualStack"],
-        ["https://api.ecr-public.{Region}.{PartitionResult#dnsSuffix}", i8],
-        [a8, "Invalid Configuration: Missing Region"]
-      ]
-    };
-    root8 = 2;
-    r8 = 1e8;
-    nodes8 = new Int32Array([
-      -1,
-      1,
-      -1,
-      0,
-      13,
-      3,
-      1,
-      4,
-      r8 + 12,
-      2,
-      5,
-      r8 + 12,
-      3,
-      9,
-      6,
-      4,
-      7,
-      r8 + 11,
-      5,
-      8,
-      r8 + 10,
-      7,
-      r8 + 8,
-      r8 + 9,
-      4,
-      11,
-      10,
-      6,
-      r8 + 6,
-      r8 + 7,
-      5,
-      12,
-      r8 + 5,
-      6,
-      r8 + 4,
-      r8 + 5,
-      3,
-      r8 + 1,
-      14,
-      4,
-      r8 + 2,
-      r8 + 3
-    ]);
-    bdd8 = BinaryDecisionDiagram.from(nodes8, root8, _data8.conditions, _data8.results);
-  }
-});
-
-// node_modules/@aws-sdk/client-ecr-public/dist-es/endpoint/endpointResolver.js
-var cache8, defaultEndpointResolver8;
-var init_endpointResolver8 = __esm({
-  "node_modules/@aws-sdk/client-ecr-public/dist-es/endpoint/endpointResolver.js"() {
-    init_client3();
-    init_endpoints();
-    init_bdd8();
-    cache8 = new EndpointCache({
-      size: 50,
-      params: ["Endpoint", "Region", "UseDualStack", "UseFIPS"]
-    });
-    defaultEndpointResolver8 = (endpointParams, context = {}) => {
-      return cache8.get(endpointParams, () => decideEndpoint(bdd8, {
-        endpointParams,
-        logger: context.logger
-      }));
-    };
-    customEndpointFunctions.aws = awsEndpointFunctions;
-  }
-});
-
-// node_modules/@aws-sdk/client-ecr-public/dist-es/models/ECRPUBLICServiceException.js
-var ECRPUBLICServiceException;
-var init_ECRPUBLICServiceException = __esm({
-  "node_modules/@aws-sdk/client-ecr-public/dist-es/models/ECRPUBLICServiceException.js"() {
-    init_client2();
-    ECRPUBLICServiceException = class _ECRPUBLICServiceException extends ServiceException {
-      constructor(options) {
-        super(options);
-        Object.setPrototypeOf(this, _ECRPUBLICServiceException.prototype);
-      }
-    };
-  }
-});
-
-// node_modules/@aws-sdk/client-ecr-public/dist-es/models/errors.js
-var InvalidParameterException3, RegistryNotFoundException, RepositoryNotFoundException2, ServerException2, UnsupportedCommandException, EmptyUploadException2, InvalidLayerException2, LayerAlreadyExistsException2, LayerPartTooSmallException2, UploadNotFoundException2, InvalidTagParameterException2, LimitExceededException3, RepositoryAlreadyExistsException2, TooManyTagsException2, RepositoryNotEmptyException2, RepositoryPolicyNotFoundException2, ImageNotFoundException2, RepositoryCatalogDataNotFoundException, ImageAlreadyExistsException2, ImageDigestDoesNotMatchException2, ImageTagAlreadyExistsException2, InvalidLayerPartException2, LayersNotFoundException2, ReferencedImagesNotFoundException2;
-var init_errors11 = __esm({
-  "node_modules/@aws-sdk/client-ecr-public/dist-es/models/errors.js"() {
-    init_ECRPUBLICServiceException();
-    InvalidParameterException3 = class _InvalidParameterException extends ECRPUBLICServiceException {
-      name = "InvalidParameterException";
-      $fault = "client";
-      constructor(opts) {
-        super({
-          name: "InvalidParameterException",
-          $fault: "client",
-          ...opts
-        });
-        Object.setPrototypeOf(this, _InvalidParameterException.prototype);
-      }
-    };
-    RegistryNotFoundException = class _RegistryNotFoundException extends ECRPUBLICServiceException {
-      name = "RegistryNotFoundException";
-      $fault = "client";
-      constructor(opts) {
-        super({
-          name: "RegistryNotFoundException",
-          $fault: "client",
-          ...opts
-        });
-        Object.setPrototypeOf(this, _RegistryNotFoundException.prototype);
-      }
-    };
-    RepositoryNotFoundException2 = class _RepositoryNotFoundException extends ECRPUBLICServiceException {
-      name = "RepositoryNotFoundException";
-      $fault = "client";
-      constructor(opts) {
-        super({
-          name: "RepositoryNotFoundException",
-          $fault: "client",
-          ...opts
-        });
-        Object.setPrototypeOf(this, _RepositoryNotFoundException.prototype);
-      }
-    };
-    ServerException2 = class _ServerException extends ECRPUBLICServiceException {
-      name = "ServerException";
-      $fault = "server";
-      constructor(opts) {
-        super({
-          name: "ServerException",
-          $fault: "server",
-          ...opts
-        });
-        Object.setPrototypeOf(this, _ServerException.prototype);
-      }
-    };
-    UnsupportedCommandException = class _UnsupportedCommandException extends ECRPUBLICServiceException {
-      name = "UnsupportedCommandException";
-      $fault = "client";
-      constructor(opts) {
-        super({
-          name: "UnsupportedCommandException",
-          $fault: "client",
-          ...opts
-        });
-        Object.setPrototypeOf(this, _UnsupportedCommandException.prototype);
-      }
-    };
-    EmptyUploadException2 = class _EmptyUploadException extends ECRPUBLICServiceException {
-      name = "EmptyUploadException";
-      $fault = "client";
-      constructor(opts) {
-        super({
-          name: "EmptyUploadException",
-          $fault: "client",
-          ...opts
-        });
-        Object.setPrototypeOf(this, _EmptyUploadException.prototype);
-      }
-    };
-    InvalidLayerException2 = class _InvalidLayerException extends ECRPUBLICServiceException {
-      name = "InvalidLayerException";
-      $fault = "client";
-      constructor(opts) {
-        super({
-          name: "InvalidLayerException",
-          $fault: "client",
-          ...opts
-        });
-        Object.setPrototypeOf(this, _InvalidLayerException.prototype);
-      }
-    };
-    LayerAlreadyExistsException2 = class _LayerAlreadyExistsException extends ECRPUBLICServiceException {
-      name = "LayerAlreadyExistsException";
-      $fault = "client";
-      constructor(opts) {
-        super({
-          name: "LayerAlreadyExistsException",
-          $fault: "client",
-          ...opts
-        });
-        Object.setPrototypeOf(this, _LayerAlreadyExistsException.prototype);
-      }
-    };
-    LayerPartTooSmallException2 = class _LayerPartTooSmallException extends ECRPUBLICServiceException {
-      name = "LayerPartTooSmallException";
-      $fault = "client";
-      constructor(opts) {
-        super({
-          name: "LayerPartTooSmallException",
-          $fault: "client",
-          ...opts
-        });
-        Object.setPrototypeOf(this, _LayerPartTooSmallException.prototype);
-      }
-    };
-    UploadNotFoundException2 = class _UploadNotFoundException extends ECRPUBLICServiceException {
-      name = "UploadNotFoundException";
-      $fault = "client";
-      constructor(opts) {
-        super({
-          name: "UploadNotFoundException",
-          $fault: "client",
-          ...opts
-        });
-        Object.setPrototypeOf(this, _UploadNotFoundException.prototype);
-      }
-    };
-    InvalidTagParameterException2 = class _InvalidTagParameterException extends ECRPUBLICServiceException {
-      name = "InvalidTagParameterException";
-      $fault = "client";
-      constructor(opts) {
-        super({
-          name: "InvalidTagParameterException",
-          $fault: "client",
-          ...opts
-        });
-        Object.setPrototypeOf(this, _InvalidTagParameterException.prototype);
-      }
-    };
-    LimitExceededException3 = class _LimitExceededException extends ECRPUBLICServiceException {
-      name = "LimitExceededException";
-      $fault = "client";
-      constructor(opts) {
-        super({
-          name: "LimitExceededException",
-          $fault: "client",
-          ...opts
-        });
-        Object.setPrototypeOf(this, _LimitExceededException.prototype);
-      }
-    };
-    RepositoryAlreadyExistsException2 = class _RepositoryAlreadyExistsException extends ECRPUBLICServiceException {
-      name = "RepositoryAlreadyExistsException";
-      $fault = "client";
-      constructor(opts) {
-        super({
-          name: "RepositoryAlreadyExistsException",
-          $fault: "client",
-          ...opts
-        });
-        Object.setPrototypeOf(this, _RepositoryAlreadyExistsException.prototype);
-      }
-    };
-    TooManyTagsException2 = class _TooManyTagsException extends ECRPUBLICServiceException {
-      name = "TooManyTagsException";
-      $fault = "client";
-      constructor(opts) {
-        super({
-          name: "TooManyTagsException",
-          $fault: "client",
-          ...opts
-        });
-        Object.setPrototypeOf(this, _TooManyTagsException.prototype);
-      }
-    };
-    RepositoryNotEmptyException2 = class _RepositoryNotEmptyException extends ECRPUBLICServiceException {
-      name = "RepositoryNotEmptyException";
-      $fault = "client";
-      constructor(opts) {
-        super({
-          name: "RepositoryNotEmptyException",
-          $fault: "client",
-          ...opts
-        });
-        Object.setPrototypeOf(this, _RepositoryNotEmptyException.prototype);
-      }
-    };
-    RepositoryPolicyNotFoundException2 = class _RepositoryPolicyNotFoundException extends ECRPUBLICServiceException {
-      name = "RepositoryPolicyNotFoundException";
-      $fault = "client";
-      constructor(opts) {
-        super({
-          name: "RepositoryPolicyNotFoundException",
-          $fault: "client",
-          ...opts
-        });
-        Object.setPrototypeOf(this, _RepositoryPolicyNotFoundException.prototype);
-      }
-    };
-    ImageNotFoundException2 = class _ImageNotFoundException extends ECRPUBLICServiceException {
-      name = "ImageNotFoundException";
-      $fault = "client";
-      constructor(opts) {
-        super({
-          name: "ImageNotFoundException",
-          $fault: "client",
-          ...opts
-        });
-        Object.setPrototypeOf(this, _ImageNotFoundException.prototype);
-      }
-    };
-    RepositoryCatalogDataNotFoundException = class _RepositoryCatalogDataNotFoundException extends ECRPUBLICServiceException {
-      name = "RepositoryCatalogDataNotFoundException";
-      $fault = "client";
-      constructor(opts) {
-        super({
-          name: "RepositoryCatalogDataNotFoundException",
-          $fault: "client",
-          ...opts
-        });
-        Object.setPrototypeOf(this, _RepositoryCatalogDataNotFoundException.prototype);
-      }
-    };
-    ImageAlreadyExistsException2 = class _ImageAlreadyExistsException extends ECRPUBLICServiceException {
-      name = "ImageAlreadyExistsException";
-      $fault = "client";
-      constructor(opts) {
-        super({
-          name: "ImageAlreadyExistsException",
-          $fault: "client",
-          ...opts
-        });
-        Object.setPrototypeOf(this, _ImageAlreadyExistsException.prototype);
-      }
-    };
-    ImageDigestDoesNotMatchException2 = class _ImageDigestDoesNotMatchException extends ECRPUBLICServiceException {
-      name = "ImageDigestDoesNotMatchException";
-      $fault = "client";
-      constructor(opts) {
-        super({
-          name: "ImageDigestDoesNotMatchException",
-          $fault: "client",
-          ...opts
-        });
-        Object.setPrototypeOf(this, _ImageDigestDoesNotMatchException.prototype);
-      }
-    };
-    ImageTagAlreadyExistsException2 = class _ImageTagAlreadyExistsException extends ECRPUBLICServiceException {
-      name = "ImageTagAlreadyExistsException";
-      $fault = "client";
-      constructor(opts) {
-        super({
-          name: "ImageTagAlreadyExistsException",
-          $fault: "client",
-          ...opts
-        });
-        Object.setPrototypeOf(this, _ImageTagAlreadyExistsException.prototype);
-      }
-    };
-    InvalidLayerPartException2 = class _InvalidLayerPartException extends ECRPUBLICServiceException {
-      name = "InvalidLayerPartException";
-      $fault = "client";
-      registryId;
-      repositoryName;
-      uploadId;
-      lastValidByteReceived;
-      constructor(opts) {
-        super({
-          name: "InvalidLayerPartException",
-          $fault: "client",
-          ...opts
-        });
-        Object.setPrototypeOf(this, _InvalidLayerPartException.prototype);
-        this.registryId = opts.registryId;
-        this.repositoryName = opts.repositoryName;
-        this.uploadId = opts.uploadId;
-        this.lastValidByteReceived = opts.lastValidByteReceived;
-      }
-    };
-    LayersNotFoundException2 = class _LayersNotFoundException extends ECRPUBLICServiceException {
-      name = "LayersNotFoundException";
-      $fault = "client";
-      constructor(opts) {
-        super({
-          name: "LayersNotFoundException",
-          $fault: "client",
-          ...opts
-        });
-        Object.setPrototypeOf(this, _LayersNotFoundException.prototype);
-      }
-    };
-    ReferencedImagesNotFoundException2 = class _ReferencedImagesNotFoundException extends ECRPUBLICServiceException {
-      name = "ReferencedImagesNotFoundException";
-      $fault = "client";
-      constructor(opts) {
-        super({
-          name: "ReferencedImagesNotFoundException",
-          $fault: "client",
-          ...opts
-        });
-        Object.setPrototypeOf(this, _ReferencedImagesNotFoundException.prototype);
-      }
-    };
-  }
-});
-
-// node_modules/@aws-sdk/client-ecr-public/dist-es/schemas/schemas_0.js
-var _AD2, _BCLA2, _BCLAR2, _BCLARa2, _BDI2, _BDIR2, _BDIRa2, _CLU2, _CLUR2, _CLURo2, _CR2, _CRR2, _CRRr2, _DI2, _DIR2, _DIRe2, _DIT, _DITR, _DITRe, _DR2, _DRP2, _DRPR2, _DRPRe2, _DRR2, _DRRe2, _DRRes2, _DRResc2, _DRRescr2, _DRRescri2, _DRe2, _DRes2, _EUE2, _GAT2, _GATR2, _GATRe2, _GRCD, _GRCDR, _GRCDRe, _GRCDRet, _GRCDRete, _GRCDe, _GRP2, _GRPR2, _GRPRe2, _I3, _IAEE2, _ID2, _IDDNME2, _IDL2, _IF2, _IFL2, _II3, _IIL2, _ILE2, _ILPE2, _ILU2, _ILUR2, _ILURn2, _INFE2, _IPE3, _ITAEE2, _ITD, _ITDL, _ITPE2, _K4, _L3, _LAEE2, _LEE3, _LF2, _LFL2, _LL2, _LNFE2, _LPTSE2, _LTFR2, _LTFRR2, _LTFRRi2, _PI4, _PIR2, _PIRu2, _PRCD, _PRCDR, _PRCDRu, _PRCDRut, _PRCDRute, _PRCDu, _R2, _RA3, _RAEE2, _RAL, _RCD, _RCDI, _RCDNFE, _RCDe, _RID, _RINFE2, _RL2, _RLe2, _RNEE2, _RNFE4, _RNFEe, _RPNFE2, _Re2, _SE2, _SRP2, _SRPR2, _SRPRe2, _T4, _TL2, _TMTE2, _TR2, _TRR2, _TRRa2, _UCE2, _ULP2, _ULPR2, _ULPRp2, _UNFE2, _UR2, _URR2, _URRn2, _V4, _a6, _aD2, _aMT2, _aT5, _aTb, _ar2, _c8, _cA2, _cD, _d2, _dN, _dRA, _e8, _eA2, _f2, _fC2, _fR2, _fo2, _i2, _iD2, _iDm2, _iDma, _iI2, _iIm2, _iM2, _iMMT2, _iPA2, _iSIB2, _iT4, _iTD, _iTm2, _l2, _lA2, _lBR2, _lD2, _lDa2, _lIB, _lPB2, _lS2, _lU, _lVBR2, _m7, _mC, _mR2, _mT2, _n2, _nT2, _oS, _pFB2, _pLB2, _pRA, _pS2, _pT2, _r4, _rA2, _rAe2, _rAep, _rCD, _rI2, _rN3, _rNe2, _rU4, _rUe2, _re2, _rep2, _s8, _se5, _st2, _t2, _tK2, _uI2, _uT, _v2, n08, _s_registry8, ECRPUBLICServiceException$, n0_registry8, EmptyUploadException$2, ImageAlreadyExistsException$2, ImageDigestDoesNotMatchException$2, ImageNotFoundException$2, ImageTagAlreadyExistsException$2, InvalidLayerException$2, InvalidLayerPartException$2, InvalidParameterException$3, InvalidTagParameterException$2, LayerAlreadyExistsException$2, LayerPartTooSmallException$2, LayersNotFoundException$2, LimitExceededException$3, ReferencedImagesNotFoundException$2, RegistryNotFoundException$, RepositoryAlreadyExistsException$2, RepositoryCatalogDataNotFoundException$, RepositoryNotEmptyException$2, RepositoryNotFoundException$2, RepositoryPolicyNotFoundException$2, ServerException$2, TooManyTagsException$2, UnsupportedCommandException$, UploadNotFoundException$2, errorTypeRegistries8, AuthorizationData$2, BatchCheckLayerAvailabilityRequest$2, BatchCheckLayerAvailabilityResponse$2, BatchDeleteImageRequest$2, BatchDeleteImageResponse$2, CompleteLayerUploadRequest$2, CompleteLayerUploadResponse$2, CreateRepositoryRequest$2, CreateRepositoryResponse$2, DeleteRepositoryPolicyRequest$2, DeleteRepositoryPolicyResponse$2, DeleteRepositoryRequest$2, DeleteRepositoryResponse$2, DescribeImagesRequest$2, DescribeImagesResponse$2, DescribeImageTagsRequest$, DescribeImageTagsResponse$, DescribeRegistriesRequest$, DescribeRegistriesResponse$, DescribeRepositoriesRequest$2, DescribeRepositoriesResponse$2, GetAuthorizationTokenRequest$2, GetAuthorizationTokenResponse$2, GetRegistryCatalogDataRequest$, GetRegistryCatalogDataResponse$, GetRepositoryCatalogDataRequest$, GetRepositoryCatalogDataResponse$, GetRepositoryPolicyRequest$2, GetRepositoryPolicyResponse$2, Image$2, ImageDetail$2, ImageFailure$2, ImageIdentifier$2, ImageTagDetail$, InitiateLayerUploadRequest$2, InitiateLayerUploadResponse$2, Layer$2, LayerFailure$2, ListTagsForResourceRequest$2, ListTagsForResourceResponse$2, PutImageRequest$2, PutImageResponse$2, PutRegistryCatalogDataRequest$, PutRegistryCatalogDataResponse$, PutRepositoryCatalogDataRequest$, PutRepositoryCatalogDataResponse$, ReferencedImageDetail$, Registry$, RegistryAlias$, RegistryCatalogData$, Repository$2, RepositoryCatalogData$, RepositoryCatalogDataInput$, SetRepositoryPolicyRequest$2, SetRepositoryPolicyResponse$2, Tag$4, TagResourceRequest$2, TagResourceResponse$2, UntagResourceRequest$2, UntagResourceResponse$2, UploadLayerPartRequest$2, UploadLayerPartResponse$2, ArchitectureList, BatchedOperationLayerDigestList2, ImageDetailList2, ImageFailureList2, ImageIdentifierList2, ImageTagDetailList, ImageTagList2, LayerDigestList2, LayerFailureList2, LayerList2, OperatingSystemList, RegistryAliasList, RegistryList, RepositoryList2, RepositoryNameList2, TagKeyList2, TagList2, BatchCheckLayerAvailability$2, BatchDeleteImage$2, CompleteLayerUpload$2, CreateRepository$2, DeleteRepository$2, DeleteRepositoryPolicy$2, DescribeImages$2, DescribeImageTags$, DescribeRegistries$, DescribeRepositories$2, GetAuthorizationToken$2, GetRegistryCatalogData$, GetRepositoryCatalogData$, GetRepositoryPolicy$2, InitiateLayerUpload$2, ListTagsForResource$2, PutImage$2, PutRegistryCatalogData$, PutRepositoryCatalogData$, SetRepositoryPolicy$2, TagResource$2, UntagResource$2, UploadLayerPart$2;
-var init_schemas_08 = __esm({
-  "node_modules/@aws-sdk/client-ecr-public/dist-es/schemas/schemas_0.js"() {
-    init_schema();
-    init_ECRPUBLICServiceException();
-    init_errors11();
-    _AD2 = "AuthorizationData";
-    _BCLA2 = "BatchCheckLayerAvailability";
-    _BCLAR2 = "BatchCheckLayerAvailabilityRequest";
-    _BCLARa2 = "BatchCheckLayerAvailabilityResponse";
-    _BDI2 = "BatchDeleteImage";
-    _BDIR2 = "BatchDeleteImageRequest";
-    _BDIRa2 = "BatchDeleteImageResponse";
-    _CLU2 = "CompleteLayerUpload";
-    _CLUR2 = "CompleteLayerUploadRequest";
-    _CLURo2 = "CompleteLayerUploadResponse";
-    _CR2 = "CreateRepository";
-    _CRR2 = "CreateRepositoryRequest";
-    _CRRr2 = "CreateRepositoryResponse";
-    _DI2 = "DescribeImages";
-    _DIR2 = "DescribeImagesRequest";
-    _DIRe2 = "DescribeImagesResponse";
-    _DIT = "DescribeImageTags";
-    _DITR = "DescribeImageTagsRequest";
-    _DITRe = "DescribeImageTagsResponse";
-    _DR2 = "DeleteRepository";
-    _DRP2 = "DeleteRepositoryPolicy";
-    _DRPR2 = "DeleteRepositoryPolicyRequest";
-    _DRPRe2 = "DeleteRepositoryPolicyResponse";
-    _DRR2 = "DeleteRepositoryRequest";
-    _DRRe2 = "DeleteRepositoryResponse";
-    _DRRes2 = "DescribeRegistriesRequest";
-    _DRResc2 = "DescribeRegistriesResponse";
-    _DRRescr2 = "DescribeRepositoriesRequest";
-    _DRRescri2 = "DescribeRepositoriesResponse";
-    _DRe2 = "DescribeRegistries";
-    _DRes2 = "DescribeRepositories";
-    _EUE2 = "EmptyUploadException";
-    _GAT2 = "GetAuthorizationToken";
-    _GATR2 = "GetAuthorizationTokenRequest";
-    _GATRe2 = "GetAuthorizationTokenResponse";
-    _GRCD = "GetRegistryCatalogData";
-    _GRCDR = "GetRegistryCatalogDataRequest";
-    _GRCDRe = "GetRegistryCatalogDataResponse";
-    _GRCDRet = "GetRepositoryCatalogDataRequest";
-    _GRCDRete = "GetRepositoryCatalogDataResponse";
-    _GRCDe = "GetRepositoryCatalogData";
-    _GRP2 = "GetRepositoryPolicy";
-    _GRPR2 = "GetRepositoryPolicyRequest";
-    _GRPRe2 = "GetRepositoryPolicyResponse";
-    _I3 = "Image";
-    _IAEE2 = "ImageAlreadyExistsException";
-    _ID2 = "ImageDetail";
-    _IDDNME2 = "ImageDigestDoesNotMatchException";
-    _IDL2 = "ImageDetailList";
-    _IF2 = "ImageFailure";
-    _IFL2 = "ImageFailureList";
-    _II3 = "ImageIdentifier";
-    _IIL2 = "ImageIdentifierList";
-    _ILE2 = "InvalidLayerException";
-    _ILPE2 = "InvalidLayerPartException";
-    _ILU2 = "InitiateLayerUpload";
-    _ILUR2 = "InitiateLayerUploadRequest";
-    _ILURn2 = "InitiateLayerUploadResponse";
-    _INFE2 = "ImageNotFoundException";
-    _IPE3 = "InvalidParameterException";
-    _ITAEE2 = "ImageTagAlreadyExistsException";
-    _ITD = "ImageTagDetail";
-    _ITDL = "ImageTagDetailList";
-    _ITPE2 = "InvalidTagParameterException";
-    _K4 = "Key";
-    _L3 = "Layer";
-    _LAEE2 = "LayerAlreadyExistsException";
-    _LEE3 = "LimitExceededException";
-    _LF2 = "LayerFailure";
-    _LFL2 = "LayerFailureList";
-    _LL2 = "LayerList";
-    _LNFE2 = "LayersNotFoundException";
-    _LPTSE2 = "LayerPartTooSmallException";
-    _LTFR2 = "ListTagsForResource";
-    _LTFRR2 = "ListTagsForResourceRequest";
-    _LTFRRi2 = "ListTagsForResourceResponse";
-    _PI4 = "PutImage";
-    _PIR2 = "PutImageRequest";
-    _PIRu2 = "PutImageResponse";
-    _PRCD = "PutRegistryCatalogData";
-    _PRCDR = "PutRegistryCatalogDataRequest";
-    _PRCDRu = "PutRegistryCatalogDataResponse";
-    _PRCDRut = "PutRepositoryCatalogDataRequest";
-    _PRCDRute = "PutRepositoryCatalogDataResponse";
-    _PRCDu = "PutRepositoryCatalogData";
-    _R2 = "Registry";
-    _RA3 = "RegistryAlias";
-    _RAEE2 = "RepositoryAlreadyExistsException";
-    _RAL = "RegistryAliasList";
-    _RCD = "RegistryCatalogData";
-    _RCDI = "RepositoryCatalogDataInput";
-    _RCDNFE = "RepositoryCatalogDataNotFoundException";
-    _RCDe = "RepositoryCatalogData";
-    _RID = "ReferencedImageDetail";
-    _RINFE2 = "ReferencedImagesNotFoundException";
-    _RL2 = "RegistryList";
-    _RLe2 = "RepositoryList";
-    _RNEE2 = "RepositoryNotEmptyException";
-    _RNFE4 = "RegistryNotFoundException";
-    _RNFEe = "RepositoryNotFoundException";
-    _RPNFE2 = "RepositoryPolicyNotFoundException";
-    _Re2 = "Repository";
-    _SE2 = "ServerException";
-    _SRP2 = "SetRepositoryPolicy";
-    _SRPR2 = "SetRepositoryPolicyRequest";
-    _SRPRe2 = "SetRepositoryPolicyResponse";
-    _T4 = "Tag";
-    _TL2 = "TagList";
-    _TMTE2 = "TooManyTagsException";
-    _TR2 = "TagResource";
-    _TRR2 = "TagResourceRequest";
-    _TRRa2 = "TagResourceResponse";
-    _UCE2 = "UnsupportedCommandException";
-    _ULP2 = "UploadLayerPart";
-    _ULPR2 = "UploadLayerPartRequest";
-    _ULPRp2 = "UploadLayerPartResponse";
-    _UNFE2 = "UploadNotFoundException";
-    _UR2 = "UntagResource";
-    _URR2 = "UntagResourceRequest";
-    _URRn2 = "UntagResourceResponse";
-    _V4 = "Value";
-    _a6 = "aliases";
-    _aD2 = "authorizationData";
-    _aMT2 = "artifactMediaType";
-    _aT5 = "authorizationToken";
-    _aTb = "aboutText";
-    _ar2 = "architectures";
-    _c8 = "client";
-    _cA2 = "createdAt";
-    _cD = "catalogData";
-    _d2 = "description";
-    _dN = "displayName";
-    _dRA = "defaultRegistryAlias";
-    _e8 = "error";
-    _eA2 = "expiresAt";
-    _f2 = "failures";
-    _fC2 = "failureCode";
-    _fR2 = "failureReason";
-    _fo2 = "force";
-    _i2 = "image";
-    _iD2 = "imageDetails";
-    _iDm2 = "imageDigest";
-    _iDma = "imageDetail";
-    _iI2 = "imageIds";
-    _iIm2 = "imageId";
-    _iM2 = "imageManifest";
-    _iMMT2 = "imageManifestMediaType";
-    _iPA2 = "imagePushedAt";
-    _iSIB2 = "imageSizeInBytes";
-    _iT4 = "imageTags";
-    _iTD = "imageTagDetails";
-    _iTm2 = "imageTag";
-    _l2 = "layers";
-    _lA2 = "layerAvailability";
-    _lBR2 = "lastByteReceived";
-    _lD2 = "layerDigests";
-    _lDa2 = "layerDigest";
-    _lIB = "logoImageBlob";
-    _lPB2 = "layerPartBlob";
-    _lS2 = "layerSize";
-    _lU = "logoUrl";
-    _lVBR2 = "lastValidByteReceived";
-    _m7 = "message";
-    _mC = "marketplaceCertified";
-    _mR2 = "maxResults";
-    _mT2 = "mediaType";
-    _n2 = "name";
-    _nT2 = "nextToken";
-    _oS = "operatingSystems";
-    _pFB2 = "partFirstByte";
-    _pLB2 = "partLastByte";
-    _pRA = "primaryRegistryAlias";
-    _pS2 = "partSize";
-    _pT2 = "policyText";
-    _r4 = "repository";
-    _rA2 = "resourceArn";
-    _rAe2 = "registryArn";
-    _rAep = "repositoryArn";
-    _rCD = "registryCatalogData";
-    _rI2 = "registryId";
-    _rN3 = "repositoryName";
-    _rNe2 = "repositoryNames";
-    _rU4 = "registryUri";
-    _rUe2 = "repositoryUri";
-    _re2 = "registries";
-    _rep2 = "repositories";
-    _s8 = "smithy.ts.sdk.synthetic.com.amazonaws.ecrpublic";
-    _se5 = "server";
-    _st2 = "status";
-    _t2 = "tags";
-    _tK2 = "tagKeys";
-    _uI2 = "uploadId";
-    _uT = "usageText";
-    _v2 = "verified";
-    n08 = "com.amazonaws.ecrpublic";
-    _s_registry8 = TypeRegistry.for(_s8);
-    ECRPUBLICServiceException$ = [-3, _s8, "ECRPUBLICServiceException", 0, [], []];
-    _s_registry8.registerError(ECRPUBLICServiceException$, ECRPUBLICServiceException);
-    n0_registry8 = TypeRegistry.for(n08);
-    EmptyUploadException$2 = [
-      -3,
-      n08,
-      _EUE2,
-      { [_e8]: _c8 },
-      [_m7],
-      [0]
-    ];
-    n0_registry8.registerError(EmptyUploadException$2, EmptyUploadException2);
-    ImageAlreadyExistsException$2 = [
-      -3,
-      n08,
-      _IAEE2,
-      { [_e8]: _c8 },
-      [_m7],
-      [0]
-    ];
-    n0_registry8.registerError(ImageAlreadyExistsException$2, ImageAlreadyExistsException2);
-    ImageDigestDoesNotMatchException$2 = [
-      -3,
-      n08,
-      _IDDNME2,
-      { [_e8]: _c8 },
-      [_m7],
-      [0]
-    ];
-    n0_registry8.registerError(ImageDigestDoesNotMatchException$2, ImageDigestDoesNotMatchException2);
-    ImageNotFoundException$2 = [
-      -3,
-      n08,
-      _INFE2,
-      { [_e8]: _c8 },
-      [_m7],
-      [0]
-    ];
-    n0_registry8.registerError(ImageNotFoundException$2, ImageNotFoundException2);
-    ImageTagAlreadyExistsException$2 = [
-      -3,
-      n08,
-      _ITAEE2,
-      { [_e8]: _c8 },
-      [_m7],
-      [0]
-    ];
-    n0_registry8.registerError(ImageTagAlreadyExistsException$2, ImageTagAlreadyExistsException2);
-    InvalidLayerException$2 = [
-      -3,
-      n08,
-      _ILE2,
-      { [_e8]: _c8 },
-      [_m7],
-      [0]
-    ];
-    n0_registry8.registerError(InvalidLayerException$2, InvalidLayerException2);
-    InvalidLayerPartException$2 = [
-      -3,
-      n08,
-      _ILPE2,
-      { [_e8]: _c8 },
-      [_rI2, _rN3, _uI2, _lVBR2, _m7],
-      [0, 0, 0, 1, 0]
-    ];
-    n0_registry8.registerError(InvalidLayerPartException$2, InvalidLayerPartException2);
-    InvalidParameterException$3 = [
-      -3,
-      n08,
-      _IPE3,
-      { [_e8]: _c8 },
-      [_m7],
-      [0]
-    ];
-    n0_registry8.registerError(InvalidParameterException$3, InvalidParameterException3);
-    InvalidTagParameterException$2 = [
-      -3,
-      n08,
-      _ITPE2,
-      { [_e8]: _c8 },
-      [_m7],
-      [0]
-    ];
-    n0_registry8.registerError(InvalidTagParameterException$2, InvalidTagParameterException2);
-    LayerAlreadyExistsException$2 = [
-      -3,
-      n08,
-      _LAEE2,
-      { [_e8]: _c8 },
-      [_m7],
-      [0]
-    ];
-    n0_registry8.registerError(LayerAlreadyExistsException$2, LayerAlreadyExistsException2);
-    LayerPartTooSmallException$2 = [
-      -3,
-      n08,
-      _LPTSE2,
-      { [_e8]: _c8 },
-      [_m7],
-      [0]
-    ];
-    n0_registry8.registerError(LayerPartTooSmallException$2, LayerPartTooSmallException2);
-    LayersNotFoundException$2 = [
-      -3,
-      n08,
-      _LNFE2,
-      { [_e8]: _c8 },
-      [_m7],
-      [0]
-    ];
-    n0_registry8.registerError(LayersNotFoundException$2, LayersNotFoundException2);
-    LimitExceededException$3 = [
-      -3,
-      n08,
-      _LEE3,
-      { [_e8]: _c8 },
-      [_m7],
-      [0]
-    ];
-    n0_registry8.registerError(LimitExceededException$3, LimitExceededException3);
-    ReferencedImagesNotFoundException$2 = [
-      -3,
-      n08,
-      _RINFE2,
-      { [_e8]: _c8 },
-      [_m7],
-      [0]
-    ];
-    n0_registry8.registerError(ReferencedImagesNotFoundException$2, ReferencedImagesNotFoundException2);
-    RegistryNotFoundException$ = [
-      -3,
-      n08,
-      _RNFE4,
-      { [_e8]: _c8 },
-      [_m7],
-      [0]
-    ];
-    n0_registry8.registerError(RegistryNotFoundException$, RegistryNotFoundException);
-    RepositoryAlreadyExistsException$2 = [
-      -3,
-      n08,
-      _RAEE2,
-      { [_e8]: _c8 },
-      [_m7],
-      [0]
-    ];
-    n0_registry8.registerError(RepositoryAlreadyExistsException$2, RepositoryAlreadyExistsException2);
-    RepositoryCatalogDataNotFoundException$ = [
-      -3,
-      n08,
-      _RCDNFE,
-      { [_e8]: _c8 },
-      [_m7],
-      [0]
-    ];
-    n0_registry8.registerError(RepositoryCatalogDataNotFoundException$, RepositoryCatalogDataNotFoundException);
-    RepositoryNotEmptyException$2 = [
-      -3,
-      n08,
-      _RNEE2,
-      { [_e8]: _c8 },
-      [_m7],
-      [0]
-    ];
-    n0_registry8.registerError(RepositoryNotEmptyException$2, RepositoryNotEmptyException2);
-    RepositoryNotFoundException$2 = [
-      -3,
-      n08,
-      _RNFEe,
-      { [_e8]: _c8 },
-      [_m7],
-      [0]
-    ];
-    n0_registry8.registerError(RepositoryNotFoundException$2, RepositoryNotFoundException2);
-    RepositoryPolicyNotFoundException$2 = [
-      -3,
-      n08,
-      _RPNFE2,
-      { [_e8]: _c8 },
-      [_m7],
-      [0]
-    ];
-    n0_registry8.registerError(RepositoryPolicyNotFoundException$2, RepositoryPolicyNotFoundException2);
-    ServerException$2 = [
-      -3,
-      n08,
-      _SE2,
-      { [_e8]: _se5 },
-      [_m7],
-      [0]
-    ];
-    n0_registry8.registerError(ServerException$2, ServerException2);
-    TooManyTagsException$2 = [
-      -3,
-      n08,
-      _TMTE2,
-      { [_e8]: _c8 },
-      [_m7],
-      [0]
-    ];
-    n0_registry8.registerError(TooManyTagsException$2, TooManyTagsException2);
-    UnsupportedCommandException$ = [
-      -3,
-      n08,
-      _UCE2,
-      { [_e8]: _c8 },
-      [_m7],
-      [0]
-    ];
-    n0_registry8.registerError(UnsupportedCommandException$, UnsupportedCommandException);
-    UploadNotFoundException$2 = [
-      -3,
-      n08,
-      _UNFE2,
-      { [_e8]: _c8 },
-      [_m7],
-      [0]
-    ];
-    n0_registry8.registerError(UploadNotFoundException$2, UploadNotFoundException2);
-    errorTypeRegistries8 = [
-      _s_registry8,
-      n0_registry8
-    ];
-    AuthorizationData$2 = [
-      3,
-      n08,
-      _AD2,
-      0,
-      [_aT5, _eA2],
-      [0, 4]
-    ];
-    BatchCheckLayerAvailabilityRequest$2 = [
-      3,
-      n08,
-      _BCLAR2,
-      0,
-      [_rN3, _lD2, _rI2],
-      [0, 64 | 0, 0],
-      2
-    ];
-    BatchCheckLayerAvailabilityResponse$2 = [
-      3,
-      n08,
-      _BCLARa2,
-      0,
-      [_l2, _f2],
-      [() => LayerList2, () => LayerFailureList2]
-    ];
-    BatchDeleteImageRequest$2 = [
-      3,
-      n08,
-      _BDIR2,
-      0,
-      [_rN3, _iI2, _rI2],
-      [0, () => ImageIdentifierList2, 0],
-      2
-    ];
-    BatchDeleteImageResponse$2 = [
-      3,
-      n08,
-      _BDIRa2,
-      0,
-      [_iI2, _f2],
-      [() => ImageIdentifierList2, () => ImageFailureList2]
-    ];
-    CompleteLayerUploadRequest$2 = [
-      3,
-      n08,
-      _CLUR2,
-      0,
-      [_rN3, _uI2, _lD2, _rI2],
-      [0, 0, 64 | 0, 0],
-      3
-    ];
-    CompleteLayerUploadResponse$2 = [
-      3,
-      n08,
-      _CLURo2,
-      0,
-      [_rI2, _rN3, _uI2, _lDa2],
-      [0, 0, 0, 0]
-    ];
-    CreateRepositoryRequest$2 = [
-      3,
-      n08,
-      _CRR2,
-      0,
-      [_rN3, _cD, _t2],
-      [0, () => RepositoryCatalogDataInput$, () => TagList2],
-      1
-    ];
-    CreateRepositoryResponse$2 = [
-      3,
-      n08,
-      _CRRr2,
-      0,
-      [_r4, _cD],
-      [() => Repository$2, () => RepositoryCatalogData$]
-    ];
-    DeleteRepositoryPolicyRequest$2 = [
-      3,
-      n08,
-      _DRPR2,
-      0,
-      [_rN3, _rI2],
-      [0, 0],
-      1
-    ];
-    DeleteRepositoryPolicyResponse$2 = [
-      3,
-      n08,
-      _DRPRe2,
-      0,
-      [_rI2, _rN3, _pT2],
-      [0, 0, 0]
-    ];
-    DeleteRepositoryRequest$2 = [
-      3,
-      n08,
-      _DRR2,
-      0,
-      [_rN3, _rI2, _fo2],
-      [0, 0, 2],
-      1
-    ];
-    DeleteRepositoryResponse$2 = [
-      3,
-      n08,
-      _DRRe2,
-      0,
-      [_r4],
-      [() => Repository$2]
-    ];
-    DescribeImagesRequest$2 = [
-      3,
-      n08,
-      _DIR2,
-      0,
-      [_rN3, _rI2, _iI2, _nT2, _mR2],
-      [0, 0, () => ImageIdentifierList2, 0, 1],
-      1
-    ];
-    DescribeImagesResponse$2 = [
-      3,
-      n08,
-      _DIRe2,
-      0,
-      [_iD2, _nT2],
-      [() => ImageDetailList2, 0]
-    ];
-    DescribeImageTagsRequest$ = [
-      3,
-      n08,
-      _DITR,
-      0,
-      [_rN3, _rI2, _nT2, _mR2],
-      [0, 0, 0, 1],
-      1
-    ];
-    DescribeImageTagsResponse$ = [
-      3,
-      n08,
-      _DITRe,
-      0,
-      [_iTD, _nT2],
-      [() => ImageTagDetailList, 0]
-    ];
-    DescribeRegistriesRequest$ = [
-      3,
-      n08,
-      _DRRes2,
-      0,
-      [_nT2, _mR2],
-      [0, 1]
-    ];
-    DescribeRegistriesResponse$ = [
-      3,
-      n08,
-      _DRResc2,
-      0,
-      [_re2, _nT2],
-      [() => RegistryList, 0],
-      1
-    ];
-    DescribeRepositoriesRequest$2 = [
-      3,
-      n08,
-      _DRRescr2,
-      0,
-      [_rI2, _rNe2, _nT2, _mR2],
-      [0, 64 | 0, 0, 1]
-    ];
-    DescribeRepositoriesResponse$2 = [
-      3,
-      n08,
-      _DRRescri2,
-      0,
-      [_rep2, _nT2],
-      [() => RepositoryList2, 0]
-    ];
-    GetAuthorizationTokenRequest$2 = [
-      3,
-      n08,
-      _GATR2,
-      0,
-      [],
-      []
-    ];
-    GetAuthorizationTokenResponse$2 = [
-      3,
-      n08,
-      _GATRe2,
-      0,
-      [_aD2],
-      [() => AuthorizationData$2]
-    ];
-    GetRegistryCatalogDataRequest$ = [
-      3,
-      n08,
-      _GRCDR,
-      0,
-      [],
-      []
-    ];
-    GetRegistryCatalogDataResponse$ = [
-      3,
-      n08,
-      _GRCDRe,
-      0,
-      [_rCD],
-      [() => RegistryCatalogData$],
-      1
-    ];
-    GetRepositoryCatalogDataRequest$ = [
-      3,
-      n08,
-      _GRCDRet,
-      0,
-      [_rN3, _rI2],
-      [0, 0],
-      1
-    ];
-    GetRepositoryCatalogDataResponse$ = [
-      3,
-      n08,
-      _GRCDRete,
-      0,
-      [_cD],
-      [() => RepositoryCatalogData$]
-    ];
-    GetRepositoryPolicyRequest$2 = [
-      3,
-      n08,
-      _GRPR2,
-      0,
-      [_rN3, _rI2],
-      [0, 0],
-      1
-    ];
-    GetRepositoryPolicyResponse$2 = [
-      3,
-      n08,
-      _GRPRe2,
-      0,
-      [_rI2, _rN3, _pT2],
-      [0, 0, 0]
-    ];
-    Image$2 = [
-      3,
-      n08,
-      _I3,
-      0,
-      [_rI2, _rN3, _iIm2, _iM2, _iMMT2],
-      [0, 0, () => ImageIdentifier$2, 0, 0]
-    ];
-    ImageDetail$2 = [
-      3,
-      n08,
-      _ID2,
-      0,
-      [_rI2, _rN3, _iDm2, _iT4, _iSIB2, _iPA2, _iMMT2, _aMT2],
-      [0, 0, 0, 64 | 0, 1, 4, 0, 0]
-    ];
-    ImageFailure$2 = [
-      3,
-      n08,
-      _IF2,
-      0,
-      [_iIm2, _fC2, _fR2],
-      [() => ImageIdentifier$2, 0, 0]
-    ];
-    ImageIdentifier$2 = [
-      3,
-      n08,
-      _II3,
-      0,
-      [_iDm2, _iTm2],
-      [0, 0]
-    ];
-    ImageTagDetail$ = [
-      3,
-      n08,
-      _ITD,
-      0,
-      [_iTm2, _cA2, _iDma],
-      [0, 4, () => ReferencedImageDetail$]
-    ];
-    InitiateLayerUploadRequest$2 = [
-      3,
-      n08,
-      _ILUR2,
-      0,
-      [_rN3, _rI2],
-      [0, 0],
-      1
-    ];
-    InitiateLayerUploadResponse$2 = [
-      3,
-      n08,
-      _ILURn2,
-      0,
-      [_uI2, _pS2],
-      [0, 1]
-    ];
-    Layer$2 = [
-      3,
-      n08,
-      _L3,
-      0,
-      [_lDa2, _lA2, _lS2, _mT2],
-      [0, 0, 1, 0]
-    ];
-    LayerFailure$2 = [
-      3,
-      n08,
-      _LF2,
-      0,
-      [_lDa2, _fC2, _fR2],
-      [0, 0, 0]
-    ];
-    ListTagsForResourceRequest$2 = [
-      3,
-      n08,
-      _LTFRR2,
-      0,
-      [_rA2],
-      [0],
-      1
-    ];
-    ListTagsForResourceResponse$2 = [
-      3,
-      n08,
-      _LTFRRi2,
-      0,
-      [_t2],
-      [() => TagList2]
-    ];
-    PutImageRequest$2 = [
-      3,
-      n08,
-      _PIR2,
-      0,
-      [_rN3, _iM2, _rI2, _iMMT2, _iTm2, _iDm2],
-      [0, 0, 0, 0, 0, 0],
-      2
-    ];
-    PutImageResponse$2 = [
-      3,
-      n08,
-      _PIRu2,
-      0,
-      [_i2],
-      [() => Image$2]
-    ];
-    PutRegistryCatalogDataRequest$ = [
-      3,
-      n08,
-      _PRCDR,
-      0,
-      [_dN],
-      [0]
-    ];
-    PutRegistryCatalogDataResponse$ = [
-      3,
-      n08,
-      _PRCDRu,
-      0,
-      [_rCD],
-      [() => RegistryCatalogData$],
-      1
-    ];
-    PutRepositoryCatalogDataRequest$ = [
-      3,
-      n08,
-      _PRCDRut,
-      0,
-      [_rN3, _cD, _rI2],
-      [0, () => RepositoryCatalogDataInput$, 0],
-      2
-    ];
-    PutRepositoryCatalogDataResponse$ = [
-      3,
-      n08,
-      _PRCDRute,
-      0,
-      [_cD],
-      [() => RepositoryCatalogData$]
-    ];
-    ReferencedImageDetail$ = [
-      3,
-      n08,
-      _RID,
-      0,
-      [_iDm2, _iSIB2, _iPA2, _iMMT2, _aMT2],
-      [0, 1, 4, 0, 0]
-    ];
-    Registry$ = [
-      3,
-      n08,
-      _R2,
-      0,
-      [_rI2, _rAe2, _rU4, _v2, _a6],
-      [0, 0, 0, 2, () => RegistryAliasList],
-      5
-    ];
-    RegistryAlias$ = [
-      3,
-      n08,
-      _RA3,
-      0,
-      [_n2, _st2, _pRA, _dRA],
-      [0, 0, 2, 2],
-      4
-    ];
-    RegistryCatalogData$ = [
-      3,
-      n08,
-      _RCD,
-      0,
-      [_dN],
-      [0]
-    ];
-    Repository$2 = [
-      3,
-      n08,
-      _Re2,
-      0,
-      [_rAep, _rI2, _rN3, _rUe2, _cA2],
-      [0, 0, 0, 0, 4]
-    ];
-    RepositoryCatalogData$ = [
-      3,
-      n08,
-      _RCDe,
-      0,
-      [_d2, _ar2, _oS, _lU, _aTb, _uT, _mC],
-      [0, 64 | 0, 64 | 0, 0, 0, 0, 2]
-    ];
-    RepositoryCatalogDataInput$ = [
-      3,
-      n08,
-      _RCDI,
-      0,
-      [_d2, _ar2, _oS, _lIB, _aTb, _uT],
-      [0, 64 | 0, 64 | 0, 21, 0, 0]
-    ];
-    SetRepositoryPolicyRequest$2 = [
-      3,
-      n08,
-      _SRPR2,
-      0,
-      [_rN3, _pT2, _rI2, _fo2],
-      [0, 0, 0, 2],
-      2
-    ];
-    SetRepositoryPolicyResponse$2 = [
-      3,
-      n08,
-      _SRPRe2,
-      0,
-      [_rI2, _rN3, _pT2],
-      [0, 0, 0]
-    ];
-    Tag$4 = [
-      3,
-      n08,
-      _T4,
-      0,
-      [_K4, _V4],
-      [0, 0]
-    ];
-    TagResourceRequest$2 = [
-      3,
-      n08,
-      _TRR2,
-      0,
-      [_rA2, _t2],
-      [0, () => TagList2],
-      2
-    ];
-    TagResourceResponse$2 = [
-      3,
-      n08,
-      _TRRa2,
-      0,
-      [],
-      []
-    ];
-    UntagResourceRequest$2 = [
-      3,
-      n08,
-      _URR2,
-      0,
-      [_rA2, _tK2],
-      [0, 64 | 0],
-      2
-    ];
-    UntagResourceResponse$2 = [
-      3,
-      n08,
-      _URRn2,
-      0,
-      [],
-      []
-    ];
-    UploadLayerPartRequest$2 = [
-      3,
-      n08,
-      _ULPR2,
-      0,
-      [_rN3, _uI2, _pFB2, _pLB2, _lPB2, _rI2],
-      [0, 0, 1, 1, 21, 0],
-      5
-    ];
-    UploadLayerPartResponse$2 = [
-      3,
-      n08,
-      _ULPRp2,
-      0,
-      [_rI2, _rN3, _uI2, _lBR2],
-      [0, 0, 0, 1]
-    ];
-    ArchitectureList = 64 | 0;
-    BatchedOperationLayerDigestList2 = 64 | 0;
-    ImageDetailList2 = [
-      1,
-      n08,
-      _IDL2,
-      0,
-      () => ImageDetail$2
-    ];
-    ImageFailureList2 = [
-      1,
-      n08,
-      _IFL2,
-      0,
-      () => ImageFailure$2
-    ];
-    ImageIdentifierList2 = [
-      1,
-      n08,
-      _IIL2,
-      0,
-      () => ImageIdentifier$2
-    ];
-    ImageTagDetailList = [
-      1,
-      n08,
-      _ITDL,
-      0,
-      () => ImageTagDetail$
-    ];
-    ImageTagList2 = 64 | 0;
-    LayerDigestList2 = 64 | 0;
-    LayerFailureList2 = [
-      1,
-      n08,
-      _LFL2,
-      0,
-      () => LayerFailure$2
-    ];
-    LayerList2 = [
-      1,
-      n08,
-      _LL2,
-      0,
-      () => Layer$2
-    ];
-    OperatingSystemList = 64 | 0;
-    RegistryAliasList = [
-      1,
-      n08,
-      _RAL,
-      0,
-      () => RegistryAlias$
-    ];
-    RegistryList = [
-      1,
-      n08,
-      _RL2,
-      0,
-      () => Registry$
-    ];
-    RepositoryList2 = [
-      1,
-      n08,
-      _RLe2,
-      0,
-      () => Repository$2
-    ];
-    RepositoryNameList2 = 64 | 0;
-    TagKeyList2 = 64 | 0;
-    TagList2 = [
-      1,
-      n08,
-      _TL2,
-      0,
-      () => Tag$4
-    ];
-    BatchCheckLayerAvailability$2 = [
-      9,
-      n08,
-      _BCLA2,
-      0,
-      () => BatchCheckLayerAvailabilityRequest$2,
-      () => BatchCheckLayerAvailabilityResponse$2
-    ];
-    BatchDeleteImage$2 = [
-      9,
-      n08,
-      _BDI2,
-      0,
-      () => BatchDeleteImageRequest$2,
-      () => BatchDeleteImageResponse$2
-    ];
-    CompleteLayerUpload$2 = [
-      9,
-      n08,
-      _CLU2,
-      0,
-      () => CompleteLayerUploadRequest$2,
-      () => CompleteLayerUploadResponse$2
-    ];
-    CreateRepository$2 = [
-      9,
-      n08,
-      _CR2,
-      0,
-      () => CreateRepositoryRequest$2,
-      () => CreateRepositoryResponse$2
-    ];
-    DeleteRepository$2 = [
-      9,
-      n08,
-      _DR2,
-      0,
-      () => DeleteRepositoryRequest$2,
-      () => DeleteRepositoryResponse$2
-    ];
-    DeleteRepositoryPolicy$2 = [
-      9,
-      n08,
-      _DRP2,
-      0,
-      () => DeleteRepositoryPolicyRequest$2,
-      () => DeleteRepositoryPolicyResponse$2
-    ];
-    DescribeImages$2 = [
-      9,
-      n08,
-      _DI2,
-      0,
-      () => DescribeImagesRequest$2,
-      () => DescribeImagesResponse$2
-    ];
-    DescribeImageTags$ = [
-      9,
-      n08,
-      _DIT,
-      0,
-      () => DescribeImageTagsRequest$,
-      () => DescribeImageTagsResponse$
-    ];
-    DescribeRegistries$ = [
-      9,
-      n08,
-      _DRe2,
-      0,
-      () => DescribeRegistriesRequest$,
-      () => DescribeRegistriesResponse$
-    ];
-    DescribeRepositories$2 = [
-      9,
-      n08,
-      _DRes2,
-      0,
-      () => DescribeRepositoriesRequest$2,
-      () => DescribeRepositoriesResponse$2
-    ];
-    GetAuthorizationToken$2 = [
-      9,
-      n08,
-      _GAT2,
-      0,
-      () => GetAuthorizationTokenRequest$2,
-      () => GetAuthorizationTokenResponse$2
-    ];
-    GetRegistryCatalogData$ = [
-      9,
-      n08,
-      _GRCD,
-      0,
-      () => GetRegistryCatalogDataRequest$,
-      () => GetRegistryCatalogDataResponse$
-    ];
-    GetRepositoryCatalogData$ = [
-      9,
-      n08,
-      _GRCDe,
-      0,
-      () => GetRepositoryCatalogDataRequest$,
-      () => GetRepositoryCatalogDataResponse$
-    ];
-    GetRepositoryPolicy$2 = [
-      9,
-      n08,
-      _GRP2,
-      0,
-      () => GetRepositoryPolicyRequest$2,
-      () => GetRepositoryPolicyResponse$2
-    ];
-    InitiateLayerUpload$2 = [
-      9,
-      n08,
-      _ILU2,
-      0,
-      () => InitiateLayerUploadRequest$2,
-      () => InitiateLayerUploadResponse$2
-    ];
-    ListTagsForResource$2 = [
-      9,
-      n08,
-      _LTFR2,
-      0,
-      () => ListTagsForResourceRequest$2,
-      () => ListTagsForResourceResponse$2
-    ];
-    PutImage$2 = [
-      9,
-      n08,
-      _PI4,
-      0,
-      () => PutImageRequest$2,
-      () => PutImageResponse$2
-    ];
-    PutRegistryCatalogData$ = [
-      9,
-      n08,
-      _PRCD,
-      0,
-      () => PutRegistryCatalogDataRequest$,
-      () => PutRegistryCatalogDataResponse$
-    ];
-    PutRepositoryCatalogData$ = [
-      9,
-      n08,
-      _PRCDu,
-      0,
-      () => PutRepositoryCatalogDataRequest$,
-      () => PutRepositoryCatalogDataResponse$
-    ];
-    SetRepositoryPolicy$2 = [
-      9,
-      n08,
-      _SRP2,
-      0,
-      () => SetRepositoryPolicyRequest$2,
-      () => SetRepositoryPolicyResponse$2
-    ];
-    TagResource$2 = [
-      9,
-      n08,
-      _TR2,
-      0,
-      () => TagResourceRequest$2,
-      () => TagResourceResponse$2
-    ];
-    UntagResource$2 = [
-      9,
-      n08,
-      _UR2,
-      0,
-      () => UntagResourceRequest$2,
-      () => UntagResourceResponse$2
-    ];
-    UploadLayerPart$2 = [
-      9,
-      n08,
-      _ULP2,
-      0,
-      () => UploadLayerPartRequest$2,
-      () => UploadLayerPartResponse$2
-    ];
-  }
-});
-
-// node_modules/@aws-sdk/client-ecr-public/dist-es/runtimeConfig.shared.js
-var getRuntimeConfig15;
-var init_runtimeConfig_shared8 = __esm({
-  "node_modules/@aws-sdk/client-ecr-public/dist-es/runtimeConfig.shared.js"() {
-    init_httpAuthSchemes2();
-    init_protocols2();
-    init_checksum3();
-    init_client2();
-    init_protocols();
-    init_serde();
-    init_httpAuthSchemeProvider8();
-    init_endpointResolver8();
-    init_schemas_08();
-    getRuntimeConfig15 = (config2) => {
-      return {
-        apiVersion: "2020-10-30",
-        base64Decoder: config2?.base64Decoder ?? fromBase64,
-        base64Encoder: config2?.base64Encoder ?? toBase64,
-        disableHostPrefix: config2?.disableHostPrefix ?? false,
-        endpointProvider: config2?.endpointProvider ?? defaultEndpointResolver8,
-        extensions: config2?.extensions ?? [],
-        httpAuthSchemeProvider: config2?.httpAuthSchemeProvider ?? defaultECRPUBLICHttpAuthSchemeProvider,
-        httpAuthSchemes: config2?.httpAuthSchemes ?? [
-          {
-            schemeId: "aws.auth#sigv4",
-            identityProvider: (ipc) => ipc.getIdentityProvider("aws.auth#sigv4"),
-            signer: new AwsSdkSigV4Signer()
-          }
-        ],
-        logger: config2?.logger ?? new NoOpLogger(),
-        protocol: config2?.protocol ?? AwsJson1_1Protocol,
-        protocolSettings: config2?.protocolSettings ?? {
-          defaultNamespace: "com.amazonaws.ecrpublic",
-          errorTypeRegistries: errorTypeRegistries8,
-          xmlNamespace: "http://ecr-public.amazonaws.com/doc/2020-12-02/",
-          version: "2020-10-30",
-          serviceTarget: "SpencerFrontendService"
-        },
-        serviceId: config2?.serviceId ?? "ECR PUBLIC",
-        sha256: config2?.sha256 ?? Sha256Node,
-        urlParser: config2?.urlParser ?? parseUrl,
-        utf8Decoder: config2?.utf8Decoder ?? fromUtf8,
-        utf8Encoder: config2?.utf8Encoder ?? toUtf8
-      };
-    };
-  }
-});
-
-// node_modules/@aws-sdk/client-ecr-public/dist-es/runtimeConfig.js
-var getRuntimeConfig16;
-var init_runtimeConfig8 = __esm({
-  "node_modules/@aws-sdk/client-ecr-public/dist-es/runtimeConfig.js"() {
-    init_package4();
-    init_client3();
-    init_httpAuthSchemes2();
-    init_dist_es16();
-    init_client2();
-    init_config2();
-    init_retry2();
-    init_serde();
-    init_dist_es6();
-    init_runtimeConfig_shared8();
-    getRuntimeConfig16 = (config2) => {
-      emitWarningIfUnsupportedVersion2(process.version);
-      const defaultsMode = resolveDefaultsModeConfig(config2);
-      const defaultConfigProvider = () => defaultsMode().then(loadConfigsForDefaultMode);
-      const clientSharedValues = getRuntimeConfig15(config2);
-      emitWarningIfUnsupportedVersion(process.version);
-      const loaderConfig = {
-        profile: config2?.profile,
-        logger: clientSharedValues.logger
-      };
-      return {
-        ...clientSharedValues,
-        ...config2,
-        runtime: "node",
-        defaultsMode,
-        authSchemePreference: config2?.authSchemePreference ?? loadConfig(NODE_AUTH_SCHEME_PREFERENCE_OPTIONS, loaderConfig),
-        bodyLengthChecker: config2?.bodyLengthChecker ?? calculateBodyLength,
-        credentialDefaultProvider: config2?.credentialDefaultProvider ?? defaultProvider,
-        defaultUserAgentProvider: config2?.defaultUserAgentProvider ?? createDefaultUserAgentProvider({ serviceId: clientSharedValues.serviceId, clientVersion: package_default4.version }),
-        maxAttempts: config2?.maxAttempts ?? loadConfig(NODE_MAX_ATTEMPT_CONFIG_OPTIONS, config2),
-        region: config2?.region ?? loadConfig(NODE_REGION_CONFIG_OPTIONS, { ...NODE_REGION_CONFIG_FILE_OPTIONS, ...loaderConfig }),
-        requestHandler: NodeHttpHandler.create(config2?.requestHandler ?? defaultConfigProvider),
-        retryMode: config2?.retryMode ?? loadConfig({
-          ...NODE_RETRY_MODE_CONFIG_OPTIONS,
-          default: async () => (await defaultConfigProvider()).retryMode || DEFAULT_RETRY_MODE
-        }, config2),
-        streamCollector: config2?.streamCollector ?? streamCollector2,
-        useDualstackEndpoint: config2?.useDualstackEndpoint ?? loadConfig(NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, loaderConfig),
-        useFipsEndpoint: config2?.useFipsEndpoint ?? loadConfig(NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, loaderConfig),
-        userAgentAppId: config2?.userAgentAppId ?? loadConfig(NODE_APP_ID_CONFIG_OPTIONS, loaderConfig)
-      };
-    };
-  }
-});
-
-// node_modules/@aws-sdk/client-ecr-public/dist-es/auth/httpAuthExtensionConfiguration.js
-var getHttpAuthExtensionConfiguration8, resolveHttpAuthRuntimeConfig8;
-var init_httpAuthExtensionConfiguration8 = __esm({
-  "node_modules/@aws-sdk/client-ecr-public/dist-es/auth/httpAuthExtensionConfiguration.js"() {
-    getHttpAuthExtensionConfiguration8 = (runtimeConfig) => {
-      const _httpAuthSchemes = runtimeConfig.httpAuthSchemes;
-      let _httpAuthSchemeProvider = runtimeConfig.httpAuthSchemeProvider;
-      let _credentials = runtimeConfig.credentials;
-      return {
-        setHttpAuthScheme(httpAuthScheme) {
-          const index = _httpAuthSchemes.findIndex((scheme) => scheme.schemeId === httpAuthScheme.schemeId);
-          if (index === -1) {
-            _httpAuthSchemes.push(httpAuthScheme);
-          } else {
-            _httpAuthSchemes.splice(index, 1, httpAuthScheme);
-          }
-        },
-        httpAuthSchemes() {
-          return _httpAuthSchemes;
-        },
-        setHttpAuthSchemeProvider(httpAuthSchemeProvider) {
-          _httpAuthSchemeProvider = httpAuthSchemeProvider;
-        },
-        httpAuthSchemeProvider() {
-          return _httpAuthSchemeProvider;
-        },
-        setCredentials(credentials) {
-          _credentials = credentials;
-        },
-        credentials() {
-          return _credentials;
-        }
-      };
-    };
-    resolveHttpAuthRuntimeConfig8 = (config2) => {
-      return {
-        httpAuthSchemes: config2.httpAuthSchemes(),
-        httpAuthSchemeProvider: config2.httpAuthSchemeProvider(),
-        credentials: config2.credentials()
-      };
-    };
-  }
-});
-
-// node_modules/@aws-sdk/client-ecr-public/dist-es/runtimeExtensions.js
-var resolveRuntimeExtensions8;
-var init_runtimeExtensions8 = __esm({
-  "node_modules/@aws-sdk/client-ecr-public/dist-es/runtimeExtensions.js"() {
-    init_client3();
-    init_client2();
-    init_protocols();
-    init_httpAuthExtensionConfiguration8();
-    resolveRuntimeExtensions8 = (runtimeConfig, extensions) => {
-      const extensionConfiguration = Object.assign(getAwsRegionExtensionConfiguration(runtimeConfig), getDefaultExtensionConfiguration(runtimeConfig), getHttpHandlerExtensionConfiguration(runtimeConfig), getHttpAuthExtensionConfiguration8(runtimeConfig));
-      extensions.forEach((extension) => extension.configure(extensionConfiguration));
-      return Object.assign(runtimeConfig, resolveAwsRegionExtensionConfiguration(extensionConfiguration), resolveDefaultRuntimeConfig2(extensionConfiguration), resolveHttpHandlerRuntimeConfig(extensionConfiguration), resolveHttpAuthRuntimeConfig8(extensionConfiguration));
-    };
-  }
-});
-
-// node_modules/@aws-sdk/client-ecr-public/dist-es/ECRPUBLICClient.js
-var ECRPUBLICClient;
-var init_ECRPUBLICClient = __esm({
-  "node_modules/@aws-sdk/client-ecr-public/dist-es/ECRPUBLICClient.js"() {
-    init_client3();
-    init_dist_es2();
-    init_client2();
-    init_config2();
-    init_endpoints();
-    init_protocols();
-    init_retry2();
-    init_schema();
-    init_httpAuthSchemeProvider8();
-    init_EndpointParameters8();
-    init_runtimeConfig8();
-    init_runtimeExtensions8();
-    ECRPUBLICClient = class extends Client {
-      config;
-      constructor(...[configuration]) {
-        const _config_0 = getRuntimeConfig16(configuration || {});
-        super(_config_0);
-        this.initConfig = _config_0;
-        const _config_1 = resolveClientEndpointParameters8(_config_0);
-        const _config_2 = resolveUserAgentConfig(_config_1);
-        const _config_3 = resolveRetryConfig(_config_2);
-        const _config_4 = resolveRegionConfig(_config_3);
-        const _config_5 = resolveHostHeaderConfig(_config_4);
-        const _config_6 = resolveEndpointConfig(_config_5);
-        const _config_7 = resolveHttpAuthSchemeConfig8(_config_6);
-        const _config_8 = resolveRuntimeExtensions8(_config_7, configuration?.extensions || []);
-        this.config = _config_8;
-        this.middlewareStack.use(getSchemaSerdePlugin(this.config));
-        this.middlewareStack.use(getUserAgentPlugin(this.config));
-        this.middlewareStack.use(getRetryPlugin(this.config));
-        this.middlewareStack.use(getContentLengthPlugin(this.config));
-        this.middlewareStack.use(getHostHeaderPlugin(this.config));
-        this.middlewareStack.use(getLoggerPlugin(this.config));
-        this.middlewareStack.use(getRecursionDetectionPlugin(this.config));
-        this.middlewareStack.use(getHttpAuthSchemeEndpointRuleSetPlugin(this.config, {
-          httpAuthSchemeParametersProvider: defaultECRPUBLICHttpAuthSchemeParametersProvider,
-          identityProviderConfigProvider: async (config2) => new DefaultIdentityProviderConfig({
-            "aws.auth#sigv4": config2.credentials
-          })
-        }));
-        this.middlewareStack.use(getHttpSigningPlugin(this.config));
-      }
-      destroy() {
-        super.destroy();
-      }
-    };
-  }
-});
-
-// node_modules/@aws-sdk/client-ecr-public/dist-es/commandBuilder.js
-var command8, _ep08, _mw08;
-var init_commandBuilder8 = __esm({
-  "node_modules/@aws-sdk/client-ecr-public/dist-es/commandBuilder.js"() {
-    init_client2();
-    init_endpoints();
-    init_EndpointParameters8();
-    command8 = makeBuilder(commonParams8, "SpencerFrontendService", "ECRPUBLICClient", getEndpointPlugin);
-    _ep08 = {};
-    _mw08 = (Command3, cs, config2, o4) => [];
-  }
-});
-
-// node_modules/@aws-sdk/client-ecr-public/dist-es/commands/BatchCheckLayerAvailabilityCommand.js
-var BatchCheckLayerAvailabilityCommand2;
-var init_BatchCheckLayerAvailabilityCommand2 = __esm({
-  "node_modules/@aws-sdk/client-ecr-public/dist-es/commands/BatchCheckLayerAvailabilityCommand.js"() {
-    init_commandBuilder8();
-    init_schemas_08();
-    BatchCheckLayerAvailabilityCommand2 = class extends command8(_ep08, _mw08, "BatchCheckLayerAvailability", BatchCheckLayerAvailability$2) {
-    };
-  }
-});
-
-// node_modules/@aws-sdk/client-ecr-public/dist-es/commands/BatchDeleteImageCommand.js
-var BatchDeleteImageCommand2;
-var init_BatchDeleteImageCommand2 = __esm({
-  "node_modules/@aws-sdk/client-ecr-public/dist-es/commands/BatchDeleteImageCommand.js"() {
-    init_commandBuilder8();
-    init_schemas_08();
-    BatchDeleteImageCommand2 = class extends command8(_ep08, _mw08, "BatchDeleteImage", BatchDeleteImage$2) {
-    };
-  }
-});
-
-// node_modules/@aws-sdk/client-ecr-public/dist-es/commands/CompleteLayerUploadCommand.js
-var CompleteLayerUploadCommand2;
-var init_CompleteLayerUploadCommand2 = __esm({
-  "node_modules/@aws-sdk/client-ecr-public/dist-es/commands/CompleteLayerUploadCommand.js"() {
-    init_commandBuilder8();
-    init_schemas_08();
-    CompleteLayerUploadCommand2 = class extends command8(_ep08, _mw08, "CompleteLayerUpload", CompleteLayerUpload$2) {
-    };
-  }
-});
-
-// node_modules/@aws-sdk/client-ecr-public/dist-es/commands/CreateRepositoryCommand.js
-var CreateRepositoryCommand2;
-var init_CreateRepositoryCommand2 = __esm({
-  "node_modules/@aws-sdk/client-ecr-public/dist-es/commands/CreateRepositoryCommand.js"() {
-    init_commandBuilder8();
-    init_schemas_08();
-    CreateRepositoryCommand2 = class extends command8(_ep08, _mw08, "CreateRepository", CreateRepository$2) {
-    };
-  }
-});
-
-// node_modules/@aws-sdk/client-ecr-public/dist-es/commands/DeleteRepositoryCommand.js
-var DeleteRepositoryCommand2;
-var init_DeleteRepositoryCommand2 = __esm({
-  "node_modules/@aws-sdk/client-ecr-public/dist-es/commands/DeleteRepositoryCommand.js"() {
-    init_commandBuilder8();
-    init_schemas_08();
-    DeleteRepositoryCommand2 = class extends command8(_ep08, _mw08, "DeleteRepository", DeleteRepository$2) {
-    };
-  }
-});
-
-// node_modules/@aws-sdk/client-ecr-public/dist-es/commands/DeleteRepositoryPolicyCommand.js
-var DeleteRepositoryPolicyCommand2;
-var init_DeleteRepositoryPolicyCommand2 = __esm({
-  "node_modules/@aws-sdk/client-ecr-public/dist-es/commands/DeleteRepositoryPolicyCommand.js"() {
-    init_commandBuilder8();
-    init_schemas_08();
-    DeleteRepositoryPolicyCommand2 = class extends command8(_ep08, _mw08, "DeleteRepositoryPolicy", DeleteRepositoryPolicy$2) {
-    };
-  }
-});
-
-// node_modules/@aws-sdk/client-ecr-public/dist-es/commands/DescribeImagesCommand.js
-var DescribeImagesCommand2;
-var init_DescribeImagesCommand2 = __esm({
-  "node_modules/@aws-sdk/client-ecr-public/dist-es/commands/DescribeImagesCommand.js"() {
-    init_commandBuilder8();
-    init_schemas_08();
-    DescribeImagesCommand2 = class extends command8(_ep08, _mw08, "DescribeImages", DescribeImages$2) {
-    };
-  }
-});
-
-// node_modules/@aws-sdk/client-ecr-public/dist-es/commands/DescribeImageTagsCommand.js
-var DescribeImageTagsCommand;
-var init_DescribeImageTagsCommand = __esm({
-  "node_modules/@aws-sdk/client-ecr-public/dist-es/commands/DescribeImageTagsCommand.js"() {
-    init_commandBuilder8();
-    init_schemas_08();
-    DescribeImageTagsCommand = class extends command8(_ep08, _mw08, "DescribeImageTags", DescribeImageTags$) {
-    };
-  }
-});
-
-// node_modules/@aws-sdk/client-ecr-public/dist-es/commands/DescribeRegistriesCommand.js
-var DescribeRegistriesCommand;
-var init_DescribeRegistriesCommand = __esm({
-  "node_modules/@aws-sdk/client-ecr-public/dist-es/commands/DescribeRegistriesCommand.js"() {
-    init_commandBuilder8();
-    init_schemas_08();
-    DescribeRegistriesCommand = class extends command8(_ep08, _mw08, "DescribeRegistries", DescribeRegistries$) {
-    };
-  }
-});
-
-// node_modules/@aws-sdk/client-ecr-public/dist-es/commands/DescribeRepositoriesCommand.js
-var DescribeRepositoriesCommand2;
-var init_DescribeRepositoriesCommand2 = __esm({
-  "node_modules/@aws-sdk/client-ecr-public/dist-es/commands/DescribeRepositoriesCommand.js"() {
-    init_commandBuilder8();
-    init_schemas_08();
-    DescribeRepositoriesCommand2 = class extends command8(_ep08, _mw08, "DescribeRepositories", DescribeRepositories$2) {
-    };
-  }
-});
-
-// node_modules/@aws-sdk/client-ecr-public/dist-es/commands/GetAuthorizationTokenCommand.js
-var GetAuthorizationTokenCommand2;
-var init_GetAuthorizationTokenCommand2 = __esm({
-  "node_modules/@aws-sdk/client-ecr-public/dist-es/commands/GetAuthorizationTokenCommand.js"() {
-    init_commandBuilder8();
-    init_schemas_08();
-    GetAuthorizationTokenCommand2 = class extends command8(_ep08, _mw08, "GetAuthorizationToken", GetAuthorizationToken$2) {
-    };
-  }
-});
-
-// node_modules/@aws-sdk/client-ecr-public/dist-es/commands/GetRegistryCatalogDataCommand.js
-var GetRegistryCatalogDataCommand;
-var init_GetRegistryCatalogDataCommand = __esm({
-  "node_modules/@aws-sdk/client-ecr-public/dist-es/commands/GetRegistryCatalogDataCommand.js"() {
-    init_commandBuilder8();
-    init_schemas_08();
-    GetRegistryCatalogDataCommand = class extends command8(_ep08, _mw08, "GetRegistryCatalogData", GetRegistryCatalogData$) {
-    };
-  }
-});
-
-// node_modules/@aws-sdk/client-ecr-public/dist-es/commands/GetRepositoryCatalogDataCommand.js
-var GetRepositoryCatalogDataCommand;
-var init_GetRepositoryCatalogDataCommand = __esm({
-  "node_modules/@aws-sdk/client-ecr-public/dist-es/commands/GetRepositoryCatalogDataCommand.js"() {
-    init_commandBuilder8();
-    init_schemas_08();
-    GetRepositoryCatalogDataCommand = class extends command8(_ep08, _mw08, "GetRepositoryCatalogData", GetRepositoryCatalogData$) {
-    };
-  }
-});
-
-// node_modules/@aws-sdk/client-ecr-public/dist-es/commands/GetRepositoryPolicyCommand.js
-var GetRepositoryPolicyCommand2;
-var init_GetRepositoryPolicyCommand2 = __esm({
-  "node_modules/@aws-sdk/client-ecr-public/dist-es/commands/GetRepositoryPolicyCommand.js"() {
-    init_commandBuilder8();
-    init_schemas_08();
-    GetRepositoryPolicyCommand2 = class extends command8(_ep08, _mw08, "GetRepositoryPolicy", GetRepositoryPolicy$2) {
-    };
-  }
-});
-
-// node_modules/@aws-sdk/client-ecr-public/dist-es/commands/InitiateLayerUploadCommand.js
-var InitiateLayerUploadCommand2;
-var init_InitiateLayerUploadCommand2 = __esm({
-  "node_modules/@aws-sdk/client-ecr-public/dist-es/commands/InitiateLayerUploadCommand.js"() {
-    init_commandBuilder8();
-    init_schemas_08();
-    InitiateLayerUploadCommand2 = class extends command8(_ep08, _mw08, "InitiateLayerUpload", InitiateLayerUpload$2) {
-    };
-  }
-});
-
-// node_modules/@aws-sdk/client-ecr-public/dist-es/commands/ListTagsForResourceCommand.js
-var ListTagsForResourceCommand2;
-var init_ListTagsForResourceCommand2 = __esm({
-  "node_modules/@aws-sdk/client-ecr-public/dist-es/commands/ListTagsForResourceCommand.js"() {
-    init_commandBuilder8();
-    init_schemas_08();
-    ListTagsForResourceCommand2 = class extends command8(_ep08, _mw08, "ListTagsForResource", ListTagsForResource$2) {
-    };
-  }
-});
-
-// node_modules/@aws-sdk/client-ecr-public/dist-es/commands/PutImageCommand.js
-var PutImageCommand2;
-var init_PutImageCommand2 = __esm({
-  "node_modules/@aws-sdk/client-ecr-public/dist-es/commands/PutImageCommand.js"() {
-    init_commandBuilder8();
-    init_schemas_08();
-    PutImageCommand2 = class extends command8(_ep08, _mw08, "PutImage", PutImage$2) {
-    };
-  }
-});
-
-// node_modules/@aws-sdk/client-ecr-public/dist-es/commands/PutRegistryCatalogDataCommand.js
-var PutRegistryCatalogDataCommand;
-var init_PutRegistryCatalogDataCommand = __esm({
-  "node_modules/@aws-sdk/client-ecr-public/dist-es/commands/PutRegistryCatalogDataCommand.js"() {
-    init_commandBuilder8();
-    init_schemas_08();
-    PutRegistryCatalogDataCommand = class extends command8(_ep08, _mw08, "PutRegistryCatalogData", PutRegistryCatalogData$) {
-    };
-  }
-});
-
-// node_modules/@aws-sdk/client-ecr-public/dist-es/commands/PutRepositoryCatalogDataCommand.js
-var PutRepositoryCatalogDataCommand;
-var init_PutRepositoryCatalogDataCommand = __esm({
-  "node_modules/@aws-sdk/client-ecr-public/dist-es/commands/PutRepositoryCatalogDataCommand.js"() {
-    init_commandBuilder8();
-    init_schemas_08();
-    PutRepositoryCatalogDataCommand = class extends command8(_ep08, _mw08, "PutRepositoryCatalogData", PutRepositoryCatalogData$) {
-    };
-  }
-});
-
-// node_modules/@aws-sdk/client-ecr-public/dist-es/commands/SetRepositoryPolicyCommand.js
-var SetRepositoryPolicyCommand2;
-var init_SetRepositoryPolicyCommand2 = __esm({
-  "node_modules/@aws-sdk/client-ecr-public/dist-es/commands/SetRepositoryPolicyCommand.js"() {
-    init_commandBuilder8();
-    init_schemas_08();
-    SetRepositoryPolicyCommand2 = class extends command8(_ep08, _mw08, "SetRepositoryPolicy", SetRepositoryPolicy$2) {
-    };
-  }
-});
-
-// node_modules/@aws-sdk/client-ecr-public/dist-es/commands/TagResourceCommand.js
-var TagResourceCommand2;
-var init_TagResourceCommand2 = __esm({
-  "node_modules/@aws-sdk/client-ecr-public/dist-es/commands/TagResourceCommand.js"() {
-    init_commandBuilder8();
-    init_schemas_08();
-    TagResourceCommand2 = class extends command8(_ep08, _mw08, "TagResource", TagResource$2) {
-    };
-  }
-});
-
-// node_modules/@aws-sdk/client-ecr-public/dist-es/commands/UntagResourceCommand.js
-var UntagResourceCommand2;
-var init_UntagResourceCommand2 = __esm({
-  "node_modules/@aws-sdk/client-ecr-public/dist-es/commands/UntagResourceCommand.js"() {
-    init_commandBuilder8();
-    init_schemas_08();
-    UntagResourceCommand2 = class extends command8(_ep08, _mw08, "UntagResource", UntagResource$2) {
-    };
-  }
-});
-
-// node_modules/@aws-sdk/client-ecr-public/dist-es/commands/UploadLayerPartCommand.js
-var UploadLayerPartCommand2;
-var init_UploadLayerPartCommand2 = __esm({
-  "node_modules/@aws-sdk/client-ecr-public/dist-es/commands/UploadLayerPartCommand.js"() {
-    init_commandBuilder8();
-    init_schemas_08();
-    UploadLayerPartCommand2 = class extends command8(_ep08, _mw08, "UploadLayerPart", UploadLayerPart$2) {
-    };
-  }
-});
-
-// node_modules/@aws-sdk/client-ecr-public/dist-es/pagination/DescribeImagesPaginator.js
-var paginateDescribeImages2;
-var init_DescribeImagesPaginator2 = __esm({
-  "node_modules/@aws-sdk/client-ecr-public/dist-es/pagination/DescribeImagesPaginator.js"() {
-    init_dist_es2();
-    init_DescribeImagesCommand2();
-    init_ECRPUBLICClient();
-    paginateDescribeImages2 = createPaginator(ECRPUBLICClient, DescribeImagesCommand2, "nextToken", "nextToken", "maxResults");
-  }
-});
-
-// node_modules/@aws-sdk/client-ecr-public/dist-es/pagination/DescribeImageTagsPaginator.js
-var paginateDescribeImageTags;
-var init_DescribeImageTagsPaginator = __esm({
-  "node_modules/@aws-sdk/client-ecr-public/dist-es/pagination/DescribeImageTagsPaginator.js"() {
-    init_dist_es2();
-    init_DescribeImageTagsCommand();
-    init_ECRPUBLICClient();
-    paginateDescribeImageTags = createPaginator(ECRPUBLICClient, DescribeImageTagsCommand, "nextToken", "nextToken", "maxResults");
-  }
-});
-
-// node_modules/@aws-sdk/client-ecr-public/dist-es/pagination/DescribeRegistriesPaginator.js
-var paginateDescribeRegistries;
-var init_DescribeRegistriesPaginator = __esm({
-  "node_modules/@aws-sdk/client-ecr-public/dist-es/pagination/DescribeRegistriesPaginator.js"() {
-    init_dist_es2();
-    init_DescribeRegistriesCommand();
-    init_ECRPUBLICClient();
-    paginateDescribeRegistries = createPaginator(ECRPUBLICClient, DescribeRegistriesCommand, "nextToken", "nextToken", "maxResults");
-  }
-});
-
-// node_modules/@aws-sdk/client-ecr-public/dist-es/pagination/DescribeRepositoriesPaginator.js
-var paginateDescribeRepositories2;
-var init_DescribeRepositoriesPaginator2 = __esm({
-  "node_modules/@aws-sdk/client-ecr-public/dist-es/pagination/DescribeRepositoriesPaginator.js"() {
-    init_dist_es2();
-    init_DescribeRepositoriesCommand2();
-    init_ECRPUBLICClient();
-    paginateDescribeRepositories2 = createPaginator(ECRPUBLICClient, DescribeRepositoriesCommand2, "nextToken", "nextToken", "maxResults");
-  }
-});
-
-// node_modules/@aws-sdk/client-ecr-public/dist-es/ECRPUBLIC.js
-var commands8, paginators2, ECRPUBLIC;
-var init_ECRPUBLIC = __esm({
-  "node_modules/@aws-sdk/client-ecr-public/dist-es/ECRPUBLIC.js"() {
-    init_client2();
-    init_BatchCheckLayerAvailabilityCommand2();
-    init_BatchDeleteImageCommand2();
-    init_CompleteLayerUploadCommand2();
-    init_CreateRepositoryCommand2();
-    init_DeleteRepositoryCommand2();
-    init_DeleteRepositoryPolicyCommand2();
-    init_DescribeImagesCommand2();
-    init_DescribeImageTagsCommand();
-    init_DescribeRegistriesCommand();
-    init_DescribeRepositoriesCommand2();
-    init_GetAuthorizationTokenCommand2();
-    init_GetRegistryCatalogDataCommand();
-    init_GetRepositoryCatalogDataCommand();
-    init_GetRepositoryPolicyCommand2();
-    init_InitiateLayerUploadCommand2();
-    init_ListTagsForResourceCommand2();
-    init_PutImageCommand2();
-    init_PutRegistryCatalogDataCommand();
-    init_PutRepositoryCatalogDataCommand();
-    init_SetRepositoryPolicyCommand2();
-    init_TagResourceCommand2();
-    init_UntagResourceCommand2();
-    init_UploadLayerPartCommand2();
-    init_ECRPUBLICClient();
-    init_DescribeImagesPaginator2();
-    init_DescribeImageTagsPaginator();
-    init_DescribeRegistriesPaginator();
-    init_DescribeRepositoriesPaginator2();
-    commands8 = {
-      BatchCheckLayerAvailabilityCommand: BatchCheckLayerAvailabilityCommand2,
-      BatchDeleteImageCommand: BatchDeleteImageCommand2,
-      CompleteLayerUploadCommand: CompleteLayerUploadCommand2,
-      CreateRepositoryCommand: CreateRepositoryCommand2,
-      DeleteRepositoryCommand: DeleteRepositoryCommand2,
-      DeleteRepositoryPolicyCommand: DeleteRepositoryPolicyCommand2,
-      DescribeImagesCommand: DescribeImagesCommand2,
-      DescribeImageTagsCommand,
-      DescribeRegistriesCommand,
-      DescribeRepositoriesCommand: DescribeRepositoriesCommand2,
-      GetAuthorizationTokenCommand: GetAuthorizationTokenCommand2,
-      GetRegistryCatalogDataCommand,
-      GetRepositoryCatalogDataCommand,
-      GetRepositoryPolicyCommand: GetRepositoryPolicyCommand2,
-      InitiateLayerUploadCommand: InitiateLayerUploadCommand2,
-      ListTagsForResourceCommand: ListTagsForResourceCommand2,
-      PutImageCommand: PutImageCommand2,
-      PutRegistryCatalogDataCommand,
-      PutRepositoryCatalogDataCommand,
-      SetRepositoryPolicyCommand: SetRepositoryPolicyCommand2,
-      TagResourceCommand: TagResourceCommand2,
-      UntagResourceCommand: UntagResourceCommand2,
-      UploadLayerPartCommand: UploadLayerPartCommand2
-    };
-    paginators2 = {
-      paginateDescribeImages: paginateDescribeImages2,
-      paginateDescribeImageTags,
-      paginateDescribeRegistries,
-      paginateDescribeRepositories: paginateDescribeRepositories2
-    };
-    ECRPUBLIC = class extends ECRPUBLICClient {
-    };
-    createAggregatedClient(commands8, ECRPUBLIC, { paginators: paginators2 });
-  }
-});
-
-// node_modules/@aws-sdk/client-ecr-public/dist-es/commands/index.js
-var init_commands8 = __esm({
-  "node_modules/@aws-sdk/client-ecr-public/dist-es/commands/index.js"() {
-    init_BatchCheckLayerAvailabilityCommand2();
-    init_BatchDeleteImageCommand2();
-    init_CompleteLayerUploadCommand2();
-    init_CreateRepositoryCommand2();
-    init_DeleteRepositoryCommand2();
-    init_DeleteRepositoryPolicyCommand2();
-    init_DescribeImageTagsCommand();
-    init_DescribeImagesCommand2();
-    init_DescribeRegistriesCommand();
-    init_DescribeRepositoriesCommand2();
-    init_GetAuthorizationTokenCommand2();
-    init_GetRegistryCatalogDataCommand();
-    init_GetRepositoryCatalogDataCommand();
-    init_GetRepositoryPolicyCommand2();
-    init_InitiateLayerUploadCommand2();
-    init_ListTagsForResourceCommand2();
-    init_PutImageCommand2();
-    init_PutRegistryCatalogDataCommand();
-    init_PutRepositoryCatalogDataCommand();
-    init_SetRepositoryPolicyCommand2();
-    init_TagResourceCommand2();
-    init_UntagResourceCommand2();
-    init_UploadLayerPartCommand2();
-  }
-});
-
-// node_modules/@aws-sdk/client-ecr-public/dist-es/pagination/Interfaces.js
-var init_Interfaces2 = __esm({
-  "node_modules/@aws-sdk/client-ecr-public/dist-es/pagination/Interfaces.js"() {
-  }
-});
-
-// node_modules/@aws-sdk/client-ecr-public/dist-es/pagination/index.js
-var init_pagination2 = __esm({
-  "node_modules/@aws-sdk/client-ecr-public/dist-es/pagination/index.js"() {
-    init_Interfaces2();
-    init_DescribeImagesPaginator2();
-    init_DescribeImageTagsPaginator();
-    init_DescribeRegistriesPaginator();
-    init_DescribeRepositoriesPaginator2();
-  }
-});
-
-// node_modules/@aws-sdk/client-ecr-public/dist-es/models/enums.js
-var LayerFailureCode2, LayerAvailability2, ImageFailureCode2, RegistryAliasStatus;
-var init_enums4 = __esm({
-  "node_modules/@aws-sdk/client-ecr-public/dist-es/models/enums.js"() {
-    LayerFailureCode2 = {
-      InvalidLayerDigest: "InvalidLayerDigest",
-      MissingLayerDigest: "MissingLayerDigest"
-    };
-    LayerAvailability2 = {
-      AVAILABLE: "AVAILABLE",
-      UNAVAILABLE: "UNAVAILABLE"
-    };
-    ImageFailureCode2 = {
-      ImageNotFound: "ImageNotFound",
-      ImageReferencedByManifestList: "ImageReferencedByManifestList",
-      ImageTagDoesNotMatchDigest: "ImageTagDoesNotMatchDigest",
-      InvalidImageDigest: "InvalidImageDigest",
-      InvalidImageTag: "InvalidImageTag",
-      KmsError: "KmsError",
-      MissingDigestAndTag: "MissingDigestAndTag"
-    };
-    RegistryAliasStatus = {
-      ACTIVE: "ACTIVE",
-      PENDING: "PENDING",
-      REJECTED: "REJECTED"
-    };
-  }
-});
-
-// node_modules/@aws-sdk/client-ecr-public/dist-es/models/models_0.js
-var init_models_08 = __esm({
-  "node_modules/@aws-sdk/client-ecr-public/dist-es/models/models_0.js"() {
-  }
-});
-
-// node_modules/@aws-sdk/client-ecr-public/dist-es/index.js
-var dist_es_exports14 = {};
-__export(dist_es_exports14, {
-  $Command: () => Command2,
-  AuthorizationData$: () => AuthorizationData$2,
-  BatchCheckLayerAvailability$: () => BatchCheckLayerAvailability$2,
-  BatchCheckLayerAvailabilityCommand: () => BatchCheckLayerAvailabilityCommand2,
-  BatchCheckLayerAvailabilityRequest$: () => BatchCheckLayerAvailabilityRequest$2,
-  BatchCheckLayerAvailabilityResponse$: () => BatchCheckLayerAvailabilityResponse$2,
-  BatchDeleteImage$: () => BatchDeleteImage$2,
-  BatchDeleteImageCommand: () => BatchDeleteImageCommand2,
-  BatchDeleteImageRequest$: () => BatchDeleteImageRequest$2,
-  BatchDeleteImageResponse$: () => BatchDeleteImageResponse$2,
-  CompleteLayerUpload$: () => CompleteLayerUpload$2,
-  CompleteLayerUploadCommand: () => CompleteLayerUploadCommand2,
-  CompleteLayerUploadRequest$: () => CompleteLayerUploadRequest$2,
-  CompleteLayerUploadResponse$: () => CompleteLayerUploadResponse$2,
-  CreateRepository$: () => CreateRepository$2,
-  CreateRepositoryCommand: () => CreateRepositoryCommand2,
-  CreateRepositoryRequest$: () => CreateRepositoryRequest$2,
-  CreateRepositoryResponse$: () => CreateRepositoryResponse$2,
-  DeleteRepository$: () => DeleteRepository$2,
-  DeleteRepositoryCommand: () => DeleteRepositoryCommand2,
-  DeleteRepositoryPolicy$: () => DeleteRepositoryPolicy$2,
-  DeleteRepositoryPolicyCommand: () => DeleteRepositoryPolicyCommand2,
-  DeleteRepositoryPolicyRequest$: () => DeleteRepositoryPolicyRequest$2,
-  DeleteRepositoryPolicyResponse$: () => DeleteRepositoryPolicyResponse$2,
-  DeleteRepositoryRequest$: () => DeleteRepositoryRequest$2,
-  DeleteRepositoryResponse$: () => DeleteRepositoryResponse$2,
-  DescribeImageTags$: () => DescribeImageTags$,
-  DescribeImageTagsCommand: () => DescribeImageTagsCommand,
-  DescribeImageTagsRequest$: () => DescribeImageTagsRequest$,
-  DescribeImageTagsResponse$: () => DescribeImageTagsResponse$,
-  DescribeImages$: () => DescribeImages$2,
-  DescribeImagesCommand: () => DescribeImagesCommand2,
-  DescribeImagesRequest$: () => DescribeImagesRequest$2,
-  DescribeImagesResponse$: () => DescribeImagesResponse$2,
-  DescribeRegistries$: () => DescribeRegistries$,
-  DescribeRegistriesCommand: () => DescribeRegistriesCommand,
-  DescribeRegistriesRequest$: () => DescribeRegistriesRequest$,
-  DescribeRegistriesResponse$: () => DescribeRegistriesResponse$,
-  DescribeRepositories$: () => DescribeRepositories$2,
-  DescribeRepositoriesCommand: () => DescribeRepositoriesCommand2,
-  DescribeRepositoriesRequest$: () => DescribeRepositoriesRequest$2,
-  DescribeRepositoriesResponse$: () => DescribeRepositoriesResponse$2,
-  ECRPUBLIC: () => ECRPUBLIC,
-  ECRPUBLICClient: () => ECRPUBLICClient,
-  ECRPUBLICServiceException: () => ECRPUBLICServiceException,
-  ECRPUBLICServiceException$: () => ECRPUBLICServiceException$,
-  EmptyUploadException: () => EmptyUploadException2,
-  EmptyUploadException$: () => EmptyUploadException$2,
-  GetAuthorizationToken$: () => GetAuthorizationToken$2,
-  GetAuthorizationTokenCommand: () => GetAuthorizationTokenCommand2,
-  GetAuthorizationTokenRequest$: () => GetAuthorizationTokenRequest$2,
-  GetAuthorizationTokenResponse$: () => GetAuthorizationTokenResponse$2,
-  GetRegistryCatalogData$: () => GetRegistryCatalogData$,
-  GetRegistryCatalogDataCommand: () => GetRegistryCatalogDataCommand,
-  GetRegistryCatalogDataRequest$: () => GetRegistryCatalogDataRequest$,
-  GetRegistryCatalogDataResponse$: () => GetRegistryCatalogDataResponse$,
-  GetRepositoryCatalogData$: () => GetRepositoryCatalogData$,
-  GetRepositoryCatalogDataCommand: () => GetRepositoryCatalogDataCommand,
-  GetRepositoryCatalogDataRequest$: () => GetRepositoryCatalogDataRequest$,
-  GetRepositoryCatalogDataResponse$: () => GetRepositoryCatalogDataResponse$,
-  GetRepositoryPolicy$: () => GetRepositoryPolicy$2,
-  GetRepositoryPolicyCommand: () => GetRepositoryPolicyCommand2,
-  GetRepositoryPolicyRequest$: () => GetRepositoryPolicyRequest$2,
-  GetRepositoryPolicyResponse$: () => GetRepositoryPolicyResponse$2,
-  Image$: () => Image$2,
-  ImageAlreadyExistsException: () => ImageAlreadyExistsException2,
-  ImageAlreadyExistsException$: () => ImageAlreadyExistsException$2,
-  ImageDetail$: () => ImageDetail$2,
-  ImageDigestDoesNotMatchException: () => ImageDigestDoesNotMatchException2,
-  ImageDigestDoesNotMatchException$: () => ImageDigestDoesNotMatchException$2,
-  ImageFailure$: () => ImageFailure$2,
-  ImageFailureCode: () => ImageFailureCode2,
-  ImageIdentifier$: () => ImageIdentifier$2,
-  ImageNotFoundException: () => ImageNotFoundException2,
-  ImageNotFoundException$: () => ImageNotFoundException$2,
-  ImageTagAlreadyExistsException: () => ImageTagAlreadyExistsException2,
-  ImageTagAlreadyExistsException$: () => ImageTagAlreadyExistsException$2,
-  ImageTagDetail$: () => ImageTagDetail$,
-  InitiateLayerUpload$: () => InitiateLayerUpload$2,
-  InitiateLayerUploadCommand: () => InitiateLayerUploadCommand2,
-  InitiateLayerUploadRequest$: () => InitiateLayerUploadRequest$2,
-  InitiateLayerUploadResponse$: () => InitiateLayerUploadResponse$2,
-  InvalidLayerException: () => InvalidLayerException2,
-  InvalidLayerException$: () => InvalidLayerException$2,
-  InvalidLayerPartException: () => InvalidLayerPartException2,
-  InvalidLayerPartException$: () => InvalidLayerPartException$2,
-  InvalidParameterException: () => InvalidParameterException3,
-  InvalidParameterException$: () => InvalidParameterException$3,
-  InvalidTagParameterException: () => InvalidTagParameterException2,
-  InvalidTagParameterException$: () => InvalidTagParameterException$2,
-  Layer$: () => Layer$2,
-  LayerAlreadyExistsException: () => LayerAlreadyExistsException2,
-  LayerAlreadyExistsException$: () => LayerAlreadyExistsException$2,
-  LayerAvailability: () => LayerAvailability2,
-  LayerFailure$: () => LayerFailure$2,
-  LayerFailureCode: () => LayerFailureCode2,
-  LayerPartTooSmallException: () => LayerPartTooSmallException2,
-  LayerPartTooSmallException$: () => LayerPartTooSmallException$2,
-  LayersNotFoundException: () => LayersNotFoundException2,
-  LayersNotFoundException$: () => LayersNotFoundException$2,
-  LimitExceededException: () => LimitExceededException3,
-  LimitExceededException$: () => LimitExceededException$3,
-  ListTagsForResource$: () => ListTagsForResource$2,
-  ListTagsForResourceCommand: () => ListTagsForResourceCommand2,
-  ListTagsForResourceRequest$: () => ListTagsForResourceRequest$2,
-  ListTagsForResourceResponse$: () => ListTagsForResourceResponse$2,
-  PutImage$: () => PutImage$2,
-  PutImageCommand: () => PutImageCommand2,
-  PutImageRequest$: () => PutImageRequest$2,
-  PutImageResponse$: () => PutImageResponse$2,
-  PutRegistryCatalogData$: () => PutRegistryCatalogData$,
-  PutRegistryCatalogDataCommand: () => PutRegistryCatalogDataCommand,
-  PutRegistryCatalogDataRequest$: () => PutRegistryCatalogDataRequest$,
-  PutRegistryCatalogDataResponse$: () => PutRegistryCatalogDataResponse$,
-  PutRepositoryCatalogData$: () => PutRepositoryCatalogData$,
-  PutRepositoryCatalogDataCommand: () => PutRepositoryCatalogDataCommand,
-  PutRepositoryCatalogDataRequest$: () => PutRepositoryCatalogDataRequest$,
-  PutRepositoryCatalogDataResponse$: () => PutRepositoryCatalogDataResponse$,
-  ReferencedImageDetail$: () => ReferencedImageDetail$,
-  ReferencedImagesNotFoundException: () => ReferencedImagesNotFoundException2,
-  ReferencedImagesNotFoundException$: () => ReferencedImagesNotFoundException$2,
-  Registry$: () => Registry$,
-  RegistryAlias$: () => RegistryAlias$,
-  RegistryAliasStatus: () => RegistryAliasStatus,
-  RegistryCatalogData$: () => RegistryCatalogData$,
-  RegistryNotFoundException: () => RegistryNotFoundException,
-  RegistryNotFoundException$: () => RegistryNotFoundException$,
-  Repository$: () => Repository$2,
-  RepositoryAlreadyExistsException: () => RepositoryAlreadyExistsException2,
-  RepositoryAlreadyExistsException$: () => RepositoryAlreadyExistsException$2,
-  RepositoryCatalogData$: () => RepositoryCatalogData$,
-  RepositoryCatalogDataInput$: () => RepositoryCatalogDataInput$,
-  RepositoryCatalogDataNotFoundException: () => RepositoryCatalogDataNotFoundException,
-  RepositoryCatalogDataNotFoundException$: () => RepositoryCatalogDataNotFoundException$,
-  RepositoryNotEmptyException: () => RepositoryNotEmptyException2,
-  RepositoryNotEmptyException$: () => RepositoryNotEmptyException$2,
-  RepositoryNotFoundException: () => RepositoryNotFoundException2,
-  RepositoryNotFoundException$: () => RepositoryNotFoundException$2,
-  RepositoryPolicyNotFoundException: () => RepositoryPolicyNotFoundException2,
-  RepositoryPolicyNotFoundException$: () => RepositoryPolicyNotFoundException$2,
-  ServerException: () => ServerException2,
-  ServerException$: () => ServerException$2,
-  SetRepositoryPolicy$: () => SetRepositoryPolicy$2,
-  SetRepositoryPolicyCommand: () => SetRepositoryPolicyCommand2,
-  SetRepositoryPolicyRequest$: () => SetRepositoryPolicyRequest$2,
-  SetRepositoryPolicyResponse$: () => SetRepositoryPolicyResponse$2,
-  Tag$: () => Tag$4,
-  TagResource$: () => TagResource$2,
-  TagResourceCommand: () => TagResourceCommand2,
-  TagResourceRequest$: () => TagResourceRequest$2,
-  TagResourceResponse$: () => TagResourceResponse$2,
-  TooManyTagsException: () => TooManyTagsException2,
-  TooManyTagsException$: () => TooManyTagsException$2,
-  UnsupportedCommandException: () => UnsupportedCommandException,
-  UnsupportedCommandException$: () => UnsupportedCommandException$,
-  UntagResource$: () => UntagResource$2,
-  UntagResourceCommand: () => UntagResourceCommand2,
-  UntagResourceRequest$: () => UntagResourceRequest$2,
-  UntagResourceResponse$: () => UntagResourceResponse$2,
-  UploadLayerPart$: () => UploadLayerPart$2,
-  UploadLayerPartCommand: () => UploadLayerPartCommand2,
-  UploadLayerPartRequest$: () => UploadLayerPartRequest$2,
-  UploadLayerPartResponse$: () => UploadLayerPartResponse$2,
-  UploadNotFoundException: () => UploadNotFoundException2,
-  UploadNotFoundException$: () => UploadNotFoundException$2,
-  __Client: () => Client,
-  errorTypeRegistries: () => errorTypeRegistries8,
-  paginateDescribeImageTags: () => paginateDescribeImageTags,
-  paginateDescribeImages: () => paginateDescribeImages2,
-  paginateDescribeRegistries: () => paginateDescribeRegistries,
-  paginateDescribeRepositories: () => paginateDescribeRepositories2
-});
-var init_dist_es21 = __esm({
-  "node_modules/@aws-sdk/client-ecr-public/dist-es/index.js"() {
-    init_ECRPUBLICClient();
-    init_ECRPUBLIC();
-    init_commands8();
-    init_client2();
-    init_pagination2();
-    init_schemas_08();
-    init_enums4();
-    init_errors11();
-    init_models_08();
-    init_ECRPUBLICServiceException();
-  }
-});
-
 // src/cli/task-file.ts
 var task_file_exports = {};
 __export(task_file_exports, {
@@ -66836,7 +66860,7 @@ function currentProcess() {
   const start = processStartTime(process.pid);
   return {
     pid: process.pid,
-    host: (0, import_node_os5.hostname)(),
+    host: (0, import_node_os6.hostname)(),
     ...boot === void 0 ? {} : { boot },
     ...start === void 0 ? {} : { start }
   };
@@ -66858,12 +66882,12 @@ function pidExists(pid) {
     return error2.code !== "ESRCH";
   }
 }
-var import_node_fs6, import_node_os5, bootId;
+var import_node_fs6, import_node_os6, bootId;
 var init_process_identity = __esm({
   "src/platform/process-identity.ts"() {
     "use strict";
     import_node_fs6 = require("node:fs");
-    import_node_os5 = require("node:os");
+    import_node_os6 = require("node:os");
   }
 });
 
@@ -66927,9 +66951,9 @@ async function withFileLock(path6, work, options = {}) {
 async function acquire(lockPath, content, self2, options) {
   const deadline = Date.now() + (options.timeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS);
   const staleAfterMs = options.staleAfterMs ?? UNVERIFIABLE_LOCK_MS;
-  const temp = (0, import_node_path8.join)(
-    (0, import_node_path8.dirname)(lockPath),
-    `.${(0, import_node_path8.basename)(lockPath)}.${process.pid}.${(0, import_node_crypto5.randomBytes)(6).toString("hex")}.tmp`
+  const temp = (0, import_node_path9.join)(
+    (0, import_node_path9.dirname)(lockPath),
+    `.${(0, import_node_path9.basename)(lockPath)}.${process.pid}.${(0, import_node_crypto5.randomBytes)(6).toString("hex")}.tmp`
   );
   const forgetTemp = removeOnSignal(temp);
   try {
@@ -67093,14 +67117,14 @@ function lockError(lockPath, reason, cause) {
     cause
   });
 }
-var import_node_crypto5, import_node_fs8, import_promises4, import_node_path8, DEFAULT_LOCK_TIMEOUT_MS, UNVERIFIABLE_LOCK_MS, MAX_LOCK_BYTES;
+var import_node_crypto5, import_node_fs8, import_promises4, import_node_path9, DEFAULT_LOCK_TIMEOUT_MS, UNVERIFIABLE_LOCK_MS, MAX_LOCK_BYTES;
 var init_lock = __esm({
   "src/platform/lock.ts"() {
     "use strict";
     import_node_crypto5 = require("node:crypto");
     import_node_fs8 = require("node:fs");
     import_promises4 = require("node:fs/promises");
-    import_node_path8 = require("node:path");
+    import_node_path9 = require("node:path");
     init_errors();
     init_process_identity();
     init_signal_cleanup();
@@ -67126,9 +67150,9 @@ async function writeSecretFile(path6, text2) {
   }
   if (existing && !existing.isFile()) throw notRegularFile(path6, existing.isDirectory());
   await removeLeftovers(path6);
-  const temporary = (0, import_node_path9.join)(
-    (0, import_node_path9.dirname)(path6),
-    `.${(0, import_node_path9.basename)(path6)}.${process.pid}.${(0, import_node_crypto6.randomBytes)(6).toString("hex")}.tmp`
+  const temporary = (0, import_node_path10.join)(
+    (0, import_node_path10.dirname)(path6),
+    `.${(0, import_node_path10.basename)(path6)}.${process.pid}.${(0, import_node_crypto6.randomBytes)(6).toString("hex")}.tmp`
   );
   const forget = removeOnSignal(temporary);
   let handle;
@@ -67157,12 +67181,12 @@ function notRegularFile(path6, directory) {
     kind: "output",
     code: "OUTPUT_NOT_A_FILE",
     message: directory ? `refusing to write ${path6}: it is a directory` : `refusing to write ${path6}: it is not a regular file (a FIFO, socket or device)`,
-    hint: directory ? `name a file, e.g. --output ${(0, import_node_path9.join)(path6, "config.json")}` : "write to a regular file path, or use --output - for stdout"
+    hint: directory ? `name a file, e.g. --output ${(0, import_node_path10.join)(path6, "config.json")}` : "write to a regular file path, or use --output - for stdout"
   });
 }
 async function removeLeftovers(path6) {
-  const dir = (0, import_node_path9.dirname)(path6);
-  const name = (0, import_node_path9.basename)(path6);
+  const dir = (0, import_node_path10.dirname)(path6);
+  const name = (0, import_node_path10.basename)(path6);
   let entries;
   try {
     entries = await (0, import_promises5.readdir)(dir);
@@ -67175,7 +67199,7 @@ async function removeLeftovers(path6) {
     if (!entry.startsWith(prefix) || !entry.endsWith(".tmp")) continue;
     const match = /^(?:lock\.)?(\d+)\.[0-9a-f]{12}\.tmp$/.exec(entry.slice(prefix.length));
     if (match === null) continue;
-    const file = (0, import_node_path9.join)(dir, entry);
+    const file = (0, import_node_path10.join)(dir, entry);
     const stat2 = await (0, import_promises5.lstat)(file).catch(() => void 0);
     if (stat2 === void 0 || !stat2.isFile() || stat2.uid !== process.getuid?.()) continue;
     const abandoned = !pidExists(Number(match[1])) || Date.now() - stat2.mtimeMs > LEFTOVER_AGE_MS;
@@ -67196,13 +67220,13 @@ function outputError(path6, reason, cause) {
     ...cause === void 0 ? {} : { cause }
   });
 }
-var import_node_crypto6, import_promises5, import_node_path9, LEFTOVER_AGE_MS;
+var import_node_crypto6, import_promises5, import_node_path10, LEFTOVER_AGE_MS;
 var init_write_file = __esm({
   "src/platform/write-file.ts"() {
     "use strict";
     import_node_crypto6 = require("node:crypto");
     import_promises5 = require("node:fs/promises");
-    import_node_path9 = require("node:path");
+    import_node_path10 = require("node:path");
     init_errors();
     init_process_identity();
     init_signal_cleanup();
@@ -69486,8 +69510,8 @@ function getIDToken(aud) {
 // src/action/main.ts
 var import_node_crypto7 = require("node:crypto");
 var import_promises8 = require("node:fs/promises");
-var import_node_os7 = require("node:os");
-var import_node_path12 = require("node:path");
+var import_node_os8 = require("node:os");
+var import_node_path13 = require("node:path");
 
 // src/cache/for-task.ts
 init_expressions();
@@ -69580,6 +69604,233 @@ function malformed(detail) {
     message: `ECR GetAuthorizationToken returned an unexpected answer: ${detail}`,
     hint: "check that the endpoint is Amazon ECR or a faithful emulator of it"
   });
+}
+
+// src/aws/ecr-public.ts
+init_errors();
+
+// src/core/region.ts
+var REGION_PATTERN = /^(?:(?:af|ap|ca|eu|il|me|mx|sa|us)-(?:central|north|south|east|west|northeast|northwest|southeast|southwest)-\d{1,2}|cn-(?:north|northwest)-\d|us-gov-(?:east|west)-\d|us-iso-(?:east|west)-\d|us-isob-east-\d|eu-isoe-west-\d|us-isof-(?:east|south)-\d|eusc-de-east-\d)$/;
+function isRegion(value) {
+  return REGION_PATTERN.test(value);
+}
+function partitionOf(region) {
+  if (region.startsWith("cn-")) return { partition: "aws-cn", dnsSuffix: "amazonaws.com.cn" };
+  if (region.startsWith("us-gov-")) return { partition: "aws-us-gov", dnsSuffix: "amazonaws.com" };
+  if (region.startsWith("us-isob-")) return { partition: "aws-iso-b", dnsSuffix: "sc2s.sgov.gov" };
+  if (region.startsWith("us-iso-")) return { partition: "aws-iso", dnsSuffix: "c2s.ic.gov" };
+  if (region.startsWith("eu-isoe-")) return { partition: "aws-iso-e", dnsSuffix: "cloud.adc-e.uk" };
+  if (region.startsWith("us-isof-")) return { partition: "aws-iso-f", dnsSuffix: "csp.hci.ic.gov" };
+  if (region.startsWith("eusc-")) return { partition: "aws-eusc", dnsSuffix: "amazonaws.eu" };
+  return { partition: "aws", dnsSuffix: "amazonaws.com" };
+}
+
+// src/core/registry-host.ts
+var PUBLIC_HOST = "public.ecr.aws";
+var PUBLIC_DUALSTACK_HOST = "ecr-public.aws.com";
+var PRIVATE_HOST = /^(\d{12})\.(dkr\.ecr|dkr-ecr)(-fips)?\.([a-z0-9][a-z0-9-]*)\.([a-z0-9.-]+)$/;
+var SUFFIXES = {
+  aws: ["amazonaws.com", "on.aws"],
+  "aws-us-gov": ["amazonaws.com", "on.aws"],
+  "aws-cn": ["amazonaws.com.cn", "on.amazonwebservices.com.cn"],
+  "aws-eusc": ["amazonaws.eu", void 0],
+  "aws-iso": ["c2s.ic.gov", void 0],
+  "aws-iso-b": ["sc2s.sgov.gov", void 0],
+  "aws-iso-e": ["cloud.adc-e.uk", void 0],
+  "aws-iso-f": ["csp.hci.ic.gov", void 0]
+};
+var FIPS_PARTITIONS = /* @__PURE__ */ new Set(["aws", "aws-us-gov"]);
+var EXAMPLE = "e.g. 123456789012.dkr.ecr.eu-west-1.amazonaws.com or public.ecr.aws";
+function fail(reason, hint = `give a registry host, ${EXAMPLE}`) {
+  return { ok: false, reason, hint };
+}
+function parseRegistryHost(input) {
+  const host = hostOf(input);
+  if (!host.ok) return host;
+  const name = host.host;
+  if (name === PUBLIC_HOST || name === PUBLIC_DUALSTACK_HOST) {
+    return { ok: true, address: { kind: "public", host: name } };
+  }
+  const match = PRIVATE_HOST.exec(name);
+  if (match === null) return fail(describeMismatch(name));
+  const [, accountId = "", service = "", fips, region = "", suffix = ""] = match;
+  if (!isRegion(region)) {
+    return fail(
+      `"${region}" in ${name} is not an AWS region code`,
+      "use the registry's real host; its region looks like eu-west-1, cn-north-1 or us-gov-west-1"
+    );
+  }
+  const { partition: partition2 } = partitionOf(region);
+  const dualStack = service === "dkr-ecr";
+  const [plainSuffix, dualSuffix] = SUFFIXES[partition2];
+  const expected = dualStack ? dualSuffix : plainSuffix;
+  if (expected === void 0) {
+    return fail(
+      `${name} asks for a dual-stack registry, which the ${partition2} partition does not offer`,
+      `use ${accountId}.dkr.ecr.${region}.${plainSuffix}`
+    );
+  }
+  if (suffix !== expected) {
+    const allSuffixes = Object.values(SUFFIXES).flat();
+    const embedded = allSuffixes.find(
+      (known) => known !== void 0 && suffix.startsWith(`${known}.`)
+    );
+    if (embedded !== void 0 && !allSuffixes.includes(suffix)) {
+      return fail(
+        `${name} is a look-alike: it continues after .${embedded} with .${suffix.slice(embedded.length + 1)}, so it is not an ECR registry`,
+        `use the registry's own host, which ends in .${expected}`
+      );
+    }
+    return fail(
+      `${name} does not end in .${expected}, the domain of region ${region} (partition ${partition2})`,
+      `use ${accountId}.${service}${fips ?? ""}.${region}.${expected}`
+    );
+  }
+  if (fips !== void 0 && !FIPS_PARTITIONS.has(partition2)) {
+    return fail(
+      `${name} asks for a FIPS endpoint, which ECR offers only in the aws and aws-us-gov partitions`,
+      `use ${accountId}.${service}.${region}.${expected}`
+    );
+  }
+  const variant = fips !== void 0 ? dualStack ? "fips-dualstack" : "fips" : dualStack ? "dualstack" : "standard";
+  return {
+    ok: true,
+    address: { kind: "private", accountId, region, partition: partition2, variant, host: name }
+  };
+}
+function registryHost(accountId, region, variant) {
+  const { partition: partition2 } = partitionOf(region);
+  const [plain, dual] = SUFFIXES[partition2];
+  const dualStack = variant === "dualstack" || variant === "fips-dualstack";
+  const fips = variant === "fips" || variant === "fips-dualstack" ? "-fips" : "";
+  return dualStack ? `${accountId}.dkr-ecr${fips}.${region}.${dual ?? plain}` : `${accountId}.dkr.ecr${fips}.${region}.${plain}`;
+}
+function hostOf(input) {
+  if (input === "") return fail("the registry is empty");
+  if (/[\s\p{Cc}]/u.test(input))
+    return fail("the registry contains whitespace or control characters");
+  if (/[^\x20-\x7e]/.test(input)) return fail("the registry contains non-ASCII characters");
+  if (input.includes("%"))
+    return fail("the registry contains a percent-escape", "write the host plainly");
+  let host = input;
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(input)?.[1];
+  if (scheme !== void 0) {
+    if (scheme.toLowerCase() !== "https") {
+      return fail(
+        `"${scheme}://" is not a registry scheme`,
+        "ECR registries are reached over https://, or give the bare host"
+      );
+    }
+    let url;
+    try {
+      url = new URL(input);
+    } catch {
+      return fail(`"${input}" is not a valid URL`);
+    }
+    if (url.username !== "" || url.password !== "") {
+      return fail("the registry URL holds a user name or password", "give the host only");
+    }
+    if (url.port !== "") {
+      return fail(
+        `the registry URL names port ${url.port}`,
+        "ECR registries use port 443; drop the port"
+      );
+    }
+    if (url.search !== "" || url.hash !== "" || input.includes("?") || input.includes("#")) {
+      return fail("the registry URL has a query or fragment", "give the host only");
+    }
+    if (url.pathname !== "/" && url.pathname !== "") {
+      return fail(
+        `the registry URL has the path ${url.pathname}`,
+        "give the registry, not a repository or image: drop everything after the host"
+      );
+    }
+    host = url.hostname;
+  } else if (/[/:@?#]/.test(input)) {
+    return fail(
+      `"${input}" is not a bare host (it holds one of / : @ ? #)`,
+      `give the host alone or an https:// URL, ${EXAMPLE}`
+    );
+  }
+  host = host.toLowerCase();
+  if (host.endsWith(".") && !host.endsWith("..")) host = host.slice(0, -1);
+  if (!/^[a-z0-9.-]+$/.test(host) || host.split(".").some((label) => label === "")) {
+    return fail(`"${host}" is not a valid host name`);
+  }
+  return { ok: true, host };
+}
+function describeMismatch(host) {
+  for (const own2 of [PUBLIC_HOST, PUBLIC_DUALSTACK_HOST]) {
+    if (host.endsWith(`.${own2}`) || host.startsWith(`${own2}.`)) {
+      return `${host} is not ECR Public: its hosts are exactly ${PUBLIC_HOST} and ${PUBLIC_DUALSTACK_HOST}`;
+    }
+  }
+  if (/^(?:dkr\.ecr|dkr-ecr|ecr|api\.ecr)[.-]/.test(host)) {
+    return `${host} names no account: a registry host starts with the 12-digit account id`;
+  }
+  if (/\.\d{12}\.dkr[.-]ecr/.test(host)) {
+    return `${host} has labels before the account id: a registry host starts with the 12-digit account id`;
+  }
+  const account = /^([^.]*)\.dkr[.-]ecr/.exec(host)?.[1];
+  if (account !== void 0 && !/^\d{12}$/.test(account)) {
+    return `"${account}" in ${host} is not a 12-digit account id`;
+  }
+  const embedded = /\.(?:amazonaws\.com(?:\.cn)?|amazonaws\.eu|on\.aws)\./.exec(host);
+  if (embedded !== null) {
+    return `${host} only contains an AWS domain; it ends in a different one, so it is not an ECR registry`;
+  }
+  return `${host} is not an Amazon ECR registry host`;
+}
+
+// src/aws/ecr-public.ts
+init_variables();
+init_errors2();
+init_http();
+async function fetchPublicAuthorization(init) {
+  const credentials = await init.credentials();
+  const identity = credentials.source;
+  try {
+    const { ECRPUBLICClient: ECRPUBLICClient2, GetAuthorizationTokenCommand: GetAuthorizationTokenCommand3 } = await Promise.resolve().then(() => (init_dist_es18(), dist_es_exports11));
+    const client = watched(
+      new ECRPUBLICClient2({
+        region: init.call.region,
+        credentials,
+        maxAttempts: init.call.maxAttempts,
+        requestHandler: await requestHandlerOptions(init.call)
+      }),
+      init.call
+    );
+    try {
+      const output = await client.send(new GetAuthorizationTokenCommand3({}));
+      const data = output.authorizationData;
+      if (!data?.authorizationToken || !data.expiresAt) {
+        throw new EcrVarsError({
+          kind: "aws",
+          code: "AWS_MALFORMED_RESPONSE",
+          message: "ECR Public GetAuthorizationToken returned an unexpected answer: no token or expiry",
+          hint: "check that the endpoint is Amazon ECR Public or a faithful emulator of it"
+        });
+      }
+      const authorization = {
+        registryId: "public",
+        authorizationToken: data.authorizationToken,
+        expiresAt: data.expiresAt,
+        proxyEndpoint: `https://${PUBLIC_HOST}`
+      };
+      checkAuthorizationSize(authorization);
+      return authorization;
+    } finally {
+      client.destroy();
+    }
+  } catch (error2) {
+    throw toEcrVarsError(error2, {
+      service: "ECR Public",
+      attemptTimeoutMs: init.call.attemptTimeoutMs,
+      operation: "GetAuthorizationToken",
+      region: init.call.region,
+      identity
+    });
+  }
 }
 
 // src/core/sha256.ts
@@ -70278,7 +70529,12 @@ function mergeDockerConfig(existing, logins, mode, path6) {
   } else {
     set2.set(MARKER_KEY, { auths: marker.auths, credHelpers: marker.credHelpers });
   }
-  return { text: editDocument(doc, { set: set2, remove }), notes };
+  const count = `${logins.length} ${logins.length === 1 ? "registry" : "registries"}`;
+  return {
+    text: editDocument(doc, { set: set2, remove }),
+    notes,
+    wrote: mode === "auths" ? `the auths entries of ${count}` : `credHelpers entries pointing ${count} at docker-credential-${HELPER_NAME} (no secret)`
+  };
 }
 function isOurAuth(auths, marker, host) {
   const entry = auths[host];
@@ -70744,36 +71000,73 @@ function detectCi(env2) {
 }
 
 // src/task/resolve.ts
-var import_node_os4 = require("node:os");
-var import_node_path7 = require("node:path");
+var import_node_os5 = require("node:os");
+var import_node_path8 = require("node:path");
 init_errors();
 init_expressions();
+init_sources();
 
-// src/core/region.ts
-var REGION_PATTERN = /^(?:(?:af|ap|ca|eu|il|me|mx|sa|us)-(?:central|north|south|east|west|northeast|northwest|southeast|southwest)-\d{1,2}|cn-(?:north|northwest)-\d|us-gov-(?:east|west)-\d|us-iso-(?:east|west)-\d|us-isob-east-\d|eu-isoe-west-\d|us-isof-(?:east|south)-\d|eusc-de-east-\d)$/;
-function isRegion(value) {
-  return REGION_PATTERN.test(value);
+// src/platform/aws-config.ts
+var import_node_os4 = require("node:os");
+var import_node_path7 = require("node:path");
+init_bounded_read();
+function sharedConfigPath(env2) {
+  return env2.AWS_CONFIG_FILE || (0, import_node_path7.join)(env2.HOME || (0, import_node_os4.homedir)(), ".aws", "config");
 }
-function partitionOf(region) {
-  if (region.startsWith("cn-")) return { partition: "aws-cn", dnsSuffix: "amazonaws.com.cn" };
-  if (region.startsWith("us-gov-")) return { partition: "aws-us-gov", dnsSuffix: "amazonaws.com" };
-  if (region.startsWith("us-isob-")) return { partition: "aws-iso-b", dnsSuffix: "sc2s.sgov.gov" };
-  if (region.startsWith("us-iso-")) return { partition: "aws-iso", dnsSuffix: "c2s.ic.gov" };
-  if (region.startsWith("eu-isoe-")) return { partition: "aws-iso-e", dnsSuffix: "cloud.adc-e.uk" };
-  if (region.startsWith("us-isof-")) return { partition: "aws-iso-f", dnsSuffix: "csp.hci.ic.gov" };
-  if (region.startsWith("eusc-")) return { partition: "aws-eusc", dnsSuffix: "amazonaws.eu" };
-  return { partition: "aws", dnsSuffix: "amazonaws.com" };
+function activeProfile(env2) {
+  return env2.AWS_PROFILE || "default";
+}
+function profileRegion(env2) {
+  const file = sharedConfigPath(env2);
+  let text2;
+  try {
+    text2 = readBoundedSync(file, LIMITS.configFile);
+  } catch {
+    return void 0;
+  }
+  const profile2 = activeProfile(env2);
+  const region = regionOf(text2, profile2);
+  return region === void 0 ? void 0 : { region, profile: profile2, file };
+}
+function regionOf(text2, profile2) {
+  let inProfile = false;
+  let region;
+  for (const raw of text2.split(/\r?\n/)) {
+    const line5 = raw.trim();
+    if (line5 === "" || line5.startsWith("#") || line5.startsWith(";")) continue;
+    const header = /^\[\s*([^\]]*?)\s*\]$/.exec(line5);
+    if (header !== null) {
+      const name = (header[1] ?? "").replace(/^profile\s+/, "");
+      inProfile = name === profile2 && (profile2 === "default" || (header[1] ?? "").startsWith("profile"));
+      continue;
+    }
+    if (!inProfile) continue;
+    const setting = /^region\s*=\s*([^\s#;]*)/.exec(line5);
+    if (setting !== null && setting[1]) region = setting[1];
+  }
+  return region;
+}
+function environmentRegion(env2, isRegion2) {
+  for (const name of ["AWS_REGION", "AWS_DEFAULT_REGION"]) {
+    const value = env2[name];
+    if (!value) continue;
+    return isRegion2(value) ? { region: value, origin: name } : { origin: name, invalid: value };
+  }
+  const fromProfile2 = profileRegion(env2);
+  if (fromProfile2 === void 0) return void 0;
+  const origin = `profile ${fromProfile2.profile} in ${fromProfile2.file}`;
+  return isRegion2(fromProfile2.region) ? { region: fromProfile2.region, origin } : { origin, invalid: fromProfile2.region };
 }
 
 // src/task/resolve.ts
-init_sources();
 var loadConnectors = () => Promise.all([
   Promise.resolve().then(() => (init_connectors_file(), connectors_file_exports)),
   Promise.resolve().then(() => (init_providers(), providers_exports))
 ]).then(([file, providers]) => ({ ...file, ...providers }));
 function resolveRegion3(task, env2, label) {
   if (task.region === void 0) return void 0;
-  if (task.region.kind === "code") return task.region.region;
+  if (task.region.kind === "code") return { region: task.region.region, origin: label("region") };
+  if (task.region.kind === "environment") return regionFromEnvironment(env2, label("region"));
   const resolved = resolveExpression(task.region.expression, env2);
   if (!resolved.ok) {
     throw configError([
@@ -70789,13 +71082,38 @@ function resolveRegion3(task, env2, label) {
       }
     ]);
   }
-  return resolved.value;
+  return {
+    region: resolved.value,
+    origin: `${label("regionVariable")} ${task.region.expression}`
+  };
+}
+function regionFromEnvironment(env2, field) {
+  const found = environmentRegion(env2, isRegion);
+  if (found === void 0) {
+    throw configError([
+      {
+        field,
+        message: `no region is set (looked at --region, AWS_REGION, AWS_DEFAULT_REGION and the region of profile ${activeProfile(env2)} in ${sharedConfigPath(env2)})`,
+        hint: "set a region code (e.g. --region eu-west-1, or AWS_REGION=eu-west-1) or a region variable (e.g. --region-variable '${bamboo.awsRegion}')"
+      }
+    ]);
+  }
+  if (found.region === void 0) {
+    throw configError([
+      {
+        field: found.origin,
+        message: `"${found.invalid}" is not an AWS region code`,
+        hint: "use a code such as us-east-1, eu-central-1 or cn-north-1, or give --region"
+      }
+    ]);
+  }
+  return found;
 }
 function connectorsFilePath(flag, env2) {
   if (flag !== void 0) return flag;
   if (env2.ECR_VARS_CONNECTORS) return env2.ECR_VARS_CONNECTORS;
-  const configHome = env2.XDG_CONFIG_HOME || (0, import_node_path7.join)(env2.HOME || (0, import_node_os4.homedir)(), ".config");
-  return (0, import_node_path7.join)(configHome, "ecr-vars", "connectors.yml");
+  const configHome = env2.XDG_CONFIG_HOME || (0, import_node_path8.join)(env2.HOME || (0, import_node_os5.homedir)(), ".config");
+  return (0, import_node_path8.join)(configHome, "ecr-vars", "connectors.yml");
 }
 function identityResolver(init) {
   let file;
@@ -70867,160 +71185,6 @@ init_http();
 
 // src/core/registries.ts
 init_errors();
-
-// src/core/registry-host.ts
-var PUBLIC_HOST = "public.ecr.aws";
-var PRIVATE_HOST = /^(\d{12})\.(dkr\.ecr|dkr-ecr)(-fips)?\.([a-z0-9][a-z0-9-]*)\.([a-z0-9.-]+)$/;
-var SUFFIXES = {
-  aws: ["amazonaws.com", "on.aws"],
-  "aws-us-gov": ["amazonaws.com", "on.aws"],
-  "aws-cn": ["amazonaws.com.cn", "on.amazonwebservices.com.cn"],
-  "aws-eusc": ["amazonaws.eu", void 0],
-  "aws-iso": ["c2s.ic.gov", void 0],
-  "aws-iso-b": ["sc2s.sgov.gov", void 0],
-  "aws-iso-e": ["cloud.adc-e.uk", void 0],
-  "aws-iso-f": ["csp.hci.ic.gov", void 0]
-};
-var FIPS_PARTITIONS = /* @__PURE__ */ new Set(["aws", "aws-us-gov"]);
-var EXAMPLE = "e.g. 123456789012.dkr.ecr.eu-west-1.amazonaws.com or public.ecr.aws";
-function fail(reason, hint = `give a registry host, ${EXAMPLE}`) {
-  return { ok: false, reason, hint };
-}
-function parseRegistryHost(input) {
-  const host = hostOf(input);
-  if (!host.ok) return host;
-  const name = host.host;
-  if (name === PUBLIC_HOST) return { ok: true, address: { kind: "public", host: PUBLIC_HOST } };
-  const match = PRIVATE_HOST.exec(name);
-  if (match === null) return fail(describeMismatch(name));
-  const [, accountId = "", service = "", fips, region = "", suffix = ""] = match;
-  if (!isRegion(region)) {
-    return fail(
-      `"${region}" in ${name} is not an AWS region code`,
-      "use the registry's real host; its region looks like eu-west-1, cn-north-1 or us-gov-west-1"
-    );
-  }
-  const { partition: partition2 } = partitionOf(region);
-  const dualStack = service === "dkr-ecr";
-  const [plainSuffix, dualSuffix] = SUFFIXES[partition2];
-  const expected = dualStack ? dualSuffix : plainSuffix;
-  if (expected === void 0) {
-    return fail(
-      `${name} asks for a dual-stack registry, which the ${partition2} partition does not offer`,
-      `use ${accountId}.dkr.ecr.${region}.${plainSuffix}`
-    );
-  }
-  if (suffix !== expected) {
-    const allSuffixes = Object.values(SUFFIXES).flat();
-    const embedded = allSuffixes.find(
-      (known) => known !== void 0 && suffix.startsWith(`${known}.`)
-    );
-    if (embedded !== void 0 && !allSuffixes.includes(suffix)) {
-      return fail(
-        `${name} is a look-alike: it continues after .${embedded} with .${suffix.slice(embedded.length + 1)}, so it is not an ECR registry`,
-        `use the registry's own host, which ends in .${expected}`
-      );
-    }
-    return fail(
-      `${name} does not end in .${expected}, the domain of region ${region} (partition ${partition2})`,
-      `use ${accountId}.${service}${fips ?? ""}.${region}.${expected}`
-    );
-  }
-  if (fips !== void 0 && !FIPS_PARTITIONS.has(partition2)) {
-    return fail(
-      `${name} asks for a FIPS endpoint, which ECR offers only in the aws and aws-us-gov partitions`,
-      `use ${accountId}.${service}.${region}.${expected}`
-    );
-  }
-  const variant = fips !== void 0 ? dualStack ? "fips-dualstack" : "fips" : dualStack ? "dualstack" : "standard";
-  return {
-    ok: true,
-    address: { kind: "private", accountId, region, partition: partition2, variant, host: name }
-  };
-}
-function registryHost(accountId, region, variant) {
-  const { partition: partition2 } = partitionOf(region);
-  const [plain, dual] = SUFFIXES[partition2];
-  const dualStack = variant === "dualstack" || variant === "fips-dualstack";
-  const fips = variant === "fips" || variant === "fips-dualstack" ? "-fips" : "";
-  return dualStack ? `${accountId}.dkr-ecr${fips}.${region}.${dual ?? plain}` : `${accountId}.dkr.ecr${fips}.${region}.${plain}`;
-}
-function hostOf(input) {
-  if (input === "") return fail("the registry is empty");
-  if (/[\s\p{Cc}]/u.test(input))
-    return fail("the registry contains whitespace or control characters");
-  if (/[^\x20-\x7e]/.test(input)) return fail("the registry contains non-ASCII characters");
-  if (input.includes("%"))
-    return fail("the registry contains a percent-escape", "write the host plainly");
-  let host = input;
-  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(input)?.[1];
-  if (scheme !== void 0) {
-    if (scheme.toLowerCase() !== "https") {
-      return fail(
-        `"${scheme}://" is not a registry scheme`,
-        "ECR registries are reached over https://, or give the bare host"
-      );
-    }
-    let url;
-    try {
-      url = new URL(input);
-    } catch {
-      return fail(`"${input}" is not a valid URL`);
-    }
-    if (url.username !== "" || url.password !== "") {
-      return fail("the registry URL holds a user name or password", "give the host only");
-    }
-    if (url.port !== "") {
-      return fail(
-        `the registry URL names port ${url.port}`,
-        "ECR registries use port 443; drop the port"
-      );
-    }
-    if (url.search !== "" || url.hash !== "" || input.includes("?") || input.includes("#")) {
-      return fail("the registry URL has a query or fragment", "give the host only");
-    }
-    if (url.pathname !== "/" && url.pathname !== "") {
-      return fail(
-        `the registry URL has the path ${url.pathname}`,
-        "give the registry, not a repository or image: drop everything after the host"
-      );
-    }
-    host = url.hostname;
-  } else if (/[/:@?#]/.test(input)) {
-    return fail(
-      `"${input}" is not a bare host (it holds one of / : @ ? #)`,
-      `give the host alone or an https:// URL, ${EXAMPLE}`
-    );
-  }
-  host = host.toLowerCase();
-  if (host.endsWith(".") && !host.endsWith("..")) host = host.slice(0, -1);
-  if (!/^[a-z0-9.-]+$/.test(host) || host.split(".").some((label) => label === "")) {
-    return fail(`"${host}" is not a valid host name`);
-  }
-  return { ok: true, host };
-}
-function describeMismatch(host) {
-  if (host.endsWith(`.${PUBLIC_HOST}`) || host.startsWith(`${PUBLIC_HOST}.`)) {
-    return `${host} is not ECR Public: its host is exactly ${PUBLIC_HOST}`;
-  }
-  if (/^(?:dkr\.ecr|dkr-ecr|ecr|api\.ecr)[.-]/.test(host)) {
-    return `${host} names no account: a registry host starts with the 12-digit account id`;
-  }
-  if (/\.\d{12}\.dkr[.-]ecr/.test(host)) {
-    return `${host} has labels before the account id: a registry host starts with the 12-digit account id`;
-  }
-  const account = /^([^.]*)\.dkr[.-]ecr/.exec(host)?.[1];
-  if (account !== void 0 && !/^\d{12}$/.test(account)) {
-    return `"${account}" in ${host} is not a 12-digit account id`;
-  }
-  const embedded = /\.(?:amazonaws\.com(?:\.cn)?|amazonaws\.eu|on\.aws)\./.exec(host);
-  if (embedded !== null) {
-    return `${host} only contains an AWS domain; it ends in a different one, so it is not an ECR registry`;
-  }
-  return `${host} is not an Amazon ECR registry host`;
-}
-
-// src/core/registries.ts
 var PUBLIC_REGION = "us-east-1";
 var MAX_IDS_PER_CALL = 10;
 function resolveRegistries(specs, taskRegion, field) {
@@ -71030,6 +71194,7 @@ function resolveRegistries(specs, taskRegion, field) {
     if (spec.kind === "public") {
       registries.push({
         kind: "public",
+        host: spec.host,
         region: PUBLIC_REGION,
         partition: "aws",
         identity: spec.identity
@@ -71079,7 +71244,7 @@ function resolveRegistries(specs, taskRegion, field) {
   return registries;
 }
 function hostOf2(registry2) {
-  if (registry2.kind === "public") return PUBLIC_HOST;
+  if (registry2.kind === "public") return registry2.host;
   if (registry2.host !== void 0) return registry2.host;
   return registry2.accountId === void 0 ? void 0 : registryHost(registry2.accountId, registry2.region, registry2.variant);
 }
@@ -71087,7 +71252,8 @@ function registryKey(registry2) {
   return hostOf2(registry2) ?? `default:${registry2.region}`;
 }
 function nameSegment(registry2, accountId) {
-  if (registry2.kind === "public") return "public";
+  if (registry2.kind === "public")
+    return registry2.host === PUBLIC_HOST ? "public" : "public_dualstack";
   const region = registry2.region.replaceAll("-", "_");
   const variant = registry2.variant === "standard" ? "" : `_${registry2.variant.replace("-", "_")}`;
   return `${accountId}.${region}${variant}`;
@@ -71181,62 +71347,10 @@ function withDeadline(timeoutMs, pending, work, hint = "check network access to 
 // src/task/authorize.ts
 var fetchFromEcr = async (request) => ({
   kind: "fetched",
-  authorizations: await fetchAuthorizations(request)
+  authorizations: request.service === "ecr-public" ? [await fetchPublicAuthorization(request)] : await fetchAuthorizations(request)
 });
 function cachedSource(step) {
   return step.kind === "cache-hit" ? `the token cache (identity ${step.identity})` : void 0;
-}
-
-// src/aws/ecr-public.ts
-init_errors();
-init_variables();
-init_errors2();
-init_http();
-async function fetchPublicAuthorization(init) {
-  const credentials = await init.credentials();
-  const identity = credentials.source;
-  try {
-    const { ECRPUBLICClient: ECRPUBLICClient2, GetAuthorizationTokenCommand: GetAuthorizationTokenCommand3 } = await Promise.resolve().then(() => (init_dist_es21(), dist_es_exports14));
-    const client = watched(
-      new ECRPUBLICClient2({
-        region: init.call.region,
-        credentials,
-        maxAttempts: init.call.maxAttempts,
-        requestHandler: await requestHandlerOptions(init.call)
-      }),
-      init.call
-    );
-    try {
-      const output = await client.send(new GetAuthorizationTokenCommand3({}));
-      const data = output.authorizationData;
-      if (!data?.authorizationToken || !data.expiresAt) {
-        throw new EcrVarsError({
-          kind: "aws",
-          code: "AWS_MALFORMED_RESPONSE",
-          message: "ECR Public GetAuthorizationToken returned an unexpected answer: no token or expiry",
-          hint: "check that the endpoint is Amazon ECR Public or a faithful emulator of it"
-        });
-      }
-      const authorization = {
-        registryId: "public",
-        authorizationToken: data.authorizationToken,
-        expiresAt: data.expiresAt,
-        proxyEndpoint: `https://${PUBLIC_HOST}`
-      };
-      checkAuthorizationSize(authorization);
-      return authorization;
-    } finally {
-      client.destroy();
-    }
-  } catch (error2) {
-    throw toEcrVarsError(error2, {
-      service: "ECR Public",
-      attemptTimeoutMs: init.call.attemptTimeoutMs,
-      operation: "GetAuthorizationToken",
-      region: init.call.region,
-      identity
-    });
-  }
 }
 
 // src/task/fetch.ts
@@ -71251,14 +71365,14 @@ async function fetchGroups(init) {
     const call = { ...init.call, region: group5.region };
     const credentials = init.credentialsFor(group5);
     let answer;
-    if (group5.kind === "public") {
-      calls += 1;
-      answer = [await fetchPublicAuthorization({ call, credentials })];
-    } else if (init.authorizeTaskGroup !== void 0 && group5.variant === "standard") {
+    if (init.authorizeTaskGroup !== void 0 && (group5.kind === "public" || group5.variant === "standard")) {
       const step = await init.authorizeTaskGroup(group5, call, credentials);
       if (step.kind === "fetched") calls += 1;
       sources[groupIndex] = cachedSource(step);
       answer = step.authorizations;
+    } else if (group5.kind === "public") {
+      calls += 1;
+      answer = [await fetchPublicAuthorization({ call, credentials })];
     } else {
       calls += 1;
       answer = await fetchAuthorizations({
@@ -71281,7 +71395,7 @@ async function fetchGroups(init) {
           hint: "check that the endpoint is Amazon ECR or a faithful emulator of it"
         });
       }
-      byRegistry[member2] = registry2.kind === "private" && registry2.host !== void 0 ? { ...found, proxyEndpoint: `https://${registry2.host}` } : found;
+      byRegistry[member2] = registry2.host !== void 0 ? { ...found, proxyEndpoint: `https://${registry2.host}` } : found;
     });
   });
   const authorizations = byRegistry.filter(
@@ -71309,7 +71423,8 @@ async function pool(items, limit, work) {
 async function runTask(init) {
   const { task, logger: logger2 } = init;
   if (task.disabled) return { kind: "disabled" };
-  const taskRegion = resolveRegion3(task, init.env, init.label);
+  const regionFrom = resolveRegion3(task, init.env, init.label);
+  const taskRegion = regionFrom?.region;
   const registries = resolveRegistries(
     registrySpecsOf(task),
     taskRegion,
@@ -71341,6 +71456,7 @@ async function runTask(init) {
       credentialsFor,
       // The token cache is keyed by the task's identity: other identities go straight to ECR.
       authorizeTaskGroup: (group5, call, credentials) => (group5.identityKey === taskIdentity ? authorize : fetchFromEcr)({
+        service: group5.kind === "public" ? "ecr-public" : "ecr",
         call,
         region: group5.region,
         credentials,
@@ -71384,6 +71500,7 @@ async function runTask(init) {
   return {
     kind: "fetched",
     region,
+    regionOrigin: regionFrom?.origin,
     source,
     authorizations,
     registries: summaries,
@@ -71460,7 +71577,15 @@ function describeFetch(outcome) {
     return `Amazon ECR credentials for registry ${ids} in ${outcome.region}`;
   }
   const hosts = outcome.registries.map((r9) => r9.registry).join(", ");
-  return `Amazon ECR credentials for ${outcome.registries.length} registries (${hosts}) in ${outcome.calls} GetAuthorizationToken call(s)`;
+  const [only] = outcome.registries;
+  if (outcome.registries.length === 1 && only !== void 0) {
+    return `Amazon ECR credentials for ${only.registry}`;
+  }
+  const calls = outcome.calls === 0 ? "from the token cache" : `in ${plural(outcome.calls, "GetAuthorizationToken call")}`;
+  return `Amazon ECR credentials for ${outcome.registries.length} registries (${hosts}) ${calls}`;
+}
+function plural(count, singular, pluralForm = `${singular}s`) {
+  return `${count} ${count === 1 ? singular : pluralForm}`;
 }
 
 // src/cli/run-options.ts
@@ -71663,7 +71788,7 @@ function parseRegistries(entries, taskIdentity, problem) {
       }
       const address = parsed.address;
       specs.push(
-        address.kind === "public" ? { kind: "public", identity, label } : {
+        address.kind === "public" ? { kind: "public", host: address.host, identity, label } : {
           kind: "host",
           accountId: address.accountId,
           region: address.region,
@@ -71720,14 +71845,7 @@ function parseRegion(input, problem) {
     }
     return { kind: "variable", expression: regionVariable };
   }
-  if (region === void 0) {
-    problem(
-      "region",
-      "no region is set",
-      "set a region code (e.g. --region eu-west-1) or a region variable (e.g. --region-variable '${bamboo.awsRegion}')"
-    );
-    return void 0;
-  }
+  if (region === void 0) return { kind: "environment" };
   if (!isRegion(region)) {
     problem(
       "region",
@@ -71821,7 +71939,7 @@ var OPTIONS = [
     value: "CODE",
     group: "task",
     taskKey: "region",
-    description: "AWS region code of the registry, e.g. eu-west-1 (the partition follows from it)"
+    description: "AWS region code of the registry, e.g. eu-west-1 (the partition follows from it); default: $AWS_REGION, else $AWS_DEFAULT_REGION, else the region of the AWS profile in use"
   },
   {
     flag: "region-variable",
@@ -71847,7 +71965,7 @@ var OPTIONS = [
     value: "HOST",
     group: "task",
     taskKey: "registries",
-    description: "a registry by host or URL (account, region, partition, FIPS and dual-stack follow from it), or public.ecr.aws for ECR Public; see docs/registries.md"
+    description: "a registry by host or URL (account, region, partition, FIPS and dual-stack follow from it), or public.ecr.aws (ecr-public.aws.com) for ECR Public; see docs/registries.md"
   },
   {
     flag: "namespace",
@@ -72048,16 +72166,16 @@ init_variables();
 // src/platform/docker-config-file.ts
 var import_node_fs9 = require("node:fs");
 var import_promises6 = require("node:fs/promises");
-var import_node_os6 = require("node:os");
-var import_node_path10 = require("node:path");
+var import_node_os7 = require("node:os");
+var import_node_path11 = require("node:path");
 init_errors();
 init_bounded_read();
 init_lock();
 init_write_file();
 function defaultDockerConfigPath(env2) {
   if (env2.REGISTRY_AUTH_FILE) return env2.REGISTRY_AUTH_FILE;
-  if (env2.DOCKER_CONFIG) return (0, import_node_path10.join)(env2.DOCKER_CONFIG, "config.json");
-  return (0, import_node_path10.join)(env2.HOME || (0, import_node_os6.homedir)(), ".docker", "config.json");
+  if (env2.DOCKER_CONFIG) return (0, import_node_path11.join)(env2.DOCKER_CONFIG, "config.json");
+  return (0, import_node_path11.join)(env2.HOME || (0, import_node_os7.homedir)(), ".docker", "config.json");
 }
 async function readConfigText(path6) {
   try {
@@ -72079,7 +72197,7 @@ async function readConfigText(path6) {
   }
 }
 async function updateConfigFile(path6, update, options = {}) {
-  if (options.createDirectory) await (0, import_promises6.mkdir)((0, import_node_path10.dirname)(path6), { recursive: true, mode: 448 });
+  if (options.createDirectory) await (0, import_promises6.mkdir)((0, import_node_path11.dirname)(path6), { recursive: true, mode: 448 });
   const existing = await (0, import_promises6.lstat)(path6).catch(() => void 0);
   if (existing !== void 0 && !existing.isFile() && !existing.isSymbolicLink()) {
     throw notRegularFile(path6, existing.isDirectory());
@@ -72169,12 +72287,12 @@ init_errors();
 var import_node_child_process2 = require("node:child_process");
 var import_node_fs10 = require("node:fs");
 var import_promises7 = require("node:fs/promises");
-var import_node_path11 = require("node:path");
+var import_node_path12 = require("node:path");
 async function findExecutable(name, env2) {
   const names = process.platform === "win32" ? [`${name}.exe`, `${name}.cmd`] : [name];
-  for (const dir of (env2.PATH ?? "").split(import_node_path11.delimiter)) {
+  for (const dir of (env2.PATH ?? "").split(import_node_path12.delimiter)) {
     if (dir === "") continue;
-    for (const candidate of names.map((n4) => (0, import_node_path11.join)(dir, n4))) {
+    for (const candidate of names.map((n4) => (0, import_node_path12.join)(dir, n4))) {
       try {
         await (0, import_promises7.access)(candidate, import_node_fs10.constants.X_OK);
         return candidate;
@@ -72553,7 +72671,7 @@ async function runMain(core, env2) {
       redactor.add(env2.ACTIONS_ID_TOKEN_REQUEST_TOKEN);
       const token = await core.getIDToken(settings2.audience);
       redactor.add(token);
-      temp = await (0, import_promises8.mkdtemp)((0, import_node_path12.join)(env2.RUNNER_TEMP || (0, import_node_os7.tmpdir)(), "ecr-vars-"));
+      temp = await (0, import_promises8.mkdtemp)((0, import_node_path13.join)(env2.RUNNER_TEMP || (0, import_node_os8.tmpdir)(), "ecr-vars-"));
       core.saveState(STATE.temp, temp);
       ({ task, connectorsPath } = await workflowIdentity(task, token, temp));
       logger2.info(
@@ -72595,9 +72713,9 @@ function wantsWorkflowIdentity(task, env2) {
   return task.roleArn !== void 0 && task.source.kind === "default-chain" && Boolean(env2.ACTIONS_ID_TOKEN_REQUEST_URL) && Boolean(env2.ACTIONS_ID_TOKEN_REQUEST_TOKEN) && !env2.AWS_ACCESS_KEY_ID && !env2.AWS_WEB_IDENTITY_TOKEN_FILE;
 }
 async function workflowIdentity(task, token, temp) {
-  const tokenFile = (0, import_node_path12.join)(temp, "web-identity-token");
+  const tokenFile = (0, import_node_path13.join)(temp, "web-identity-token");
   await (0, import_promises8.writeFile)(tokenFile, token, { mode: 384, flag: "wx" });
-  const connectorsPath = (0, import_node_path12.join)(temp, "connectors.json");
+  const connectorsPath = (0, import_node_path13.join)(temp, "connectors.json");
   const connector = {
     id: (0, import_node_crypto7.randomUUID)(),
     name: OIDC_CONNECTOR,

@@ -9,6 +9,7 @@
 import { callerIdentityArn } from "../aws/caller-identity.js";
 import type { FetchedAuthorization } from "../aws/ecr.js";
 import { fetchAuthorizations } from "../aws/ecr.js";
+import { fetchPublicAuthorization } from "../aws/ecr-public.js";
 import type { Env } from "../core/expressions.js";
 import type { Logger } from "../platform/logger.js";
 import type { AuthorizationStep, Authorize } from "../task/authorize.js";
@@ -24,12 +25,21 @@ export interface CachedAuthorizeInit {
   readonly clock?: () => Date;
 }
 
+/** The registry id under which ECR Public's token is cached (it has no account). */
+export const PUBLIC_REGISTRY_ID = "public";
+
 export function cachedAuthorize(init: CachedAuthorizeInit): Authorize {
   const now = () => init.clock?.() ?? new Date();
   // One GetCallerIdentity per identity: concurrent groups of one identity share the answer.
   const arns = new Map<string, Promise<string>>();
-  return async ({ call, region, credentials, registryIds, identity: who }) => {
-    const ids = registryIds.length > 0 ? [...registryIds] : ["default"];
+  return async ({ service, call, region, credentials, registryIds, identity: who }) => {
+    // ECR Public has no registry ids: its one token is kept under `public`.
+    const ids =
+      service === "ecr-public"
+        ? [PUBLIC_REGISTRY_ID]
+        : registryIds.length > 0
+          ? [...registryIds]
+          : ["default"];
     const aliases = ids.map((registryId) =>
       configKey({ ...init.config, region, registryId }, init.env),
     );
@@ -63,7 +73,10 @@ export function cachedAuthorize(init: CachedAuthorizeInit): Authorize {
       tokens = shared;
       step = { kind: "identity-hit", authorizations: shared.map(toAuthorization), identity: arn };
     } else {
-      const authorizations = await fetchAuthorizations({ call, credentials, registryIds });
+      const authorizations =
+        service === "ecr-public"
+          ? [await fetchPublicAuthorization({ call, credentials })]
+          : await fetchAuthorizations({ call, credentials, registryIds });
       step = { kind: "fetched", authorizations };
       const fetchedAt = now().toISOString();
       tokens = authorizations.map((auth) => ({

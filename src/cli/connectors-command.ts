@@ -15,6 +15,7 @@ import { type Connector, hasBase } from "../credentials/connector-schema.js";
 import { findConnector, loadConnectorsFile } from "../credentials/connectors-file.js";
 import { connectorLabel, fromConnector, stsClientConfig } from "../credentials/providers.js";
 import type { AwsCallOptions, Credentials } from "../credentials/types.js";
+import { environmentRegion } from "../platform/aws-config.js";
 import { withDeadline } from "../platform/deadline.js";
 import type { Redactor } from "../platform/redactor.js";
 import { connectorsFilePath } from "../task/resolve.js";
@@ -161,11 +162,17 @@ function basis(connector: Connector): string {
 }
 
 function callOptions(region: string | undefined, timeout: string | undefined, env: Env) {
-  const code = region ?? (env.AWS_REGION || env.AWS_DEFAULT_REGION || "us-east-1");
+  // The region precedence of the main job (README, "Region"), with us-east-1 as the last resort:
+  // STS answers GetCallerIdentity in any region of the partition.
   const problems: FieldProblem[] = [];
+  const found = region === undefined ? environmentRegion(env, isRegion) : undefined;
+  const code =
+    region ??
+    found?.region ??
+    (found !== undefined && "invalid" in found ? found.invalid : "us-east-1");
   if (!isRegion(code))
     problems.push({
-      field: region === undefined ? "AWS_REGION" : "--region",
+      field: region === undefined ? (found?.origin ?? "AWS_REGION") : "--region",
       message: `"${code}" is not an AWS region code`,
       hint: "use a region code such as eu-west-1",
     });

@@ -134,6 +134,9 @@ async function fetchAndWrite(context: CommandContext): Promise<number> {
   const now = io.clock?.() ?? new Date();
   logger.info(`${title}: ${describeFetch(outcome)}`);
   logger.info(`  credentials: ${outcome.source}`);
+  if (outcome.regionOrigin !== undefined) {
+    logger.info(`  region: ${outcome.region} (from ${outcome.regionOrigin})`);
+  }
   for (const variable of outcome.variables) {
     logger.info(`  ${variable.name}: ${variable.secret ? MASK : variable.value}`);
   }
@@ -142,7 +145,7 @@ async function fetchAndWrite(context: CommandContext): Promise<number> {
     `  token expires ${formatExpiry(new Date(expiry))} (${duration(expiry - now.getTime())})`,
   );
   logger.info(
-    `Wrote ${outcome.variables.length} variables to ${written.join(", ")} (format ${run.format}, scope ${task.scope}).`,
+    `Wrote ${plan.wrote ?? `${outcome.variables.length} variables`} to ${written.join(", ")} (format ${run.format}, scope ${task.scope}).`,
   );
   for (const note of [...destination.notes, ...plan.notes]) logger.info(note);
   return ExitCode.ok;

@@ -55,7 +55,8 @@ export const OPTIONS: readonly OptionSpec[] = [
     value: "CODE",
     group: "task",
     taskKey: "region",
-    description: "AWS region code of the registry, e.g. eu-west-1 (the partition follows from it)",
+    description:
+      "AWS region code of the registry, e.g. eu-west-1 (the partition follows from it); default: $AWS_REGION, else $AWS_DEFAULT_REGION, else the region of the AWS profile in use",
   },
   {
     flag: "region-variable",
@@ -83,7 +84,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     group: "task",
     taskKey: "registries",
     description:
-      "a registry by host or URL (account, region, partition, FIPS and dual-stack follow from it), or public.ecr.aws for ECR Public; see docs/registries.md",
+      "a registry by host or URL (account, region, partition, FIPS and dual-stack follow from it), or public.ecr.aws (ecr-public.aws.com) for ECR Public; see docs/registries.md",
   },
   {
     flag: "namespace",

@@ -7,7 +7,7 @@
 import { configError, type FieldProblem } from "./errors.js";
 import { type Partition, partitionOf } from "./region.js";
 import type { EndpointVariant } from "./registry-host.js";
-import { PUBLIC_HOST, registryHost } from "./registry-host.js";
+import { PUBLIC_HOST, type PublicHost, registryHost } from "./registry-host.js";
 import type { CredentialSetting, TaskConfig } from "./task.js";
 
 /** Who calls AWS for a registry: a credential source and, optionally, a role assumed on top. */
@@ -38,7 +38,12 @@ export type RegistrySpec =
       readonly identity: IdentitySpec;
       readonly label: string;
     }
-  | { readonly kind: "public"; readonly identity: IdentitySpec; readonly label: string };
+  | {
+      readonly kind: "public";
+      readonly host: PublicHost;
+      readonly identity: IdentitySpec;
+      readonly label: string;
+    };
 
 /** One registry of the run, fully resolved. */
 export type Registry =
@@ -55,6 +60,8 @@ export type Registry =
     }
   | {
       readonly kind: "public";
+      /** `public.ecr.aws`, or its dual-stack host `ecr-public.aws.com`. */
+      readonly host: PublicHost;
       /** ECR Public's API lives in us-east-1 only. */
       readonly region: typeof PUBLIC_REGION;
       readonly partition: "aws";
@@ -77,6 +84,7 @@ export function resolveRegistries(
     if (spec.kind === "public") {
       registries.push({
         kind: "public",
+        host: spec.host,
         region: PUBLIC_REGION,
         partition: "aws",
         identity: spec.identity,
@@ -129,7 +137,7 @@ export function resolveRegistries(
 
 /** The host a registry is reached at; undefined for a default registry (account unknown). */
 export function hostOf(registry: Registry): string | undefined {
-  if (registry.kind === "public") return PUBLIC_HOST;
+  if (registry.kind === "public") return registry.host;
   if (registry.host !== undefined) return registry.host;
   return registry.accountId === undefined
     ? undefined
@@ -142,12 +150,13 @@ function registryKey(registry: Registry): string {
 
 /**
  * The variable-name segment of a registry among several (docs/registries.md): `public` for ECR
- * Public, `<account>.<region>` for a standard endpoint — the region's dashes as underscores so
+ * Public (`public_dualstack` for its dual-stack host), `<account>.<region>` for a standard endpoint — the region's dashes as underscores so
  * that environment names stay shell identifiers — with `_fips`, `_dualstack` or
  * `_fips_dualstack` appended for the other endpoints of the same registry.
  */
 export function nameSegment(registry: Registry, accountId: string): string {
-  if (registry.kind === "public") return "public";
+  if (registry.kind === "public")
+    return registry.host === PUBLIC_HOST ? "public" : "public_dualstack";
   const region = registry.region.replaceAll("-", "_");
   const variant = registry.variant === "standard" ? "" : `_${registry.variant.replace("-", "_")}`;
   return `${accountId}.${region}${variant}`;

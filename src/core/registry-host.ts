@@ -20,9 +20,12 @@ export type RegistryAddress =
       /** Canonical host: lower case, no scheme, port, path or trailing dot. */
       readonly host: string;
     }
-  | { readonly kind: "public"; readonly host: typeof PUBLIC_HOST };
+  | { readonly kind: "public"; readonly host: PublicHost };
 
+/** ECR Public's registry host (IPv4), and its dual-stack (IPv4 and IPv6) host. */
 export const PUBLIC_HOST = "public.ecr.aws";
+export const PUBLIC_DUALSTACK_HOST = "ecr-public.aws.com";
+export type PublicHost = typeof PUBLIC_HOST | typeof PUBLIC_DUALSTACK_HOST;
 
 export interface HostProblem {
   readonly ok: false;
@@ -65,7 +68,9 @@ export function parseRegistryHost(input: string): HostParse {
   const host = hostOf(input);
   if (!host.ok) return host;
   const name = host.host;
-  if (name === PUBLIC_HOST) return { ok: true, address: { kind: "public", host: PUBLIC_HOST } };
+  if (name === PUBLIC_HOST || name === PUBLIC_DUALSTACK_HOST) {
+    return { ok: true, address: { kind: "public", host: name } };
+  }
 
   const match = PRIVATE_HOST.exec(name);
   if (match === null) return fail(describeMismatch(name));
@@ -197,8 +202,10 @@ function hostOf(input: string): HostOf {
 
 /** Says what is wrong with a host that fits no registry pattern, for the common mistakes. */
 function describeMismatch(host: string): string {
-  if (host.endsWith(`.${PUBLIC_HOST}`) || host.startsWith(`${PUBLIC_HOST}.`)) {
-    return `${host} is not ECR Public: its host is exactly ${PUBLIC_HOST}`;
+  for (const own of [PUBLIC_HOST, PUBLIC_DUALSTACK_HOST]) {
+    if (host.endsWith(`.${own}`) || host.startsWith(`${own}.`)) {
+      return `${host} is not ECR Public: its hosts are exactly ${PUBLIC_HOST} and ${PUBLIC_DUALSTACK_HOST}`;
+    }
   }
   if (/^(?:dkr\.ecr|dkr-ecr|ecr|api\.ecr)[.-]/.test(host)) {
     return `${host} names no account: a registry host starts with the 12-digit account id`;

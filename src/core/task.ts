@@ -20,7 +20,12 @@ export const SOURCES: readonly SourceKind[] = ["connector", "instance-role"];
 /** Either a region code known now, or an expression resolved at run time. */
 export type RegionSetting =
   | { readonly kind: "code"; readonly region: string }
-  | { readonly kind: "variable"; readonly expression: string };
+  | { readonly kind: "variable"; readonly expression: string }
+  /**
+   * Neither region nor region variable is set: at run time AWS_REGION, AWS_DEFAULT_REGION or the
+   * active profile's region (README, "Region"), as the AWS CLI finds it.
+   */
+  | { readonly kind: "environment" };
 
 /** Either a connector id or name known now, or an expression resolved at run time. */
 export type ConnectorSetting =
@@ -222,7 +227,7 @@ function parseRegistries(
       const address = parsed.address;
       specs.push(
         address.kind === "public"
-          ? { kind: "public", identity, label }
+          ? { kind: "public", host: address.host, identity, label }
           : {
               kind: "host",
               accountId: address.accountId,
@@ -281,14 +286,7 @@ function parseRegion(input: TaskInput, problem: Problem): RegionSetting | undefi
     }
     return { kind: "variable", expression: regionVariable };
   }
-  if (region === undefined) {
-    problem(
-      "region",
-      "no region is set",
-      "set a region code (e.g. --region eu-west-1) or a region variable (e.g. --region-variable '${bamboo.awsRegion}')",
-    );
-    return undefined;
-  }
+  if (region === undefined) return { kind: "environment" };
   if (!isRegion(region)) {
     problem(
       "region",

@@ -208,7 +208,15 @@ export function mergeDockerConfig(
   } else {
     set.set(MARKER_KEY, { auths: marker.auths, credHelpers: marker.credHelpers });
   }
-  return { text: editDocument(doc, { set, remove }), notes };
+  const count = `${logins.length} ${logins.length === 1 ? "registry" : "registries"}`;
+  return {
+    text: editDocument(doc, { set, remove }),
+    notes,
+    wrote:
+      mode === "auths"
+        ? `the auths entries of ${count}`
+        : `credHelpers entries pointing ${count} at docker-credential-${HELPER_NAME} (no secret)`,
+  };
 }
 
 /** The config without the entries `ecr-vars` wrote (and still match what it wrote). */

@@ -48,6 +48,11 @@ export type ExtraOutput =
 
 /** What a renderer produces: the text to write and notes for the human summary on stderr. */
 export interface RenderPlan {
+  /**
+   * What the summary says was written when it is not the variables one by one, e.g.
+   * `credHelpers entries for 2 registries (no secret)`; default: `N variables`.
+   */
+  readonly wrote?: string;
   readonly text: string;
   /** Lines for the human (e.g. the Inject task settings to use); never contain secret values. */
   readonly notes: readonly string[];

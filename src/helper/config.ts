@@ -17,8 +17,11 @@
 
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { parseRegistryHost } from "../core/registry-host.js";
+import { isRegion } from "../core/region.js";
+import { PUBLIC_REGION } from "../core/registries.js";
+import { type PublicHost, parseRegistryHost } from "../core/registry-host.js";
 import { ROLE_ARN, ROLE_ARN_HINT } from "../core/task.js";
+import { activeProfile, environmentRegion } from "../platform/aws-config.js";
 import { describeSize, LIMITS, readBoundedSync } from "../platform/bounded-read.js";
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -29,7 +32,10 @@ export interface HelperSettings {
   readonly connectorsPath?: string;
   readonly roleArn?: string;
   readonly region: string;
+  /** The 12-digit account, or `public` for ECR Public. */
   readonly registryId: string;
+  /** ECR Public: `public.ecr.aws` or `ecr-public.aws.com`. */
+  readonly publicHost?: PublicHost;
   readonly cache: boolean;
 }
 
@@ -48,6 +54,9 @@ interface Entry {
 }
 
 const ENTRY_KEYS = ["source", "connector", "roleArn", "region", "registryId"] as const;
+
+/** The registry id ECR Public's token is cached under (as in cache/authorize.ts). */
+const PUBLIC_REGISTRY_ID = "public";
 
 export function helperConfigPath(env: Env): string {
   if (env.ECR_VARS_HELPER_CONFIG) return env.ECR_VARS_HELPER_CONFIG;
@@ -155,16 +164,35 @@ export async function resolveHelperSettings(
   }
 
   let { registryId, region } = merged;
+  let publicHost: PublicHost | undefined;
   if (registryId === undefined || region === undefined) {
-    const parsed = parseRegistryHost(host);
-    if (!parsed.ok || parsed.address.kind !== "private") {
-      const reason = parsed.ok ? "ECR Public needs no helper for pulls" : parsed.reason;
-      return { kind: "not-ours", reason };
+    // Docker never sends a port for an ECR registry; a client that adds :443 means the same host.
+    const parsed = parseRegistryHost(host.replace(/:\d+$/, ""));
+    if (!parsed.ok) {
+      if (registryId === undefined) return { kind: "not-ours", reason: parsed.reason };
+      // A host of one's own (a mirror, a proxy) with a registryId: the region as the CLI finds it.
+      const found = environmentRegion(env, isRegion);
+      if (found?.region === undefined) {
+        const where = `${path}: registries["${host}"]`;
+        return {
+          kind: "invalid",
+          message:
+            found === undefined
+              ? `${where} names no region, and neither AWS_REGION, AWS_DEFAULT_REGION nor the region of profile ${activeProfile(env)} is set (fix: add "region" to the entry)`
+              : `${found.origin}: "${found.invalid}" is not an AWS region code (fix: add "region" to ${where})`,
+        };
+      }
+      region = found.region;
+    } else if (parsed.address.kind === "public") {
+      publicHost = parsed.address.host;
+      registryId = PUBLIC_REGISTRY_ID;
+      region = PUBLIC_REGION;
+    } else {
+      registryId ??= parsed.address.accountId;
+      region ??= parsed.address.region;
     }
-    registryId ??= parsed.address.accountId;
-    region ??= parsed.address.region;
   }
-  if (!/^\d{12}$/.test(registryId))
+  if (publicHost === undefined && !/^\d{12}$/.test(registryId))
     return { kind: "invalid", message: `registryId "${registryId}" for ${host} is not 12 digits` };
   const source = merged.source ?? (merged.connector === undefined ? "default-chain" : "connector");
   if (source !== "default-chain" && source !== "instance-role" && source !== "connector") {
@@ -189,6 +217,7 @@ export async function resolveHelperSettings(
       ...(merged.roleArn === undefined ? {} : { roleArn: merged.roleArn }),
       region,
       registryId,
+      ...(publicHost === undefined ? {} : { publicHost }),
       cache: !cacheOff,
     },
   };

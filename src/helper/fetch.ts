@@ -18,7 +18,8 @@ import type { HelperSettings } from "./config.js";
 
 export type FetchResult =
   | { readonly ok: true; readonly authorizationToken: string }
-  | { readonly ok: false; readonly message: string };
+  /** `noCredentials`: no source had credentials (for ECR Public: pull anonymously instead). */
+  | { readonly ok: false; readonly message: string; readonly noCredentials?: boolean };
 
 export async function fetchToken(
   settings: HelperSettings,
@@ -26,18 +27,35 @@ export async function fetchToken(
   redactor: Redactor,
   clock?: () => Date,
 ): Promise<FetchResult> {
-  const task: TaskConfig = {
-    disabled: false,
-    region: { kind: "code", region: settings.region },
-    registryIds: [settings.registryId],
-    namespace: DEFAULT_NAMESPACE,
-    scope: "local",
-    source:
-      settings.source === "connector" && settings.connector !== undefined
-        ? { kind: "connector", connector: { kind: "ref", ref: settings.connector } }
-        : { kind: settings.source === "instance-role" ? "instance-role" : "default-chain" },
+  const source: TaskConfig["source"] =
+    settings.source === "connector" && settings.connector !== undefined
+      ? { kind: "connector", connector: { kind: "ref", ref: settings.connector } }
+      : { kind: settings.source === "instance-role" ? "instance-role" : "default-chain" };
+  const identity = {
+    source,
     ...(settings.roleArn === undefined ? {} : { roleArn: settings.roleArn }),
   };
+  const common = {
+    disabled: false,
+    namespace: DEFAULT_NAMESPACE,
+    scope: "local",
+    source,
+    ...(settings.roleArn === undefined ? {} : { roleArn: settings.roleArn }),
+  } as const;
+  const task: TaskConfig =
+    settings.publicHost === undefined
+      ? {
+          ...common,
+          region: { kind: "code", region: settings.region },
+          registryIds: [settings.registryId],
+        }
+      : {
+          ...common,
+          registryIds: [],
+          registries: [
+            { kind: "public", host: settings.publicHost, identity, label: settings.publicHost },
+          ],
+        };
   // Warnings (e.g. an unwritable cache) must not reach stdout, which carries the answer.
   const logger = createLogger({ stream: { write: () => undefined }, redactor });
   const connectorsPath = connectorsFilePath(settings.connectorsPath, env);
@@ -77,6 +95,10 @@ export async function fetchToken(
   } catch (error) {
     if (!isEcrVarsError(error)) throw error;
     const hint = error.hint ? ` (fix: ${error.hint})` : "";
-    return { ok: false, message: redactor.redact(`${error.message}${hint}`) };
+    return {
+      ok: false,
+      message: redactor.redact(`${error.message}${hint}`),
+      ...(error.kind === "credentials" ? { noCredentials: true } : {}),
+    };
   }
 }

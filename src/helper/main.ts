@@ -115,6 +115,10 @@ async function get(io: HelperIo, redactor: Redactor, fail: (m: string) => number
   if (token === undefined) {
     const { fetchToken } = await io.loadFetch();
     const result = await fetchToken(settings, io.env, redactor, io.clock);
+    // ECR Public serves anyone: without credentials the client pulls anonymously, as it would
+    // with no helper at all, instead of failing on the helper's error.
+    if (!result.ok && result.noCredentials === true && settings.publicHost !== undefined)
+      return fail(NOT_FOUND);
     if (!result.ok) return fail(result.message);
     token = result.authorizationToken;
   }

@@ -6,6 +6,7 @@
  */
 
 import { type FetchedAuthorization, fetchAuthorizations } from "../aws/ecr.js";
+import { fetchPublicAuthorization } from "../aws/ecr-public.js";
 import type { AwsCallOptions, CredentialProvider } from "../credentials/types.js";
 
 export type AuthorizationStep =
@@ -26,6 +27,8 @@ export type AuthorizationStep =
   | { readonly kind: "fetched"; readonly authorizations: FetchedAuthorization[] };
 
 export interface AuthorizeRequest {
+  /** `ecr-public`: ECR Public (us-east-1, no registry ids). */
+  readonly service: "ecr" | "ecr-public";
   readonly call: AwsCallOptions;
   readonly region: string;
   readonly credentials: CredentialProvider;
@@ -42,7 +45,10 @@ export type Authorize = (request: AuthorizeRequest) => Promise<AuthorizationStep
 /** The step without a cache: ask ECR. */
 export const fetchFromEcr: Authorize = async (request) => ({
   kind: "fetched",
-  authorizations: await fetchAuthorizations(request),
+  authorizations:
+    request.service === "ecr-public"
+      ? [await fetchPublicAuthorization(request)]
+      : await fetchAuthorizations(request),
 });
 
 /** The provenance the summary shows for a step that used no credentials, else undefined. */

@@ -22,8 +22,8 @@ export interface GroupFetchInit {
   /** The (memoized) credentials of a group's identity in its region's partition. */
   readonly credentialsFor: (group: CallGroup) => CredentialProvider;
   /**
-   * Authorizes a standard-endpoint private group (the token cache plugs in here for the task's
-   * own identity); only a `fetched` step counts as a GetAuthorizationToken call.
+   * Authorizes an ECR Public group or a standard-endpoint private group (the token cache plugs
+   * in here for the task's own identity); only a `fetched` step counts as a call.
    */
   readonly authorizeTaskGroup?: (
     group: CallGroup,
@@ -51,14 +51,17 @@ export async function fetchGroups(init: GroupFetchInit): Promise<GroupFetchResul
     const call: AwsCallOptions = { ...init.call, region: group.region };
     const credentials = init.credentialsFor(group);
     let answer: FetchedAuthorization[];
-    if (group.kind === "public") {
-      calls += 1;
-      answer = [await fetchPublicAuthorization({ call, credentials })];
-    } else if (init.authorizeTaskGroup !== undefined && group.variant === "standard") {
+    if (
+      init.authorizeTaskGroup !== undefined &&
+      (group.kind === "public" || group.variant === "standard")
+    ) {
       const step = await init.authorizeTaskGroup(group, call, credentials);
       if (step.kind === "fetched") calls += 1;
       sources[groupIndex] = cachedSource(step);
       answer = step.authorizations;
+    } else if (group.kind === "public") {
+      calls += 1;
+      answer = [await fetchPublicAuthorization({ call, credentials })];
     } else {
       calls += 1;
       answer = await fetchAuthorizations({
@@ -84,7 +87,7 @@ export async function fetchGroups(init: GroupFetchInit): Promise<GroupFetchResul
       }
       // A registry named by host is published under that host (e.g. its FIPS or dual-stack one).
       byRegistry[member] =
-        registry.kind === "private" && registry.host !== undefined
+        registry.host !== undefined
           ? { ...found, proxyEndpoint: `https://${registry.host}` }
           : found;
     });

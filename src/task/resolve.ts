@@ -15,6 +15,12 @@ import {
   withRole,
 } from "../credentials/sources.js";
 import type { CredentialProvider } from "../credentials/types.js";
+import {
+  activeProfile,
+  environmentRegion,
+  type RegionFrom,
+  sharedConfigPath,
+} from "../platform/aws-config.js";
 
 // Connectors (their file schema, zod and yaml, and the connector sources) load only when an
 // identity names a connector: a run answered from the token cache must start fast (ARCHITECTURE.md, "Start-up").
@@ -25,12 +31,18 @@ const loadConnectors = () =>
   ]).then(([file, providers]) => ({ ...file, ...providers }));
 
 /**
- * The region the task runs in, with its region variable resolved and checked; undefined when the
- * task sets none because every registry names its own.
+ * The region the task runs in and where it came from (README, "Region"): `--region`, the region
+ * variable or the task file; else AWS_REGION, AWS_DEFAULT_REGION, the active profile's region.
+ * Undefined when the task needs none because every registry names its own.
  */
-export function resolveRegion(task: TaskConfig, env: Env, label: FieldLabel): string | undefined {
+export function resolveRegion(
+  task: TaskConfig,
+  env: Env,
+  label: FieldLabel,
+): RegionFrom | undefined {
   if (task.region === undefined) return undefined;
-  if (task.region.kind === "code") return task.region.region;
+  if (task.region.kind === "code") return { region: task.region.region, origin: label("region") };
+  if (task.region.kind === "environment") return regionFromEnvironment(env, label("region"));
   const resolved = resolveExpression(task.region.expression, env);
   if (!resolved.ok) {
     throw configError([
@@ -46,7 +58,34 @@ export function resolveRegion(task: TaskConfig, env: Env, label: FieldLabel): st
       },
     ]);
   }
-  return resolved.value;
+  return {
+    region: resolved.value,
+    origin: `${label("regionVariable")} ${task.region.expression}`,
+  };
+}
+
+/** The environment's region, or a config error that names every place looked at. */
+export function regionFromEnvironment(env: Env, field: string): RegionFrom {
+  const found = environmentRegion(env, isRegion);
+  if (found === undefined) {
+    throw configError([
+      {
+        field,
+        message: `no region is set (looked at --region, AWS_REGION, AWS_DEFAULT_REGION and the region of profile ${activeProfile(env)} in ${sharedConfigPath(env)})`,
+        hint: "set a region code (e.g. --region eu-west-1, or AWS_REGION=eu-west-1) or a region variable (e.g. --region-variable '${bamboo.awsRegion}')",
+      },
+    ]);
+  }
+  if (found.region === undefined) {
+    throw configError([
+      {
+        field: found.origin,
+        message: `"${found.invalid}" is not an AWS region code`,
+        hint: "use a code such as us-east-1, eu-central-1 or cn-north-1, or give --region",
+      },
+    ]);
+  }
+  return found;
 }
 
 /** Where the connectors file is: the flag, then ECR_VARS_CONNECTORS, then the user's config dir. */

@@ -54,6 +54,8 @@ export type TaskOutcome =
       readonly kind: "fetched";
       /** The task's region, or the first registry's when the task names none. */
       readonly region: string;
+      /** Where the task's region came from (`--region`, `AWS_REGION`, ...); undefined: hosts. */
+      readonly regionOrigin: string | undefined;
       /** Provenance of the credentials used, e.g. `connector "ci-user" (access-keys)`. */
       readonly source: string;
       /** One per registry, in the task's order. */
@@ -68,7 +70,8 @@ export async function runTask(init: RunTaskInit): Promise<TaskOutcome> {
   const { task, logger } = init;
   if (task.disabled) return { kind: "disabled" };
 
-  const taskRegion = resolveRegion(task, init.env, init.label);
+  const regionFrom = resolveRegion(task, init.env, init.label);
+  const taskRegion = regionFrom?.region;
   const registries = resolveRegistries(
     registrySpecsOf(task),
     taskRegion,
@@ -106,6 +109,7 @@ export async function runTask(init: RunTaskInit): Promise<TaskOutcome> {
       // The token cache is keyed by the task's identity: other identities go straight to ECR.
       authorizeTaskGroup: (group, call, credentials) =>
         (group.identityKey === taskIdentity ? authorize : fetchFromEcr)({
+          service: group.kind === "public" ? "ecr-public" : "ecr",
           call,
           region: group.region,
           credentials,
@@ -152,6 +156,7 @@ export async function runTask(init: RunTaskInit): Promise<TaskOutcome> {
   return {
     kind: "fetched",
     region,
+    regionOrigin: regionFrom?.origin,
     source,
     authorizations,
     registries: summaries,
@@ -253,5 +258,18 @@ export function describeFetch(outcome: Extract<TaskOutcome, { kind: "fetched" }>
     return `Amazon ECR credentials for registry ${ids} in ${outcome.region}`;
   }
   const hosts = outcome.registries.map((r) => r.registry).join(", ");
-  return `Amazon ECR credentials for ${outcome.registries.length} registries (${hosts}) in ${outcome.calls} GetAuthorizationToken call(s)`;
+  const [only] = outcome.registries;
+  if (outcome.registries.length === 1 && only !== undefined) {
+    return `Amazon ECR credentials for ${only.registry}`;
+  }
+  const calls =
+    outcome.calls === 0
+      ? "from the token cache"
+      : `in ${plural(outcome.calls, "GetAuthorizationToken call")}`;
+  return `Amazon ECR credentials for ${outcome.registries.length} registries (${hosts}) ${calls}`;
+}
+
+/** `1 call`, `2 calls`. */
+export function plural(count: number, singular: string, pluralForm = `${singular}s`): string {
+  return `${count} ${count === 1 ? singular : pluralForm}`;
 }

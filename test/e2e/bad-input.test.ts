@@ -101,7 +101,8 @@ const CASES: readonly BadCase[] = [
     name: "missing region",
     args: [],
     error: "invalid configuration",
-    field: /^ {2}--region: no region is set \(fix: set a region code/,
+    field:
+      "  --region: no region is set (looked at --region, AWS_REGION, AWS_DEFAULT_REGION and the region of profile default in /nonexistent/aws-config) (fix: set a region code (e.g. --region eu-west-1, or AWS_REGION=eu-west-1) or a region variable (e.g. --region-variable '${bamboo.awsRegion}'))",
   },
   {
     name: "bad region",

@@ -63,6 +63,7 @@ test("bamboo_awsRegion=eu-west-1 ecr-vars --source instance-role --role-arn ... 
     [
       "ecr-vars: Amazon ECR credentials for registry 123456789012 in eu-west-1",
       `  credentials: role ${ROLE_ARN} via the EC2 instance role (IMDSv2)`,
+      "  region: eu-west-1 (from --region-variable ${bamboo.awsRegion})",
       "  custom.aws.ecr.authorizationToken.password: ********",
       `  custom.aws.ecr.expirationDate: ${EXPIRES_TEXT}`,
       "  custom.aws.ecr.proxyEndpoint: https://123456789012.dkr.ecr.eu-west-1.amazonaws.com",

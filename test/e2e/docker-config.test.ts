@@ -10,6 +10,7 @@ import {
   startE2e,
   tokenOf,
 } from "../support/e2e-harness.js";
+import { runHelper } from "../support/registry.js";
 
 const PASSWORD = "docker-config-e2e-password-0123456789abcdef";
 const TASK = ["--region", "eu-west-1", "--format", "docker-config"];
@@ -77,6 +78,41 @@ describe("--format docker-config", () => {
     const text = await readFile(file, "utf8");
     expect(JSON.parse(text).credHelpers).toEqual({ [PROXY_DOMAIN]: "ecr-vars" });
     expectNoSecrets(text, [PASSWORD]);
+    expect(result.stderr).toContain(
+      `Wrote credHelpers entries pointing 1 registry at docker-credential-ecr-vars (no secret) to ${file} (format docker-config, scope local).`,
+    );
+  });
+
+  test("the summary of auths entries says what was written, not 7 variables", async () => {
+    const file = ctx.path("summary.json");
+    const result = await ctx.run([...TASK, "--output", file]);
+    expect(result.stderr).toContain(
+      `Wrote the auths entries of 1 registry to ${file} (format docker-config, scope local).`,
+    );
+  });
+
+  test("--credential-helper for ECR Public points both its hosts at a helper that answers them", async () => {
+    const file = ctx.path("public-helper.json");
+    await writeFile(
+      file,
+      JSON.stringify({ auths: { "public.ecr.aws": { auth: "b2xkOm9sZA==" } } }),
+    );
+    const args = ["--format", "docker-config", "--credential-helper", "--output", file];
+    const hosts = ["--registry", "public.ecr.aws", "--registry", "ecr-public.aws.com"];
+    const result = await ctx.run([...args, ...hosts]);
+    expect(result.code, result.stderr).toBe(0);
+    const config = await readJson(file);
+    expect(config.credHelpers).toEqual({
+      "public.ecr.aws": "ecr-vars",
+      "ecr-public.aws.com": "ecr-vars",
+    });
+    // Someone else's auths entry stays; clients ask the helper first.
+    expect(config.auths).toEqual({ "public.ecr.aws": { auth: "b2xkOm9sZA==" } });
+    for (const host of ["public.ecr.aws", "ecr-public.aws.com"]) {
+      const answer = await runHelper("get", host, ctx.env({ ECR_VARS_CACHE: "0" }));
+      expect(answer.code, answer.stdout).toBe(0);
+      expect(JSON.parse(answer.stdout).Secret).toBe(PASSWORD);
+    }
   });
 
   test("refuses to write through a symlink (exit 5) and leaves its target alone", async () => {

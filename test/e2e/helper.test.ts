@@ -250,4 +250,29 @@ describe("docker-credential-ecr-vars get", () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^docker-credential-ecr-vars \d+\.\d+\.\d+/);
   });
+
+  test.each(["public.ecr.aws", "https://ecr-public.aws.com"])(
+    "ECR Public (%s): a token from us-east-1, then a cache hit with no AWS call",
+    async (host) => {
+      const { env } = helperEnv();
+      const miss = await callsDuring(() => runHelper("get", host, env));
+      expect(miss.result.code, miss.result.stdout).toBe(0);
+      expect(JSON.parse(miss.result.stdout)).toEqual({
+        ServerURL: host,
+        Username: "AWS",
+        Secret: PASSWORD,
+      });
+      expect(miss.calls).toEqual(["sts:GetCallerIdentity", "ecr-public:GetAuthorizationToken"]);
+      expect(ctx.emu.requests.at(-1)?.region).toBe("us-east-1");
+      const hit = await callsDuring(() => runHelper("get", host, env));
+      expect(JSON.parse(hit.result.stdout).Secret).toBe(PASSWORD);
+      expect(hit.calls).toEqual([]);
+    },
+  );
+
+  test("ECR Public without any credentials: not found, so the client pulls anonymously", async () => {
+    const env = ctx.bareEnv({ ECR_VARS_CACHE_DIR: ctx.path(`cache-${dirs++}`) });
+    const result = await runHelper("get", "public.ecr.aws", env);
+    expect(result).toMatchObject({ code: 1, stdout: "credentials not found in native keychain\n" });
+  });
 });

@@ -101,7 +101,7 @@ describe("six registries in three regions plus ECR Public", () => {
     });
 
     expect(result.stderr.split("\n")[0]).toContain("for 7 registries");
-    expect(result.stderr.split("\n")[0]).toContain("in 4 GetAuthorizationToken call(s)");
+    expect(result.stderr.split("\n")[0]).toContain("in 4 GetAuthorizationToken calls");
     expect(summaryOf(result.stderr).get("custom.aws.ecr.public.password")).toBe("********");
     expectNoSecrets(result.stderr, [PASSWORD, ctx.emu.defaultUser.secretAccessKey]);
     expectNoStack(result.stderr);

@@ -10,13 +10,15 @@ import {
 } from "../../src/core/registries.js";
 import { parseTask, type TaskInput } from "../../src/core/task.js";
 import { buildVariables } from "../../src/core/variables.js";
+import { resolveRegion } from "../../src/task/resolve.js";
 
 const label = (key: string) => `--${key}`;
 const CHAIN: IdentitySpec = { source: { kind: "default-chain" } };
 
 function registriesOf(input: TaskInput): Registry[] {
   const task = parseTask(input, label);
-  const region = task.region?.kind === "code" ? task.region.region : undefined;
+  // No AWS_REGION, no shared config file: only the task's own region counts.
+  const region = resolveRegion(task, { AWS_CONFIG_FILE: "/nonexistent/aws-config" }, label)?.region;
   return resolveRegistries(registrySpecsOf(task), region, "--registries");
 }
 

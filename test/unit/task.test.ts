@@ -16,6 +16,10 @@ function problemsOf(input: TaskInput): string[] {
 }
 
 describe("parseTask", () => {
+  test("no region: the environment's, found at run time (README, Region)", () => {
+    expect(parseTask({}, label).region).toEqual({ kind: "environment" });
+  });
+
   test("defaults: namespace custom.aws, scope local, default chain, enabled", () => {
     expect(parseTask({ region: "eu-west-1" }, label)).toEqual({
       disabled: false,
@@ -71,7 +75,6 @@ describe("parseTask", () => {
   });
 
   test.each<[string, TaskInput, string[]]>([
-    ["no region", {}, ["--region: no region is set"]],
     [
       "bad region",
       { region: "eu-west-99x" },

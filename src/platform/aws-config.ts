@@ -1,0 +1,95 @@
+/**
+ * The active profile's `region` in the shared AWS config file, as the AWS CLI and SDKs find it:
+ * `$AWS_CONFIG_FILE`, else `~/.aws/config`; the profile `$AWS_PROFILE`, else `default`. Read
+ * synchronously and bounded (it is one small file, read only when no region was given), parsed
+ * only as far as section headers and `region` lines, so no INI library loads.
+ */
+
+import { homedir } from "node:os";
+import { join } from "node:path";
+import type { Env } from "../core/expressions.js";
+import { LIMITS, readBoundedSync } from "./bounded-read.js";
+
+export interface ProfileRegion {
+  readonly region: string;
+  readonly profile: string;
+  readonly file: string;
+}
+
+export function sharedConfigPath(env: Env): string {
+  return env.AWS_CONFIG_FILE || join(env.HOME || homedir(), ".aws", "config");
+}
+
+export function activeProfile(env: Env): string {
+  return env.AWS_PROFILE || "default";
+}
+
+/** The region the active profile sets, or undefined (no file, no such profile, no region). */
+export function profileRegion(env: Env): ProfileRegion | undefined {
+  const file = sharedConfigPath(env);
+  let text: string;
+  try {
+    text = readBoundedSync(file, LIMITS.configFile);
+  } catch {
+    // A missing or unreadable file sets no region; the caller says what it looked at.
+    return undefined;
+  }
+  const profile = activeProfile(env);
+  const region = regionOf(text, profile);
+  return region === undefined ? undefined : { region, profile, file };
+}
+
+/** The `region` of `profile` in config-file text: `[default]` or `[profile NAME]`. */
+export function regionOf(text: string, profile: string): string | undefined {
+  let inProfile = false;
+  let region: string | undefined;
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.trim();
+    if (line === "" || line.startsWith("#") || line.startsWith(";")) continue;
+    const header = /^\[\s*([^\]]*?)\s*\]$/.exec(line);
+    if (header !== null) {
+      const name = (header[1] ?? "").replace(/^profile\s+/, "");
+      // The config file names other profiles `[profile NAME]`; `[default]` may be written either way.
+      inProfile =
+        name === profile && (profile === "default" || (header[1] ?? "").startsWith("profile"));
+      continue;
+    }
+    if (!inProfile) continue;
+    const setting = /^region\s*=\s*([^\s#;]*)/.exec(line);
+    if (setting !== null && setting[1]) region = setting[1];
+  }
+  return region;
+}
+
+/** A region and where it came from, for the summary (`AWS_REGION`, `profile ci in ~/.aws/config`). */
+export interface RegionFrom {
+  readonly region: string;
+  readonly origin: string;
+}
+
+export type EnvironmentRegion =
+  | RegionFrom
+  /** A variable or profile sets something that is not a region code. */
+  | { readonly region?: undefined; readonly origin: string; readonly invalid: string }
+  | undefined;
+
+/**
+ * The region the environment sets when the task names none, in the AWS CLI's and SDKs' order:
+ * `AWS_REGION`, `AWS_DEFAULT_REGION`, then the active profile's `region`.
+ */
+export function environmentRegion(
+  env: Env,
+  isRegion: (code: string) => boolean,
+): EnvironmentRegion {
+  for (const name of ["AWS_REGION", "AWS_DEFAULT_REGION"] as const) {
+    const value = env[name];
+    if (!value) continue;
+    return isRegion(value) ? { region: value, origin: name } : { origin: name, invalid: value };
+  }
+  const fromProfile = profileRegion(env);
+  if (fromProfile === undefined) return undefined;
+  const origin = `profile ${fromProfile.profile} in ${fromProfile.file}`;
+  return isRegion(fromProfile.region)
+    ? { region: fromProfile.region, origin }
+    : { origin, invalid: fromProfile.region };
+}
