@@ -72432,7 +72432,7 @@ var COMMANDS = [
       {
         flag: "region",
         description: "region of the STS calls",
-        default: "$AWS_REGION, else us-east-1"
+        default: "$AWS_REGION, else $AWS_DEFAULT_REGION, else the profile's region, else us-east-1"
       },
       { flag: "timeout", description: "overall deadline of the test" }
     ],
