@@ -72625,16 +72625,22 @@ var MaskingRedactor = class extends Redactor {
     }
   }
 };
-function reportFailure(error2, core, redactor, logger2) {
+function reportFailure(error2, core, redactor, logger2, inputOf = () => void 0) {
+  const asInputs = (text2) => text2.replace(/--([a-z][a-z-]*)/g, (whole, flag) => {
+    const input = inputOf(flag);
+    return input === void 0 ? whole : `input ${input}`;
+  });
   const lines = [];
   if (isEcrVarsError(error2)) {
     lines.push(`ecr-vars: ${error2.message}`);
     for (const problem of error2.problems) {
       lines.push(
-        `${problem.field}: ${problem.message}${problem.hint ? ` (fix: ${problem.hint})` : ""}`
+        asInputs(
+          `${problem.field}: ${problem.message}${problem.hint ? ` (fix: ${problem.hint})` : ""}`
+        )
       );
     }
-    if (error2.hint) lines.push(`fix: ${error2.hint}`);
+    if (error2.hint) lines.push(asInputs(`fix: ${error2.hint}`));
   } else {
     lines.push(
       `ecr-vars: internal error: ${error2 instanceof Error ? error2.message : String(error2)}`
@@ -72646,6 +72652,9 @@ function reportFailure(error2, core, redactor, logger2) {
 }
 
 // src/action/main.ts
+function inputForFlag(flag) {
+  return actionInputs().find((input) => input.flag === flag)?.name;
+}
 var OIDC_CONNECTOR = "github-actions-oidc";
 async function runMain(core, env2) {
   const redactor = new MaskingRedactor((secret) => core.setSecret(secret));
@@ -72704,7 +72713,7 @@ async function runMain(core, env2) {
     );
     if (settings2.dockerLogin) await logIn(outcome.variables, core, env2, logger2);
   } catch (error2) {
-    reportFailure(error2, core, redactor, logger2);
+    reportFailure(error2, core, redactor, logger2, inputForFlag);
   } finally {
     if (temp !== void 0) await (0, import_promises8.rm)(temp, { recursive: true, force: true });
   }

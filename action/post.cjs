@@ -22443,16 +22443,22 @@ var STATE = {
   skipLogout: "skip-logout",
   temp: "temp"
 };
-function reportFailure(error2, core, redactor, logger) {
+function reportFailure(error2, core, redactor, logger, inputOf = () => void 0) {
+  const asInputs = (text) => text.replace(/--([a-z][a-z-]*)/g, (whole, flag) => {
+    const input = inputOf(flag);
+    return input === void 0 ? whole : `input ${input}`;
+  });
   const lines = [];
   if (isEcrVarsError(error2)) {
     lines.push(`ecr-vars: ${error2.message}`);
     for (const problem of error2.problems) {
       lines.push(
-        `${problem.field}: ${problem.message}${problem.hint ? ` (fix: ${problem.hint})` : ""}`
+        asInputs(
+          `${problem.field}: ${problem.message}${problem.hint ? ` (fix: ${problem.hint})` : ""}`
+        )
       );
     }
-    if (error2.hint) lines.push(`fix: ${error2.hint}`);
+    if (error2.hint) lines.push(asInputs(`fix: ${error2.hint}`));
   } else {
     lines.push(
       `ecr-vars: internal error: ${error2 instanceof Error ? error2.message : String(error2)}`

@@ -20,7 +20,7 @@ import { createLogger, type Logger } from "../platform/logger.js";
 import { MASK } from "../platform/redactor.js";
 import { describeFetch, runTask } from "../task/run.js";
 import { dockerLogin, findDocker } from "./docker.js";
-import { readSettings } from "./inputs.js";
+import { actionInputs, readSettings } from "./inputs.js";
 import { publishPlan } from "./outputs.js";
 import {
   type ActionCore,
@@ -29,6 +29,11 @@ import {
   type SavedLogins,
   STATE,
 } from "./toolkit.js";
+
+/** The input that stands for a CLI flag, for messages; undefined for flags that are not inputs. */
+function inputForFlag(flag: string): string | undefined {
+  return actionInputs().find((input) => input.flag === flag)?.name;
+}
 
 /** The connector name the Action gives the workflow's OIDC identity. */
 const OIDC_CONNECTOR = "github-actions-oidc";
@@ -98,7 +103,7 @@ export async function runMain(core: ActionCore, env: Env): Promise<void> {
 
     if (settings.dockerLogin) await logIn(outcome.variables, core, env, logger);
   } catch (error) {
-    reportFailure(error, core, redactor, logger);
+    reportFailure(error, core, redactor, logger, inputForFlag);
   } finally {
     // The OIDC token file is only needed while the run assumes the role.
     if (temp !== undefined) await rm(temp, { recursive: true, force: true });

@@ -66,16 +66,25 @@ export function reportFailure(
   core: ActionCore,
   redactor: Redactor,
   logger: Logger,
+  inputOf: (flag: string) => string | undefined = () => undefined,
 ): void {
+  // Messages name CLI flags (`--region`); here the user wrote inputs (`region`).
+  const asInputs = (text: string) =>
+    text.replace(/--([a-z][a-z-]*)/g, (whole, flag: string) => {
+      const input = inputOf(flag);
+      return input === undefined ? whole : `input ${input}`;
+    });
   const lines: string[] = [];
   if (isEcrVarsError(error)) {
     lines.push(`ecr-vars: ${error.message}`);
     for (const problem of error.problems) {
       lines.push(
-        `${problem.field}: ${problem.message}${problem.hint ? ` (fix: ${problem.hint})` : ""}`,
+        asInputs(
+          `${problem.field}: ${problem.message}${problem.hint ? ` (fix: ${problem.hint})` : ""}`,
+        ),
       );
     }
-    if (error.hint) lines.push(`fix: ${error.hint}`);
+    if (error.hint) lines.push(asInputs(`fix: ${error.hint}`));
   } else {
     lines.push(
       `ecr-vars: internal error: ${error instanceof Error ? error.message : String(error)}`,

@@ -271,7 +271,8 @@ describe("skip-logout and failures", () => {
     const main = await runner.main();
     expect(main.code).toBe(1);
     const error = main.commands.find((c) => c.command === "error");
-    expect(error?.data).toContain("--scope");
+    expect(error?.data).toContain('input scope: "everywhere" is not a scope');
+    expect(error?.data).not.toContain("--scope");
     expect(error?.data).toContain("fix:");
     expect(main.stdout + main.stderr).not.toMatch(/\n\s+at /);
     expect(main.env.size).toBe(0);
