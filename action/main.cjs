@@ -72161,6 +72161,7 @@ async function loadTask(flags2) {
 }
 
 // src/action/main.ts
+init_errors();
 init_variables();
 
 // src/platform/docker-config-file.ts
@@ -72678,7 +72679,7 @@ async function runMain(core, env2) {
     let connectorsPath = run.connectors;
     if (wantsWorkflowIdentity(task, env2)) {
       redactor.add(env2.ACTIONS_ID_TOKEN_REQUEST_TOKEN);
-      const token = await core.getIDToken(settings2.audience);
+      const token = await workflowToken(core, settings2.audience);
       redactor.add(token);
       temp = await (0, import_promises8.mkdtemp)((0, import_node_path13.join)(env2.RUNNER_TEMP || (0, import_node_os8.tmpdir)(), "ecr-vars-"));
       core.saveState(STATE.temp, temp);
@@ -72713,9 +72714,27 @@ async function runMain(core, env2) {
     );
     if (settings2.dockerLogin) await logIn(outcome.variables, core, env2, logger2);
   } catch (error2) {
+    if (isEcrVarsError(error2) && error2.kind === "credentials" && core.getInput("role-arn") !== "" && !env2.ACTIONS_ID_TOKEN_REQUEST_URL && !env2.AWS_ACCESS_KEY_ID) {
+      logger2.info(
+        "role-arn without AWS keys: to assume it with the workflow's OIDC token, give the job `permissions: id-token: write`"
+      );
+    }
     reportFailure(error2, core, redactor, logger2, inputForFlag);
   } finally {
     if (temp !== void 0) await (0, import_promises8.rm)(temp, { recursive: true, force: true });
+  }
+}
+async function workflowToken(core, audience) {
+  try {
+    return await core.getIDToken(audience);
+  } catch (error2) {
+    throw new EcrVarsError({
+      kind: "credentials",
+      code: "NO_WEB_IDENTITY_TOKEN",
+      message: `the runner gave no OIDC token for audience ${audience}: ${error2.message}`,
+      hint: "give the job `permissions: id-token: write`, or set an audience the token service accepts",
+      cause: error2
+    });
   }
 }
 function wantsWorkflowIdentity(task, env2) {

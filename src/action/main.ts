@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runOptions } from "../cli/run-options.js";
 import { loadTask } from "../cli/task-input.js";
+import { EcrVarsError, isEcrVarsError } from "../core/errors.js";
 import type { Env } from "../core/expressions.js";
 import type { TaskConfig } from "../core/task.js";
 import { formatExpiry, type Variable } from "../core/variables.js";
@@ -62,7 +63,7 @@ export async function runMain(core: ActionCore, env: Env): Promise<void> {
     if (wantsWorkflowIdentity(task, env)) {
       // The request token lets anyone holding it mint OIDC tokens for this job: mask it first.
       redactor.add(env.ACTIONS_ID_TOKEN_REQUEST_TOKEN);
-      const token = await core.getIDToken(settings.audience);
+      const token = await workflowToken(core, settings.audience);
       redactor.add(token);
       temp = await mkdtemp(join(env.RUNNER_TEMP || tmpdir(), "ecr-vars-"));
       core.saveState(STATE.temp, temp);
@@ -103,10 +104,36 @@ export async function runMain(core: ActionCore, env: Env): Promise<void> {
 
     if (settings.dockerLogin) await logIn(outcome.variables, core, env, logger);
   } catch (error) {
+    if (
+      isEcrVarsError(error) &&
+      error.kind === "credentials" &&
+      core.getInput("role-arn") !== "" &&
+      !env.ACTIONS_ID_TOKEN_REQUEST_URL &&
+      !env.AWS_ACCESS_KEY_ID
+    ) {
+      logger.info(
+        "role-arn without AWS keys: to assume it with the workflow's OIDC token, give the job `permissions: id-token: write`",
+      );
+    }
     reportFailure(error, core, redactor, logger, inputForFlag);
   } finally {
     // The OIDC token file is only needed while the run assumes the role.
     if (temp !== undefined) await rm(temp, { recursive: true, force: true });
+  }
+}
+
+/** The workflow's OIDC token from the runner; a refusal is a credentials error, not a bug. */
+async function workflowToken(core: ActionCore, audience: string): Promise<string> {
+  try {
+    return await core.getIDToken(audience);
+  } catch (error) {
+    throw new EcrVarsError({
+      kind: "credentials",
+      code: "NO_WEB_IDENTITY_TOKEN",
+      message: `the runner gave no OIDC token for audience ${audience}: ${(error as Error).message}`,
+      hint: "give the job `permissions: id-token: write`, or set an audience the token service accepts",
+      cause: error,
+    });
   }
 }
 

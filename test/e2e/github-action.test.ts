@@ -204,6 +204,37 @@ describe("OIDC: role-arn and the workflow's token, no keys, no connectors file",
   });
 });
 
+describe("OIDC failures", () => {
+  test("the token service refuses: a credentials failure that names the permission", async () => {
+    const { runner } = await job(
+      { region: "eu-west-1", "role-arn": `arn:aws:iam::${ACCOUNT}:role/gha-ecr` },
+      {
+        AWS_ACCESS_KEY_ID: "",
+        AWS_SECRET_ACCESS_KEY: "",
+        ...oidc.env,
+        ACTIONS_ID_TOKEN_REQUEST_TOKEN: "not-the-runners-token",
+      },
+    );
+    const main = await runner.main();
+    expect(main.code).toBe(1);
+    const error = main.commands.find((c) => c.command === "error")?.data ?? "";
+    expect(error).toContain("the runner gave no OIDC token for audience sts.amazonaws.com");
+    expect(error).toContain("permissions: id-token: write");
+    expect(error).not.toContain("internal error");
+    expect(runnerLog(main.stdout)).not.toContain("not-the-runners-token");
+  });
+
+  test("role-arn in a job without id-token: write and without keys: the failure says what to add", async () => {
+    const { runner } = await job(
+      { region: "eu-west-1", "role-arn": `arn:aws:iam::${ACCOUNT}:role/gha-ecr`, timeout: "5" },
+      { AWS_ACCESS_KEY_ID: "", AWS_SECRET_ACCESS_KEY: "" },
+    );
+    const main = await runner.main();
+    expect(main.code).toBe(1);
+    expect(main.stdout).toContain("give the job `permissions: id-token: write`");
+  });
+});
+
 describe("docker login without a docker CLI: the Docker config file", () => {
   test("main writes the login to $DOCKER_CONFIG/config.json, post removes it", async () => {
     const { runner, dir } = await job(
