@@ -12,6 +12,7 @@ import { closeSync, constants, fstatSync, openSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { LIMITS, readBoundedSync } from "../platform/bounded-read.js";
+import { hasPosixModes, isOwnedByUser, isPrivateToUser } from "../platform/owner.js";
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -60,8 +61,7 @@ export async function readCache(dir: string): Promise<CacheData> {
   try {
     const stat = fstatSync(fd);
     // Someone else's file, or one others can read or write, may be planted: do not trust it.
-    if (!stat.isFile() || stat.uid !== process.getuid?.() || (stat.mode & 0o077) !== 0)
-      return emptyCache();
+    if (!stat.isFile() || !isPrivateToUser(stat)) return emptyCache();
     return parseCache(readBoundedSync(fd, LIMITS.cacheFile));
   } catch {
     return emptyCache();
@@ -136,8 +136,7 @@ export async function updateCache(
     }
     // A planted link or a foreign file is removed, not followed: the directory is ours (0700).
     const stat = await lstat(file).catch(() => undefined);
-    if (stat !== undefined && (!stat.isFile() || stat.uid !== process.getuid?.()))
-      await unlink(file);
+    if (stat !== undefined && (!stat.isFile() || !isOwnedByUser(stat))) await unlink(file);
     const text = JSON.stringify({ format: FORMAT, version: VERSION, ...data });
     await writeSecretFile(file, `${text}\n`);
   });
@@ -159,10 +158,11 @@ async function prepareCacheDir(
     await fs.mkdir(dir, { recursive: true, mode: 0o700 });
   }
   const stat = await fs.lstat(dir);
-  if (!stat.isDirectory() || stat.uid !== process.getuid?.()) {
+  if (!stat.isDirectory() || !isOwnedByUser(stat)) {
     throw new Error(`the cache directory ${dir} is not a directory owned by this user`);
   }
-  if ((stat.mode & 0o077) === 0) return;
+  // Windows reports 0o777 for every directory: its profile's ACLs keep others out (owner.ts).
+  if (!hasPosixModes() || (stat.mode & 0o077) === 0) return;
   const ours = before === undefined || !env.ECR_VARS_CACHE_DIR;
   if (!ours) {
     throw new Error(

@@ -36,6 +36,7 @@ import { createRequire } from "node:module";
 import { basename, dirname, join } from "node:path";
 import * as vm from "node:vm";
 import * as zlib from "node:zlib";
+import { isPrivateToUser } from "./owner.js";
 
 /** Set by the build's training runs: the file names whose code cache to write beside them. */
 const TRAIN = "ECR_VARS_BUILD_CODE_CACHE";
@@ -132,8 +133,7 @@ export function decodeCache(
 
 /**
  * A file of the user's cache directory: not through a link, a regular file that this user owns
- * and that nobody else can write (bytecode is code). Windows has no uids; its profile directory
- * is private to the user.
+ * and that nobody else can write (bytecode is code); see owner.ts for Windows.
  */
 function readPrivateFile(path: string): Buffer | undefined {
   let fd: number;
@@ -144,10 +144,7 @@ function readPrivateFile(path: string): Buffer | undefined {
   }
   try {
     const stat = fstatSync(fd);
-    const uid = process.getuid?.();
-    if (!stat.isFile() || (uid !== undefined && (stat.uid !== uid || (stat.mode & 0o022) !== 0))) {
-      return undefined;
-    }
+    if (!stat.isFile() || !isPrivateToUser(stat, 0o022)) return undefined;
     return readFileSync(fd);
   } catch {
     return undefined;
