@@ -13,8 +13,23 @@ import { fetchPublicAuthorization } from "../aws/ecr-public.js";
 import type { Env } from "../core/expressions.js";
 import type { Logger } from "../platform/logger.js";
 import type { AuthorizationStep, Authorize } from "../task/authorize.js";
-import { accountOf, type CacheConfig, configKey, endpointOf, identityOf, tokenKey } from "./key.js";
-import { type CachedToken, isFresh, lookup, readCache, updateCache } from "./store.js";
+import {
+  accountOf,
+  type CacheConfig,
+  configKeyOf,
+  endpointOf,
+  environmentFingerprint,
+  identityOf,
+  tokenKey,
+} from "./key.js";
+import {
+  type CacheData,
+  type CachedToken,
+  isFresh,
+  lookup,
+  readCache,
+  updateCache,
+} from "./store.js";
 
 export interface CachedAuthorizeInit {
   readonly dir: string;
@@ -32,6 +47,10 @@ export function cachedAuthorize(init: CachedAuthorizeInit): Authorize {
   const now = () => init.clock?.() ?? new Date();
   // One GetCallerIdentity per identity: concurrent groups of one identity share the answer.
   const arns = new Map<string, Promise<string>>();
+  // Once per run, not per call group: the fingerprint hashes the environment, and the cache file
+  // is the same for every group (a group that misses re-reads it under the lock to update it).
+  let fingerprint: string | undefined;
+  let cache: Promise<CacheData> | undefined;
   return async ({ service, call, region, credentials, registryIds, identity: who }) => {
     // ECR Public has no registry ids: its one token is kept under `public`.
     const ids =
@@ -40,10 +59,13 @@ export function cachedAuthorize(init: CachedAuthorizeInit): Authorize {
         : registryIds.length > 0
           ? [...registryIds]
           : ["default"];
+    fingerprint ??= environmentFingerprint(init.env);
+    const print = fingerprint;
     const aliases = ids.map((registryId) =>
-      configKey({ ...init.config, region, registryId }, init.env),
+      configKeyOf({ ...init.config, region, registryId }, print),
     );
-    const data = await readCache(init.dir);
+    cache ??= readCache(init.dir);
+    const data = await cache;
     const hits = aliases.map((alias) => lookup(data, alias, now()));
     if (hits.every((hit): hit is CachedToken => hit !== undefined)) {
       return {

@@ -48,6 +48,11 @@ export function environmentFingerprint(env: Env): string {
 }
 
 export function configKey(config: CacheConfig, env: Env): string {
+  return configKeyOf(config, environmentFingerprint(env));
+}
+
+/** configKey with the environment's fingerprint computed once for many registries. */
+export function configKeyOf(config: CacheConfig, fingerprint: string): string {
   const parts = [
     "v1",
     config.source,
@@ -56,7 +61,7 @@ export function configKey(config: CacheConfig, env: Env): string {
     config.roleArn ?? "",
     config.region,
     config.registryId,
-    environmentFingerprint(env),
+    fingerprint,
   ];
   return sha256Hex(parts.join("\n"));
 }

@@ -10,16 +10,29 @@ export const MASK = "********";
 const MIN_SECRET_LENGTH = 4;
 
 export class Redactor {
-  readonly #forms = new Set<string>();
+  readonly #secrets = new Set<string>();
+  readonly #formsSet = new Set<string>();
+  /** Secrets whose derived forms are not made yet: a run that prints nothing never needs them. */
+  readonly #pending: string[] = [];
   #pattern: RegExp | undefined;
 
   /** Registers a secret and its derived forms. */
   add(secret: string | undefined): void {
-    if (secret === undefined || secret.length < MIN_SECRET_LENGTH) return;
-    for (const form of derivedForms(secret)) {
-      if (form.length >= MIN_SECRET_LENGTH) this.#forms.add(form);
+    if (secret === undefined || secret.length < MIN_SECRET_LENGTH || this.#secrets.has(secret)) {
+      return;
     }
+    this.#secrets.add(secret);
+    this.#pending.push(secret);
     this.#pattern = undefined;
+  }
+
+  get #forms(): Set<string> {
+    for (const secret of this.#pending.splice(0)) {
+      for (const form of derivedForms(secret)) {
+        if (form.length >= MIN_SECRET_LENGTH) this.#formsSet.add(form);
+      }
+    }
+    return this.#formsSet;
   }
 
   get size(): number {
@@ -34,7 +47,7 @@ export class Redactor {
   }
 
   redact(text: string): string {
-    if (this.#forms.size === 0) return text;
+    if (this.#secrets.size === 0) return text;
     this.#pattern ??= new RegExp(
       [...this.#forms]
         .sort((a, b) => b.length - a.length)
