@@ -24973,36 +24973,36 @@ var init_service_customizations = __esm({
 var createConfigValueProvider;
 var init_createConfigValueProvider = __esm({
   "node_modules/@smithy/core/dist-es/submodules/endpoints/middleware-endpoint/adaptors/createConfigValueProvider.js"() {
-    createConfigValueProvider = (configKey2, canonicalEndpointParamKey, config2, isClientContextParam = false) => {
+    createConfigValueProvider = (configKey, canonicalEndpointParamKey, config2, isClientContextParam = false) => {
       const configProvider = async () => {
         let configValue;
         if (isClientContextParam) {
           const clientContextParams = config2.clientContextParams;
-          const nestedValue = clientContextParams?.[configKey2];
-          configValue = nestedValue ?? config2[configKey2] ?? config2[canonicalEndpointParamKey];
+          const nestedValue = clientContextParams?.[configKey];
+          configValue = nestedValue ?? config2[configKey] ?? config2[canonicalEndpointParamKey];
         } else {
-          configValue = config2[configKey2] ?? config2[canonicalEndpointParamKey];
+          configValue = config2[configKey] ?? config2[canonicalEndpointParamKey];
         }
         if (typeof configValue === "function") {
           return configValue();
         }
         return configValue;
       };
-      if (configKey2 === "credentialScope" || canonicalEndpointParamKey === "CredentialScope") {
+      if (configKey === "credentialScope" || canonicalEndpointParamKey === "CredentialScope") {
         return async () => {
           const credentials = typeof config2.credentials === "function" ? await config2.credentials() : config2.credentials;
           const configValue = credentials?.credentialScope ?? credentials?.CredentialScope;
           return configValue;
         };
       }
-      if (configKey2 === "accountId" || canonicalEndpointParamKey === "AccountId") {
+      if (configKey === "accountId" || canonicalEndpointParamKey === "AccountId") {
         return async () => {
           const credentials = typeof config2.credentials === "function" ? await config2.credentials() : config2.credentials;
           const configValue = credentials?.accountId ?? credentials?.AccountId;
           return configValue;
         };
       }
-      if (configKey2 === "endpoint" || canonicalEndpointParamKey === "endpoint") {
+      if (configKey === "endpoint" || canonicalEndpointParamKey === "endpoint") {
         return async () => {
           if (config2.isCustomEndpoint === false) {
             return void 0;
@@ -72240,15 +72240,27 @@ function createLogger(init) {
 var MASK = "********";
 var MIN_SECRET_LENGTH = 4;
 var Redactor = class {
-  #forms = /* @__PURE__ */ new Set();
+  #secrets = /* @__PURE__ */ new Set();
+  #formsSet = /* @__PURE__ */ new Set();
+  /** Secrets whose derived forms are not made yet: a run that prints nothing never needs them. */
+  #pending = [];
   #pattern;
   /** Registers a secret and its derived forms. */
   add(secret) {
-    if (secret === void 0 || secret.length < MIN_SECRET_LENGTH) return;
-    for (const form of derivedForms(secret)) {
-      if (form.length >= MIN_SECRET_LENGTH) this.#forms.add(form);
+    if (secret === void 0 || secret.length < MIN_SECRET_LENGTH || this.#secrets.has(secret)) {
+      return;
     }
+    this.#secrets.add(secret);
+    this.#pending.push(secret);
     this.#pattern = void 0;
+  }
+  get #forms() {
+    for (const secret of this.#pending.splice(0)) {
+      for (const form of derivedForms(secret)) {
+        if (form.length >= MIN_SECRET_LENGTH) this.#formsSet.add(form);
+      }
+    }
+    return this.#formsSet;
   }
   get size() {
     return this.#forms.size;
@@ -72260,7 +72272,7 @@ var Redactor = class {
     return longest;
   }
   redact(text2) {
-    if (this.#forms.size === 0) return text2;
+    if (this.#secrets.size === 0) return text2;
     this.#pattern ??= new RegExp(
       [...this.#forms].sort((a9, b9) => b9.length - a9.length).map(escapeRegExp).join("|"),
       "g"

@@ -22352,15 +22352,27 @@ function createLogger(init) {
 var MASK = "********";
 var MIN_SECRET_LENGTH = 4;
 var Redactor = class {
-  #forms = /* @__PURE__ */ new Set();
+  #secrets = /* @__PURE__ */ new Set();
+  #formsSet = /* @__PURE__ */ new Set();
+  /** Secrets whose derived forms are not made yet: a run that prints nothing never needs them. */
+  #pending = [];
   #pattern;
   /** Registers a secret and its derived forms. */
   add(secret) {
-    if (secret === void 0 || secret.length < MIN_SECRET_LENGTH) return;
-    for (const form of derivedForms(secret)) {
-      if (form.length >= MIN_SECRET_LENGTH) this.#forms.add(form);
+    if (secret === void 0 || secret.length < MIN_SECRET_LENGTH || this.#secrets.has(secret)) {
+      return;
     }
+    this.#secrets.add(secret);
+    this.#pending.push(secret);
     this.#pattern = void 0;
+  }
+  get #forms() {
+    for (const secret of this.#pending.splice(0)) {
+      for (const form of derivedForms(secret)) {
+        if (form.length >= MIN_SECRET_LENGTH) this.#formsSet.add(form);
+      }
+    }
+    return this.#formsSet;
   }
   get size() {
     return this.#forms.size;
@@ -22372,7 +22384,7 @@ var Redactor = class {
     return longest;
   }
   redact(text) {
-    if (this.#forms.size === 0) return text;
+    if (this.#secrets.size === 0) return text;
     this.#pattern ??= new RegExp(
       [...this.#forms].sort((a, b) => b.length - a.length).map(escapeRegExp).join("|"),
       "g"
