@@ -212,9 +212,10 @@ await build({
   ...common,
   stdin: {
     contents: [
-      'import { cacheDir } from "./src/cache/store.ts";',
       'import { launch } from "./src/platform/launch.ts";',
-      'launch(require("node:path").join(__dirname, "ecr-vars-main.cjs"), { cacheDir: cacheDir(process.env) });',
+      // Loaded only when the build's cache does not serve (it reads node:os and the environment).
+      'const cacheDir = () => require("./src/cache/dir.ts").cacheDir(process.env);',
+      'launch(require("node:path").join(__dirname, "ecr-vars-main.cjs"), { cacheDir });',
     ].join("\n"),
     resolveDir: ".",
     loader: "ts",

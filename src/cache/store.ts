@@ -9,7 +9,6 @@
  */
 
 import { closeSync, constants, fstatSync, openSync } from "node:fs";
-import { homedir } from "node:os";
 import { join } from "node:path";
 import { LIMITS, readBoundedSync } from "../platform/bounded-read.js";
 import { hasPosixModes, isOwnedByUser, isPrivateToUser } from "../platform/owner.js";
@@ -37,11 +36,7 @@ export interface CacheData {
   tokens: Record<string, CachedToken>;
 }
 
-export function cacheDir(env: Env): string {
-  if (env.ECR_VARS_CACHE_DIR) return env.ECR_VARS_CACHE_DIR;
-  const base = env.XDG_CACHE_HOME || join(env.HOME || homedir(), ".cache");
-  return join(base, "ecr-vars");
-}
+export { cacheDir } from "./dir.js";
 
 export const cacheFile = (dir: string) => join(dir, "tokens.json");
 

@@ -9,7 +9,7 @@
 
 import { writeSync } from "node:fs";
 import { join } from "node:path";
-import { cacheDir } from "../cache/store.js";
+import { cacheDir } from "../cache/dir.js";
 import { describeSize, LIMITS, readBoundedSync } from "../platform/bounded-read.js";
 import { VERSION } from "../version.js";
 import type { fetchToken } from "./fetch.js";
@@ -54,7 +54,7 @@ const loadFetch: LoadFetch =
   bundledFetch ??
   (async () => {
     const { installImport, runCommonJs } = await import("../platform/launch.js");
-    const options = { cacheDir: cacheDir(process.env), env: process.env };
+    const options = { cacheDir: () => cacheDir(process.env), env: process.env };
     installImport(__dirname, options);
     const program = join(__dirname, "docker-credential-ecr-vars-fetch.cjs");
     return runCommonJs(program, options) as { fetchToken: typeof fetchToken };

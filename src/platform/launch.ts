@@ -9,15 +9,20 @@
  * crashes the process. So a cache is ours only in a file of our own format (below) that names
  * what it was made for and carries checksums, verified before V8 sees a byte of it:
  *
- *   "ECRV8C\0\x01" | crc32(source) | crc32(payload) | payload length | tag length | tag | payload
- *   (numbers 32-bit little-endian, tag length 16-bit; tag = Node version, platform, arch, and the
- *   flags of this process: execArgv and NODE_OPTIONS, which change V8's flag hash)
+ *   "ECRV8C\0\x02" | hash(source) | hash(payload) | payload length | tag length | tag | payload
+ *   (hashes 64-bit, payload length 32-bit, tag length 16-bit, all little-endian; tag = Node
+ *   version, platform, arch, and the flags of this process: execArgv and NODE_OPTIONS, which
+ *   change V8's flag hash)
+ *
+ * The hash (contentHash) runs in a 104-byte WebAssembly module: node:zlib's crc32 or node:crypto
+ * would cost a cache hit more to load than compiling the program does. Without WebAssembly
+ * (`--jitless`) no code cache is used or written.
  *
  * Two places, tried in this order:
+ * - beside the program (`<program>.v8cache`), written by the build for the Node that built it;
  * - the user's cache directory (`<cache dir>/code/<program>.<tag hash>.v8cache`, the token cache's
  *   directory), written when no cache served a run: after the run, so that it holds what the run
- *   compiled, atomically, 0600, and silently not at all when the directory is not writable;
- * - beside the program (`<program>.v8cache`), written by the build for the Node that built it.
+ *   compiled, atomically, 0600, and silently not at all when the directory is not writable.
  * Anything that does not verify is ignored; a cache V8 still rejects is replaced.
  */
 
@@ -35,7 +40,6 @@ import {
 import { createRequire } from "node:module";
 import { basename, dirname, join } from "node:path";
 import * as vm from "node:vm";
-import * as zlib from "node:zlib";
 import { isPrivateToUser } from "./owner.js";
 
 /** Set by the build's training runs: the file names whose code cache to write beside them. */
@@ -53,14 +57,14 @@ const TRACE = "ECR_VARS_CODE_CACHE_TRACE";
  */
 export const IMPORT = Symbol.for("ecr-vars.import");
 
-const MAGIC = Buffer.from("ECRV8C\0\x01", "latin1");
-const HEADER = MAGIC.length + 14;
+const MAGIC = Buffer.from("ECRV8C\0\x02", "latin1");
+const HEADER = MAGIC.length + 22;
 
 type Packages = Record<string, () => Promise<unknown>>;
 
 export interface LaunchOptions {
-  /** The user's code-cache directory; undefined: caches beside the programs only. */
-  readonly cacheDir?: string;
+  /** The user's cache directory (code caches go to `code/` in it), asked only when needed. */
+  readonly cacheDir?: () => string;
   readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
@@ -88,10 +92,61 @@ export function launch(program: string, options: LaunchOptions = {}): void {
   runCommonJs(program, options);
 }
 
-type Crc32 = (data: Uint8Array) => number;
+/**
+ * 64-bit FNV-1a over little-endian 8-byte words (the last one zero-padded), seeded with the
+ * length: a changed, missing or extra byte changes it. For damage, not for an adversary: the
+ * files it checks are the package's own or in a directory only the user can write. The module:
+ *   (module (memory (export "m") 1)
+ *     (func (export "h") (param $n i32) (result i64) (local $i i32) (local $h i64)
+ *       (local.set $h (i64.xor (i64.const 0xcbf29ce484222325) (i64.extend_i32_u (local.get $n))))
+ *       (block $done (loop $next
+ *         (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+ *         (local.set $h (i64.mul (i64.xor (local.get $h) (i64.load (local.get $i)))
+ *                                (i64.const 0x100000001b3)))
+ *         (local.set $i (i32.add (local.get $i) (i32.const 8)))
+ *         (br $next)))
+ *       (local.get $h)))
+ */
+const HASH_MODULE =
+  "AGFzbQEAAAABBgFgAX8BfgMCAQAFAwEAAQcJAgFtAgABaAAACkIBQAIBfwF+QqXGiKHInKf5SyAArYUhAgJAA0AgASAATw0BIAIgASkDAIVCs4OAgIAgfiECIAFBCGohAQwACwsgAgs=";
 
-/** zlib.crc32 (Node 20.15, 22.2); without it no code cache is used or written. */
-const crc32Function = (zlib as { crc32?: Crc32 }).crc32;
+type Hash = (data: Uint8Array) => bigint;
+let hashFunction: Hash | null | undefined;
+
+/** The part of the WebAssembly global used here (the project's TypeScript lib has no DOM types). */
+interface Wasm {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (
+    module: object,
+  ) => {
+    exports: { m: { buffer: ArrayBuffer; grow(pages: number): number }; h: (n: number) => bigint };
+  };
+}
+
+/** The content hash, or undefined where WebAssembly is not available. */
+export function contentHash(): Hash | undefined {
+  if (hashFunction === undefined) {
+    hashFunction = null;
+    try {
+      const wasm = (globalThis as { WebAssembly?: Wasm }).WebAssembly;
+      if (wasm === undefined) return undefined;
+      const { m: memory, h } = new wasm.Instance(
+        new wasm.Module(Buffer.from(HASH_MODULE, "base64")),
+      ).exports;
+      hashFunction = (data) => {
+        const pages = Math.ceil((data.length + 8) / 65_536) - memory.buffer.byteLength / 65_536;
+        if (pages > 0) memory.grow(pages);
+        const view = new Uint8Array(memory.buffer);
+        view.set(data, 0);
+        view.fill(0, data.length, data.length + 8);
+        return BigInt.asUintN(64, h(data.length));
+      };
+    } catch {
+      // No WebAssembly here (--jitless): no code caches.
+    }
+  }
+  return hashFunction ?? undefined;
+}
 
 /** What a cache is for: the same tag means V8 accepts it (version, platform, flags). */
 export function cacheTag(
@@ -103,32 +158,31 @@ export function cacheTag(
 }
 
 /** Encodes a cache file (the format above). */
-export function encodeCache(crc32: Crc32, source: Buffer, tag: string, payload: Buffer): Buffer {
+export function encodeCache(hash: Hash, source: Buffer, tag: string, payload: Buffer): Buffer {
   const tagBytes = Buffer.from(tag, "utf8");
   const header = Buffer.alloc(HEADER);
   MAGIC.copy(header, 0);
-  header.writeUInt32LE(crc32(source), 8);
-  header.writeUInt32LE(crc32(payload), 12);
-  header.writeUInt32LE(payload.length, 16);
-  header.writeUInt16LE(tagBytes.length, 20);
+  header.writeBigUInt64LE(hash(source), 8);
+  header.writeBigUInt64LE(hash(payload), 16);
+  header.writeUInt32LE(payload.length, 24);
+  header.writeUInt16LE(tagBytes.length, 28);
   return Buffer.concat([header, tagBytes, payload]);
 }
 
 /** The payload of a cache file if it verifies for this source and tag, else undefined. */
 export function decodeCache(
-  crc32: Crc32,
+  hash: Hash,
   file: Buffer,
   source: Buffer,
   tag: string,
 ): Buffer | undefined {
   if (file.length < HEADER || !file.subarray(0, MAGIC.length).equals(MAGIC)) return undefined;
-  const tagLength = file.readUInt16LE(20);
-  const start = HEADER + tagLength;
+  const start = HEADER + file.readUInt16LE(28);
   if (file.length < start || file.toString("utf8", HEADER, start) !== tag) return undefined;
-  if (file.readUInt32LE(16) !== file.length - start) return undefined;
-  if (file.readUInt32LE(8) !== crc32(source)) return undefined;
+  if (file.readUInt32LE(24) !== file.length - start) return undefined;
+  if (file.readBigUInt64LE(8) !== hash(source)) return undefined;
   const payload = file.subarray(start);
-  return file.readUInt32LE(12) === crc32(payload) ? payload : undefined;
+  return file.readBigUInt64LE(16) === hash(payload) ? payload : undefined;
 }
 
 /**
@@ -182,50 +236,47 @@ export function runCommonJs(file: string, options: LaunchOptions = {}): unknown 
   const env = options.env ?? process.env;
   const bytes = readFileSync(file);
   // The build checks that these files are ASCII: latin1 skips decoding a megabyte of UTF-8.
-  const source = bytes.toString("latin1").replace(/^#!.*/, "");
-  const crc32 = crc32Function;
+  const wrapped = `(function (exports, require, module, __filename, __dirname) {${bytes
+    .toString("latin1")
+    .replace(/^#!.*/, "")}\n})`;
+  const hash = contentHash();
   const training = env[TRAIN]?.split(",").includes(basename(file)) === true;
   const tag = cacheTag(env);
   const shipped = `${file}.v8cache`;
-  const user =
-    options.cacheDir === undefined || crc32 === undefined
-      ? undefined
-      : join(
-          options.cacheDir,
-          "code",
-          `${basename(file)}.${crc32(Buffer.from(tag)).toString(16).padStart(8, "0")}.v8cache`,
-        );
+  const userFile = () => {
+    if (options.cacheDir === undefined || hash === undefined) return undefined;
+    const name = hash(Buffer.from(tag)).toString(16).padStart(16, "0");
+    return join(options.cacheDir(), "code", `${basename(file)}.${name}.v8cache`);
+  };
 
-  let cachedData: Buffer | undefined;
-  let from = "none";
-  if (crc32 !== undefined && !training) {
-    for (const [where, path, read] of [
-      ["user", user, readPrivateFile],
-      ["shipped", shipped, readFile],
-    ] as const) {
-      const data = path === undefined ? undefined : read(path);
-      cachedData = data === undefined ? undefined : decodeCache(crc32, data, bytes, tag);
-      if (cachedData !== undefined) {
-        from = where;
-        break;
-      }
+  const compile = (cachedData?: Buffer) =>
+    new vm.Script(wrapped, { filename: file, ...(cachedData === undefined ? {} : { cachedData }) });
+  let script: vm.Script | undefined;
+  let state = "no cache";
+  let served = false;
+  if (hash !== undefined && !training) {
+    // The build's cache first (one read on the common path), then the user's.
+    for (const where of ["shipped", "user"] as const) {
+      const path = where === "shipped" ? shipped : userFile();
+      const data =
+        path === undefined ? undefined : (where === "shipped" ? readFile : readPrivateFile)(path);
+      const cachedData = data === undefined ? undefined : decodeCache(hash, data, bytes, tag);
+      if (cachedData === undefined) continue;
+      script = compile(cachedData);
+      served = script.cachedDataRejected !== true;
+      state = served ? `${where} cache` : `${where} cache rejected`;
+      if (served) break;
     }
   }
-  const script = new vm.Script(
-    `(function (exports, require, module, __filename, __dirname) {${source}\n})`,
-    { filename: file, ...(cachedData === undefined ? {} : { cachedData }) },
-  );
-  const rejected = cachedData !== undefined && script.cachedDataRejected === true;
-  if (env[TRACE] === "1") {
-    const state =
-      cachedData === undefined ? "no cache" : rejected ? `${from} cache rejected` : `${from} cache`;
-    process.stderr.write(`code cache: ${basename(file)}: ${state}\n`);
-  }
+  // A rejected cache's script was compiled from the source: it runs as is.
+  script ??= compile();
+  if (env[TRACE] === "1") process.stderr.write(`code cache: ${basename(file)}: ${state}\n`);
   // After the run, so that the cache holds the functions the run compiled, not only the top level.
-  const target = training ? shipped : cachedData === undefined || rejected ? user : undefined;
-  if (target !== undefined && crc32 !== undefined) {
+  const target = training ? shipped : served ? undefined : userFile();
+  if (target !== undefined && hash !== undefined) {
+    const done = script;
     process.once("exit", () => {
-      const data = encodeCache(crc32, bytes, tag, script.createCachedData());
+      const data = encodeCache(hash, bytes, tag, done.createCachedData());
       // The build's cache ships with the package; the user's stays private.
       writeAtomically(target, data, training ? 0o644 : 0o600);
     });

@@ -12,12 +12,13 @@ import { execFile } from "node:child_process";
 import { chmod, cp, mkdir, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { cacheTag, decodeCache, encodeCache } from "../../src/platform/launch.js";
+import { cacheTag, contentHash, decodeCache, encodeCache } from "../../src/platform/launch.js";
 import { ACCOUNT, type E2eContext, PROXY_DOMAIN, startE2e } from "../support/e2e-harness.js";
 
 let ctx: E2eContext;
 let copies = 0;
-const crc32 = (await import("node:zlib")).crc32;
+const hash = contentHash();
+if (hash === undefined) throw new Error("no WebAssembly: the code caches are off");
 const VERSION = (JSON.parse(await readFile("package.json", "utf8")) as { version: string }).version;
 const FLAGS = "--max-old-space-size=4096";
 
@@ -104,7 +105,7 @@ function expectFetched(result: Run): void {
 /** The tag of the build's cache of the CLI's program: what the build's Node wrote it for. */
 async function shippedTag(dist: string): Promise<string> {
   const data = await readFile(join(dist, "ecr-vars-main.cjs.v8cache"));
-  return data.toString("utf8", 22, 22 + data.readUInt16LE(20));
+  return data.toString("utf8", 30, 30 + data.readUInt16LE(28));
 }
 
 /** Flips bytes in the middle of a cache file's V8 payload, keeping every header intact. */
@@ -137,7 +138,7 @@ describe("code caches", () => {
     const written = await readdir(s.codeDir);
     expect(written.length).toBe(builtHere ? 2 : 4);
     for (const name of written) {
-      expect(name).toMatch(/^(aws-sdk|ecr-vars-main)\.cjs\.[0-9a-f]{8}\.v8cache$/);
+      expect(name).toMatch(/^(aws-sdk|ecr-vars-main)\.cjs\.[0-9a-f]{16}\.v8cache$/);
       expect((await stat(join(s.codeDir, name))).mode & 0o777).toBe(0o600);
     }
     const hit = await s.fetch(flagged);
@@ -196,7 +197,7 @@ describe("code caches", () => {
       expect(result.caches).toEqual({ "ecr-vars-main.cjs": "no cache" });
     }
     // V8's own cache data without our header (what builds before this format shipped).
-    await writeFile(main, full.subarray(full.length - full.readUInt32LE(16)));
+    await writeFile(main, full.subarray(full.length - full.readUInt32LE(24)));
     await rm(s.codeDir, { recursive: true, force: true });
     const raw = await s.version();
     expectVersion(raw);
@@ -230,12 +231,12 @@ describe("code caches", () => {
     const [name] = await readdir(s.codeDir);
     const source = await readFile(join(s.dist, "ecr-vars-main.cjs"));
     const made = await readFile(join(s.codeDir, name ?? ""));
-    const payload = decodeCache(crc32, made, source, cacheTag(flagged, []));
+    const payload = decodeCache(hash, made, source, cacheTag(flagged, []));
     expect(payload).toBeDefined();
     // The flagged run's bytecode, labelled as made without flags: our checks pass, V8's do not.
     await writeFile(
       join(s.dist, "ecr-vars-main.cjs.v8cache"),
-      encodeCache(crc32, source, cacheTag(s.env, []), payload ?? Buffer.alloc(0)),
+      encodeCache(hash, source, cacheTag(s.env, []), payload ?? Buffer.alloc(0)),
     );
     const rejected = await s.version();
     expectVersion(rejected);

@@ -1,0 +1,14 @@
+/**
+ * The user's cache directory: `$ECR_VARS_CACHE_DIR`, else `$XDG_CACHE_HOME/ecr-vars`, else
+ * `~/.cache/ecr-vars`. The token cache (store.ts) and the code caches (platform/launch.ts) live
+ * there; this module stays tiny because the CLI's launcher loads it.
+ */
+
+import { homedir } from "node:os";
+import { join } from "node:path";
+
+export function cacheDir(env: Readonly<Record<string, string | undefined>>): string {
+  if (env.ECR_VARS_CACHE_DIR) return env.ECR_VARS_CACHE_DIR;
+  const base = env.XDG_CACHE_HOME || join(env.HOME || homedir(), ".cache");
+  return join(base, "ecr-vars");
+}
