@@ -4,20 +4,20 @@
  * through the bin. Nothing imports this module but `cli/bin.ts` (ARCHITECTURE.md).
  */
 
-import { EcrVarsError, ExitCode, usageError } from "../core/errors.js";
+import { ExitCode, usageError } from "../core/errors.js";
 import { formatExpiry } from "../core/variables.js";
-import { getRenderer, renderers } from "../emit/registry.js";
+import { getRenderer } from "../emit/registry.js";
 import type { Renderer, RenderOptions, RenderPlan } from "../emit/types.js";
-import { detectCiPlatform } from "../platform/ci.js";
 import { createLogger, type Logger } from "../platform/logger.js";
 import { derivedForms, MASK, Redactor } from "../platform/redactor.js";
 import { describeFetch } from "../task/run.js";
 import { commandName } from "./commands.js";
 import type { CliIo, CommandContext } from "./io.js";
+import { checkScope, destinationOf, writePlan } from "./output-plan.js";
 import { parseCommandLine } from "./parse.js";
 import { reportError } from "./report.js";
-import { type RunOptions, runOptions, runTaskWith } from "./run-options.js";
-import { type FlagValues, loadTask } from "./task-input.js";
+import { runOptions, runTaskWith } from "./run-options.js";
+import { loadTask } from "./task-input.js";
 
 export type { CliIo } from "./io.js";
 
@@ -152,44 +152,6 @@ async function fetchAndWrite(context: CommandContext): Promise<number> {
 }
 
 /**
- * Scope must mean something (README, "Options"): `--scope result` with a format that has no way
- * to carry variables to later stages is refused, never reported as done. Checked before any AWS
- * call.
- */
-function checkScope(
-  scope: "local" | "result",
-  run: RunOptions,
-  flags: FlagValues,
-  field: string,
-): void {
-  const renderer = getRenderer(run.format);
-  const problems: Array<{ field: string; message: string; hint: string }> = [];
-  if (scope === "result" && !(renderer?.scopes ?? ["local"]).includes("result")) {
-    const carriers = renderers.filter((r) => r.scopes?.includes("result")).map((r) => r.name);
-    problems.push({
-      field,
-      message: `result: the ${run.format} format has no way to carry variables to later stages or jobs`,
-      hint: `use --scope local (and fetch again where the credentials are needed), or a format that carries them: ${carriers.join(", ")}`,
-    });
-  }
-  if (flags["report-secrets"] === true && (run.format !== "gitlab" || scope !== "result")) {
-    problems.push({
-      field: "--report-secrets",
-      message: "only means something for GitLab's dotenv report",
-      hint: "use it with --format gitlab --scope result, or drop it",
-    });
-  }
-  if (problems.length > 0) {
-    throw new EcrVarsError({
-      kind: "usage",
-      code: "BAD_USAGE",
-      message: "invalid options",
-      problems,
-    });
-  }
-}
-
-/**
  * Secrets printed to an interactive terminal end up on screen and in its scrollback: a bare
  * password is refused, the other formats that carry secrets in clear get one line of warning.
  */
@@ -205,150 +167,6 @@ function checkTerminal(renderer: Renderer, logger: Logger): void {
       `stdout is a terminal and the ${renderer.name} output holds secrets in clear: load it directly (e.g. eval "$(ecr-vars ...)") or write a file with --output FILE; --force silences this`,
     );
   }
-}
-
-/** Where the text goes: a file (appended to, or replaced), or stdout; and what to say about it. */
-interface Destination {
-  readonly path: string | undefined;
-  readonly append: boolean;
-  /** How the summary names it: the path, `$BASH_ENV (/tmp/...)`, `stdout`. */
-  readonly label: string;
-  readonly notes: readonly string[];
-}
-
-/**
- * `--output FILE`, else stdout when `--output -`, else the format's own default output. Inside a
- * CI system whose log cannot mask values set during the run (platform/ci.ts), a format that
- * prints secrets in clear and was not asked for by name goes to a 0600 file instead of the log.
- */
-async function destinationOf(
-  renderer: Renderer,
-  run: RunOptions,
-  io: CliIo,
-  files: () => Promise<typeof import("../platform/docker-config-file.js")>,
-): Promise<Destination> {
-  const file = (path: string, notes: readonly string[] = []): Destination => ({
-    path,
-    append: false,
-    label: path,
-    notes,
-  });
-  const stdout: Destination = { path: undefined, append: false, label: "stdout", notes: [] };
-  if (run.output !== undefined) return file(run.output);
-  if (run.forceStdout) return stdout;
-  const fallback = renderer.defaultOutput;
-  switch (fallback.kind) {
-    case "stdout": {
-      const ci = detectCiPlatform(io.env);
-      if (ci === undefined || ci.runtimeMasking || run.formatExplicit) return stdout;
-      if (renderer.maskingKind !== "clear") return stdout;
-      return file(UNMASKED_CI_FILE, [
-        `${ci.title} cannot mask values created during a job, so the variables went to ${UNMASKED_CI_FILE} (mode 0600), not the log: load them with . ./${UNMASKED_CI_FILE} (--format ${renderer.name} or --output - prints them instead)`,
-      ]);
-    }
-    case "append-env-file": {
-      const path = io.env[fallback.variable];
-      if (!path) {
-        throw new EcrVarsError({
-          kind: "usage",
-          code: "NO_CI_FILE",
-          message: `the ${renderer.name} format appends to the file $${fallback.variable} names, and ${fallback.variable} is not set`,
-          hint: `run it inside the CI system that sets ${fallback.variable}, or give --output FILE`,
-        });
-      }
-      return { path, append: true, label: `$${fallback.variable} (${path})`, notes: [] };
-    }
-    case "file":
-      return file(fallback.path);
-    case "auth-file":
-      return file((await files()).defaultDockerConfigPath(io.env));
-  }
-}
-
-/** A run inside a CI system without masking writes here when no --output or --format is given. */
-export const UNMASKED_CI_FILE = "ecr-vars.env";
-
-/**
- * Writes a plan: commands first (they register masks with the CI system), then the text, then
- * the other files. Returns how the summary names each place written to.
- */
-async function writePlan(
-  plan: RenderPlan,
-  destination: Destination,
-  merged: boolean,
-  io: CliIo,
-  logger: Logger,
-  redactor: Redactor,
-): Promise<string[]> {
-  const extra = plan.extra ?? [];
-  // Nothing is written unless every file the protocol needs is there.
-  for (const item of extra) {
-    if (item.kind === "append-env-file" && !io.env[item.variable]) {
-      throw new EcrVarsError({
-        kind: "usage",
-        code: "NO_CI_FILE",
-        message: `this format writes to the file $${item.variable} names, and ${item.variable} is not set`,
-        hint: "run it inside the CI system that sets it (or choose another --format)",
-      });
-    }
-  }
-  // Mask commands first, unredacted: the redactor would turn them into masks of "********".
-  for (const item of extra) if (item.kind === "stderr") io.stderr.write(item.text);
-  for (const item of extra) {
-    if (item.kind !== "command") continue;
-    const { findExecutable, runProgram } = await import("../platform/executable.js");
-    const [program, ...args] = item.argv;
-    const path = await findExecutable(program, io.env);
-    if (path === undefined) {
-      logger.info(`${program} is not on PATH: skipped ${item.argv.join(" ")}`);
-      continue;
-    }
-    const result = await runProgram(path, args, io.env, item.stdin);
-    if (result.code !== 0) {
-      throw new EcrVarsError({
-        kind: "output",
-        code: "CI_COMMAND_FAILED",
-        message: `${item.argv.join(" ")} failed (exit ${result.code}): ${redactor.redact(result.output)}`,
-        hint: `check that ${program} works in this job`,
-      });
-    }
-  }
-  const written: string[] = [];
-  if (destination.path === undefined) {
-    io.stdout.write(plan.text);
-    if (plan.text !== "" || !extra.some((item) => item.kind !== "stderr"))
-      written.push(destination.label);
-  } else if (destination.append) {
-    await (await import("../platform/append-file.js")).appendToFile(
-      destination.path,
-      plan.text,
-      destination.label,
-    );
-    written.push(destination.label);
-  } else {
-    if (!merged)
-      await (await import("../platform/write-file.js")).writeSecretFile(
-        destination.path,
-        plan.text,
-      );
-    written.push(destination.label);
-  }
-  for (const item of extra) {
-    if (item.kind === "append-env-file") {
-      const path = io.env[item.variable] ?? "";
-      if (item.text === "") continue;
-      await (await import("../platform/append-file.js")).appendToFile(
-        path,
-        item.text,
-        `$${item.variable}`,
-      );
-      written.push(`$${item.variable}`);
-    } else if (item.kind === "file") {
-      await (await import("../platform/write-file.js")).writeSecretFile(item.path, item.text);
-      written.push(item.path);
-    }
-  }
-  return written;
 }
 
 function duration(ms: number): string {
