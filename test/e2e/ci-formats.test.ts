@@ -402,6 +402,32 @@ describe("a bare run under each detected CI: no secret in what the log shows", (
   });
 });
 
+describe("the files the job's shell loads give back every value exactly", () => {
+  test.each([
+    ["gitlab", { GITLAB_CI: "true" }, "ecr-vars.env"],
+    ["jenkins", { JENKINS_URL: "https://j/" }, "ecr-vars.env"],
+    ["buildkite", { BUILDKITE: "true" }, "ecr-vars.env"],
+    ["circleci", { CIRCLECI: "true", BASH_ENV: "bash_env" }, "bash_env"],
+  ] as const)("%s: sourced by sh", async (_name, vars, file) => {
+    const dir = await freshDir();
+    const env: Record<string, string> = { ...vars };
+    if (env.BASH_ENV) env.BASH_ENV = join(dir, env.BASH_ENV);
+    const result = await runIn(dir, ["--region", "eu-west-1"], env);
+    expect(result.code, result.stderr).toBe(0);
+    const printed = execFileSync(
+      "sh",
+      [
+        "-c",
+        `. ./${file} && printf '%s\\n%s\\n%s' "$bamboo_custom_aws_ecr_password" "$bamboo_custom_aws_ecr_proxyEndpointDomain" "$bamboo_custom_aws_ecr_credentials_json_password"`,
+      ],
+      { cwd: dir, encoding: "utf8" },
+    ).split("\n");
+    expect(printed[0]).toBe(PASSWORD);
+    expect(printed[1]).toBe(PROXY_DOMAIN);
+    expect(JSON.parse(printed[2] ?? "").password).toBe(PASSWORD);
+  });
+});
+
 describe("scope is honoured or refused", () => {
   test.each(["sh", "json", "dotenv", "powershell", "jenkins", "buildkite"])(
     "--format %s --scope result is refused before any AWS call",
