@@ -19504,7 +19504,7 @@ function toEcrVarsError(error2, context) {
       kind: "credentials",
       code: "NO_CREDENTIALS",
       message: `no usable credentials from ${context.identity}: ${network ?? detail}`,
-      hint: "check that this source is configured on this machine, or choose another with --source/--connector",
+      hint: `check that this source is configured on this machine, or choose another: ${context.otherSources ?? CLI_OTHER_SOURCES}`,
       cause: error2
     });
   }
@@ -19538,12 +19538,13 @@ function formatSeconds(ms) {
 function firstLine(text2) {
   return text2.split("\n")[0] ?? text2;
 }
-var THROTTLING, HINTS;
+var CLI_OTHER_SOURCES, THROTTLING, HINTS;
 var init_errors2 = __esm({
   "src/aws/errors.ts"() {
     "use strict";
     init_errors();
     init_attempts();
+    CLI_OTHER_SOURCES = "--source instance-role or --connector ID|NAME (docs/connectors.md)";
     THROTTLING = /* @__PURE__ */ new Set([
       "Throttling",
       "ThrottlingException",
@@ -52735,6 +52736,147 @@ var init_nesting = __esm({
   }
 });
 
+// src/platform/aws-config.ts
+function sharedConfigPath(env2) {
+  return env2.AWS_CONFIG_FILE || (0, import_node_path7.join)(env2.HOME || (0, import_node_os4.homedir)(), ".aws", "config");
+}
+function activeProfile(env2) {
+  return env2.AWS_PROFILE || "default";
+}
+function profileRegion(env2) {
+  const file = sharedConfigPath(env2);
+  let text2;
+  try {
+    text2 = readBoundedSync(file, LIMITS.configFile);
+  } catch {
+    return void 0;
+  }
+  const profile2 = activeProfile(env2);
+  const region = regionOf(text2, profile2);
+  return region === void 0 ? void 0 : { region, profile: profile2, file };
+}
+function regionOf(text2, profile2) {
+  return profileSettings(text2, profile2, "config")?.get("region") || void 0;
+}
+function profileSettings(text2, profile2, kind) {
+  let inProfile = false;
+  let settings2;
+  for (const raw of text2.split(/\r?\n/)) {
+    const line5 = raw.trim();
+    if (line5 === "" || line5.startsWith("#") || line5.startsWith(";")) continue;
+    const header = /^\[\s*([^\]]*?)\s*\]$/.exec(line5);
+    if (header !== null) {
+      const title = header[1] ?? "";
+      const name = kind === "config" ? title.replace(/^profile\s+/, "") : title;
+      const prefixed = title !== name;
+      inProfile = name === profile2 && (kind === "credentials" || profile2 === "default" || prefixed);
+      if (inProfile) settings2 ??= /* @__PURE__ */ new Map();
+      continue;
+    }
+    if (!inProfile || settings2 === void 0) continue;
+    const setting = /^([A-Za-z0-9_.-]+)\s*=\s*(.*)$/.exec(line5);
+    if (setting === null) continue;
+    const value = (setting[2] ?? "").replace(/\s+[#;].*$/, "").trim();
+    settings2.set((setting[1] ?? "").toLowerCase(), value);
+  }
+  return settings2;
+}
+function sharedCredentialsPath(env2) {
+  return env2.AWS_SHARED_CREDENTIALS_FILE || (0, import_node_path7.join)(env2.HOME || (0, import_node_os4.homedir)(), ".aws", "credentials");
+}
+function readSharedFile(path6) {
+  try {
+    return { text: readBoundedSync(path6, LIMITS.configFile) };
+  } catch (error2) {
+    return { error: error2.code ?? error2.message };
+  }
+}
+function environmentRegion(env2, isRegion2) {
+  for (const name of ["AWS_REGION", "AWS_DEFAULT_REGION"]) {
+    const value = env2[name];
+    if (!value) continue;
+    return isRegion2(value) ? { region: value, origin: name } : { origin: name, invalid: value };
+  }
+  const fromProfile2 = profileRegion(env2);
+  if (fromProfile2 === void 0) return void 0;
+  const origin = `profile ${fromProfile2.profile} in ${fromProfile2.file}`;
+  return isRegion2(fromProfile2.region) ? { region: fromProfile2.region, origin } : { origin, invalid: fromProfile2.region };
+}
+var import_node_os4, import_node_path7;
+var init_aws_config = __esm({
+  "src/platform/aws-config.ts"() {
+    "use strict";
+    import_node_os4 = require("node:os");
+    import_node_path7 = require("node:path");
+    init_bounded_read();
+  }
+});
+
+// src/credentials/chain-diagnosis.ts
+function diagnoseDefaultChain(env2) {
+  const links = [];
+  const profile2 = activeProfile(env2);
+  const profileSet = Boolean(env2.AWS_PROFILE);
+  const keyId = Boolean(env2.AWS_ACCESS_KEY_ID);
+  const secret = Boolean(env2.AWS_SECRET_ACCESS_KEY);
+  links.push([
+    "environment",
+    profileSet ? `skipped: AWS_PROFILE=${profile2} is set, and then the SDK reads keys only from that profile` : keyId && !secret ? "AWS_ACCESS_KEY_ID is set but AWS_SECRET_ACCESS_KEY is not" : !keyId && secret ? "AWS_SECRET_ACCESS_KEY is set but AWS_ACCESS_KEY_ID is not" : "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set"
+  ]);
+  const configPath = sharedConfigPath(env2);
+  const credentialsPath = sharedCredentialsPath(env2);
+  const config2 = readSharedFile(configPath);
+  const credentials = readSharedFile(credentialsPath);
+  const fromConfig = "text" in config2 ? profileSettings(config2.text, profile2, "config") : void 0;
+  const fromCredentials = "text" in credentials ? profileSettings(credentials.text, profile2, "credentials") : void 0;
+  const settings2 = new Map([...fromConfig ?? [], ...fromCredentials ?? []]);
+  const files = `${configPath} (${"text" in config2 ? "read" : config2.error}) and ${credentialsPath} (${"text" in credentials ? "read" : credentials.error})`;
+  if (fromConfig === void 0 && fromCredentials === void 0) {
+    links.push(["profile", `no profile "${profile2}" in ${files}`]);
+  } else {
+    const has = (key) => Boolean(settings2.get(key));
+    const kinds = [
+      has("sso_session") || has("sso_start_url") ? "SSO" : "",
+      has("aws_access_key_id") ? "keys" : "",
+      has("role_arn") ? "an assumed role" : "",
+      has("credential_process") ? "credential_process" : "",
+      has("web_identity_token_file") ? "web identity" : ""
+    ].filter((k9) => k9 !== "");
+    links.push([
+      "profile",
+      kinds.length === 0 ? `profile "${profile2}" (in ${files}) sets no credentials: no keys, SSO, role or credential_process` : `profile "${profile2}" sets ${kinds.join(", ")}, which gave no credentials${kinds.includes("SSO") ? " (is the SSO login current? aws sso login)" : ""}`
+    ]);
+  }
+  const tokenFile = env2.AWS_WEB_IDENTITY_TOKEN_FILE;
+  links.push([
+    "web identity",
+    tokenFile && env2.AWS_ROLE_ARN ? `AWS_WEB_IDENTITY_TOKEN_FILE=${tokenFile} with AWS_ROLE_ARN gave no credentials` : tokenFile ? "AWS_WEB_IDENTITY_TOKEN_FILE is set but AWS_ROLE_ARN is not" : "AWS_WEB_IDENTITY_TOKEN_FILE and AWS_ROLE_ARN are not set"
+  ]);
+  const container = env2.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI || env2.AWS_CONTAINER_CREDENTIALS_FULL_URI;
+  if (container) {
+    links.push(["container role", `the container credentials endpoint ${container} gave none`]);
+  } else {
+    links.push([
+      "container role",
+      "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI / _FULL_URI are not set (not an ECS task or EKS pod)"
+    ]);
+    links.push([
+      "instance role",
+      env2.AWS_EC2_METADATA_DISABLED?.toLowerCase() === "true" ? "not asked: AWS_EC2_METADATA_DISABLED=true" : `the instance metadata service at ${env2.AWS_EC2_METADATA_SERVICE_ENDPOINT || DEFAULT_IMDS} gave no role credentials (not an EC2 instance, no role attached, or IMDSv2 unreachable)`
+    ]);
+  }
+  return links.map(([name, message], index) => ({ field: `link ${index + 1} (${name})`, message }));
+}
+var DEFAULT_IMDS, EMPTY_CHAIN_HINT;
+var init_chain_diagnosis = __esm({
+  "src/credentials/chain-diagnosis.ts"() {
+    "use strict";
+    init_aws_config();
+    DEFAULT_IMDS = "http://169.254.169.254";
+    EMPTY_CHAIN_HINT = "set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE=NAME for a profile of ~/.aws/config (after aws sso login --profile NAME for SSO), or run on an EC2 instance, ECS task or EKS pod with a role";
+  }
+});
+
 // src/credentials/session-name.ts
 function ciBuildKey(env2) {
   return env2.bamboo_buildResultKey ?? (env2.GITHUB_RUN_ID ? `${env2.GITHUB_REPOSITORY ?? "github"}-${env2.GITHUB_RUN_ID}${env2.GITHUB_RUN_ATTEMPT ? `-${env2.GITHUB_RUN_ATTEMPT}` : ""}` : void 0) ?? (env2.CI_JOB_ID ? `${env2.CI_PROJECT_PATH ?? "gitlab"}-${env2.CI_JOB_ID}` : void 0) ?? (env2.BUILD_BUILDID ? `${env2.SYSTEM_TEAMPROJECT ?? "azure"}-${env2.BUILD_BUILDID}` : void 0);
@@ -54290,19 +54432,38 @@ var init_dist_es20 = __esm({
 // src/credentials/sources.ts
 function fromDefaultChain(context) {
   const source = "the default AWS credential chain (environment, profile, web identity, container, instance role)";
-  return guarded(source, async () => {
-    const { fromNodeProviderChain: fromNodeProviderChain2 } = await Promise.resolve().then(() => (init_dist_es20(), dist_es_exports13));
-    const provider = fromNodeProviderChain2({
-      clientConfig: await stsClientConfig(context.call),
-      clientPlugins: watchPlugins(context.call),
-      timeout: context.call.attemptTimeoutMs
-    });
-    const credentials = await provider();
-    return {
-      ...credentials,
-      source: `the default AWS credential chain (${chainLink(credentials, context.env)})`
-    };
-  });
+  return guarded(
+    source,
+    async () => {
+      const { fromNodeProviderChain: fromNodeProviderChain2 } = await Promise.resolve().then(() => (init_dist_es20(), dist_es_exports13));
+      const provider = fromNodeProviderChain2({
+        clientConfig: await stsClientConfig(context.call),
+        clientPlugins: watchPlugins(context.call),
+        timeout: context.call.attemptTimeoutMs
+      });
+      let credentials;
+      try {
+        credentials = await provider();
+      } catch (error2) {
+        if (/could not load credentials from any providers/i.test(String(error2.message))) {
+          throw new EcrVarsError({
+            kind: "credentials",
+            code: "NO_CREDENTIALS",
+            message: "no AWS credentials: no link of the default credential chain found any",
+            problems: diagnoseDefaultChain(context.env),
+            hint: `${EMPTY_CHAIN_HINT}; or choose another source: ${context.otherSources ?? CLI_OTHER_SOURCES}`,
+            cause: error2
+          });
+        }
+        throw error2;
+      }
+      return {
+        ...credentials,
+        source: `the default AWS credential chain (${chainLink(credentials, context.env)})`
+      };
+    },
+    context
+  );
 }
 function chainLink(credentials, env2) {
   const marks = Object.keys(credentials.$source ?? {});
@@ -54325,87 +54486,99 @@ function chainLink(credentials, env2) {
 }
 function fromInstanceRole(context) {
   const source = "the EC2 instance role (IMDSv2)";
-  return guarded(source, async () => {
-    if (context.env.AWS_EC2_METADATA_DISABLED?.toLowerCase() === "true") {
-      throw new EcrVarsError({
-        kind: "credentials",
-        code: "NO_CREDENTIALS",
-        message: `no usable credentials from ${source}: the instance metadata service is turned off (AWS_EC2_METADATA_DISABLED=true)`,
-        hint: "unset AWS_EC2_METADATA_DISABLED on an EC2 agent, or choose another source"
-      });
-    }
-    const { fromInstanceMetadata: fromInstanceMetadata3 } = await Promise.resolve().then(() => (init_dist_es20(), dist_es_exports13));
-    const provider = fromInstanceMetadata3({
-      timeout: context.call.attemptTimeoutMs,
-      maxRetries: Math.max(0, context.call.maxAttempts - 1),
-      ec2MetadataV1Disabled: true
-    });
-    const blocked = (error2) => /fallback has been blocked/i.test(error2.message ?? "");
-    try {
-      for (let attempt = 1; ; attempt += 1) {
-        try {
-          return { ...await provider(), source };
-        } catch (error2) {
-          if (!blocked(error2) || attempt >= context.call.maxAttempts) throw error2;
-          await new Promise((resolve2) => setTimeout(resolve2, RETRY_PAUSE_MS));
-        }
+  return guarded(
+    source,
+    async () => {
+      if (context.env.AWS_EC2_METADATA_DISABLED?.toLowerCase() === "true") {
+        throw new EcrVarsError({
+          kind: "credentials",
+          code: "NO_CREDENTIALS",
+          message: `no usable credentials from ${source}: the instance metadata service is turned off (AWS_EC2_METADATA_DISABLED=true)`,
+          hint: `unset AWS_EC2_METADATA_DISABLED on an EC2 agent, or choose another source: ${context.otherSources ?? CLI_OTHER_SOURCES}`
+        });
       }
-    } catch (error2) {
-      if (!blocked(error2)) throw error2;
-      const endpoint = context.env.AWS_EC2_METADATA_SERVICE_ENDPOINT ?? "http://169.254.169.254";
-      throw new EcrVarsError({
-        kind: "credentials",
-        code: "NO_CREDENTIALS",
-        message: `no usable credentials from ${source}: no IMDSv2 token from ${endpoint}`,
-        hint: "run on an EC2 instance with an instance profile; in a container on EC2, raise the instance's metadata hop limit to 2",
-        cause: error2
+      const { fromInstanceMetadata: fromInstanceMetadata3 } = await Promise.resolve().then(() => (init_dist_es20(), dist_es_exports13));
+      const provider = fromInstanceMetadata3({
+        timeout: context.call.attemptTimeoutMs,
+        maxRetries: Math.max(0, context.call.maxAttempts - 1),
+        ec2MetadataV1Disabled: true
       });
-    }
-  });
+      const blocked = (error2) => /fallback has been blocked/i.test(error2.message ?? "");
+      try {
+        for (let attempt = 1; ; attempt += 1) {
+          try {
+            return { ...await provider(), source };
+          } catch (error2) {
+            if (!blocked(error2) || attempt >= context.call.maxAttempts) throw error2;
+            await new Promise((resolve2) => setTimeout(resolve2, RETRY_PAUSE_MS));
+          }
+        }
+      } catch (error2) {
+        if (!blocked(error2)) throw error2;
+        const endpoint = context.env.AWS_EC2_METADATA_SERVICE_ENDPOINT ?? "http://169.254.169.254";
+        throw new EcrVarsError({
+          kind: "credentials",
+          code: "NO_CREDENTIALS",
+          message: `no usable credentials from ${source}: no IMDSv2 token from ${endpoint}`,
+          hint: "run on an EC2 instance with an instance profile; in a container on EC2, raise the instance's metadata hop limit to 2",
+          cause: error2
+        });
+      }
+    },
+    context
+  );
 }
 function fromContainerRole(context) {
   const source = "the container role (ECS task role or EKS Pod Identity)";
-  return guarded(source, async () => {
-    const { env: env2 } = context;
-    const fullUri = env2.AWS_CONTAINER_CREDENTIALS_FULL_URI;
-    const relativeUri = env2.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI;
-    if (!fullUri && !relativeUri) {
-      throw new EcrVarsError({
-        kind: "credentials",
-        code: "NO_CREDENTIALS",
-        message: "not in an ECS task or an EKS pod with Pod Identity: AWS_CONTAINER_CREDENTIALS_FULL_URI and AWS_CONTAINER_CREDENTIALS_RELATIVE_URI are unset",
-        hint: "give the task a task role, or associate the pod's service account with a role (EKS Pod Identity)"
+  return guarded(
+    source,
+    async () => {
+      const { env: env2 } = context;
+      const fullUri = env2.AWS_CONTAINER_CREDENTIALS_FULL_URI;
+      const relativeUri = env2.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI;
+      if (!fullUri && !relativeUri) {
+        throw new EcrVarsError({
+          kind: "credentials",
+          code: "NO_CREDENTIALS",
+          message: "not in an ECS task or an EKS pod with Pod Identity: AWS_CONTAINER_CREDENTIALS_FULL_URI and AWS_CONTAINER_CREDENTIALS_RELATIVE_URI are unset",
+          hint: "give the task a task role, or associate the pod's service account with a role (EKS Pod Identity)"
+        });
+      }
+      const token = env2.AWS_CONTAINER_AUTHORIZATION_TOKEN;
+      if (token) context.onSecret?.(token);
+      const { fromHttp: fromHttp3 } = await Promise.resolve().then(() => (init_dist_es20(), dist_es_exports13));
+      const provider = fromHttp3({
+        ...fullUri ? { awsContainerCredentialsFullUri: fullUri } : {},
+        ...relativeUri ? { awsContainerCredentialsRelativeUri: relativeUri } : {},
+        ...token ? { awsContainerAuthorizationToken: token } : {},
+        ...env2.AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE ? { awsContainerAuthorizationTokenFile: env2.AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE } : {},
+        // For this provider `timeout` is the pause between attempts, not a per-attempt limit.
+        timeout: RETRY_PAUSE_MS,
+        maxRetries: Math.max(0, context.call.maxAttempts - 1)
       });
-    }
-    const token = env2.AWS_CONTAINER_AUTHORIZATION_TOKEN;
-    if (token) context.onSecret?.(token);
-    const { fromHttp: fromHttp3 } = await Promise.resolve().then(() => (init_dist_es20(), dist_es_exports13));
-    const provider = fromHttp3({
-      ...fullUri ? { awsContainerCredentialsFullUri: fullUri } : {},
-      ...relativeUri ? { awsContainerCredentialsRelativeUri: relativeUri } : {},
-      ...token ? { awsContainerAuthorizationToken: token } : {},
-      ...env2.AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE ? { awsContainerAuthorizationTokenFile: env2.AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE } : {},
-      // For this provider `timeout` is the pause between attempts, not a per-attempt limit.
-      timeout: RETRY_PAUSE_MS,
-      maxRetries: Math.max(0, context.call.maxAttempts - 1)
-    });
-    return { ...await provider(), source: "container role" };
-  });
+      return { ...await provider(), source: "container role" };
+    },
+    context
+  );
 }
 function fromProfile(init, context) {
   const source = `profile ${init.profile}`;
-  return guarded(source, async () => {
-    const { fromIni: fromIni3 } = await Promise.resolve().then(() => (init_dist_es20(), dist_es_exports13));
-    const provider = fromIni3({
-      profile: init.profile,
-      ...init.configFile === void 0 ? {} : { configFilepath: init.configFile },
-      ...init.credentialsFile === void 0 ? {} : { filepath: init.credentialsFile },
-      ignoreCache: true,
-      clientConfig: await stsClientConfig(context.call),
-      clientPlugins: watchPlugins(context.call)
-    });
-    return { ...await provider(), source };
-  });
+  return guarded(
+    source,
+    async () => {
+      const { fromIni: fromIni3 } = await Promise.resolve().then(() => (init_dist_es20(), dist_es_exports13));
+      const provider = fromIni3({
+        profile: init.profile,
+        ...init.configFile === void 0 ? {} : { configFilepath: init.configFile },
+        ...init.credentialsFile === void 0 ? {} : { filepath: init.credentialsFile },
+        ignoreCache: true,
+        clientConfig: await stsClientConfig(context.call),
+        clientPlugins: watchPlugins(context.call)
+      });
+      return { ...await provider(), source };
+    },
+    context
+  );
 }
 function withRole(base, init, context) {
   return async () => assumeRole(await base(), init, context);
@@ -54441,7 +54614,7 @@ async function assumeRole(base, init, context, via = base.source) {
     });
   }
 }
-function guarded(source, provide) {
+function guarded(source, provide, context) {
   return async () => {
     try {
       return await provide();
@@ -54450,7 +54623,8 @@ function guarded(source, provide) {
         service: "credentials",
         operation: source,
         region: void 0,
-        identity: source
+        identity: source,
+        ...context?.otherSources === void 0 ? {} : { otherSources: context.otherSources }
       });
     }
   };
@@ -54469,6 +54643,7 @@ var init_sources = __esm({
     init_errors2();
     init_http();
     init_errors();
+    init_chain_diagnosis();
     init_session_name();
     RETRY_PAUSE_MS = 300;
   }
@@ -71005,60 +71180,7 @@ var import_node_path8 = require("node:path");
 init_errors();
 init_expressions();
 init_sources();
-
-// src/platform/aws-config.ts
-var import_node_os4 = require("node:os");
-var import_node_path7 = require("node:path");
-init_bounded_read();
-function sharedConfigPath(env2) {
-  return env2.AWS_CONFIG_FILE || (0, import_node_path7.join)(env2.HOME || (0, import_node_os4.homedir)(), ".aws", "config");
-}
-function activeProfile(env2) {
-  return env2.AWS_PROFILE || "default";
-}
-function profileRegion(env2) {
-  const file = sharedConfigPath(env2);
-  let text2;
-  try {
-    text2 = readBoundedSync(file, LIMITS.configFile);
-  } catch {
-    return void 0;
-  }
-  const profile2 = activeProfile(env2);
-  const region = regionOf(text2, profile2);
-  return region === void 0 ? void 0 : { region, profile: profile2, file };
-}
-function regionOf(text2, profile2) {
-  let inProfile = false;
-  let region;
-  for (const raw of text2.split(/\r?\n/)) {
-    const line5 = raw.trim();
-    if (line5 === "" || line5.startsWith("#") || line5.startsWith(";")) continue;
-    const header = /^\[\s*([^\]]*?)\s*\]$/.exec(line5);
-    if (header !== null) {
-      const name = (header[1] ?? "").replace(/^profile\s+/, "");
-      inProfile = name === profile2 && (profile2 === "default" || (header[1] ?? "").startsWith("profile"));
-      continue;
-    }
-    if (!inProfile) continue;
-    const setting = /^region\s*=\s*([^\s#;]*)/.exec(line5);
-    if (setting !== null && setting[1]) region = setting[1];
-  }
-  return region;
-}
-function environmentRegion(env2, isRegion2) {
-  for (const name of ["AWS_REGION", "AWS_DEFAULT_REGION"]) {
-    const value = env2[name];
-    if (!value) continue;
-    return isRegion2(value) ? { region: value, origin: name } : { origin: name, invalid: value };
-  }
-  const fromProfile2 = profileRegion(env2);
-  if (fromProfile2 === void 0) return void 0;
-  const origin = `profile ${fromProfile2.profile} in ${fromProfile2.file}`;
-  return isRegion2(fromProfile2.region) ? { region: fromProfile2.region, origin } : { origin, invalid: fromProfile2.region };
-}
-
-// src/task/resolve.ts
+init_aws_config();
 var loadConnectors = () => Promise.all([
   Promise.resolve().then(() => (init_connectors_file(), connectors_file_exports)),
   Promise.resolve().then(() => (init_providers(), providers_exports))
@@ -71541,7 +71663,8 @@ async function providersFor(registries, task, init, base) {
       env: init.env,
       call: { ...base, region: registry2.region },
       // Mask first: intermediate keys and OIDC tokens of a chain are secrets before they are used.
-      onSecret: (secret) => init.redactor.add(secret)
+      onSecret: (secret) => init.redactor.add(secret),
+      ...init.otherSources === void 0 ? {} : { otherSources: init.otherSources }
     };
     const owner = idKey === taskIdentity ? "task" : "registry";
     providers.set(key, masked(await resolve2(registry2.identity, context, owner), init.redactor));
@@ -71682,7 +71805,7 @@ init_expressions();
 init_names();
 init_variables();
 var SCOPES = ["local", "result"];
-var SOURCES = ["connector", "instance-role"];
+var SOURCES = ["connector", "instance-role", "default-chain"];
 var REGISTRY_ID = /^\d{12}$/;
 var ROLE_ARN2 = /^arn:aws(?:-cn|-us-gov|-iso|-iso-[a-z]|-eusc)?:iam::\d{12}:role\/(?:[\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/;
 function parseTask(input, label) {
@@ -71878,6 +72001,17 @@ function parseSource(input, problem) {
     }
     return { kind: "instance-role" };
   }
+  if (source === "default-chain") {
+    if (namesConnector) {
+      problem(
+        connector !== void 0 ? "connector" : "connectorVariable",
+        "a connector is named but the source is default-chain",
+        "drop the connector, or use --source connector"
+      );
+      return void 0;
+    }
+    return { kind: "default-chain" };
+  }
   if (source === void 0 && !namesConnector) return { kind: "default-chain" };
   if (connector !== void 0 && connectorVariable !== void 0) {
     problem(
@@ -71988,10 +72122,10 @@ var OPTIONS = [
   {
     flag: "source",
     type: "string",
-    value: "connector|instance-role",
+    value: "connector|instance-role|default-chain",
     group: "credentials",
     taskKey: "source",
-    description: "where AWS credentials come from; default: a named connector, else the standard AWS credential chain"
+    description: "where AWS credentials come from: a connector, the EC2 instance role, or the standard AWS credential chain (environment, profile, web identity, container, instance role); default: connector when one is named, else default-chain"
   },
   {
     flag: "connector",

@@ -16,7 +16,16 @@ export interface AwsErrorContext {
   readonly identity: string;
   /** The per-attempt timeout, to say how long each attempt waited. */
   readonly attemptTimeoutMs?: number;
+  /**
+   * How the program printing the error chooses another credential source, in its own terms
+   * (the CLI's flags, the helper's variables); default: the CLI's.
+   */
+  readonly otherSources?: string;
 }
+
+/** How the CLI chooses another credential source. */
+export const CLI_OTHER_SOURCES =
+  "--source instance-role or --connector ID|NAME (docs/connectors.md)";
 
 interface ServiceErrorShape {
   name?: string;
@@ -112,7 +121,7 @@ export function toEcrVarsError(error: unknown, context: AwsErrorContext): EcrVar
       kind: "credentials",
       code: "NO_CREDENTIALS",
       message: `no usable credentials from ${context.identity}: ${network ?? detail}`,
-      hint: "check that this source is configured on this machine, or choose another with --source/--connector",
+      hint: `check that this source is configured on this machine, or choose another: ${context.otherSources ?? CLI_OTHER_SOURCES}`,
       cause: error,
     });
   }

@@ -108,11 +108,11 @@ export const OPTIONS: readonly OptionSpec[] = [
   {
     flag: "source",
     type: "string",
-    value: "connector|instance-role",
+    value: "connector|instance-role|default-chain",
     group: "credentials",
     taskKey: "source",
     description:
-      "where AWS credentials come from; default: a named connector, else the standard AWS credential chain",
+      "where AWS credentials come from: a connector, the EC2 instance role, or the standard AWS credential chain (environment, profile, web identity, container, instance role); default: connector when one is named, else default-chain",
   },
   {
     flag: "connector",

@@ -14,8 +14,9 @@ import { DEFAULT_NAMESPACE } from "./variables.js";
 export type Scope = "local" | "result";
 export const SCOPES: readonly Scope[] = ["local", "result"];
 
-export type SourceKind = "connector" | "instance-role";
-export const SOURCES: readonly SourceKind[] = ["connector", "instance-role"];
+export type SourceKind = "connector" | "instance-role" | "default-chain";
+/** The values of `source`: the helper's ECR_VARS_SOURCE takes the same three. */
+export const SOURCES: readonly SourceKind[] = ["connector", "instance-role", "default-chain"];
 
 /** Either a region code known now, or an expression resolved at run time. */
 export type RegionSetting =
@@ -319,6 +320,17 @@ function parseSource(input: TaskInput, problem: Problem): CredentialSetting | un
       return undefined;
     }
     return { kind: "instance-role" };
+  }
+  if (source === "default-chain") {
+    if (namesConnector) {
+      problem(
+        connector !== undefined ? "connector" : "connectorVariable",
+        "a connector is named but the source is default-chain",
+        "drop the connector, or use --source connector",
+      );
+      return undefined;
+    }
+    return { kind: "default-chain" };
   }
   if (source === undefined && !namesConnector) return { kind: "default-chain" };
   if (connector !== undefined && connectorVariable !== undefined) {

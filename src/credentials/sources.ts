@@ -4,10 +4,11 @@
  * and clients do the work; every SDK module is imported lazily, on the path that needs it.
  */
 
-import { toEcrVarsError } from "../aws/errors.js";
+import { CLI_OTHER_SOURCES, toEcrVarsError } from "../aws/errors.js";
 import { requestHandlerOptions, watchPlugins } from "../aws/http.js";
 import { EcrVarsError } from "../core/errors.js";
 import type { Env } from "../core/expressions.js";
+import { diagnoseDefaultChain, EMPTY_CHAIN_HINT } from "./chain-diagnosis.js";
 import { defaultSessionName } from "./session-name.js";
 import type { AwsCallOptions, CredentialProvider, Credentials } from "./types.js";
 
@@ -16,6 +17,8 @@ export interface SourceContext {
   readonly call: AwsCallOptions;
   /** Called with every secret a source handles (tokens, intermediate keys) before it is used. */
   readonly onSecret?: (secret: string) => void;
+  /** How the printing program chooses another source, for advice (see aws/errors.ts). */
+  readonly otherSources?: string;
 }
 
 type SdkCredentials = Omit<Credentials, "source">;
@@ -26,19 +29,41 @@ const RETRY_PAUSE_MS = 300;
 export function fromDefaultChain(context: SourceContext): CredentialProvider {
   const source =
     "the default AWS credential chain (environment, profile, web identity, container, instance role)";
-  return guarded(source, async () => {
-    const { fromNodeProviderChain } = await import("@aws-sdk/credential-providers");
-    const provider = fromNodeProviderChain({
-      clientConfig: await stsClientConfig(context.call),
-      clientPlugins: watchPlugins(context.call),
-      timeout: context.call.attemptTimeoutMs,
-    });
-    const credentials = await provider();
-    return {
-      ...credentials,
-      source: `the default AWS credential chain (${chainLink(credentials as { $source?: Record<string, unknown> }, context.env)})`,
-    };
-  });
+  return guarded(
+    source,
+    async () => {
+      const { fromNodeProviderChain } = await import("@aws-sdk/credential-providers");
+      const provider = fromNodeProviderChain({
+        clientConfig: await stsClientConfig(context.call),
+        clientPlugins: watchPlugins(context.call),
+        timeout: context.call.attemptTimeoutMs,
+      });
+      let credentials: Awaited<ReturnType<typeof provider>>;
+      try {
+        credentials = await provider();
+      } catch (error) {
+        // Every link said "not configured here": say what each looked for, and what to set.
+        if (
+          /could not load credentials from any providers/i.test(String((error as Error).message))
+        ) {
+          throw new EcrVarsError({
+            kind: "credentials",
+            code: "NO_CREDENTIALS",
+            message: "no AWS credentials: no link of the default credential chain found any",
+            problems: diagnoseDefaultChain(context.env),
+            hint: `${EMPTY_CHAIN_HINT}; or choose another source: ${context.otherSources ?? CLI_OTHER_SOURCES}`,
+            cause: error,
+          });
+        }
+        throw error;
+      }
+      return {
+        ...credentials,
+        source: `the default AWS credential chain (${chainLink(credentials as { $source?: Record<string, unknown> }, context.env)})`,
+      };
+    },
+    context,
+  );
 }
 
 /**
@@ -68,51 +93,55 @@ export function chainLink(credentials: { $source?: Record<string, unknown> }, en
 /** The EC2 instance profile, through IMDSv2 only (no fallback to the token-less IMDSv1). */
 export function fromInstanceRole(context: SourceContext): CredentialProvider {
   const source = "the EC2 instance role (IMDSv2)";
-  return guarded(source, async () => {
-    // The SDK's own chain honours this switch; an explicitly chosen instance role must too, or a
-    // machine that turned IMDS off on purpose would still be probed.
-    if (context.env.AWS_EC2_METADATA_DISABLED?.toLowerCase() === "true") {
-      throw new EcrVarsError({
-        kind: "credentials",
-        code: "NO_CREDENTIALS",
-        message: `no usable credentials from ${source}: the instance metadata service is turned off (AWS_EC2_METADATA_DISABLED=true)`,
-        hint: "unset AWS_EC2_METADATA_DISABLED on an EC2 agent, or choose another source",
-      });
-    }
-    const { fromInstanceMetadata } = await import("@aws-sdk/credential-providers");
-    const provider = fromInstanceMetadata({
-      timeout: context.call.attemptTimeoutMs,
-      maxRetries: Math.max(0, context.call.maxAttempts - 1),
-      ec2MetadataV1Disabled: true,
-    });
-    const blocked = (error: unknown) =>
-      /fallback has been blocked/i.test((error as Error).message ?? "");
-    try {
-      // The SDK asks for the IMDSv2 token once per provider call and does not retry it: a
-      // metadata service that fails one token request (a 500, a dropped connection) is asked
-      // again, like any other transient fault, before the run gives up.
-      for (let attempt = 1; ; attempt += 1) {
-        try {
-          return { ...(await provider()), source };
-        } catch (error) {
-          if (!blocked(error) || attempt >= context.call.maxAttempts) throw error;
-          await new Promise((resolve) => setTimeout(resolve, RETRY_PAUSE_MS));
-        }
+  return guarded(
+    source,
+    async () => {
+      // The SDK's own chain honours this switch; an explicitly chosen instance role must too, or a
+      // machine that turned IMDS off on purpose would still be probed.
+      if (context.env.AWS_EC2_METADATA_DISABLED?.toLowerCase() === "true") {
+        throw new EcrVarsError({
+          kind: "credentials",
+          code: "NO_CREDENTIALS",
+          message: `no usable credentials from ${source}: the instance metadata service is turned off (AWS_EC2_METADATA_DISABLED=true)`,
+          hint: `unset AWS_EC2_METADATA_DISABLED on an EC2 agent, or choose another source: ${context.otherSources ?? CLI_OTHER_SOURCES}`,
+        });
       }
-    } catch (error) {
-      // When the IMDSv2 token request fails the SDK only reports that it may not fall back to
-      // IMDSv1, which hides the real problem: nothing answered at the metadata endpoint.
-      if (!blocked(error)) throw error;
-      const endpoint = context.env.AWS_EC2_METADATA_SERVICE_ENDPOINT ?? "http://169.254.169.254";
-      throw new EcrVarsError({
-        kind: "credentials",
-        code: "NO_CREDENTIALS",
-        message: `no usable credentials from ${source}: no IMDSv2 token from ${endpoint}`,
-        hint: "run on an EC2 instance with an instance profile; in a container on EC2, raise the instance's metadata hop limit to 2",
-        cause: error,
+      const { fromInstanceMetadata } = await import("@aws-sdk/credential-providers");
+      const provider = fromInstanceMetadata({
+        timeout: context.call.attemptTimeoutMs,
+        maxRetries: Math.max(0, context.call.maxAttempts - 1),
+        ec2MetadataV1Disabled: true,
       });
-    }
-  });
+      const blocked = (error: unknown) =>
+        /fallback has been blocked/i.test((error as Error).message ?? "");
+      try {
+        // The SDK asks for the IMDSv2 token once per provider call and does not retry it: a
+        // metadata service that fails one token request (a 500, a dropped connection) is asked
+        // again, like any other transient fault, before the run gives up.
+        for (let attempt = 1; ; attempt += 1) {
+          try {
+            return { ...(await provider()), source };
+          } catch (error) {
+            if (!blocked(error) || attempt >= context.call.maxAttempts) throw error;
+            await new Promise((resolve) => setTimeout(resolve, RETRY_PAUSE_MS));
+          }
+        }
+      } catch (error) {
+        // When the IMDSv2 token request fails the SDK only reports that it may not fall back to
+        // IMDSv1, which hides the real problem: nothing answered at the metadata endpoint.
+        if (!blocked(error)) throw error;
+        const endpoint = context.env.AWS_EC2_METADATA_SERVICE_ENDPOINT ?? "http://169.254.169.254";
+        throw new EcrVarsError({
+          kind: "credentials",
+          code: "NO_CREDENTIALS",
+          message: `no usable credentials from ${source}: no IMDSv2 token from ${endpoint}`,
+          hint: "run on an EC2 instance with an instance profile; in a container on EC2, raise the instance's metadata hop limit to 2",
+          cause: error,
+        });
+      }
+    },
+    context,
+  );
 }
 
 /**
@@ -122,35 +151,39 @@ export function fromInstanceRole(context: SourceContext): CredentialProvider {
  */
 export function fromContainerRole(context: SourceContext): CredentialProvider {
   const source = "the container role (ECS task role or EKS Pod Identity)";
-  return guarded(source, async () => {
-    const { env } = context;
-    const fullUri = env.AWS_CONTAINER_CREDENTIALS_FULL_URI;
-    const relativeUri = env.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI;
-    if (!fullUri && !relativeUri) {
-      throw new EcrVarsError({
-        kind: "credentials",
-        code: "NO_CREDENTIALS",
-        message:
-          "not in an ECS task or an EKS pod with Pod Identity: AWS_CONTAINER_CREDENTIALS_FULL_URI and AWS_CONTAINER_CREDENTIALS_RELATIVE_URI are unset",
-        hint: "give the task a task role, or associate the pod's service account with a role (EKS Pod Identity)",
+  return guarded(
+    source,
+    async () => {
+      const { env } = context;
+      const fullUri = env.AWS_CONTAINER_CREDENTIALS_FULL_URI;
+      const relativeUri = env.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI;
+      if (!fullUri && !relativeUri) {
+        throw new EcrVarsError({
+          kind: "credentials",
+          code: "NO_CREDENTIALS",
+          message:
+            "not in an ECS task or an EKS pod with Pod Identity: AWS_CONTAINER_CREDENTIALS_FULL_URI and AWS_CONTAINER_CREDENTIALS_RELATIVE_URI are unset",
+          hint: "give the task a task role, or associate the pod's service account with a role (EKS Pod Identity)",
+        });
+      }
+      const token = env.AWS_CONTAINER_AUTHORIZATION_TOKEN;
+      if (token) context.onSecret?.(token);
+      const { fromHttp } = await import("@aws-sdk/credential-providers");
+      const provider = fromHttp({
+        ...(fullUri ? { awsContainerCredentialsFullUri: fullUri } : {}),
+        ...(relativeUri ? { awsContainerCredentialsRelativeUri: relativeUri } : {}),
+        ...(token ? { awsContainerAuthorizationToken: token } : {}),
+        ...(env.AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE
+          ? { awsContainerAuthorizationTokenFile: env.AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE }
+          : {}),
+        // For this provider `timeout` is the pause between attempts, not a per-attempt limit.
+        timeout: RETRY_PAUSE_MS,
+        maxRetries: Math.max(0, context.call.maxAttempts - 1),
       });
-    }
-    const token = env.AWS_CONTAINER_AUTHORIZATION_TOKEN;
-    if (token) context.onSecret?.(token);
-    const { fromHttp } = await import("@aws-sdk/credential-providers");
-    const provider = fromHttp({
-      ...(fullUri ? { awsContainerCredentialsFullUri: fullUri } : {}),
-      ...(relativeUri ? { awsContainerCredentialsRelativeUri: relativeUri } : {}),
-      ...(token ? { awsContainerAuthorizationToken: token } : {}),
-      ...(env.AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE
-        ? { awsContainerAuthorizationTokenFile: env.AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE }
-        : {}),
-      // For this provider `timeout` is the pause between attempts, not a per-attempt limit.
-      timeout: RETRY_PAUSE_MS,
-      maxRetries: Math.max(0, context.call.maxAttempts - 1),
-    });
-    return { ...(await provider()), source: "container role" };
-  });
+      return { ...(await provider()), source: "container role" };
+    },
+    context,
+  );
 }
 
 export interface ProfileInit {
@@ -162,18 +195,22 @@ export interface ProfileInit {
 /** A profile of the shared config and credentials files: keys, roles, SSO, credential_process. */
 export function fromProfile(init: ProfileInit, context: SourceContext): CredentialProvider {
   const source = `profile ${init.profile}`;
-  return guarded(source, async () => {
-    const { fromIni } = await import("@aws-sdk/credential-providers");
-    const provider = fromIni({
-      profile: init.profile,
-      ...(init.configFile === undefined ? {} : { configFilepath: init.configFile }),
-      ...(init.credentialsFile === undefined ? {} : { filepath: init.credentialsFile }),
-      ignoreCache: true,
-      clientConfig: await stsClientConfig(context.call),
-      clientPlugins: watchPlugins(context.call),
-    });
-    return { ...(await provider()), source };
-  });
+  return guarded(
+    source,
+    async () => {
+      const { fromIni } = await import("@aws-sdk/credential-providers");
+      const provider = fromIni({
+        profile: init.profile,
+        ...(init.configFile === undefined ? {} : { configFilepath: init.configFile }),
+        ...(init.credentialsFile === undefined ? {} : { filepath: init.credentialsFile }),
+        ignoreCache: true,
+        clientConfig: await stsClientConfig(context.call),
+        clientPlugins: watchPlugins(context.call),
+      });
+      return { ...(await provider()), source };
+    },
+    context,
+  );
 }
 
 export interface AssumeRoleInit {
@@ -240,6 +277,7 @@ export async function assumeRole(
 export function guarded(
   source: string,
   provide: () => Promise<SdkCredentials & { source: string }>,
+  context?: Pick<SourceContext, "otherSources">,
 ): CredentialProvider {
   return async () => {
     try {
@@ -250,6 +288,7 @@ export function guarded(
         operation: source,
         region: undefined,
         identity: source,
+        ...(context?.otherSources === undefined ? {} : { otherSources: context.otherSources }),
       });
     }
   };

@@ -16,6 +16,10 @@ import { connectorsFilePath } from "../task/resolve.js";
 import { runTask } from "../task/run.js";
 import type { HelperSettings } from "./config.js";
 
+/** How the helper chooses another credential source: it has no flags, only settings. */
+export const HELPER_OTHER_SOURCES =
+  "ECR_VARS_SOURCE=instance-role, or ECR_VARS_CONNECTOR=NAME with a connectors file (ECR_VARS_CONNECTORS), or the helper config file (docs/docker.md)";
+
 export type FetchResult =
   | { readonly ok: true; readonly authorizationToken: string }
   /** `noCredentials`: no source had credentials (for ECR Public: pull anonymously instead). */
@@ -69,6 +73,7 @@ export async function fetchToken(
       connectorsPath,
       timeoutMs: 30_000,
       timeoutHint: "check network access to the AWS endpoints (the helper waits at most 30 s)",
+      otherSources: HELPER_OTHER_SOURCES,
       ...(settings.cache
         ? {
             authorize: cachedAuthorize({
@@ -95,9 +100,10 @@ export async function fetchToken(
   } catch (error) {
     if (!isEcrVarsError(error)) throw error;
     const hint = error.hint ? ` (fix: ${error.hint})` : "";
+    const problems = error.problems.map((p) => `\n  ${p.field}: ${p.message}`).join("");
     return {
       ok: false,
-      message: redactor.redact(`${error.message}${hint}`),
+      message: redactor.redact(`${error.message}${hint}${problems}`),
       ...(error.kind === "credentials" ? { noCredentials: true } : {}),
     };
   }

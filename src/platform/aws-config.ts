@@ -41,24 +41,54 @@ export function profileRegion(env: Env): ProfileRegion | undefined {
 
 /** The `region` of `profile` in config-file text: `[default]` or `[profile NAME]`. */
 export function regionOf(text: string, profile: string): string | undefined {
+  return profileSettings(text, profile, "config")?.get("region") || undefined;
+}
+
+/**
+ * The settings of `profile` in the text of a shared file, or undefined when it has no such
+ * section. The config file names profiles `[profile NAME]` (and `[default]` either way); the
+ * credentials file names them `[NAME]`. Later lines win, as in the AWS CLI.
+ */
+export function profileSettings(
+  text: string,
+  profile: string,
+  kind: "config" | "credentials",
+): Map<string, string> | undefined {
   let inProfile = false;
-  let region: string | undefined;
+  let settings: Map<string, string> | undefined;
   for (const raw of text.split(/\r?\n/)) {
     const line = raw.trim();
     if (line === "" || line.startsWith("#") || line.startsWith(";")) continue;
     const header = /^\[\s*([^\]]*?)\s*\]$/.exec(line);
     if (header !== null) {
-      const name = (header[1] ?? "").replace(/^profile\s+/, "");
-      // The config file names other profiles `[profile NAME]`; `[default]` may be written either way.
-      inProfile =
-        name === profile && (profile === "default" || (header[1] ?? "").startsWith("profile"));
+      const title = header[1] ?? "";
+      const name = kind === "config" ? title.replace(/^profile\s+/, "") : title;
+      const prefixed = title !== name;
+      inProfile = name === profile && (kind === "credentials" || profile === "default" || prefixed);
+      if (inProfile) settings ??= new Map();
       continue;
     }
-    if (!inProfile) continue;
-    const setting = /^region\s*=\s*([^\s#;]*)/.exec(line);
-    if (setting !== null && setting[1]) region = setting[1];
+    if (!inProfile || settings === undefined) continue;
+    const setting = /^([A-Za-z0-9_.-]+)\s*=\s*(.*)$/.exec(line);
+    if (setting === null) continue;
+    const value = (setting[2] ?? "").replace(/\s+[#;].*$/, "").trim();
+    settings.set((setting[1] ?? "").toLowerCase(), value);
   }
-  return region;
+  return settings;
+}
+
+/** `$AWS_SHARED_CREDENTIALS_FILE`, else `~/.aws/credentials`. */
+export function sharedCredentialsPath(env: Env): string {
+  return env.AWS_SHARED_CREDENTIALS_FILE || join(env.HOME || homedir(), ".aws", "credentials");
+}
+
+/** A shared file's text, or why there is none (`ENOENT`, `EFBIG`, ...). */
+export function readSharedFile(path: string): { text: string } | { error: string } {
+  try {
+    return { text: readBoundedSync(path, LIMITS.configFile) };
+  } catch (error) {
+    return { error: (error as NodeJS.ErrnoException).code ?? (error as Error).message };
+  }
 }
 
 /** A region and where it came from, for the summary (`AWS_REGION`, `profile ci in ~/.aws/config`). */

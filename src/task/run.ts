@@ -44,6 +44,8 @@ export interface RunTaskInit {
   readonly timeoutMs: number;
   /** The fix the deadline's error suggests; default: check network access, or raise --timeout. */
   readonly timeoutHint?: string;
+  /** How the printing program chooses another credential source, for advice (aws/errors.ts). */
+  readonly otherSources?: string;
   /** How authorizations are obtained; the token cache (`--cache`) wraps ECR here. */
   readonly authorize?: Authorize;
 }
@@ -219,6 +221,7 @@ async function providersFor(
       call: { ...base, region: registry.region },
       // Mask first: intermediate keys and OIDC tokens of a chain are secrets before they are used.
       onSecret: (secret: string) => init.redactor.add(secret),
+      ...(init.otherSources === undefined ? {} : { otherSources: init.otherSources }),
     };
     const owner = idKey === taskIdentity ? "task" : "registry";
     providers.set(key, masked(await resolve(registry.identity, context, owner), init.redactor));

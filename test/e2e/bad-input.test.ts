@@ -155,7 +155,7 @@ const CASES: readonly BadCase[] = [
     args: [...R, "--source", "magic"],
     error: "invalid configuration",
     field:
-      '  --source: "magic" is not a credential source (fix: use one of: connector, instance-role)',
+      '  --source: "magic" is not a credential source (fix: use one of: connector, instance-role, default-chain)',
   },
   {
     name: "source connector without a connector",
