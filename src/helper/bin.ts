@@ -10,6 +10,7 @@
 import { writeSync } from "node:fs";
 import { join } from "node:path";
 import { cacheDir } from "../cache/dir.js";
+import { EcrVarsError } from "../core/errors.js";
 import { describeSize, LIMITS, readBoundedSync } from "../platform/bounded-read.js";
 import { VERSION } from "../version.js";
 import type { fetchToken } from "./fetch.js";
@@ -26,7 +27,11 @@ process.on("SIGQUIT", () => process.exit(128 + 3));
 // back to the stream. Either way at most LIMITS.helperStdin: a client sends one server URL.
 const limit = LIMITS.helperStdin;
 const tooLarge = () =>
-  new Error(`the request on stdin is larger than ${describeSize(limit)}; send one server URL`);
+  new EcrVarsError({
+    kind: "usage",
+    code: "HELPER_INPUT_TOO_LARGE",
+    message: `the request on stdin is larger than ${describeSize(limit)}; send one server URL`,
+  });
 const stdin = async (): Promise<string> => {
   try {
     return readBoundedSync(0, limit);

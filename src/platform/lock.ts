@@ -152,7 +152,8 @@ async function tryLink(temp: string, lockPath: string, content: string): Promise
   }
 }
 
-async function inspect(
+/** Exported for tests: what a run makes of the lock it found. */
+export async function inspect(
   lockPath: string,
   self: ProcessIdentity,
   staleAfterMs: number,
@@ -170,7 +171,8 @@ async function inspect(
   return { kind: "live", owner };
 }
 
-async function takeOver(
+/** Exported for tests: replaces the stale lock `staleId` with ours (`temp`); false if it changed. */
+export async function takeOver(
   lockPath: string,
   staleId: string,
   temp: string,

@@ -45,9 +45,8 @@ export async function readStructuredFile(path: string, what: string): Promise<St
     try {
       value = JSON.parse(text);
     } catch (error) {
-      const detail =
-        error instanceof RangeError ? resourceProblem(error) : (error as Error).message;
-      throw parseError(path, what, detail, error);
+      if (error instanceof RangeError) throw refused(path, what, resourceProblem(error), error);
+      throw parseError(path, what, (error as Error).message, error);
     }
     checkNesting(value, path, what);
     return { path, value, lineOf: () => undefined };
@@ -62,6 +61,10 @@ export async function readStructuredFile(path: string, what: string): Promise<St
     document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
     const firstError = document.errors[0];
     if (firstError) {
+      // The parser reports its own stack overflow on deep nesting as a document error.
+      if (/call stack/i.test(firstError.message)) {
+        throw refused(path, what, `it nests deeper than ${MAX_NESTING} levels`, firstError);
+      }
       const line = lineCounter.linePos(firstError.pos[0]).line;
       throw parseError(
         path,
@@ -74,7 +77,7 @@ export async function readStructuredFile(path: string, what: string): Promise<St
     value = document.toJS({ maxAliasCount: 100 });
   } catch (error) {
     if (error instanceof EcrVarsError) throw error;
-    throw parseError(path, what, resourceProblem(error), error);
+    throw refused(path, what, resourceProblem(error), error);
   }
   checkNesting(value, path, what);
   return {
@@ -101,8 +104,18 @@ function resourceProblem(error: unknown): string {
 
 function checkNesting(value: unknown, path: string, what: string): void {
   if (nestingDepth(value) > MAX_NESTING) {
-    throw parseError(path, what, `it nests deeper than ${MAX_NESTING} levels`, undefined);
+    throw refused(path, what, `it nests deeper than ${MAX_NESTING} levels`, undefined);
   }
+}
+
+function refused(path: string, what: string, reason: string, cause: unknown): EcrVarsError {
+  return new EcrVarsError({
+    kind: "config",
+    code: "CONFIG_FILE_REFUSED",
+    message: `the ${what} ${path} is refused: ${reason}`,
+    hint: `a ${what} is a short list of settings; check that the path names the right file`,
+    ...(cause === undefined ? {} : { cause }),
+  });
 }
 
 function parseError(path: string, what: string, detail: string, cause: unknown): EcrVarsError {

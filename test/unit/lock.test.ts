@@ -4,7 +4,7 @@ import { hostname } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, test } from "vitest";
 import type { EcrVarsError } from "../../src/core/errors.js";
-import { withFileLock } from "../../src/platform/lock.js";
+import { inspect, takeOver, withFileLock } from "../../src/platform/lock.js";
 import { currentProcess } from "../../src/platform/process-identity.js";
 import { removeLeftovers } from "../../src/platform/write-file.js";
 import { tempDir } from "../support/cli.js";
@@ -163,6 +163,34 @@ describe("stale locks", () => {
     expect(most).toBe(1);
     expect(await readFile(file, "utf8")).toBe("64");
     expect(await readdir(join(file, ".."))).toEqual(["counter"]);
+  });
+
+  test("before: two writers that both judged a lock stale could both take it over; now the second finds it changed and backs off", async () => {
+    const base = await dir();
+    const lock = join(base, "config.json.lock");
+    await writeFile(lock, `${deadPid()}@${hostname()}`);
+    // Both writers inspect the same dead lock before either acts.
+    const [first, second] = [await inspect(lock, self, 10_000), await inspect(lock, self, 10_000)];
+    if (first.kind !== "stale" || second.kind !== "stale") throw new Error("expected a stale lock");
+    expect(second.id).toBe(first.id);
+    await writeFile(join(base, "a"), "lock of A");
+    await writeFile(join(base, "b"), "lock of B");
+    expect(await takeOver(lock, first.id, join(base, "a"), 10_000)).toBe(true);
+    expect(await takeOver(lock, second.id, join(base, "b"), 10_000)).toBe(false);
+    expect(await readFile(lock, "utf8")).toBe("lock of A");
+    expect((await readdir(base)).sort()).toEqual(["b", "config.json.lock"]);
+  });
+
+  test("while another taker holds the break marker, a second taker backs off", async () => {
+    const base = await dir();
+    const lock = join(base, "config.json.lock");
+    await writeFile(lock, `${deadPid()}@${hostname()}`);
+    const state = await inspect(lock, self, 10_000);
+    if (state.kind !== "stale") throw new Error("expected a stale lock");
+    await writeFile(`${lock}.break`, "");
+    await writeFile(join(base, "b"), "lock of B");
+    expect(await takeOver(lock, state.id, join(base, "b"), 10_000)).toBe(false);
+    expect(await readFile(lock, "utf8")).toContain("@");
   });
 
   test("release removes only our own lock", async () => {
