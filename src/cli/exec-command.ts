@@ -3,7 +3,7 @@
  * (names as in a Bamboo Script task, see --env-prefix) and passes its stdout and stderr through
  * a streaming redactor, so a command that echoes its environment or a login line leaks nothing.
  * The child's exit code is returned. A child ended by a signal ends ecr-vars the way a shell
- * reports it: the benign termination signals (TERM, INT, HUP, PIPE, ...) are raised again on
+ * reports it: the benign termination signals (TERM, INT, HUP, ...) are raised again on
  * ecr-vars; any other (SEGV, ABRT, QUIT, BUS, ...: those that dump core, and USR1, which would
  * start Node's inspector) gives exit status 128 + the signal's number instead, because a core
  * dump of ecr-vars would hold the password, the token and the AWS keys.
@@ -28,7 +28,6 @@ export const RERAISED: ReadonlySet<NodeJS.Signals> = new Set<NodeJS.Signals>([
   "SIGHUP",
   "SIGINT",
   "SIGKILL",
-  "SIGPIPE",
   "SIGALRM",
   "SIGTERM",
   "SIGUSR2",
