@@ -62107,8 +62107,8 @@ async function readStructuredFile(path6, what) {
     try {
       value2 = JSON.parse(text2);
     } catch (error2) {
-      const detail = error2 instanceof RangeError ? resourceProblem(error2) : error2.message;
-      throw parseError(path6, what, detail, error2);
+      if (error2 instanceof RangeError) throw refused(path6, what, resourceProblem(error2), error2);
+      throw parseError(path6, what, error2.message, error2);
     }
     checkNesting(value2, path6, what);
     return { path: path6, value: value2, lineOf: () => void 0 };
@@ -62121,6 +62121,9 @@ async function readStructuredFile(path6, what) {
     document2 = parseDocument(text2, { lineCounter, prettyErrors: false, uniqueKeys: true });
     const firstError = document2.errors[0];
     if (firstError) {
+      if (/call stack/i.test(firstError.message)) {
+        throw refused(path6, what, `it nests deeper than ${MAX_NESTING} levels`, firstError);
+      }
       const line5 = lineCounter.linePos(firstError.pos[0]).line;
       throw parseError(
         path6,
@@ -62132,7 +62135,7 @@ async function readStructuredFile(path6, what) {
     value = document2.toJS({ maxAliasCount: 100 });
   } catch (error2) {
     if (error2 instanceof EcrVarsError) throw error2;
-    throw parseError(path6, what, resourceProblem(error2), error2);
+    throw refused(path6, what, resourceProblem(error2), error2);
   }
   checkNesting(value, path6, what);
   return {
@@ -62156,8 +62159,17 @@ function resourceProblem(error2) {
 }
 function checkNesting(value, path6, what) {
   if (nestingDepth(value) > MAX_NESTING) {
-    throw parseError(path6, what, `it nests deeper than ${MAX_NESTING} levels`, void 0);
+    throw refused(path6, what, `it nests deeper than ${MAX_NESTING} levels`, void 0);
   }
+}
+function refused(path6, what, reason, cause) {
+  return new EcrVarsError({
+    kind: "config",
+    code: "CONFIG_FILE_REFUSED",
+    message: `the ${what} ${path6} is refused: ${reason}`,
+    hint: `a ${what} is a short list of settings; check that the path names the right file`,
+    ...cause === void 0 ? {} : { cause }
+  });
 }
 function parseError(path6, what, detail, cause) {
   return new EcrVarsError({
