@@ -26,7 +26,10 @@ async function main(): Promise<void> {
     const probe = await open(process.execPath, "r");
     const prototype = Object.getPrototypeOf(probe) as { sync: () => Promise<void> };
     await probe.close();
-    prototype.sync = () => {
+    const stalled: unknown[] = [];
+    prototype.sync = function (this: unknown) {
+      // Kept referenced: the temp file stays open, as in a writer stuck in fsync.
+      stalled.push(this);
       process.stdout.write("ready\n");
       return forever();
     };
