@@ -83,6 +83,19 @@ export interface E2eContext {
   close(): Promise<void>;
 }
 
+/**
+ * Like `startE2e`, but `run` runs the CLI in-process through `CliIo` (test/support/in-process.ts):
+ * the same code, arguments, environment and working directory, without a process per case.
+ */
+export async function startInProcess(options: EmulatorOptions = {}): Promise<E2eContext> {
+  const ctx = await startE2e(options);
+  const { runInProcess } = await import("./in-process.js");
+  return {
+    ...ctx,
+    run: (args, extra) => runInProcess(args, ctx.env(extra), { cwd: ctx.dir }),
+  };
+}
+
 export async function startE2e(options: EmulatorOptions = {}): Promise<E2eContext> {
   const emu = await createEmulator({ expiresAt: EXPIRES_AT, ...options });
   const tmp = await tempDir();

@@ -4,8 +4,9 @@
  * formats, call counts); the bin itself is covered by the e2e tests.
  *
  * The AWS SDK reads some settings (endpoints, the default credential chain) from `process.env`,
- * so the run's environment is also `process.env` while it runs. Each test file runs in its own
- * worker, and a file's tests run one after another, so no other test sees it.
+ * so the run's environment is also `process.env` while it runs, and its working directory the
+ * process's. Each test file runs in its own worker process (vitest's forks pool), and a file's
+ * tests run one after another, so no other test sees either.
  */
 
 import { main } from "../../src/cli/main.js";
@@ -20,11 +21,15 @@ export async function runInProcess(
     stderrIsTty?: boolean;
     /** Replaces the captured stdout, e.g. with one that fails. */
     stdout?: { write(text: string): unknown };
+    /** The working directory of the run (relative paths, default output files). */
+    cwd?: string;
   } = {},
 ): Promise<CliResult> {
   let stdout = "";
   let stderr = "";
   const saved = { ...process.env };
+  const savedCwd = process.cwd();
+  if (options.cwd !== undefined) process.chdir(options.cwd);
   for (const key of Object.keys(process.env)) delete process.env[key];
   Object.assign(process.env, env);
   try {
@@ -40,5 +45,6 @@ export async function runInProcess(
   } finally {
     for (const key of Object.keys(process.env)) delete process.env[key];
     Object.assign(process.env, saved);
+    process.chdir(savedCwd);
   }
 }

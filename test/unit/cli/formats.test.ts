@@ -1,5 +1,6 @@
 /**
- * Every output format, produced by the built CLI from a real (emulated) ECR answer and read back by
+ * Every output format, produced by the CLI (in-process, through `CliIo`) from a real (emulated) ECR
+ * answer and read back by
  * its consumer's rules: bash for sh, JSON.parse, the dotenv/PowerShell/cmd readers, and a
  * java.util.Properties reader for bamboo.
  */
@@ -15,10 +16,10 @@ import {
   expectNoStack,
   modeOf,
   RELATIVE_NAMES,
-  startE2e,
-} from "../support/e2e-harness.js";
-import { readProperties } from "../support/e2e-properties.js";
-import { readCmd, readDotenv, readPowerShell } from "../support/emit-readers.js";
+  startInProcess,
+} from "../../support/e2e-harness.js";
+import { readProperties } from "../../support/e2e-properties.js";
+import { readCmd, readDotenv, readPowerShell } from "../../support/emit-readers.js";
 
 /** Quotes of every kind, shell and batch metacharacters, backslashes, a space, non-ASCII. */
 const AWKWARD = "p'a\"s$s`w\\o\\\\rd = : # %X% \u00e9\u{1f4a5}";
@@ -29,7 +30,7 @@ const CMD_SAFE = "p'a\"s$s`w\\o\\\\rd = : # %X% ^&|<>()";
 
 let ctx: E2eContext;
 beforeAll(async () => {
-  ctx = await startE2e();
+  ctx = await startInProcess();
 });
 afterAll(() => ctx.close());
 

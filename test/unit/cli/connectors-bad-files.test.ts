@@ -1,10 +1,12 @@
 /**
- * Bad connectors files, one case each: the built CLI exits 2 and names the file, the line, the
+ * Bad connectors files, one case each (in-process, through `CliIo`): the CLI exits 2 and names
+ * the file, the line, the
  * connector and the field, and never echoes a literal secret it refused.
  */
 import { writeFile } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { cleanEnv, runCli, tempDir } from "../support/cli.js";
+import { cleanEnv, tempDir } from "../../support/cli.js";
+import { runInProcess } from "../../support/in-process.js";
 
 const id = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, "0")}`;
 const LITERAL_SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
@@ -292,7 +294,7 @@ describe("bad connectors files: exit 2, naming file, line, connector and field",
   it.each(CASES.map((c, i) => [c.name, c, i] as const))("%s", async (_name, c, i) => {
     const path = `${dir.path}/case-${i}.${c.json ? "json" : "yml"}`;
     await writeFile(path, c.text);
-    const result = await runCli(["connectors", "list", "--connectors", path], cleanEnv());
+    const result = await runInProcess(["connectors", "list", "--connectors", path], cleanEnv());
     expect(result.code, result.stderr).toBe(2);
     expect(result.stdout).toBe("");
     const where = c.line === undefined ? `${path}: ` : `${path}:${c.line}: `;

@@ -14,8 +14,8 @@ import {
   ID_B,
   LITERAL_SECRET,
   R,
-} from "../support/e2e-bad-input.js";
-import { type E2eContext, startE2e } from "../support/e2e-harness.js";
+} from "../../support/e2e-bad-input.js";
+import { type E2eContext, startInProcess } from "../../support/e2e-harness.js";
 
 /** Files written into the run's working directory before the cases run. */
 const FILES: Record<string, string> = {
@@ -135,7 +135,7 @@ const CASES: readonly BadCase[] = [
 
 let ctx: E2eContext;
 beforeAll(async () => {
-  ctx = await startE2e();
+  ctx = await startInProcess();
   for (const [name, text] of Object.entries(FILES)) await ctx.write(name, text);
 });
 afterAll(() => ctx.close());

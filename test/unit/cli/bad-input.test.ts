@@ -1,5 +1,6 @@
 /**
- * Bad usage and invalid options (exit 2): one error line, a line naming the field, the fix, no
+ * Bad usage and invalid options (exit 2), in-process through `CliIo` (test/e2e/bad-input-bin.test.ts
+ * runs a few through the built bin): one error line, a line naming the field, the fix, no
  * stack trace, no secret, and nothing sent to AWS. Bad task and connectors files: bad-files.test.ts.
  */
 
@@ -13,8 +14,8 @@ import {
   ID_A,
   ID_B,
   R,
-} from "../support/e2e-bad-input.js";
-import { type E2eContext, startE2e } from "../support/e2e-harness.js";
+} from "../../support/e2e-bad-input.js";
+import { type E2eContext, startInProcess } from "../../support/e2e-harness.js";
 
 const CASES: readonly BadCase[] = [
   {
@@ -271,7 +272,7 @@ const CASES: readonly BadCase[] = [
 
 let ctx: E2eContext;
 beforeAll(async () => {
-  ctx = await startE2e();
+  ctx = await startInProcess();
   await ctx.write("good.json", connectorsJson(accessKeys(ID_A, "ci-user")));
 });
 afterAll(() => ctx.close());
