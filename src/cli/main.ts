@@ -8,7 +8,7 @@ import { ExitCode, usageError } from "../core/errors.js";
 import { formatExpiry } from "../core/variables.js";
 import { getRenderer } from "../emit/registry.js";
 import type { Renderer, RenderOptions, RenderPlan } from "../emit/types.js";
-import { createLogger, type Logger } from "../platform/logger.js";
+import { createLogger, type Logger, useColour } from "../platform/logger.js";
 import { derivedForms, MASK, Redactor } from "../platform/redactor.js";
 import { describeFetch } from "../task/run.js";
 import { commandName } from "./commands.js";
@@ -24,13 +24,15 @@ export type { CliIo } from "./io.js";
 /** Runs one command line; every error ends as one report and one exit code (`cli/report.ts`). */
 export async function main(io: CliIo): Promise<number> {
   const redactor = new Redactor();
-  let logger: Logger = createLogger({ stream: io.stderr, redactor });
+  const colour = useColour(io.env, io.isTty?.stderr === true);
+  let logger: Logger = createLogger({ stream: io.stderr, redactor, colour });
   try {
     const parsed = parseCommandLine(io.argv);
     const { command, values } = parsed;
     logger = createLogger({
       stream: io.stderr,
       redactor,
+      colour,
       debug: values.debug === true,
       quiet: values.quiet === true,
     });
@@ -63,6 +65,7 @@ export async function main(io: CliIo): Promise<number> {
           logger: createLogger({
             stream: io.stderr,
             redactor,
+            colour,
             debug: values.debug === true,
             quiet: true,
           }),
@@ -79,7 +82,7 @@ export async function main(io: CliIo): Promise<number> {
         throw new Error(`${commandName(command)} is in the command table but not implemented`);
     }
   } catch (error) {
-    return reportError(error, { stderr: io.stderr, redactor, logger });
+    return reportError(error, { stderr: io.stderr, redactor, logger, colour });
   }
 }
 

@@ -5,7 +5,7 @@
  */
 
 import { ExitCode, INTERNAL_ERROR_ADVICE, isEcrVarsError } from "../core/errors.js";
-import { type Logger, terminalSafe, type Writable } from "../platform/logger.js";
+import { type Logger, paint, terminalSafe, type Writable } from "../platform/logger.js";
 import type { Redactor } from "../platform/redactor.js";
 
 /** The exit code of an error that ended a command. */
@@ -20,15 +20,18 @@ export interface ReportInit {
   readonly logger?: Logger;
   /** Prefix of the lines, e.g. `ecr-vars` or `ecr-vars policy`. */
   readonly program?: string;
+  /** Colour the `error:` label (platform/logger.ts, `useColour`). */
+  readonly colour?: boolean;
 }
 
 /** Prints the error (redacted, no stack unless `--debug`) and returns the exit code. */
 export function reportError(error: unknown, init: ReportInit): number {
   const program = init.program ?? "ecr-vars";
-  const write = (line: string) =>
-    init.stderr.write(`${terminalSafe(init.redactor.redact(line))}\n`);
+  const write = (line: string, label = "") =>
+    init.stderr.write(`${label}${terminalSafe(init.redactor.redact(line))}\n`);
+  const label = (text: string) => `${program}: ${paint(text, "red", init.colour)}: `;
   if (isEcrVarsError(error)) {
-    write(`${program}: error: ${error.message}`);
+    write(error.message, label("error"));
     for (const problem of error.problems) {
       write(
         `  ${problem.field}: ${problem.message}${problem.hint ? ` (fix: ${problem.hint})` : ""}`,
@@ -36,7 +39,7 @@ export function reportError(error: unknown, init: ReportInit): number {
     }
     if (error.hint) write(`  fix: ${error.hint}`);
   } else {
-    write(`${program}: internal error: ${error instanceof Error ? error.message : String(error)}`);
+    write(error instanceof Error ? error.message : String(error), label("internal error"));
     write(`  ${INTERNAL_ERROR_ADVICE}`);
   }
   if (init.logger?.debugEnabled) {

@@ -18,6 +18,23 @@ export interface LoggerInit {
   readonly redactor: Redactor;
   readonly debug?: boolean;
   readonly quiet?: boolean;
+  /** Colour the `warning:` and `debug:` labels (see `useColour`). */
+  readonly colour?: boolean;
+}
+
+/**
+ * Colour only for a person at a terminal: stderr is a TTY, `NO_COLOR` is unset or empty
+ * (no-color.org) and `TERM` is not `dumb`. Never in a pipe, a file or a CI log.
+ */
+export function useColour(env: Readonly<Record<string, string | undefined>>, isTty: boolean) {
+  return isTty && !env.NO_COLOR && env.TERM !== "dumb";
+}
+
+const COLOURS = { red: 31, yellow: 33, dim: 2 } as const;
+
+/** `label` in colour when `colour` is on; added after `terminalSafe`, which would escape it. */
+export function paint(label: string, colour: keyof typeof COLOURS, on: boolean | undefined) {
+  return on ? `\x1b[${COLOURS[colour]}m${label}\x1b[0m` : label;
 }
 
 /**
@@ -40,15 +57,15 @@ export function terminalSafe(text: string): string {
 }
 
 export function createLogger(init: LoggerInit): Logger {
-  const write = (line: string) =>
-    init.stream.write(`${terminalSafe(init.redactor.redact(line))}\n`);
+  const write = (line: string, label = "") =>
+    init.stream.write(`${label}${terminalSafe(init.redactor.redact(line))}\n`);
   return {
     info: (line) => {
       if (!init.quiet) write(line);
     },
-    warn: (line) => write(`warning: ${line}`),
+    warn: (line) => write(line, `${paint("warning", "yellow", init.colour)}: `),
     debug: (line) => {
-      if (init.debug) write(`debug: ${line}`);
+      if (init.debug) write(line, `${paint("debug", "dim", init.colour)}: `);
     },
     debugEnabled: init.debug ?? false,
   };

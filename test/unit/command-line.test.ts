@@ -214,3 +214,26 @@ describe("secrets in clear to a terminal", () => {
     expect(piped.stderr).not.toContain("warning:");
   });
 });
+
+describe("colour", () => {
+  const RED_ERROR = "ecr-vars: \x1b[31merror\x1b[0m: unknown option --regoin";
+  test("only on a terminal, and never with NO_COLOR or TERM=dumb", async () => {
+    const tty = { stderrIsTty: true };
+    expect((await runInProcess(["--regoin"], cleanEnv(), tty)).stderr).toContain(RED_ERROR);
+    const piped = await runInProcess(["--regoin"], cleanEnv());
+    expect(piped.stderr).toContain("ecr-vars: error: unknown option --regoin");
+    for (const extra of [{ NO_COLOR: "1" }, { TERM: "dumb" }]) {
+      const plain = await runInProcess(["--regoin"], cleanEnv(extra), tty);
+      expect(plain.stderr).not.toContain("\x1b[");
+    }
+  });
+
+  test("the warning label too; the text itself is never coloured", async () => {
+    const result = await runInProcess([...R, "-f", "sh"], env(), {
+      stdoutIsTty: true,
+      stderrIsTty: true,
+    });
+    expect(result.stderr).toContain("\x1b[33mwarning\x1b[0m: stdout is a terminal");
+    expect(result.stderr.replaceAll(/\x1b\[(?:33|0)m/g, "")).not.toContain("\x1b[");
+  });
+});
