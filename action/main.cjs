@@ -72357,6 +72357,10 @@ async function updateConfigFile(path6, update, options = {}) {
 }
 
 // src/platform/logger.ts
+var COLOURS = { red: 31, yellow: 33, dim: 2 };
+function paint(label, colour, on) {
+  return on ? `\x1B[${COLOURS[colour]}m${label}\x1B[0m` : label;
+}
 function terminalSafe(text2) {
   return text2.replace(
     // biome-ignore lint/suspicious/noControlCharactersInRegex: matching them is the point
@@ -72368,15 +72372,15 @@ function terminalSafe(text2) {
   );
 }
 function createLogger(init) {
-  const write = (line5) => init.stream.write(`${terminalSafe(init.redactor.redact(line5))}
+  const write = (line5, label = "") => init.stream.write(`${label}${terminalSafe(init.redactor.redact(line5))}
 `);
   return {
     info: (line5) => {
       if (!init.quiet) write(line5);
     },
-    warn: (line5) => write(`warning: ${line5}`),
+    warn: (line5) => write(line5, `${paint("warning", "yellow", init.colour)}: `),
     debug: (line5) => {
-      if (init.debug) write(`debug: ${line5}`);
+      if (init.debug) write(line5, `${paint("debug", "dim", init.colour)}: `);
     },
     debugEnabled: init.debug ?? false
   };

@@ -22323,6 +22323,10 @@ async function updateConfigFile(path6, update, options = {}) {
 }
 
 // src/platform/logger.ts
+var COLOURS = { red: 31, yellow: 33, dim: 2 };
+function paint(label, colour, on) {
+  return on ? `\x1B[${COLOURS[colour]}m${label}\x1B[0m` : label;
+}
 function terminalSafe(text) {
   return text.replace(
     // biome-ignore lint/suspicious/noControlCharactersInRegex: matching them is the point
@@ -22334,15 +22338,15 @@ function terminalSafe(text) {
   );
 }
 function createLogger(init) {
-  const write = (line) => init.stream.write(`${terminalSafe(init.redactor.redact(line))}
+  const write = (line, label = "") => init.stream.write(`${label}${terminalSafe(init.redactor.redact(line))}
 `);
   return {
     info: (line) => {
       if (!init.quiet) write(line);
     },
-    warn: (line) => write(`warning: ${line}`),
+    warn: (line) => write(line, `${paint("warning", "yellow", init.colour)}: `),
     debug: (line) => {
-      if (init.debug) write(`debug: ${line}`);
+      if (init.debug) write(line, `${paint("debug", "dim", init.colour)}: `);
     },
     debugEnabled: init.debug ?? false
   };
