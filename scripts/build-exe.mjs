@@ -1,8 +1,9 @@
 // `npm run build:exe`: the standalone executables (README, "Standalone executables").
 //
 // Each is a Node single executable application: one official Node binary per platform, taken
-// from the `node-<os>-<arch>` packages of the npm registry, with one CommonJS bundle of
-// src/exe/bin.ts injected by that Node version's own `--build-sea`. It writes
+// from the `node-<os>-<arch>` packages of the npm registry, into which that Node version's own
+// `--build-sea` injects the launcher (src/exe/launcher.ts) as main script and the program (one
+// CommonJS bundle of src/exe/bin.ts) as an asset. It writes
 //   release/ecr-vars-<linux|darwin|win>-<x64|arm64>[.exe]  and  release/SHA256SUMS
 //
 // The Node binaries are downloaded once into a cache directory outside the package
@@ -10,18 +11,30 @@
 // below, and never become dependencies of the package.
 //
 // Start-up: the executable for the platform the build runs on (linux-x64 on the usual build
-// machine) embeds V8's code cache of the bundle. V8 code caches and snapshots are specific to a
-// platform, so the executables built across platforms go without.
-import { execFile } from "node:child_process";
+// machine) also carries V8's code cache of the program, written by training runs of that
+// executable against the local emulator, and of the launcher. V8 code caches and snapshots are
+// specific to a platform, so the executables built across platforms go without.
+import { execFile, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { createReadStream, existsSync } from "node:fs";
-import { chmod, mkdir, mkdtemp, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import {
+  chmod,
+  mkdir,
+  mkdtemp,
+  readFile,
+  rename,
+  rm,
+  stat,
+  symlink,
+  writeFile,
+} from "node:fs/promises";
 import { builtinModules } from "node:module";
 import { homedir, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import { build } from "esbuild";
+import { emulatorEnv } from "./emulator-env.mjs";
 
 const run = promisify(execFile);
 
@@ -66,6 +79,8 @@ export const TARGETS = [
 ];
 
 const RELEASE = resolve("release");
+/** The program's asset name (src/exe/launcher.ts). */
+const PROGRAM = "ecr-vars.cjs";
 const CACHE = resolve(process.env.ECR_VARS_EXE_CACHE || join(homedir(), ".cache", "ecr-vars-exe"));
 
 const executableName = (target) =>
@@ -130,15 +145,14 @@ async function builderNode() {
 }
 
 /**
- * The bundle: everything the CLI and the helper may load in one CommonJS file, because the main
- * script of a single executable application can `require` Node's built-ins only. Dynamic
- * `import()` is compiled to `require` (import() of anything but a built-in fails there, and
- * code-cached main scripts cannot import() at all).
+ * A CommonJS bundle of `entry`. The program's (src/exe/bin.ts) holds everything the CLI and the
+ * helper may load, because an executable's scripts can `require` Node's built-ins only.
+ * Dynamic `import()` is compiled to `require` (import() of anything but a built-in fails there).
  */
-async function bundle(file) {
+async function bundle(entry, file) {
   const { version } = JSON.parse(await readFile("package.json", "utf8"));
   await build({
-    entryPoints: ["src/exe/bin.ts"],
+    entryPoints: [entry],
     outfile: file,
     bundle: true,
     platform: "node",
@@ -147,10 +161,14 @@ async function bundle(file) {
     supported: { "dynamic-import": false },
     mainFields: ["module", "main"],
     define: { __ECR_VARS_VERSION__: JSON.stringify(version) },
+    // Less to decode and to hash at every start; names stay, so stack traces (--debug) still
+    // name their functions.
+    minifyWhitespace: true,
     logLevel: "warning",
   });
   const text = await readFile(file, "utf8");
-  const builtins = new Set(builtinModules.flatMap((name) => [name, `node:${name}`]));
+  // node:sea exists only with its scheme (and only in the executable's Node).
+  const builtins = new Set([...builtinModules.flatMap((n) => [n, `node:${n}`]), "node:sea"]);
   // Known and harmless: `debug` (under the proxy agents) tries supports-color in a try block;
   // the SDK names its optional CRT signer in an error message's text.
   const optional = new Set(["supports-color", "@aws-sdk/signature-v4-crt"]);
@@ -159,6 +177,59 @@ async function bundle(file) {
     .filter((name) => !builtins.has(name) && !optional.has(name));
   if (outside.length > 0) throw new Error(`${file}: requires outside the bundle: ${outside}`);
   if (/\bimport\(/.test(text)) throw new Error(`${file}: an import() is left in the bundle`);
+  // The launcher decodes the program as latin1, the cheapest way; esbuild escapes non-ASCII
+  // characters in code, and minifyWhitespace drops the comments that may hold some.
+  if (/[^\0-\x7f]/.test(text)) throw new Error(`${file}: not ASCII`);
+}
+
+/**
+ * The program's V8 code cache for the executable `exe` (which must run here): training runs of
+ * the executable itself against the local emulator, each starting from the cache the previous
+ * one wrote after it ran: a fetch that fills the token cache, a cache hit, and the credential
+ * helper's miss and hit (src/exe/launcher.ts).
+ */
+async function train(exe, work, cacheFile) {
+  await build({
+    entryPoints: ["src/emulator/index.ts"],
+    outfile: join(work, "emulator.mjs"),
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    banner: {
+      js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+    },
+    logLevel: "warning",
+  });
+  const { createEmulator } = await import(pathToFileURL(join(work, "emulator.mjs")).href);
+  const emu = await createEmulator({});
+  const dir = await mkdtemp(join(work, "train-"));
+  try {
+    const helper = join(dir, "docker-credential-ecr-vars");
+    await symlink(exe, helper);
+    const env = { ...emulatorEnv(emu, dir), ECR_VARS_BUILD_CODE_CACHE: cacheFile };
+    const cli = ["--region", "eu-west-1", "--registry-id", "123456789012", "-q", "--cache"];
+    const host = "123456789012.dkr.ecr.eu-west-1.amazonaws.com";
+    await runWith(exe, cli, env, "");
+    await runWith(exe, cli, env, "");
+    const helperEnv = { ...env, ECR_VARS_CACHE_DIR: join(dir, "helper-cache") };
+    await runWith(helper, ["get"], helperEnv, host);
+    await runWith(helper, ["get"], helperEnv, host);
+  } finally {
+    await emu.close();
+  }
+}
+
+/** Runs a program asynchronously (the emulator answers from this process); fails on an error. */
+async function runWith(file, args, env, input) {
+  const child = spawn(file, args, { env, stdio: ["pipe", "ignore", "pipe"] });
+  let stderr = "";
+  child.stderr.on("data", (chunk) => {
+    stderr += chunk;
+  });
+  child.stdin.end(input);
+  const code = await new Promise((done) => child.on("close", done));
+  if (code !== 0)
+    throw new Error(`training run ${file} ${args.join(" ")} failed (${code}): ${stderr}`);
 }
 
 /**
@@ -185,13 +256,33 @@ async function unsigned(target, binary, work) {
   return copy;
 }
 
+/** Writes the executable for `target` to `output` with `--build-sea`. */
+async function buildSea(builder, target, output, work, codeCache) {
+  const config = join(work, `${executableName(target)}.json`);
+  const assets = { [PROGRAM]: PROGRAM };
+  if (codeCache !== undefined) assets[`${PROGRAM}.v8cache`] = codeCache;
+  await writeFile(
+    config,
+    JSON.stringify({
+      // Relative to `work`, where --build-sea runs: the blob records these names (stack traces
+      // show them), not paths of the build machine.
+      main: "launcher.cjs",
+      assets,
+      output,
+      executable: await unsigned(target, await nodeBinary(target), work),
+      disableExperimentalSEAWarning: true,
+      useCodeCache: `${target.os}-${target.arch}` === builder.platform,
+    }),
+  );
+  await run(builder.node, ["--build-sea", config], { cwd: work, maxBuffer: 1024 * 1024 });
+  if (target.os !== "win") await chmod(output, 0o755);
+}
+
 async function main() {
   const work = await mkdtemp(join(tmpdir(), "ecr-vars-exe-"));
   try {
-    // Relative to `work`, where --build-sea runs: the blob records this name (stack traces show
-    // it), not a path of the build machine.
-    const main = "ecr-vars.cjs";
-    await bundle(join(work, main));
+    await bundle("src/exe/bin.ts", join(work, PROGRAM));
+    await bundle("src/exe/launcher.ts", join(work, "launcher.cjs"));
     const builder = await builderNode();
     await rm(RELEASE, { recursive: true, force: true });
     await mkdir(RELEASE);
@@ -199,23 +290,22 @@ async function main() {
     for (const target of TARGETS) {
       const name = executableName(target);
       const output = join(RELEASE, name);
-      const config = join(work, `${name}.json`);
-      const sameHost = `${target.os}-${target.arch}` === builder.platform;
-      await writeFile(
-        config,
-        JSON.stringify({
-          main,
-          output,
-          executable: await unsigned(target, await nodeBinary(target), work),
-          disableExperimentalSEAWarning: true,
-          useCodeCache: sameHost,
-        }),
-      );
-      await run(builder.node, ["--build-sea", config], { cwd: work, maxBuffer: 1024 * 1024 });
-      if (target.os !== "win") await chmod(output, 0o755);
+      let codeCache;
+      if (`${target.os}-${target.arch}` === builder.platform) {
+        // Built once without a cache, trained, then built again with the cache it wrote.
+        codeCache = `${PROGRAM}.v8cache`;
+        await buildSea(builder, target, join(work, "untrained"), work, undefined);
+        const trained = join(work, "trained.v8cache");
+        await train(join(work, "untrained"), work, trained);
+        // The training file's format (src/platform/launch.ts): a 22-byte header whose last two
+        // bytes are the length of the tag that follows, then V8's cache, which goes in as is.
+        const file = await readFile(trained);
+        await writeFile(join(work, codeCache), file.subarray(22 + file.readUInt16LE(20)));
+      }
+      await buildSea(builder, target, output, work, codeCache);
       const { size } = await stat(output);
       sums.push(`${(await digest(output, "sha256")).toString("hex")}  ${name}\n`);
-      const cache = sameHost ? ", with code cache" : "";
+      const cache = codeCache === undefined ? "" : ", with code cache";
       console.log(`build:exe: release/${name} (${(size / 2 ** 20).toFixed(1)} MiB${cache})`);
     }
     await writeFile(join(RELEASE, "SHA256SUMS"), sums.join(""));

@@ -1,8 +1,8 @@
 /**
  * Every executable, and those that cannot run here (Windows, macOS) above all, checked by structure:
  * file format and machine, an entry point inside executable code, Node's fuse flipped, and the
- * same SEA blob (flags and main script) as the linux-x64 executable that the other tests run.
- * SHA256SUMS matches the files.
+ * same SEA blob (flags, launcher, program) as the linux-x64 executable that the other tests run,
+ * which alone carries the program's code cache. SHA256SUMS matches the files.
  */
 
 import { createHash } from "node:crypto";
@@ -13,6 +13,7 @@ import { beforeAll, describe, expect, test } from "vitest";
 import {
   type ExecutableInfo,
   readExecutable,
+  readSeaAsset,
   readSeaBlob,
   SEA_FLAGS,
   SEA_FUSE,
@@ -31,11 +32,13 @@ beforeAll(async () => {
   }
 });
 
-function mainOf(name: string) {
+function blobOf(name: string): Buffer {
   const blob = info.get(name)?.seaBlob;
   if (blob === undefined) throw new Error(`${name}: no SEA blob`);
-  return readSeaBlob(blob);
+  return blob;
 }
+const mainOf = (name: string) => readSeaBlob(blobOf(name));
+const programOf = (name: string) => readSeaAsset(blobOf(name), "ecr-vars.cjs")?.toString("latin1");
 
 describe.each([
   { name: "ecr-vars-linux-x64", format: "ELF", machine: "x64", codeCache: true },
@@ -57,11 +60,17 @@ describe.each([
     const { flags, main } = mainOf(name);
     expect(flags & SEA_FLAGS.disableExperimentalWarning).not.toBe(0);
     expect(flags & SEA_FLAGS.useSnapshot).toBe(0);
-    // Only the build platform's executable can hold a V8 code cache.
+    expect(flags & SEA_FLAGS.includeAssets).not.toBe(0);
+    // Only the build platform's executable can hold V8 code caches.
     expect((flags & SEA_FLAGS.useCodeCache) !== 0).toBe(codeCache);
-    // The same program as the linux-x64 executable, which the end-to-end tests run.
+    const cache = readSeaAsset(blobOf(name), "ecr-vars.cjs.v8cache");
+    expect(cache === undefined ? 0 : cache.length > 100_000).toBe(codeCache ? true : 0);
+    // The same launcher and program as the linux-x64 executable, which the other tests run.
+    expect(main).toContain("sea.getRawAsset(");
     expect(main).toBe(mainOf("ecr-vars-linux-x64").main);
-    expect(main).toContain("src/exe/bin.ts");
+    const program = programOf(name);
+    expect(program).toContain("process.argv0");
+    expect(program).toBe(programOf("ecr-vars-linux-x64"));
   });
 
   test("holds no publisher signature that the injection broke", () => {
@@ -78,7 +87,8 @@ test("the checks tell a plain Node binary apart (they can fail)", async () => {
 });
 
 test("the program is one bundle: it requires Node built-ins only", () => {
-  const { main } = mainOf("ecr-vars-linux-x64");
+  const main = programOf("ecr-vars-linux-x64") ?? "";
+  expect(main.length).toBeGreaterThan(100_000);
   const required = new Set([...main.matchAll(/\brequire\("([^"]+)"\)/g)].map((m) => m[1]));
   // Known and harmless: `debug` tries supports-color in a try block; the SDK names its optional
   // CRT signer in an error message.

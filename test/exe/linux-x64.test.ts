@@ -101,6 +101,18 @@ test("--cache: the first run fills the token cache, the second answers without A
   expect(hit.result.stdout).toContain(`bamboo_custom_aws_ecr_password=${PASSWORD}\n`);
 });
 
+test("the program runs from the code cache built into the executable", async () => {
+  const traced = await runWithInput(
+    LINUX_X64,
+    ["--region", "eu-west-1", "--cache", "--format", "dotenv"],
+    "",
+    env({ ECR_VARS_CODE_CACHE_TRACE: "1" }),
+  );
+  expect(traced.code, traced.stderr).toBe(0);
+  expect(traced.stderr).toContain("code cache: ecr-vars.cjs: cache\n");
+  expect(traced.stdout).toContain(`bamboo_custom_aws_ecr_password=${PASSWORD}\n`);
+});
+
 test("named docker-credential-ecr-vars, the same file is the credential helper", async () => {
   const helper = join(bin, "docker-credential-ecr-vars");
   const version = await exe(helper, ["version"]);

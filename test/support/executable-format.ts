@@ -194,11 +194,24 @@ function readMachO(image: Buffer): ExecutableInfo {
 export function readSeaBlob(blob: Buffer): { flags: number; main: string } {
   const MAGIC = 0x0143da20;
   if (blob.readUInt32LE(0) !== MAGIC) throw new Error("SEA blob: bad magic");
-  // The main script follows its u64 length; it is the bundle, which starts with "use strict".
+  // The main script follows its u64 length; it is a bundle, which starts with "use strict".
   const start = blob.indexOf('"use strict";');
   if (start < 8) throw new Error("SEA blob: no main script");
   const length = Number(blob.readBigUInt64LE(start - 8));
   return { flags: blob.readUInt32LE(4), main: blob.toString("utf8", start, start + length) };
+}
+
+/** An asset of the SEA blob: its name and its bytes, each after its u64 length. */
+export function readSeaAsset(blob: Buffer, name: string): Buffer | undefined {
+  const key = Buffer.alloc(8 + name.length);
+  key.writeBigUInt64LE(BigInt(name.length));
+  key.write(name, 8, "latin1");
+  const at = blob.indexOf(key);
+  if (at < 0 || at + key.length + 8 > blob.length) return undefined;
+  const start = at + key.length + 8;
+  const length = Number(blob.readBigUInt64LE(at + key.length));
+  if (start + length > blob.length) throw new Error(`SEA blob: asset ${name} overruns the blob`);
+  return blob.subarray(start, start + length);
 }
 
 /** Bits of the SEA blob's flags (Node's SeaFlags). */
@@ -206,6 +219,7 @@ export const SEA_FLAGS = {
   disableExperimentalWarning: 1 << 0,
   useSnapshot: 1 << 1,
   useCodeCache: 1 << 2,
+  includeAssets: 1 << 3,
 } as const;
 
 /** Node flips this fuse (":0" → ":1") in a binary that carries a blob. */
