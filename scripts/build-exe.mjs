@@ -297,10 +297,7 @@ async function main() {
         await buildSea(builder, target, join(work, "untrained"), work, undefined);
         const trained = join(work, "trained.v8cache");
         await train(join(work, "untrained"), work, trained);
-        // The training file's format (src/platform/launch.ts): a 22-byte header whose last two
-        // bytes are the length of the tag that follows, then V8's cache, which goes in as is.
-        const file = await readFile(trained);
-        await writeFile(join(work, codeCache), file.subarray(22 + file.readUInt16LE(20)));
+        await rename(`${trained}.v8`, join(work, codeCache));
       }
       await buildSea(builder, target, output, work, codeCache);
       const { size } = await stat(output);

@@ -14,16 +14,16 @@
 import { readFileSync, renameSync, writeFileSync } from "node:fs";
 import * as sea from "node:sea";
 import * as vm from "node:vm";
-import * as zlib from "node:zlib";
-import { cacheTag, decodeCache, encodeCache } from "../platform/launch.js";
+import { cacheTag, contentHash, decodeCache, encodeCache } from "../platform/launch.js";
 
 /** Asset names, shared with scripts/build-exe.mjs. */
 const PROGRAM = "ecr-vars.cjs";
 const CODE_CACHE = "ecr-vars.cjs.v8cache";
 /**
  * Build-time training: a file to run the program from (its code cache, if there) and to write
- * the program's code cache to after the run. It is a file, so it has the checksummed format of
- * src/platform/launch.ts; the build puts its payload into the executable.
+ * the program's code cache to after the run, in the checksummed format of src/platform/launch.ts
+ * because it is a file; V8's bytes alone go to `<file>.v8`, for the build to put into the
+ * executable.
  */
 const TRAIN = "ECR_VARS_BUILD_CODE_CACHE";
 /** `1`: one line on stderr saying whether the code cache served (tests, diagnosis). */
@@ -51,15 +51,15 @@ function readIfThere(path: string): Buffer | undefined {
 const source = asset(PROGRAM);
 if (source === undefined) throw new Error(`${PROGRAM} is missing from this executable`);
 const training = env[TRAIN];
-const crc32 = (zlib as { crc32?: (data: Uint8Array) => number }).crc32;
+const hash = training === undefined ? undefined : contentHash();
 const trainingFile = training === undefined ? undefined : readIfThere(training);
 // A training run starts from the previous run's cache, so that successive runs add up.
 const cachedData =
   training === undefined
     ? asset(CODE_CACHE)
-    : trainingFile === undefined || crc32 === undefined
+    : trainingFile === undefined || hash === undefined
       ? undefined
-      : decodeCache(crc32, trainingFile, source, cacheTag(env));
+      : decodeCache(hash, trainingFile, source, cacheTag(env));
 // The build checks that the program is ASCII: latin1 is the cheapest decoding.
 const script = new vm.Script(
   `(function (exports, require, module, __filename, __dirname) {${source.toString("latin1")}\n})`,
@@ -74,11 +74,13 @@ if (env[TRACE] === "1") {
         : "cache";
   process.stderr.write(`code cache: ${PROGRAM}: ${state}\n`);
 }
-if (training !== undefined && crc32 !== undefined) {
+if (training !== undefined && hash !== undefined) {
   process.once("exit", () => {
-    const data = encodeCache(crc32, source, cacheTag(env), script.createCachedData());
-    writeFileSync(`${training}.partial`, data);
+    const payload = script.createCachedData();
+    // The checksummed file for the next training run, and V8's bytes for the executable.
+    writeFileSync(`${training}.partial`, encodeCache(hash, source, cacheTag(env), payload));
     renameSync(`${training}.partial`, training);
+    writeFileSync(`${training}.v8`, payload);
   });
 }
 const module = { exports: {}, filename: PROGRAM, id: PROGRAM };
