@@ -197,7 +197,9 @@ try {
     for (let round = 1; round <= rounds; round++) {
       console.log(`${label}: round ${round}/${rounds}: ${commands.length} commands × ${runs} runs`);
       const exported = join(dir, "hyperfine.json");
+      // Output to a pipe, as `eval "$(ecr-vars ...)"` and CI steps read it.
       const hyperfineArgs = ["--style", "none", "--warmup", "3", "--runs", String(runs)];
+      hyperfineArgs.push("--output", "pipe");
       hyperfineArgs.push("--export-json", exported);
       for (const { name, command } of commands) hyperfineArgs.push("-n", name, command);
       // Not spawnSync: the emulator in this process must keep answering the fresh fetches.

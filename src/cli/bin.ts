@@ -6,8 +6,7 @@
  * so no top-level await here.
  */
 
-import { writeSync } from "node:fs";
-import { isatty } from "node:tty";
+import { fstatSync, writeSync } from "node:fs";
 import type { Writable } from "../platform/logger.js";
 import { removeTracked } from "../platform/signal-cleanup.js";
 import { VERSION } from "../version.js";
@@ -27,6 +26,20 @@ process.on("SIGQUIT", () => {
 });
 
 const streams = new Set<NodeJS.WriteStream>();
+
+/**
+ * isatty without node:tty where the answer is plain: loading node:tty loads node:net and the
+ * stream machinery, a fifth of a cache hit's start-up (ARCHITECTURE.md, "Start-up"). Only a
+ * character device can be a terminal; a pipe or a file, the usual stdout, is not.
+ */
+function isTerminal(fd: 1 | 2): boolean {
+  try {
+    if (!fstatSync(fd).isCharacterDevice()) return false;
+  } catch {
+    return false;
+  }
+  return (require("node:tty") as typeof import("node:tty")).isatty(fd);
+}
 
 /**
  * Writes straight to the file descriptor: creating process.stdout and process.stderr loads the
@@ -64,7 +77,14 @@ void main({
   stdout: exec ? process.stdout : direct(1, () => process.stdout),
   stderr: exec ? process.stderr : direct(2, () => process.stderr),
   version: VERSION,
-  isTty: { stdout: isatty(1), stderr: isatty(2) },
+  isTty: {
+    get stdout() {
+      return isTerminal(1);
+    },
+    get stderr() {
+      return isTerminal(2);
+    },
+  },
   // Our handlers are gone by then, so the default action ends the process with the signal.
   raise: (signal) => process.kill(process.pid, signal),
 })

@@ -3,7 +3,7 @@
  * copy of dist/ without the lazily loaded files: a run that needed one of them would fail.
  */
 
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { cp, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
@@ -19,9 +19,10 @@ afterAll(async () => {
   await ctx?.close();
 });
 
-function run(cli: string, args: readonly string[], env: Record<string, string>) {
+function run(cli: string, args: readonly string[], env: Record<string, string>, node = true) {
+  const [file, argv] = node ? [process.execPath, [cli, ...args]] : [cli, [...args]];
   return new Promise<{ code: number; stdout: string; stderr: string }>((done) => {
-    execFile(process.execPath, [cli, ...args], { env, timeout: 30_000 }, (error, stdout, stderr) =>
+    execFile(file, argv, { env, timeout: 30_000 }, (error, stdout, stderr) =>
       done({ code: error ? Number(error.code ?? -1) : 0, stdout, stderr }),
     );
   });
@@ -48,5 +49,26 @@ describe("start-up of the built CLI", () => {
     // The same copy cannot fetch: the fresh path is the one that loads the SDK bundle.
     const fresh = await run(cli, args.slice(1), env);
     expect(fresh.code).not.toBe(0);
+  });
+
+  test("the terminal check without node:tty: a pty is a terminal, /dev/null and a pipe are not", async () => {
+    const env = ctx.env({ ECR_VARS_CACHE_DIR: ctx.path("tty-cache") });
+    const args = ["--format", "password", "--region", "eu-west-1", "--registry-id", ACCOUNT];
+    // script(1) gives the command a pseudo-terminal as stdout.
+    const command = [process.execPath, "dist/ecr-vars.cjs", ...args].join(" ");
+    const pty = await run("/usr/bin/script", ["-qec", command, "/dev/null"], env, false);
+    expect(pty.stdout).toContain("stdout is a terminal");
+    expect(pty.code).toBe(2);
+    const piped = await run("dist/ecr-vars.cjs", args, env);
+    expect(piped.code).toBe(0);
+    expect(piped.stdout.trim().length).toBeGreaterThan(100);
+    const devNull = await new Promise<number | null>((done) => {
+      const child = spawn(process.execPath, ["dist/ecr-vars.cjs", ...args], {
+        env,
+        stdio: ["ignore", "ignore", "ignore"],
+      });
+      child.on("exit", done);
+    });
+    expect(devNull).toBe(0);
   });
 });
