@@ -2,8 +2,8 @@
  * The main script of the standalone executables (scripts/build-exe.mjs): it runs the program, the
  * CommonJS bundle of src/exe/bin.ts, from the executable's assets. On the platform the build ran
  * on, a V8 code cache of the program is an asset too, written by training runs of the executable
- * itself after they ran, so it holds the functions a cache hit and a fetch compile, not only the
- * top level (which is all a single executable application's own code cache can hold).
+ * itself after they ran, so it holds the functions a cache hit compiles, not only the top level
+ * (which is all a single executable application's own code cache can hold).
  *
  * That cache is part of the executable, as trustworthy as the code beside it (SHA256SUMS covers
  * both): it needs none of the checksums of the caches that live in files (src/platform/launch.ts).
