@@ -6,7 +6,7 @@ import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createEmulator, type Emulator } from "../../src/emulator/index.js";
 
@@ -75,6 +75,17 @@ describe.each([
     expect(run.stderr).toBe("");
     expect(run.stdout.trim()).toBe(PASSWORD);
     expect(run.code).toBe(0);
+  });
+
+  it("prints byte for byte what ecr-vars get-login-password prints", async () => {
+    const aws = await awsCli(command, ["ecr", "get-login-password", ...endpoint()], baseEnv);
+    const ours = await awsCli(
+      process.execPath,
+      [resolve("dist/ecr-vars.cjs"), "get-login-password", "--region", "eu-west-1"],
+      { ...baseEnv, AWS_ENDPOINT_URL: emulator.url },
+    );
+    expect(ours).toEqual({ code: 0, stdout: aws.stdout, stderr: "" });
+    expect(aws.stdout).toBe(`${PASSWORD}\n`);
   });
 
   it("reads the IAM user from sts get-caller-identity", async () => {
