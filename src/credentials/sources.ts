@@ -55,6 +55,17 @@ export function fromDefaultChain(context: SourceContext): CredentialProvider {
             cause: error,
           });
         }
+        // A profile's SSO login that is missing or expired: say the one command that fixes it.
+        const message = String((error as Error).message);
+        if (/\bSSO\b/.test(message)) {
+          throw new EcrVarsError({
+            kind: "credentials",
+            code: "SSO_LOGIN_NEEDED",
+            message: `no usable credentials from ${source}: ${message.split("\n")[0]}`,
+            hint: `run aws sso login --profile ${context.env.AWS_PROFILE || "default"}, then run again`,
+            cause: error,
+          });
+        }
         throw error;
       }
       return {

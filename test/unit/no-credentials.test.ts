@@ -100,3 +100,28 @@ describe("what the programs print", () => {
     expect(stdout.replaceAll("aws sso login --profile", "")).not.toMatch(/(^|\s)--[a-z]/);
   });
 });
+
+describe("an SSO profile without a current login", () => {
+  test("says to run aws sso login for that profile (exit 3)", async () => {
+    const config = `${dir.path}/sso-config`;
+    await writeFile(
+      config,
+      [
+        "[profile dev]",
+        "sso_session = corp",
+        "sso_account_id = 123456789012",
+        "sso_role_name = Dev",
+        "[sso-session corp]",
+        "sso_start_url = https://corp.example/start",
+        "sso_region = eu-west-1",
+      ].join("\n"),
+    );
+    const result = await runInProcess(
+      ["--region", "eu-west-1"],
+      cleanEnv({ AWS_CONFIG_FILE: config, AWS_PROFILE: "dev", HOME: dir.path }),
+    );
+    expect(result.code).toBe(3);
+    expect(result.stderr).toContain("SSO session token associated with profile=dev");
+    expect(result.stderr).toContain("  fix: run aws sso login --profile dev, then run again");
+  });
+});
