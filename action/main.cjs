@@ -54455,6 +54455,16 @@ function fromDefaultChain(context) {
             cause: error2
           });
         }
+        const message = String(error2.message);
+        if (/\bSSO\b/.test(message)) {
+          throw new EcrVarsError({
+            kind: "credentials",
+            code: "SSO_LOGIN_NEEDED",
+            message: `no usable credentials from ${source}: ${message.split("\n")[0]}`,
+            hint: `run aws sso login --profile ${context.env.AWS_PROFILE || "default"}, then run again`,
+            cause: error2
+          });
+        }
         throw error2;
       }
       return {
