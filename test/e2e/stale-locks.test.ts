@@ -193,6 +193,8 @@ describe("signals mid-write", () => {
     // It waits with its own lock prepared under a temporary name: signal it once that exists.
     const own = new RegExp(`^\\.config\\.json\\.lock\\.${waiting.pid}\\.[0-9a-f]{12}\\.tmp$`);
     while (!(await readdir(dir)).some((name) => own.test(name))) {
+      if (waiting.exitCode !== null)
+        throw new Error("the waiting run ended before it was signalled");
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     waiting.kill("SIGTERM");
