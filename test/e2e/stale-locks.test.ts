@@ -211,6 +211,20 @@ describe("outputs that are not regular files", () => {
     ["docker-config", ["--format", "docker-config"]],
     ["sh", ["--format", "sh"]],
   ])(
+    "a device (/dev/null) as --output is refused by %s (exit 5), no lock made beside it",
+    async (_name, format) => {
+      const result = await run(["--region", "eu-west-1", ...format, "--output", "/dev/null"]);
+      expect(result.code).toBe(5);
+      expect(result.stderr).toContain(
+        "ecr-vars: error: refusing to write /dev/null: it is not a regular file (a FIFO, socket or device)",
+      );
+    },
+  );
+
+  test.each([
+    ["docker-config", ["--format", "docker-config"]],
+    ["sh", ["--format", "sh"]],
+  ])(
     "before: a FIFO as --output hung forever holding the lock; now %s refuses it at once (exit 5)",
     async (_name, format) => {
       const dir = await newDir(`fifo-${_name}`);
