@@ -10,7 +10,9 @@
  * now belongs to a process that started at another time (pids are reused). A lock that cannot be
  * verified from here (another host on a shared file system, an empty or foreign file, a pid with
  * no start time) is stale once it is older than `staleAfterMs`: the lock is only ever held for the
- * few milliseconds of a read-merge-write. A live owner is waited for, never displaced.
+ * few milliseconds of a read-merge-write. Where the platform has no process start times (macOS,
+ * Windows) a running pid may be a reused one, so such a lock is taken over after 5 minutes.
+ * Otherwise a live owner is waited for, never displaced.
  *
  * Taking over a stale lock has exactly one winner: the taker first creates `<file>.lock.break`
  * exclusively, checks that the lock is still the very file it judged stale (same inode and
@@ -29,6 +31,8 @@ import { removeOnSignal } from "./signal-cleanup.js";
 export const DEFAULT_LOCK_TIMEOUT_MS = 30_000;
 /** Age after which a lock whose owner cannot be verified from this host is taken over. */
 export const UNVERIFIABLE_LOCK_MS = 10_000;
+/** Age after which a lock verified by its pid alone (no start time on this platform) is taken over. */
+export const PID_ONLY_LOCK_MS = 5 * 60_000;
 /** Lock files are a few hundred bytes; reading more of a planted one is pointless. */
 const MAX_LOCK_BYTES = 4096;
 
@@ -168,6 +172,9 @@ export async function inspect(
   // (written by hand or by an older version) whose pid is in use.
   const verified = running === true && (owner?.start !== undefined || self.start === undefined);
   if (!verified && age > staleAfterMs) return { kind: "stale", id: id.key };
+  // Where there are no start times (macOS, Windows) a running pid may be a reused one: a lock
+  // that old is abandoned whoever runs under its pid now.
+  if (owner?.start === undefined && age > PID_ONLY_LOCK_MS) return { kind: "stale", id: id.key };
   return { kind: "live", owner };
 }
 

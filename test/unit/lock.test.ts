@@ -128,6 +128,17 @@ describe("stale locks", () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(350);
   });
 
+  test("without process start times (macOS, Windows) a running pid's lock is waited for, and taken over once 5 minutes old (a reused pid)", async () => {
+    const base = await dir();
+    const lock = join(base, "config.json.lock");
+    const { start: _start, boot: _boot, ...withoutTimes } = self;
+    await writeFile(lock, json(withoutTimes));
+    expect((await inspect(lock, withoutTimes, 10_000)).kind).toBe("live");
+    const old = new Date(Date.now() - 6 * 60_000);
+    await utimes(lock, old, old);
+    expect((await inspect(lock, withoutTimes, 10_000)).kind).toBe("stale");
+  });
+
   test("a break marker left by a killed taker is cleared after staleAfterMs", async () => {
     const file = join(await dir(), "config.json");
     await writeFile(`${file}.lock`, `${deadPid()}@${hostname()}`);
