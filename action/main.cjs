@@ -67217,6 +67217,7 @@ async function inspect(lockPath, self2, staleAfterMs) {
   if (running === false) return { kind: "stale", id: id.key };
   const verified = running === true && (owner?.start !== void 0 || self2.start === void 0);
   if (!verified && age > staleAfterMs) return { kind: "stale", id: id.key };
+  if (owner?.start === void 0 && age > PID_ONLY_LOCK_MS) return { kind: "stale", id: id.key };
   return { kind: "live", owner };
 }
 async function takeOver(lockPath, staleId, temp, staleAfterMs) {
@@ -67314,7 +67315,7 @@ function lockError(lockPath, reason, cause) {
     cause
   });
 }
-var import_node_crypto5, import_node_fs8, import_promises4, import_node_path9, DEFAULT_LOCK_TIMEOUT_MS, UNVERIFIABLE_LOCK_MS, MAX_LOCK_BYTES;
+var import_node_crypto5, import_node_fs8, import_promises4, import_node_path9, DEFAULT_LOCK_TIMEOUT_MS, UNVERIFIABLE_LOCK_MS, PID_ONLY_LOCK_MS, MAX_LOCK_BYTES;
 var init_lock = __esm({
   "src/platform/lock.ts"() {
     "use strict";
@@ -67327,6 +67328,7 @@ var init_lock = __esm({
     init_signal_cleanup();
     DEFAULT_LOCK_TIMEOUT_MS = 3e4;
     UNVERIFIABLE_LOCK_MS = 1e4;
+    PID_ONLY_LOCK_MS = 5 * 6e4;
     MAX_LOCK_BYTES = 4096;
   }
 });

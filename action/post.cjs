@@ -22004,6 +22004,7 @@ function removeOnSignal(path6, content) {
 // src/platform/lock.ts
 var DEFAULT_LOCK_TIMEOUT_MS = 3e4;
 var UNVERIFIABLE_LOCK_MS = 1e4;
+var PID_ONLY_LOCK_MS = 5 * 6e4;
 var MAX_LOCK_BYTES = 4096;
 async function withFileLock(path6, work, options = {}) {
   const lockPath = `${path6}.lock`;
@@ -22100,6 +22101,7 @@ async function inspect(lockPath, self, staleAfterMs) {
   if (running === false) return { kind: "stale", id: id.key };
   const verified = running === true && (owner?.start !== void 0 || self.start === void 0);
   if (!verified && age > staleAfterMs) return { kind: "stale", id: id.key };
+  if (owner?.start === void 0 && age > PID_ONLY_LOCK_MS) return { kind: "stale", id: id.key };
   return { kind: "live", owner };
 }
 async function takeOver(lockPath, staleId, temp, staleAfterMs) {
