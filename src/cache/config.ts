@@ -1,8 +1,14 @@
-/** The cache configuration of a run, from its resolved settings (cheap: one stat at most). */
+/**
+ * The cache configuration of a run, from its resolved settings. Cheap: a handful of `stat` calls
+ * and no file read, because it runs on the cache-hit path.
+ */
 
 import { statSync } from "node:fs";
-import { resolve } from "node:path";
+import { homedir } from "node:os";
+import { join, resolve } from "node:path";
 import type { CacheConfig } from "./key.js";
+
+type Env = Readonly<Record<string, string | undefined>>;
 
 export interface SourceSettings {
   /** `default-chain`, `instance-role`, or `connector` with `connector` set. */
@@ -13,12 +19,54 @@ export interface SourceSettings {
   readonly roleArn?: string;
 }
 
+/**
+ * The files the AWS SDK's credential providers read for a source other than the instance role:
+ * the shared credentials and config files, the web identity token file, the container
+ * authorization token file, and the SSO and console-login token caches (directories: adding or
+ * replacing a token file changes their modification time). Connectors of type `profile` read the
+ * same files, so connector sources are stamped with them too.
+ */
+export function credentialInputFiles(env: Env): string[] {
+  const home = env.HOME || homedir();
+  const files = [
+    env.AWS_SHARED_CREDENTIALS_FILE || join(home, ".aws", "credentials"),
+    env.AWS_CONFIG_FILE || join(home, ".aws", "config"),
+    join(home, ".aws", "sso", "cache"),
+    join(home, ".aws", "login", "cache"),
+  ];
+  if (env.AWS_WEB_IDENTITY_TOKEN_FILE) files.push(env.AWS_WEB_IDENTITY_TOKEN_FILE);
+  if (env.AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE)
+    files.push(env.AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE);
+  return files;
+}
+
+/** `ino:size:mtime:ctime` of each file (or `-` when it does not exist), one per line. */
+export function filesStamp(paths: readonly string[]): string {
+  return paths
+    .map((path) => {
+      try {
+        const info = statSync(resolve(path));
+        return `${path}\0${info.ino}:${info.size}:${info.mtimeMs}:${info.ctimeMs}`;
+      } catch {
+        return `${path}\0-`;
+      }
+    })
+    .join("\n");
+}
+
 export async function cacheConfigFor(
   settings: SourceSettings,
+  env: Env,
 ): Promise<Omit<CacheConfig, "region" | "registryId">> {
+  // The instance role reads no local file; every other source may.
+  const inputs =
+    settings.source === "instance-role"
+      ? {}
+      : { inputsStamp: filesStamp(credentialInputFiles(env)) };
   if (settings.source !== "connector" || settings.connector === undefined) {
     return {
       source: settings.source,
+      ...inputs,
       ...(settings.roleArn === undefined ? {} : { roleArn: settings.roleArn }),
     };
   }
@@ -33,6 +81,7 @@ export async function cacheConfigFor(
     source: `connector:${settings.connector}`,
     connectorsPath: path,
     connectorsStamp: info === undefined ? "missing" : `${info.size}:${info.mtimeMs}`,
+    ...inputs,
     ...(settings.roleArn === undefined ? {} : { roleArn: settings.roleArn }),
   };
 }

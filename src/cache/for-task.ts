@@ -26,11 +26,14 @@ export async function taskCacheAuthorize(init: {
       connector = resolved.ok ? resolved.value : setting.expression;
     }
   }
-  const config = await cacheConfigFor({
-    source: task.source.kind,
-    ...(connector === undefined ? {} : { connector, connectorsPath: init.connectorsPath }),
-    ...(task.roleArn === undefined ? {} : { roleArn: task.roleArn }),
-  });
+  const config = await cacheConfigFor(
+    {
+      source: task.source.kind,
+      ...(connector === undefined ? {} : { connector, connectorsPath: init.connectorsPath }),
+      ...(task.roleArn === undefined ? {} : { roleArn: task.roleArn }),
+    },
+    init.env,
+  );
   return cachedAuthorize({
     dir: cacheDir(init.env),
     env: init.env,

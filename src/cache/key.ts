@@ -5,8 +5,9 @@
  * key id, as the Go helper does, never hits with assumed roles: their key changes every session.
  *
  * Finding the identity costs an AWS call, which a cache hit must not make. So a second, cheap key
- * describes the *configuration* (source, connector, role, region, registry, endpoints, and a hash
- * of the credential-bearing environment) and points at the identity's token. A hit follows that
+ * describes the *configuration* (source, connector, role, region, registry, endpoints, a hash
+ * of the credential-bearing environment, and a stamp of the files the credential source reads)
+ * and points at the identity's token. A hit follows that
  * pointer with no AWS call and without loading the SDK. When the configuration changes (a new
  * session's keys in the environment) the pointer misses, one GetCallerIdentity names the identity,
  * and its token is reused if still fresh: one STS call, no new ECR token.
@@ -26,6 +27,12 @@ export interface CacheConfig {
   readonly connectorsPath?: string;
   /** The connectors file's size and mtime: an edited file is a new configuration. */
   readonly connectorsStamp?: string;
+  /**
+   * Inode, size and modification time of every file the credential source reads (shared
+   * credentials and config files, web identity token file, SSO cache, ...): a switched key in
+   * `~/.aws/credentials` is a new configuration, found without reading the file.
+   */
+  readonly inputsStamp?: string;
   readonly roleArn?: string;
   readonly region: string;
   /** The registry account id, or `default` for the caller's own registry. */
@@ -58,6 +65,7 @@ export function configKeyOf(config: CacheConfig, fingerprint: string): string {
     config.source,
     config.connectorsPath ?? "",
     config.connectorsStamp ?? "",
+    config.inputsStamp ?? "",
     config.roleArn ?? "",
     config.region,
     config.registryId,

@@ -79,7 +79,7 @@ export async function fetchToken(
             authorize: cachedAuthorize({
               dir: cacheDir(env),
               env,
-              config: await cacheConfigFor({ ...settings, connectorsPath }),
+              config: await cacheConfigFor({ ...settings, connectorsPath }, env),
               logger,
               ...(clock === undefined ? {} : { clock }),
             }),

@@ -105,7 +105,7 @@ async function get(io: HelperIo, redactor: Redactor, fail: (m: string) => number
 
   let token: string | undefined;
   if (settings.cache) {
-    const config = await cacheConfigFor(settings);
+    const config = await cacheConfigFor(settings, io.env);
     const key = configKey(
       { ...config, region: settings.region, registryId: settings.registryId },
       io.env,

@@ -1,5 +1,9 @@
 import { createHash, randomBytes } from "node:crypto";
+import { appendFile, mkdtemp, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, test } from "vitest";
+import { cacheConfigFor, credentialInputFiles, filesStamp } from "../../src/cache/config.js";
 import { accountOf, configKey, environmentFingerprint, identityOf } from "../../src/cache/key.js";
 import { type CachedToken, isFresh, lookup, parseCache } from "../../src/cache/store.js";
 import { sha256Hex } from "../../src/core/sha256.js";
@@ -109,5 +113,57 @@ describe("cache file", () => {
     expect(lookup(data, "a", new Date("2030-01-01T01:00:00Z"))).toEqual(good);
     expect(lookup(data, "b", new Date("2030-01-01T01:00:00Z"))).toBeUndefined();
     expect(({} as Record<string, unknown>).t).toBeUndefined();
+  });
+});
+
+describe("the credential inputs stamp", () => {
+  test("default files follow HOME and the AWS_* file variables", () => {
+    expect(credentialInputFiles({ HOME: "/h" })).toEqual([
+      "/h/.aws/credentials",
+      "/h/.aws/config",
+      "/h/.aws/sso/cache",
+      "/h/.aws/login/cache",
+    ]);
+    expect(
+      credentialInputFiles({
+        HOME: "/h",
+        AWS_SHARED_CREDENTIALS_FILE: "/c",
+        AWS_CONFIG_FILE: "/f",
+        AWS_WEB_IDENTITY_TOKEN_FILE: "/w",
+        AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE: "/t",
+      }),
+    ).toEqual(["/c", "/f", "/h/.aws/sso/cache", "/h/.aws/login/cache", "/w", "/t"]);
+  });
+
+  test("changes when a file is replaced, edited or created; not when it is only read", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "ecr-vars-stamp-"));
+    try {
+      const file = join(dir, "credentials");
+      const stamp = () => filesStamp([file]);
+      const missing = stamp();
+      await writeFile(file, "[default]\naws_access_key_id = AKIAONE\n");
+      const created = stamp();
+      expect(created).not.toBe(missing);
+      await readFile(file);
+      expect(stamp()).toBe(created);
+      await writeFile(`${file}.new`, "[default]\naws_access_key_id = AKIATWO\n");
+      await rename(`${file}.new`, file);
+      const replaced = stamp();
+      expect(replaced).not.toBe(created);
+      await appendFile(file, "region = eu-west-1\n");
+      expect(stamp()).not.toBe(replaced);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("the instance role is keyed on no file; other sources are", async () => {
+    const env = { HOME: "/nonexistent-home" };
+    expect(await cacheConfigFor({ source: "instance-role" }, env)).toEqual({
+      source: "instance-role",
+    });
+    expect((await cacheConfigFor({ source: "default-chain" }, env)).inputsStamp).toContain(
+      "/nonexistent-home/.aws/credentials\0-",
+    );
   });
 });
