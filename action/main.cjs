@@ -72424,6 +72424,10 @@ var Redactor = class {
     }
     return this.#formsSet;
   }
+  /** The secrets registered so far (not their derived forms), e.g. for a child's output. */
+  get secrets() {
+    return [...this.#secrets];
+  }
   get size() {
     return this.#forms.size;
   }
@@ -72444,12 +72448,48 @@ var Redactor = class {
 };
 function derivedForms(secret) {
   const forms = /* @__PURE__ */ new Set([secret]);
-  forms.add(JSON.stringify(secret).slice(1, -1));
+  const json2 = JSON.stringify(secret).slice(1, -1);
+  forms.add(json2);
+  forms.add(json2.replaceAll("/", "\\/"));
+  forms.add(
+    json2.replace(/[\u0080-\uffff]/g, (c9) => `\\u${c9.charCodeAt(0).toString(16).padStart(4, "0")}`)
+  );
   forms.add(secret.replaceAll("'", `'\\''`));
-  forms.add(encodeURIComponent(secret));
-  forms.add(Buffer.from(secret, "utf8").toString("base64"));
-  forms.add(Buffer.from(`AWS:${secret}`, "utf8").toString("base64"));
-  return [...forms];
+  const uri = encodeURIComponent(secret);
+  forms.add(uri);
+  const quoted = uri.replace(/[!'()*]/g, (c9) => `%${c9.charCodeAt(0).toString(16).toUpperCase()}`);
+  forms.add(quoted.replaceAll("%2F", "/"));
+  forms.add(quoted.replaceAll("%20", "+"));
+  forms.add(new URLSearchParams({ s: secret }).toString().slice(2));
+  const bytes = Buffer.from(secret, "utf8");
+  for (const data of [bytes, Buffer.concat([Buffer.from("AWS:"), bytes])]) {
+    for (const form of base64Forms(data)) forms.add(form);
+  }
+  return [...forms].filter((form) => form === secret || form.length >= MIN_DERIVED_LENGTH);
+}
+var MIN_DERIVED_LENGTH = 8;
+function base64Forms(data) {
+  const forms = [];
+  const full = data.toString("base64");
+  forms.push(full, full.replace(/=+$/, ""), data.toString("base64url"));
+  const stable = full.slice(0, Math.floor(data.length / 3) * 4);
+  forms.push(stable);
+  for (const width of [76, 64]) {
+    if (stable.length <= width) continue;
+    for (const newline of ["\n", "\r\n"]) {
+      forms.push(wrap(full, width, newline), wrap(stable, width, newline));
+    }
+  }
+  for (const offset of [1, 2]) {
+    const shifted = Buffer.concat([Buffer.alloc(offset), data]).toString("base64");
+    forms.push(shifted.slice(4, Math.floor((offset + data.length) / 3) * 4));
+  }
+  return forms;
+}
+function wrap(text2, width, newline) {
+  const lines = [];
+  for (let at = 0; at < text2.length; at += width) lines.push(text2.slice(at, at + width));
+  return lines.join(newline);
 }
 function escapeRegExp(text2) {
   return text2.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");

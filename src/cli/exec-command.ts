@@ -12,6 +12,7 @@
 import { spawn } from "node:child_process";
 import { constants } from "node:os";
 import { usageError } from "../core/errors.js";
+import { isSecretVariable } from "../core/expressions.js";
 import { envName } from "../core/names.js";
 import type { Logger } from "../platform/logger.js";
 import { MASK, type Redactor } from "../platform/redactor.js";
@@ -63,10 +64,13 @@ export async function runExecCommand(context: CommandContext): Promise<number> {
       logger.info(`ecr-vars exec: running ${program} with ${outcome.variables.length} variables`);
     }
   }
-  // Credentials the command inherits are masked in its output as well.
-  for (const name of ["AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"]) {
-    const value = io.env[name];
-    if (value) secrets.push(value);
+  // The command inherits this process's environment (a build step may need it), so what it could
+  // print is masked: every secret the run handled (connector keys, whatever variable they were
+  // read from, session tokens, a proxy password) and every secret-named variable it inherits
+  // (Bamboo's rule, and AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN). See SECURITY.md.
+  secrets.push(...redactor.secrets);
+  for (const [name, value] of Object.entries(io.env)) {
+    if (value && isSecretVariable(name)) secrets.push(value);
   }
   const env = { ...io.env, ...variables };
   variables = {};
