@@ -37,7 +37,14 @@ export async function runConnectorsCommand(context: CommandContext): Promise<num
   const region = typeof values.region === "string" ? values.region : undefined;
   const timeout = typeof values.timeout === "string" ? values.timeout : undefined;
   const limits = callOptions(region, timeout, io.env);
-  const call = { ...limits, http: lazyHttpSettings(io.env, (secret) => redactor.add(secret)) };
+  const call = {
+    ...limits,
+    http: lazyHttpSettings(io.env, (secret) => redactor.add(secret)),
+    // A slow STS call says so on stderr after a second; the answer goes to stdout.
+    watch: new CallWatch({
+      onSlow: (line) => context.logger.info(`ecr-vars connectors: ${line}`),
+    }),
+  };
   const file = await loadConnectorsFile(path);
   const connector = findConnector(file.connectors, ref);
   if (connector === undefined) {
@@ -189,6 +196,5 @@ function callOptions(region: string | undefined, timeout: string | undefined, en
     region: code,
     ...attemptLimits(deadlineMs),
     deadlineMs,
-    watch: new CallWatch(),
   };
 }
