@@ -30,6 +30,7 @@ import {
   closeSync,
   constants,
   fstatSync,
+  lstatSync,
   mkdirSync,
   openSync,
   readFileSync,
@@ -215,6 +216,16 @@ function readFile(path: string): Buffer | undefined {
   }
 }
 
+/** A directory that does not exist yet (it is made 0700), or one that only this user can write. */
+function privateOrMissing(dir: string): boolean {
+  try {
+    const stat = lstatSync(dir);
+    return stat.isDirectory() && isPrivateToUser(stat, 0o022);
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "ENOENT";
+  }
+}
+
 /** Writes `data` to `path` by rename of a temporary file; quietly nothing on failure. */
 function writeAtomically(path: string, data: Buffer, mode: number): void {
   const temporary = `${path}.${process.pid}.tmp`;
@@ -275,7 +286,10 @@ export function runCommonJs(file: string, options: LaunchOptions = {}): unknown 
   const target = training ? shipped : served ? undefined : userFile();
   if (target !== undefined && hash !== undefined) {
     const done = script;
-    process.once("exit", () => {
+    process.once("exit", (code) => {
+      // Only a run that succeeded leaves anything behind; and the user's cache directory only
+      // when it is the user's own and closed to others (a shared directory is left alone).
+      if (!training && (code !== 0 || !privateOrMissing(dirname(dirname(target))))) return;
       const data = encodeCache(hash, bytes, tag, done.createCachedData());
       // The build's cache ships with the package; the user's stays private.
       writeAtomically(target, data, training ? 0o644 : 0o600);
