@@ -1,7 +1,7 @@
 // Builds dist/ in five esbuild runs, then writes V8 code caches (5):
 //
 // 1. dist/ecr-vars-main.cjs, the CLI: one CommonJS file holding what a run answered from the
-//    token cache needs (SPEC 5: ≤ 1.2× a bare `node -e 0`). Node starts a CommonJS file faster
+//    token cache needs (README "Start-up": ≤ 1.2× a bare `node -e 0`). Node starts a CommonJS file faster
 //    than an ES module, and CommonJS output cannot be split, so every dynamic import() in that
 //    graph is kept out of it: the AWS SDK packages go to 1b, everything else (zod, yaml, the
 //    connectors, the task file, the subcommands) to ES module entries of build 2 (dist/cli/*.mjs).

@@ -21,8 +21,9 @@
  * Two places, tried in this order:
  * - beside the program (`<program>.v8cache`), written by the build for the Node that built it;
  * - the user's cache directory (`<cache dir>/code/<program>.<tag hash>.v8cache`, the token cache's
- *   directory), written when no cache served a run: after the run, so that it holds what the run
- *   compiled, atomically, 0600, and silently not at all when the directory is not writable.
+ *   directory), written when no cache served a run that then succeeded: after the run, so that it
+ *   holds what the run compiled, atomically, 0600; not at all into a directory that other users
+ *   may write to (a shared /tmp named in ECR_VARS_CACHE_DIR), nor when it is not writable.
  * Anything that does not verify is ignored; a cache V8 still rejects is replaced.
  */
 

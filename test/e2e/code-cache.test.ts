@@ -260,6 +260,24 @@ describe("code caches", () => {
     expectFetched(fetched);
   });
 
+  test("no user cache goes into a directory others can write to, nor after a failed run", async () => {
+    const s = await setup();
+    const flagged = { ...s.env, NODE_OPTIONS: FLAGS };
+    // A shared, sticky directory named in ECR_VARS_CACHE_DIR: left exactly as it was.
+    const shared = ctx.path(`shared-${copies}`);
+    await mkdir(shared);
+    await chmod(shared, 0o1777);
+    const open = { ...flagged, ECR_VARS_CACHE_DIR: shared };
+    expectVersion(await s.version(open));
+    expect(await readdir(shared)).toEqual([]);
+    // A run that fails (exit 2) writes nothing; the next successful one writes the cache.
+    const failed = await run(join(s.dist, "ecr-vars.cjs"), ["--regoin", "x"], flagged);
+    expect(failed.code).toBe(2);
+    expect(await readdir(s.cacheDir).catch(() => [])).toEqual([]);
+    expectVersion(await s.version(flagged));
+    expect((await readdir(s.codeDir)).length).toBe(1);
+  });
+
   test("a user cache that others can write, or a link, is not used", async () => {
     const s = await setup();
     const flagged = { ...s.env, NODE_OPTIONS: FLAGS };
