@@ -147,10 +147,12 @@ async function startInstalledEmulator(
 
   const envFile = join(home, "emulator.env");
   const command = route("ecr-vars-emulator", ["--env-out", envFile], userEnv(home));
+  // A process group of its own: npx runs the bin as a child of its own, which must stop too.
   const child = spawn(command.file, command.args, {
     cwd: home,
     env: command.env,
     stdio: ["ignore", "ignore", "pipe"],
+    detached: true,
   });
   let stderr = "";
   await new Promise<void>((ready, fail) => {
@@ -171,8 +173,19 @@ async function startInstalledEmulator(
     stop: async () => {
       if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise((done) => child.once("exit", done));
-      child.kill("SIGTERM");
+      process.kill(-(child.pid ?? 0), "SIGTERM");
       await exited;
+      // Nothing of the group is left (npx's child too): signal 0 to an empty group fails.
+      const gone = () => {
+        try {
+          process.kill(-(child.pid ?? 0), 0);
+          return false;
+        } catch {
+          return true;
+        }
+      };
+      for (let i = 0; i < 100 && !gone(); i++) await new Promise((done) => setTimeout(done, 50));
+      expect(gone()).toBe(true);
     },
   };
 }
