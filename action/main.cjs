@@ -70860,7 +70860,7 @@ var github = {
   description: "GitHub Actions: ::add-mask:: for every secret (on stderr, first; nothing on stdout), the variables appended to $GITHUB_ENV (and with --scope result, step outputs to $GITHUB_OUTPUT, named like amazon-ecr-login's)",
   masking: "every secret and its encoded forms are masked with ::add-mask:: before anything else is written; values go to the runner's files, not the log",
   maskingKind: "commands",
-  defaultOutput: { kind: "stdout" },
+  defaultOutput: { kind: "none" },
   ci: "github",
   scopes: ["local", "result"],
   render(variables, options) {

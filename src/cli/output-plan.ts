@@ -36,6 +36,13 @@ export function checkScope(
       hint: `use --scope local (and fetch again where the credentials are needed), or a format that carries them: ${carriers.join(", ")}`,
     });
   }
+  if (renderer?.defaultOutput.kind === "none" && run.output !== undefined) {
+    problems.push({
+      field: "--output",
+      message: `the ${run.format} format writes only to its CI system's own files, so it has nothing for ${run.output}`,
+      hint: `drop --output (the variables go where the format says: ecr-vars help), or choose a format that writes a file, e.g. --format sh --output ${run.output}`,
+    });
+  }
   if (flags["report-secrets"] === true && (run.format !== "gitlab" || scope !== "result")) {
     problems.push({
       field: "--report-secrets",
@@ -84,6 +91,8 @@ export async function destinationOf(
   if (run.forceStdout) return stdout;
   const fallback = renderer.defaultOutput;
   switch (fallback.kind) {
+    case "none":
+      return stdout;
     case "stdout": {
       const ci = detectCiPlatform(io.env);
       if (ci === undefined || ci.runtimeMasking || run.formatExplicit) return stdout;

@@ -73,7 +73,7 @@ export const github: Renderer = {
   masking:
     "every secret and its encoded forms are masked with ::add-mask:: before anything else is written; values go to the runner's files, not the log",
   maskingKind: "commands",
-  defaultOutput: { kind: "stdout" },
+  defaultOutput: { kind: "none" },
   ci: "github",
   scopes: ["local", "result"],
   render(variables, options) {

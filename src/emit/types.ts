@@ -73,7 +73,12 @@ export type DefaultOutput =
   /** Appended to the file an environment variable names (CircleCI's `BASH_ENV`). */
   | { readonly kind: "append-env-file"; readonly variable: string }
   | { readonly kind: "file"; readonly path: string }
-  | { readonly kind: "auth-file" };
+  | { readonly kind: "auth-file" }
+  /**
+   * Only the CI system's own files and stderr (GitHub's `GITHUB_ENV`/`GITHUB_OUTPUT`): stdout gets
+   * nothing, and `--output FILE` is refused rather than left empty.
+   */
+  | { readonly kind: "none" };
 
 /**
  * How a format keeps secrets out of build logs, for the CLI's decisions and warnings:

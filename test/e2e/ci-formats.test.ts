@@ -7,7 +7,7 @@
 
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
+import { chmod, mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { azureCommands, parseGitlabDotenv } from "../support/ci-readers.js";
@@ -189,6 +189,23 @@ describe("--format gitlab", () => {
     expect(five.code).toBe(5);
     expect(five.stderr).toContain("the dotenv report would hold 25 variables");
     expectNoSecret(five.stderr);
+  });
+
+  test("--format github --output FILE is refused (the format writes only the runner's files), nothing written", async () => {
+    const dir = await freshDir();
+    const result = await runIn(dir, [
+      "--region",
+      "eu-west-1",
+      "--format",
+      "github",
+      "--output",
+      "vars.env",
+    ]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(
+      "--output: the github format writes only to its CI system's own files",
+    );
+    expect(await readdir(dir)).toEqual([]);
   });
 
   test("--report-secrets means nothing elsewhere and is refused", async () => {
