@@ -32,7 +32,8 @@ export const OPTIONS: readonly OptionSpec[] = [
     type: "string",
     value: "FILE",
     group: "task",
-    description: "read the task configuration from a YAML or JSON file; the other options override its fields",
+    description:
+      "read the task configuration from a YAML or JSON file; the other options override its fields",
   },
   {
     flag: "description",
