@@ -19186,6 +19186,22 @@ function configError(problems, cause) {
     cause
   });
 }
+function optionsError(problems) {
+  return new EcrVarsError({
+    kind: "usage",
+    code: "BAD_USAGE",
+    message: "invalid options",
+    problems
+  });
+}
+function usageError(message, hint) {
+  return new EcrVarsError({
+    kind: "usage",
+    code: "BAD_USAGE",
+    message,
+    ...hint === void 0 ? {} : { hint }
+  });
+}
 function isEcrVarsError(error2) {
   return typeof error2 === "object" && error2 !== null && BRAND in error2;
 }
@@ -71041,12 +71057,10 @@ var password = {
   refuseTerminal: true,
   render(variables, options) {
     if (options.registries !== void 0 && options.registries.length > 1) {
-      throw new EcrVarsError({
-        kind: "usage",
-        code: "BAD_USAGE",
-        message: `the password format prints one registry's password, and this run has ${options.registries.length} registries`,
-        hint: "name one registry (--registry HOST, or one --registry-id), or use another format such as json"
-      });
+      throw usageError(
+        `the password format prints one registry's password, and this run has ${options.registries.length} registries`,
+        "name one registry (--registry HOST, or one --registry-id), or use another format such as json"
+      );
     }
     const variable = variables.find((v) => v.relativeName === "ecr.password");
     if (variable === void 0) throw new Error("the run published no ecr.password variable");
@@ -71774,14 +71788,7 @@ function runOptions(flags2, env2) {
       message: "is empty",
       hint: "give a file path, or - for stdout"
     });
-  if (problems.length > 0) {
-    throw new EcrVarsError({
-      kind: "usage",
-      code: "BAD_USAGE",
-      message: "invalid options",
-      problems
-    });
-  }
+  if (problems.length > 0) throw optionsError(problems);
   return {
     format: format2,
     formatExplicit: typeof flags2.format === "string",

@@ -7,7 +7,7 @@
 import { CallWatch, describeAttempt } from "../aws/attempts.js";
 import { toEcrVarsError } from "../aws/errors.js";
 import { attemptLimits, lazyHttpSettings, watched } from "../aws/http.js";
-import { EcrVarsError, ExitCode, type FieldProblem, usageError } from "../core/errors.js";
+import { ExitCode, type FieldProblem, optionsError, usageError } from "../core/errors.js";
 import type { Env } from "../core/expressions.js";
 import { isRegion } from "../core/region.js";
 import { closest } from "../core/suggest.js";
@@ -184,13 +184,7 @@ function callOptions(region: string | undefined, timeout: string | undefined, en
       hint: "use a region code such as eu-west-1",
     });
   const seconds = timeoutSeconds(timeout, problems);
-  if (problems.length > 0)
-    throw new EcrVarsError({
-      kind: "usage",
-      code: "BAD_USAGE",
-      message: "invalid options",
-      problems,
-    });
+  if (problems.length > 0) throw optionsError(problems);
   const deadlineMs = seconds * 1000;
   return {
     region: code,

@@ -5,7 +5,7 @@
  * first). docs/ci/ describes what each CI system gets.
  */
 
-import { EcrVarsError } from "../core/errors.js";
+import { EcrVarsError, optionsError } from "../core/errors.js";
 import { getRenderer, renderers } from "../emit/registry.js";
 import type { Renderer, RenderPlan } from "../emit/types.js";
 import { detectCiPlatform } from "../platform/ci.js";
@@ -50,14 +50,7 @@ export function checkScope(
       hint: "use it with --format gitlab --scope result, or drop it",
     });
   }
-  if (problems.length > 0) {
-    throw new EcrVarsError({
-      kind: "usage",
-      code: "BAD_USAGE",
-      message: "invalid options",
-      problems,
-    });
-  }
+  if (problems.length > 0) throw optionsError(problems);
 }
 
 /** Where the text goes: a file (appended to, or replaced), or stdout; and what to say about it. */

@@ -4,7 +4,7 @@
  */
 
 import { taskCacheAuthorize } from "../cache/for-task.js";
-import { EcrVarsError, type FieldProblem } from "../core/errors.js";
+import { type FieldProblem, optionsError } from "../core/errors.js";
 import type { Env } from "../core/expressions.js";
 import { DEFAULT_ENV_PREFIX, isEnvPrefix } from "../core/names.js";
 import { formatNames, getRenderer, rendererForCi } from "../emit/registry.js";
@@ -70,14 +70,7 @@ export function runOptions(flags: FlagValues, env: Env): RunOptions {
       message: "is empty",
       hint: "give a file path, or - for stdout",
     });
-  if (problems.length > 0) {
-    throw new EcrVarsError({
-      kind: "usage",
-      code: "BAD_USAGE",
-      message: "invalid options",
-      problems,
-    });
-  }
+  if (problems.length > 0) throw optionsError(problems);
   return {
     format,
     formatExplicit: typeof flags.format === "string",

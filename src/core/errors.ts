@@ -83,6 +83,16 @@ export function configError(problems: readonly FieldProblem[], cause?: unknown):
   });
 }
 
+/** Options that cannot go together or mean nothing here: every problem found, at once (exit 2). */
+export function optionsError(problems: readonly FieldProblem[]): EcrVarsError {
+  return new EcrVarsError({
+    kind: "usage",
+    code: "BAD_USAGE",
+    message: "invalid options",
+    problems,
+  });
+}
+
 export function usageError(message: string, hint?: string): EcrVarsError {
   return new EcrVarsError({
     kind: "usage",

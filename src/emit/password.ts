@@ -3,7 +3,7 @@
  * get-login-password` prints, for `docker|podman|helm|oras login --password-stdin`.
  */
 
-import { EcrVarsError } from "../core/errors.js";
+import { usageError } from "../core/errors.js";
 import type { Renderer } from "./types.js";
 
 export const password: Renderer = {
@@ -17,12 +17,10 @@ export const password: Renderer = {
   refuseTerminal: true,
   render(variables, options) {
     if (options.registries !== undefined && options.registries.length > 1) {
-      throw new EcrVarsError({
-        kind: "usage",
-        code: "BAD_USAGE",
-        message: `the password format prints one registry's password, and this run has ${options.registries.length} registries`,
-        hint: "name one registry (--registry HOST, or one --registry-id), or use another format such as json",
-      });
+      throw usageError(
+        `the password format prints one registry's password, and this run has ${options.registries.length} registries`,
+        "name one registry (--registry HOST, or one --registry-id), or use another format such as json",
+      );
     }
     const variable = variables.find((v) => v.relativeName === "ecr.password");
     if (variable === undefined) throw new Error("the run published no ecr.password variable");
