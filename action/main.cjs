@@ -19165,13 +19165,14 @@ function isNamespace(value) {
 function isEnvPrefix(value) {
   return ENV_PREFIX_PATTERN.test(value);
 }
-var DEFAULT_ENV_PREFIX, NAMESPACE_PATTERN, ENV_PREFIX_PATTERN;
+var DEFAULT_ENV_PREFIX, NAMESPACE_PATTERN, ENV_PREFIX_PATTERN, URL_SCHEME;
 var init_names = __esm({
   "src/core/names.ts"() {
     "use strict";
     DEFAULT_ENV_PREFIX = "bamboo_";
     NAMESPACE_PATTERN = /^[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*$/;
     ENV_PREFIX_PATTERN = /^(?:[A-Za-z_][A-Za-z0-9_]*)?$/;
+    URL_SCHEME = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//;
   }
 });
 
@@ -19253,7 +19254,8 @@ function isSecretName(name) {
   return SECRET_WORDS.some((word) => lower.includes(word));
 }
 function formatExpiry(date3) {
-  return `${date3.toISOString().slice(0, 19)}Z`;
+  const day = `${pad(date3.getUTCFullYear(), 4)}-${pad(date3.getUTCMonth() + 1)}-${pad(date3.getUTCDate())}`;
+  return `${day}T${pad(date3.getUTCHours())}:${pad(date3.getUTCMinutes())}:${pad(date3.getUTCSeconds())}Z`;
 }
 function checkAuthorizationSize(auth) {
   const token = auth.authorizationToken.length;
@@ -19287,7 +19289,7 @@ function decodeAuthorizationToken(token) {
   return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
 }
 function endpointDomain(proxyEndpoint) {
-  return proxyEndpoint.replace(/^[a-z][a-z0-9+.-]*:\/\//i, "").replace(/\/+$/, "");
+  return proxyEndpoint.replace(URL_SCHEME, "").replace(/\/+$/, "");
 }
 function registrySegment(key) {
   return `${key.registryId}.${key.region.replaceAll("-", "_")}`;
@@ -19318,13 +19320,15 @@ function buildVariables(auth, namespace, key) {
     return { name, relativeName, value, secret: isSecretName(name) };
   });
 }
-var DEFAULT_NAMESPACE, SECRET_WORDS, MAX_TOKEN_LENGTH, MAX_ENDPOINT_LENGTH;
+var DEFAULT_NAMESPACE, SECRET_WORDS, pad, MAX_TOKEN_LENGTH, MAX_ENDPOINT_LENGTH;
 var init_variables = __esm({
   "src/core/variables.ts"() {
     "use strict";
     init_errors();
+    init_names();
     DEFAULT_NAMESPACE = "custom.aws";
     SECRET_WORDS = ["password", "passphrase", "secret", "sshkey"];
+    pad = (value, width = 2) => String(value).padStart(width, "0");
     MAX_TOKEN_LENGTH = 64 * 1024;
     MAX_ENDPOINT_LENGTH = 1024;
   }
@@ -20958,7 +20962,7 @@ function watched(client, call) {
 function proxyUrl(name, value) {
   if (value === void 0) return void 0;
   try {
-    const url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `http://${value}`);
+    const url = new URL(URL_SCHEME.test(value) ? value : `http://${value}`);
     if (url.protocol !== "http:" && url.protocol !== "https:") throw new Error("scheme");
     return url;
   } catch (error2) {
@@ -20995,6 +20999,7 @@ var init_http = __esm({
   "src/aws/http.ts"() {
     "use strict";
     init_errors();
+    init_names();
     init_cjs();
   }
 });
@@ -26735,13 +26740,13 @@ var init_Sha256Js = __esm({
           this.inner = new _Sha256Js();
           this.outer = new _Sha256Js();
           const { inner, outer } = this;
-          const pad = new Uint8Array(BLOCK * 2);
+          const pad2 = new Uint8Array(BLOCK * 2);
           for (let i9 = 0; i9 < BLOCK; ++i9) {
-            pad[i9] = 54 ^ key[i9];
-            pad[i9 + BLOCK] = 92 ^ key[i9];
+            pad2[i9] = 54 ^ key[i9];
+            pad2[i9 + BLOCK] = 92 ^ key[i9];
           }
-          inner.update(pad.subarray(0, BLOCK));
-          outer.update(pad.subarray(BLOCK));
+          inner.update(pad2.subarray(0, BLOCK));
+          outer.update(pad2.subarray(BLOCK));
         }
       }
       update(data) {
@@ -69824,10 +69829,35 @@ function malformed(detail) {
 // src/aws/ecr-public.ts
 init_errors();
 
+// src/core/registry-host.ts
+init_names();
+
 // src/core/region.ts
-var REGION_PATTERN = /^(?:(?:af|ap|ca|eu|il|me|mx|sa|us)-(?:central|north|south|east|west|northeast|northwest|southeast|southwest)-\d{1,2}|cn-(?:north|northwest)-\d|us-gov-(?:east|west)-\d|us-iso-(?:east|west)-\d|us-isob-east-\d|eu-isoe-west-\d|us-isof-(?:east|south)-\d|eusc-de-east-\d)$/;
+var AREAS = /* @__PURE__ */ new Set(["af", "ap", "ca", "eu", "il", "me", "mx", "sa", "us"]);
+var DIRECTIONS = new Set(
+  ["central", "north", "south", "east", "west"].concat([
+    "northeast",
+    "northwest",
+    "southeast",
+    "southwest"
+  ])
+);
+var QUALIFIED = new Set(
+  ["cn-north", "cn-northwest", "us-gov-east", "us-gov-west", "us-iso-east", "us-iso-west"].concat([
+    "us-isob-east",
+    "eu-isoe-west",
+    "us-isof-east",
+    "us-isof-south",
+    "eusc-de-east"
+  ])
+);
 function isRegion(value) {
-  return REGION_PATTERN.test(value);
+  const match = /^([a-z]+(?:-[a-z]+)+)-(\d{1,2})$/.exec(value);
+  if (match === null) return false;
+  const [, name = "", number3 = ""] = match;
+  if (QUALIFIED.has(name)) return number3.length === 1;
+  const dash = name.indexOf("-");
+  return AREAS.has(name.slice(0, dash)) && DIRECTIONS.has(name.slice(dash + 1));
 }
 function partitionOf(region) {
   if (region.startsWith("cn-")) return { partition: "aws-cn", dnsSuffix: "amazonaws.com.cn" };
@@ -69922,13 +69952,13 @@ function registryHost(accountId, region, variant) {
 }
 function hostOf(input) {
   if (input === "") return fail("the registry is empty");
-  if (/[\s\p{Cc}]/u.test(input))
+  if (/[\s\x00-\x1f\x7f-\x9f]/.test(input))
     return fail("the registry contains whitespace or control characters");
   if (/[^\x20-\x7e]/.test(input)) return fail("the registry contains non-ASCII characters");
   if (input.includes("%"))
     return fail("the registry contains a percent-escape", "write the host plainly");
   let host = input;
-  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(input)?.[1];
+  const scheme = URL_SCHEME.exec(input)?.[1];
   if (scheme !== void 0) {
     if (scheme.toLowerCase() !== "https") {
       return fail(
@@ -70229,7 +70259,6 @@ function checkEnvName(format2, variable, name, pattern = IDENTIFIER) {
     hint: "choose a namespace of letters, digits and underscores, or a different --env-prefix"
   });
 }
-var LONE_SURROGATE = new RegExp("\\p{Surrogate}", "u");
 function checkEnvValue(format2, variable) {
   if (variable.value.includes("\0")) {
     throw unrepresentable(
@@ -70239,7 +70268,7 @@ function checkEnvValue(format2, variable) {
       "use --format json or bamboo"
     );
   }
-  if (LONE_SURROGATE.test(variable.value)) {
+  if (!variable.value.isWellFormed()) {
     throw unrepresentable(
       format2,
       variable,

@@ -57,8 +57,12 @@ const esm = {
 // cannot import() on Node 20: every import( becomes a call of the launcher's import function, or
 // of the program's own when it runs as a plain module.
 // `FILE.cjs#NAME` is a package of a CommonJS bundle of packages (below); as a plain module the
-// program requires it itself.
+// program requires it itself, and a Node built-in (`node:x`) too, as the launcher does.
 const IMPORT_DEFINITION = `var __ecrVarsImport = globalThis[Symbol.for("ecr-vars.import")] ?? ((specifier) => {
+  if (specifier.startsWith("node:")) {
+    const loaded = require(specifier);
+    return Promise.resolve(Object.create(loaded, { default: { value: loaded, enumerable: true } }));
+  }
   const hash = specifier.indexOf("#");
   return hash < 0 ? import(specifier) : require(specifier.slice(0, hash)).packages[specifier.slice(hash + 1)]();
 });`;

@@ -10,6 +10,7 @@ import type { Agent as HttpsAgent } from "node:https";
 import type { AgentConnectOpts } from "agent-base";
 import { EcrVarsError } from "../core/errors.js";
 import type { Env } from "../core/expressions.js";
+import { URL_SCHEME } from "../core/names.js";
 import type { AwsCallOptions } from "../credentials/types.js";
 import { cjsExports } from "../platform/cjs.js";
 
@@ -185,7 +186,7 @@ function proxyUrl(name: string, value: string | undefined): URL | undefined {
   if (value === undefined) return undefined;
   try {
     // curl accepts a bare host:port; so do most tools that read these variables.
-    const url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `http://${value}`);
+    const url = new URL(URL_SCHEME.test(value) ? value : `http://${value}`);
     if (url.protocol !== "http:" && url.protocol !== "https:") throw new Error("scheme");
     return url;
   } catch (error) {

@@ -42,13 +42,24 @@ export interface CacheConfig {
 // Environment variables that select or carry credentials or endpoints. Their values enter the
 // key only as a hash. Our own published variables (`*password`) are left out: under
 // `ecr-vars exec` they are in the environment and must not turn every lookup into a miss.
-const IDENTITY_ENV = /^AWS_|KEY|SECRET|TOKEN|ROLE|PROFILE|CONNECTOR/i;
+// Case-insensitively: an ASCII name is matched in upper case (a case-insensitive regular
+// expression costs its first use more than the whole comparison, README "Start-up"); any other
+// by the regular expressions, which differ from toUpperCase for a few non-ASCII letters.
+const IDENTITY_ENV = /^AWS_|KEY|SECRET|TOKEN|ROLE|PROFILE|CONNECTOR/;
+
+/** Whether a variable of this name enters the fingerprint (exported for its tests). */
+export function isIdentityName(name: string): boolean {
+  if (/[\u0080-\uffff]/.test(name)) {
+    return /^AWS_|KEY|SECRET|TOKEN|ROLE|PROFILE|CONNECTOR/i.test(name) && !/password$/i.test(name);
+  }
+  const upper = name.toUpperCase();
+  return IDENTITY_ENV.test(upper) && !upper.endsWith("PASSWORD");
+}
 
 export function environmentFingerprint(env: Env): string {
   const parts: string[] = [];
   for (const name of Object.keys(env).sort()) {
-    if (!IDENTITY_ENV.test(name) || /password$/i.test(name) || name.startsWith("ECR_VARS_CACHE"))
-      continue;
+    if (!isIdentityName(name) || name.startsWith("ECR_VARS_CACHE")) continue;
     parts.push(`${name}\0${env[name] ?? ""}\0`);
   }
   return sha256Hex(parts.join(""));

@@ -38,10 +38,6 @@ export function checkEnvName(
   });
 }
 
-// With the `u` flag a well-formed pair is one code point, so this only finds lone halves, which
-// have no UTF-8 encoding and would be written as U+FFFD.
-const LONE_SURROGATE = /\p{Surrogate}/u;
-
 /**
  * Environment variables are C strings of well-formed text on every platform: no NUL, no lone
  * surrogate. Formats that set environment variables refuse such values instead of corrupting them.
@@ -55,7 +51,9 @@ export function checkEnvValue(format: string, variable: Variable): void {
       "use --format json or bamboo",
     );
   }
-  if (LONE_SURROGATE.test(variable.value)) {
+  // A lone surrogate half has no UTF-8 encoding and would be written as U+FFFD. (Not a
+  // /\p{Surrogate}/u test: a Unicode property costs its first use a table set-up.)
+  if (!variable.value.isWellFormed()) {
     throw unrepresentable(
       format,
       variable,

@@ -17,6 +17,7 @@
 
 import { homedir } from "node:os";
 import { join } from "node:path";
+import { URL_SCHEME } from "../core/names.js";
 import { isRegion } from "../core/region.js";
 import { PUBLIC_REGION } from "../core/registries.js";
 import { type PublicHost, parseRegistryHost } from "../core/registry-host.js";
@@ -77,11 +78,7 @@ export function defaultConnectorsPath(env: Env): string {
 
 /** `host[:port]` in lower case, from `host`, `https://host` or `https://host/v2/`. */
 export function normalizeHost(serverUrl: string): string {
-  return serverUrl
-    .trim()
-    .replace(/^[a-z][a-z0-9+.-]*:\/\//i, "")
-    .replace(/\/.*$/, "")
-    .toLowerCase();
+  return serverUrl.trim().replace(URL_SCHEME, "").replace(/\/.*$/, "").toLowerCase();
 }
 
 export async function resolveHelperSettings(
@@ -90,7 +87,7 @@ export async function resolveHelperSettings(
 ): Promise<HelperResolution> {
   // Docker and podman send `https://host` or a bare host; a token must never be handed out for
   // a plain-text (http://) or non-HTTP URL, whose client would send it over the wire unencrypted.
-  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(serverUrl.trim())?.[1]?.toLowerCase();
+  const scheme = URL_SCHEME.exec(serverUrl.trim())?.[1]?.toLowerCase();
   if (scheme !== undefined && scheme !== "https") {
     return {
       kind: "invalid",
@@ -205,7 +202,9 @@ export async function resolveHelperSettings(
     return { kind: "invalid", message: `source connector for ${host} names no connector` };
   const connectorsPath =
     typeof file.connectors === "string" ? file.connectors : defaultConnectorsPath(env);
-  const cacheOff = /^(0|false|no|off)$/i.test(env.ECR_VARS_CACHE ?? "") || file.cache === false;
+  const cacheOff =
+    ["0", "false", "no", "off"].includes((env.ECR_VARS_CACHE ?? "").toLowerCase()) ||
+    file.cache === false;
   return {
     kind: "settings",
     settings: {

@@ -55,7 +55,9 @@ const TRACE = "ECR_VARS_CODE_CACHE_TRACE";
  * `import(x)` to this global (scripts/build.mjs). Relative specifiers resolve against the file
  * that defines it, which sits beside the programs in dist/. `FILE.cjs#NAME` is NAME of the
  * packages a CommonJS bundle exports as lazy loaders (the AWS SDK, dist/cli/aws-sdk.cjs), also
- * run from its cache.
+ * run from its cache. A Node built-in (`node:x`) is required, not imported: the ES module loader
+ * builds a namespace of every export, which for node:http on Node 22 and later loads undici, a
+ * tenth of a second of CPU on this machine's Node 26 for nothing (README "Start-up").
  */
 export const IMPORT = Symbol.for("ecr-vars.import");
 
@@ -74,6 +76,7 @@ export interface LaunchOptions {
 export function installImport(dir: string, options: LaunchOptions): void {
   const bundles = new Map<string, { packages: Packages }>();
   (globalThis as Record<symbol, unknown>)[IMPORT] = async (specifier: string) => {
+    if (specifier.startsWith("node:")) return builtinNamespace(specifier, dir);
     const hash = specifier.indexOf("#");
     if (hash < 0) return import(specifier);
     const file = join(dir, specifier.slice(0, hash));
@@ -86,6 +89,19 @@ export function installImport(dir: string, options: LaunchOptions): void {
     if (load === undefined) throw new Error(`${specifier}: no such package in the bundle`);
     return load();
   };
+}
+
+/**
+ * A built-in module as import() would give it (its exports, and itself as `default`), without
+ * reading any export it is not asked for.
+ */
+function builtinNamespace(specifier: string, dir: string): unknown {
+  const getBuiltin = (process as { getBuiltinModule?: (id: string) => object }).getBuiltinModule;
+  const loaded =
+    getBuiltin === undefined
+      ? (createRequire(join(dir, "launcher"))(specifier) as object)
+      : getBuiltin(specifier);
+  return Object.create(loaded, { default: { value: loaded, enumerable: true } });
 }
 
 /** The bin dist/ecr-vars.cjs: runs the CLI's program. */

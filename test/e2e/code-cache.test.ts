@@ -10,9 +10,17 @@
 
 import { execFile } from "node:child_process";
 import { chmod, cp, mkdir, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { createRequire } from "node:module";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { cacheTag, contentHash, decodeCache, encodeCache } from "../../src/platform/launch.js";
+import {
+  cacheTag,
+  contentHash,
+  decodeCache,
+  encodeCache,
+  IMPORT,
+  installImport,
+} from "../../src/platform/launch.js";
 import { ACCOUNT, type E2eContext, PROXY_DOMAIN, startE2e } from "../support/e2e-harness.js";
 
 let ctx: E2eContext;
@@ -297,5 +305,28 @@ describe("code caches", () => {
     const linked = await s.version(flagged);
     expectVersion(linked);
     expect(linked.caches).toEqual({ "ecr-vars-main.cjs": "no cache" });
+  });
+
+  test("the programs take a Node built-in by require, never through the ES module loader", async () => {
+    // import("node:http") builds a namespace of every export, which on Node 22 and later loads
+    // undici; the programs' import function hands back the module itself behind a default.
+    const previous = (globalThis as Record<symbol, unknown>)[IMPORT];
+    try {
+      installImport("dist", {});
+      const load = (globalThis as Record<symbol, unknown>)[IMPORT] as (
+        s: string,
+      ) => Promise<unknown>;
+      const http = (await load("node:http")) as { request: unknown; default: unknown };
+      const required = createRequire(import.meta.url)("node:http") as { request: unknown };
+      expect(Object.prototype.toString.call(http)).not.toBe("[object Module]");
+      expect(http.default).toBe(required);
+      expect(http.request).toBe(required.request);
+      const { readFile: read } = (await load(
+        "node:fs/promises",
+      )) as typeof import("node:fs/promises");
+      expect(read).toBe(readFile);
+    } finally {
+      (globalThis as Record<symbol, unknown>)[IMPORT] = previous;
+    }
   });
 });
