@@ -26685,6 +26685,19 @@ var init_Crc32Js = __esm({
   }
 });
 
+// src/aws/lazy-zlib.ts
+var major, minor, hasCrc32, zlib, crc32;
+var init_lazy_zlib = __esm({
+  "src/aws/lazy-zlib.ts"() {
+    [major = 0, minor = 0] = process.versions.node.split(".").map(Number);
+    hasCrc32 = major > 22 || major === 22 && minor >= 2 || major === 20 && minor >= 15;
+    crc32 = hasCrc32 ? (data, value) => {
+      zlib ??= require("node:zlib");
+      return zlib.crc32(data, value);
+    } : void 0;
+  }
+});
+
 // node_modules/@smithy/core/dist-es/submodules/checksum/crc32/Crc32Node.js
 function buildNativeClass(nativeCrc32) {
   return class Crc32Node {
@@ -26706,12 +26719,12 @@ function buildNativeClass(nativeCrc32) {
     }
   };
 }
-var zlib, zlibCrc32, Crc32Node;
+var zlibCrc32, Crc32Node;
 var init_Crc32Node = __esm({
   "node_modules/@smithy/core/dist-es/submodules/checksum/crc32/Crc32Node.js"() {
-    zlib = __toESM(require("node:zlib"));
+    init_lazy_zlib();
     init_Crc32Js();
-    zlibCrc32 = typeof zlib.crc32 === "function" ? zlib.crc32 : void 0;
+    zlibCrc32 = typeof crc32 === "function" ? crc32 : void 0;
     Crc32Node = zlibCrc32 ? buildNativeClass(zlibCrc32) : Crc32Js;
   }
 });
@@ -32616,9 +32629,9 @@ var init_bowser = __esm({
           return parseInt(s2, 10) || 0;
         });
         v.push(0);
-        var major = v[0];
-        var minor = v[1];
-        if (major === 10) switch (minor) {
+        var major2 = v[0];
+        var minor2 = v[1];
+        if (major2 === 10) switch (minor2) {
           case 5:
             return "Leopard";
           case 6:
@@ -32644,7 +32657,7 @@ var init_bowser = __esm({
           default:
             return;
         }
-        switch (major) {
+        switch (major2) {
           case 11:
             return "Big Sur";
           case 12:

@@ -35,6 +35,7 @@ import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import { build } from "esbuild";
 import { emulatorEnv } from "./emulator-env.mjs";
+import { lazyZlib } from "./sdk-plugins.mjs";
 
 const run = promisify(execFile);
 
@@ -159,6 +160,7 @@ async function bundle(entry, file) {
     format: "cjs",
     target: `node${NODE_VERSION.split(".")[0]}`,
     supported: { "dynamic-import": false },
+    plugins: [lazyZlib()],
     mainFields: ["module", "main"],
     define: { __ECR_VARS_VERSION__: JSON.stringify(version) },
     // Less to decode and to hash at every start; names stay, so stack traces (--debug) still

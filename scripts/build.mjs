@@ -28,6 +28,7 @@ import { join, relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { build } from "esbuild";
 import { emulatorEnv } from "./emulator-env.mjs";
+import { lazyZlib } from "./sdk-plugins.mjs";
 
 const { version } = JSON.parse(await readFile("package.json", "utf8"));
 await rm("dist", { recursive: true, force: true });
@@ -174,6 +175,7 @@ await build({
     sourcefile: "aws-sdk.js",
   },
   plugins: [
+    lazyZlib(),
     {
       name: "sdk-names",
       setup(plugin) {
