@@ -2,8 +2,9 @@
 //
 // Each is a Node single executable application: one official Node binary per platform, taken
 // from the `node-<os>-<arch>` packages of the npm registry, into which that Node version's own
-// `--build-sea` injects the launcher (src/exe/launcher.ts) as main script and the program (one
-// CommonJS bundle of src/exe/bin.ts) as an asset. It writes
+// `--build-sea` injects the launcher (src/exe/launcher.ts) as main script and the programs as
+// assets: the entry (src/exe/bin.ts), a CommonJS bundle per module the programs import
+// dynamically, and the AWS SDK bundle, as in the npm package's dist/. It writes
 //   release/ecr-vars-<linux|darwin|win>-<x64|arm64>[.exe]  and  release/SHA256SUMS
 //
 // The Node binaries are downloaded once into a cache directory outside the package
@@ -11,8 +12,8 @@
 // below, and never become dependencies of the package.
 //
 // Start-up: the executable for the platform the build runs on (linux-x64 on the usual build
-// machine) also carries V8's code cache of the program, written by training runs of that
-// executable against the local emulator (its cache-hit paths), and of the launcher. V8 code caches and snapshots are
+// machine) also carries V8's code caches of the programs, written by training runs of that
+// executable against the local emulator, and of the launcher. V8 code caches and snapshots are
 // specific to a platform, so the executables built across platforms go without.
 import { execFile, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -34,8 +35,8 @@ import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import { build } from "esbuild";
+import { lazyImports, lazyZlib, sdkBundle, useLauncherImport } from "./bundles.mjs";
 import { emulatorEnv } from "./emulator-env.mjs";
-import { lazyZlib } from "./sdk-plugins.mjs";
 
 const run = promisify(execFile);
 
@@ -80,8 +81,9 @@ export const TARGETS = [
 ];
 
 const RELEASE = resolve("release");
-/** The program's asset name (src/exe/launcher.ts). */
-const PROGRAM = "ecr-vars.cjs";
+/** Asset names of the entry program and of the SDK bundle (src/exe/launcher.ts). */
+const ENTRY = "ecr-vars.cjs";
+const SDK = "aws-sdk.cjs";
 const CACHE = resolve(process.env.ECR_VARS_EXE_CACHE || join(homedir(), ".cache", "ecr-vars-exe"));
 
 const executableName = (target) =>
@@ -146,50 +148,85 @@ async function builderNode() {
 }
 
 /**
- * A CommonJS bundle of `entry`. The program's (src/exe/bin.ts) holds everything the CLI and the
- * helper may load, because an executable's scripts can `require` Node's built-ins only.
- * Dynamic `import()` is compiled to `require` (import() of anything but a built-in fails there).
+ * The programs, as CommonJS bundles in `work`, laid out as the npm package's dist/ is (so that a
+ * run compiles only what it uses, README "Start-up"): the entry (src/exe/bin.ts), and one bundle
+ * per module any of them imports dynamically, each self-contained but for its own dynamic
+ * imports; the AWS SDK packages in one bundle. The executable's launcher (src/exe/launcher.ts)
+ * is their import(). An executable's scripts can `require` Node's built-ins only: anything else
+ * fails the build. Returns the programs' file names.
  */
-async function bundle(entry, file) {
+async function bundlePrograms(work) {
   const { version } = JSON.parse(await readFile("package.json", "utf8"));
-  await build({
-    entryPoints: [entry],
-    outfile: file,
+  const options = {
     bundle: true,
     platform: "node",
-    format: "cjs",
     target: `node${NODE_VERSION.split(".")[0]}`,
-    supported: { "dynamic-import": false },
-    plugins: [lazyZlib()],
     mainFields: ["module", "main"],
     define: { __ECR_VARS_VERSION__: JSON.stringify(version) },
     // Less to decode and to hash at every start; names stay, so stack traces (--debug) still
     // name their functions.
     minifyWhitespace: true,
     logLevel: "warning",
-  });
-  const text = await readFile(file, "utf8");
+  };
+  const lazy = new Map();
+  const sdkPackages = new Map();
+  const plugins = [
+    lazyZlib(),
+    lazyImports({ lazy, sdkPackages, sdkPath: `./${SDK}`, lazyPath: (name) => `./${name}.cjs` }),
+  ];
+  const bundle = (entry, file) =>
+    build({ ...options, entryPoints: [entry], outfile: join(work, file), format: "cjs", plugins });
+  await bundle("src/exe/bin.ts", ENTRY);
+  const programs = [ENTRY];
+  // Each bundle may add dynamic imports of its own.
+  for (let done = 0; done < lazy.size; ) {
+    const [name, input] = [...lazy][done];
+    done += 1;
+    await bundle(input, `${name}.cjs`);
+    programs.push(`${name}.cjs`);
+  }
+  await sdkBundle(sdkPackages, { ...options, outfile: join(work, SDK) });
+  programs.push(SDK);
   // node:sea exists only with its scheme (and only in the executable's Node).
   const builtins = new Set([...builtinModules.flatMap((n) => [n, `node:${n}`]), "node:sea"]);
   // Known and harmless: `debug` (under the proxy agents) tries supports-color in a try block;
   // the SDK names its optional CRT signer in an error message's text.
   const optional = new Set(["supports-color", "@aws-sdk/signature-v4-crt"]);
-  const outside = [...text.matchAll(/\brequire\("([^"]+)"\)/g)]
-    .map((match) => match[1])
-    .filter((name) => !builtins.has(name) && !optional.has(name));
-  if (outside.length > 0) throw new Error(`${file}: requires outside the bundle: ${outside}`);
-  if (/\bimport\(/.test(text)) throw new Error(`${file}: an import() is left in the bundle`);
-  // The launcher decodes the program as latin1, the cheapest way; esbuild escapes non-ASCII
-  // characters in code, and minifyWhitespace drops the comments that may hold some.
-  if (/[^\0-\x7f]/.test(text)) throw new Error(`${file}: not ASCII`);
+  for (const program of programs) {
+    const file = join(work, program);
+    // Also checks that the file is ASCII: the launcher decodes the programs as latin1.
+    await useLauncherImport(file);
+    const text = await readFile(file, "utf8");
+    const outside = [...text.matchAll(/\brequire\("([^"]+)"\)/g)]
+      .map((match) => match[1])
+      .filter((name) => !builtins.has(name) && !optional.has(name));
+    if (outside.length > 0) throw new Error(`${file}: requires outside the bundle: ${outside}`);
+  }
+  return programs;
+}
+
+/** The launcher, the executable's main script: built-ins only, too. */
+async function bundleLauncher(work) {
+  await build({
+    entryPoints: ["src/exe/launcher.ts"],
+    outfile: join(work, "launcher.cjs"),
+    bundle: true,
+    platform: "node",
+    format: "cjs",
+    target: `node${NODE_VERSION.split(".")[0]}`,
+    minifyWhitespace: true,
+    logLevel: "warning",
+  });
 }
 
 /**
- * The program's V8 code cache for the executable `exe` (which must run here): training runs of
- * the executable itself against the local emulator, each starting from the cache the previous
- * one wrote after it ran (src/exe/launcher.ts): the CLI's and the credential helper's cache hits.
+ * The programs' V8 code caches for the executable `exe` (which must run here), written into
+ * `caches` as `NAME.v8`: training runs of the executable itself against the local emulator,
+ * each starting from the caches the previous ones wrote after they ran (src/exe/launcher.ts).
+ * A fresh fetch trains the SDK bundle and the helper's miss the helper's fetch program; the CLI's
+ * and the helper's cache hits train the rest, so that their caches hold what a hit runs.
  */
-async function train(exe, work, cacheFile) {
+async function train(exe, work, caches) {
   await build({
     entryPoints: ["src/emulator/index.ts"],
     outfile: join(work, "emulator.mjs"),
@@ -207,16 +244,18 @@ async function train(exe, work, cacheFile) {
   try {
     const helper = join(dir, "docker-credential-ecr-vars");
     await symlink(exe, helper);
-    const env = { ...emulatorEnv(emu, dir), ECR_VARS_BUILD_CODE_CACHE: cacheFile };
+    const env = (...assets) => ({
+      ...emulatorEnv(emu, dir),
+      ECR_VARS_BUILD_CODE_CACHE: caches,
+      ECR_VARS_BUILD_CODE_CACHE_ASSETS: assets.join(","),
+    });
     const cli = ["--region", "eu-west-1", "--registry-id", "123456789012", "-q", "--cache"];
     const host = "123456789012.dkr.ecr.eu-west-1.amazonaws.com";
-    // A fetch fills the token cache, untrained: a cache of the fresh-fetch path (the AWS SDK)
-    // would make every start deserialize it, which costs the cache hits more than it saves the
-    // fetch (npm run bench:exe). Then the CLI's and the helper's cache hits, trained.
-    const { ECR_VARS_BUILD_CODE_CACHE: _, ...untrained } = env;
-    await runWith(exe, cli, untrained, "");
-    await runWith(exe, cli, env, "");
-    await runWith(helper, ["get"], env, host);
+    await runWith(exe, cli, env(SDK), "");
+    await runWith(exe, cli, env(ENTRY, "cli-bin.cjs"), "");
+    const helperMiss = { ...env("helper-fetch.cjs"), ECR_VARS_CACHE_DIR: join(dir, "helper") };
+    await runWith(helper, ["get"], helperMiss, host);
+    await runWith(helper, ["get"], env(ENTRY, "helper-bin.cjs"), host);
   } finally {
     await emu.close();
   }
@@ -260,10 +299,14 @@ async function unsigned(target, binary, work) {
 }
 
 /** Writes the executable for `target` to `output` with `--build-sea`. */
-async function buildSea(builder, target, output, work, codeCache) {
+async function buildSea(builder, target, output, work, programs, caches) {
   const config = join(work, `${executableName(target)}.json`);
-  const assets = { [PROGRAM]: PROGRAM };
-  if (codeCache !== undefined) assets[`${PROGRAM}.v8cache`] = codeCache;
+  const assets = {};
+  for (const program of programs) {
+    assets[program] = program;
+    const cache = caches === undefined ? undefined : join(caches, `${program}.v8`);
+    if (cache !== undefined && existsSync(cache)) assets[`${program}.v8cache`] = cache;
+  }
   await writeFile(
     config,
     JSON.stringify({
@@ -284,8 +327,8 @@ async function buildSea(builder, target, output, work, codeCache) {
 async function main() {
   const work = await mkdtemp(join(tmpdir(), "ecr-vars-exe-"));
   try {
-    await bundle("src/exe/bin.ts", join(work, PROGRAM));
-    await bundle("src/exe/launcher.ts", join(work, "launcher.cjs"));
+    const programs = await bundlePrograms(work);
+    await bundleLauncher(work);
     const builder = await builderNode();
     await rm(RELEASE, { recursive: true, force: true });
     await mkdir(RELEASE);
@@ -293,19 +336,18 @@ async function main() {
     for (const target of TARGETS) {
       const name = executableName(target);
       const output = join(RELEASE, name);
-      let codeCache;
+      let caches;
       if (`${target.os}-${target.arch}` === builder.platform) {
-        // Built once without a cache, trained, then built again with the cache it wrote.
-        codeCache = `${PROGRAM}.v8cache`;
-        await buildSea(builder, target, join(work, "untrained"), work, undefined);
-        const trained = join(work, "trained.v8cache");
-        await train(join(work, "untrained"), work, trained);
-        await rename(`${trained}.v8`, join(work, codeCache));
+        // Built once without caches, trained, then built again with the caches it wrote.
+        caches = join(work, "caches");
+        await mkdir(caches);
+        await buildSea(builder, target, join(work, "untrained"), work, programs, undefined);
+        await train(join(work, "untrained"), work, caches);
       }
-      await buildSea(builder, target, output, work, codeCache);
+      await buildSea(builder, target, output, work, programs, caches);
       const { size } = await stat(output);
       sums.push(`${(await digest(output, "sha256")).toString("hex")}  ${name}\n`);
-      const cache = codeCache === undefined ? "" : ", with code cache";
+      const cache = caches === undefined ? "" : ", with code caches";
       console.log(`build:exe: release/${name} (${(size / 2 ** 20).toFixed(1)} MiB${cache})`);
     }
     await writeFile(join(RELEASE, "SHA256SUMS"), sums.join(""));

@@ -21,14 +21,13 @@
 //    against the emulator, for the Node that runs this build (other Node versions and flags get
 //    theirs in the user's cache directory on first use: src/platform/launch.ts).
 import { spawn } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
-import { chmod, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { chmod, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join, relative, resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { build } from "esbuild";
+import { lazyImports, sdkBundle, useLauncherImport } from "./bundles.mjs";
 import { emulatorEnv } from "./emulator-env.mjs";
-import { lazyZlib } from "./sdk-plugins.mjs";
 
 const { version } = JSON.parse(await readFile("package.json", "utf8"));
 await rm("dist", { recursive: true, force: true });
@@ -54,99 +53,19 @@ const esm = {
   },
 };
 
-// The launcher (src/platform/launch.ts) compiles the CLI's program with vm.Script, whose functions
-// cannot import() on Node 20: every import( becomes a call of the launcher's import function, or
-// of the program's own when it runs as a plain module.
-// `FILE.cjs#NAME` is a package of a CommonJS bundle of packages (below); as a plain module the
-// program requires it itself, and a Node built-in (`node:x`) too, as the launcher does.
-const IMPORT_DEFINITION = `var __ecrVarsImport = globalThis[Symbol.for("ecr-vars.import")] ?? ((specifier) => {
-  if (specifier.startsWith("node:")) {
-    const loaded = require(specifier);
-    return Promise.resolve(Object.create(loaded, { default: { value: loaded, enumerable: true } }));
-  }
-  const hash = specifier.indexOf("#");
-  return hash < 0 ? import(specifier) : require(specifier.slice(0, hash)).packages[specifier.slice(hash + 1)]();
-});`;
-async function useLauncherImport(file) {
-  const text = await readFile(file, "utf8");
-  const head = /^(#!.*\n)?("use strict";\n)?/.exec(text)?.[0] ?? "";
-  const body = text.slice(head.length).replace(/\bimport\((?=["a-z])/g, "__ecrVarsImport(");
-  if (/\bimport\(/.test(body)) throw new Error(`${file}: an import( the build cannot rewrite`);
-  // The launcher reads these files as latin1 (no UTF-8 decoding); esbuild escapes non-ASCII.
-  // Printable ASCII and line breaks are all a bundle holds.
-  if (/[^\t\n\r -~]/.test(text)) throw new Error(`${file}: not ASCII`);
-  await writeFile(file, `${head}${IMPORT_DEFINITION}\n${body}`);
-}
-
 // Build 1. `lazy` collects the targets of dynamic imports: output name → module (a src file or a
-// package), each becoming an entry of build 2.
+// package), each becoming an entry of build 2. `sdkPackages`: SDK package → the names the program
+// takes from it: the bundle exports only those, so a package initialises only the modules behind
+// them (credential-providers' index alone reaches every provider and their clients).
 const lazy = new Map();
-// SDK package → the names the program takes from it: the bundle exports only those, so a package
-// initialises only the modules behind them (credential-providers' index alone reaches every
-// provider and their clients).
 const sdkPackages = new Map();
-/**
- * The module of an SDK package's ES build that defines `name`. Bundled as CommonJS, a package's
- * index initialises every module it re-exports (all commands and models of a client, every
- * credential provider and their clients); the defining module initialises only what it needs.
- * The SDK is pinned in package-lock.json; a name that moves fails the build here.
- */
-function definingModule(pkg, name) {
-  const root = join("node_modules", pkg, "dist-es");
-  const definition = new RegExp(`^export (?:class|const|function|async function) ${name}\\b`, "m");
-  const found = readdirSync(root, { recursive: true })
-    .filter((file) => String(file).endsWith(".js"))
-    .find((file) => definition.test(readFileSync(join(root, String(file)), "utf8")));
-  if (found === undefined) throw new Error(`${pkg}: no module of dist-es defines ${name}`);
-  return `./${join(root, String(found))}`;
-}
-
-/** The names of `const { A, B } = await import("pkg")` in a file; any other form fails the build. */
-function importedNames(file, pkg) {
-  const text = readFileSync(file, "utf8");
-  const quoted = JSON.stringify(pkg).replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
-  const pattern = new RegExp(`const \\{([^}]*)\\} = await import\\(\\s*${quoted},?\\s*\\)`, "g");
-  const matches = [...text.matchAll(pattern)];
-  const imports = text.match(new RegExp(`import\\(\\s*${quoted}`, "g")) ?? [];
-  if (matches.length !== imports.length) {
-    throw new Error(`${file}: write import("${pkg}") as const { ... } = await import("${pkg}")`);
-  }
-  const names = matches.flatMap((match) =>
-    (match[1] ?? "").split(",").map((part) => part.split(":")[0]?.trim() ?? ""),
-  );
-  return names.filter((name) => name !== "");
-}
-const lazyImports = {
-  name: "lazy-imports",
-  setup(plugin) {
-    plugin.onResolve({ filter: /.*/ }, (args) => {
-      if (args.kind !== "dynamic-import" || args.path.startsWith("node:")) return undefined;
-      if (args.path.startsWith("@aws-sdk/")) {
-        const names = sdkPackages.get(args.path) ?? new Set();
-        for (const name of importedNames(args.importer, args.path)) names.add(name);
-        sdkPackages.set(args.path, names);
-        return { path: `./cli/aws-sdk.cjs#${args.path}`, external: true };
-      }
-      let input;
-      let name;
-      if (args.path.startsWith(".")) {
-        input = relative(".", resolve(args.resolveDir, args.path)).replace(/\.js$/, ".ts");
-        name = input
-          .replace(/^src\//, "")
-          .replace(/\.ts$/, "")
-          .replaceAll("/", "-");
-      } else {
-        input = args.path;
-        name = args.path.replace(/^@/, "").replaceAll("/", "-");
-      }
-      const known = lazy.get(name);
-      if (known !== undefined && known !== input) throw new Error(`${name}: ${known} and ${input}`);
-      lazy.set(name, input);
-      // Relative to dist/ecr-vars-main.cjs, which import() resolves against.
-      return { path: `./cli/${name}.mjs`, external: true };
-    });
-  },
-};
+const lazyImportsPlugin = lazyImports({
+  lazy,
+  sdkPackages,
+  // Relative to dist/ecr-vars-main.cjs, which import() resolves against.
+  sdkPath: "./cli/aws-sdk.cjs",
+  lazyPath: (name) => `./cli/${name}.mjs`,
+});
 await build({
   ...common,
   entryPoints: {
@@ -157,7 +76,7 @@ await build({
   outExtension: { ".js": ".cjs" },
   format: "cjs",
   mainFields: ["module", "main"],
-  plugins: [lazyImports],
+  plugins: [lazyImportsPlugin],
 });
 await useLauncherImport("dist/ecr-vars-main.cjs");
 await useLauncherImport("dist/docker-credential-ecr-vars-fetch.cjs");
@@ -165,34 +84,7 @@ await useLauncherImport("dist/docker-credential-ecr-vars-fetch.cjs");
 // Build 1b. The AWS SDK packages the program imports, as one CommonJS bundle (shared SDK core
 // once), each package initialised only when first asked for. The launcher runs it from its own
 // code cache: the ES module loader and compiling the SDK were most of a fresh fetch's start-up.
-await build({
-  ...common,
-  stdin: {
-    contents: `export const packages = {\n${[...sdkPackages.keys()]
-      .map((name) => `  ${JSON.stringify(name)}: () => import("sdk:${name}"),`)
-      .join("\n")}\n};`,
-    resolveDir: ".",
-    sourcefile: "aws-sdk.js",
-  },
-  plugins: [
-    lazyZlib(),
-    {
-      name: "sdk-names",
-      setup(plugin) {
-        plugin.onResolve({ filter: /^sdk:/ }, (args) => ({ path: args.path, namespace: "sdk" }));
-        plugin.onLoad({ filter: /.*/, namespace: "sdk" }, (args) => {
-          const name = args.path.slice("sdk:".length);
-          const names = [...(sdkPackages.get(name) ?? [])].sort();
-          const lines = names.map((n) => `export { ${n} } from "${definingModule(name, n)}";`);
-          return { contents: lines.join("\n"), resolveDir: "." };
-        });
-      },
-    },
-  ],
-  outfile: "dist/cli/aws-sdk.cjs",
-  format: "cjs",
-  mainFields: ["module", "main"],
-});
+await sdkBundle(sdkPackages, { ...common, outfile: "dist/cli/aws-sdk.cjs" });
 await useLauncherImport("dist/cli/aws-sdk.cjs");
 
 // Build 2.

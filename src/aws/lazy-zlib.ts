@@ -1,5 +1,5 @@
 /**
- * node:zlib as the AWS SDK's core sees it in our bundles (scripts/sdk-plugins.mjs). @smithy/core
+ * node:zlib as the AWS SDK's core sees it in our bundles (scripts/bundles.mjs). @smithy/core
  * asks at start-up whether zlib has crc32, for checksums of request and response bodies that no
  * call of ours asks for; loading node:zlib only to answer costs every fresh fetch up to 3 ms on
  * Node 26 (README "Start-up"). Here crc32 exists exactly where Node's does (Node 20.15 and later

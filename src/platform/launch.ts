@@ -95,7 +95,7 @@ export function installImport(dir: string, options: LaunchOptions): void {
  * A built-in module as import() would give it (its exports, and itself as `default`), without
  * reading any export it is not asked for.
  */
-function builtinNamespace(specifier: string, dir: string): unknown {
+export function builtinNamespace(specifier: string, dir: string): unknown {
   const getBuiltin = (process as { getBuiltinModule?: (id: string) => object }).getBuiltinModule;
   const loaded =
     getBuiltin === undefined

@@ -101,7 +101,7 @@ test("--cache: the first run fills the token cache, the second answers without A
   expect(hit.result.stdout).toContain(`bamboo_custom_aws_ecr_password=${PASSWORD}\n`);
 });
 
-test("the program runs from the code cache built into the executable", async () => {
+test("the programs run from the code caches built into the executable; a hit loads only two", async () => {
   const traced = await runWithInput(
     LINUX_X64,
     ["--region", "eu-west-1", "--cache", "--format", "dotenv"],
@@ -110,6 +110,9 @@ test("the program runs from the code cache built into the executable", async () 
   );
   expect(traced.code, traced.stderr).toBe(0);
   expect(traced.stderr).toContain("code cache: ecr-vars.cjs: cache\n");
+  expect(traced.stderr).toContain("code cache: cli-bin.cjs: cache\n");
+  // A cache hit loads neither the SDK nor anything else.
+  expect(traced.stderr.match(/^code cache: /gm)).toHaveLength(2);
   expect(traced.stdout).toContain(`bamboo_custom_aws_ecr_password=${PASSWORD}\n`);
 });
 
