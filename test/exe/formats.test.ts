@@ -63,6 +63,7 @@ describe.each([
   { name: "ecr-vars-linux-arm64", format: "ELF", machine: "arm64", codeCache: false },
   { name: "ecr-vars-win-x64.exe", format: "PE", machine: "x64", codeCache: false },
   { name: "ecr-vars-darwin-x64", format: "Mach-O", machine: "x64", codeCache: false },
+  { name: "ecr-vars-darwin-arm64", format: "Mach-O", machine: "arm64", codeCache: false },
 ] as const)("$name", ({ name, format, machine, codeCache }) => {
   test(`is a ${format} ${machine} executable with its entry point in code`, () => {
     const found = info.get(name);

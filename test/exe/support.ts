@@ -13,6 +13,7 @@ export const NAMES = [
   "ecr-vars-linux-arm64",
   "ecr-vars-win-x64.exe",
   "ecr-vars-darwin-x64",
+  "ecr-vars-darwin-arm64",
 ] as const;
 export const LINUX_X64 = join(RELEASE, "ecr-vars-linux-x64");
 
