@@ -4,7 +4,8 @@
 //    token cache needs (README "Start-up": ≤ 1.2× a bare `node -e 0`). Node starts a CommonJS file faster
 //    than an ES module, and CommonJS output cannot be split, so every dynamic import() in that
 //    graph is kept out of it: the AWS SDK packages go to 1b, everything else (zod, yaml, the
-//    connectors, the task file, the subcommands) to ES module entries of build 2 (dist/cli/*.mjs).
+//    connectors, the task file, the subcommands) to ES module entries of build 2 (dist/cli/*.mjs),
+//    but for the small modules that write files, which stay in (see `inline` below).
 //    Modules reached both ways exist twice (once in each format); nothing relies on module
 //    identity across that line (see isEcrVarsError). The bin dist/ecr-vars.cjs is a launcher that
 //    runs it from a V8 code cache (src/platform/launch.ts). The same build makes
@@ -14,7 +15,7 @@
 //    a code cache by the launcher.
 // 2. dist/cli/*.mjs: the other lazy entries, as ES modules sharing chunks in dist/cli/chunks.
 // 3. dist/docker-credential-ecr-vars.cjs, the credential helper (CommonJS for the same reason).
-//    It starts without the launcher: its 35 kB compile in less time than the launcher costs.
+//    It starts without the launcher: its hit path compiles in less time than the launcher costs.
 // 4. The library (dist/index.mjs), the emulator (dist/emulator.mjs) and its bin, as ES modules.
 // 5. dist/*.cjs.v8cache beside the three CommonJS programs: the bytecode the CLI compiled in a
 //    cache-hit run, the SDK in a cache-miss run and the helper's miss path in a helper miss, all
@@ -65,6 +66,13 @@ const lazyImportsPlugin = lazyImports({
   // Relative to dist/ecr-vars-main.cjs, which import() resolves against.
   sdkPath: "./cli/aws-sdk.cjs",
   lazyPath: (name) => `./cli/${name}.mjs`,
+  // What writes files (a cache miss's token cache, --output, a CI's files, Docker's config):
+  // small, and as an ES module each would start Node's ES module loader, about 10 ms.
+  inline: new Set(
+    ["lock", "write-file", "append-file", "docker-config-file", "executable"].map(
+      (name) => `src/platform/${name}.ts`,
+    ),
+  ),
 });
 await build({
   ...common,

@@ -60,10 +60,11 @@ function definingModule(pkg, name) {
 /**
  * Every dynamic import() of a bundle becomes a file of its own, loaded when first asked for:
  * `@aws-sdk/*` packages a package of the SDK bundle (`sdkPath#package`, see sdkBundle), any
- * other module an entry that `lazy` collects (output name → module), at `lazyPath(name)`.
- * Node built-ins stay import()s of themselves.
+ * other module an entry that `lazy` collects (output name → module), at `lazyPath(name)`,
+ * unless `inline` names it (a src file): then it stays in the bundle, initialised when first
+ * imported. Node built-ins stay import()s of themselves.
  */
-export function lazyImports({ lazy, sdkPackages, sdkPath, lazyPath }) {
+export function lazyImports({ lazy, sdkPackages, sdkPath, lazyPath, inline = new Set() }) {
   return {
     name: "lazy-imports",
     setup(plugin) {
@@ -79,6 +80,7 @@ export function lazyImports({ lazy, sdkPackages, sdkPath, lazyPath }) {
         let name;
         if (args.path.startsWith(".")) {
           input = relative(".", resolve(args.resolveDir, args.path)).replace(/\.js$/, ".ts");
+          if (inline.has(input)) return undefined;
           name = input
             .replace(/^src\//, "")
             .replace(/\.ts$/, "")

@@ -4,7 +4,7 @@
  */
 
 import { execFile, spawn } from "node:child_process";
-import { cp, rm } from "node:fs/promises";
+import { cp, readdir, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { ACCOUNT, type E2eContext, startE2e } from "../support/e2e-harness.js";
@@ -49,6 +49,46 @@ describe("start-up of the built CLI", () => {
     // The same copy cannot fetch: the fresh path is the one that loads the SDK bundle.
     const fresh = await run(cli, args.slice(1), env);
     expect(fresh.code).not.toBe(0);
+  });
+
+  test("a miss that fills the token cache, and writing files, need no ES module", async () => {
+    // Starting Node's ES module loader costs about 10 ms: what writes files is in the programs.
+    const copy = ctx.path("dist-cjs");
+    await cp("dist", copy, { recursive: true });
+    await rm(join(copy, "cli", "chunks"), { recursive: true });
+    for (const file of await readdir(join(copy, "cli"))) {
+      if (file.endsWith(".mjs")) await rm(join(copy, "cli", file));
+    }
+    const env = ctx.env({ ECR_VARS_CACHE_DIR: ctx.path("cjs-cache") });
+    const args = ["--cache", "--region", "eu-west-1", "--registry-id", ACCOUNT];
+    const cli = join(copy, "ecr-vars.cjs");
+    const miss = await run(cli, [...args, "-q"], env);
+    expect(miss.code, miss.stderr).toBe(0);
+    for (const [format, file] of [
+      ["docker-config", "config.json"],
+      ["dotenv", "ecr.env"],
+    ] as const) {
+      const written = await run(
+        cli,
+        [...args, "--format", format, "--output", ctx.path(file)],
+        env,
+      );
+      expect(written.code, written.stderr).toBe(0);
+      expect((await readFile(ctx.path(file), "utf8")).length).toBeGreaterThan(100);
+    }
+    const helperEnv = ctx.env({ ECR_VARS_CACHE_DIR: ctx.path("cjs-helper-cache") });
+    const helper = await new Promise<{ code: number; stdout: string; stderr: string }>((done) => {
+      const child = execFile(
+        process.execPath,
+        [join(copy, "docker-credential-ecr-vars.cjs"), "get"],
+        { env: helperEnv, timeout: 30_000 },
+        (error, stdout, stderr) =>
+          done({ code: error ? Number(error.code ?? -1) : 0, stdout, stderr }),
+      );
+      child.stdin?.end(`${ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com`);
+    });
+    expect(helper.code, helper.stderr).toBe(0);
+    expect(JSON.parse(helper.stdout).Username).toBe("AWS");
   });
 
   test("the terminal check without node:tty: a pty is a terminal, /dev/null and a pipe are not", async () => {
