@@ -8,10 +8,11 @@
 // Same environment for every command, without NODE_EXTRA_CA_CERTS (it slows every Node start
 // down); throw-away home and cache directories. BENCH_RUNS=n (default 30, over BENCH_ROUNDS=3).
 // The table shows medians of wall time, their ratios, and the CPU time (user + system) of each.
+//   --write-readme   rewrites the README's table (between <!-- bench-exe:start/end -->)
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { cpus, loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { createEmulator } from "../dist/emulator.mjs";
 import { NODE_VERSION, nodeBinary, TARGETS } from "./build-exe.mjs";
@@ -96,12 +97,17 @@ try {
   console.log(
     `${"node -e 0".padEnd(width)}  ${ms(time[0])}  ${"".padStart(40)}  ${ms(cpuTime[0])}`,
   );
+  const rows = [];
   paths.forEach(([name], p) => {
     const i = 1 + p * 2;
     const bar = name.includes("cache hit") ? 1.2 : name.includes("fresh") ? 3 : undefined;
     const notSlower = ratio[i] <= ratio[i + 1] * 1.05;
     const verdicts = [`exe ≤ npm ${notSlower ? "PASS" : "MISS"}`];
     if (bar !== undefined) verdicts.push(`≤ ${bar}× ${ratio[i] <= bar ? "PASS" : "MISS"}`);
+    const mark = (ok) => (ok ? "✓" : "✗");
+    rows.push(
+      `| ${name} | ${ratio[i].toFixed(2)}×${bar === undefined ? "" : ` ${mark(ratio[i] <= bar)}`} | ${ratio[i + 1].toFixed(2)}× | ${(ratio[i] / ratio[i + 1]).toFixed(2)} ${mark(notSlower)} | ${ms(cpuTime[i]).trim()} / ${ms(cpuTime[i + 1]).trim()} ms |`,
+    );
     console.log(
       [
         name.padEnd(width),
@@ -115,6 +121,21 @@ try {
       ].join("  "),
     );
   });
+  if (process.argv.includes("--write-readme")) {
+    const cpu = cpus();
+    const table = [
+      `Measured ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC by \`npm run bench:exe\` on ${cpu.length} × ${cpu[0]?.model.trim() ?? "unknown CPU"} (load average ${loadavg()[0]?.toFixed(1)} at the end), ${rounds} rounds of ${runs} runs: wall time as a ratio to \`node -e 0\` of Node ${NODE_VERSION}, the executable's Node, for the executable and for the npm package run by that Node (bars: cache hit ≤ 1.2×, fresh fetch ≤ 3×, executable no slower than the package).`,
+      "",
+      "| command | executable | npm package | executable ÷ package | CPU time, executable / package |",
+      "|---|---|---|---|---|",
+      ...rows,
+    ].join("\n");
+    const readme = await readFile("README.md", "utf8");
+    const pattern = /(<!-- bench-exe:start -->\n)[\s\S]*?(<!-- bench-exe:end -->)/;
+    if (!pattern.test(readme)) throw new Error("README.md has no <!-- bench-exe:start --> section");
+    await writeFile("README.md", readme.replace(pattern, `$1${table}\n$2`));
+    console.log("README.md: executable bench table rewritten");
+  }
 } finally {
   await emu.close();
   await rm(dir, { recursive: true, force: true });
