@@ -121,7 +121,7 @@ await build({
       'import { launch } from "./src/platform/launch.ts";',
       // Loaded only when the build's cache does not serve (it reads node:os and the environment).
       'const cacheDir = () => require("./src/cache/dir.ts").cacheDir(process.env);',
-      'launch(require("node:path").join(__dirname, "ecr-vars-main.cjs"), { cacheDir });',
+      'launch(require("node:path").join(__dirname, "ecr-vars-main.cjs"), { cacheDir, require });',
     ].join("\n"),
     resolveDir: ".",
     loader: "ts",

@@ -111,7 +111,7 @@ function run(name: string): unknown {
 
 const programs = new Map<string, unknown>();
 (globalThis as Record<symbol, unknown>)[IMPORT] = async (specifier: string) => {
-  if (specifier.startsWith("node:")) return builtinNamespace(specifier, ".");
+  if (specifier.startsWith("node:")) return builtinNamespace(specifier, ".", { require });
   const hash = specifier.indexOf("#");
   const name = (hash < 0 ? specifier : specifier.slice(0, hash)).replace(/^\.\//, "");
   if (!programs.has(name)) programs.set(name, run(name));

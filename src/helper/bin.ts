@@ -59,7 +59,7 @@ const loadFetch: LoadFetch =
   bundledFetch ??
   (async () => {
     const { installImport, runCommonJs } = await import("../platform/launch.js");
-    const options = { cacheDir: () => cacheDir(process.env), env: process.env };
+    const options = { cacheDir: () => cacheDir(process.env), env: process.env, require };
     installImport(__dirname, options);
     const program = join(__dirname, "docker-credential-ecr-vars-fetch.cjs");
     return runCommonJs(program, options) as { fetchToken: typeof fetchToken };
