@@ -69,20 +69,31 @@ export function configKey(config: CacheConfig, env: Env): string {
   return configKeyOf(config, environmentFingerprint(env));
 }
 
-/** configKey with the environment's fingerprint computed once for many registries. */
+const hashes = new Map<string, string>();
+
+/**
+ * configKey with the environment's fingerprint computed once for many registries. The hash
+ * covers what may hold secrets or paths (source, connectors, credential files, role, the
+ * environment's fingerprint) and is computed once per process for all the registries and regions
+ * of one configuration, which follow it in clear: a 40-registry cache hit hashed 40 times in
+ * plain JavaScript, a tenth of its time (README "Start-up").
+ */
 export function configKeyOf(config: CacheConfig, fingerprint: string): string {
   const parts = [
-    "v1",
+    "v2",
     config.source,
     config.connectorsPath ?? "",
     config.connectorsStamp ?? "",
     config.inputsStamp ?? "",
     config.roleArn ?? "",
-    config.region,
-    config.registryId,
     fingerprint,
-  ];
-  return sha256Hex(parts.join("\n"));
+  ].join("\n");
+  let hash = hashes.get(parts);
+  if (hash === undefined) {
+    hash = sha256Hex(parts);
+    hashes.set(parts, hash);
+  }
+  return `${hash}:${config.region}:${config.registryId}`;
 }
 
 /** `arn:…:sts::ACCOUNT:assumed-role/ROLE/SESSION` → `arn:…:iam::ACCOUNT:role/ROLE`; others as is. */

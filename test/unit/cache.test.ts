@@ -54,6 +54,23 @@ describe("cache keys", () => {
     expect(configKey({ ...config, registryId: "210987654321" }, base)).not.toBe(key);
   });
 
+  test("keys of many registries and regions differ, and hold no value of the environment", () => {
+    const env = { AWS_ACCESS_KEY_ID: "AKIAEXAMPLE", AWS_SECRET_ACCESS_KEY: "very-secret" };
+    const keys = new Set<string>();
+    for (const region of ["eu-west-1", "us-east-1"]) {
+      for (const registryId of ["default", "210987654321", "210987654322"]) {
+        const key = configKey({ ...config, region, registryId }, env);
+        expect(key).not.toContain("very-secret");
+        expect(key).not.toContain("AKIAEXAMPLE");
+        keys.add(key);
+      }
+    }
+    expect(keys.size).toBe(6);
+    // The same configuration in another environment: other keys for every registry.
+    const other = configKey(config, { ...env, AWS_SECRET_ACCESS_KEY: "other" });
+    expect(keys.has(other)).toBe(false);
+  });
+
   test("the fingerprint holds no value in clear", () => {
     expect(environmentFingerprint({ AWS_SECRET_ACCESS_KEY: "very-secret" })).toMatch(
       /^[0-9a-f]{64}$/,
