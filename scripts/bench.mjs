@@ -271,7 +271,7 @@ function render(columns, identityCalls, withBaseline) {
   const cpu = cpus();
   const [load] = loadavg();
   const lines = [
-    `Measured ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC by \`npm run bench\` on ${cpu.length} × ${cpu[0]?.model.trim() ?? "unknown CPU"} (${process.platform}-${process.arch}, load average ${load?.toFixed(1)} at the end), ${rounds} rounds of ${runs} runs per command. Each cell: wall time as a ratio to the same Node's \`node -e 0\` (the median over rounds of each round's medians), with the bar (✓/✗) judged on it; then CPU time (user + system, all threads) likewise.${load !== undefined && load > cpu.length / 2 ? " The machine was busy: wall times are less reliable than CPU times." : ""}`,
+    `Measured ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC by \`npm run bench\` on ${cpu.length} × ${cpu[0]?.model.trim() ?? "unknown CPU"} (${process.platform}-${process.arch}, load average ${load?.toFixed(1)} at the end), ${rounds} rounds of ${runs} runs per command. Each cell: wall time as a ratio to the same Node's \`node -e 0\` (the median over rounds of each round's medians), with the bar (✓/✗) judged on it; then CPU time (user + system, all threads) likewise.${load !== undefined && load > cpu.length ? " The machine was busy: wall times are less reliable than CPU times." : ""}`,
     "",
     `| command | ${columns.map((c) => `Node ${c.node.version}`).join(" | ")} |`,
     `|---|${columns.map(() => "---|").join("")}`,
