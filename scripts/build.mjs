@@ -103,13 +103,56 @@ await build({
   chunkNames: "cli/chunks/[name]-[hash]",
 });
 
-// Build 3. The helper's entry holds only its cache-hit path; a miss imports
-// docker-credential-ecr-vars-fetch.mjs (build 2).
+// Build 3. The helper's entry holds only its cache-hit path: what else it imports dynamically
+// (the launcher of its miss path, the token cache's writing, `erase`) is one CommonJS file,
+// dist/docker-credential-ecr-vars-miss.cjs, required when first imported (a cache hit compiles
+// the rest only, a third less).
+const helperMiss = new Map(
+  [
+    ["launch", "src/platform/launch.ts"],
+    ["lock", "src/platform/lock.ts"],
+    ["writeFile", "src/platform/write-file.ts"],
+    ["erase", "src/helper/erase.ts"],
+  ].map(([name, input]) => [resolve(input), name]),
+);
 await build({
   ...common,
   entryPoints: { "docker-credential-ecr-vars": "src/helper/bin.ts" },
   outdir: "dist",
   outExtension: { ".js": ".cjs" },
+  format: "cjs",
+  plugins: [
+    {
+      name: "helper-miss",
+      setup(plugin) {
+        plugin.onResolve({ filter: /^\./ }, (args) => {
+          if (args.kind !== "dynamic-import") return undefined;
+          const input = resolve(args.resolveDir, args.path).replace(/\.js$/, ".ts");
+          const name = helperMiss.get(input);
+          return name === undefined ? undefined : { path: name, namespace: "helper-miss" };
+        });
+        plugin.onResolve({ filter: /^\.\/docker-credential-ecr-vars-miss\.cjs$/ }, (args) => ({
+          path: args.path,
+          external: true,
+        }));
+        plugin.onLoad({ filter: /.*/, namespace: "helper-miss" }, (args) => ({
+          contents: `module.exports = require("./docker-credential-ecr-vars-miss.cjs").${args.path};`,
+          loader: "js",
+        }));
+      },
+    },
+  ],
+});
+await build({
+  ...common,
+  stdin: {
+    contents: [...helperMiss]
+      .map(([input, name]) => `export * as ${name} from ${JSON.stringify(input)};`)
+      .join("\n"),
+    resolveDir: ".",
+    sourcefile: "docker-credential-ecr-vars-miss.js",
+  },
+  outfile: "dist/docker-credential-ecr-vars-miss.cjs",
   format: "cjs",
 });
 
