@@ -19596,6 +19596,93 @@ var init_errors2 = __esm({
   }
 });
 
+// src/platform/bounded-read.ts
+function describeSize(bytes) {
+  return bytes >= MiB ? `${bytes / MiB} MiB` : `${bytes / KiB} KiB`;
+}
+function openFlags(options) {
+  return import_node_fs.constants.O_RDONLY | (options.flags ?? 0) | (options.regularOnly ? import_node_fs.constants.O_NONBLOCK : 0);
+}
+async function readBounded(path6, limit, options = {}) {
+  const { open: open4 } = await import("node:fs/promises");
+  const handle = await open4(path6, openFlags(options));
+  try {
+    const stat2 = await handle.stat();
+    if (stat2.isDirectory()) throw Object.assign(new Error("is a directory"), { code: "EISDIR" });
+    if (options.regularOnly && !stat2.isFile()) throw new ReadLimitError("ENOTREG", limit);
+    if (stat2.isFile() && stat2.size > limit) throw new ReadLimitError("EFBIG", limit);
+    const buffer = Buffer.alloc(limit + 1);
+    let length = 0;
+    while (length <= limit) {
+      const { bytesRead } = await handle.read(buffer, length, limit + 1 - length, null);
+      if (bytesRead === 0) break;
+      length += bytesRead;
+    }
+    if (length > limit) throw new ReadLimitError("EFBIG", limit);
+    return buffer.toString("utf8", 0, length);
+  } finally {
+    await handle.close();
+  }
+}
+function readBoundedSync(source, limit, options = {}) {
+  const fd = typeof source === "number" ? source : (0, import_node_fs.openSync)(source, openFlags(options));
+  try {
+    const stat2 = (0, import_node_fs.fstatSync)(fd);
+    if (stat2.isDirectory()) throw Object.assign(new Error("is a directory"), { code: "EISDIR" });
+    if (options.regularOnly && !stat2.isFile()) throw new ReadLimitError("ENOTREG", limit);
+    if (stat2.isFile() && stat2.size > limit) throw new ReadLimitError("EFBIG", limit);
+    const buffer = Buffer.alloc(Math.min(limit + 1, 64 * KiB));
+    let chunks = [];
+    let length = 0;
+    for (; ; ) {
+      const bytesRead = (0, import_node_fs.readSync)(fd, buffer, 0, buffer.length, null);
+      if (bytesRead === 0) break;
+      chunks.push(Buffer.from(buffer.subarray(0, bytesRead)));
+      length += bytesRead;
+      if (length > limit) throw new ReadLimitError("EFBIG", limit);
+    }
+    const text2 = Buffer.concat(chunks, length).toString("utf8");
+    chunks = [];
+    return text2;
+  } finally {
+    if (typeof source !== "number") (0, import_node_fs.closeSync)(fd);
+  }
+}
+var import_node_fs, KiB, MiB, LIMITS, ReadLimitError;
+var init_bounded_read = __esm({
+  "src/platform/bounded-read.ts"() {
+    "use strict";
+    import_node_fs = require("node:fs");
+    KiB = 1024;
+    MiB = 1024 * KiB;
+    LIMITS = {
+      /** Task files and connectors files. */
+      configFile: 1 * MiB,
+      /** Docker config.json / containers auth.json. */
+      authFile: 8 * MiB,
+      /** The token cache. */
+      cacheFile: 8 * MiB,
+      /** A secret or token read from a file (`file:` references, web identity token files). */
+      secretFile: 64 * KiB,
+      /** What a credential helper client sends on stdin (a server URL, or a login for `store`). */
+      helperStdin: 64 * KiB,
+      /** AWS_CA_BUNDLE: PEM certificates (a system's whole bundle is a few hundred KiB). */
+      caBundle: 4 * MiB,
+      /** The body of an answer from AWS (src/aws/http.ts). */
+      awsResponse: 1 * MiB
+    };
+    ReadLimitError = class extends Error {
+      constructor(code, limit) {
+        super(code === "EFBIG" ? `larger than ${describeSize(limit)}` : "not a regular file");
+        this.code = code;
+        this.limit = limit;
+      }
+      code;
+      limit;
+    };
+  }
+});
+
 // src/platform/cjs.ts
 function cjsExports(module2) {
   return module2.default ?? module2;
@@ -20890,19 +20977,18 @@ async function httpSettings(env2, onSecret) {
   for (const proxy of [settings2.httpsProxy, settings2.httpProxy]) {
     if (proxy?.password) onSecret(decodeURIComponent(proxy.password));
   }
-  const [agentBase, httpsProxyAgent, httpProxyAgent, http2, https2, tls, fs5] = await Promise.all([
+  const [agentBase, httpsProxyAgent, httpProxyAgent, http2, https2, tls] = await Promise.all([
     Promise.resolve().then(() => __toESM(require_dist(), 1)).then(cjsExports),
     Promise.resolve().then(() => __toESM(require_dist2(), 1)).then(cjsExports),
     Promise.resolve().then(() => __toESM(require_dist3(), 1)).then(cjsExports),
     import("node:http"),
     import("node:https"),
-    import("node:tls"),
-    import("node:fs/promises")
+    import("node:tls")
   ]);
   const { Agent: RoutingBase } = agentBase;
   const { HttpsProxyAgent } = httpsProxyAgent;
   const { HttpProxyAgent } = httpProxyAgent;
-  const ca = settings2.caBundle === void 0 ? void 0 : [...tls.rootCertificates, await readCaBundle(settings2.caBundle, fs5.readFile)];
+  const ca = settings2.caBundle === void 0 ? void 0 : [...tls.rootCertificates, await readCaBundle(settings2.caBundle)];
   const tlsOptions = ca === void 0 ? {} : { ca };
   const direct = {
     http: new http2.Agent({ keepAlive: true }),
@@ -20953,7 +21039,16 @@ async function requestHandlerOptions(call) {
   };
 }
 function watchPlugins(call) {
-  return call.watch === void 0 ? [] : [call.watch.plugin(call.region)];
+  return call.watch === void 0 ? [responseLimit] : [call.watch.plugin(call.region), responseLimit];
+}
+function oversized() {
+  const error2 = new EcrVarsError({
+    kind: "aws",
+    code: "AWS_MALFORMED_RESPONSE",
+    message: `an AWS answer was larger than ${describeSize(LIMITS.awsResponse)} (a real one has a few kilobytes), so it was refused and nothing was written`,
+    hint: "check that the endpoint (AWS_ENDPOINT_URL, a proxy) is AWS or a faithful emulator of it"
+  });
+  return Object.assign(error2, { $metadata: {} });
 }
 function watched(client, call) {
   for (const plugin of watchPlugins(call)) client.middlewareStack.use(plugin);
@@ -20982,25 +21077,53 @@ function splitHostPort(entry) {
   const match = /^(.*):(\d+)$/.exec(entry);
   return match ? [match[1] ?? "", match[2]] : [entry, void 0];
 }
-async function readCaBundle(path6, read) {
+async function readCaBundle(path6) {
   try {
-    return await read(path6, "utf8");
+    return await readBounded(path6, LIMITS.caBundle, { regularOnly: true });
   } catch (error2) {
+    const reason = error2 instanceof ReadLimitError ? error2.message : error2.code ?? "read failed";
     throw new EcrVarsError({
       kind: "config",
       code: "INVALID_CONFIG",
-      message: `AWS_CA_BUNDLE names ${path6}, which cannot be read (${error2.code ?? "read failed"})`,
+      message: `AWS_CA_BUNDLE names ${path6}, which cannot be read (${reason})`,
       hint: "point AWS_CA_BUNDLE at a readable PEM file of CA certificates, or unset it",
       cause: error2
     });
   }
 }
+var responseLimit;
 var init_http = __esm({
   "src/aws/http.ts"() {
     "use strict";
     init_errors();
     init_names();
+    init_bounded_read();
     init_cjs();
+    responseLimit = {
+      applyToStack(stack) {
+        stack.add(
+          (next) => async (args) => {
+            const result = await next(args);
+            const response = result.response;
+            const body = response?.body;
+            if (response !== void 0 && typeof body?.pipe === "function") {
+              const { Transform } = await import("node:stream");
+              let length = 0;
+              response.body = body.pipe(
+                new Transform({
+                  transform(chunk, _encoding, done) {
+                    length += chunk.length;
+                    done(length > LIMITS.awsResponse ? oversized() : null, chunk);
+                  }
+                })
+              );
+            }
+            return result;
+          },
+          { step: "deserialize", name: "ecrVarsResponseLimit", priority: "low" }
+        );
+      }
+    };
   }
 });
 
@@ -22158,10 +22281,10 @@ var init_hex_encoding = __esm({
 });
 
 // node_modules/@smithy/core/dist-es/submodules/serde/util-body-length/calculateBodyLength.js
-var import_node_fs, calculateBodyLength;
+var import_node_fs2, calculateBodyLength;
 var init_calculateBodyLength = __esm({
   "node_modules/@smithy/core/dist-es/submodules/serde/util-body-length/calculateBodyLength.js"() {
-    import_node_fs = require("node:fs");
+    import_node_fs2 = require("node:fs");
     calculateBodyLength = (body) => {
       if (!body) {
         return 0;
@@ -22174,11 +22297,11 @@ var init_calculateBodyLength = __esm({
         return body.size;
       } else if (typeof body.start === "number" && typeof body.end === "number") {
         return body.end + 1 - body.start;
-      } else if (body instanceof import_node_fs.ReadStream) {
+      } else if (body instanceof import_node_fs2.ReadStream) {
         if (body.path != null) {
-          return (0, import_node_fs.lstatSync)(body.path).size;
+          return (0, import_node_fs2.lstatSync)(body.path).size;
         } else if (typeof body.fd === "number") {
-          return (0, import_node_fs.fstatSync)(body.fd).size;
+          return (0, import_node_fs2.fstatSync)(body.fd).size;
         }
       }
       throw new Error(`Body Length computation failed for ${body}`);
@@ -39692,12 +39815,12 @@ var init_validateTokenKey = __esm({
 });
 
 // node_modules/@aws-sdk/token-providers/dist-es/writeSSOTokenToFile.js
-var import_node_fs2, writeFile2, writeSSOTokenToFile;
+var import_node_fs3, writeFile2, writeSSOTokenToFile;
 var init_writeSSOTokenToFile = __esm({
   "node_modules/@aws-sdk/token-providers/dist-es/writeSSOTokenToFile.js"() {
     init_config2();
-    import_node_fs2 = require("node:fs");
-    ({ writeFile: writeFile2 } = import_node_fs2.promises);
+    import_node_fs3 = require("node:fs");
+    ({ writeFile: writeFile2 } = import_node_fs3.promises);
     writeSSOTokenToFile = (id, ssoToken) => {
       const tokenFilepath = getSSOTokenFilepath(id);
       const tokenString = JSON.stringify(ssoToken, null, 2);
@@ -43120,13 +43243,13 @@ var init_signin = __esm({
 });
 
 // node_modules/@aws-sdk/credential-provider-login/dist-es/LoginCredentialsFetcher.js
-var import_node_crypto4, import_node_fs3, import_node_os3, import_node_path6, LoginCredentialsFetcher;
+var import_node_crypto4, import_node_fs4, import_node_os3, import_node_path6, LoginCredentialsFetcher;
 var init_LoginCredentialsFetcher = __esm({
   "node_modules/@aws-sdk/credential-provider-login/dist-es/LoginCredentialsFetcher.js"() {
     init_config2();
     init_protocols();
     import_node_crypto4 = require("node:crypto");
-    import_node_fs3 = require("node:fs");
+    import_node_fs4 = require("node:fs");
     import_node_os3 = require("node:os");
     import_node_path6 = require("node:path");
     LoginCredentialsFetcher = class _LoginCredentialsFetcher {
@@ -43264,7 +43387,7 @@ var init_LoginCredentialsFetcher = __esm({
       async loadToken() {
         const tokenFilePath = this.getTokenFilePath();
         try {
-          const tokenData = await import_node_fs3.promises.readFile(tokenFilePath, "utf8");
+          const tokenData = await import_node_fs4.promises.readFile(tokenFilePath, "utf8");
           const token = JSON.parse(tokenData);
           const missingFields = ["accessToken", "clientId", "refreshToken", "dpopKey"].filter((k9) => !token[k9]);
           if (!token.accessToken?.accountId) {
@@ -43288,10 +43411,10 @@ var init_LoginCredentialsFetcher = __esm({
         const tokenFilePath = this.getTokenFilePath();
         const directory = (0, import_node_path6.dirname)(tokenFilePath);
         try {
-          await import_node_fs3.promises.mkdir(directory, { recursive: true });
+          await import_node_fs4.promises.mkdir(directory, { recursive: true });
         } catch (error2) {
         }
-        await import_node_fs3.promises.writeFile(tokenFilePath, JSON.stringify(token, null, 2), "utf8");
+        await import_node_fs4.promises.writeFile(tokenFilePath, JSON.stringify(token, null, 2), "utf8");
       }
       getTokenFilePath() {
         const directory = process.env.AWS_LOGIN_CACHE_DIRECTORY ?? (0, import_node_path6.join)((0, import_node_os3.homedir)(), ".aws", "login", "cache");
@@ -43643,12 +43766,12 @@ var init_fromWebToken = __esm({
 });
 
 // node_modules/@aws-sdk/credential-provider-web-identity/dist-es/fromTokenFile.js
-var import_node_fs4, ENV_TOKEN_FILE, ENV_ROLE_ARN, ENV_ROLE_SESSION_NAME, fromTokenFile;
+var import_node_fs5, ENV_TOKEN_FILE, ENV_ROLE_ARN, ENV_ROLE_SESSION_NAME, fromTokenFile;
 var init_fromTokenFile = __esm({
   "node_modules/@aws-sdk/credential-provider-web-identity/dist-es/fromTokenFile.js"() {
     init_client3();
     init_config2();
-    import_node_fs4 = require("node:fs");
+    import_node_fs5 = require("node:fs");
     init_fromWebToken();
     ENV_TOKEN_FILE = "AWS_WEB_IDENTITY_TOKEN_FILE";
     ENV_ROLE_ARN = "AWS_ROLE_ARN";
@@ -43665,7 +43788,7 @@ var init_fromTokenFile = __esm({
       }
       const credentials = await fromWebToken({
         ...init,
-        webIdentityToken: externalDataInterceptor?.getTokenRecord?.()[webIdentityTokenFile] ?? (0, import_node_fs4.readFileSync)(webIdentityTokenFile, { encoding: "ascii" }),
+        webIdentityToken: externalDataInterceptor?.getTokenRecord?.()[webIdentityTokenFile] ?? (0, import_node_fs5.readFileSync)(webIdentityTokenFile, { encoding: "ascii" }),
         roleArn: roleArn2,
         roleSessionName
       })(awsIdentityProperties);
@@ -52662,89 +52785,6 @@ var init_dist_es18 = __esm({
     init_errors8();
     init_models_06();
     init_ECRPUBLICServiceException();
-  }
-});
-
-// src/platform/bounded-read.ts
-function describeSize(bytes) {
-  return bytes >= MiB ? `${bytes / MiB} MiB` : `${bytes / KiB} KiB`;
-}
-function openFlags(options) {
-  return import_node_fs5.constants.O_RDONLY | (options.flags ?? 0) | (options.regularOnly ? import_node_fs5.constants.O_NONBLOCK : 0);
-}
-async function readBounded(path6, limit, options = {}) {
-  const { open: open4 } = await import("node:fs/promises");
-  const handle = await open4(path6, openFlags(options));
-  try {
-    const stat2 = await handle.stat();
-    if (stat2.isDirectory()) throw Object.assign(new Error("is a directory"), { code: "EISDIR" });
-    if (options.regularOnly && !stat2.isFile()) throw new ReadLimitError("ENOTREG", limit);
-    if (stat2.isFile() && stat2.size > limit) throw new ReadLimitError("EFBIG", limit);
-    const buffer = Buffer.alloc(limit + 1);
-    let length = 0;
-    while (length <= limit) {
-      const { bytesRead } = await handle.read(buffer, length, limit + 1 - length, null);
-      if (bytesRead === 0) break;
-      length += bytesRead;
-    }
-    if (length > limit) throw new ReadLimitError("EFBIG", limit);
-    return buffer.toString("utf8", 0, length);
-  } finally {
-    await handle.close();
-  }
-}
-function readBoundedSync(source, limit, options = {}) {
-  const fd = typeof source === "number" ? source : (0, import_node_fs5.openSync)(source, openFlags(options));
-  try {
-    const stat2 = (0, import_node_fs5.fstatSync)(fd);
-    if (stat2.isDirectory()) throw Object.assign(new Error("is a directory"), { code: "EISDIR" });
-    if (options.regularOnly && !stat2.isFile()) throw new ReadLimitError("ENOTREG", limit);
-    if (stat2.isFile() && stat2.size > limit) throw new ReadLimitError("EFBIG", limit);
-    const buffer = Buffer.alloc(Math.min(limit + 1, 64 * KiB));
-    let chunks = [];
-    let length = 0;
-    for (; ; ) {
-      const bytesRead = (0, import_node_fs5.readSync)(fd, buffer, 0, buffer.length, null);
-      if (bytesRead === 0) break;
-      chunks.push(Buffer.from(buffer.subarray(0, bytesRead)));
-      length += bytesRead;
-      if (length > limit) throw new ReadLimitError("EFBIG", limit);
-    }
-    const text2 = Buffer.concat(chunks, length).toString("utf8");
-    chunks = [];
-    return text2;
-  } finally {
-    if (typeof source !== "number") (0, import_node_fs5.closeSync)(fd);
-  }
-}
-var import_node_fs5, KiB, MiB, LIMITS, ReadLimitError;
-var init_bounded_read = __esm({
-  "src/platform/bounded-read.ts"() {
-    "use strict";
-    import_node_fs5 = require("node:fs");
-    KiB = 1024;
-    MiB = 1024 * KiB;
-    LIMITS = {
-      /** Task files and connectors files. */
-      configFile: 1 * MiB,
-      /** Docker config.json / containers auth.json. */
-      authFile: 8 * MiB,
-      /** The token cache. */
-      cacheFile: 8 * MiB,
-      /** A secret or token read from a file (`file:` references, web identity token files). */
-      secretFile: 64 * KiB,
-      /** What a credential helper client sends on stdin (a server URL, or a login for `store`). */
-      helperStdin: 64 * KiB
-    };
-    ReadLimitError = class extends Error {
-      constructor(code, limit) {
-        super(code === "EFBIG" ? `larger than ${describeSize(limit)}` : "not a regular file");
-        this.code = code;
-        this.limit = limit;
-      }
-      code;
-      limit;
-    };
   }
 });
 

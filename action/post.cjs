@@ -21878,7 +21878,11 @@ var LIMITS = {
   /** A secret or token read from a file (`file:` references, web identity token files). */
   secretFile: 64 * KiB,
   /** What a credential helper client sends on stdin (a server URL, or a login for `store`). */
-  helperStdin: 64 * KiB
+  helperStdin: 64 * KiB,
+  /** AWS_CA_BUNDLE: PEM certificates (a system's whole bundle is a few hundred KiB). */
+  caBundle: 4 * MiB,
+  /** The body of an answer from AWS (src/aws/http.ts). */
+  awsResponse: 1 * MiB
 };
 var ReadLimitError = class extends Error {
   constructor(code, limit) {

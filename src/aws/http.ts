@@ -12,6 +12,7 @@ import { EcrVarsError } from "../core/errors.js";
 import type { Env } from "../core/expressions.js";
 import { URL_SCHEME } from "../core/names.js";
 import type { AwsCallOptions } from "../credentials/types.js";
+import { describeSize, LIMITS, ReadLimitError, readBounded } from "../platform/bounded-read.js";
 import { cjsExports } from "../platform/cjs.js";
 
 /** Agents for the SDK's request handler; absent when the environment asks for nothing special. */
@@ -75,14 +76,13 @@ export async function httpSettings(
   for (const proxy of [settings.httpsProxy, settings.httpProxy]) {
     if (proxy?.password) onSecret(decodeURIComponent(proxy.password));
   }
-  const [agentBase, httpsProxyAgent, httpProxyAgent, http, https, tls, fs] = await Promise.all([
+  const [agentBase, httpsProxyAgent, httpProxyAgent, http, https, tls] = await Promise.all([
     import("agent-base").then(cjsExports),
     import("https-proxy-agent").then(cjsExports),
     import("http-proxy-agent").then(cjsExports),
     import("node:http"),
     import("node:https"),
     import("node:tls"),
-    import("node:fs/promises"),
   ]);
   const { Agent: RoutingBase } = agentBase;
   const { HttpsProxyAgent } = httpsProxyAgent;
@@ -90,7 +90,7 @@ export async function httpSettings(
   const ca =
     settings.caBundle === undefined
       ? undefined
-      : [...tls.rootCertificates, await readCaBundle(settings.caBundle, fs.readFile)];
+      : [...tls.rootCertificates, await readCaBundle(settings.caBundle)];
   const tlsOptions = ca === undefined ? {} : { ca };
   const direct = {
     http: new http.Agent({ keepAlive: true }),
@@ -168,9 +168,60 @@ export async function requestHandlerOptions(call: AwsCallOptions) {
   };
 }
 
-/** The SDK plugins that watch a call's attempts (see src/aws/attempts.ts), for `clientPlugins`. */
+/**
+ * The SDK plugins of every client this program makes: the attempt watch (src/aws/attempts.ts)
+ * and the limit on an answer's size.
+ */
 export function watchPlugins(call: AwsCallOptions) {
-  return call.watch === undefined ? [] : [call.watch.plugin(call.region)];
+  return call.watch === undefined
+    ? [responseLimit]
+    : [call.watch.plugin(call.region), responseLimit];
+}
+
+/**
+ * The SDK reads an answer's whole body into memory before it parses it: a hostile or broken
+ * endpoint could send gigabytes. This cuts the body off past LIMITS.awsResponse (a real answer
+ * is a few kilobytes), which fails the call (exit 4). At the deserialize step after the SDK's
+ * deserializer (priority low), so it sees the raw response of each attempt.
+ */
+const responseLimit = {
+  applyToStack(stack: {
+    add(middleware: unknown, options: { step: "deserialize"; name: string; priority: "low" }): void;
+  }) {
+    stack.add(
+      (next: (args: unknown) => Promise<{ response?: { body?: unknown } }>) =>
+        async (args: unknown) => {
+          const result = await next(args);
+          const response = result.response;
+          const body = response?.body as NodeJS.ReadableStream | undefined;
+          if (response !== undefined && typeof body?.pipe === "function") {
+            const { Transform } = await import("node:stream");
+            let length = 0;
+            response.body = body.pipe(
+              new Transform({
+                transform(chunk: Buffer, _encoding, done) {
+                  length += chunk.length;
+                  done(length > LIMITS.awsResponse ? oversized() : null, chunk);
+                },
+              }),
+            );
+          }
+          return result;
+        },
+      { step: "deserialize", name: "ecrVarsResponseLimit", priority: "low" },
+    );
+  },
+};
+
+function oversized(): EcrVarsError {
+  // With $metadata, the SDK's deserializer passes the error on as it is (no hint appended).
+  const error = new EcrVarsError({
+    kind: "aws",
+    code: "AWS_MALFORMED_RESPONSE",
+    message: `an AWS answer was larger than ${describeSize(LIMITS.awsResponse)} (a real one has a few kilobytes), so it was refused and nothing was written`,
+    hint: "check that the endpoint (AWS_ENDPOINT_URL, a proxy) is AWS or a faithful emulator of it",
+  });
+  return Object.assign(error, { $metadata: {} });
 }
 
 /** Installs the attempt watch on a client this program made itself; returns the client. */
@@ -209,17 +260,18 @@ function splitHostPort(entry: string): [string, string | undefined] {
   return match ? [match[1] ?? "", match[2]] : [entry, undefined];
 }
 
-async function readCaBundle(
-  path: string,
-  read: (path: string, encoding: "utf8") => Promise<string>,
-): Promise<string> {
+async function readCaBundle(path: string): Promise<string> {
   try {
-    return await read(path, "utf8");
+    return await readBounded(path, LIMITS.caBundle, { regularOnly: true });
   } catch (error) {
+    const reason =
+      error instanceof ReadLimitError
+        ? error.message
+        : ((error as NodeJS.ErrnoException).code ?? "read failed");
     throw new EcrVarsError({
       kind: "config",
       code: "INVALID_CONFIG",
-      message: `AWS_CA_BUNDLE names ${path}, which cannot be read (${(error as NodeJS.ErrnoException).code ?? "read failed"})`,
+      message: `AWS_CA_BUNDLE names ${path}, which cannot be read (${reason})`,
       hint: "point AWS_CA_BUNDLE at a readable PEM file of CA certificates, or unset it",
       cause: error,
     });

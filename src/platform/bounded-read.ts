@@ -20,6 +20,10 @@ export const LIMITS = {
   secretFile: 64 * KiB,
   /** What a credential helper client sends on stdin (a server URL, or a login for `store`). */
   helperStdin: 64 * KiB,
+  /** AWS_CA_BUNDLE: PEM certificates (a system's whole bundle is a few hundred KiB). */
+  caBundle: 4 * MiB,
+  /** The body of an answer from AWS (src/aws/http.ts). */
+  awsResponse: 1 * MiB,
 } as const;
 
 /** Thrown by the readers below; `code` is `EFBIG` (too large) or `ENOTREG` (not a regular file). */

@@ -101,6 +101,11 @@ describe("a forward proxy from the environment", () => {
       "/nonexistent/ca.pem",
       "AWS_CA_BUNDLE names /nonexistent/ca.pem, which cannot be read (ENOENT)",
     ],
+    [
+      "AWS_CA_BUNDLE",
+      "/dev/urandom",
+      "AWS_CA_BUNDLE names /dev/urandom, which cannot be read (not a regular file)",
+    ],
   ])("a bad %s is exit 2 with the fix", async (name, value, message) => {
     const result = await ctx.run(["--region", "eu-west-1"], { [name]: value });
     expect(result.code).toBe(2);
