@@ -21107,16 +21107,15 @@ var init_http = __esm({
             const response = result.response;
             const body = response?.body;
             if (response !== void 0 && typeof body?.pipe === "function") {
-              const { Transform } = await import("node:stream");
+              const { pipeline, Transform } = await import("node:stream");
               let length = 0;
-              response.body = body.pipe(
-                new Transform({
-                  transform(chunk, _encoding, done) {
-                    length += chunk.length;
-                    done(length > LIMITS.awsResponse ? oversized() : null, chunk);
-                  }
-                })
-              );
+              const limited = new Transform({
+                transform(chunk, _encoding, done) {
+                  length += chunk.length;
+                  done(length > LIMITS.awsResponse ? oversized() : null, chunk);
+                }
+              });
+              response.body = pipeline(body, limited, () => void 0);
             }
             return result;
           },

@@ -195,16 +195,17 @@ const responseLimit = {
           const response = result.response;
           const body = response?.body as NodeJS.ReadableStream | undefined;
           if (response !== undefined && typeof body?.pipe === "function") {
-            const { Transform } = await import("node:stream");
+            const { pipeline, Transform } = await import("node:stream");
             let length = 0;
-            response.body = body.pipe(
-              new Transform({
-                transform(chunk: Buffer, _encoding, done) {
-                  length += chunk.length;
-                  done(length > LIMITS.awsResponse ? oversized() : null, chunk);
-                },
-              }),
-            );
+            const limited = new Transform({
+              transform(chunk: Buffer, _encoding, done) {
+                length += chunk.length;
+                done(length > LIMITS.awsResponse ? oversized() : null, chunk);
+              },
+            });
+            // pipeline, not pipe: a connection that fails mid-answer fails the limited body too
+            // (the error reaches the SDK through it; the callback has nothing to add).
+            response.body = pipeline(body as NodeJS.ReadableStream, limited, () => undefined);
           }
           return result;
         },

@@ -251,6 +251,15 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
       res.end(body);
       return;
     }
+    if (transport?.kind === "cut") {
+      requests.push({ ...reply.record, status: reply.status, errorCode: "cut" });
+      const bytes = Buffer.from(reply.body);
+      res.writeHead(reply.status, { ...reply.headers, "content-length": bytes.length });
+      res.write(bytes.subarray(0, Math.floor(bytes.length / 2)), () => {
+        res.socket?.resetAndDestroy();
+      });
+      return;
+    }
     requests.push({ ...reply.record, status: reply.status });
     res.writeHead(reply.status, {
       ...reply.headers,

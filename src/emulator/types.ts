@@ -73,13 +73,15 @@ export interface ErrorFault {
 /**
  * A fault of the connection rather than of the service, applied after the action ran (as when a
  * network drops the answer): `hang` accepts the request and never answers (until `close`),
- * `delay` answers normally after `ms`, `reset` destroys the connection, `malformed` answers
- * 200 with a body that is not the protocol's JSON or XML.
+ * `delay` answers normally after `ms`, `reset` destroys the connection, `cut` sends the headers
+ * and half the body and then destroys the connection, `malformed` answers 200 with a body that
+ * is not the protocol's JSON or XML.
  */
 export type TransportFault =
   | { readonly kind: "hang"; readonly count?: number }
   | { readonly kind: "delay"; readonly ms: number; readonly count?: number }
   | { readonly kind: "reset"; readonly count?: number }
+  | { readonly kind: "cut"; readonly count?: number }
   | { readonly kind: "malformed"; readonly count?: number };
 
 export type Fault = ErrorFault | TransportFault;

@@ -138,6 +138,17 @@ function callFaults(
         hint: NETWORK_HINT,
       },
     ),
+    at("answer cut off halfway once", { kind: "cut" }, { outcome: "retried", attempts: 2 }),
+    at(
+      "answer cut off halfway on every attempt",
+      { kind: "cut", count: ALWAYS },
+      {
+        outcome: "fails",
+        exit: 4,
+        message: fails("connection reset (endpoint ENDPOINT; 3 attempts)"),
+        hint: NETWORK_HINT,
+      },
+    ),
     at(
       "malformed answer (truncated JSON or XML)",
       { kind: "malformed" },
