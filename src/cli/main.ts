@@ -147,6 +147,13 @@ async function fetchAndWrite(context: CommandContext): Promise<number> {
   logger.info(
     `  token expires ${formatExpiry(new Date(expiry))} (${duration(expiry - now.getTime())})`,
   );
+  // Written all the same (the output is what was asked for, and emulators answer with old
+  // dates), but said even under --quiet: a registry refuses such a token.
+  if (expiry <= now.getTime()) {
+    logger.warn(
+      `ECR returned a token that expired at ${formatExpiry(new Date(expiry))}, which registries refuse: check the clock of this machine and that the endpoint is Amazon ECR`,
+    );
+  }
   logger.info(
     `Wrote ${plan.wrote ?? `${outcome.variables.length} variables`} to ${written.join(", ")} (format ${run.format}, scope ${task.scope}).`,
   );

@@ -137,6 +137,26 @@ describe("AWS refuses (exit 4: service, AWS error code, region, hint)", () => {
   });
 });
 
+describe("an already-expired token from the endpoint", () => {
+  test("is written as asked, with a warning that --quiet does not silence", async () => {
+    const expired = await startE2e({ expiresAt: new Date("2015-01-01T00:00:00Z") });
+    try {
+      const result = await expired.run(["--region", "eu-west-1", "-q"]);
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stdout).toContain(
+        "bamboo_custom_aws_ecr_expirationDate='2015-01-01T00:00:00Z'",
+      );
+      expect(result.stderr).toBe(
+        "warning: ECR returned a token that expired at 2015-01-01T00:00:00Z, which registries refuse: check the clock of this machine and that the endpoint is Amazon ECR\n",
+      );
+      // A fresh token: no warning.
+      expect((await ctx.run(["--region", "eu-west-1", "-q"])).stderr).toBe("");
+    } finally {
+      await expired.close();
+    }
+  });
+});
+
 describe("no usable credentials (exit 3: the source tried and why)", () => {
   let noRole: E2eContext;
   beforeAll(async () => {
