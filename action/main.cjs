@@ -19597,6 +19597,10 @@ var init_errors2 = __esm({
 });
 
 // src/platform/bounded-read.ts
+function readFailure(error2) {
+  if (error2 instanceof ReadLimitError) return error2.message;
+  return error2.code ?? "read failed";
+}
 function describeSize(bytes) {
   return bytes >= MiB ? `${bytes / MiB} MiB` : `${bytes / KiB} KiB`;
 }
@@ -21081,11 +21085,10 @@ async function readCaBundle(path6) {
   try {
     return await readBounded(path6, LIMITS.caBundle, { regularOnly: true });
   } catch (error2) {
-    const reason = error2 instanceof ReadLimitError ? error2.message : error2.code ?? "read failed";
     throw new EcrVarsError({
       kind: "config",
       code: "INVALID_CONFIG",
-      message: `AWS_CA_BUNDLE names ${path6}, which cannot be read (${reason})`,
+      message: `AWS_CA_BUNDLE names ${path6}, which cannot be read (${readFailure(error2)})`,
       hint: "point AWS_CA_BUNDLE at a readable PEM file of CA certificates, or unset it",
       cause: error2
     });
@@ -64741,7 +64744,7 @@ async function readReferencedFile(path6, field) {
     throw new EcrVarsError({
       kind: "credentials",
       code: "SECRET_REFERENCE_UNRESOLVED",
-      message: `${field} references the file ${path6}, which cannot be read (${error2.code === "EFBIG" ? error2.message : error2.code ?? "read failed"})`,
+      message: `${field} references the file ${path6}, which cannot be read (${readFailure(error2)})`,
       hint: "make the file readable by the build user, or reference an environment variable instead",
       cause: error2
     });
@@ -69886,23 +69889,14 @@ init_names();
 
 // src/core/region.ts
 var AREAS = /* @__PURE__ */ new Set(["af", "ap", "ca", "eu", "il", "me", "mx", "sa", "us"]);
-var DIRECTIONS = new Set(
-  ["central", "north", "south", "east", "west"].concat([
-    "northeast",
-    "northwest",
-    "southeast",
-    "southwest"
-  ])
-);
-var QUALIFIED = new Set(
-  ["cn-north", "cn-northwest", "us-gov-east", "us-gov-west", "us-iso-east", "us-iso-west"].concat([
-    "us-isob-east",
-    "eu-isoe-west",
-    "us-isof-east",
-    "us-isof-south",
-    "eusc-de-east"
-  ])
-);
+var DIRECTIONS = /* @__PURE__ */ new Set([
+  ...["central", "north", "south", "east", "west"],
+  ...["northeast", "northwest", "southeast", "southwest"]
+]);
+var QUALIFIED = /* @__PURE__ */ new Set([
+  ...["cn-north", "cn-northwest", "us-gov-east", "us-gov-west", "us-iso-east", "us-iso-west"],
+  ...["us-isob-east", "eu-isoe-west", "us-isof-east", "us-isof-south", "eusc-de-east"]
+]);
 function isRegion(value) {
   const match = /^([a-z]+(?:-[a-z]+)+)-(\d{1,2})$/.exec(value);
   if (match === null) return false;

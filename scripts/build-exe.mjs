@@ -155,6 +155,17 @@ async function builderNode() {
   );
 }
 
+/** esbuild options of everything the executables run. */
+const EXE_BUILD = {
+  bundle: true,
+  platform: "node",
+  target: `node${NODE_VERSION.split(".")[0]}`,
+  // Less to decode and to hash at every start; names stay, so stack traces (--debug) still
+  // name their functions.
+  minifyWhitespace: true,
+  logLevel: "warning",
+};
+
 /**
  * The programs, as CommonJS bundles in `work`, laid out as the npm package's dist/ is (so that a
  * run compiles only what it uses, README "Start-up"): the entry (src/exe/bin.ts), and one bundle
@@ -166,15 +177,9 @@ async function builderNode() {
 async function bundlePrograms(work) {
   const { version } = JSON.parse(await readFile("package.json", "utf8"));
   const options = {
-    bundle: true,
-    platform: "node",
-    target: `node${NODE_VERSION.split(".")[0]}`,
+    ...EXE_BUILD,
     mainFields: ["module", "main"],
     define: { __ECR_VARS_VERSION__: JSON.stringify(version) },
-    // Less to decode and to hash at every start; names stay, so stack traces (--debug) still
-    // name their functions.
-    minifyWhitespace: true,
-    logLevel: "warning",
   };
   const lazy = new Map();
   const sdkPackages = new Map();
@@ -186,10 +191,9 @@ async function bundlePrograms(work) {
     build({ ...options, entryPoints: [entry], outfile: join(work, file), format: "cjs", plugins });
   await bundle("src/exe/bin.ts", ENTRY);
   const programs = [ENTRY];
-  // Each bundle may add dynamic imports of its own.
-  for (let done = 0; done < lazy.size; ) {
-    const [name, input] = [...lazy][done];
-    done += 1;
+  // Each bundle may add dynamic imports of its own: a Map's iteration reaches entries added
+  // during it.
+  for (const [name, input] of lazy) {
     await bundle(input, `${name}.cjs`);
     programs.push(`${name}.cjs`);
   }
@@ -216,14 +220,10 @@ async function bundlePrograms(work) {
 /** The launcher, the executable's main script: built-ins only, too. */
 async function bundleLauncher(work) {
   await build({
+    ...EXE_BUILD,
     entryPoints: ["src/exe/launcher.ts"],
     outfile: join(work, "launcher.cjs"),
-    bundle: true,
-    platform: "node",
     format: "cjs",
-    target: `node${NODE_VERSION.split(".")[0]}`,
-    minifyWhitespace: true,
-    logLevel: "warning",
   });
 }
 

@@ -12,7 +12,7 @@ import { EcrVarsError } from "../core/errors.js";
 import type { Env } from "../core/expressions.js";
 import { URL_SCHEME } from "../core/names.js";
 import type { AwsCallOptions } from "../credentials/types.js";
-import { describeSize, LIMITS, ReadLimitError, readBounded } from "../platform/bounded-read.js";
+import { describeSize, LIMITS, readBounded, readFailure } from "../platform/bounded-read.js";
 import { cjsExports } from "../platform/cjs.js";
 
 /** Agents for the SDK's request handler; absent when the environment asks for nothing special. */
@@ -265,14 +265,10 @@ async function readCaBundle(path: string): Promise<string> {
   try {
     return await readBounded(path, LIMITS.caBundle, { regularOnly: true });
   } catch (error) {
-    const reason =
-      error instanceof ReadLimitError
-        ? error.message
-        : ((error as NodeJS.ErrnoException).code ?? "read failed");
     throw new EcrVarsError({
       kind: "config",
       code: "INVALID_CONFIG",
-      message: `AWS_CA_BUNDLE names ${path}, which cannot be read (${reason})`,
+      message: `AWS_CA_BUNDLE names ${path}, which cannot be read (${readFailure(error)})`,
       hint: "point AWS_CA_BUNDLE at a readable PEM file of CA certificates, or unset it",
       cause: error,
     });

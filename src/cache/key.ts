@@ -50,7 +50,7 @@ const IDENTITY_ENV = /^AWS_|KEY|SECRET|TOKEN|ROLE|PROFILE|CONNECTOR/;
 /** Whether a variable of this name enters the fingerprint (exported for its tests). */
 export function isIdentityName(name: string): boolean {
   if (/[\u0080-\uffff]/.test(name)) {
-    return /^AWS_|KEY|SECRET|TOKEN|ROLE|PROFILE|CONNECTOR/i.test(name) && !/password$/i.test(name);
+    return new RegExp(IDENTITY_ENV.source, "i").test(name) && !/password$/i.test(name);
   }
   const upper = name.toUpperCase();
   return IDENTITY_ENV.test(upper) && !upper.endsWith("PASSWORD");

@@ -5,7 +5,7 @@
 
 import { EcrVarsError } from "../core/errors.js";
 import { type Env, resolveExpression } from "../core/expressions.js";
-import { LIMITS, readBounded } from "../platform/bounded-read.js";
+import { LIMITS, readBounded, readFailure } from "../platform/bounded-read.js";
 
 /** Resolves `value`; text without a reference is returned as it is. `field` names it in errors. */
 export async function resolveReference(value: string, field: string, env: Env): Promise<string> {
@@ -38,7 +38,7 @@ export async function readReferencedFile(path: string, field: string): Promise<s
     throw new EcrVarsError({
       kind: "credentials",
       code: "SECRET_REFERENCE_UNRESOLVED",
-      message: `${field} references the file ${path}, which cannot be read (${(error as NodeJS.ErrnoException).code === "EFBIG" ? (error as Error).message : ((error as NodeJS.ErrnoException).code ?? "read failed")})`,
+      message: `${field} references the file ${path}, which cannot be read (${readFailure(error)})`,
       hint: "make the file readable by the build user, or reference an environment variable instead",
       cause: error,
     });

@@ -28,6 +28,8 @@ import {
   decodeCache,
   encodeCache,
   IMPORT,
+  runWrapped,
+  wrapCommonJs,
 } from "../platform/launch.js";
 
 /** The entry program's asset name, shared with scripts/build-exe.mjs. */
@@ -78,13 +80,10 @@ function run(name: string): unknown {
       : fromFile === undefined || hash === undefined
         ? undefined
         : decodeCache(hash, fromFile, source, cacheTag(env));
-  // The build checks that the programs are ASCII: latin1 is the cheapest decoding. A bin's
-  // bundle starts with a shebang line.
-  const text = source.toString("latin1").replace(/^#!.*/, "");
-  const script = new vm.Script(
-    `(function (exports, require, module, __filename, __dirname) {${text}\n})`,
-    { filename: name, ...(cachedData === undefined ? {} : { cachedData }) },
-  );
+  const script = new vm.Script(wrapCommonJs(source.toString("latin1")), {
+    filename: name,
+    ...(cachedData === undefined ? {} : { cachedData }),
+  });
   if (env[TRACE] === "1") {
     const state =
       cachedData === undefined
@@ -102,16 +101,13 @@ function run(name: string): unknown {
       writeFileSync(`${training}/${name}.v8`, payload);
     });
   }
-  const module = { exports: {}, filename: name, id: name };
-  const wrapper = script.runInThisContext() as (...args: unknown[]) => void;
   // The executable's require loads Node's built-ins, all a program requires.
-  wrapper.call(module.exports, module.exports, require, module, name, ".");
-  return module.exports;
+  return runWrapped(script, name, ".", require);
 }
 
 const programs = new Map<string, unknown>();
 (globalThis as Record<symbol, unknown>)[IMPORT] = async (specifier: string) => {
-  if (specifier.startsWith("node:")) return builtinNamespace(specifier, ".", { require });
+  if (specifier.startsWith("node:")) return builtinNamespace(specifier, require);
   const hash = specifier.indexOf("#");
   const name = (hash < 0 ? specifier : specifier.slice(0, hash)).replace(/^\.\//, "");
   if (!programs.has(name)) programs.set(name, run(name));

@@ -36,6 +36,12 @@ export class ReadLimitError extends Error {
   }
 }
 
+/** Why a read failed, for a message: a limit refused (`larger than 1 MiB`), else the code. */
+export function readFailure(error: unknown): string {
+  if (error instanceof ReadLimitError) return error.message;
+  return (error as NodeJS.ErrnoException).code ?? "read failed";
+}
+
 /** `1 MiB`, `64 KiB`. */
 export function describeSize(bytes: number): string {
   return bytes >= MiB ? `${bytes / MiB} MiB` : `${bytes / KiB} KiB`;

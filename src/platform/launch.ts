@@ -39,7 +39,7 @@ import {
   unlinkSync,
   writeFileSync,
 } from "node:fs";
-import { basename, dirname, join } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import * as vm from "node:vm";
 import { isPrivateToUser } from "./owner.js";
 
@@ -85,14 +85,16 @@ function requireFor(file: string, options: LaunchOptions): (id: string) => unkno
   const getBuiltin = (process as { getBuiltinModule?: (id: string) => unknown }).getBuiltinModule;
   const nodeModule = getBuiltin?.("node:module") as NodeModule | undefined;
   if (nodeModule === undefined) throw new Error("pass options.require on Node before 20.16");
-  return nodeModule.createRequire(file);
+  return nodeModule.createRequire(resolve(file));
 }
 
 /** Sets up the programs' import() (see IMPORT) for programs in `dir`. */
 export function installImport(dir: string, options: LaunchOptions): void {
   const bundles = new Map<string, { packages: Packages }>();
   (globalThis as Record<symbol, unknown>)[IMPORT] = async (specifier: string) => {
-    if (specifier.startsWith("node:")) return builtinNamespace(specifier, dir, options);
+    if (specifier.startsWith("node:")) {
+      return builtinNamespace(specifier, requireFor(join(dir, "launcher"), options));
+    }
     const hash = specifier.indexOf("#");
     if (hash < 0) return import(specifier);
     const file = join(dir, specifier.slice(0, hash));
@@ -111,13 +113,31 @@ export function installImport(dir: string, options: LaunchOptions): void {
  * A built-in module as import() would give it (its exports, and itself as `default`), without
  * reading any export it is not asked for.
  */
-export function builtinNamespace(specifier: string, dir: string, options: LaunchOptions): unknown {
-  const getBuiltin = (process as { getBuiltinModule?: (id: string) => object }).getBuiltinModule;
-  const loaded =
-    getBuiltin === undefined
-      ? (requireFor(join(dir, "launcher"), options)(specifier) as object)
-      : getBuiltin(specifier);
+export function builtinNamespace(specifier: string, require: (id: string) => unknown): unknown {
+  const loaded = require(specifier) as object;
   return Object.create(loaded, { default: { value: loaded, enumerable: true } });
+}
+
+/**
+ * A CommonJS file's text wrapped as Node's loader wraps it, for vm.Script (the build checks that
+ * the programs are ASCII, so callers decode them as latin1, the cheapest way). A bin's bundle
+ * starts with a shebang line.
+ */
+export function wrapCommonJs(text: string): string {
+  return `(function (exports, require, module, __filename, __dirname) {${text.replace(/^#!.*/, "")}\n})`;
+}
+
+/** Runs a script made of wrapCommonJs's text as the module `file`; returns its exports. */
+export function runWrapped(
+  script: vm.Script,
+  file: string,
+  dir: string,
+  require: (id: string) => unknown,
+): unknown {
+  const module = { exports: {}, filename: file, id: file };
+  const wrapper = script.runInThisContext() as (...args: unknown[]) => void;
+  wrapper.call(module.exports, module.exports, require, module, file, dir);
+  return module.exports;
 }
 
 /** The bin dist/ecr-vars.cjs: runs the CLI's program. */
@@ -280,9 +300,7 @@ export function runCommonJs(file: string, options: LaunchOptions = {}): unknown 
   const env = options.env ?? process.env;
   const bytes = readFileSync(file);
   // The build checks that these files are ASCII: latin1 skips decoding a megabyte of UTF-8.
-  const wrapped = `(function (exports, require, module, __filename, __dirname) {${bytes
-    .toString("latin1")
-    .replace(/^#!.*/, "")}\n})`;
+  const wrapped = wrapCommonJs(bytes.toString("latin1"));
   const hash = contentHash();
   const training = env[TRAIN]?.split(",").includes(basename(file)) === true;
   const tag = cacheTag(env);
@@ -328,9 +346,5 @@ export function runCommonJs(file: string, options: LaunchOptions = {}): unknown 
       writeAtomically(target, data, training ? 0o644 : 0o600);
     });
   }
-  const module = { exports: {}, filename: file, id: file };
-  const wrapper = script.runInThisContext() as (...args: unknown[]) => void;
-  const require = requireFor(file, options);
-  wrapper.call(module.exports, module.exports, require, module, file, dirname(file));
-  return module.exports;
+  return runWrapped(script, file, dirname(file), requireFor(file, options));
 }

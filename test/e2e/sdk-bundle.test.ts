@@ -4,13 +4,13 @@
  * node:zlib has it, with the same results, and a fresh fetch does not load node:zlib.
  */
 
-import { execFile } from "node:child_process";
 import { readFile, writeFile } from "node:fs/promises";
 import * as zlib from "node:zlib";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { crc32 } from "../../src/aws/lazy-zlib.js";
 import { ACCOUNT, type E2eContext, startE2e } from "../support/e2e-harness.js";
+import { runWithInput } from "../support/registry.js";
 
 let ctx: E2eContext;
 
@@ -47,15 +47,12 @@ describe("the SDK bundle's node:zlib", () => {
       'process.on("exit", () => require("node:fs").writeSync(2, `\\nzlib loaded: ${process.moduleLoadList.includes("NativeModule zlib")}\\n`));\n',
     );
     const args = ["dist/ecr-vars.cjs", "--region", "eu-west-1", "--registry-id", ACCOUNT];
-    const result = await new Promise<{ code: number; stdout: string; stderr: string }>((done) => {
-      execFile(
-        process.execPath,
-        ["--require", preload, ...args, "--format", "json"],
-        { env: ctx.env({}), timeout: 30_000 },
-        (error, stdout, stderr) =>
-          done({ code: error ? Number(error.code ?? -1) : 0, stdout, stderr }),
-      );
-    });
+    const result = await runWithInput(
+      process.execPath,
+      ["--require", preload, ...args, "--format", "json"],
+      "",
+      ctx.env({}),
+    );
     expect(result.code, result.stderr).toBe(0);
     expect(JSON.parse(result.stdout)["custom.aws.ecr.password"]?.length).toBeGreaterThan(100);
     expect(result.stderr).toContain("zlib loaded: false");

@@ -8,6 +8,7 @@ import { cp, readdir, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { ACCOUNT, type E2eContext, startE2e } from "../support/e2e-harness.js";
+import { runWithInput } from "../support/registry.js";
 
 let ctx: E2eContext;
 
@@ -77,16 +78,12 @@ describe("start-up of the built CLI", () => {
       expect((await readFile(ctx.path(file), "utf8")).length).toBeGreaterThan(100);
     }
     const helperEnv = ctx.env({ ECR_VARS_CACHE_DIR: ctx.path("cjs-helper-cache") });
-    const helper = await new Promise<{ code: number; stdout: string; stderr: string }>((done) => {
-      const child = execFile(
-        process.execPath,
-        [join(copy, "docker-credential-ecr-vars.cjs"), "get"],
-        { env: helperEnv, timeout: 30_000 },
-        (error, stdout, stderr) =>
-          done({ code: error ? Number(error.code ?? -1) : 0, stdout, stderr }),
-      );
-      child.stdin?.end(`${ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com`);
-    });
+    const helper = await runWithInput(
+      process.execPath,
+      [join(copy, "docker-credential-ecr-vars.cjs"), "get"],
+      `${ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com`,
+      helperEnv,
+    );
     expect(helper.code, helper.stderr).toBe(0);
     expect(JSON.parse(helper.stdout).Username).toBe("AWS");
   });
