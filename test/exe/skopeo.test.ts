@@ -9,37 +9,28 @@ import { execFile } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, expect, test } from "vitest";
-import { type E2eContext, PROXY_DOMAIN, startE2e } from "../support/e2e-harness.js";
-import { buildImage } from "../support/oci.js";
-import { startProxy, type TestProxy } from "../support/proxy.js";
-import { type Registry, startRegistry } from "../support/registry.js";
+import { type E2eContext, PROXY_DOMAIN } from "../support/e2e-harness.js";
+import type { TestProxy } from "../support/proxy.js";
+import { type SkopeoBed, startSkopeoBed } from "../support/skopeo-bed.js";
 import { helperBin, LINUX_X64, requireRelease } from "./support.js";
 
 const run = promisify(execFile);
 const PASSWORD = "exe-skopeo-password-0123456789abcdefghijklmnopq";
+let bed: SkopeoBed | undefined;
 let ctx: E2eContext;
-let registry: Registry | undefined;
 let proxy: TestProxy | undefined;
 let image = "";
 let bin = "";
 
 beforeAll(async () => {
   requireRelease();
-  ctx = await startE2e({ password: PASSWORD, proxyEndpoint: () => `https://${PROXY_DOMAIN}` });
-  registry = await startRegistry(ctx.dir, "AWS", PASSWORD);
-  const target = registry.host;
-  proxy = await startProxy({
-    tls: () => undefined,
-    http: (host) => (host === PROXY_DOMAIN ? target : undefined),
-  });
-  image = await buildImage(ctx.dir, "hello from the ecr-vars executable\n");
+  bed = await startSkopeoBed(PASSWORD, "hello from the ecr-vars executable\n");
+  ({ ctx, proxy, image } = bed);
   bin = await helperBin(ctx.dir);
 }, 60_000);
 
 afterAll(async () => {
-  await proxy?.close();
-  await registry?.stop();
-  await ctx?.close();
+  await bed?.close();
 });
 
 /** skopeo by absolute path; PATH is the helper's directory alone. */

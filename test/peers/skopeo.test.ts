@@ -11,33 +11,25 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { CLI } from "../support/cli.js";
-import { type E2eContext, PROXY_DOMAIN, startE2e } from "../support/e2e-harness.js";
-import { buildImage } from "../support/oci.js";
-import { startProxy, type TestProxy } from "../support/proxy.js";
-import { HELPER, type Registry, runWithInput, startRegistry } from "../support/registry.js";
+import { type E2eContext, PROXY_DOMAIN } from "../support/e2e-harness.js";
+import type { TestProxy } from "../support/proxy.js";
+import { HELPER, runWithInput } from "../support/registry.js";
+import { type SkopeoBed, startSkopeoBed } from "../support/skopeo-bed.js";
 
 const run = promisify(execFile);
 const PASSWORD = "skopeo-peer-password-0123456789abcdefghijklmnopqrstuv";
+let bed: SkopeoBed | undefined;
 let ctx: E2eContext;
-let registry: Registry | undefined;
 let proxy: TestProxy | undefined;
 let image = "";
 
 beforeAll(async () => {
-  ctx = await startE2e({ password: PASSWORD, proxyEndpoint: () => `https://${PROXY_DOMAIN}` });
-  registry = await startRegistry(ctx.dir, "AWS", PASSWORD);
-  const target = registry.host;
-  proxy = await startProxy({
-    tls: () => undefined,
-    http: (host) => (host === PROXY_DOMAIN ? target : undefined),
-  });
-  image = await buildImage(ctx.dir, "hello from ecr-vars\n");
+  bed = await startSkopeoBed(PASSWORD, "hello from ecr-vars\n");
+  ({ ctx, proxy, image } = bed);
 }, 60_000);
 
 afterAll(async () => {
-  await proxy?.close();
-  await registry?.stop();
-  await ctx?.close();
+  await bed?.close();
 });
 
 /** skopeo with the proxy; https to the fake name fails at CONNECT, so it falls back to http. */
