@@ -18,7 +18,7 @@
  * (NODE_OPTIONS flags do that).
  */
 
-import { readFileSync, renameSync, writeFileSync } from "node:fs";
+import { renameSync, writeFileSync } from "node:fs";
 import * as sea from "node:sea";
 import * as vm from "node:vm";
 import {
@@ -28,7 +28,9 @@ import {
   decodeCache,
   encodeCache,
   IMPORT,
+  readIfThere,
   runWrapped,
+  TRACE,
   wrapCommonJs,
 } from "../platform/launch.js";
 
@@ -42,8 +44,6 @@ const ENTRY = "ecr-vars.cjs";
  */
 const TRAIN = "ECR_VARS_BUILD_CODE_CACHE";
 const TRAIN_ASSETS = "ECR_VARS_BUILD_CODE_CACHE_ASSETS";
-/** `1`: one line on stderr per program run, saying whether its code cache served. */
-const TRACE = "ECR_VARS_CODE_CACHE_TRACE";
 
 const env = process.env;
 const training = env[TRAIN];
@@ -53,14 +53,6 @@ function asset(name: string): Buffer | undefined {
   try {
     // A view of the bytes in the executable, not a copy; nothing writes to it.
     return Buffer.from(sea.getRawAsset(name) as ArrayBuffer);
-  } catch {
-    return undefined;
-  }
-}
-
-function readIfThere(path: string): Buffer | undefined {
-  try {
-    return readFileSync(path);
   } catch {
     return undefined;
   }

@@ -46,7 +46,7 @@ import { isPrivateToUser } from "./owner.js";
 /** Set by the build's training runs: the file names whose code cache to write beside them. */
 const TRAIN = "ECR_VARS_BUILD_CODE_CACHE";
 /** `1`: one line on stderr per program run, saying which cache served it (tests, diagnosis). */
-const TRACE = "ECR_VARS_CODE_CACHE_TRACE";
+export const TRACE = "ECR_VARS_CODE_CACHE_TRACE";
 
 /**
  * How the programs import(): a function compiled by vm.Script (and restored from a code cache)
@@ -261,7 +261,8 @@ function readPrivateFile(path: string): Buffer | undefined {
   }
 }
 
-function readFile(path: string): Buffer | undefined {
+/** A file's bytes, or undefined where it cannot be read. */
+export function readIfThere(path: string): Buffer | undefined {
   try {
     return readFileSync(path);
   } catch {
@@ -321,7 +322,9 @@ export function runCommonJs(file: string, options: LaunchOptions = {}): unknown 
     for (const where of ["shipped", "user"] as const) {
       const path = where === "shipped" ? shipped : userFile();
       const data =
-        path === undefined ? undefined : (where === "shipped" ? readFile : readPrivateFile)(path);
+        path === undefined
+          ? undefined
+          : (where === "shipped" ? readIfThere : readPrivateFile)(path);
       const cachedData = data === undefined ? undefined : decodeCache(hash, data, bytes, tag);
       if (cachedData === undefined) continue;
       script = compile(cachedData);
