@@ -22746,15 +22746,15 @@ var init_loadSharedConfigFiles = __esm({
     swallowError = () => ({});
     loadSharedConfigFiles = async (init = {}) => {
       const { filepath = getCredentialsFilepath(), configFilepath = getConfigFilepath() } = init;
-      const homeDir = getHomeDir();
+      const homeDir2 = getHomeDir();
       const relativeHomeDirPrefix = "~/";
       let resolvedFilepath = filepath;
       if (filepath.startsWith(relativeHomeDirPrefix)) {
-        resolvedFilepath = (0, import_node_path5.join)(homeDir, filepath.slice(2));
+        resolvedFilepath = (0, import_node_path5.join)(homeDir2, filepath.slice(2));
       }
       let resolvedConfigFilepath = configFilepath;
       if (configFilepath.startsWith(relativeHomeDirPrefix)) {
-        resolvedConfigFilepath = (0, import_node_path5.join)(homeDir, configFilepath.slice(2));
+        resolvedConfigFilepath = (0, import_node_path5.join)(homeDir2, configFilepath.slice(2));
       }
       const parsedFiles = await Promise.all([
         readFile2(resolvedConfigFilepath, {
@@ -52790,6 +52790,18 @@ var init_dist_es18 = __esm({
   }
 });
 
+// src/platform/home.ts
+function homeDir(env2) {
+  if (env2.HOME) return env2.HOME;
+  const os6 = process.getBuiltinModule?.("node:os") ?? require("node:os");
+  return os6.homedir();
+}
+var init_home = __esm({
+  "src/platform/home.ts"() {
+    "use strict";
+  }
+});
+
 // src/core/nesting.ts
 function nestingDepth(value, limit = MAX_NESTING) {
   let deepest = 0;
@@ -52814,7 +52826,7 @@ var init_nesting = __esm({
 
 // src/platform/aws-config.ts
 function sharedConfigPath(env2) {
-  return env2.AWS_CONFIG_FILE || (0, import_node_path7.join)(env2.HOME || (0, import_node_os4.homedir)(), ".aws", "config");
+  return env2.AWS_CONFIG_FILE || (0, import_node_path7.join)(homeDir(env2), ".aws", "config");
 }
 function activeProfile(env2) {
   return env2.AWS_PROFILE || "default";
@@ -52858,7 +52870,7 @@ function profileSettings(text2, profile2, kind) {
   return settings2;
 }
 function sharedCredentialsPath(env2) {
-  return env2.AWS_SHARED_CREDENTIALS_FILE || (0, import_node_path7.join)(env2.HOME || (0, import_node_os4.homedir)(), ".aws", "credentials");
+  return env2.AWS_SHARED_CREDENTIALS_FILE || (0, import_node_path7.join)(homeDir(env2), ".aws", "credentials");
 }
 function readSharedFile(path6) {
   try {
@@ -52878,13 +52890,13 @@ function environmentRegion(env2, isRegion2) {
   const origin = `profile ${fromProfile2.profile} in ${fromProfile2.file}`;
   return isRegion2(fromProfile2.region) ? { region: fromProfile2.region, origin } : { origin, invalid: fromProfile2.region };
 }
-var import_node_os4, import_node_path7;
+var import_node_path7;
 var init_aws_config = __esm({
   "src/platform/aws-config.ts"() {
     "use strict";
-    import_node_os4 = require("node:os");
     import_node_path7 = require("node:path");
     init_bounded_read();
+    init_home();
   }
 });
 
@@ -67133,7 +67145,7 @@ function currentProcess() {
   const start = processStartTime(process.pid);
   return {
     pid: process.pid,
-    host: (0, import_node_os6.hostname)(),
+    host: (0, import_node_os4.hostname)(),
     ...boot === void 0 ? {} : { boot },
     ...start === void 0 ? {} : { start }
   };
@@ -67155,12 +67167,12 @@ function pidExists(pid) {
     return error2.code !== "ESRCH";
   }
 }
-var import_node_fs6, import_node_os6, bootId;
+var import_node_fs6, import_node_os4, bootId;
 var init_process_identity = __esm({
   "src/platform/process-identity.ts"() {
     "use strict";
     import_node_fs6 = require("node:fs");
-    import_node_os6 = require("node:os");
+    import_node_os4 = require("node:os");
   }
 });
 
@@ -69785,7 +69797,7 @@ function getIDToken(aud) {
 // src/action/main.ts
 var import_node_crypto7 = require("node:crypto");
 var import_promises8 = require("node:fs/promises");
-var import_node_os8 = require("node:os");
+var import_node_os5 = require("node:os");
 var import_node_path13 = require("node:path");
 
 // src/cache/for-task.ts
@@ -70267,6 +70279,12 @@ function sha256Hex(text2) {
 
 // src/cache/store.ts
 init_bounded_read();
+
+// src/cache/dir.ts
+init_home();
+
+// src/cache/config.ts
+init_home();
 
 // src/cli/run-options.ts
 init_errors();
@@ -71288,12 +71306,12 @@ function detectCi(env2) {
 }
 
 // src/task/resolve.ts
-var import_node_os5 = require("node:os");
 var import_node_path8 = require("node:path");
 init_errors();
 init_expressions();
 init_sources();
 init_aws_config();
+init_home();
 var loadConnectors = () => Promise.all([
   Promise.resolve().then(() => (init_connectors_file(), connectors_file_exports)),
   Promise.resolve().then(() => (init_providers(), providers_exports))
@@ -71347,7 +71365,7 @@ function regionFromEnvironment(env2, field) {
 function connectorsFilePath(flag, env2) {
   if (flag !== void 0) return flag;
   if (env2.ECR_VARS_CONNECTORS) return env2.ECR_VARS_CONNECTORS;
-  const configHome = env2.XDG_CONFIG_HOME || (0, import_node_path8.join)(env2.HOME || (0, import_node_os5.homedir)(), ".config");
+  const configHome = env2.XDG_CONFIG_HOME || (0, import_node_path8.join)(homeDir(env2), ".config");
   return (0, import_node_path8.join)(configHome, "ecr-vars", "connectors.yml");
 }
 function identityResolver(init) {
@@ -71592,32 +71610,54 @@ function cachedSource(step) {
 init_errors();
 var MAX_CONCURRENT_CALLS = 8;
 async function fetchGroups(init) {
-  const groups = groupCalls(init.registries);
-  const byRegistry = init.registries.map(() => void 0);
-  const sources = groups.map(() => void 0);
   let calls = 0;
-  await pool(groups, MAX_CONCURRENT_CALLS, async (group5, groupIndex) => {
-    const call = { ...init.call, region: group5.region };
-    const credentials = init.credentialsFor(group5);
-    let answer;
+  const result = await collect(init, async (group5, call, credentials) => {
     if (init.authorizeTaskGroup !== void 0 && (group5.kind === "public" || group5.variant === "standard")) {
       const step = await init.authorizeTaskGroup(group5, call, credentials);
       if (step.kind === "fetched") calls += 1;
-      sources[groupIndex] = cachedSource(step);
-      answer = step.authorizations;
-    } else if (group5.kind === "public") {
-      calls += 1;
-      answer = [await fetchPublicAuthorization({ call, credentials })];
-    } else {
-      calls += 1;
-      answer = await fetchAuthorizations({
-        call,
-        credentials,
-        registryIds: group5.registryIds,
-        variant: group5.variant,
-        endpointOverridden: init.endpointOverridden
-      });
+      return { answer: step.authorizations, source: cachedSource(step) };
     }
+    calls += 1;
+    if (group5.kind === "public") {
+      return { answer: [await fetchPublicAuthorization({ call, credentials })] };
+    }
+    const answer = await fetchAuthorizations({
+      call,
+      credentials,
+      registryIds: group5.registryIds,
+      variant: group5.variant,
+      endpointOverridden: init.endpointOverridden
+    });
+    return { answer };
+  });
+  if (result === void 0) throw new Error("a group was left without an answer");
+  return { ...result, calls };
+}
+async function cachedGroups(init) {
+  const hit = init.hitTaskGroup;
+  if (hit === void 0) return void 0;
+  const result = await collect(init, async (group5, call, credentials) => {
+    if (group5.kind !== "public" && group5.variant !== "standard") return void 0;
+    const step = await hit(group5, call, credentials);
+    return step === void 0 ? void 0 : { answer: step.authorizations, source: cachedSource(step) };
+  });
+  return result === void 0 ? void 0 : { ...result, calls: 0 };
+}
+async function collect(init, answerOf) {
+  const groups = groupCalls(init.registries);
+  const byRegistry = init.registries.map(() => void 0);
+  const sources = groups.map(() => void 0);
+  let unanswered = false;
+  await pool(groups, MAX_CONCURRENT_CALLS, async (group5, groupIndex) => {
+    if (unanswered) return;
+    const call = { ...init.call, region: group5.region };
+    const got = await answerOf(group5, call, init.credentialsFor(group5));
+    if (got === void 0) {
+      unanswered = true;
+      return;
+    }
+    const { answer } = got;
+    sources[groupIndex] = got.source;
     group5.members.forEach((member2, position) => {
       const registry2 = init.registries[member2];
       const wanted = group5.registryIds[position];
@@ -71633,13 +71673,14 @@ async function fetchGroups(init) {
       byRegistry[member2] = registry2.host !== void 0 ? { ...found, proxyEndpoint: `https://${registry2.host}` } : found;
     });
   });
+  if (unanswered) return void 0;
   const authorizations = byRegistry.filter(
     (auth) => auth !== void 0
   );
   if (authorizations.length !== init.registries.length) {
     throw new Error("a registry was left without an authorization");
   }
-  return { authorizations, calls, sources };
+  return { authorizations, sources };
 }
 async function pool(items, limit, work) {
   let next = 0;
@@ -71681,24 +71722,31 @@ async function runTask(init) {
     logger2.debug("AWS_ENDPOINT_URL(_ECR) is set: FIPS and dual-stack registries are fetched there");
   }
   const authorize = init.authorize ?? fetchFromEcr;
-  const fetched = await withDeadline(
+  const request = (group5, call, credentials) => ({
+    service: group5.kind === "public" ? "ecr-public" : "ecr",
+    call,
+    region: group5.region,
+    credentials,
+    registryIds: group5.registryIds,
+    identity: `${group5.identityKey}|${partitionOf(group5.region).partition}`
+  });
+  const groups = {
+    registries,
+    call: base,
+    endpointOverridden,
+    credentialsFor,
+    // The token cache is keyed by the task's identity: other identities go straight to ECR.
+    authorizeTaskGroup: (group5, call, credentials) => (group5.identityKey === taskIdentity ? authorize : fetchFromEcr)(
+      request(group5, call, credentials)
+    ),
+    ...authorize.hit === void 0 ? {} : {
+      hitTaskGroup: async (group5, call, credentials) => group5.identityKey === taskIdentity ? authorize.hit?.(request(group5, call, credentials)) : void 0
+    }
+  };
+  const fetched = await cachedGroups(groups) ?? await withDeadline(
     init.timeoutMs,
     () => watch.pending().map(describeAttempt),
-    fetchGroups({
-      registries,
-      call: base,
-      endpointOverridden,
-      credentialsFor,
-      // The token cache is keyed by the task's identity: other identities go straight to ECR.
-      authorizeTaskGroup: (group5, call, credentials) => (group5.identityKey === taskIdentity ? authorize : fetchFromEcr)({
-        service: group5.kind === "public" ? "ecr-public" : "ecr",
-        call,
-        region: group5.region,
-        credentials,
-        registryIds: group5.registryIds,
-        identity: `${group5.identityKey}|${partitionOf(group5.region).partition}`
-      })
-    }),
+    fetchGroups(groups),
     init.timeoutHint
   );
   const { authorizations } = fetched;
@@ -72407,16 +72455,16 @@ init_variables();
 // src/platform/docker-config-file.ts
 var import_node_fs9 = require("node:fs");
 var import_promises6 = require("node:fs/promises");
-var import_node_os7 = require("node:os");
 var import_node_path11 = require("node:path");
 init_errors();
 init_bounded_read();
+init_home();
 init_lock();
 init_write_file();
 function defaultDockerConfigPath(env2) {
   if (env2.REGISTRY_AUTH_FILE) return env2.REGISTRY_AUTH_FILE;
   if (env2.DOCKER_CONFIG) return (0, import_node_path11.join)(env2.DOCKER_CONFIG, "config.json");
-  return (0, import_node_path11.join)(env2.HOME || (0, import_node_os7.homedir)(), ".docker", "config.json");
+  return (0, import_node_path11.join)(homeDir(env2), ".docker", "config.json");
 }
 async function readConfigText(path6) {
   try {
@@ -72979,7 +73027,7 @@ async function runMain(core, env2) {
       redactor.add(env2.ACTIONS_ID_TOKEN_REQUEST_TOKEN);
       const token = await workflowToken(core, settings2.audience);
       redactor.add(token);
-      temp = await (0, import_promises8.mkdtemp)((0, import_node_path13.join)(env2.RUNNER_TEMP || (0, import_node_os8.tmpdir)(), "ecr-vars-"));
+      temp = await (0, import_promises8.mkdtemp)((0, import_node_path13.join)(env2.RUNNER_TEMP || (0, import_node_os5.tmpdir)(), "ecr-vars-"));
       core.saveState(STATE.temp, temp);
       ({ task, connectorsPath } = await workflowIdentity(task, token, temp));
       logger2.info(

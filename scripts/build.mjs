@@ -156,23 +156,27 @@ await build({
   format: "cjs",
 });
 
-// The bin: the launcher of build 1's program.
+// The bin: the launcher of build 1's program (src/cli/launcher.ts), and what it loads when a
+// cache does not serve the run, launch.ts.
+await build({
+  ...common,
+  entryPoints: { "ecr-vars": "src/cli/launcher.ts" },
+  outdir: "dist",
+  outExtension: { ".js": ".cjs" },
+  format: "cjs",
+  external: ["./ecr-vars-launch.cjs"],
+  banner: { js: "#!/usr/bin/env node" },
+});
 await build({
   ...common,
   stdin: {
-    contents: [
-      'import { launch } from "./src/platform/launch.ts";',
-      // Loaded only when the build's cache does not serve (it reads node:os and the environment).
-      'const cacheDir = () => require("./src/cache/dir.ts").cacheDir(process.env);',
-      'launch(require("node:path").join(__dirname, "ecr-vars-main.cjs"), { cacheDir, require });',
-    ].join("\n"),
+    contents: 'export * from "./src/platform/launch.ts";',
     resolveDir: ".",
     loader: "ts",
-    sourcefile: "ecr-vars-launcher.ts",
+    sourcefile: "ecr-vars-launch.ts",
   },
-  outfile: "dist/ecr-vars.cjs",
+  outfile: "dist/ecr-vars-launch.cjs",
   format: "cjs",
-  banner: { js: "#!/usr/bin/env node" },
 });
 await chmod("dist/ecr-vars.cjs", 0o755);
 

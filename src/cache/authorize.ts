@@ -12,7 +12,7 @@ import { fetchAuthorizations } from "../aws/ecr.js";
 import { fetchPublicAuthorization } from "../aws/ecr-public.js";
 import type { Env } from "../core/expressions.js";
 import type { Logger } from "../platform/logger.js";
-import type { AuthorizationStep, Authorize } from "../task/authorize.js";
+import type { AuthorizationStep, Authorize, AuthorizeRequest } from "../task/authorize.js";
 import {
   accountOf,
   type CacheConfig,
@@ -51,7 +51,8 @@ export function cachedAuthorize(init: CachedAuthorizeInit): Authorize {
   // is the same for every group (a group that misses re-reads it under the lock to update it).
   let fingerprint: string | undefined;
   let cache: Promise<CacheData> | undefined;
-  return async ({ service, call, region, credentials, registryIds, identity: who }) => {
+  /** The registry ids a request's tokens are kept under, their configuration keys, the cache. */
+  const lookUp = async ({ service, region, registryIds }: AuthorizeRequest) => {
     // ECR Public has no registry ids: its one token is kept under `public`.
     const ids =
       service === "ecr-public"
@@ -67,13 +68,21 @@ export function cachedAuthorize(init: CachedAuthorizeInit): Authorize {
     cache ??= readCache(init.dir);
     const data = await cache;
     const hits = aliases.map((alias) => lookup(data, alias, now()));
-    if (hits.every((hit): hit is CachedToken => hit !== undefined)) {
-      return {
-        kind: "cache-hit",
-        authorizations: hits.map(toAuthorization),
-        identity: hits[0]?.identity ?? "?",
-      };
-    }
+    const step: AuthorizationStep | undefined = hits.every(
+      (hit): hit is CachedToken => hit !== undefined,
+    )
+      ? {
+          kind: "cache-hit",
+          authorizations: hits.map(toAuthorization),
+          identity: hits[0]?.identity ?? "?",
+        }
+      : undefined;
+    return { ids, aliases, data, step };
+  };
+  const authorize = async (request: AuthorizeRequest): Promise<AuthorizationStep> => {
+    const { service, call, region, credentials, registryIds, identity: who } = request;
+    const { ids, aliases, data, step: hit } = await lookUp(request);
+    if (hit !== undefined) return hit;
 
     let asked = arns.get(who);
     if (asked === undefined) {
@@ -133,6 +142,9 @@ export function cachedAuthorize(init: CachedAuthorizeInit): Authorize {
     }
     return step;
   };
+  return Object.assign(authorize, {
+    hit: async (request: AuthorizeRequest) => (await lookUp(request)).step,
+  });
 }
 
 function toAuthorization(token: CachedToken): FetchedAuthorization {

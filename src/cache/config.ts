@@ -4,8 +4,8 @@
  */
 
 import { statSync } from "node:fs";
-import { homedir } from "node:os";
 import { join, resolve } from "node:path";
+import { homeDir } from "../platform/home.js";
 import type { CacheConfig } from "./key.js";
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -27,7 +27,7 @@ export interface SourceSettings {
  * same files, so connector sources are stamped with them too.
  */
 export function credentialInputFiles(env: Env): string[] {
-  const home = env.HOME || homedir();
+  const home = homeDir(env);
   const files = [
     env.AWS_SHARED_CREDENTIALS_FILE || join(home, ".aws", "credentials"),
     env.AWS_CONFIG_FILE || join(home, ".aws", "config"),

@@ -4,11 +4,10 @@
  * there; this module stays tiny because the CLI's launcher loads it.
  */
 
-import { homedir } from "node:os";
 import { join } from "node:path";
+import { homeDir } from "../platform/home.js";
 
 export function cacheDir(env: Readonly<Record<string, string | undefined>>): string {
   if (env.ECR_VARS_CACHE_DIR) return env.ECR_VARS_CACHE_DIR;
-  const base = env.XDG_CACHE_HOME || join(env.HOME || homedir(), ".cache");
-  return join(base, "ecr-vars");
+  return join(env.XDG_CACHE_HOME || join(homeDir(env), ".cache"), "ecr-vars");
 }

@@ -15,7 +15,6 @@
  *       "registry.internal:5000": { "registryId": "123456789012", "region": "eu-west-1" } } }
  */
 
-import { homedir } from "node:os";
 import { join } from "node:path";
 import { URL_SCHEME } from "../core/names.js";
 import { isRegion } from "../core/region.js";
@@ -24,6 +23,7 @@ import { type PublicHost, parseRegistryHost } from "../core/registry-host.js";
 import { ROLE_ARN, ROLE_ARN_HINT } from "../core/task.js";
 import { activeProfile, environmentRegion } from "../platform/aws-config.js";
 import { describeSize, LIMITS, readBoundedSync } from "../platform/bounded-read.js";
+import { homeDir } from "../platform/home.js";
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -61,7 +61,7 @@ const PUBLIC_REGISTRY_ID = "public";
 
 export function helperConfigPath(env: Env): string {
   if (env.ECR_VARS_HELPER_CONFIG) return env.ECR_VARS_HELPER_CONFIG;
-  const configHome = env.XDG_CONFIG_HOME || join(env.HOME || homedir(), ".config");
+  const configHome = env.XDG_CONFIG_HOME || join(homeDir(env), ".config");
   return join(configHome, "ecr-vars", "helper.json");
 }
 
@@ -72,7 +72,7 @@ export function helperConfigPath(env: Env): string {
  */
 export function defaultConnectorsPath(env: Env): string {
   if (env.ECR_VARS_CONNECTORS) return env.ECR_VARS_CONNECTORS;
-  const configHome = env.XDG_CONFIG_HOME || join(env.HOME || homedir(), ".config");
+  const configHome = env.XDG_CONFIG_HOME || join(homeDir(env), ".config");
   return join(configHome, "ecr-vars", "connectors.yml");
 }
 

@@ -5,10 +5,10 @@
  * only as far as section headers and `region` lines, so no INI library loads.
  */
 
-import { homedir } from "node:os";
 import { join } from "node:path";
 import type { Env } from "../core/expressions.js";
 import { LIMITS, readBoundedSync } from "./bounded-read.js";
+import { homeDir } from "./home.js";
 
 export interface ProfileRegion {
   readonly region: string;
@@ -17,7 +17,7 @@ export interface ProfileRegion {
 }
 
 export function sharedConfigPath(env: Env): string {
-  return env.AWS_CONFIG_FILE || join(env.HOME || homedir(), ".aws", "config");
+  return env.AWS_CONFIG_FILE || join(homeDir(env), ".aws", "config");
 }
 
 export function activeProfile(env: Env): string {
@@ -79,7 +79,7 @@ export function profileSettings(
 
 /** `$AWS_SHARED_CREDENTIALS_FILE`, else `~/.aws/credentials`. */
 export function sharedCredentialsPath(env: Env): string {
-  return env.AWS_SHARED_CREDENTIALS_FILE || join(env.HOME || homedir(), ".aws", "credentials");
+  return env.AWS_SHARED_CREDENTIALS_FILE || join(homeDir(env), ".aws", "credentials");
 }
 
 /** A shared file's text, or why there is none (`ENOENT`, `EFBIG`, ...). */

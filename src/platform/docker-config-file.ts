@@ -6,11 +6,11 @@
 
 import { constants } from "node:fs";
 import { lstat, mkdir } from "node:fs/promises";
-import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import { EcrVarsError } from "../core/errors.js";
 import type { Env } from "../core/expressions.js";
 import { describeSize, LIMITS, readBounded } from "./bounded-read.js";
+import { homeDir } from "./home.js";
 import { withFileLock } from "./lock.js";
 import { notRegularFile, writeSecretFile } from "./write-file.js";
 
@@ -22,7 +22,7 @@ import { notRegularFile, writeSecretFile } from "./write-file.js";
 export function defaultDockerConfigPath(env: Env): string {
   if (env.REGISTRY_AUTH_FILE) return env.REGISTRY_AUTH_FILE;
   if (env.DOCKER_CONFIG) return join(env.DOCKER_CONFIG, "config.json");
-  return join(env.HOME || homedir(), ".docker", "config.json");
+  return join(homeDir(env), ".docker", "config.json");
 }
 
 /**

@@ -14,16 +14,17 @@
  *   version, platform, arch, and the flags of this process: execArgv and NODE_OPTIONS, which
  *   change V8's flag hash)
  *
- * The hash (contentHash) runs in a 104-byte WebAssembly module: node:zlib's crc32 or node:crypto
+ * The hash (contentHash) runs in a 112-byte WebAssembly module: node:zlib's crc32 or node:crypto
  * would cost a cache hit more to load than compiling the program does. Without WebAssembly
  * (`--jitless`) no code cache is used or written.
  *
  * Two places, tried in this order:
- * - beside the program (`<program>.v8cache`), written by the build for the Node that built it;
  * - the user's cache directory (`<cache dir>/code/<program>.<tag hash>.v8cache`, the token cache's
  *   directory), written when no cache served a run that then succeeded: after the run, so that it
  *   holds what the run compiled, atomically, 0600; not at all into a directory that other users
- *   may write to (a shared /tmp named in ECR_VARS_CACHE_DIR), nor when it is not writable.
+ *   may write to (a shared /tmp named in ECR_VARS_CACHE_DIR), nor when it is not writable. There
+ *   is one for a tag only where the build's did not serve;
+ * - beside the program (`<program>.v8cache`), written by the build for the Node that built it.
  * Anything that does not verify is ignored; a cache V8 still rejects is replaced.
  */
 
@@ -35,6 +36,7 @@ import {
   mkdirSync,
   openSync,
   readFileSync,
+  readSync,
   renameSync,
   unlinkSync,
   writeFileSync,
@@ -44,7 +46,7 @@ import * as vm from "node:vm";
 import { isPrivateToUser } from "./owner.js";
 
 /** Set by the build's training runs: the file names whose code cache to write beside them. */
-const TRAIN = "ECR_VARS_BUILD_CODE_CACHE";
+export const TRAIN = "ECR_VARS_BUILD_CODE_CACHE";
 /** `1`: one line on stderr per program run, saying which cache served it (tests, diagnosis). */
 export const TRACE = "ECR_VARS_CODE_CACHE_TRACE";
 
@@ -124,7 +126,9 @@ export function builtinNamespace(specifier: string, require: (id: string) => unk
  * starts with a shebang line.
  */
 export function wrapCommonJs(text: string): string {
-  return `(function (exports, require, module, __filename, __dirname) {${text.replace(/^#!.*/, "")}\n})`;
+  // A shebang line becomes a comment of the same length: no regular expression to compile.
+  const body = text.startsWith("#!") ? `//${text.slice(2)}` : text;
+  return `(function (exports, require, module, __filename, __dirname) {${body}\n})`;
 }
 
 /** Runs a script made of wrapCommonJs's text as the module `file`; returns its exports. */
@@ -147,25 +151,34 @@ export function launch(program: string, options: LaunchOptions = {}): void {
 }
 
 /**
- * 64-bit FNV-1a over little-endian 8-byte words (the last one zero-padded), seeded with the
- * length: a changed, missing or extra byte changes it. For damage, not for an adversary: the
- * files it checks are the package's own or in a directory only the user can write. The module:
+ * The checks' scratch memory and hash: a 112-byte WebAssembly module exporting its memory `m` and
+ * `h(p, n)`, 64-bit FNV-1a over the little-endian 8-byte words of bytes p..p+n (the last word
+ * zero-padded), seeded with n: a changed, missing or extra byte changes it. For damage, not for
+ * an adversary: the files it checks are the package's own or in a directory only the user can
+ * write. node:zlib's crc32 or node:crypto would cost a cache hit more to load than compiling the
+ * program does. The files are read straight into the module's memory and checked there, and V8
+ * takes the cache from there too: no copy of a file in between (README "Start-up"). The module:
  *   (module (memory (export "m") 1)
- *     (func (export "h") (param $n i32) (result i64) (local $i i32) (local $h i64)
+ *     (func (export "h") (param $p i32) (param $n i32) (result i64) (local $end i32) (local $h i64)
  *       (local.set $h (i64.xor (i64.const 0xcbf29ce484222325) (i64.extend_i32_u (local.get $n))))
+ *       (local.set $end (i32.add (local.get $p) (local.get $n)))
  *       (block $done (loop $next
- *         (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
- *         (local.set $h (i64.mul (i64.xor (local.get $h) (i64.load (local.get $i)))
+ *         (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
+ *         (local.set $h (i64.mul (i64.xor (local.get $h) (i64.load (local.get $p)))
  *                                (i64.const 0x100000001b3)))
- *         (local.set $i (i32.add (local.get $i) (i32.const 8)))
+ *         (local.set $p (i32.add (local.get $p) (i32.const 8)))
  *         (br $next)))
  *       (local.get $h)))
  */
-const HASH_MODULE =
-  "AGFzbQEAAAABBgFgAX8BfgMCAQAFAwEAAQcJAgFtAgABaAAACkIBQAIBfwF+QqXGiKHInKf5SyAArYUhAgJAA0AgASAATw0BIAIgASkDAIVCs4OAgIAgfiECIAFBCGohAQwACwsgAgs=";
+const HASH_MODULE = [
+  0, 97, 115, 109, 1, 0, 0, 0, 1, 7, 1, 96, 2, 127, 127, 1, 126, 3, 2, 1, 0, 5, 3, 1, 0, 1, 7, 9, 2,
+  1, 109, 2, 0, 1, 104, 0, 0, 10, 73, 1, 71, 2, 1, 127, 1, 126, 66, 165, 198, 136, 161, 200, 156,
+  167, 249, 75, 32, 1, 173, 133, 33, 3, 32, 0, 32, 1, 106, 33, 2, 2, 64, 3, 64, 32, 0, 32, 2, 79,
+  13, 1, 32, 3, 32, 0, 41, 3, 0, 133, 66, 179, 131, 128, 128, 128, 32, 126, 33, 3, 32, 0, 65, 8,
+  106, 33, 0, 12, 0, 11, 11, 32, 3, 11,
+];
 
 type Hash = (data: Uint8Array) => bigint;
-let hashFunction: Hash | null | undefined;
 
 /** The part of the WebAssembly global used here (the project's TypeScript lib has no DOM types). */
 interface Wasm {
@@ -173,33 +186,56 @@ interface Wasm {
   Instance: new (
     module: object,
   ) => {
-    exports: { m: { buffer: ArrayBuffer; grow(pages: number): number }; h: (n: number) => bigint };
+    exports: {
+      m: { buffer: ArrayBuffer; grow(pages: number): number };
+      h: (p: number, n: number) => bigint;
+    };
   };
 }
 
-/** The content hash, or undefined where WebAssembly is not available. */
-export function contentHash(): Hash | undefined {
-  if (hashFunction === undefined) {
-    hashFunction = null;
+export interface Scratch {
+  /** A Buffer over bytes 0..size of the memory, grown as needed (growing detaches older views). */
+  room(size: number): Buffer;
+  /** The hash of bytes p..p+n, which must be followed by 8 zero bytes. */
+  hash(p: number, n: number): bigint;
+}
+
+let scratchState: Scratch | null | undefined;
+
+/** The scratch memory and hash, or undefined where WebAssembly is not available (`--jitless`). */
+export function scratch(): Scratch | undefined {
+  if (scratchState === undefined) {
+    scratchState = null;
     try {
       const wasm = (globalThis as { WebAssembly?: Wasm }).WebAssembly;
       if (wasm === undefined) return undefined;
-      const { m: memory, h } = new wasm.Instance(
-        new wasm.Module(Buffer.from(HASH_MODULE, "base64")),
-      ).exports;
-      hashFunction = (data) => {
-        const pages = Math.ceil((data.length + 8) / 65_536) - memory.buffer.byteLength / 65_536;
-        if (pages > 0) memory.grow(pages);
-        const view = new Uint8Array(memory.buffer);
-        view.set(data, 0);
-        view.fill(0, data.length, data.length + 8);
-        return BigInt.asUintN(64, h(data.length));
+      const { m: memory, h } = new wasm.Instance(new wasm.Module(new Uint8Array(HASH_MODULE)))
+        .exports;
+      scratchState = {
+        room(size) {
+          const pages = Math.ceil(size / 65_536) - memory.buffer.byteLength / 65_536;
+          if (pages > 0) memory.grow(pages);
+          return Buffer.from(memory.buffer, 0, size);
+        },
+        hash: (p, n) => BigInt.asUintN(64, h(p, n)),
       };
     } catch {
       // No WebAssembly here (--jitless): no code caches.
     }
   }
-  return hashFunction ?? undefined;
+  return scratchState ?? undefined;
+}
+
+/** The content hash of any bytes (copied into the scratch memory), or undefined without it. */
+export function contentHash(): Hash | undefined {
+  const memory = scratch();
+  if (memory === undefined) return undefined;
+  return (data) => {
+    const view = memory.room(data.length + 8);
+    view.set(data, 0);
+    view.fill(0, data.length, data.length + 8);
+    return memory.hash(0, data.length);
+  };
 }
 
 /** What a cache is for: the same tag means V8 accepts it (version, platform, flags). */
@@ -213,11 +249,15 @@ export function cacheTag(
 
 /** Encodes a cache file (the format above). */
 export function encodeCache(hash: Hash, source: Buffer, tag: string, payload: Buffer): Buffer {
+  return encodeHashed(hash(source), hash(payload), tag, payload);
+}
+
+function encodeHashed(sourceHash: bigint, payloadHash: bigint, tag: string, payload: Buffer) {
   const tagBytes = Buffer.from(tag, "utf8");
   const header = Buffer.alloc(HEADER);
   MAGIC.copy(header, 0);
-  header.writeBigUInt64LE(hash(source), 8);
-  header.writeBigUInt64LE(hash(payload), 16);
+  header.writeBigUInt64LE(sourceHash, 8);
+  header.writeBigUInt64LE(payloadHash, 16);
   header.writeUInt32LE(payload.length, 24);
   header.writeUInt16LE(tagBytes.length, 28);
   return Buffer.concat([header, tagBytes, payload]);
@@ -230,30 +270,66 @@ export function decodeCache(
   source: Buffer,
   tag: string,
 ): Buffer | undefined {
+  const start = payloadStart(
+    file,
+    () => hash(source),
+    tag,
+    (at) => hash(file.subarray(at)),
+  );
+  return start === undefined ? undefined : file.subarray(start);
+}
+
+/** Where the payload starts in a cache file that verifies (hashes asked for last), else undefined. */
+export function payloadStart(
+  file: Buffer,
+  sourceHash: () => bigint,
+  tag: string,
+  payloadHash: (start: number) => bigint,
+): number | undefined {
   if (file.length < HEADER || !file.subarray(0, MAGIC.length).equals(MAGIC)) return undefined;
   const start = HEADER + file.readUInt16LE(28);
   if (file.length < start || file.toString("utf8", HEADER, start) !== tag) return undefined;
   if (file.readUInt32LE(24) !== file.length - start) return undefined;
-  if (file.readBigUInt64LE(8) !== hash(source)) return undefined;
-  const payload = file.subarray(start);
-  return file.readBigUInt64LE(16) === hash(payload) ? payload : undefined;
+  if (file.readBigUInt64LE(8) !== sourceHash()) return undefined;
+  return file.readBigUInt64LE(16) === payloadHash(start) ? start : undefined;
 }
 
+/** The largest program or cache file read (the SDK bundle and its cache are a few MB). */
+const MAX_FILE = 64 * 1024 * 1024;
+
 /**
- * A file of the user's cache directory: not through a link, a regular file that this user owns
- * and that nobody else can write (bytecode is code); see owner.ts for Windows.
+ * Reads the file at `path` into the scratch memory at `at`, followed by 8 zero bytes: its length,
+ * or undefined where it cannot be read. `own`: a file of the user's cache directory, read only if
+ * it is not a link, a regular file that this user owns and that nobody else can write (bytecode
+ * is code); see owner.ts for Windows.
  */
-function readPrivateFile(path: string): Buffer | undefined {
+export function readInto(
+  memory: Scratch,
+  path: string,
+  at: number,
+  own: boolean,
+): number | undefined {
   let fd: number;
   try {
-    fd = openSync(path, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0));
+    fd = openSync(path, constants.O_RDONLY | (own ? (constants.O_NOFOLLOW ?? 0) : 0));
   } catch {
     return undefined;
   }
   try {
     const stat = fstatSync(fd);
-    if (!stat.isFile() || !isPrivateToUser(stat, 0o022)) return undefined;
-    return readFileSync(fd);
+    if (!stat.isFile() || (own && !isPrivateToUser(stat, 0o022))) return undefined;
+    // One byte more than the file: the read that finds its end needs room too.
+    let view = memory.room(at + stat.size + 9);
+    let length = 0;
+    for (;;) {
+      if (at + length + 8 === view.length) view = memory.room(view.length * 2);
+      const read = readSync(fd, view, at + length, view.length - 8 - at - length, null);
+      if (read === 0) break;
+      length += read;
+      if (length > MAX_FILE) return undefined;
+    }
+    view.fill(0, at + length, at + length + 8);
+    return length;
   } catch {
     return undefined;
   } finally {
@@ -296,58 +372,118 @@ function writeAtomically(path: string, data: Buffer, mode: number): void {
   }
 }
 
-/** Runs a CommonJS file as Node's loader would, compiled from a verified code cache if any. */
-export function runCommonJs(file: string, options: LaunchOptions = {}): unknown {
+/** A program compiled, and how: what startProgram needs to trace it, run it and cache it. */
+export interface Compiled {
+  readonly script: vm.Script;
+  /** `shipped cache`, `user cache`, `… cache rejected` or `no cache` (the trace's words). */
+  readonly state: string;
+  /** A cache served the compilation (V8 accepted it): nothing to write. */
+  readonly served: boolean;
+  /** What the cache's header says of the source (undefined: no code caches, e.g. `--jitless`). */
+  readonly sourceHash: bigint | undefined;
+  readonly tag: string;
+}
+
+/**
+ * Compiles a CommonJS file from the first of its caches that verifies: the user's, then the
+ * build's beside it. The first that V8 rejects ends the search: the script is then compiled from
+ * the source, and V8's in-memory compilation cache would hand that same script to any later
+ * compilation of the source in this process, whatever cache came with it.
+ */
+export function compileProgram(file: string, options: LaunchOptions = {}): Compiled {
   const env = options.env ?? process.env;
-  const bytes = readFileSync(file);
-  // The build checks that these files are ASCII: latin1 skips decoding a megabyte of UTF-8.
-  const wrapped = wrapCommonJs(bytes.toString("latin1"));
-  const hash = contentHash();
+  const memory = scratch();
   const training = env[TRAIN]?.split(",").includes(basename(file)) === true;
   const tag = cacheTag(env);
-  const shipped = `${file}.v8cache`;
-  const userFile = () => {
-    if (options.cacheDir === undefined || hash === undefined) return undefined;
-    const name = hash(Buffer.from(tag)).toString(16).padStart(16, "0");
-    return join(options.cacheDir(), "code", `${basename(file)}.${name}.v8cache`);
-  };
-
+  // The program at the start of the scratch memory; a cache file after it (8-byte aligned).
+  const length = memory === undefined ? undefined : readInto(memory, file, 0, false);
+  // The build checks that these files are ASCII: latin1 skips decoding a megabyte of UTF-8.
+  const text =
+    memory === undefined || length === undefined
+      ? readFileSync(file, "latin1")
+      : memory.room(length).toString("latin1");
+  const sourceHash =
+    memory === undefined || length === undefined ? undefined : memory.hash(0, length);
+  const wrapped = wrapCommonJs(text);
   const compile = (cachedData?: Buffer) =>
     new vm.Script(wrapped, { filename: file, ...(cachedData === undefined ? {} : { cachedData }) });
-  let script: vm.Script | undefined;
-  let state = "no cache";
-  let served = false;
-  if (hash !== undefined && !training) {
-    // The build's cache first (one read on the common path), then the user's.
-    for (const where of ["shipped", "user"] as const) {
-      const path = where === "shipped" ? shipped : userFile();
-      const data =
-        path === undefined
-          ? undefined
-          : (where === "shipped" ? readIfThere : readPrivateFile)(path);
-      const cachedData = data === undefined ? undefined : decodeCache(hash, data, bytes, tag);
-      if (cachedData === undefined) continue;
-      script = compile(cachedData);
-      served = script.cachedDataRejected !== true;
-      state = served ? `${where} cache` : `${where} cache rejected`;
-      if (served) break;
+  if (memory !== undefined && length !== undefined && sourceHash !== undefined && !training) {
+    const at = (length + 15) & ~7;
+    // The user's first: there is one for this tag only where the build's did not serve (made
+    // for another Node, rejected by V8, damaged, or for an edited source).
+    for (const where of ["user", "shipped"] as const) {
+      const path = where === "shipped" ? `${file}.v8cache` : userCacheFile(file, tag, options);
+      const size = path === undefined ? undefined : readInto(memory, path, at, where === "user");
+      if (size === undefined) continue;
+      const cache = memory.room(at + size).subarray(at);
+      const start = payloadStart(
+        cache,
+        () => sourceHash,
+        tag,
+        (from) => memory.hash(at + from, size - from),
+      );
+      if (start === undefined) continue;
+      // V8 reads the payload where it is, during the compilation.
+      const script = compile(cache.subarray(start));
+      const served = script.cachedDataRejected !== true;
+      // A rejected cache's script was compiled from the source: it runs as is.
+      return {
+        script,
+        state: `${where} cache${served ? "" : " rejected"}`,
+        served,
+        sourceHash,
+        tag,
+      };
     }
   }
-  // A rejected cache's script was compiled from the source: it runs as is.
-  script ??= compile();
-  if (env[TRACE] === "1") process.stderr.write(`code cache: ${basename(file)}: ${state}\n`);
-  // After the run, so that the cache holds the functions the run compiled, not only the top level.
-  const target = training ? shipped : served ? undefined : userFile();
-  if (target !== undefined && hash !== undefined) {
-    const done = script;
+  return { script: compile(), state: "no cache", served: false, sourceHash, tag };
+}
+
+/** Where the user's cache of `file` for `tag` is (undefined: no cache directory, no hash). */
+function userCacheFile(file: string, tag: string, options: LaunchOptions): string | undefined {
+  const hash = contentHash();
+  if (options.cacheDir === undefined || hash === undefined) return undefined;
+  const name = hash(Buffer.from(tag)).toString(16).padStart(16, "0");
+  return join(options.cacheDir(), "code", `${basename(file)}.${name}.v8cache`);
+}
+
+/**
+ * Runs a compiled program as the module `file`: says on stderr how its cache served (TRACE), and
+ * when none did, writes one at exit, after the run, so that it holds the functions the run
+ * compiled, not only the top level: the user's (0600), or in a training run the build's.
+ */
+export function startProgram(file: string, compiled: Compiled, options: LaunchOptions = {}) {
+  const env = options.env ?? process.env;
+  const { script, sourceHash, tag } = compiled;
+  if (env[TRACE] === "1") {
+    process.stderr.write(`code cache: ${basename(file)}: ${compiled.state}\n`);
+  }
+  const training = env[TRAIN]?.split(",").includes(basename(file)) === true;
+  const target = training
+    ? `${file}.v8cache`
+    : compiled.served
+      ? undefined
+      : userCacheFile(file, tag, options);
+  if (target !== undefined && sourceHash !== undefined) {
     process.once("exit", (code) => {
       // Only a run that succeeded leaves anything behind; and the user's cache directory only
       // when it is the user's own and closed to others (a shared directory is left alone).
       if (!training && (code !== 0 || !privateOrMissing(dirname(dirname(target))))) return;
-      const data = encodeCache(hash, bytes, tag, done.createCachedData());
+      const payload = script.createCachedData();
+      const hash = contentHash();
+      if (hash === undefined) return;
       // The build's cache ships with the package; the user's stays private.
-      writeAtomically(target, data, training ? 0o644 : 0o600);
+      writeAtomically(
+        target,
+        encodeHashed(sourceHash, hash(payload), tag, payload),
+        training ? 0o644 : 0o600,
+      );
     });
   }
   return runWrapped(script, file, dirname(file), requireFor(file, options));
+}
+
+/** Runs a CommonJS file as Node's loader would, compiled from a verified code cache if any. */
+export function runCommonJs(file: string, options: LaunchOptions = {}): unknown {
+  return startProgram(file, compileProgram(file, options), options);
 }

@@ -40,7 +40,14 @@ export interface AuthorizeRequest {
   readonly identity: string;
 }
 
-export type Authorize = (request: AuthorizeRequest) => Promise<AuthorizationStep>;
+export type Authorize = ((request: AuthorizeRequest) => Promise<AuthorizationStep>) & {
+  /**
+   * The step when it needs no AWS call (a `cache-hit`), else undefined. A run asks this of every
+   * group first, before it arms its deadline: a run answered from the cache never touches timers
+   * or the network, which a cache hit's start-up cannot afford (README "Start-up").
+   */
+  readonly hit?: (request: AuthorizeRequest) => Promise<AuthorizationStep | undefined>;
+};
 
 /** The step without a cache: ask ECR. */
 export const fetchFromEcr: Authorize = async (request) => ({

@@ -30,6 +30,15 @@ export interface GroupFetchInit {
     call: AwsCallOptions,
     credentials: CredentialProvider,
   ) => Promise<AuthorizationStep>;
+  /**
+   * A group's step when it needs no AWS call (the token cache's hit), else undefined: see
+   * `cachedGroups`.
+   */
+  readonly hitTaskGroup?: (
+    group: CallGroup,
+    call: AwsCallOptions,
+    credentials: CredentialProvider,
+  ) => Promise<AuthorizationStep | undefined>;
 }
 
 export interface GroupFetchResult {
@@ -42,36 +51,82 @@ export interface GroupFetchResult {
 }
 
 export async function fetchGroups(init: GroupFetchInit): Promise<GroupFetchResult> {
-  const groups = groupCalls(init.registries);
-  const byRegistry: Array<FetchedAuthorization | undefined> = init.registries.map(() => undefined);
-  const sources: Array<string | undefined> = groups.map(() => undefined);
   let calls = 0;
-
-  await pool(groups, MAX_CONCURRENT_CALLS, async (group, groupIndex) => {
-    const call: AwsCallOptions = { ...init.call, region: group.region };
-    const credentials = init.credentialsFor(group);
-    let answer: FetchedAuthorization[];
+  const result = await collect(init, async (group, call, credentials) => {
     if (
       init.authorizeTaskGroup !== undefined &&
       (group.kind === "public" || group.variant === "standard")
     ) {
       const step = await init.authorizeTaskGroup(group, call, credentials);
       if (step.kind === "fetched") calls += 1;
-      sources[groupIndex] = cachedSource(step);
-      answer = step.authorizations;
-    } else if (group.kind === "public") {
-      calls += 1;
-      answer = [await fetchPublicAuthorization({ call, credentials })];
-    } else {
-      calls += 1;
-      answer = await fetchAuthorizations({
-        call,
-        credentials,
-        registryIds: group.registryIds,
-        variant: group.variant,
-        endpointOverridden: init.endpointOverridden,
-      });
+      return { answer: step.authorizations, source: cachedSource(step) };
     }
+    calls += 1;
+    if (group.kind === "public") {
+      return { answer: [await fetchPublicAuthorization({ call, credentials })] };
+    }
+    const answer = await fetchAuthorizations({
+      call,
+      credentials,
+      registryIds: group.registryIds,
+      variant: group.variant,
+      endpointOverridden: init.endpointOverridden,
+    });
+    return { answer };
+  });
+  if (result === undefined) throw new Error("a group was left without an answer");
+  return { ...result, calls };
+}
+
+/**
+ * The authorizations when every group is answered without an AWS call (`hitTaskGroup`), else
+ * undefined (and nothing was sent): a run tries this before it arms its deadline.
+ */
+export async function cachedGroups(init: GroupFetchInit): Promise<GroupFetchResult | undefined> {
+  const hit = init.hitTaskGroup;
+  if (hit === undefined) return undefined;
+  const result = await collect(init, async (group, call, credentials) => {
+    if (group.kind !== "public" && group.variant !== "standard") return undefined;
+    const step = await hit(group, call, credentials);
+    return step === undefined
+      ? undefined
+      : { answer: step.authorizations, source: cachedSource(step) };
+  });
+  return result === undefined ? undefined : { ...result, calls: 0 };
+}
+
+type GroupAnswer = {
+  readonly answer: FetchedAuthorization[];
+  readonly source?: string | undefined;
+};
+
+/**
+ * Answers every group (at most MAX_CONCURRENT_CALLS at a time) and hands each registry its
+ * group's authorization; undefined as soon as a group has no answer.
+ */
+async function collect(
+  init: GroupFetchInit,
+  answerOf: (
+    group: CallGroup,
+    call: AwsCallOptions,
+    credentials: CredentialProvider,
+  ) => Promise<GroupAnswer | undefined>,
+): Promise<Omit<GroupFetchResult, "calls"> | undefined> {
+  const groups = groupCalls(init.registries);
+  const byRegistry: Array<FetchedAuthorization | undefined> = init.registries.map(() => undefined);
+  const sources: Array<string | undefined> = groups.map(() => undefined);
+  let unanswered = false;
+
+  await pool(groups, MAX_CONCURRENT_CALLS, async (group, groupIndex) => {
+    if (unanswered) return;
+    const call: AwsCallOptions = { ...init.call, region: group.region };
+    const got = await answerOf(group, call, init.credentialsFor(group));
+    if (got === undefined) {
+      unanswered = true;
+      return;
+    }
+    const { answer } = got;
+    sources[groupIndex] = got.source;
     group.members.forEach((member, position) => {
       const registry = init.registries[member];
       const wanted = group.registryIds[position];
@@ -92,6 +147,7 @@ export async function fetchGroups(init: GroupFetchInit): Promise<GroupFetchResul
           : found;
     });
   });
+  if (unanswered) return undefined;
 
   const authorizations = byRegistry.filter(
     (auth): auth is FetchedAuthorization => auth !== undefined,
@@ -99,7 +155,7 @@ export async function fetchGroups(init: GroupFetchInit): Promise<GroupFetchResul
   if (authorizations.length !== init.registries.length) {
     throw new Error("a registry was left without an authorization");
   }
-  return { authorizations, calls, sources };
+  return { authorizations, sources };
 }
 
 /** Runs `work` over `items` with at most `limit` in flight; the first failure wins. */

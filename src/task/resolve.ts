@@ -1,6 +1,5 @@
 /** Run-time resolution of the task: region and connector expressions, the connectors file. */
 
-import { homedir } from "node:os";
 import { join } from "node:path";
 import { configError } from "../core/errors.js";
 import { type Env, resolveExpression, shownValue } from "../core/expressions.js";
@@ -21,6 +20,7 @@ import {
   type RegionFrom,
   sharedConfigPath,
 } from "../platform/aws-config.js";
+import { homeDir } from "../platform/home.js";
 
 // Connectors (their file schema, zod and yaml, and the connector sources) load only when an
 // identity names a connector: a run answered from the token cache must start fast (ARCHITECTURE.md, "Start-up").
@@ -92,7 +92,7 @@ export function regionFromEnvironment(env: Env, field: string): RegionFrom {
 export function connectorsFilePath(flag: string | undefined, env: Env): string {
   if (flag !== undefined) return flag;
   if (env.ECR_VARS_CONNECTORS) return env.ECR_VARS_CONNECTORS;
-  const configHome = env.XDG_CONFIG_HOME || join(env.HOME || homedir(), ".config");
+  const configHome = env.XDG_CONFIG_HOME || join(homeDir(env), ".config");
   return join(configHome, "ecr-vars", "connectors.yml");
 }
 

@@ -29,7 +29,7 @@ import { withDeadline } from "../platform/deadline.js";
 import type { Logger } from "../platform/logger.js";
 import type { Redactor } from "../platform/redactor.js";
 import { type Authorize, fetchFromEcr } from "./authorize.js";
-import { fetchGroups } from "./fetch.js";
+import { cachedGroups, fetchGroups, type GroupFetchInit } from "./fetch.js";
 import { connectorsFilePath, identityResolver, resolveRegion } from "./resolve.js";
 
 export interface RunTaskInit {
@@ -100,27 +100,46 @@ export async function runTask(init: RunTaskInit): Promise<TaskOutcome> {
     logger.debug("AWS_ENDPOINT_URL(_ECR) is set: FIPS and dual-stack registries are fetched there");
   }
   const authorize = init.authorize ?? fetchFromEcr;
-  const fetched = await withDeadline(
-    init.timeoutMs,
-    () => watch.pending().map(describeAttempt),
-    fetchGroups({
-      registries,
-      call: base,
-      endpointOverridden,
-      credentialsFor,
-      // The token cache is keyed by the task's identity: other identities go straight to ECR.
-      authorizeTaskGroup: (group, call, credentials) =>
-        (group.identityKey === taskIdentity ? authorize : fetchFromEcr)({
-          service: group.kind === "public" ? "ecr-public" : "ecr",
-          call,
-          region: group.region,
-          credentials,
-          registryIds: group.registryIds,
-          identity: `${group.identityKey}|${partitionOf(group.region).partition}`,
+  const request = (group: CallGroup, call: AwsCallOptions, credentials: CredentialProvider) => ({
+    service: group.kind === "public" ? ("ecr-public" as const) : ("ecr" as const),
+    call,
+    region: group.region,
+    credentials,
+    registryIds: group.registryIds,
+    identity: `${group.identityKey}|${partitionOf(group.region).partition}`,
+  });
+  const groups: GroupFetchInit = {
+    registries,
+    call: base,
+    endpointOverridden,
+    credentialsFor,
+    // The token cache is keyed by the task's identity: other identities go straight to ECR.
+    authorizeTaskGroup: (group, call, credentials) =>
+      (group.identityKey === taskIdentity ? authorize : fetchFromEcr)(
+        request(group, call, credentials),
+      ),
+    ...(authorize.hit === undefined
+      ? {}
+      : {
+          hitTaskGroup: async (
+            group: CallGroup,
+            call: AwsCallOptions,
+            credentials: CredentialProvider,
+          ) =>
+            group.identityKey === taskIdentity
+              ? authorize.hit?.(request(group, call, credentials))
+              : undefined,
         }),
-    }),
-    init.timeoutHint,
-  );
+  };
+  // A run the token cache answers whole needs no deadline: no timer, no network.
+  const fetched =
+    (await cachedGroups(groups)) ??
+    (await withDeadline(
+      init.timeoutMs,
+      () => watch.pending().map(describeAttempt),
+      fetchGroups(groups),
+      init.timeoutHint,
+    ));
   const { authorizations } = fetched;
   // Mask first: every secret is known to the redactor before it is rendered or logged.
   for (const auth of authorizations) {
