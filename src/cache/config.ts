@@ -45,11 +45,15 @@ export function filesStamp(paths: readonly string[]): string {
   return paths
     .map((path) => {
       try {
-        const info = statSync(resolve(path));
-        return `${path}\0${info.ino}:${info.size}:${info.mtimeMs}:${info.ctimeMs}`;
+        // A missing file is the common case: no exception for it (they cost a cache hit).
+        const info = statSync(resolve(path), { throwIfNoEntry: false });
+        if (info !== undefined) {
+          return `${path}\0${info.ino}:${info.size}:${info.mtimeMs}:${info.ctimeMs}`;
+        }
       } catch {
-        return `${path}\0-`;
+        // Unreadable: as missing.
       }
+      return `${path}\0-`;
     })
     .join("\n");
 }

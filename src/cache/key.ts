@@ -42,18 +42,26 @@ export interface CacheConfig {
 // Environment variables that select or carry credentials or endpoints. Their values enter the
 // key only as a hash. Our own published variables (`*password`) are left out: under
 // `ecr-vars exec` they are in the environment and must not turn every lookup into a miss.
-// Case-insensitively: an ASCII name is matched in upper case (a case-insensitive regular
+// Case-insensitively: an ASCII name is matched in upper case, by plain string tests (any regular
 // expression costs its first use more than the whole comparison, README "Start-up"); any other
-// by the regular expressions, which differ from toUpperCase for a few non-ASCII letters.
-const IDENTITY_ENV = /^AWS_|KEY|SECRET|TOKEN|ROLE|PROFILE|CONNECTOR/;
+// by a case-insensitive regular expression, which differs from toUpperCase for a few non-ASCII
+// letters.
+const IDENTITY_PREFIX = "AWS_";
+const IDENTITY_WORDS = ["KEY", "SECRET", "TOKEN", "ROLE", "PROFILE", "CONNECTOR"];
 
 /** Whether a variable of this name enters the fingerprint (exported for its tests). */
 export function isIdentityName(name: string): boolean {
-  if (/[\u0080-\uffff]/.test(name)) {
-    return new RegExp(IDENTITY_ENV.source, "i").test(name) && !/password$/i.test(name);
+  for (let i = 0; i < name.length; i++) {
+    if (name.charCodeAt(i) > 0x7f) {
+      const words = new RegExp(`^${IDENTITY_PREFIX}|${IDENTITY_WORDS.join("|")}`, "i");
+      return words.test(name) && !/password$/i.test(name);
+    }
   }
   const upper = name.toUpperCase();
-  return IDENTITY_ENV.test(upper) && !upper.endsWith("PASSWORD");
+  return (
+    (upper.startsWith(IDENTITY_PREFIX) || IDENTITY_WORDS.some((word) => upper.includes(word))) &&
+    !upper.endsWith("PASSWORD")
+  );
 }
 
 export function environmentFingerprint(env: Env): string {

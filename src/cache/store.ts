@@ -74,13 +74,16 @@ export function parseCache(text: string): CacheData {
     return data;
   }
   if (!isObject(raw) || raw.format !== FORMAT || raw.version !== VERSION) return data;
-  if (isObject(raw.aliases)) {
-    for (const [key, value] of Object.entries(raw.aliases)) {
+  const { aliases, tokens } = raw;
+  if (isObject(aliases)) {
+    for (const key of Object.keys(aliases)) {
+      const value = aliases[key];
       if (typeof value === "string") data.aliases[key] = value;
     }
   }
-  if (isObject(raw.tokens)) {
-    for (const [key, value] of Object.entries(raw.tokens)) {
+  if (isObject(tokens)) {
+    for (const key of Object.keys(tokens)) {
+      const value = tokens[key];
       if (isToken(value)) data.tokens[key] = value;
     }
   }
@@ -172,9 +175,18 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
+const TOKEN_FIELDS = [
+  "identity",
+  "registryId",
+  "region",
+  "authorizationToken",
+  "proxyEndpoint",
+  "expiresAt",
+  "fetchedAt",
+] as const satisfies readonly (keyof CachedToken)[];
+
 function isToken(value: unknown): value is CachedToken {
   if (!isObject(value)) return false;
-  return ["identity", "registryId", "region", "authorizationToken", "proxyEndpoint"]
-    .concat(["expiresAt", "fetchedAt"])
-    .every((field) => typeof value[field] === "string");
+  for (const field of TOKEN_FIELDS) if (typeof value[field] !== "string") return false;
+  return true;
 }

@@ -101,19 +101,22 @@ export function readBoundedSync(
     if (stat.isDirectory()) throw Object.assign(new Error("is a directory"), { code: "EISDIR" });
     if (options.regularOnly && !stat.isFile()) throw new ReadLimitError("ENOTREG", limit);
     if (stat.isFile() && stat.size > limit) throw new ReadLimitError("EFBIG", limit);
-    const buffer = Buffer.alloc(Math.min(limit + 1, 64 * KiB));
-    let chunks: Buffer[] = [];
+    // A file's size, and a byte more to see that it ended; what has no size grows as it comes.
+    // Read straight into one buffer, decoded once: the token cache is read on every cache hit.
+    let buffer = Buffer.allocUnsafe(Math.min(limit + 1, stat.size > 0 ? stat.size + 1 : 64 * KiB));
     let length = 0;
     for (;;) {
-      const bytesRead = readSync(fd, buffer, 0, buffer.length, null);
+      if (length === buffer.length) {
+        const bigger = Buffer.allocUnsafe(Math.min(limit + 1, buffer.length * 2));
+        buffer.copy(bigger, 0, 0, length);
+        buffer = bigger;
+      }
+      const bytesRead = readSync(fd, buffer, length, buffer.length - length, null);
       if (bytesRead === 0) break;
-      chunks.push(Buffer.from(buffer.subarray(0, bytesRead)));
       length += bytesRead;
       if (length > limit) throw new ReadLimitError("EFBIG", limit);
     }
-    const text = Buffer.concat(chunks, length).toString("utf8");
-    chunks = [];
-    return text;
+    return buffer.toString("utf8", 0, length);
   } finally {
     if (typeof source !== "number") closeSync(fd);
   }
