@@ -19635,19 +19635,20 @@ function readBoundedSync(source, limit, options = {}) {
     if (stat2.isDirectory()) throw Object.assign(new Error("is a directory"), { code: "EISDIR" });
     if (options.regularOnly && !stat2.isFile()) throw new ReadLimitError("ENOTREG", limit);
     if (stat2.isFile() && stat2.size > limit) throw new ReadLimitError("EFBIG", limit);
-    const buffer = Buffer.alloc(Math.min(limit + 1, 64 * KiB));
-    let chunks = [];
+    let buffer = Buffer.allocUnsafe(Math.min(limit + 1, stat2.size > 0 ? stat2.size + 1 : 64 * KiB));
     let length = 0;
     for (; ; ) {
-      const bytesRead = (0, import_node_fs.readSync)(fd, buffer, 0, buffer.length, null);
+      if (length === buffer.length) {
+        const bigger = Buffer.allocUnsafe(Math.min(limit + 1, buffer.length * 2));
+        buffer.copy(bigger, 0, 0, length);
+        buffer = bigger;
+      }
+      const bytesRead = (0, import_node_fs.readSync)(fd, buffer, length, buffer.length - length, null);
       if (bytesRead === 0) break;
-      chunks.push(Buffer.from(buffer.subarray(0, bytesRead)));
       length += bytesRead;
       if (length > limit) throw new ReadLimitError("EFBIG", limit);
     }
-    const text2 = Buffer.concat(chunks, length).toString("utf8");
-    chunks = [];
-    return text2;
+    return buffer.toString("utf8", 0, length);
   } finally {
     if (typeof source !== "number") (0, import_node_fs.closeSync)(fd);
   }

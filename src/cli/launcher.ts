@@ -24,7 +24,7 @@ if (env[TRAIN] !== undefined) {
   launcher().launch(program, options);
 } else {
   const compiled = compileProgram(program, options);
-  if (!compiled.served) {
+  if (!compiled.served || compiled.partial) {
     // A cache to write at exit.
     launcher().installImport(__dirname, options);
     launcher().startProgram(program, compiled, options);

@@ -10,6 +10,7 @@ import { getRenderer } from "../emit/registry.js";
 import type { Renderer, RenderOptions, RenderPlan } from "../emit/types.js";
 import { createLogger, type Logger, useColour } from "../platform/logger.js";
 import { derivedForms, MASK, Redactor } from "../platform/redactor.js";
+import { markSideRun } from "../platform/side-run.js";
 import { describeFetch } from "../task/run.js";
 import { commandName } from "./commands.js";
 import type { CliIo, CommandContext } from "./io.js";
@@ -36,6 +37,9 @@ export async function main(io: CliIo): Promise<number> {
       debug: values.debug === true,
       quiet: values.quiet === true,
     });
+    // The code caches are made for the main job (get-login-password and exec run it too).
+    const mainJob = [undefined, "get-login-password", "exec"].includes(command.path[0]);
+    if (values.help === true || values.version === true || !mainJob) markSideRun();
     if (values.help === true || command.path[0] === "help") {
       const { helpFor } = await import("./help.js");
       io.stdout.write(helpFor(parsed, io.version));

@@ -9,10 +9,12 @@
  * crashes the process. So a cache is ours only in a file of our own format (below) that names
  * what it was made for and carries checksums, verified before V8 sees a byte of it:
  *
- *   "ECRV8C\0\x02" | hash(source) | hash(payload) | payload length | tag length | tag | payload
- *   (hashes 64-bit, payload length 32-bit, tag length 16-bit, all little-endian; tag = Node
- *   version, platform, arch, and the flags of this process: execArgv and NODE_OPTIONS, which
- *   change V8's flag hash)
+ *   "ECRV8C\0\x03" | hash(source) | hash(payload) | payload length | tag length | kind | tag |
+ *   payload
+ *   (hashes 64-bit, payload length 32-bit, tag length 16-bit, all little-endian; kind 1 byte: 0,
+ *   or 1 when written after a side run (side-run.ts), which a main-job run it serves rewrites;
+ *   tag = Node version, platform, arch, and the flags of this process: execArgv and NODE_OPTIONS,
+ *   which change V8's flag hash)
  *
  * The hash (contentHash) runs in a 112-byte WebAssembly module: node:zlib's crc32 or node:crypto
  * would cost a cache hit more to load than compiling the program does. Without WebAssembly
@@ -44,6 +46,7 @@ import {
 import { basename, dirname, join, resolve } from "node:path";
 import * as vm from "node:vm";
 import { isPrivateToUser } from "./owner.js";
+import { SIDE_RUN } from "./side-run.js";
 
 /** Set by the build's training runs: the file names whose code cache to write beside them. */
 export const TRAIN = "ECR_VARS_BUILD_CODE_CACHE";
@@ -62,8 +65,8 @@ export const TRACE = "ECR_VARS_CODE_CACHE_TRACE";
  */
 export const IMPORT = Symbol.for("ecr-vars.import");
 
-const MAGIC = Buffer.from("ECRV8C\0\x02", "latin1");
-const HEADER = MAGIC.length + 22;
+const MAGIC = Buffer.from("ECRV8C\0\x03", "latin1");
+const HEADER = MAGIC.length + 23;
 
 type Packages = Record<string, () => Promise<unknown>>;
 
@@ -249,10 +252,16 @@ export function cacheTag(
 
 /** Encodes a cache file (the format above). */
 export function encodeCache(hash: Hash, source: Buffer, tag: string, payload: Buffer): Buffer {
-  return encodeHashed(hash(source), hash(payload), tag, payload);
+  return encodeHashed(hash(source), hash(payload), tag, payload, false);
 }
 
-function encodeHashed(sourceHash: bigint, payloadHash: bigint, tag: string, payload: Buffer) {
+function encodeHashed(
+  sourceHash: bigint,
+  payloadHash: bigint,
+  tag: string,
+  payload: Buffer,
+  partial: boolean,
+) {
   const tagBytes = Buffer.from(tag, "utf8");
   const header = Buffer.alloc(HEADER);
   MAGIC.copy(header, 0);
@@ -260,6 +269,7 @@ function encodeHashed(sourceHash: bigint, payloadHash: bigint, tag: string, payl
   header.writeBigUInt64LE(payloadHash, 16);
   header.writeUInt32LE(payload.length, 24);
   header.writeUInt16LE(tagBytes.length, 28);
+  header.writeUInt8(partial ? 1 : 0, 30);
   return Buffer.concat([header, tagBytes, payload]);
 }
 
@@ -377,8 +387,10 @@ export interface Compiled {
   readonly script: vm.Script;
   /** `shipped cache`, `user cache`, `… cache rejected` or `no cache` (the trace's words). */
   readonly state: string;
-  /** A cache served the compilation (V8 accepted it): nothing to write. */
+  /** A cache served the compilation (V8 accepted it): nothing to write, unless it is partial. */
   readonly served: boolean;
+  /** The cache that served was written after a side run (side-run.ts). */
+  readonly partial: boolean;
   /** What the cache's header says of the source (undefined: no code caches, e.g. `--jitless`). */
   readonly sourceHash: bigint | undefined;
   readonly tag: string;
@@ -426,17 +438,19 @@ export function compileProgram(file: string, options: LaunchOptions = {}): Compi
       // V8 reads the payload where it is, during the compilation.
       const script = compile(cache.subarray(start));
       const served = script.cachedDataRejected !== true;
+      const partial = served && cache[30] === 1;
       // A rejected cache's script was compiled from the source: it runs as is.
       return {
         script,
         state: `${where} cache${served ? "" : " rejected"}`,
         served,
+        partial,
         sourceHash,
         tag,
       };
     }
   }
-  return { script: compile(), state: "no cache", served: false, sourceHash, tag };
+  return { script: compile(), state: "no cache", served: false, partial: false, sourceHash, tag };
 }
 
 /** Where the user's cache of `file` for `tag` is (undefined: no cache directory, no hash). */
@@ -449,8 +463,9 @@ function userCacheFile(file: string, tag: string, options: LaunchOptions): strin
 
 /**
  * Runs a compiled program as the module `file`: says on stderr how its cache served (TRACE), and
- * when none did, writes one at exit, after the run, so that it holds the functions the run
- * compiled, not only the top level: the user's (0600), or in a training run the build's.
+ * when none did, or a partial one served a main-job run, writes one at exit, after the run, so
+ * that it holds the functions the run compiled, not only the top level: the user's (0600), or in
+ * a training run the build's.
  */
 export function startProgram(file: string, compiled: Compiled, options: LaunchOptions = {}) {
   const env = options.env ?? process.env;
@@ -461,11 +476,14 @@ export function startProgram(file: string, compiled: Compiled, options: LaunchOp
   const training = env[TRAIN]?.split(",").includes(basename(file)) === true;
   const target = training
     ? `${file}.v8cache`
-    : compiled.served
+    : compiled.served && !compiled.partial
       ? undefined
       : userCacheFile(file, tag, options);
   if (target !== undefined && sourceHash !== undefined) {
     process.once("exit", (code) => {
+      const side = (globalThis as Record<symbol, unknown>)[SIDE_RUN] === true;
+      // A partial cache is rewritten only by a run that adds what it lacks.
+      if (compiled.served && side) return;
       // Only a run that succeeded leaves anything behind; and the user's cache directory only
       // when it is the user's own and closed to others (a shared directory is left alone).
       if (!training && (code !== 0 || !privateOrMissing(dirname(dirname(target))))) return;
@@ -475,7 +493,7 @@ export function startProgram(file: string, compiled: Compiled, options: LaunchOp
       // The build's cache ships with the package; the user's stays private.
       writeAtomically(
         target,
-        encodeHashed(sourceHash, hash(payload), tag, payload),
+        encodeHashed(sourceHash, hash(payload), tag, payload, side && !training),
         training ? 0o644 : 0o600,
       );
     });

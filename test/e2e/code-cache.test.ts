@@ -113,7 +113,8 @@ function expectFetched(result: Run): void {
 /** The tag of the build's cache of the CLI's program: what the build's Node wrote it for. */
 async function shippedTag(dist: string): Promise<string> {
   const data = await readFile(join(dist, "ecr-vars-main.cjs.v8cache"));
-  return data.toString("utf8", 30, 30 + data.readUInt16LE(28));
+  // After the 31-byte header (launch.ts).
+  return data.toString("utf8", 31, 31 + data.readUInt16LE(28));
 }
 
 /** Flips bytes in the middle of a cache file's V8 payload, keeping every header intact. */
@@ -154,6 +155,41 @@ describe("code caches", () => {
     expect(hit.caches).toEqual({ "ecr-vars-main.cjs": "user cache", "aws-sdk.cjs": "user cache" });
     // Without the flags, the same caches as before serve.
     expect((await s.version()).caches).toEqual({ "ecr-vars-main.cjs": served });
+  });
+
+  test("a cache written after --version is rewritten whole by the next fetch, then left alone", async () => {
+    const s = await setup();
+    // Flags: the build's cache does not serve, so the first run writes the user's.
+    const flagged = { ...s.env, NODE_OPTIONS: FLAGS };
+    const file = async () => {
+      const [name] = (await readdir(s.codeDir)).filter((n) => n.startsWith("ecr-vars-main"));
+      const data = await readFile(join(s.codeDir, name ?? ""));
+      // The kind byte (launch.ts): 1 after a side run such as --version.
+      return {
+        size: data.length,
+        kind: data[30],
+        mtime: (await stat(join(s.codeDir, name ?? ""))).mtimeMs,
+      };
+    };
+    const version = await s.version(flagged);
+    expectVersion(version);
+    expect(version.caches).toEqual({ "ecr-vars-main.cjs": "no cache" });
+    const partial = await file();
+    expect(partial.kind).toBe(1);
+
+    const fetched = await s.fetch(flagged);
+    expectFetched(fetched);
+    expect(fetched.caches["ecr-vars-main.cjs"]).toBe("user cache");
+    const whole = await file();
+    expect(whole.kind).toBe(0);
+    // It now holds the functions a fetch runs, which the --version run never compiled.
+    expect(whole.size).toBeGreaterThan(partial.size * 1.3);
+
+    const again = await s.fetch(flagged);
+    expectFetched(again);
+    expect(again.caches["ecr-vars-main.cjs"]).toBe("user cache");
+    expectVersion(await s.version(flagged));
+    expect(await file()).toEqual(whole);
   });
 
   test("the helper's miss path starts from its cache and the SDK bundle's", async () => {
