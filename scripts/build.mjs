@@ -156,8 +156,8 @@ await build({
   format: "cjs",
 });
 
-// The bin: the launcher of build 1's program (src/cli/launcher.ts), and what it loads when a
-// cache does not serve the run, launch.ts.
+// The bin: the launcher of build 1's program (src/cli/launcher.ts), and what it loads to write a
+// code cache when none served the run.
 await build({
   ...common,
   entryPoints: { "ecr-vars": "src/cli/launcher.ts" },
@@ -170,7 +170,7 @@ await build({
 await build({
   ...common,
   stdin: {
-    contents: 'export * from "./src/platform/launch.ts";',
+    contents: 'export { cacheAtExit } from "./src/platform/launch.ts";',
     resolveDir: ".",
     loader: "ts",
     sourcefile: "ecr-vars-launch.ts",

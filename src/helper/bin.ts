@@ -58,8 +58,13 @@ const bundledFetch = (globalThis as Record<symbol, LoadFetch | undefined>)[
 const loadFetch: LoadFetch =
   bundledFetch ??
   (async () => {
-    const { installImport, runCommonJs } = await import("../platform/launch.js");
-    const options = { cacheDir: () => cacheDir(process.env), env: process.env, require };
+    const { cacheAtExit, installImport, runCommonJs } = await import("../platform/launch.js");
+    const options = {
+      cacheDir: () => cacheDir(process.env),
+      env: process.env,
+      require,
+      cacheWriter: cacheAtExit,
+    };
     installImport(__dirname, options);
     const program = join(__dirname, "docker-credential-ecr-vars-fetch.cjs");
     return runCommonJs(program, options) as { fetchToken: typeof fetchToken };

@@ -80,6 +80,11 @@ export interface LaunchOptions {
    * millisecond (it brings the ES module loader and source maps along).
    */
   readonly require?: (id: string) => unknown;
+  /**
+   * Writes a program's code cache after the run when none served it (cacheAtExit): without it,
+   * none is written. The CLI's bin loads the writing code only when it is needed.
+   */
+  readonly cacheWriter?: (file: string, compiled: Compiled, options: LaunchOptions) => void;
 }
 
 type NodeModule = typeof import("node:module");
@@ -105,7 +110,9 @@ export function installImport(dir: string, options: LaunchOptions): void {
     const file = join(dir, specifier.slice(0, hash));
     let bundle = bundles.get(file);
     if (bundle === undefined) {
-      bundle = runCommonJs(file, options) as { packages: Packages };
+      bundle = startProgram(file, compileProgram(file, options), options) as {
+        packages: Packages;
+      };
       bundles.set(file, bundle);
     }
     const load = bundle.packages[specifier.slice(hash + 1)];
@@ -147,10 +154,11 @@ export function runWrapped(
   return module.exports;
 }
 
-/** The bin dist/ecr-vars.cjs: runs the CLI's program. */
+/** Runs a program with its import() (see IMPORT), writing code caches where none served. */
 export function launch(program: string, options: LaunchOptions = {}): void {
-  installImport(dirname(program), options);
-  runCommonJs(program, options);
+  const writing = { cacheWriter: cacheAtExit, ...options };
+  installImport(dirname(program), writing);
+  runCommonJs(program, writing);
 }
 
 /**
@@ -203,18 +211,24 @@ export interface Scratch {
   hash(p: number, n: number): bigint;
 }
 
-let scratchState: Scratch | null | undefined;
+/**
+ * One scratch memory per process, whichever copy of this module made it: the CLI's bin bundles
+ * the part that reads and runs programs, and dist/ecr-vars-launch.cjs the part that writes caches (src/cli/launcher.ts).
+ */
+const SCRATCH = Symbol.for("ecr-vars.scratch");
+type Shared = { [SCRATCH]?: Scratch | null };
 
 /** The scratch memory and hash, or undefined where WebAssembly is not available (`--jitless`). */
 export function scratch(): Scratch | undefined {
-  if (scratchState === undefined) {
-    scratchState = null;
+  const shared = globalThis as Shared;
+  if (shared[SCRATCH] === undefined) {
+    shared[SCRATCH] = null;
     try {
       const wasm = (globalThis as { WebAssembly?: Wasm }).WebAssembly;
       if (wasm === undefined) return undefined;
       const { m: memory, h } = new wasm.Instance(new wasm.Module(new Uint8Array(HASH_MODULE)))
         .exports;
-      scratchState = {
+      shared[SCRATCH] = {
         room(size) {
           const pages = Math.ceil(size / 65_536) - memory.buffer.byteLength / 65_536;
           if (pages > 0) memory.grow(pages);
@@ -226,7 +240,7 @@ export function scratch(): Scratch | undefined {
       // No WebAssembly here (--jitless): no code caches.
     }
   }
-  return scratchState ?? undefined;
+  return shared[SCRATCH] ?? undefined;
 }
 
 /** The content hash of any bytes (copied into the scratch memory), or undefined without it. */
@@ -463,45 +477,52 @@ function userCacheFile(file: string, tag: string, options: LaunchOptions): strin
 
 /**
  * Runs a compiled program as the module `file`: says on stderr how its cache served (TRACE), and
- * when none did, or a partial one served a main-job run, writes one at exit, after the run, so
- * that it holds the functions the run compiled, not only the top level: the user's (0600), or in
- * a training run the build's.
+ * has options.cacheWriter write one when none did, or when a partial one served, or in a
+ * training run.
  */
 export function startProgram(file: string, compiled: Compiled, options: LaunchOptions = {}) {
   const env = options.env ?? process.env;
-  const { script, sourceHash, tag } = compiled;
   if (env[TRACE] === "1") {
     process.stderr.write(`code cache: ${basename(file)}: ${compiled.state}\n`);
   }
   const training = env[TRAIN]?.split(",").includes(basename(file)) === true;
-  const target = training
-    ? `${file}.v8cache`
-    : compiled.served && !compiled.partial
-      ? undefined
-      : userCacheFile(file, tag, options);
-  if (target !== undefined && sourceHash !== undefined) {
-    process.once("exit", (code) => {
-      const side = (globalThis as Record<symbol, unknown>)[SIDE_RUN] === true;
-      // A partial cache is rewritten only by a run that adds what it lacks.
-      if (compiled.served && side) return;
-      // Only a run that succeeded leaves anything behind; and the user's cache directory only
-      // when it is the user's own and closed to others (a shared directory is left alone).
-      if (!training && (code !== 0 || !privateOrMissing(dirname(dirname(target))))) return;
-      const payload = script.createCachedData();
-      const hash = contentHash();
-      if (hash === undefined) return;
-      // The build's cache ships with the package; the user's stays private.
-      writeAtomically(
-        target,
-        encodeHashed(sourceHash, hash(payload), tag, payload, side && !training),
-        training ? 0o644 : 0o600,
-      );
-    });
+  if (training || !compiled.served || compiled.partial) {
+    options.cacheWriter?.(file, compiled, options);
   }
-  return runWrapped(script, file, dirname(file), requireFor(file, options));
+  return runWrapped(compiled.script, file, dirname(file), requireFor(file, options));
+}
+
+/**
+ * Writes the code cache of a program at exit, after the run, so that it holds the functions the
+ * run compiled, not only the top level: the user's (0600), or in a training run the build's.
+ * A partial one (side-run.ts) is rewritten only by a run that adds what it lacks.
+ */
+export function cacheAtExit(file: string, compiled: Compiled, options: LaunchOptions): void {
+  const env = options.env ?? process.env;
+  const { script, sourceHash, tag } = compiled;
+  const training = env[TRAIN]?.split(",").includes(basename(file)) === true;
+  const target = training ? `${file}.v8cache` : userCacheFile(file, tag, options);
+  if (target === undefined || sourceHash === undefined) return;
+  process.once("exit", (code) => {
+    const side = (globalThis as Record<symbol, unknown>)[SIDE_RUN] === true;
+    if (!training && compiled.served && side) return;
+    // Only a run that succeeded leaves anything behind; and the user's cache directory only
+    // when it is the user's own and closed to others (a shared directory is left alone).
+    if (!training && (code !== 0 || !privateOrMissing(dirname(dirname(target))))) return;
+    const payload = script.createCachedData();
+    const hash = contentHash();
+    if (hash === undefined) return;
+    // The build's cache ships with the package; the user's stays private.
+    writeAtomically(
+      target,
+      encodeHashed(sourceHash, hash(payload), tag, payload, side && !training),
+      training ? 0o644 : 0o600,
+    );
+  });
 }
 
 /** Runs a CommonJS file as Node's loader would, compiled from a verified code cache if any. */
 export function runCommonJs(file: string, options: LaunchOptions = {}): unknown {
-  return startProgram(file, compileProgram(file, options), options);
+  const writing = { cacheWriter: cacheAtExit, ...options };
+  return startProgram(file, compileProgram(file, writing), writing);
 }
