@@ -2,7 +2,7 @@
  * The authorization step of a run with --cache (cache hit, identity hit, fetched): what each
  * sends to AWS, and that the --debug call count states exactly the GetAuthorizationToken calls.
  */
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { afterAll, beforeAll, describe, expect, test, vi } from "vitest";
 import { createEmulator, type Emulator } from "../../src/emulator/index.js";
 import { cleanEnv, tempDir } from "../support/cli.js";
 import { runInProcess } from "../support/in-process.js";
@@ -72,6 +72,38 @@ describe("--cache with 40 registries in 4 regions", () => {
     const again = await calls(() => runInProcess(args, { ...e, AWS_SDK_UA_APP_ID: "other" }));
     expect(again.seen).toEqual(["sts:GetCallerIdentity"]);
     expect(again.debugCount).toBe(0);
+  });
+});
+
+describe("the deadline", () => {
+  /** setTimeout calls made while `work` runs (the deadline and slow-call notices are timers). */
+  async function timersDuring(work: () => Promise<unknown>): Promise<number> {
+    const spy = vi.spyOn(globalThis, "setTimeout");
+    try {
+      await work();
+      return spy.mock.calls.length;
+    } finally {
+      spy.mockRestore();
+    }
+  }
+
+  test("a run the token cache answers whole arms no timer; a run with one group to fetch does", async () => {
+    const e = env();
+    const args = ["--cache", "-f", "json", ...FORTY];
+    const miss = await timersDuring(() => calls(() => runInProcess(args, e)));
+    expect(miss).toBeGreaterThan(0);
+    expect(await timersDuring(() => calls(() => runInProcess(args, e)))).toBe(0);
+
+    // One registry more, in a fifth region: four groups are answered by the cache, the fifth by
+    // ECR, under the deadline.
+    const more = [...args, "--registry=100000000000.dkr.ecr.eu-central-1.amazonaws.com", "--debug"];
+    let result: Awaited<ReturnType<typeof calls>> | undefined;
+    const timers = await timersDuring(async () => {
+      result = await calls(() => runInProcess(more, e));
+    });
+    expect(timers).toBeGreaterThan(0);
+    expect(result?.seen).toEqual(["sts:GetCallerIdentity", "ecr:GetAuthorizationToken"]);
+    expect(result?.debugCount).toBe(1);
   });
 });
 
