@@ -1,10 +1,20 @@
 import { lstat, mkdir, readdir, readFile, symlink, writeFile } from "node:fs/promises";
+import { homedir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, test } from "vitest";
 import { EcrVarsError } from "../../src/core/errors.js";
+import { homeDir } from "../../src/platform/home.js";
 import { derivedForms, MASK, Redactor } from "../../src/platform/redactor.js";
 import { writeSecretFile } from "../../src/platform/write-file.js";
 import { tempDir } from "../support/cli.js";
+
+describe("homeDir", () => {
+  test("HOME when set, else what os.homedir() says", () => {
+    expect(homeDir({ HOME: "/home/someone" })).toBe("/home/someone");
+    expect(homeDir({})).toBe(homedir());
+    expect(homeDir({ HOME: "" })).toBe(homedir());
+  });
+});
 
 describe("Redactor", () => {
   const secret = `pa'ss"w\\rd/+=?&é`;
