@@ -213,7 +213,8 @@ export interface Scratch {
 
 /**
  * One scratch memory per process, whichever copy of this module made it: the CLI's bin bundles
- * the part that reads and runs programs, and dist/ecr-vars-launch.cjs the part that writes caches (src/cli/launcher.ts).
+ * the part that reads and runs programs, and dist/ecr-vars-launch.cjs the part that writes
+ * caches (src/cli/launcher.ts).
  */
 const SCRATCH = Symbol.for("ecr-vars.scratch");
 type Shared = { [SCRATCH]?: Scratch | null };
@@ -303,7 +304,7 @@ export function decodeCache(
   return start === undefined ? undefined : file.subarray(start);
 }
 
-/** Where the payload starts in a cache file that verifies (hashes asked for last), else undefined. */
+/** Where the payload starts in a cache file that verifies (hashes checked last), else undefined. */
 export function payloadStart(
   file: Buffer,
   sourceHash: () => bigint,
