@@ -21111,7 +21111,7 @@ var init_http = __esm({
             const response = result.response;
             const body = response?.body;
             if (response !== void 0 && typeof body?.pipe === "function") {
-              const { pipeline, Transform } = await import("node:stream");
+              const { Transform } = await import("node:stream");
               let length = 0;
               const limited = new Transform({
                 transform(chunk, _encoding, done) {
@@ -21119,7 +21119,10 @@ var init_http = __esm({
                   done(length > LIMITS.awsResponse ? oversized() : null, chunk);
                 }
               });
-              response.body = pipeline(body, limited, () => void 0);
+              const source = body;
+              source.once("error", (error2) => limited.destroy(error2));
+              limited.once("error", () => source.destroy());
+              response.body = source.pipe(limited);
             }
             return result;
           },
