@@ -71616,7 +71616,7 @@ var MAX_CONCURRENT_CALLS = 8;
 async function fetchGroups(init) {
   let calls = 0;
   const result = await collect(init, async (group5, call, credentials) => {
-    if (init.authorizeTaskGroup !== void 0 && (group5.kind === "public" || group5.variant === "standard")) {
+    if (init.authorizeTaskGroup !== void 0 && authorizable(group5)) {
       const step = await init.authorizeTaskGroup(group5, call, credentials);
       if (step.kind === "fetched") calls += 1;
       return { answer: step.authorizations, source: cachedSource(step) };
@@ -71641,12 +71641,13 @@ async function cachedGroups(init) {
   const hit = init.hitTaskGroup;
   if (hit === void 0) return void 0;
   const result = await collect(init, async (group5, call, credentials) => {
-    if (group5.kind !== "public" && group5.variant !== "standard") return void 0;
+    if (!authorizable(group5)) return void 0;
     const step = await hit(group5, call, credentials);
     return step === void 0 ? void 0 : { answer: step.authorizations, source: cachedSource(step) };
   });
   return result === void 0 ? void 0 : { ...result, calls: 0 };
 }
+var authorizable = (group5) => group5.kind === "public" || group5.variant === "standard";
 async function collect(init, answerOf) {
   const groups = groupCalls(init.registries);
   const byRegistry = init.registries.map(() => void 0);
@@ -71726,6 +71727,8 @@ async function runTask(init) {
     logger2.debug("AWS_ENDPOINT_URL(_ECR) is set: FIPS and dual-stack registries are fetched there");
   }
   const authorize = init.authorize ?? fetchFromEcr;
+  const { hit } = authorize;
+  const own2 = (group5) => group5.identityKey === taskIdentity;
   const request = (group5, call, credentials) => ({
     service: group5.kind === "public" ? "ecr-public" : "ecr",
     call,
@@ -71739,12 +71742,9 @@ async function runTask(init) {
     call: base,
     endpointOverridden,
     credentialsFor,
-    // The token cache is keyed by the task's identity: other identities go straight to ECR.
-    authorizeTaskGroup: (group5, call, credentials) => (group5.identityKey === taskIdentity ? authorize : fetchFromEcr)(
-      request(group5, call, credentials)
-    ),
-    ...authorize.hit === void 0 ? {} : {
-      hitTaskGroup: async (group5, call, credentials) => group5.identityKey === taskIdentity ? authorize.hit?.(request(group5, call, credentials)) : void 0
+    authorizeTaskGroup: (group5, call, credentials) => (own2(group5) ? authorize : fetchFromEcr)(request(group5, call, credentials)),
+    ...hit === void 0 ? {} : {
+      hitTaskGroup: async (group5, call, credentials) => own2(group5) ? hit(request(group5, call, credentials)) : void 0
     }
   };
   const fetched = await cachedGroups(groups) ?? await withDeadline(

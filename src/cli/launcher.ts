@@ -10,24 +10,14 @@
 import { join } from "node:path";
 import { cacheDir } from "../cache/dir.js";
 import type * as Launch from "../platform/launch.js";
-import { compileProgram, IMPORT, installImport, startProgram } from "../platform/launch.js";
+import { compileProgram, installImport, startProgram } from "../platform/launch.js";
 
 const options: Launch.LaunchOptions = {
   cacheDir: () => cacheDir(process.env),
   require,
-  cacheWriter: (file, compiled, options) =>
-    (require("./ecr-vars-launch.cjs") as typeof Launch).cacheAtExit(file, compiled, options),
+  cacheWriter: (file, compiled) =>
+    (require("./ecr-vars-launch.cjs") as typeof Launch).cacheAtExit(file, compiled),
 };
 const program = join(__dirname, "ecr-vars-main.cjs");
-const compiled = compileProgram(program, options);
-// The program's import(), set up on its first call: a cache hit makes none. The program keeps
-// this function, so it hands every call to the one installImport sets up.
-let installed: ((specifier: string) => unknown) | undefined;
-(globalThis as Record<symbol, unknown>)[IMPORT] = (specifier: string) => {
-  if (installed === undefined) {
-    installImport(__dirname, options);
-    installed = (globalThis as Record<symbol, (specifier: string) => unknown>)[IMPORT];
-  }
-  return installed?.(specifier);
-};
-startProgram(program, compiled, options);
+installImport(__dirname, options);
+startProgram(program, compileProgram(program, options), options);

@@ -49,7 +49,7 @@ import { isPrivateToUser } from "./owner.js";
 import { SIDE_RUN } from "./side-run.js";
 
 /** Set by the build's training runs: the file names whose code cache to write beside them. */
-export const TRAIN = "ECR_VARS_BUILD_CODE_CACHE";
+const TRAIN = "ECR_VARS_BUILD_CODE_CACHE";
 /** `1`: one line on stderr per program run, saying which cache served it (tests, diagnosis). */
 export const TRACE = "ECR_VARS_CODE_CACHE_TRACE";
 
@@ -84,7 +84,7 @@ export interface LaunchOptions {
    * Writes a program's code cache after the run when none served it (cacheAtExit): without it,
    * none is written. The CLI's bin loads the writing code only when it is needed.
    */
-  readonly cacheWriter?: (file: string, compiled: Compiled, options: LaunchOptions) => void;
+  readonly cacheWriter?: (file: string, compiled: Compiled) => void;
 }
 
 type NodeModule = typeof import("node:module");
@@ -154,13 +154,6 @@ export function runWrapped(
   return module.exports;
 }
 
-/** Runs a program with its import() (see IMPORT), writing code caches where none served. */
-export function launch(program: string, options: LaunchOptions = {}): void {
-  const writing = { cacheWriter: cacheAtExit, ...options };
-  installImport(dirname(program), writing);
-  runCommonJs(program, writing);
-}
-
 /**
  * The checks' scratch memory and hash: a 112-byte WebAssembly module exporting its memory `m` and
  * `h(p, n)`, 64-bit FNV-1a over the little-endian 8-byte words of bytes p..p+n (the last word
@@ -204,7 +197,7 @@ interface Wasm {
   };
 }
 
-export interface Scratch {
+interface Scratch {
   /** A Buffer over bytes 0..size of the memory, grown as needed (growing detaches older views). */
   room(size: number): Buffer;
   /** The hash of bytes p..p+n, which must be followed by 8 zero bytes. */
@@ -220,7 +213,7 @@ const SCRATCH = Symbol.for("ecr-vars.scratch");
 type Shared = { [SCRATCH]?: Scratch | null };
 
 /** The scratch memory and hash, or undefined where WebAssembly is not available (`--jitless`). */
-export function scratch(): Scratch | undefined {
+function scratch(): Scratch | undefined {
   const shared = globalThis as Shared;
   if (shared[SCRATCH] === undefined) {
     shared[SCRATCH] = null;
@@ -305,7 +298,7 @@ export function decodeCache(
 }
 
 /** Where the payload starts in a cache file that verifies (hashes checked last), else undefined. */
-export function payloadStart(
+function payloadStart(
   file: Buffer,
   sourceHash: () => bigint,
   tag: string,
@@ -328,12 +321,7 @@ const MAX_FILE = 64 * 1024 * 1024;
  * it is not a link, a regular file that this user owns and that nobody else can write (bytecode
  * is code); see owner.ts for Windows.
  */
-export function readInto(
-  memory: Scratch,
-  path: string,
-  at: number,
-  own: boolean,
-): number | undefined {
+function readInto(memory: Scratch, path: string, at: number, own: boolean): number | undefined {
   let fd: number;
   try {
     fd = openSync(path, constants.O_RDONLY | (own ? (constants.O_NOFOLLOW ?? 0) : 0));
@@ -409,6 +397,10 @@ export interface Compiled {
   /** What the cache's header says of the source (undefined: no code caches, e.g. `--jitless`). */
   readonly sourceHash: bigint | undefined;
   readonly tag: string;
+  /** A build's training run for this file: no cache is read, the build's is written. */
+  readonly training: boolean;
+  /** Where the user's cache of this file for this tag is (undefined: no directory, no hash). */
+  readonly userCache: string | undefined;
 }
 
 /**
@@ -431,6 +423,8 @@ export function compileProgram(file: string, options: LaunchOptions = {}): Compi
       : memory.room(length).toString("latin1");
   const sourceHash =
     memory === undefined || length === undefined ? undefined : memory.hash(0, length);
+  const userCache = userCacheFile(file, tag, options);
+  const how = { sourceHash, tag, training, userCache };
   const wrapped = wrapCommonJs(text);
   const compile = (cachedData?: Buffer) =>
     new vm.Script(wrapped, { filename: file, ...(cachedData === undefined ? {} : { cachedData }) });
@@ -439,7 +433,7 @@ export function compileProgram(file: string, options: LaunchOptions = {}): Compi
     // The user's first: there is one for this tag only where the build's did not serve (made
     // for another Node, rejected by V8, damaged, or for an edited source).
     for (const where of ["user", "shipped"] as const) {
-      const path = where === "shipped" ? `${file}.v8cache` : userCacheFile(file, tag, options);
+      const path = where === "shipped" ? `${file}.v8cache` : userCache;
       const size = path === undefined ? undefined : readInto(memory, path, at, where === "user");
       if (size === undefined) continue;
       const cache = memory.room(at + size).subarray(at);
@@ -460,12 +454,11 @@ export function compileProgram(file: string, options: LaunchOptions = {}): Compi
         state: `${where} cache${served ? "" : " rejected"}`,
         served,
         partial,
-        sourceHash,
-        tag,
+        ...how,
       };
     }
   }
-  return { script: compile(), state: "no cache", served: false, partial: false, sourceHash, tag };
+  return { script: compile(), state: "no cache", served: false, partial: false, ...how };
 }
 
 /** Where the user's cache of `file` for `tag` is (undefined: no cache directory, no hash). */
@@ -486,9 +479,8 @@ export function startProgram(file: string, compiled: Compiled, options: LaunchOp
   if (env[TRACE] === "1") {
     process.stderr.write(`code cache: ${basename(file)}: ${compiled.state}\n`);
   }
-  const training = env[TRAIN]?.split(",").includes(basename(file)) === true;
-  if (training || !compiled.served || compiled.partial) {
-    options.cacheWriter?.(file, compiled, options);
+  if (compiled.training || !compiled.served || compiled.partial) {
+    options.cacheWriter?.(file, compiled);
   }
   return runWrapped(compiled.script, file, dirname(file), requireFor(file, options));
 }
@@ -498,11 +490,9 @@ export function startProgram(file: string, compiled: Compiled, options: LaunchOp
  * run compiled, not only the top level: the user's (0600), or in a training run the build's.
  * A partial one (side-run.ts) is rewritten only by a run that adds what it lacks.
  */
-export function cacheAtExit(file: string, compiled: Compiled, options: LaunchOptions): void {
-  const env = options.env ?? process.env;
-  const { script, sourceHash, tag } = compiled;
-  const training = env[TRAIN]?.split(",").includes(basename(file)) === true;
-  const target = training ? `${file}.v8cache` : userCacheFile(file, tag, options);
+export function cacheAtExit(file: string, compiled: Compiled): void {
+  const { script, sourceHash, tag, training } = compiled;
+  const target = training ? `${file}.v8cache` : compiled.userCache;
   if (target === undefined || sourceHash === undefined) return;
   process.once("exit", (code) => {
     const side = (globalThis as Record<symbol, unknown>)[SIDE_RUN] === true;

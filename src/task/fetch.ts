@@ -53,10 +53,7 @@ export interface GroupFetchResult {
 export async function fetchGroups(init: GroupFetchInit): Promise<GroupFetchResult> {
   let calls = 0;
   const result = await collect(init, async (group, call, credentials) => {
-    if (
-      init.authorizeTaskGroup !== undefined &&
-      (group.kind === "public" || group.variant === "standard")
-    ) {
+    if (init.authorizeTaskGroup !== undefined && authorizable(group)) {
       const step = await init.authorizeTaskGroup(group, call, credentials);
       if (step.kind === "fetched") calls += 1;
       return { answer: step.authorizations, source: cachedSource(step) };
@@ -86,7 +83,7 @@ export async function cachedGroups(init: GroupFetchInit): Promise<GroupFetchResu
   const hit = init.hitTaskGroup;
   if (hit === undefined) return undefined;
   const result = await collect(init, async (group, call, credentials) => {
-    if (group.kind !== "public" && group.variant !== "standard") return undefined;
+    if (!authorizable(group)) return undefined;
     const step = await hit(group, call, credentials);
     return step === undefined
       ? undefined
@@ -94,6 +91,9 @@ export async function cachedGroups(init: GroupFetchInit): Promise<GroupFetchResu
   });
   return result === undefined ? undefined : { ...result, calls: 0 };
 }
+
+/** ECR Public, and private registries at their standard endpoint: what authorizeTaskGroup takes. */
+const authorizable = (group: CallGroup) => group.kind === "public" || group.variant === "standard";
 
 type GroupAnswer = {
   readonly answer: FetchedAuthorization[];

@@ -100,6 +100,9 @@ export async function runTask(init: RunTaskInit): Promise<TaskOutcome> {
     logger.debug("AWS_ENDPOINT_URL(_ECR) is set: FIPS and dual-stack registries are fetched there");
   }
   const authorize = init.authorize ?? fetchFromEcr;
+  const { hit } = authorize;
+  // The token cache is keyed by the task's identity: other identities go straight to ECR.
+  const own = (group: CallGroup) => group.identityKey === taskIdentity;
   const request = (group: CallGroup, call: AwsCallOptions, credentials: CredentialProvider) => ({
     service: group.kind === "public" ? ("ecr-public" as const) : ("ecr" as const),
     call,
@@ -113,22 +116,16 @@ export async function runTask(init: RunTaskInit): Promise<TaskOutcome> {
     call: base,
     endpointOverridden,
     credentialsFor,
-    // The token cache is keyed by the task's identity: other identities go straight to ECR.
     authorizeTaskGroup: (group, call, credentials) =>
-      (group.identityKey === taskIdentity ? authorize : fetchFromEcr)(
-        request(group, call, credentials),
-      ),
-    ...(authorize.hit === undefined
+      (own(group) ? authorize : fetchFromEcr)(request(group, call, credentials)),
+    ...(hit === undefined
       ? {}
       : {
           hitTaskGroup: async (
             group: CallGroup,
             call: AwsCallOptions,
             credentials: CredentialProvider,
-          ) =>
-            group.identityKey === taskIdentity
-              ? authorize.hit?.(request(group, call, credentials))
-              : undefined,
+          ) => (own(group) ? hit(request(group, call, credentials)) : undefined),
         }),
   };
   // A run the token cache answers whole needs no deadline: no timer, no network.
