@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { KiB, ReadLimitError, readBoundedSync } from "../../src/platform/bounded-read.js";
+import { thrownBy } from "../support/thrown.js";
 
 let dir: string;
 
@@ -28,15 +29,7 @@ function text(length: number): string {
   ).join("");
 }
 
-function limitError(read: () => unknown): ReadLimitError {
-  try {
-    read();
-  } catch (error) {
-    if (error instanceof ReadLimitError) return error;
-    throw error;
-  }
-  throw new Error("read past the limit");
-}
+const limitError = (read: () => unknown) => thrownBy(ReadLimitError, read, "read past the limit");
 
 describe("readBoundedSync", () => {
   test("a regular file at the limit is read whole; a byte more is refused", async () => {

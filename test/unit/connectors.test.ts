@@ -10,6 +10,7 @@ import { findConnector, parseConnectors } from "../../src/credentials/connectors
 import { resolveReference } from "../../src/credentials/references.js";
 import { defaultSessionName, toSessionName } from "../../src/credentials/session-name.js";
 import { chainLink } from "../../src/credentials/sources.js";
+import { thrownBy } from "../support/thrown.js";
 
 const id = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, "0")}`;
 const ROLE = "arn:aws:iam::123456789012:role/ecr-push";
@@ -29,13 +30,8 @@ function parseOrShow(connectors: unknown[]) {
 }
 
 function problems(connectors: unknown[]): string[] {
-  try {
-    parse(connectors);
-  } catch (error) {
-    if (error instanceof EcrVarsError) return error.problems.map((p) => `${p.field}: ${p.message}`);
-    throw error;
-  }
-  throw new Error("expected the file to be refused");
+  const error = thrownBy(EcrVarsError, () => parse(connectors), "expected the file to be refused");
+  return error.problems.map((p) => `${p.field}: ${p.message}`);
 }
 
 const keys = {

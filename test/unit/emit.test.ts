@@ -23,16 +23,9 @@ import {
   OPTIONS,
   variable,
 } from "../support/emit-fixtures.js";
+import { thrownBy } from "../support/thrown.js";
 
-function thrown(action: () => unknown): EcrVarsError {
-  try {
-    action();
-  } catch (error) {
-    if (error instanceof EcrVarsError) return error;
-    throw error;
-  }
-  throw new Error("expected an EcrVarsError");
-}
+const thrown = (action: () => unknown) => thrownBy(EcrVarsError, action);
 
 describe("registry", () => {
   test("lists the formats in documentation order", () => {
