@@ -2166,9 +2166,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback) {
         if (callback === void 0) {
-          return new Promise((resolve2, reject) => {
+          return new Promise((resolve3, reject) => {
             this.close((err, data) => {
-              return err ? reject(err) : resolve2(data);
+              return err ? reject(err) : resolve3(data);
             });
           });
         }
@@ -2206,12 +2206,12 @@ var require_dispatcher_base = __commonJS({
           err = null;
         }
         if (callback === void 0) {
-          return new Promise((resolve2, reject) => {
+          return new Promise((resolve3, reject) => {
             this.destroy(err, (err2, data) => {
               return err2 ? (
                 /* istanbul ignore next: should never error */
                 reject(err2)
-              ) : resolve2(data);
+              ) : resolve3(data);
             });
           });
         }
@@ -4478,8 +4478,8 @@ var require_util2 = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise = new Promise((resolve2, reject) => {
-        res = resolve2;
+      const promise = new Promise((resolve3, reject) => {
+        res = resolve3;
         rej = reject;
       });
       return { promise, resolve: res, reject: rej };
@@ -6730,12 +6730,12 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve2, reject) => {
+      const waitForDrain = () => new Promise((resolve3, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve2;
+          callback = resolve3;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
@@ -7405,12 +7405,12 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve2, reject) => {
+      const waitForDrain = () => new Promise((resolve3, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve2;
+          callback = resolve3;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -7889,16 +7889,16 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       async [kClose]() {
-        return new Promise((resolve2) => {
+        return new Promise((resolve3) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve2;
+            this[kClosedResolve] = resolve3;
           } else {
-            resolve2(null);
+            resolve3(null);
           }
         });
       }
       async [kDestroy](err) {
-        return new Promise((resolve2) => {
+        return new Promise((resolve3) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i9 = 0; i9 < requests.length; i9++) {
             const request = requests[i9];
@@ -7909,7 +7909,7 @@ var require_client = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve2(null);
+            resolve3(null);
           };
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err, callback);
@@ -7960,7 +7960,7 @@ var require_client = __commonJS({
         });
       }
       try {
-        const socket = await new Promise((resolve2, reject) => {
+        const socket = await new Promise((resolve3, reject) => {
           client[kConnector]({
             host,
             hostname: hostname2,
@@ -7972,7 +7972,7 @@ var require_client = __commonJS({
             if (err) {
               reject(err);
             } else {
-              resolve2(socket2);
+              resolve3(socket2);
             }
           });
         });
@@ -8308,8 +8308,8 @@ var require_pool_base = __commonJS({
         if (this[kQueue].isEmpty()) {
           await Promise.all(this[kClients].map((c9) => c9.close()));
         } else {
-          await new Promise((resolve2) => {
-            this[kClosedResolve] = resolve2;
+          await new Promise((resolve3) => {
+            this[kClosedResolve] = resolve3;
           });
         }
       }
@@ -9578,7 +9578,7 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return null;
         }
-        return await new Promise((resolve2, reject) => {
+        return await new Promise((resolve3, reject) => {
           if (this[kContentLength] > limit) {
             this.destroy(new AbortError());
           }
@@ -9591,7 +9591,7 @@ var require_readable = __commonJS({
             if (signal?.aborted) {
               reject(signal.reason ?? new AbortError());
             } else {
-              resolve2(null);
+              resolve3(null);
             }
           }).on("error", noop).on("data", function(chunk) {
             limit -= chunk.length;
@@ -9610,7 +9610,7 @@ var require_readable = __commonJS({
     }
     async function consume(stream, type) {
       assert(!stream[kConsume]);
-      return new Promise((resolve2, reject) => {
+      return new Promise((resolve3, reject) => {
         if (isUnusable(stream)) {
           const rState = stream._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -9627,7 +9627,7 @@ var require_readable = __commonJS({
             stream[kConsume] = {
               type,
               stream,
-              resolve: resolve2,
+              resolve: resolve3,
               reject,
               length: 0,
               body: []
@@ -9697,18 +9697,18 @@ var require_readable = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2) {
-      const { type, body, resolve: resolve2, stream, length } = consume2;
+      const { type, body, resolve: resolve3, stream, length } = consume2;
       try {
         if (type === "text") {
-          resolve2(chunksDecode(body, length));
+          resolve3(chunksDecode(body, length));
         } else if (type === "json") {
-          resolve2(JSON.parse(chunksDecode(body, length)));
+          resolve3(JSON.parse(chunksDecode(body, length)));
         } else if (type === "arrayBuffer") {
-          resolve2(chunksConcat(body, length).buffer);
+          resolve3(chunksConcat(body, length).buffer);
         } else if (type === "blob") {
-          resolve2(new Blob(body, { type: stream[kContentType] }));
+          resolve3(new Blob(body, { type: stream[kContentType] }));
         } else if (type === "bytes") {
-          resolve2(chunksConcat(body, length));
+          resolve3(chunksConcat(body, length));
         }
         consumeFinish(consume2);
       } catch (err) {
@@ -9965,9 +9965,9 @@ var require_api_request = __commonJS({
     };
     function request(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve2, reject) => {
+        return new Promise((resolve3, reject) => {
           request.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve2(data);
+            return err ? reject(err) : resolve3(data);
           });
         });
       }
@@ -10190,9 +10190,9 @@ var require_api_stream = __commonJS({
     };
     function stream(opts, factory, callback) {
       if (callback === void 0) {
-        return new Promise((resolve2, reject) => {
+        return new Promise((resolve3, reject) => {
           stream.call(this, opts, factory, (err, data) => {
-            return err ? reject(err) : resolve2(data);
+            return err ? reject(err) : resolve3(data);
           });
         });
       }
@@ -10477,9 +10477,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve2, reject) => {
+        return new Promise((resolve3, reject) => {
           upgrade.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve2(data);
+            return err ? reject(err) : resolve3(data);
           });
         });
       }
@@ -10571,9 +10571,9 @@ var require_api_connect = __commonJS({
     };
     function connect(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve2, reject) => {
+        return new Promise((resolve3, reject) => {
           connect.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve2(data);
+            return err ? reject(err) : resolve3(data);
           });
         });
       }
@@ -14436,7 +14436,7 @@ var require_fetch = __commonJS({
       function dispatch({ body }) {
         const url = requestCurrentURL(request);
         const agent = fetchParams.controller.dispatcher;
-        return new Promise((resolve2, reject) => agent.dispatch(
+        return new Promise((resolve3, reject) => agent.dispatch(
           {
             path: url.pathname + url.search,
             origin: url.origin,
@@ -14512,7 +14512,7 @@ var require_fetch = __commonJS({
               }
               this.body = new Readable5({ read: resume });
               const onError = this.onError.bind(this);
-              resolve2({
+              resolve3({
                 status,
                 statusText,
                 headersList,
@@ -14555,7 +14555,7 @@ var require_fetch = __commonJS({
               for (let i9 = 0; i9 < rawHeaders.length; i9 += 2) {
                 headersList.append(bufferToLowerCasedHeaderName(rawHeaders[i9]), rawHeaders[i9 + 1].toString("latin1"), true);
               }
-              resolve2({
+              resolve3({
                 status,
                 statusText: STATUS_CODES[status],
                 headersList,
@@ -18296,8 +18296,8 @@ var require_util8 = __commonJS({
       return true;
     }
     function delay(ms) {
-      return new Promise((resolve2) => {
-        setTimeout(resolve2, ms).unref();
+      return new Promise((resolve3) => {
+        setTimeout(resolve3, ms).unref();
       });
     }
     module2.exports = {
@@ -19596,6 +19596,33 @@ var init_errors2 = __esm({
   }
 });
 
+// src/platform/replay-ledger.ts
+function stampOf(stat2) {
+  return stat2 === void 0 ? "-" : `${stat2.ino}:${stat2.size}:${stat2.mtimeMs}:${stat2.ctimeMs}`;
+}
+function ledger() {
+  return globalThis[REPLAY];
+}
+function noteFile(path6, stat2) {
+  const open4 = ledger();
+  if (open4 === void 0) return;
+  const stamp = stampOf(stat2);
+  const seen = open4.inputs.get(path6);
+  if (seen !== void 0 && seen !== stamp) open4.spoiled = true;
+  open4.inputs.set(path6, stamp);
+}
+function spoil() {
+  const open4 = ledger();
+  if (open4 !== void 0) open4.spoiled = true;
+}
+var REPLAY;
+var init_replay_ledger = __esm({
+  "src/platform/replay-ledger.ts"() {
+    "use strict";
+    REPLAY = /* @__PURE__ */ Symbol.for("ecr-vars.replay");
+  }
+});
+
 // src/platform/bounded-read.ts
 function readFailure(error2) {
   if (error2 instanceof ReadLimitError) return error2.message;
@@ -19609,9 +19636,13 @@ function openFlags(options) {
 }
 async function readBounded(path6, limit, options = {}) {
   const { open: open4 } = await import("node:fs/promises");
-  const handle = await open4(path6, openFlags(options));
+  const handle = await open4(path6, openFlags(options)).catch((error2) => {
+    noteFile((0, import_node_path.resolve)(path6), void 0);
+    throw error2;
+  });
   try {
     const stat2 = await handle.stat();
+    noteFile((0, import_node_path.resolve)(path6), stat2);
     if (stat2.isDirectory()) throw Object.assign(new Error("is a directory"), { code: "EISDIR" });
     if (options.regularOnly && !stat2.isFile()) throw new ReadLimitError("ENOTREG", limit);
     if (stat2.isFile() && stat2.size > limit) throw new ReadLimitError("EFBIG", limit);
@@ -19629,9 +19660,11 @@ async function readBounded(path6, limit, options = {}) {
   }
 }
 function readBoundedSync(source, limit, options = {}) {
-  const fd = typeof source === "number" ? source : (0, import_node_fs.openSync)(source, openFlags(options));
+  const fd = typeof source === "number" ? source : openNoted(source, openFlags(options));
   try {
     const stat2 = (0, import_node_fs.fstatSync)(fd);
+    if (typeof source === "string") noteFile((0, import_node_path.resolve)(source), stat2);
+    else if (source === 0) spoil();
     if (stat2.isDirectory()) throw Object.assign(new Error("is a directory"), { code: "EISDIR" });
     if (options.regularOnly && !stat2.isFile()) throw new ReadLimitError("ENOTREG", limit);
     if (stat2.isFile() && stat2.size > limit) throw new ReadLimitError("EFBIG", limit);
@@ -19653,11 +19686,21 @@ function readBoundedSync(source, limit, options = {}) {
     if (typeof source !== "number") (0, import_node_fs.closeSync)(fd);
   }
 }
-var import_node_fs, KiB, MiB, LIMITS, ReadLimitError;
+function openNoted(path6, flags2) {
+  try {
+    return (0, import_node_fs.openSync)(path6, flags2);
+  } catch (error2) {
+    noteFile((0, import_node_path.resolve)(path6), void 0);
+    throw error2;
+  }
+}
+var import_node_fs, import_node_path, KiB, MiB, LIMITS, ReadLimitError;
 var init_bounded_read = __esm({
   "src/platform/bounded-read.ts"() {
     "use strict";
     import_node_fs = require("node:fs");
+    import_node_path = require("node:path");
+    init_replay_ledger();
     KiB = 1024;
     MiB = 1024 * KiB;
     LIMITS = {
@@ -19758,8 +19801,8 @@ var require_helpers = __commonJS({
     function req(url, opts = {}) {
       const href = typeof url === "string" ? url : url.href;
       const req2 = (href.startsWith("https:") ? https2 : http2).request(url, opts);
-      const promise = new Promise((resolve2, reject) => {
-        req2.once("response", resolve2).once("error", reject).end();
+      const promise = new Promise((resolve3, reject) => {
+        req2.once("response", resolve3).once("error", reject).end();
       });
       req2.then = promise.then.bind(promise);
       return req2;
@@ -20584,7 +20627,7 @@ var require_parse_proxy_response = __commonJS({
     var debug_1 = __importDefault(require_src());
     var debug2 = (0, debug_1.default)("https-proxy-agent:parse-proxy-response");
     function parseProxyResponse(socket) {
-      return new Promise((resolve2, reject) => {
+      return new Promise((resolve3, reject) => {
         let buffersLength = 0;
         const buffers = [];
         function read() {
@@ -20650,7 +20693,7 @@ var require_parse_proxy_response = __commonJS({
           }
           debug2("got proxy server response: %o %o", firstLine2, headers);
           cleanup();
-          resolve2({
+          resolve3({
             connect: {
               statusCode,
               statusText,
@@ -22532,11 +22575,11 @@ var init_types = __esm({
 });
 
 // node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/getHomeDir.js
-var import_node_os, import_node_path, homeDirCache, getHomeDirCacheKey, getHomeDir;
+var import_node_os, import_node_path2, homeDirCache, getHomeDirCacheKey, getHomeDir;
 var init_getHomeDir = __esm({
   "node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/getHomeDir.js"() {
     import_node_os = require("node:os");
-    import_node_path = require("node:path");
+    import_node_path2 = require("node:path");
     homeDirCache = {};
     getHomeDirCacheKey = () => {
       if (process && process.geteuid) {
@@ -22545,7 +22588,7 @@ var init_getHomeDir = __esm({
       return "DEFAULT";
     };
     getHomeDir = () => {
-      const { HOME, USERPROFILE, HOMEPATH, HOMEDRIVE = `C:${import_node_path.sep}` } = process.env;
+      const { HOME, USERPROFILE, HOMEPATH, HOMEDRIVE = `C:${import_node_path2.sep}` } = process.env;
       if (HOME) {
         return HOME;
       }
@@ -22575,16 +22618,16 @@ var init_getProfileName = __esm({
 });
 
 // node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/getSSOTokenFilepath.js
-var import_node_crypto, import_node_path2, getSSOTokenFilepath;
+var import_node_crypto, import_node_path3, getSSOTokenFilepath;
 var init_getSSOTokenFilepath = __esm({
   "node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/getSSOTokenFilepath.js"() {
     import_node_crypto = require("node:crypto");
-    import_node_path2 = require("node:path");
+    import_node_path3 = require("node:path");
     init_getHomeDir();
     getSSOTokenFilepath = (id) => {
       const hasher = (0, import_node_crypto.createHash)("sha1");
       const cacheName = hasher.update(id).digest("hex");
-      return (0, import_node_path2.join)(getHomeDir(), ".aws", "sso", "cache", `${cacheName}.json`);
+      return (0, import_node_path3.join)(getHomeDir(), ".aws", "sso", "cache", `${cacheName}.json`);
     };
   }
 });
@@ -22639,24 +22682,24 @@ var init_getConfigData = __esm({
 });
 
 // node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/getConfigFilepath.js
-var import_node_path3, ENV_CONFIG_PATH, getConfigFilepath;
+var import_node_path4, ENV_CONFIG_PATH, getConfigFilepath;
 var init_getConfigFilepath = __esm({
   "node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/getConfigFilepath.js"() {
-    import_node_path3 = require("node:path");
+    import_node_path4 = require("node:path");
     init_getHomeDir();
     ENV_CONFIG_PATH = "AWS_CONFIG_FILE";
-    getConfigFilepath = () => process.env[ENV_CONFIG_PATH] || (0, import_node_path3.join)(getHomeDir(), ".aws", "config");
+    getConfigFilepath = () => process.env[ENV_CONFIG_PATH] || (0, import_node_path4.join)(getHomeDir(), ".aws", "config");
   }
 });
 
 // node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/getCredentialsFilepath.js
-var import_node_path4, ENV_CREDENTIALS_PATH, getCredentialsFilepath;
+var import_node_path5, ENV_CREDENTIALS_PATH, getCredentialsFilepath;
 var init_getCredentialsFilepath = __esm({
   "node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/getCredentialsFilepath.js"() {
-    import_node_path4 = require("node:path");
+    import_node_path5 = require("node:path");
     init_getHomeDir();
     ENV_CREDENTIALS_PATH = "AWS_SHARED_CREDENTIALS_FILE";
-    getCredentialsFilepath = () => process.env[ENV_CREDENTIALS_PATH] || (0, import_node_path4.join)(getHomeDir(), ".aws", "credentials");
+    getCredentialsFilepath = () => process.env[ENV_CREDENTIALS_PATH] || (0, import_node_path5.join)(getHomeDir(), ".aws", "credentials");
   }
 });
 
@@ -22736,10 +22779,10 @@ var init_readFile = __esm({
 });
 
 // node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/loadSharedConfigFiles.js
-var import_node_path5, swallowError, loadSharedConfigFiles;
+var import_node_path6, swallowError, loadSharedConfigFiles;
 var init_loadSharedConfigFiles = __esm({
   "node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/loadSharedConfigFiles.js"() {
-    import_node_path5 = require("node:path");
+    import_node_path6 = require("node:path");
     init_getConfigData();
     init_getConfigFilepath();
     init_getCredentialsFilepath();
@@ -22754,11 +22797,11 @@ var init_loadSharedConfigFiles = __esm({
       const relativeHomeDirPrefix = "~/";
       let resolvedFilepath = filepath;
       if (filepath.startsWith(relativeHomeDirPrefix)) {
-        resolvedFilepath = (0, import_node_path5.join)(homeDir2, filepath.slice(2));
+        resolvedFilepath = (0, import_node_path6.join)(homeDir2, filepath.slice(2));
       }
       let resolvedConfigFilepath = configFilepath;
       if (configFilepath.startsWith(relativeHomeDirPrefix)) {
-        resolvedConfigFilepath = (0, import_node_path5.join)(homeDir2, configFilepath.slice(2));
+        resolvedConfigFilepath = (0, import_node_path6.join)(homeDir2, configFilepath.slice(2));
       }
       const parsedFiles = await Promise.all([
         readFile2(resolvedConfigFilepath, {
@@ -23277,7 +23320,7 @@ var sleep;
 var init_sleep = __esm({
   "node_modules/@smithy/core/dist-es/submodules/client/util-waiter/utils/sleep.js"() {
     sleep = (seconds) => {
-      return new Promise((resolve2) => setTimeout(resolve2, seconds * 1e3));
+      return new Promise((resolve3) => setTimeout(resolve3, seconds * 1e3));
     };
   }
 });
@@ -23442,8 +23485,8 @@ var init_createWaiter = __esm({
     init_waiter();
     abortTimeout = (abortSignal) => {
       let onAbort;
-      const promise = new Promise((resolve2) => {
-        onAbort = () => resolve2({ state: WaiterState.ABORTED });
+      const promise = new Promise((resolve3) => {
+        onAbort = () => resolve3({ state: WaiterState.ABORTED });
         if (typeof abortSignal.addEventListener === "function") {
           abortSignal.addEventListener("abort", onAbort);
         } else {
@@ -24775,7 +24818,7 @@ var init_getInstanceMetadataRegion = __esm({
     };
     imdsRequest = async (options) => {
       const { request } = await import("node:http");
-      return new Promise((resolve2, reject) => {
+      return new Promise((resolve3, reject) => {
         const req = request({
           hostname: options.hostname,
           port: options.port,
@@ -24803,7 +24846,7 @@ var init_getInstanceMetadataRegion = __esm({
           const chunks = [];
           res.on("data", (chunk) => chunks.push(chunk));
           res.on("end", () => {
-            resolve2(Buffer.concat(chunks));
+            resolve3(Buffer.concat(chunks));
             req.destroy();
           });
         });
@@ -26416,7 +26459,7 @@ var init_stream_collector = __esm({
       if (isReadableStream(stream)) {
         return collectReadableStream(stream);
       }
-      return new Promise((resolve2, reject) => {
+      return new Promise((resolve3, reject) => {
         const collector = new Collector();
         const nodeStream = stream;
         nodeStream.pipe(collector);
@@ -26427,7 +26470,7 @@ var init_stream_collector = __esm({
         collector.on("error", reject);
         collector.on("finish", function() {
           const bytes = concatBytes(this.bufferedBytes);
-          resolve2(bytes);
+          resolve3(bytes);
         });
       });
     };
@@ -27809,7 +27852,7 @@ async function* readableToIterable(readStream) {
     streamEnded = true;
   });
   while (!generationEnded) {
-    const value = await new Promise((resolve2) => setTimeout(() => resolve2(records.shift()), 0));
+    const value = await new Promise((resolve3) => setTimeout(() => resolve3(records.shift()), 0));
     if (value) {
       yield value;
     }
@@ -31716,7 +31759,7 @@ function bindRetryMiddleware(isStreamingPayload2) {
           const delay = retryToken.getRetryDelay();
           totalRetryDelay += (retryToken?.$retryLog?.acquisitionDelay ?? 0) + delay;
           if (delay > 0) {
-            await race(new Promise((resolve2) => setTimeout(resolve2, delay)), abortSignal);
+            await race(new Promise((resolve3) => setTimeout(resolve3, delay)), abortSignal);
           }
         }
       }
@@ -31849,7 +31892,7 @@ var init_DefaultRateLimiter = __esm({
         this.refillTokenBucket();
         while (amount > this.availableTokens) {
           const delay = (amount - this.availableTokens) / this.fillRate * 1e3;
-          await new Promise((resolve2) => _DefaultRateLimiter.setTimeoutFn(resolve2, delay));
+          await new Promise((resolve3) => _DefaultRateLimiter.setTimeoutFn(resolve3, delay));
           this.refillTokenBucket();
         }
         this.availableTokens = this.availableTokens - amount;
@@ -36267,7 +36310,7 @@ var init_node_http = __esm({
 
 // node_modules/@smithy/credential-provider-imds/dist-es/remoteProvider/httpRequest.js
 function httpRequest(options) {
-  return new Promise((resolve2, reject) => {
+  return new Promise((resolve3, reject) => {
     const req = import_node_http.default.request({
       method: "GET",
       ...options,
@@ -36292,7 +36335,7 @@ function httpRequest(options) {
         chunks.push(chunk);
       });
       res.on("end", () => {
-        resolve2(Buffer.concat(chunks));
+        resolve3(Buffer.concat(chunks));
         req.destroy();
       });
     });
@@ -36936,21 +36979,21 @@ async function writeRequestBody(httpRequest2, request, maxContinueTimeoutMs = MI
   let sendBody = true;
   if (!externalAgent && expect === "100-continue") {
     sendBody = await Promise.race([
-      new Promise((resolve2) => {
-        timeoutId = Number(timing.setTimeout(() => resolve2(true), Math.max(MIN_WAIT_TIME, maxContinueTimeoutMs)));
+      new Promise((resolve3) => {
+        timeoutId = Number(timing.setTimeout(() => resolve3(true), Math.max(MIN_WAIT_TIME, maxContinueTimeoutMs)));
       }),
-      new Promise((resolve2) => {
+      new Promise((resolve3) => {
         httpRequest2.on("continue", () => {
           timing.clearTimeout(timeoutId);
-          resolve2(true);
+          resolve3(true);
         });
         httpRequest2.on("response", () => {
           timing.clearTimeout(timeoutId);
-          resolve2(false);
+          resolve3(false);
         });
         httpRequest2.on("error", () => {
           timing.clearTimeout(timeoutId);
-          resolve2(false);
+          resolve3(false);
         });
       })
     ]);
@@ -37052,13 +37095,13 @@ or increase socketAcquisitionWarningTimeout=(millis) in the NodeHttpHandler conf
         return socketWarningTimestamp;
       }
       constructor(options) {
-        this.configProvider = new Promise((resolve2, reject) => {
+        this.configProvider = new Promise((resolve3, reject) => {
           if (typeof options === "function") {
             options().then((_options) => {
-              resolve2(this.resolveDefaultConfig(_options));
+              resolve3(this.resolveDefaultConfig(_options));
             }).catch(reject);
           } else {
-            resolve2(this.resolveDefaultConfig(options));
+            resolve3(this.resolveDefaultConfig(options));
           }
         });
       }
@@ -37088,7 +37131,7 @@ or increase socketAcquisitionWarningTimeout=(millis) in the NodeHttpHandler conf
             timing.clearTimeout(requestTimeoutId);
             timing.clearTimeout(keepAliveTimeoutId);
           };
-          const resolve2 = async (arg) => {
+          const resolve3 = async (arg) => {
             await writeRequestBodyPromise;
             clearTimeouts();
             _resolve(arg);
@@ -37152,7 +37195,7 @@ or increase socketAcquisitionWarningTimeout=(millis) in the NodeHttpHandler conf
               headers: getTransformedHeaders(res.headers),
               body: res
             });
-            resolve2({ response: httpResponse });
+            resolve3({ response: httpResponse });
           });
           req.on("error", (err) => {
             if (NODEJS_TIMEOUT_ERROR_CODES2.includes(err.code)) {
@@ -37365,7 +37408,7 @@ var init_retry_wrapper = __esm({
           try {
             return await toRetry();
           } catch (e9) {
-            await new Promise((resolve2) => setTimeout(resolve2, delayMs));
+            await new Promise((resolve3) => setTimeout(resolve3, delayMs));
           }
         }
         return await toRetry();
@@ -43249,7 +43292,7 @@ var init_signin = __esm({
 });
 
 // node_modules/@aws-sdk/credential-provider-login/dist-es/LoginCredentialsFetcher.js
-var import_node_crypto4, import_node_fs4, import_node_os3, import_node_path6, LoginCredentialsFetcher;
+var import_node_crypto4, import_node_fs4, import_node_os3, import_node_path7, LoginCredentialsFetcher;
 var init_LoginCredentialsFetcher = __esm({
   "node_modules/@aws-sdk/credential-provider-login/dist-es/LoginCredentialsFetcher.js"() {
     init_config2();
@@ -43257,7 +43300,7 @@ var init_LoginCredentialsFetcher = __esm({
     import_node_crypto4 = require("node:crypto");
     import_node_fs4 = require("node:fs");
     import_node_os3 = require("node:os");
-    import_node_path6 = require("node:path");
+    import_node_path7 = require("node:path");
     LoginCredentialsFetcher = class _LoginCredentialsFetcher {
       profileData;
       init;
@@ -43415,7 +43458,7 @@ var init_LoginCredentialsFetcher = __esm({
       }
       async saveToken(token) {
         const tokenFilePath = this.getTokenFilePath();
-        const directory = (0, import_node_path6.dirname)(tokenFilePath);
+        const directory = (0, import_node_path7.dirname)(tokenFilePath);
         try {
           await import_node_fs4.promises.mkdir(directory, { recursive: true });
         } catch (error2) {
@@ -43423,10 +43466,10 @@ var init_LoginCredentialsFetcher = __esm({
         await import_node_fs4.promises.writeFile(tokenFilePath, JSON.stringify(token, null, 2), "utf8");
       }
       getTokenFilePath() {
-        const directory = process.env.AWS_LOGIN_CACHE_DIRECTORY ?? (0, import_node_path6.join)((0, import_node_os3.homedir)(), ".aws", "login", "cache");
+        const directory = process.env.AWS_LOGIN_CACHE_DIRECTORY ?? (0, import_node_path7.join)((0, import_node_os3.homedir)(), ".aws", "login", "cache");
         const loginSessionBytes = Buffer.from(this.loginSession, "utf8");
         const loginSessionSha256 = (0, import_node_crypto4.createHash)("sha256").update(loginSessionBytes).digest("hex");
-        return (0, import_node_path6.join)(directory, `${loginSessionSha256}.json`);
+        return (0, import_node_path7.join)(directory, `${loginSessionSha256}.json`);
       }
       derToRawSignature(derSignature) {
         let offset = 2;
@@ -52830,7 +52873,7 @@ var init_nesting = __esm({
 
 // src/platform/aws-config.ts
 function sharedConfigPath(env2) {
-  return env2.AWS_CONFIG_FILE || (0, import_node_path7.join)(homeDir(env2), ".aws", "config");
+  return env2.AWS_CONFIG_FILE || (0, import_node_path8.join)(homeDir(env2), ".aws", "config");
 }
 function activeProfile(env2) {
   return env2.AWS_PROFILE || "default";
@@ -52874,7 +52917,7 @@ function profileSettings(text2, profile2, kind) {
   return settings2;
 }
 function sharedCredentialsPath(env2) {
-  return env2.AWS_SHARED_CREDENTIALS_FILE || (0, import_node_path7.join)(homeDir(env2), ".aws", "credentials");
+  return env2.AWS_SHARED_CREDENTIALS_FILE || (0, import_node_path8.join)(homeDir(env2), ".aws", "credentials");
 }
 function readSharedFile(path6) {
   try {
@@ -52894,11 +52937,11 @@ function environmentRegion(env2, isRegion2) {
   const origin = `profile ${fromProfile2.profile} in ${fromProfile2.file}`;
   return isRegion2(fromProfile2.region) ? { region: fromProfile2.region, origin } : { origin, invalid: fromProfile2.region };
 }
-var import_node_path7;
+var import_node_path8;
 var init_aws_config = __esm({
   "src/platform/aws-config.ts"() {
     "use strict";
-    import_node_path7 = require("node:path");
+    import_node_path8 = require("node:path");
     init_bounded_read();
     init_home();
   }
@@ -53985,35 +54028,35 @@ var init_IndexedDbStorage = __esm({
       getItem(key) {
         return this.withObjectStore("readonly", (store) => {
           const req = store.get(key);
-          return new Promise((resolve2) => {
-            req.onerror = () => resolve2(null);
-            req.onsuccess = () => resolve2(req.result ? req.result.value : null);
+          return new Promise((resolve3) => {
+            req.onerror = () => resolve3(null);
+            req.onsuccess = () => resolve3(req.result ? req.result.value : null);
           });
         }).catch(() => null);
       }
       removeItem(key) {
         return this.withObjectStore("readwrite", (store) => {
           const req = store.delete(key);
-          return new Promise((resolve2, reject) => {
+          return new Promise((resolve3, reject) => {
             req.onerror = () => reject(req.error);
-            req.onsuccess = () => resolve2();
+            req.onsuccess = () => resolve3();
           });
         });
       }
       setItem(id, value) {
         return this.withObjectStore("readwrite", (store) => {
           const req = store.put({ id, value });
-          return new Promise((resolve2, reject) => {
+          return new Promise((resolve3, reject) => {
             req.onerror = () => reject(req.error);
-            req.onsuccess = () => resolve2();
+            req.onsuccess = () => resolve3();
           });
         });
       }
       getDb() {
         const openDbRequest = self.indexedDB.open(this.dbName, 1);
-        return new Promise((resolve2, reject) => {
+        return new Promise((resolve3, reject) => {
           openDbRequest.onsuccess = () => {
-            resolve2(openDbRequest.result);
+            resolve3(openDbRequest.result);
           };
           openDbRequest.onerror = () => {
             reject(openDbRequest.error);
@@ -54034,9 +54077,9 @@ var init_IndexedDbStorage = __esm({
         return this.getDb().then((db) => {
           const tx = db.transaction(STORE_NAME, mode);
           tx.oncomplete = () => db.close();
-          return new Promise((resolve2, reject) => {
+          return new Promise((resolve3, reject) => {
             tx.onerror = () => reject(tx.error);
-            resolve2(action(tx.objectStore(STORE_NAME)));
+            resolve3(action(tx.objectStore(STORE_NAME)));
           }).catch((err) => {
             db.close();
             throw err;
@@ -54612,7 +54655,7 @@ function fromInstanceRole(context) {
             return { ...await provider(), source };
           } catch (error2) {
             if (!blocked(error2) || attempt >= context.call.maxAttempts) throw error2;
-            await new Promise((resolve2) => setTimeout(resolve2, RETRY_PAUSE_MS));
+            await new Promise((resolve3) => setTimeout(resolve3, RETRY_PAUSE_MS));
           }
         }
       } catch (error2) {
@@ -67240,9 +67283,9 @@ async function withFileLock(path6, work, options = {}) {
 async function acquire(lockPath, content, self2, options) {
   const deadline = Date.now() + (options.timeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS);
   const staleAfterMs = options.staleAfterMs ?? UNVERIFIABLE_LOCK_MS;
-  const temp = (0, import_node_path9.join)(
-    (0, import_node_path9.dirname)(lockPath),
-    `.${(0, import_node_path9.basename)(lockPath)}.${process.pid}.${(0, import_node_crypto5.randomBytes)(6).toString("hex")}.tmp`
+  const temp = (0, import_node_path10.join)(
+    (0, import_node_path10.dirname)(lockPath),
+    `.${(0, import_node_path10.basename)(lockPath)}.${process.pid}.${(0, import_node_crypto5.randomBytes)(6).toString("hex")}.tmp`
   );
   const forgetTemp = removeOnSignal(temp);
   try {
@@ -67256,7 +67299,7 @@ async function acquire(lockPath, content, self2, options) {
       }
       if (state2.kind === "live" && Date.now() > deadline) throw timeoutError(lockPath, state2.owner);
       const wait = Math.min(100, 5 * 2 ** Math.min(attempt, 5)) * (0.5 + Math.random());
-      await new Promise((resolve2) => setTimeout(resolve2, state2.kind === "live" ? wait : 1));
+      await new Promise((resolve3) => setTimeout(resolve3, state2.kind === "live" ? wait : 1));
     }
   } finally {
     await (0, import_promises4.unlink)(temp).catch(() => void 0);
@@ -67407,14 +67450,14 @@ function lockError(lockPath, reason, cause) {
     cause
   });
 }
-var import_node_crypto5, import_node_fs8, import_promises4, import_node_path9, DEFAULT_LOCK_TIMEOUT_MS, UNVERIFIABLE_LOCK_MS, PID_ONLY_LOCK_MS, MAX_LOCK_BYTES;
+var import_node_crypto5, import_node_fs8, import_promises4, import_node_path10, DEFAULT_LOCK_TIMEOUT_MS, UNVERIFIABLE_LOCK_MS, PID_ONLY_LOCK_MS, MAX_LOCK_BYTES;
 var init_lock = __esm({
   "src/platform/lock.ts"() {
     "use strict";
     import_node_crypto5 = require("node:crypto");
     import_node_fs8 = require("node:fs");
     import_promises4 = require("node:fs/promises");
-    import_node_path9 = require("node:path");
+    import_node_path10 = require("node:path");
     init_errors();
     init_process_identity();
     init_signal_cleanup();
@@ -67441,9 +67484,9 @@ async function writeSecretFile(path6, text2) {
   }
   if (existing && !existing.isFile()) throw notRegularFile(path6, existing.isDirectory());
   await removeLeftovers(path6);
-  const temporary = (0, import_node_path10.join)(
-    (0, import_node_path10.dirname)(path6),
-    `.${(0, import_node_path10.basename)(path6)}.${process.pid}.${(0, import_node_crypto6.randomBytes)(6).toString("hex")}.tmp`
+  const temporary = (0, import_node_path11.join)(
+    (0, import_node_path11.dirname)(path6),
+    `.${(0, import_node_path11.basename)(path6)}.${process.pid}.${(0, import_node_crypto6.randomBytes)(6).toString("hex")}.tmp`
   );
   const forget = removeOnSignal(temporary);
   let handle;
@@ -67472,12 +67515,12 @@ function notRegularFile(path6, directory) {
     kind: "output",
     code: "OUTPUT_NOT_A_FILE",
     message: directory ? `refusing to write ${path6}: it is a directory` : `refusing to write ${path6}: it is not a regular file (a FIFO, socket or device)`,
-    hint: directory ? `name a file, e.g. --output ${(0, import_node_path10.join)(path6, "config.json")}` : "write to a regular file path, or use --output - for stdout"
+    hint: directory ? `name a file, e.g. --output ${(0, import_node_path11.join)(path6, "config.json")}` : "write to a regular file path, or use --output - for stdout"
   });
 }
 async function removeLeftovers(path6) {
-  const dir = (0, import_node_path10.dirname)(path6);
-  const name = (0, import_node_path10.basename)(path6);
+  const dir = (0, import_node_path11.dirname)(path6);
+  const name = (0, import_node_path11.basename)(path6);
   let entries;
   try {
     entries = await (0, import_promises5.readdir)(dir);
@@ -67490,7 +67533,7 @@ async function removeLeftovers(path6) {
     if (!entry.startsWith(prefix) || !entry.endsWith(".tmp")) continue;
     const match = /^(?:lock\.)?(\d+)\.[0-9a-f]{12}\.tmp$/.exec(entry.slice(prefix.length));
     if (match === null) continue;
-    const file = (0, import_node_path10.join)(dir, entry);
+    const file = (0, import_node_path11.join)(dir, entry);
     const stat2 = await (0, import_promises5.lstat)(file).catch(() => void 0);
     if (stat2 === void 0 || !stat2.isFile() || stat2.uid !== process.getuid?.()) continue;
     const abandoned = !pidExists(Number(match[1])) || Date.now() - stat2.mtimeMs > LEFTOVER_AGE_MS;
@@ -67511,13 +67554,13 @@ function outputError(path6, reason, cause) {
     ...cause === void 0 ? {} : { cause }
   });
 }
-var import_node_crypto6, import_promises5, import_node_path10, LEFTOVER_AGE_MS;
+var import_node_crypto6, import_promises5, import_node_path11, LEFTOVER_AGE_MS;
 var init_write_file = __esm({
   "src/platform/write-file.ts"() {
     "use strict";
     import_node_crypto6 = require("node:crypto");
     import_promises5 = require("node:fs/promises");
-    import_node_path10 = require("node:path");
+    import_node_path11 = require("node:path");
     init_errors();
     init_process_identity();
     init_signal_cleanup();
@@ -67746,11 +67789,11 @@ var tunnel = __toESM(require_tunnel2(), 1);
 var import_undici = __toESM(require_undici(), 1);
 var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve2) {
-      resolve2(value);
+    return value instanceof P ? value : new P(function(resolve3) {
+      resolve3(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve2, reject) {
+  return new (P || (P = Promise))(function(resolve3, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -67766,7 +67809,7 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve2(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -67839,26 +67882,26 @@ var HttpClientResponse = class {
   }
   readBody() {
     return __awaiter(this, void 0, void 0, function* () {
-      return new Promise((resolve2) => __awaiter(this, void 0, void 0, function* () {
+      return new Promise((resolve3) => __awaiter(this, void 0, void 0, function* () {
         let output = Buffer.alloc(0);
         this.message.on("data", (chunk) => {
           output = Buffer.concat([output, chunk]);
         });
         this.message.on("end", () => {
-          resolve2(output.toString());
+          resolve3(output.toString());
         });
       }));
     });
   }
   readBodyBuffer() {
     return __awaiter(this, void 0, void 0, function* () {
-      return new Promise((resolve2) => __awaiter(this, void 0, void 0, function* () {
+      return new Promise((resolve3) => __awaiter(this, void 0, void 0, function* () {
         const chunks = [];
         this.message.on("data", (chunk) => {
           chunks.push(chunk);
         });
         this.message.on("end", () => {
-          resolve2(Buffer.concat(chunks));
+          resolve3(Buffer.concat(chunks));
         });
       }));
     });
@@ -68061,14 +68104,14 @@ var HttpClient = class {
    */
   requestRaw(info2, data) {
     return __awaiter(this, void 0, void 0, function* () {
-      return new Promise((resolve2, reject) => {
+      return new Promise((resolve3, reject) => {
         function callbackForResult(err, res) {
           if (err) {
             reject(err);
           } else if (!res) {
             reject(new Error("Unknown error"));
           } else {
-            resolve2(res);
+            resolve3(res);
           }
         }
         this.requestRawWithCallback(info2, data, callbackForResult);
@@ -68312,12 +68355,12 @@ var HttpClient = class {
     return __awaiter(this, void 0, void 0, function* () {
       retryNumber = Math.min(ExponentialBackoffCeiling, retryNumber);
       const ms = ExponentialBackoffTimeSlice * Math.pow(2, retryNumber);
-      return new Promise((resolve2) => setTimeout(() => resolve2(), ms));
+      return new Promise((resolve3) => setTimeout(() => resolve3(), ms));
     });
   }
   _processResponse(res, options) {
     return __awaiter(this, void 0, void 0, function* () {
-      return new Promise((resolve2, reject) => __awaiter(this, void 0, void 0, function* () {
+      return new Promise((resolve3, reject) => __awaiter(this, void 0, void 0, function* () {
         const statusCode = res.message.statusCode || 0;
         const response = {
           statusCode,
@@ -68325,7 +68368,7 @@ var HttpClient = class {
           headers: {}
         };
         if (statusCode === HttpCodes.NotFound) {
-          resolve2(response);
+          resolve3(response);
         }
         function dateTimeDeserializer(key, value) {
           if (typeof value === "string") {
@@ -68364,7 +68407,7 @@ var HttpClient = class {
           err.result = response.result;
           reject(err);
         } else {
-          resolve2(response);
+          resolve3(response);
         }
       }));
     });
@@ -68375,11 +68418,11 @@ var lowercaseKeys = (obj) => Object.keys(obj).reduce((c9, k9) => (c9[k9.toLowerC
 // node_modules/@actions/http-client/lib/auth.js
 var __awaiter2 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve2) {
-      resolve2(value);
+    return value instanceof P ? value : new P(function(resolve3) {
+      resolve3(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve2, reject) {
+  return new (P || (P = Promise))(function(resolve3, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -68395,7 +68438,7 @@ var __awaiter2 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve2(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -68426,11 +68469,11 @@ var BearerCredentialHandler = class {
 // node_modules/@actions/core/lib/oidc-utils.js
 var __awaiter3 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve2) {
-      resolve2(value);
+    return value instanceof P ? value : new P(function(resolve3) {
+      resolve3(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve2, reject) {
+  return new (P || (P = Promise))(function(resolve3, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -68446,7 +68489,7 @@ var __awaiter3 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve2(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -68515,11 +68558,11 @@ var import_os = require("os");
 var import_fs = require("fs");
 var __awaiter4 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve2) {
-      resolve2(value);
+    return value instanceof P ? value : new P(function(resolve3) {
+      resolve3(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve2, reject) {
+  return new (P || (P = Promise))(function(resolve3, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -68535,7 +68578,7 @@ var __awaiter4 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve2(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -68837,11 +68880,11 @@ var fs2 = __toESM(require("fs"), 1);
 var path2 = __toESM(require("path"), 1);
 var __awaiter5 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve2) {
-      resolve2(value);
+    return value instanceof P ? value : new P(function(resolve3) {
+      resolve3(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve2, reject) {
+  return new (P || (P = Promise))(function(resolve3, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -68857,7 +68900,7 @@ var __awaiter5 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve2(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -68961,11 +69004,11 @@ function isUnixExecutable(stats) {
 // node_modules/@actions/io/lib/io.js
 var __awaiter6 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve2) {
-      resolve2(value);
+    return value instanceof P ? value : new P(function(resolve3) {
+      resolve3(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve2, reject) {
+  return new (P || (P = Promise))(function(resolve3, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -68981,7 +69024,7 @@ var __awaiter6 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve2(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -69055,11 +69098,11 @@ function findInPath(tool) {
 var import_timers = require("timers");
 var __awaiter7 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve2) {
-      resolve2(value);
+    return value instanceof P ? value : new P(function(resolve3) {
+      resolve3(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve2, reject) {
+  return new (P || (P = Promise))(function(resolve3, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -69075,7 +69118,7 @@ var __awaiter7 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve2(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -69294,7 +69337,7 @@ var ToolRunner = class extends events.EventEmitter {
         this.toolPath = path4.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
       }
       this.toolPath = yield which(this.toolPath, true);
-      return new Promise((resolve2, reject) => __awaiter7(this, void 0, void 0, function* () {
+      return new Promise((resolve3, reject) => __awaiter7(this, void 0, void 0, function* () {
         this._debug(`exec tool: ${this.toolPath}`);
         this._debug("arguments:");
         for (const arg of this.args) {
@@ -69377,7 +69420,7 @@ var ToolRunner = class extends events.EventEmitter {
           if (error2) {
             reject(error2);
           } else {
-            resolve2(exitCode);
+            resolve3(exitCode);
           }
         });
         if (this.options.input) {
@@ -69500,11 +69543,11 @@ var ExecState = class _ExecState extends events.EventEmitter {
 // node_modules/@actions/exec/lib/exec.js
 var __awaiter8 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve2) {
-      resolve2(value);
+    return value instanceof P ? value : new P(function(resolve3) {
+      resolve3(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve2, reject) {
+  return new (P || (P = Promise))(function(resolve3, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -69520,7 +69563,7 @@ var __awaiter8 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve2(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -69573,11 +69616,11 @@ function getExecOutput(commandLine, args, options) {
 // node_modules/@actions/core/lib/platform.js
 var __awaiter9 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve2) {
-      resolve2(value);
+    return value instanceof P ? value : new P(function(resolve3) {
+      resolve3(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve2, reject) {
+  return new (P || (P = Promise))(function(resolve3, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -69593,7 +69636,7 @@ var __awaiter9 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve2(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -69652,11 +69695,11 @@ function getDetails() {
 // node_modules/@actions/core/lib/core.js
 var __awaiter10 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve2) {
-      resolve2(value);
+    return value instanceof P ? value : new P(function(resolve3) {
+      resolve3(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve2, reject) {
+  return new (P || (P = Promise))(function(resolve3, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -69672,7 +69715,7 @@ var __awaiter10 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve2(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -69802,7 +69845,7 @@ function getIDToken(aud) {
 var import_node_crypto7 = require("node:crypto");
 var import_promises8 = require("node:fs/promises");
 var import_node_os5 = require("node:os");
-var import_node_path13 = require("node:path");
+var import_node_path14 = require("node:path");
 
 // src/cache/for-task.ts
 init_expressions();
@@ -70283,12 +70326,14 @@ function sha256Hex(text2) {
 
 // src/cache/store.ts
 init_bounded_read();
+init_replay_ledger();
 
 // src/cache/dir.ts
 init_home();
 
 // src/cache/config.ts
 init_home();
+init_replay_ledger();
 
 // src/cli/run-options.ts
 init_errors();
@@ -71310,7 +71355,7 @@ function detectCi(env2) {
 }
 
 // src/task/resolve.ts
-var import_node_path8 = require("node:path");
+var import_node_path9 = require("node:path");
 init_errors();
 init_expressions();
 init_sources();
@@ -71369,8 +71414,8 @@ function regionFromEnvironment(env2, field) {
 function connectorsFilePath(flag, env2) {
   if (flag !== void 0) return flag;
   if (env2.ECR_VARS_CONNECTORS) return env2.ECR_VARS_CONNECTORS;
-  const configHome = env2.XDG_CONFIG_HOME || (0, import_node_path8.join)(homeDir(env2), ".config");
-  return (0, import_node_path8.join)(configHome, "ecr-vars", "connectors.yml");
+  const configHome = env2.XDG_CONFIG_HOME || (0, import_node_path9.join)(homeDir(env2), ".config");
+  return (0, import_node_path9.join)(configHome, "ecr-vars", "connectors.yml");
 }
 function identityResolver(init) {
   let file;
@@ -71612,8 +71657,10 @@ function cachedSource(step) {
 
 // src/task/fetch.ts
 init_errors();
+init_replay_ledger();
 var MAX_CONCURRENT_CALLS = 8;
 async function fetchGroups(init) {
+  spoil();
   let calls = 0;
   const result = await collect(init, async (group5, call, credentials) => {
     if (init.authorizeTaskGroup !== void 0 && authorizable(group5)) {
@@ -71809,7 +71856,7 @@ function summaryOf(registry2, auth, variablePrefix) {
   };
 }
 async function providersFor(registries, task, init, base) {
-  const resolve2 = identityResolver({
+  const resolve3 = identityResolver({
     task,
     env: init.env,
     label: init.label,
@@ -71832,7 +71879,7 @@ async function providersFor(registries, task, init, base) {
       ...init.otherSources === void 0 ? {} : { otherSources: init.otherSources }
     };
     const owner = idKey === taskIdentity ? "task" : "registry";
-    providers.set(key, masked(await resolve2(registry2.identity, context, owner), init.redactor));
+    providers.set(key, masked(await resolve3(registry2.identity, context, owner), init.redactor));
   }
   const used = /* @__PURE__ */ new Set();
   const lookup2 = (group5) => {
@@ -72459,7 +72506,7 @@ init_variables();
 // src/platform/docker-config-file.ts
 var import_node_fs9 = require("node:fs");
 var import_promises6 = require("node:fs/promises");
-var import_node_path11 = require("node:path");
+var import_node_path12 = require("node:path");
 init_errors();
 init_bounded_read();
 init_home();
@@ -72467,8 +72514,8 @@ init_lock();
 init_write_file();
 function defaultDockerConfigPath(env2) {
   if (env2.REGISTRY_AUTH_FILE) return env2.REGISTRY_AUTH_FILE;
-  if (env2.DOCKER_CONFIG) return (0, import_node_path11.join)(env2.DOCKER_CONFIG, "config.json");
-  return (0, import_node_path11.join)(homeDir(env2), ".docker", "config.json");
+  if (env2.DOCKER_CONFIG) return (0, import_node_path12.join)(env2.DOCKER_CONFIG, "config.json");
+  return (0, import_node_path12.join)(homeDir(env2), ".docker", "config.json");
 }
 async function readConfigText(path6) {
   try {
@@ -72490,7 +72537,7 @@ async function readConfigText(path6) {
   }
 }
 async function updateConfigFile(path6, update, options = {}) {
-  if (options.createDirectory) await (0, import_promises6.mkdir)((0, import_node_path11.dirname)(path6), { recursive: true, mode: 448 });
+  if (options.createDirectory) await (0, import_promises6.mkdir)((0, import_node_path12.dirname)(path6), { recursive: true, mode: 448 });
   const existing = await (0, import_promises6.lstat)(path6).catch(() => void 0);
   if (existing !== void 0 && !existing.isFile() && !existing.isSymbolicLink()) {
     throw notRegularFile(path6, existing.isDirectory());
@@ -72636,12 +72683,12 @@ init_errors();
 var import_node_child_process2 = require("node:child_process");
 var import_node_fs10 = require("node:fs");
 var import_promises7 = require("node:fs/promises");
-var import_node_path12 = require("node:path");
+var import_node_path13 = require("node:path");
 async function findExecutable(name, env2) {
   const names = process.platform === "win32" ? [`${name}.exe`, `${name}.cmd`] : [name];
-  for (const dir of (env2.PATH ?? "").split(import_node_path12.delimiter)) {
+  for (const dir of (env2.PATH ?? "").split(import_node_path13.delimiter)) {
     if (dir === "") continue;
-    for (const candidate of names.map((n4) => (0, import_node_path12.join)(dir, n4))) {
+    for (const candidate of names.map((n4) => (0, import_node_path13.join)(dir, n4))) {
       try {
         await (0, import_promises7.access)(candidate, import_node_fs10.constants.X_OK);
         return candidate;
@@ -72652,7 +72699,7 @@ async function findExecutable(name, env2) {
   return void 0;
 }
 function runProgram(path6, args, env2, input = "") {
-  return new Promise((resolve2, reject) => {
+  return new Promise((resolve3, reject) => {
     const child2 = (0, import_node_child_process2.spawn)(path6, [...args], { env: env2, stdio: ["pipe", "pipe", "pipe"] });
     const chunks = [];
     child2.stdout.on("data", (chunk) => chunks.push(chunk));
@@ -72660,7 +72707,7 @@ function runProgram(path6, args, env2, input = "") {
     child2.on("error", reject);
     child2.on(
       "close",
-      (code) => resolve2({ code: code ?? 1, output: Buffer.concat(chunks).toString("utf8").trim() })
+      (code) => resolve3({ code: code ?? 1, output: Buffer.concat(chunks).toString("utf8").trim() })
     );
     child2.stdin.on("error", () => {
     });
@@ -73031,7 +73078,7 @@ async function runMain(core, env2) {
       redactor.add(env2.ACTIONS_ID_TOKEN_REQUEST_TOKEN);
       const token = await workflowToken(core, settings2.audience);
       redactor.add(token);
-      temp = await (0, import_promises8.mkdtemp)((0, import_node_path13.join)(env2.RUNNER_TEMP || (0, import_node_os5.tmpdir)(), "ecr-vars-"));
+      temp = await (0, import_promises8.mkdtemp)((0, import_node_path14.join)(env2.RUNNER_TEMP || (0, import_node_os5.tmpdir)(), "ecr-vars-"));
       core.saveState(STATE.temp, temp);
       ({ task, connectorsPath } = await workflowIdentity(task, token, temp));
       logger2.info(
@@ -73091,9 +73138,9 @@ function wantsWorkflowIdentity(task, env2) {
   return task.roleArn !== void 0 && task.source.kind === "default-chain" && Boolean(env2.ACTIONS_ID_TOKEN_REQUEST_URL) && Boolean(env2.ACTIONS_ID_TOKEN_REQUEST_TOKEN) && !env2.AWS_ACCESS_KEY_ID && !env2.AWS_WEB_IDENTITY_TOKEN_FILE;
 }
 async function workflowIdentity(task, token, temp) {
-  const tokenFile = (0, import_node_path13.join)(temp, "web-identity-token");
+  const tokenFile = (0, import_node_path14.join)(temp, "web-identity-token");
   await (0, import_promises8.writeFile)(tokenFile, token, { mode: 384, flag: "wx" });
-  const connectorsPath = (0, import_node_path13.join)(temp, "connectors.json");
+  const connectorsPath = (0, import_node_path14.join)(temp, "connectors.json");
   const connector = {
     id: (0, import_node_crypto7.randomUUID)(),
     name: OIDC_CONNECTOR,

@@ -66,10 +66,11 @@ const lazyImportsPlugin = lazyImports({
   // Relative to dist/ecr-vars-main.cjs, which import() resolves against.
   sdkPath: "./cli/aws-sdk.cjs",
   lazyPath: (name) => `./cli/${name}.mjs`,
-  // What writes files (a cache miss's token cache, --output, a CI's files, Docker's config):
-  // small, and as an ES module each would start Node's ES module loader, about 10 ms.
+  // What writes files (a cache miss's token cache, --output, a CI's files, Docker's config, a
+  // replay record): small, and as an ES module each would start Node's ES module loader, about
+  // 10 ms.
   inline: new Set(
-    ["lock", "write-file", "append-file", "docker-config-file", "executable"].map(
+    ["lock", "write-file", "append-file", "docker-config-file", "executable", "replay"].map(
       (name) => `src/platform/${name}.ts`,
     ),
   ),

@@ -3,9 +3,10 @@
  * and no file read, because it runs on the cache-hit path.
  */
 
-import { statSync } from "node:fs";
+import { type Stats, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { homeDir } from "../platform/home.js";
+import { noteFile, stampOf } from "../platform/replay-ledger.js";
 import type { CacheConfig } from "./key.js";
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -44,16 +45,16 @@ export function credentialInputFiles(env: Env): string[] {
 export function filesStamp(paths: readonly string[]): string {
   return paths
     .map((path) => {
+      const absolute = resolve(path);
+      let info: Stats | undefined;
       try {
         // A missing file is the common case: no exception for it (they cost a cache hit).
-        const info = statSync(resolve(path), { throwIfNoEntry: false });
-        if (info !== undefined) {
-          return `${path}\0${info.ino}:${info.size}:${info.mtimeMs}:${info.ctimeMs}`;
-        }
+        info = statSync(absolute, { throwIfNoEntry: false });
       } catch {
         // Unreadable: as missing.
       }
-      return `${path}\0-`;
+      noteFile(absolute, info);
+      return `${path}\0${stampOf(info)}`;
     })
     .join("\n");
 }
@@ -75,12 +76,13 @@ export async function cacheConfigFor(
     };
   }
   const path = settings.connectorsPath === undefined ? "" : resolve(settings.connectorsPath);
-  let info: { size: number; mtimeMs: number } | undefined;
+  let info: Stats | undefined;
   try {
     info = path === "" ? undefined : statSync(path);
   } catch {
     info = undefined;
   }
+  if (path !== "") noteFile(path, info);
   return {
     source: `connector:${settings.connector}`,
     connectorsPath: path,

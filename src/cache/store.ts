@@ -9,9 +9,10 @@
  */
 
 import { closeSync, constants, fstatSync, openSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { LIMITS, readBoundedSync } from "../platform/bounded-read.js";
 import { hasPosixModes, isOwnedByUser, isPrivateToUser } from "../platform/owner.js";
+import { noteFile, noteUntil } from "../platform/replay-ledger.js";
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -48,13 +49,16 @@ const emptyCache = (): CacheData => ({ aliases: Object.create(null), tokens: Obj
  */
 export async function readCache(dir: string): Promise<CacheData> {
   let fd: number;
+  const file = cacheFile(dir);
   try {
-    fd = openSync(cacheFile(dir), constants.O_RDONLY | constants.O_NOFOLLOW);
+    fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW);
   } catch {
+    noteFile(resolve(file), undefined);
     return emptyCache();
   }
   try {
     const stat = fstatSync(fd);
+    noteFile(resolve(file), stat);
     // Someone else's file, or one others can read or write, may be planted: do not trust it.
     if (!stat.isFile() || !isPrivateToUser(stat)) return emptyCache();
     return parseCache(readBoundedSync(fd, LIMITS.cacheFile));
@@ -96,18 +100,23 @@ export function parseCache(text: string): CacheData {
  * tokens are still reused across the many calls a build makes.
  */
 export function isFresh(token: CachedToken, now: Date): boolean {
-  const expires = Date.parse(token.expiresAt);
-  const fetched = Date.parse(token.fetchedAt);
-  if (Number.isNaN(expires) || Number.isNaN(fetched)) return false;
-  const margin = Math.max(5 * 60_000, (expires - fetched) / 4);
-  return now.getTime() < expires - margin;
+  return now.getTime() < freshUntil(token);
 }
 
-/** The fresh token a configuration key points at. */
+/** When (ms since the epoch) `isFresh` turns false for `token`; NaN for unreadable dates. */
+export function freshUntil(token: CachedToken): number {
+  const expires = Date.parse(token.expiresAt);
+  const fetched = Date.parse(token.fetchedAt);
+  return expires - Math.max(5 * 60_000, (expires - fetched) / 4);
+}
+
+/** The fresh token a configuration key points at (noted for a replay record when one is kept). */
 export function lookup(data: CacheData, config: string, now: Date): CachedToken | undefined {
   const key = data.aliases[config];
   const token = key === undefined ? undefined : data.tokens[key];
-  return token !== undefined && isFresh(token, now) ? token : undefined;
+  if (token === undefined || !isFresh(token, now)) return undefined;
+  noteUntil(freshUntil(token));
+  return token;
 }
 
 /** Applies `change` to the current cache under its lock and writes it back (stale tokens pruned). */
@@ -118,7 +127,7 @@ export async function updateCache(
   env: Env = {},
 ): Promise<void> {
   // Loaded here, not at the top: the hit path only reads, and these pull in node:crypto and node:os.
-  const { chmod, lstat, mkdir, unlink } = await import("node:fs/promises");
+  const { chmod, lstat, mkdir, rm, unlink } = await import("node:fs/promises");
   const { withFileLock } = await import("../platform/lock.js");
   const { writeSecretFile } = await import("../platform/write-file.js");
   await prepareCacheDir(dir, env, { chmod, lstat, mkdir });
@@ -137,6 +146,9 @@ export async function updateCache(
     if (stat !== undefined && (!stat.isFile() || !isOwnedByUser(stat))) await unlink(file);
     const text = JSON.stringify({ format: FORMAT, version: VERSION, ...data });
     await writeSecretFile(file, `${text}\n`);
+    // Replay records hold tokens of the cache, rendered (platform/replay.ts): none outlives a
+    // change of it, an erased or replaced token included.
+    await rm(join(dir, "replay"), { recursive: true, force: true });
   });
 }
 

@@ -8,6 +8,7 @@
 
 import { fstatSync, writeSync } from "node:fs";
 import type { Writable } from "../platform/logger.js";
+import { ledger, spoil } from "../platform/replay-ledger.js";
 import { removeTracked } from "../platform/signal-cleanup.js";
 import { VERSION } from "../version.js";
 import { main } from "./main.js";
@@ -71,11 +72,34 @@ function direct(fd: 1 | 2, stream: () => NodeJS.WriteStream): Writable {
 const exec = process.argv[2] === "exec";
 if (exec) streams.add(process.stdout).add(process.stderr);
 
+// A run the bin may replay later keeps what it prints; anything on stderr, Node's warnings
+// included, means it is not recorded (src/platform/replay.ts).
+const replay = exec ? undefined : ledger();
+const printed: string[] = [];
+let stdout: Writable = exec ? process.stdout : direct(1, () => process.stdout);
+let stderr: Writable = exec ? process.stderr : direct(2, () => process.stderr);
+if (replay !== undefined) {
+  const [out, err] = [stdout, stderr];
+  stdout = {
+    write(text: string) {
+      printed.push(text);
+      return out.write(text);
+    },
+  };
+  stderr = {
+    write(text: string) {
+      spoil();
+      return err.write(text);
+    },
+  };
+  process.on("warning", spoil);
+}
+
 void main({
   argv: process.argv.slice(2),
   env: process.env,
-  stdout: exec ? process.stdout : direct(1, () => process.stdout),
-  stderr: exec ? process.stderr : direct(2, () => process.stderr),
+  stdout,
+  stderr,
   version: VERSION,
   isTty: {
     get stdout() {
@@ -90,7 +114,14 @@ void main({
 })
   // main reports every error itself; this only guards against a failure to report one.
   .catch(() => 1)
-  .then((code) => {
+  .then(async (code) => {
+    if (replay !== undefined && code === 0 && replay.recordable && !replay.spoiled) {
+      try {
+        (await import("../platform/replay.js")).writeRecord(replay, Buffer.from(printed.join("")));
+      } catch {
+        // A record only saves time.
+      }
+    }
     // Exit once the streams (if any) have drained; pending SDK sockets must not keep it alive.
     let pending = streams.size + 1;
     const done = () => {

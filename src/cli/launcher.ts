@@ -4,20 +4,26 @@
  * compiles a bin from source on every start, and each of its functions on the first call: this
  * one bundles only what reads, verifies and runs programs. Writing a code cache — when none
  * served, the first run on each Node version and flags, or in the build's training runs — is in
- * dist/ecr-vars-launch.cjs, loaded only then (README "Start-up").
+ * dist/ecr-vars-launch.cjs, loaded only then. A repeated `--cache` run is answered from its
+ * replay record, without the program (src/platform/replay.ts, README "Start-up").
  */
 
 import { join } from "node:path";
 import { cacheDir } from "../cache/dir.js";
 import type * as Launch from "../platform/launch.js";
 import { compileProgram, installImport, startProgram } from "../platform/launch.js";
+import { replayed } from "../platform/replay.js";
 
+const userCacheDir = () => cacheDir(process.env);
 const options: Launch.LaunchOptions = {
-  cacheDir: () => cacheDir(process.env),
+  cacheDir: userCacheDir,
   require,
   cacheWriter: (file, compiled) =>
     (require("./ecr-vars-launch.cjs") as typeof Launch).cacheAtExit(file, compiled),
 };
 const program = join(__dirname, "ecr-vars-main.cjs");
-installImport(__dirname, options);
-startProgram(program, compileProgram(program, options), options);
+const argv = process.argv.slice(2);
+if (!replayed(program, { env: process.env, argv, cacheDir: userCacheDir })) {
+  installImport(__dirname, options);
+  startProgram(program, compileProgram(program, options), options);
+}

@@ -10,6 +10,7 @@ import { getRenderer } from "../emit/registry.js";
 import type { Renderer, RenderOptions, RenderPlan } from "../emit/types.js";
 import { createLogger, type Logger, useColour } from "../platform/logger.js";
 import { derivedForms, MASK, Redactor } from "../platform/redactor.js";
+import { markRecordable } from "../platform/replay-ledger.js";
 import { markSideRun } from "../platform/side-run.js";
 import { describeFetch } from "../task/run.js";
 import { commandName } from "./commands.js";
@@ -138,6 +139,10 @@ async function fetchAndWrite(context: CommandContext): Promise<number> {
       : renderer.render(outcome.variables, options);
 
   const written = await writePlan(plan, destination, merge !== undefined, io, logger, redactor);
+  // A --cache run that printed to stdout only may be replayed (platform/replay.ts).
+  if (run.cache && destination.path === undefined && (plan.extra ?? []).length === 0) {
+    markRecordable();
+  }
   const now = io.clock?.() ?? new Date();
   logger.info(`${title}: ${describeFetch(outcome)}`);
   logger.info(`  credentials: ${outcome.source}`);

@@ -44,7 +44,7 @@ import {
   writeFileSync,
 } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
-import * as vm from "node:vm";
+import type * as vm from "node:vm";
 import { isPrivateToUser } from "./owner.js";
 import { SIDE_RUN } from "./side-run.js";
 
@@ -370,7 +370,7 @@ function privateOrMissing(dir: string): boolean {
 }
 
 /** Writes `data` to `path` by rename of a temporary file; quietly nothing on failure. */
-function writeAtomically(path: string, data: Buffer, mode: number): void {
+export function writeAtomically(path: string, data: Buffer, mode: number): void {
   const temporary = `${path}.${process.pid}.tmp`;
   try {
     mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
@@ -426,8 +426,10 @@ export function compileProgram(file: string, options: LaunchOptions = {}): Compi
   const userCache = userCacheFile(file, tag, options);
   const how = { sourceHash, tag, training, userCache };
   const wrapped = wrapCommonJs(text);
+  // Loaded here: a replayed run (replay.ts) compiles nothing.
+  const { Script } = (process.getBuiltinModule?.("node:vm") ?? require("node:vm")) as typeof vm;
   const compile = (cachedData?: Buffer) =>
-    new vm.Script(wrapped, { filename: file, ...(cachedData === undefined ? {} : { cachedData }) });
+    new Script(wrapped, { filename: file, ...(cachedData === undefined ? {} : { cachedData }) });
   if (memory !== undefined && length !== undefined && sourceHash !== undefined && !training) {
     const at = (length + 15) & ~7;
     // The user's first: there is one for this tag only where the build's did not serve (made

@@ -1,0 +1,248 @@
+/**
+ * Replay records through the bin (src/platform/replay.ts): a repeated quiet `--cache` run is
+ * answered from the record of the one before, byte for byte what the program prints, and any
+ * change of what that output depends on runs the program again. Whether the program ran is read
+ * from a preload script (NODE_OPTIONS=--require) that says at exit whether the bin set up the
+ * programs' import(), which a replayed run never does.
+ */
+
+import { execFile, spawn } from "node:child_process";
+import { closeSync, openSync } from "node:fs";
+import { mkdir, readdir, readFile, rename, stat, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { CLI } from "../support/cli.js";
+import { ACCOUNT, type E2eContext, REGION, startE2e } from "../support/e2e-harness.js";
+
+let ctx: E2eContext;
+let probe: string;
+let beds = 0;
+
+beforeAll(async () => {
+  ctx = await startE2e();
+  probe = await ctx.write(
+    "probe.cjs",
+    `process.on("exit", () => require("node:fs").appendFileSync(process.env.PROBE_OUT,
+      globalThis[Symbol.for("ecr-vars.import")] === undefined ? "replay\\n" : "program\\n"));\n`,
+  );
+});
+
+afterAll(() => ctx?.close());
+
+interface Run {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+  /** `program` or `replay`. */
+  readonly how: string;
+}
+
+interface Bed {
+  readonly cache: string;
+  readonly dir: string;
+  readonly env: Record<string, string>;
+  run(args: readonly string[], env?: Record<string, string>): Promise<Run>;
+  records(): Promise<string[]>;
+}
+
+/** Its own cache directory, working directory and probe output. */
+async function bed(extra: Record<string, string | undefined> = {}): Promise<Bed> {
+  beds += 1;
+  const dir = ctx.path(`bed-${beds}`);
+  await mkdir(dir);
+  const cache = join(dir, "cache");
+  const out = join(dir, "probe.txt");
+  const env = ctx.env({
+    ECR_VARS_CACHE_DIR: cache,
+    NODE_OPTIONS: `--require ${probe}`,
+    PROBE_OUT: out,
+    ...extra,
+  });
+  let seen = 0;
+  return {
+    cache,
+    dir,
+    env,
+    async run(args, runEnv = env) {
+      const result = await new Promise<Omit<Run, "how">>((done) => {
+        execFile(
+          process.execPath,
+          [CLI, ...args],
+          { env: runEnv, cwd: dir, timeout: 30_000, maxBuffer: 16 * 1024 * 1024 },
+          (error, out, err) => {
+            const code = error ? (typeof error.code === "number" ? error.code : -1) : 0;
+            done({ code, stdout: out, stderr: err });
+          },
+        );
+      });
+      const lines = (await readFile(out, "utf8")).split("\n").filter(Boolean);
+      const how = lines.slice(seen).join(",");
+      seen = lines.length;
+      return { ...result, how };
+    },
+    records: () => readdir(join(cache, "replay")).catch(() => []),
+  };
+}
+
+const ARGS = ["--region", REGION, "--cache", "-q"];
+
+describe("a repeated quiet --cache run is replayed, byte for byte", () => {
+  const commands: Array<[string, string[]]> = [
+    ["sh", [...ARGS]],
+    ["dotenv", [...ARGS, "-f", "dotenv"]],
+    ["json", [...ARGS, "-f", "json"]],
+    ["powershell", [...ARGS, "-f", "powershell"]],
+    ["cmd", [...ARGS, "-f", "cmd"]],
+    ["bamboo, stdout", [...ARGS, "-f", "bamboo", "-o", "-"]],
+    ["get-login-password", ["get-login-password", "--region", REGION, "--cache"]],
+    [
+      "three registries in two regions",
+      [
+        ...ARGS,
+        "--registry",
+        `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com`,
+        "--registry",
+        `${ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com`,
+        "--registry",
+        "public.ecr.aws",
+      ],
+    ],
+  ];
+
+  test.each(commands)("%s", async (_, args) => {
+    const b = await bed();
+    const fetched = await b.run(args);
+    expect(fetched.code, fetched.stderr).toBe(0);
+    expect(fetched.how).toBe("program");
+    // A run that asked AWS is not recorded; the token cache's hit is.
+    expect(await b.records()).toEqual([]);
+    const hit = await b.run(args);
+    expect(hit.how).toBe("program");
+    expect(await b.records()).toHaveLength(1);
+    const replayed = await b.run(args);
+    expect(replayed.how).toBe("replay");
+    expect(replayed).toMatchObject({ code: 0, stderr: "" });
+    expect(replayed.stdout).toBe(hit.stdout);
+    expect(replayed.stdout).toBe(fetched.stdout);
+    // The program, switched off from replaying, prints the same.
+    const real = await b.run(args, { ...b.env, ECR_VARS_REPLAY: "off" });
+    expect(real.how).toBe("program");
+    expect(real.stdout).toBe(replayed.stdout);
+  });
+});
+
+test("the record and its directory are private; a fetch removes the records", async () => {
+  const b = await bed();
+  await b.run(ARGS);
+  await b.run(ARGS);
+  const [record] = await b.records();
+  expect((await stat(join(b.cache, "replay", record ?? ""))).mode & 0o777).toBe(0o600);
+  expect((await stat(join(b.cache, "replay"))).mode & 0o777).toBe(0o700);
+  // Another registry: a fetch, which writes the token cache.
+  const other = await b.run(["--region", "us-west-2", "--cache", "-q"]);
+  expect(other.code, other.stderr).toBe(0);
+  expect(await b.records()).toEqual([]);
+  expect((await b.run(ARGS)).how).toBe("program");
+  expect((await b.run(ARGS)).how).toBe("replay");
+});
+
+describe("a change of what the output depends on runs the program", () => {
+  test("the task file: its new namespace is printed", async () => {
+    const b = await bed();
+    const task = join(b.dir, "task.yml");
+    await writeFile(task, `region: ${REGION}\nnamespace: first\n`);
+    const args = ["--task", "task.yml", "--cache", "-q"];
+    await b.run(args);
+    await b.run(args);
+    expect((await b.run(args)).how).toBe("replay");
+    await writeFile(`${task}.new`, `region: ${REGION}\nnamespace: second\n`);
+    await rename(`${task}.new`, task);
+    const changed = await b.run(args);
+    expect(changed.how).toBe("program");
+    expect(changed.stdout).toContain("bamboo_second_ecr_password=");
+    expect(changed.stdout).not.toContain("bamboo_first_");
+  });
+
+  test("the region of the AWS config file: the new region's registry is printed", async () => {
+    const config = ctx.path(`config-${beds}`);
+    await writeFile(config, `[default]\nregion = ${REGION}\n`);
+    const b = await bed({ AWS_CONFIG_FILE: config });
+    const args = ["--cache", "-q"];
+    await b.run(args);
+    await b.run(args);
+    const before = await b.run(args);
+    expect(before.how).toBe("replay");
+    expect(before.stdout).toContain(`.dkr.ecr.${REGION}.amazonaws.com`);
+    await writeFile(`${config}.new`, "[default]\nregion = ap-south-1\n");
+    await rename(`${config}.new`, config);
+    const after = await b.run(args);
+    expect(after.how).toBe("program");
+    expect(after.stdout).toContain(".dkr.ecr.ap-south-1.amazonaws.com");
+  });
+
+  test("an environment variable, even one the output does not use", async () => {
+    const b = await bed();
+    await b.run(ARGS);
+    const hit = await b.run(ARGS);
+    const other = await b.run(ARGS, { ...b.env, UNRELATED: "1" });
+    expect(other.how).toBe("program");
+    expect(other.stdout).toBe(hit.stdout);
+  });
+
+  test("a damaged record: the program answers and writes it again", async () => {
+    const b = await bed();
+    await b.run(ARGS);
+    const hit = await b.run(ARGS);
+    const [name] = await b.records();
+    const file = join(b.cache, "replay", name ?? "");
+    // The closing quote of the last line.
+    const data = await readFile(file);
+    data.writeUInt8((data.at(-2) ?? 0) ^ 1, data.length - 2);
+    await writeFile(file, data, { mode: 0o600 });
+    const damaged = await b.run(ARGS);
+    expect(damaged.how).toBe("program");
+    expect(damaged.stdout).toBe(hit.stdout);
+    const again = await b.run(ARGS);
+    expect(again.how).toBe("replay");
+    expect(again.stdout).toBe(hit.stdout);
+  });
+});
+
+describe("runs that are not recorded", () => {
+  const cases: Array<[string, string[]]> = [
+    ["with a summary on stderr (no -q)", ["--region", REGION, "--cache"]],
+    ["with --debug", [...ARGS, "--debug"]],
+    ["writing a file", [...ARGS, "-o", "out.env"]],
+    ["without --cache", ["--region", REGION, "-q"]],
+  ];
+
+  test.each(cases)("%s", async (_, args) => {
+    const b = await bed();
+    await b.run(ARGS.filter((a) => a !== "-q"));
+    for (let i = 0; i < 3; i++) {
+      const run = await b.run(args);
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.how).toBe("program");
+    }
+    expect(await b.records()).toEqual([]);
+  });
+
+  test("with stdout on a character device", async () => {
+    const b = await bed();
+    await b.run(ARGS);
+    const devNull = openSync("/dev/null", "w");
+    try {
+      for (let i = 0; i < 3; i++) {
+        const child = spawn(process.execPath, [CLI, ...ARGS], {
+          env: b.env,
+          cwd: b.dir,
+          stdio: ["ignore", devNull, "ignore"],
+        });
+        expect(await new Promise((done) => child.on("exit", done))).toBe(0);
+      }
+    } finally {
+      closeSync(devNull);
+    }
+    expect(await b.records()).toEqual([]);
+  });
+});
