@@ -8,7 +8,7 @@
 
 import { fstatSync, writeSync } from "node:fs";
 import type { Writable } from "../platform/logger.js";
-import { ledger, spoil } from "../platform/replay-ledger.js";
+import { ledger, spoil, trackedEnv } from "../platform/replay-ledger.js";
 import { removeTracked } from "../platform/signal-cleanup.js";
 import { VERSION } from "../version.js";
 import { main } from "./main.js";
@@ -97,7 +97,8 @@ if (replay !== undefined) {
 
 void main({
   argv: process.argv.slice(2),
-  env: process.env,
+  // The variables a recorded run read are recorded with it.
+  env: replay === undefined ? process.env : trackedEnv(process.env),
   stdout,
   stderr,
   version: VERSION,

@@ -3,10 +3,11 @@
  * repeated `--cache` run without running the program (replay.ts, README "Start-up"): every file
  * read or stamped (bounded-read.ts, the token cache, the cache configuration's stamps), until when
  * the token cache serves the tokens used, and whether anything happened that a record cannot
- * stand for (a fetch, a read of stdin). The bin opens a ledger only for a run that may be
- * recorded; without one (the helper, the Action, the library, tests in-process) noting is one
- * property read. Everything else the output depends on (argv, the environment, the working
- * directory, the user, the program) is in the record's key.
+ * stand for (a fetch, a read of stdin), and the environment variables the program read (through
+ * `trackedEnv`). The bin opens a ledger only for a run that may be recorded; without one (the
+ * helper, the Action, the library, tests in-process) noting is one property read. Everything
+ * else the output depends on (argv, the names in the environment, the working directory, the
+ * user, the program) is in the record's key.
  */
 
 export const REPLAY = Symbol.for("ecr-vars.replay");
@@ -18,6 +19,8 @@ export interface Ledger {
   readonly file: string;
   /** Path → stamp (`stampOf`) of every file read or stamped. */
   readonly inputs: Map<string, string>;
+  /** Name → value (undefined: unset) of every environment variable the program read. */
+  readonly env: Map<string, string | undefined>;
   /** Until when (ms since the epoch) the tokens the run used are served by the token cache. */
   until: number;
   /** Something the record cannot stand for happened: it is not written. */
@@ -75,4 +78,33 @@ export function spoil(): void {
 export function markRecordable(): void {
   const open = ledger();
   if (open !== undefined) open.recordable = true;
+}
+
+type Env = Record<string, string | undefined>;
+
+/**
+ * The environment as the program sees it, noting the value of each variable it reads while a
+ * ledger is open; a change of the environment during the run spoils it. Which names exist is in
+ * the key already, so listing them (Object.keys, `in`) notes nothing: a program that lists the
+ * names and reads some depends on the values of those only. (Object.entries, spreads and JSON
+ * read each value, and note it.)
+ */
+export function trackedEnv<T extends Env>(env: T): T {
+  const open = ledger();
+  if (open === undefined) return env;
+  return new Proxy(env, {
+    get(target, name) {
+      const value = Reflect.get(target, name);
+      if (typeof name === "string" && !open.env.has(name)) open.env.set(name, value);
+      return value;
+    },
+    set(target, name, value) {
+      open.spoiled = true;
+      return Reflect.set(target, name, value);
+    },
+    deleteProperty(target, name) {
+      open.spoiled = true;
+      return Reflect.deleteProperty(target, name);
+    },
+  });
 }

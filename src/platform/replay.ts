@@ -10,11 +10,14 @@
  * cache's private directory, written atomically:
  *
  *   {"format":"ecr-vars-replay","version":1,"key":…,"until":…,"inputs":[[path, stamp]…],
- *    "size":…,"hash":…}\n  then the bytes the run printed
+ *    "env":[name…],"envHash":…,"size":…,"hash":…}\n  then the bytes the run printed
  *
  * The bin prints them (replayed) only when
- * - the key matches: argv, the working directory, the whole environment, the user, the kinds of
- *   stdout and stderr, Node's version and the program file's stamp (replayKey);
+ * - the key matches: argv, the working directory, the user, the kinds of stdout and stderr,
+ *   Node's version, the program file's stamp, the names in the environment and the values of the
+ *   few that the bin and Node read (replayKey);
+ * - the variables the program read have the same values (envDigest): a variable it never reads,
+ *   such as a CI system's build number, does not keep a record from serving;
  * - every file the run read or stamped (replay-ledger.ts) has the same stamp, or is still missing;
  * - the tokens it printed are still served by the token cache (`until`, as the cache decides);
  * - the record is a regular file of this user's that nobody else may read or write, its size is
@@ -74,12 +77,13 @@ export function replayed(program: string, init: ReplayInit): boolean {
     const key = replayKey(program, init);
     if (key === undefined) return false;
     const file = join(init.cacheDir(), "replay", key.slice(0, 1));
-    const output = recorded(file, key, init.now?.() ?? Date.now());
+    const output = recorded(file, key, env, init.now?.() ?? Date.now());
     if (output !== undefined && (init.print ?? print)(output)) return true;
     openLedger({
       key,
       file,
       inputs: new Map(),
+      env: new Map(),
       until: Infinity,
       spoiled: false,
       recordable: false,
@@ -91,8 +95,28 @@ export function replayed(program: string, init: ReplayInit): boolean {
 }
 
 /**
- * What the output depends on besides files and time, as 16 hex digits; undefined when stdout is
- * a character device (a terminal gets warnings or a refusal, not a record) or not open.
+ * The names the bin and Node read themselves, whose values are always in the key: where the
+ * caches are, the switches of this module and of the code caches, and what Node takes from the
+ * environment (NODE_OPTIONS and the other NODE_ variables, the time zone, the locale).
+ */
+const FIXED = new Set([
+  "HOME",
+  "XDG_CACHE_HOME",
+  "ECR_VARS_CACHE_DIR",
+  REPLAY_SWITCH,
+  TRACE,
+  "ECR_VARS_BUILD_CODE_CACHE",
+  "TZ",
+  "LANG",
+  "LANGUAGE",
+]);
+
+/**
+ * What the output depends on besides files, time and the values of the variables the program
+ * reads (recorded with the output), as 16 hex digits: argv, the working directory, the user, the
+ * kinds of stdout and stderr, Node's version, the program file's stamp, the names in the
+ * environment, and the values of the variables the bin and Node read. Undefined when stdout is a
+ * character device (a terminal gets warnings or a refusal, not a record) or not open.
  */
 export function replayKey(program: string, init: ReplayInit): string | undefined {
   const kinds = init.streamKinds?.() ?? [1, 2].map((fd) => fstatSync(fd).mode & constants.S_IFMT);
@@ -107,7 +131,23 @@ export function replayKey(program: string, init: ReplayInit): string | undefined
     String(init.argv.length),
     ...init.argv,
   ];
-  for (const name in init.env) parts.push(`${name}=${init.env[name]}`);
+  const { env } = init;
+  for (const name in env) {
+    const fixed = FIXED.has(name) || name.startsWith("NODE_") || name.startsWith("LC_");
+    parts.push(fixed ? `${name}=${env[name]}` : name);
+  }
+  return recordHash(Buffer.from(parts.join("\0")));
+}
+
+/** The values of the variables `names` (`value` gives each), as a hash; unset differs from empty. */
+export function envDigest(
+  names: readonly string[],
+  value: (name: string) => string | undefined,
+): string {
+  const parts = names.map((name) => {
+    const set = value(name);
+    return set === undefined ? `${name}\u0001` : `${name}=${set}`;
+  });
   return recordHash(Buffer.from(parts.join("\0")));
 }
 
@@ -117,12 +157,15 @@ interface Header {
   readonly key: string;
   readonly until: number;
   readonly inputs: ReadonlyArray<readonly [string, string]>;
+  /** The variables the program read, and the hash of their values (envDigest). */
+  readonly env: readonly string[];
+  readonly envHash: string;
   readonly size: number;
   readonly hash: string;
 }
 
 /** The output a valid record at `file` holds for `key` at `now`, else undefined. */
-function recorded(file: string, key: string, now: number): Buffer | undefined {
+function recorded(file: string, key: string, env: Env, now: number): Buffer | undefined {
   const data = readPrivate(file);
   if (data === undefined) return undefined;
   const end = data.indexOf(10);
@@ -136,7 +179,10 @@ function recorded(file: string, key: string, now: number): Buffer | undefined {
   if (header.format !== FORMAT || header.version !== VERSION || header.key !== key) {
     return undefined;
   }
-  if (!(now < header.until) || !Array.isArray(header.inputs)) return undefined;
+  if (!(now < header.until) || !Array.isArray(header.inputs) || !Array.isArray(header.env)) {
+    return undefined;
+  }
+  if (envDigest(header.env, (name) => env[name]) !== header.envHash) return undefined;
   for (const [path, stamp] of header.inputs) {
     let stat: ReturnType<typeof statSync>;
     try {
@@ -212,6 +258,8 @@ export function writeRecord(ledger: Ledger, output: Buffer, now = Date.now()): v
     key: ledger.key,
     until: ledger.until,
     inputs: [...ledger.inputs],
+    env: [...ledger.env.keys()],
+    envHash: envDigest([...ledger.env.keys()], (name) => ledger.env.get(name)),
     size: output.length,
     hash: recordHash(output),
   };

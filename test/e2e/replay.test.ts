@@ -180,7 +180,18 @@ describe("a change of what the output depends on runs the program", () => {
     expect(after.stdout).toContain(".dkr.ecr.ap-south-1.amazonaws.com");
   });
 
-  test("an environment variable, even one the output does not use", async () => {
+  test("a variable the program reads: AWS_REGION's new region is printed", async () => {
+    const b = await bed({ AWS_REGION: REGION });
+    const args = ["--cache", "-q"];
+    await b.run(args);
+    await b.run(args);
+    expect((await b.run(args)).how).toBe("replay");
+    const moved = await b.run(args, { ...b.env, AWS_REGION: "sa-east-1" });
+    expect(moved.how).toBe("program");
+    expect(moved.stdout).toContain(".dkr.ecr.sa-east-1.amazonaws.com");
+  });
+
+  test("one more variable, even one the program does not read", async () => {
     const b = await bed();
     await b.run(ARGS);
     const hit = await b.run(ARGS);
@@ -188,7 +199,20 @@ describe("a change of what the output depends on runs the program", () => {
     expect(other.how).toBe("program");
     expect(other.stdout).toBe(hit.stdout);
   });
+});
 
+test("another value of a variable the program does not read (a build number) is replayed", async () => {
+  const b = await bed({ BUILD_COUNTER: "1" });
+  await b.run(ARGS);
+  const hit = await b.run(ARGS);
+  for (const counter of ["2", "3", ""]) {
+    const next = await b.run(ARGS, { ...b.env, BUILD_COUNTER: counter });
+    expect(next.how).toBe("replay");
+    expect(next.stdout).toBe(hit.stdout);
+  }
+});
+
+describe("damage", () => {
   test("a damaged record: the program answers and writes it again", async () => {
     const b = await bed();
     await b.run(ARGS);

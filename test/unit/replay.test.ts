@@ -22,7 +22,13 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
 import { type ReplayInit, recordHash, replayed, writeRecord } from "../../src/platform/replay.js";
-import { type Ledger, ledger, noteFile, REPLAY } from "../../src/platform/replay-ledger.js";
+import {
+  type Ledger,
+  ledger,
+  noteFile,
+  REPLAY,
+  trackedEnv,
+} from "../../src/platform/replay-ledger.js";
 
 let dir: string;
 let cases = 0;
@@ -66,7 +72,7 @@ async function bed(): Promise<Bed> {
   await writeFile(input, "input");
   const printed: Buffer[] = [];
   const init: ReplayInit = {
-    env: { HOME: root, A: "1" },
+    env: { HOME: root, A: "1", BUILD: "1", NODE_OPTIONS: "" },
     argv: ["--region", "eu-west-1", "--cache", "-q"],
     cacheDir: () => cache,
     now: () => NOW,
@@ -87,6 +93,7 @@ async function bed(): Promise<Bed> {
       const open = ledger();
       if (open === undefined) throw new Error("no ledger was opened");
       noteFile(input, statSync(input));
+      expect(trackedEnv({ ...init.env }).A).toBe("1");
       noteFile(join(root, "missing"), undefined);
       open.until = NOW + 60_000;
       open.recordable = true;
@@ -115,6 +122,13 @@ describe("a record answers the same run", () => {
     expect(ledger()).toBeUndefined();
   });
 
+  test("a changed value of a variable the program did not read (a build number) is replayed", async () => {
+    const b = await bed();
+    await b.record();
+    expect(b.replay({ env: { ...b.init.env, BUILD: "2" } })).toBe(true);
+    expect(Buffer.concat(b.printed).equals(OUTPUT)).toBe(true);
+  });
+
   test("the record is 0600 in a 0700 directory", async () => {
     const b = await bed();
     await b.record();
@@ -132,7 +146,16 @@ describe("anything else runs the program", () => {
       async () => ({ argv: ["--cache", "--region", "eu-west-1", "-q"] }),
     ],
     ["one more environment variable", async (b) => ({ env: { ...b.init.env, B: "" } })],
-    ["a changed environment variable", async (b) => ({ env: { ...b.init.env, A: "2" } })],
+    [
+      "another value of a variable the program read",
+      async (b) => ({ env: { ...b.init.env, A: "2" } }),
+    ],
+    ["a variable the program read, empty", async (b) => ({ env: { ...b.init.env, A: "" } })],
+    [
+      "another value of a variable Node reads",
+      async (b) => ({ env: { ...b.init.env, NODE_OPTIONS: "--no-warnings" } }),
+    ],
+    ["another home directory", async (b) => ({ env: { ...b.init.env, HOME: "/elsewhere" } })],
     [
       "stderr of another kind",
       async () => ({ streamKinds: () => [constants.S_IFIFO, constants.S_IFCHR] }),
@@ -295,5 +318,37 @@ describe("recordHash", () => {
 
   test("16 hex digits", () => {
     expect(recordHash(Buffer.from("x"))).toMatch(/^[0-9a-f]{16}$/);
+  });
+});
+
+describe("trackedEnv", () => {
+  test("notes the value of each variable read, unset ones too, and not of those only listed", async () => {
+    const b = await bed();
+    expect(b.replay()).toBe(false);
+    const env = trackedEnv({ A: "1", B: "2", C: "3" } as Record<string, string | undefined>);
+    expect(Object.keys(env)).toEqual(["A", "B", "C"]);
+    expect("B" in env).toBe(true);
+    expect(env.A).toBe("1");
+    expect(env.MISSING).toBeUndefined();
+    expect([...(ledger()?.env ?? [])]).toEqual([
+      ["A", "1"],
+      ["MISSING", undefined],
+    ]);
+    expect({ ...env }).toEqual({ A: "1", B: "2", C: "3" });
+    expect([...(ledger()?.env.keys() ?? [])].sort()).toEqual(["A", "B", "C", "MISSING"]);
+    expect(ledger()?.spoiled).toBe(false);
+  });
+
+  test("a change of the environment during the run spoils it", async () => {
+    const b = await bed();
+    expect(b.replay()).toBe(false);
+    const env = trackedEnv({ A: "1" } as Record<string, string | undefined>);
+    env.B = "2";
+    expect(ledger()?.spoiled).toBe(true);
+  });
+
+  test("without a ledger the environment is given back as it is", () => {
+    const env = { A: "1" };
+    expect(trackedEnv(env)).toBe(env);
   });
 });
