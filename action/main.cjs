@@ -72403,7 +72403,7 @@ var OPTIONS = [
     flag: "cache",
     type: "boolean",
     group: "general",
-    description: "reuse a token cached by an earlier run or by docker-credential-ecr-vars while it stays valid (in $XDG_CACHE_HOME/ecr-vars)"
+    description: "reuse a token cached by an earlier run or by docker-credential-ecr-vars while it stays valid (in $XDG_CACHE_HOME/ecr-vars); the same quiet run repeated is answered from a record of the last one (ECR_VARS_REPLAY=off: never)"
   },
   {
     flag: "timeout",

@@ -21,6 +21,7 @@
 import { renameSync, writeFileSync } from "node:fs";
 import * as sea from "node:sea";
 import * as vm from "node:vm";
+import { cacheDir } from "../cache/dir.js";
 import {
   builtinNamespace,
   cacheTag,
@@ -33,6 +34,8 @@ import {
   TRACE,
   wrapCommonJs,
 } from "../platform/launch.js";
+import { replayed } from "../platform/replay.js";
+import { HELPER_NAME, programFor } from "./program.js";
 
 /** The entry program's asset name, shared with scripts/build-exe.mjs. */
 const ENTRY = "ecr-vars.cjs";
@@ -109,4 +112,14 @@ const programs = new Map<string, unknown>();
   if (load === undefined) throw new Error(`${specifier}: no such package in the bundle`);
   return load();
 };
-run(ENTRY);
+// A repeated quiet `ecr-vars --cache` run is answered from its replay record, as the npm
+// package's bin does (src/platform/replay.ts); the executable itself is the program it keys on.
+const replay =
+  training === undefined &&
+  programFor(process.argv0) !== HELPER_NAME &&
+  replayed(process.execPath, {
+    env,
+    argv: process.argv.slice(2),
+    cacheDir: () => cacheDir(env),
+  });
+if (!replay) run(ENTRY);

@@ -55,7 +55,7 @@ interface Bed {
   readonly input: string;
   readonly cache: string;
   /** Runs the program's part: a ledger is open, the run notes its input and is recorded. */
-  record(change?: (open: Ledger) => void): Promise<void>;
+  record(change?: (open: Ledger) => void, output?: Buffer): Promise<void>;
   /** The bin's part: whether the record answered the run. */
   replay(init?: Partial<ReplayInit>): boolean;
 }
@@ -88,7 +88,7 @@ async function bed(): Promise<Bed> {
     program,
     input,
     cache,
-    async record(change) {
+    async record(change, output = OUTPUT) {
       expect(replayed(program, init)).toBe(false);
       const open = ledger();
       if (open === undefined) throw new Error("no ledger was opened");
@@ -98,7 +98,7 @@ async function bed(): Promise<Bed> {
       open.until = NOW + 60_000;
       open.recordable = true;
       change?.(open);
-      writeRecord(open, OUTPUT, NOW);
+      writeRecord(open, output, NOW);
       delete (globalThis as { [REPLAY]?: Ledger })[REPLAY];
     },
     replay(extra = {}) {
@@ -127,6 +127,19 @@ describe("a record answers the same run", () => {
     await b.record();
     expect(b.replay({ env: { ...b.init.env, BUILD: "2" } })).toBe(true);
     expect(Buffer.concat(b.printed).equals(OUTPUT)).toBe(true);
+  });
+
+  test("a large output (hashed by WebAssembly above 64 KiB) too, and its damage is found", async () => {
+    const large = Buffer.from("export X='y'\n".repeat(20_000));
+    const b = await bed();
+    await b.record(undefined, large);
+    expect(b.replay()).toBe(true);
+    expect(Buffer.concat(b.printed).equals(large)).toBe(true);
+    const file = await recordOf(b.cache);
+    const data = await readFile(file);
+    data.writeUInt8((data.at(-40_000) ?? 0) ^ 4, data.length - 40_000);
+    await writeFile(file, data);
+    expect(b.replay()).toBe(false);
   });
 
   test("the record is 0600 in a 0700 directory", async () => {
