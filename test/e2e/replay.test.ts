@@ -11,6 +11,7 @@ import { closeSync, openSync } from "node:fs";
 import { mkdir, readdir, readFile, rename, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { recordHash } from "../../src/platform/replay.js";
 import { CLI } from "../support/cli.js";
 import { ACCOUNT, type E2eContext, REGION, startE2e } from "../support/e2e-harness.js";
 
@@ -144,6 +145,20 @@ test("the record and its directory are private; a fetch removes the records", as
   expect(await b.records()).toEqual([]);
   expect((await b.run(ARGS)).how).toBe("program");
   expect((await b.run(ARGS)).how).toBe("replay");
+});
+
+test("what a replay prints is the record's bytes (a rewritten record that verifies is printed)", async () => {
+  const b = await bed();
+  await b.run(ARGS);
+  await b.run(ARGS);
+  const [slot] = await b.records();
+  const file = join(b.cache, "replay", slot ?? "");
+  const record = await readFile(file, "utf8");
+  const header = JSON.parse(record.slice(0, record.indexOf("\n"))) as Record<string, unknown>;
+  const forged = Buffer.from("replayed\n");
+  const text = JSON.stringify({ ...header, size: forged.length, hash: recordHash(forged) });
+  await writeFile(file, `${text}\n${forged}`, { mode: 0o600 });
+  expect(await b.run(ARGS)).toEqual({ code: 0, stdout: "replayed\n", stderr: "", how: "replay" });
 });
 
 describe("a change of what the output depends on runs the program", () => {

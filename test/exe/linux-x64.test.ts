@@ -5,9 +5,10 @@
  */
 
 import { execFile } from "node:child_process";
-import { stat } from "node:fs/promises";
+import { readdir, readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, test } from "vitest";
+import { recordHash } from "../../src/platform/replay.js";
 import {
   type E2eContext,
   expectedValues,
@@ -99,6 +100,26 @@ test("--cache: the first run fills the token cache, the second answers without A
   expect(hit.calls).toEqual([]);
   expect(hit.result.stdout).toBe(miss.result.stdout);
   expect(hit.result.stdout).toContain(`bamboo_custom_aws_ecr_password=${PASSWORD}\n`);
+});
+
+test("a repeated quiet --cache run is replayed from its record, byte for byte", async () => {
+  const args = ["--region", "eu-west-1", "--cache", "-q", "--format", "dotenv"];
+  const cache = ctx.path("replay-cache");
+  const run = () => runWithInput(LINUX_X64, args, "", env({ ECR_VARS_CACHE_DIR: cache }), ctx.dir);
+  const miss = await run();
+  expect(miss.code, miss.stderr).toBe(0);
+  const hit = await run();
+  const [slot] = await readdir(join(cache, "replay"));
+  const file = join(cache, "replay", slot ?? "");
+  const replayed = await run();
+  expect(replayed).toMatchObject({ code: 0, stdout: hit.stdout, stderr: "" });
+  // The record's own words, hash and all, are what a replay prints: proof it served.
+  const record = await readFile(file, "utf8");
+  const header = JSON.parse(record.slice(0, record.indexOf("\n"))) as Record<string, unknown>;
+  const forged = Buffer.from("replayed\n");
+  const text = JSON.stringify({ ...header, size: forged.length, hash: recordHash(forged) });
+  await writeFile(file, `${text}\n${forged}`, { mode: 0o600 });
+  expect((await run()).stdout).toBe("replayed\n");
 });
 
 test("the programs run from the code caches built into the executable; a hit loads only two", async () => {
