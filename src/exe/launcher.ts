@@ -114,9 +114,12 @@ const programs = new Map<string, unknown>();
 };
 // A repeated quiet `ecr-vars --cache` run is answered from its replay record, as the npm
 // package's bin does (src/platform/replay.ts); the executable itself is the program it keys on.
+// A replay holds the record's secrets in memory: no inspector on SIGUSR1 (see src/cli/bin.ts).
+process.on("SIGUSR1", () => undefined);
 const replay =
   training === undefined &&
   programFor(process.argv0) !== HELPER_NAME &&
+  process.argv.includes("--cache", 2) &&
   replayed(process.execPath, {
     env,
     argv: process.argv.slice(2),

@@ -12,11 +12,14 @@ import { join } from "node:path";
 import { cacheDir } from "../cache/dir.js";
 import { EcrVarsError } from "../core/errors.js";
 import { describeSize, LIMITS, readBoundedSync } from "../platform/bounded-read.js";
+import { replayed, writeRecord } from "../platform/replay.js";
+import { ledger, spoil, trackedEnv } from "../platform/replay-ledger.js";
 import { VERSION } from "../version.js";
 import type { fetchToken } from "./fetch.js";
 import { runHelper } from "./main.js";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+process.on("warning", spoil);
 
 // The helper holds a registry password: no inspector on SIGUSR1 (Node's default), no core dump
 // on SIGQUIT (see the ecr-vars bin).
@@ -48,6 +51,8 @@ const stdin = async (): Promise<string> => {
   }
 };
 
+const userCacheDir = () => cacheDir(process.env);
+
 // The built file lives in dist/ next to the miss-path program; __dirname is its real directory.
 // The program and the SDK bundle run from their code caches, as the CLI's do. A standalone
 // executable (src/exe/bin.ts) has no such files: it sets a loader of its bundled copy.
@@ -60,7 +65,7 @@ const loadFetch: LoadFetch =
   (async () => {
     const { cacheAtExit, installImport, runCommonJs } = await import("../platform/launch.js");
     const options = {
-      cacheDir: () => cacheDir(process.env),
+      cacheDir: userCacheDir,
       env: process.env,
       require,
       cacheWriter: cacheAtExit,
@@ -70,14 +75,58 @@ const loadFetch: LoadFetch =
     return runCommonJs(program, options) as { fetchToken: typeof fetchToken };
   });
 
-void runHelper({
-  argv: process.argv.slice(2),
-  env: process.env,
-  stdin,
-  // Direct writes: creating process.stdout (a socket or pipe stream) costs start-up time, and
-  // a synchronous write needs no draining before exit.
-  stdout: { write: (text: string) => writeSync(1, text) },
-  stderr: { write: (text: string) => writeSync(2, text) },
-  version: VERSION,
-  loadFetch,
-}).then((code) => process.exit(code));
+// A `get` repeated with the same request and environment is answered from its replay record
+// (src/platform/replay.ts), as `ecr-vars --cache` is: Docker asks once per image, or more. Its
+// request is read first, for the key. Not in a standalone executable, whose launcher decides.
+const argv = process.argv.slice(2);
+let request: string | undefined;
+let requestTooLarge = false;
+if (argv[0] === "get" && argv.length === 1 && bundledFetch === undefined) {
+  try {
+    request = readBoundedSync(0, limit);
+  } catch (error) {
+    // Too large: the run says so. A non-blocking stdin: the run reads it as a stream.
+    requestTooLarge = (error as NodeJS.ErrnoException).code === "EFBIG";
+  }
+}
+const replay =
+  request !== undefined &&
+  replayed(__filename, { env: process.env, argv, input: request, cacheDir: userCacheDir });
+const open = replay ? undefined : ledger();
+const printed: string[] = [];
+
+if (!replay) {
+  void runHelper({
+    argv,
+    // The variables a recorded run read are recorded with it.
+    env: open === undefined ? process.env : trackedEnv(process.env),
+    stdin: requestTooLarge
+      ? () => Promise.reject(tooLarge())
+      : request === undefined
+        ? stdin
+        : async () => request,
+    // Direct writes: creating process.stdout (a socket or pipe stream) costs start-up time, and
+    // a synchronous write needs no draining before exit.
+    stdout: {
+      write: (text: string) => {
+        if (open !== undefined) printed.push(text);
+        return writeSync(1, text);
+      },
+    },
+    stderr: {
+      write: (text: string) => {
+        spoil();
+        return writeSync(2, text);
+      },
+    },
+    version: VERSION,
+    // A fetch is not what a record stands for.
+    loadFetch: () => {
+      spoil();
+      return loadFetch();
+    },
+  }).then((code) => {
+    if (open !== undefined && code === 0) writeRecord(open, Buffer.from(printed.join("")));
+    process.exit(code);
+  });
+}

@@ -3,8 +3,9 @@
  * with the same inputs, without loading the program (README "Start-up"). Loading the program is
  * most of a cache hit's time; printing a record is about what `node -e 0` costs.
  *
- * A run is recorded (writeRecord) when it ran the main job with `--cache`, was answered whole by
- * the token cache (no call to AWS), read nothing from stdin, printed its output to stdout only (no
+ * A run is recorded (writeRecord) when it ran the main job with `--cache` (or was the credential
+ * helper's `get`, whose request on stdin is part of the key), was answered whole by the token
+ * cache (no call to AWS), read nothing else from stdin, printed its output to stdout only (no
  * file, no command run), wrote nothing to stderr and exited 0. The record is
  * `<cache dir>/replay/<k>`, k the key's first two hex digits (so at most 256 files), 0600 in the
  * token cache's private directory, written atomically:
@@ -55,6 +56,8 @@ export interface ReplayInit {
   readonly env: Env;
   /** The command line after `node bin`. */
   readonly argv: readonly string[];
+  /** What the run reads from stdin, read before (the credential helper's request). */
+  readonly input?: string;
   /** The user's cache directory (the token cache's). */
   readonly cacheDir: () => string;
   /** Seams for tests: the clock, the kinds (S_IFMT) of fds 1 and 2, and printing to stdout. */
@@ -65,13 +68,14 @@ export interface ReplayInit {
 
 /**
  * Prints the record of a run with this one's inputs and returns true; or returns false, having
- * opened a ledger (replay-ledger.ts) when this run may be recorded. Never throws.
+ * opened a ledger (replay-ledger.ts) when this run may be recorded. For a run that may be
+ * recorded only: `ecr-vars --cache`, the helper's `get`. Never throws.
  */
 export function replayed(program: string, init: ReplayInit): boolean {
-  const { env, argv } = init;
-  // Only --cache runs are recorded. Not on Windows (no uid to own a record by, owner.ts), not in
-  // a code-cache trace (its line on stderr is not replayed), not when switched off.
-  if (!argv.includes("--cache") || process.getuid === undefined) return false;
+  const { env } = init;
+  // Not on Windows (no uid to own a record by, owner.ts), not in a code-cache trace (its line on
+  // stderr is not replayed), not when switched off.
+  if (process.getuid === undefined) return false;
   if (env[REPLAY_SWITCH] === "off" || env[TRACE] === "1") return false;
   try {
     const key = replayKey(program, init);
@@ -130,6 +134,7 @@ export function replayKey(program: string, init: ReplayInit): string | undefined
     process.cwd(),
     String(init.argv.length),
     ...init.argv,
+    init.input === undefined ? "-" : `<${init.input}`,
   ];
   const { env } = init;
   for (const name in env) {

@@ -1,6 +1,6 @@
 /**
- * Replay records through the bin (src/platform/replay.ts): a repeated quiet `--cache` run is
- * answered from the record of the one before, byte for byte what the program prints, and any
+ * Replay records through the bins (src/platform/replay.ts): a repeated quiet `--cache` run, or a
+ * repeated `get` of the credential helper, is answered from the record of the one before, byte for byte what the program prints, and any
  * change of what that output depends on runs the program again. Whether the program ran is read
  * from a preload script (NODE_OPTIONS=--require) that says at exit whether the bin set up the
  * programs' import(), which a replayed run never does.
@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { recordHash } from "../../src/platform/replay.js";
 import { CLI } from "../support/cli.js";
 import { ACCOUNT, type E2eContext, REGION, startE2e } from "../support/e2e-harness.js";
+import { runHelper } from "../support/registry.js";
 
 let ctx: E2eContext;
 let probe: string;
@@ -281,6 +282,50 @@ describe("runs that are not recorded", () => {
       }
     } finally {
       closeSync(devNull);
+    }
+    expect(await b.records()).toEqual([]);
+  });
+});
+
+describe("the credential helper's get", () => {
+  const REGISTRY = `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com`;
+
+  test("repeated, it is replayed byte for byte; the request on stdin is part of the key", async () => {
+    const b = await bed();
+    const get = (host: string, env = b.env) => runHelper("get", host, env);
+    const fetched = await get(REGISTRY);
+    expect(fetched.code, fetched.stdout).toBe(0);
+    expect(await b.records()).toEqual([]);
+    const hit = await get(REGISTRY);
+    expect(await b.records()).toHaveLength(1);
+    const [slot] = await b.records();
+    const file = join(b.cache, "replay", slot ?? "");
+    const replayed = await get(REGISTRY);
+    expect(replayed).toMatchObject({ code: 0, stdout: hit.stdout, stderr: "" });
+    expect(replayed.stdout).toBe(fetched.stdout);
+    const real = await get(REGISTRY, { ...b.env, ECR_VARS_REPLAY: "off" });
+    expect(real.stdout).toBe(replayed.stdout);
+
+    // The record, not the program, answers: a rewritten record that verifies is printed.
+    const record = await readFile(file, "utf8");
+    const header = JSON.parse(record.slice(0, record.indexOf("\n"))) as Record<string, unknown>;
+    const forged = Buffer.from("replayed\n");
+    const text = JSON.stringify({ ...header, size: forged.length, hash: recordHash(forged) });
+    await writeFile(file, `${text}\n${forged}`, { mode: 0o600 });
+    expect((await get(REGISTRY)).stdout).toBe("replayed\n");
+    // Another request is not answered by it.
+    const other = await get(`${ACCOUNT}.dkr.ecr.us-east-2.amazonaws.com`);
+    expect(other.code, other.stdout).toBe(0);
+    expect(other.stdout).toContain('"ServerURL":"123456789012.dkr.ecr.us-east-2.amazonaws.com"');
+  });
+
+  test("a helper that answers with an error, or bypasses its cache, is not recorded", async () => {
+    const b = await bed();
+    for (let i = 0; i < 3; i++) {
+      const notOurs = await runHelper("get", "registry.example.com", b.env);
+      expect(notOurs.stdout).toContain("credentials not found");
+      const bypass = await runHelper("get", REGISTRY, { ...b.env, ECR_VARS_CACHE: "0" });
+      expect(bypass.code, bypass.stdout).toBe(0);
     }
     expect(await b.records()).toEqual([]);
   });

@@ -204,14 +204,28 @@ describe("anything else runs the program", () => {
     expect(ledger()).toBeUndefined();
   });
 
-  test("a run without --cache, or in a code-cache trace, opens no ledger", async () => {
+  test("a run in a code-cache trace opens no ledger (its trace line is not replayed)", async () => {
     const b = await bed();
-    expect(b.replay({ argv: ["--region", "eu-west-1", "-q"] })).toBe(false);
-    expect(ledger()).toBeUndefined();
     expect(b.replay({ env: { ...b.init.env, ECR_VARS_CODE_CACHE_TRACE: "1" } })).toBe(false);
     expect(ledger()).toBeUndefined();
     expect(b.replay()).toBe(false);
     expect(ledger()).toBeDefined();
+  });
+
+  test("what the run read from stdin is in the key", async () => {
+    const b = await bed();
+    const init = { ...b.init, input: "registry.example\n" };
+    expect(replayed(b.program, init)).toBe(false);
+    const open = ledger();
+    if (open === undefined) throw new Error("no ledger was opened");
+    open.until = NOW + 60_000;
+    open.recordable = true;
+    writeRecord(open, OUTPUT, NOW);
+    delete (globalThis as { [REPLAY]?: Ledger })[REPLAY];
+    expect(replayed(b.program, { ...init, input: "other.example\n" })).toBe(false);
+    expect(replayed(b.program, { ...b.init })).toBe(false);
+    expect(b.printed).toEqual([]);
+    expect(replayed(b.program, init)).toBe(true);
   });
 });
 
