@@ -77,11 +77,12 @@ const loadFetch: LoadFetch =
 
 // A `get` repeated with the same request and environment is answered from its replay record
 // (src/platform/replay.ts), as `ecr-vars --cache` is: Docker asks once per image, or more. Its
-// request is read first, for the key. Not in a standalone executable, whose launcher decides.
+// request is read first, for the key. The program is this file, or the standalone executable
+// this file is part of.
 const argv = process.argv.slice(2);
 let request: string | undefined;
 let requestTooLarge = false;
-if (argv[0] === "get" && argv.length === 1 && bundledFetch === undefined) {
+if (argv[0] === "get" && argv.length === 1) {
   try {
     request = readBoundedSync(0, limit);
   } catch (error) {
@@ -91,7 +92,12 @@ if (argv[0] === "get" && argv.length === 1 && bundledFetch === undefined) {
 }
 const replay =
   request !== undefined &&
-  replayed(__filename, { env: process.env, argv, input: request, cacheDir: userCacheDir });
+  replayed(bundledFetch === undefined ? __filename : process.execPath, {
+    env: process.env,
+    argv,
+    input: request,
+    cacheDir: userCacheDir,
+  });
 const open = replay ? undefined : ledger();
 const printed: string[] = [];
 

@@ -156,6 +156,11 @@ test("named docker-credential-ecr-vars, the same file is the credential helper",
   const hit = await callsDuring(get);
   expect(hit.result.stdout).toBe(miss.result.stdout);
   expect(hit.calls).toEqual([]);
+  // Repeated: answered from its replay record, which the hit wrote.
+  expect(await readdir(join(cache, "replay"))).toHaveLength(1);
+  const replayed = await callsDuring(get);
+  expect(replayed.result).toMatchObject({ code: 0, stdout: miss.result.stdout, stderr: "" });
+  expect(replayed.calls).toEqual([]);
 
   // Not ours: the protocol's not-found answer on stdout, exit 1.
   const other = await runWithInput(helper, ["get"], "registry.example.com", env());
