@@ -39,11 +39,25 @@ try {
   /** Pairs: the executable's command and the package's, for one path. */
   const paths = [
     ["--version", `${exe} --version`, `${node} ${cli} --version`],
-    ["ecr-vars --cache (cache hit)", `${exe} ${args} --cache`, `${node} ${cli} ${args} --cache`],
     [
-      "helper get (cache hit)",
+      "ecr-vars --cache (cache hit, replayed)",
+      `${exe} ${args} --cache`,
+      `${node} ${cli} ${args} --cache`,
+    ],
+    [
+      "ecr-vars --cache, ECR_VARS_REPLAY=off (token cache hit)",
+      `ECR_VARS_REPLAY=off ${exe} ${args} --cache`,
+      `ECR_VARS_REPLAY=off ${node} ${cli} ${args} --cache`,
+    ],
+    [
+      "helper get (cache hit, replayed)",
       `${exeHelper} get < ${hostFile}`,
       `${node} ${helper} get < ${hostFile}`,
+    ],
+    [
+      "helper get, ECR_VARS_REPLAY=off (token cache hit)",
+      `ECR_VARS_REPLAY=off ${exeHelper} get < ${hostFile}`,
+      `ECR_VARS_REPLAY=off ${node} ${helper} get < ${hostFile}`,
     ],
     ["ecr-vars (fresh fetch)", `${exe} ${args}`, `${node} ${cli} ${args}`],
   ];
@@ -63,7 +77,10 @@ try {
   for (let round = 1; round <= rounds; round++) {
     console.log(`round ${round}/${rounds}: ${commands.length} commands × ${runs} runs`);
     const exported = join(dir, "hyperfine.json");
+    // Output through a pipe, as a shell's $(...) or a client reads it (not /dev/null, which is a
+    // character device: a run writing there is neither recorded nor replayed).
     const hyperfine = ["--style", "none", "--warmup", "3", "--runs", String(runs)];
+    hyperfine.push("--output", "pipe");
     hyperfine.push("--export-json", exported);
     for (const { name, command } of commands) hyperfine.push("-n", name, command);
     // Not spawnSync: the emulator in this process answers the fresh fetches.
