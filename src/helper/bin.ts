@@ -15,6 +15,7 @@ import { describeSize, LIMITS, readBoundedSync } from "../platform/bounded-read.
 import { replayed, writeRecord } from "../platform/replay.js";
 import { ledger, spoil, trackedEnv } from "../platform/replay-ledger.js";
 import { VERSION } from "../version.js";
+import { cacheOffIn } from "./config.js";
 import type { fetchToken } from "./fetch.js";
 import { runHelper } from "./main.js";
 
@@ -82,7 +83,8 @@ const loadFetch: LoadFetch =
 const argv = process.argv.slice(2);
 let request: string | undefined;
 let requestTooLarge = false;
-if (argv[0] === "get" && argv.length === 1) {
+// Without the token cache (ECR_VARS_CACHE=0) every get fetches: nothing to replay.
+if (argv[0] === "get" && argv.length === 1 && !cacheOffIn(process.env)) {
   try {
     request = readBoundedSync(0, limit);
   } catch (error) {

@@ -202,9 +202,7 @@ export async function resolveHelperSettings(
     return { kind: "invalid", message: `source connector for ${host} names no connector` };
   const connectorsPath =
     typeof file.connectors === "string" ? file.connectors : defaultConnectorsPath(env);
-  const cacheOff =
-    ["0", "false", "no", "off"].includes((env.ECR_VARS_CACHE ?? "").toLowerCase()) ||
-    file.cache === false;
+  const cacheOff = cacheOffIn(env) || file.cache === false;
   return {
     kind: "settings",
     settings: {
@@ -224,4 +222,9 @@ export async function resolveHelperSettings(
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** ECR_VARS_CACHE turns the token cache off (0, false, no, off). */
+export function cacheOffIn(env: Readonly<Record<string, string | undefined>>): boolean {
+  return ["0", "false", "no", "off"].includes((env.ECR_VARS_CACHE ?? "").toLowerCase());
 }
