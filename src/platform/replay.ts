@@ -15,8 +15,8 @@
  *
  * The bin prints them (replayed) only when
  * - the key matches: argv, the working directory, the user, the kinds of stdout and stderr,
- *   Node's version, the program file's stamp, the names in the environment and the values of the
- *   few that the bin and Node read (replayKey);
+ *   Node's version and flags, the program file's stamp, the names in the environment and the
+ *   values of the few that the bin and Node read (replayKey);
  * - the variables the program read have the same values (envDigest): a variable it never reads,
  *   such as a CI system's build number, does not keep a record from serving;
  * - every file the run read or stamped (replay-ledger.ts) has the same stamp, or is still missing;
@@ -118,8 +118,8 @@ const FIXED = new Set([
 /**
  * What the output depends on besides files, time and the values of the variables the program
  * reads (recorded with the output), as 16 hex digits: argv, the working directory, the user, the
- * kinds of stdout and stderr, Node's version, the program file's stamp, the names in the
- * environment, and the values of the variables the bin and Node read. Undefined when stdout is a
+ * kinds of stdout and stderr, Node's version and flags, the program file's stamp, the names in
+ * the environment, and the values of the variables the bin and Node read. Undefined when stdout is a
  * character device (a terminal gets warnings or a refusal, not a record) or not open.
  */
 export function replayKey(program: string, init: ReplayInit): string | undefined {
@@ -128,6 +128,7 @@ export function replayKey(program: string, init: ReplayInit): string | undefined
   const parts = [
     `${FORMAT} ${VERSION}`,
     process.version,
+    process.execArgv.join(" "),
     String(process.getuid?.()),
     stampOf(statSync(program)),
     kinds.join(","),
