@@ -9,7 +9,7 @@
 import { execFile, spawn } from "node:child_process";
 import { closeSync, openSync } from "node:fs";
 import { mkdir, readdir, readFile, rename, stat, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { recordHash } from "../../src/platform/replay.js";
 import { CLI } from "../support/cli.js";
@@ -329,4 +329,63 @@ describe("the credential helper's get", () => {
     }
     expect(await b.records()).toEqual([]);
   });
+});
+
+test("every file a recorded run opens or looks at is an input of its record, or the program's own", async () => {
+  // A preload that logs each path the process hands to node:fs. The bundles call node:fs's
+  // functions through the module object, so they are seen; Node's own loading is not.
+  const log = ctx.path("fs-log.txt");
+  const spy = await ctx.write(
+    "fs-spy.cjs",
+    `const fs = require("node:fs");
+const seen = [];
+const wrap = (object, names) => {
+  for (const name of names) {
+    const original = object[name];
+    if (typeof original !== "function") continue;
+    object[name] = function (path, ...rest) {
+      if (typeof path === "string") seen.push(path);
+      return original.call(this, path, ...rest);
+    };
+  }
+};
+const names = ["open", "stat", "lstat", "readFile", "access", "readdir", "realpath", "exists"];
+wrap(fs, [...names, ...names.map((name) => name + "Sync")]);
+wrap(fs.promises, names);
+process.on("exit", () => fs.appendFileSync(process.env.FS_LOG, seen.join("\\n") + "\\n"));
+`,
+  );
+  const task = ctx.path("spy-task.yml");
+  await writeFile(task, `region: ${REGION}\nnamespace: spy\n`);
+  const config = ctx.path("spy-config");
+  await writeFile(config, `[default]\nregion = ${REGION}\n`);
+  const b = await bed({
+    NODE_OPTIONS: `--require ${probe} --require ${spy}`,
+    FS_LOG: log,
+    AWS_CONFIG_FILE: config,
+  });
+  const args = ["--task", task, "--cache", "-q", "-f", "json"];
+  await b.run(args);
+  await writeFile(log, "");
+  const hit = await b.run(args);
+  expect(hit.code, hit.stderr).toBe(0);
+  const [slot] = await b.records();
+  const record = await readFile(join(b.cache, "replay", slot ?? ""), "utf8");
+  const header = JSON.parse(record.slice(0, record.indexOf("\n"))) as { inputs: string[][] };
+  const inputs = new Set(header.inputs.map(([path]) => path));
+  const dist = join(process.cwd(), "dist");
+  const opened = (await readFile(log, "utf8"))
+    .split("\n")
+    .filter((path) => path !== "")
+    .map((path) => resolve(b.dir, path))
+    // The program's own files, its code caches, and the record and the directories its writer
+    // checks: not inputs of its output.
+    .filter((path) => !path.startsWith(`${dist}/`) && !path.startsWith(`${b.cache}/code/`))
+    .filter((path) => path !== b.cache && !path.startsWith(`${b.cache}/replay`))
+    .filter((path) => path !== probe && path !== spy);
+  expect(opened.length).toBeGreaterThan(3);
+  expect(opened.filter((path) => !inputs.has(path))).toEqual([]);
+  expect(inputs).toContain(task);
+  expect(inputs).toContain(config);
+  expect(inputs).toContain(join(b.cache, "tokens.json"));
 });
