@@ -115,6 +115,11 @@ const FIXED = new Set([
   "LANGUAGE",
 ]);
 
+/** Whether the value of variable `name` is in the key (FIXED), not only its name. */
+export function keyedByValue(name: string): boolean {
+  return FIXED.has(name) || name.startsWith("NODE_") || name.startsWith("LC_");
+}
+
 /**
  * What the output depends on besides files, time and the values of the variables the program
  * reads (recorded with the output), as 16 hex digits: argv, the working directory, the user, the
@@ -138,10 +143,7 @@ export function replayKey(program: string, init: ReplayInit): string | undefined
     init.input === undefined ? "-" : `<${init.input}`,
   ];
   const { env } = init;
-  for (const name in env) {
-    const fixed = FIXED.has(name) || name.startsWith("NODE_") || name.startsWith("LC_");
-    parts.push(fixed ? `${name}=${env[name]}` : name);
-  }
+  for (const name in env) parts.push(keyedByValue(name) ? `${name}=${env[name]}` : name);
   return recordHash(Buffer.from(parts.join("\0")));
 }
 

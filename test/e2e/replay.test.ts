@@ -11,7 +11,7 @@ import { closeSync, openSync } from "node:fs";
 import { mkdir, readdir, readFile, rename, stat, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { recordHash } from "../../src/platform/replay.js";
+import { keyedByValue, recordHash } from "../../src/platform/replay.js";
 import { CLI } from "../support/cli.js";
 import { ACCOUNT, type E2eContext, REGION, startE2e } from "../support/e2e-harness.js";
 import { runHelper } from "../support/registry.js";
@@ -388,4 +388,37 @@ process.on("exit", () => fs.appendFileSync(process.env.FS_LOG, seen.join("\\n") 
   expect(inputs).toContain(task);
   expect(inputs).toContain(config);
   expect(inputs).toContain(join(b.cache, "tokens.json"));
+});
+
+test("every environment variable a recorded run reads is recorded, or keyed by its value", async () => {
+  // A preload that puts a logging Proxy in place of process.env, before the bin runs.
+  const log = ctx.path("env-log.txt");
+  const spy = await ctx.write(
+    "env-spy.cjs",
+    `const real = process.env;
+const seen = new Set();
+process.env = new Proxy(real, {
+  get(target, name) {
+    if (typeof name === "string") seen.add(name);
+    return Reflect.get(target, name);
+  },
+});
+process.on("exit", () => require("node:fs").appendFileSync(real.ENV_LOG, [...seen].join("\\n") + "\\n"));
+`,
+  );
+  const b = await bed({ NODE_OPTIONS: `--require ${probe} --require ${spy}`, ENV_LOG: log });
+  await b.run(ARGS);
+  await writeFile(log, "");
+  const hit = await b.run(ARGS);
+  expect(hit.code, hit.stderr).toBe(0);
+  const [slot] = await b.records();
+  const record = await readFile(join(b.cache, "replay", slot ?? ""), "utf8");
+  const header = JSON.parse(record.slice(0, record.indexOf("\n"))) as { env: string[] };
+  // PROBE_OUT is the probe's (this test's) own.
+  const read = (await readFile(log, "utf8"))
+    .split("\n")
+    .filter((name) => name !== "" && name !== "PROBE_OUT");
+  expect(read).toContain("AWS_ACCESS_KEY_ID");
+  const recorded = new Set(header.env);
+  expect(read.filter((name) => !recorded.has(name) && !keyedByValue(name))).toEqual([]);
 });
