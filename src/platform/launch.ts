@@ -370,7 +370,7 @@ function privateOrMissing(dir: string): boolean {
 }
 
 /** Writes `data` to `path` by rename of a temporary file; quietly nothing on failure. */
-export function writeAtomically(path: string, data: Buffer, mode: number): void {
+function writeAtomically(path: string, data: Buffer, mode: number): void {
   const temporary = `${path}.${process.pid}.tmp`;
   try {
     mkdirSync(dirname(path), { recursive: true, mode: 0o700 });

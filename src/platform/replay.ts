@@ -31,15 +31,16 @@ import {
   closeSync,
   constants,
   fstatSync,
-  lstatSync,
   mkdirSync,
   openSync,
   readSync,
+  renameSync,
   statSync,
+  unlinkSync,
   writeSync,
 } from "node:fs";
 import { dirname, join } from "node:path";
-import { contentHash, TRACE, writeAtomically } from "./launch.js";
+import { contentHash, TRACE } from "./launch.js";
 import { isPrivateToUser } from "./owner.js";
 import { type Ledger, openLedger, stampOf } from "./replay-ledger.js";
 
@@ -207,6 +208,8 @@ function recorded(file: string, key: string, env: Env, now: number): Buffer | un
 
 /** A regular file of this user's that nobody else may read or write, whole; else undefined. */
 function readPrivate(file: string): Buffer | undefined {
+  // No record is the common case of a run that may be recorded: no exception for it.
+  if (statSync(file, { throwIfNoEntry: false }) === undefined) return undefined;
   let fd: number;
   try {
     fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW);
@@ -248,41 +251,67 @@ function print(output: Buffer): boolean {
 /**
  * Writes the record of a run that may be replayed (the ledger says whether it may), atomically
  * and 0600, into the replay directory of the token cache's directory when that is the user's own
- * and private. Quietly nothing on failure: a record only saves time.
+ * and private. Quietly nothing on failure: a record only saves time. It uses the node:fs
+ * functions that the run used already where it can: the first call of each costs a run the time
+ * to compile it.
  */
 export function writeRecord(ledger: Ledger, output: Buffer, now = Date.now()): void {
   if (!ledger.recordable || ledger.spoiled || !(now < ledger.until)) return;
   // What the bin would not read back (with room for the header) is not written.
   if (output.length > MAX_RECORD - 1024 * 1024) return;
   const directory = dirname(ledger.file);
+  const temporary = `${ledger.file}.${process.pid}.tmp`;
   try {
-    if (!isPrivateDirectory(dirname(directory))) return;
-    mkdirSync(directory, { mode: 0o700, recursive: true });
-    if (!isPrivateDirectory(directory)) return;
+    if (privateDirectory(dirname(directory)) !== true) return;
+    const there = privateDirectory(directory);
+    if (there === false) return;
+    if (there === undefined) {
+      mkdirSync(directory, { mode: 0o700 });
+      if (privateDirectory(directory) !== true) return;
+    }
+    const header: Header = {
+      format: FORMAT,
+      version: VERSION,
+      key: ledger.key,
+      until: ledger.until,
+      inputs: [...ledger.inputs],
+      env: [...ledger.env.keys()],
+      envHash: envDigest([...ledger.env.keys()], (name) => ledger.env.get(name)),
+      size: output.length,
+      hash: outputHash(output),
+    };
+    const data = Buffer.concat([Buffer.from(`${JSON.stringify(header)}\n`), output]);
+    const { O_WRONLY, O_CREAT, O_EXCL, O_NOFOLLOW } = constants;
+    const fd = openSync(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0o600);
+    try {
+      for (let offset = 0; offset < data.length; ) offset += writeSync(fd, data, offset);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(temporary, ledger.file);
   } catch {
-    return;
+    try {
+      unlinkSync(temporary);
+    } catch {
+      // Never created.
+    }
   }
-  const header: Header = {
-    format: FORMAT,
-    version: VERSION,
-    key: ledger.key,
-    until: ledger.until,
-    inputs: [...ledger.inputs],
-    env: [...ledger.env.keys()],
-    envHash: envDigest([...ledger.env.keys()], (name) => ledger.env.get(name)),
-    size: output.length,
-    hash: outputHash(output),
-  };
-  writeAtomically(
-    ledger.file,
-    Buffer.concat([Buffer.from(`${JSON.stringify(header)}\n`), output]),
-    0o600,
-  );
 }
 
-function isPrivateDirectory(path: string): boolean {
-  const stat = lstatSync(path);
-  return stat.isDirectory() && isPrivateToUser(stat);
+/** Whether `path` is a directory of the user's that others cannot enter; undefined: none there. */
+function privateDirectory(path: string): boolean | undefined {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_DIRECTORY | constants.O_NOFOLLOW);
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "ENOENT" ? undefined : false;
+  }
+  try {
+    const stat = fstatSync(fd);
+    return stat.isDirectory() && isPrivateToUser(stat);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /**
