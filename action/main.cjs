@@ -21414,23 +21414,14 @@ var init_toUtf8 = __esm({
   }
 });
 
-// node_modules/@smithy/core/dist-es/submodules/serde/uuid/v4.js
-function bindV4(getRandomValues2) {
-  if (typeof crypto !== "undefined" && typeof crypto.randomUUID === "function") {
-    return () => crypto.randomUUID();
-  }
-  return () => {
-    const rnds = new Uint8Array(16);
-    getRandomValues2(rnds);
-    rnds[6] = rnds[6] & 15 | 64;
-    rnds[8] = rnds[8] & 63 | 128;
-    return decimalToHex[rnds[0]] + decimalToHex[rnds[1]] + decimalToHex[rnds[2]] + decimalToHex[rnds[3]] + "-" + decimalToHex[rnds[4]] + decimalToHex[rnds[5]] + "-" + decimalToHex[rnds[6]] + decimalToHex[rnds[7]] + "-" + decimalToHex[rnds[8]] + decimalToHex[rnds[9]] + "-" + decimalToHex[rnds[10]] + decimalToHex[rnds[11]] + decimalToHex[rnds[12]] + decimalToHex[rnds[13]] + decimalToHex[rnds[14]] + decimalToHex[rnds[15]];
-  };
+// src/aws/uuid-v4.ts
+function bindV4(_getRandomValues2) {
+  return () => (0, import_node_crypto.randomUUID)();
 }
-var decimalToHex;
-var init_v4 = __esm({
-  "node_modules/@smithy/core/dist-es/submodules/serde/uuid/v4.js"() {
-    decimalToHex = Array.from({ length: 256 }, (_, i9) => i9.toString(16).padStart(2, "0"));
+var import_node_crypto;
+var init_uuid_v4 = __esm({
+  "src/aws/uuid-v4.ts"() {
+    import_node_crypto = require("node:crypto");
   }
 });
 
@@ -22618,14 +22609,14 @@ var init_getProfileName = __esm({
 });
 
 // node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/getSSOTokenFilepath.js
-var import_node_crypto, import_node_path3, getSSOTokenFilepath;
+var import_node_crypto2, import_node_path3, getSSOTokenFilepath;
 var init_getSSOTokenFilepath = __esm({
   "node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/getSSOTokenFilepath.js"() {
-    import_node_crypto = require("node:crypto");
+    import_node_crypto2 = require("node:crypto");
     import_node_path3 = require("node:path");
     init_getHomeDir();
     getSSOTokenFilepath = (id) => {
-      const hasher = (0, import_node_crypto.createHash)("sha1");
+      const hasher = (0, import_node_crypto2.createHash)("sha1");
       const cacheName = hasher.update(id).digest("hex");
       return (0, import_node_path3.join)(getHomeDir(), ".aws", "sso", "cache", `${cacheName}.json`);
     };
@@ -26257,14 +26248,16 @@ var init_endpoints = __esm({
   }
 });
 
-// node_modules/@smithy/core/dist-es/submodules/serde/util-stream/stream-type-check.js
+// src/aws/stream-type-check.ts
 var isReadableStream, isBlob;
 var init_stream_type_check = __esm({
-  "node_modules/@smithy/core/dist-es/submodules/serde/util-stream/stream-type-check.js"() {
-    isReadableStream = (stream) => typeof ReadableStream === "function" && (stream?.constructor?.name === ReadableStream.name || stream instanceof ReadableStream);
-    isBlob = (blob) => {
-      return typeof Blob === "function" && (blob?.constructor?.name === Blob.name || blob instanceof Blob);
+  "src/aws/stream-type-check.ts"() {
+    isReadableStream = (stream) => {
+      if (stream === null || typeof stream !== "object") return false;
+      if (stream.constructor?.name === "ReadableStream") return true;
+      return typeof stream.getReader === "function" && stream instanceof ReadableStream;
     };
+    isBlob = (blob) => typeof Blob === "function" && (blob?.constructor?.name === Blob.name || blob instanceof Blob);
   }
 });
 
@@ -26549,16 +26542,16 @@ var init_writeKey = __esm({
 });
 
 // node_modules/@smithy/core/dist-es/submodules/serde/index.js
-var import_node_crypto2, Uint8ArrayBlobAdapter, _getRandomValues, v4, generateIdempotencyToken;
+var import_node_crypto3, Uint8ArrayBlobAdapter, _getRandomValues, v4, generateIdempotencyToken;
 var init_serde = __esm({
   "node_modules/@smithy/core/dist-es/submodules/serde/index.js"() {
-    import_node_crypto2 = require("node:crypto");
+    import_node_crypto3 = require("node:crypto");
     init_fromBase64();
     init_toBase64();
     init_Uint8ArrayBlobAdapter();
     init_fromUtf8();
     init_toUtf8();
-    init_v4();
+    init_uuid_v4();
     init_date_utils();
     init_lazy_json();
     init_quote_header();
@@ -26576,7 +26569,7 @@ var init_serde = __esm({
     init_writeKey();
     Uint8ArrayBlobAdapter = class extends bindUint8ArrayBlobAdapter(toUtf8, fromUtf8, toBase64, fromBase64) {
     };
-    _getRandomValues = import_node_crypto2.getRandomValues;
+    _getRandomValues = import_node_crypto3.getRandomValues;
     v4 = bindV4(_getRandomValues);
     generateIdempotencyToken = v4;
   }
@@ -27173,7 +27166,7 @@ function buildNativeClass2() {
       this.finished = false;
     }
     createHash() {
-      return this.secret ? (0, import_node_crypto3.createHmac)("sha256", toBuffer(this.secret)) : (0, import_node_crypto3.createHash)("sha256");
+      return this.secret ? (0, import_node_crypto4.createHmac)("sha256", toBuffer(this.secret)) : (0, import_node_crypto4.createHash)("sha256");
     }
   };
 }
@@ -27186,14 +27179,14 @@ function toBuffer(data) {
   }
   return Buffer.from(data);
 }
-var import_node_crypto3, hasNativeCrypto, Sha256Node;
+var import_node_crypto4, hasNativeCrypto, Sha256Node;
 var init_Sha256Node = __esm({
   "node_modules/@smithy/core/dist-es/submodules/checksum/sha256/Sha256Node.js"() {
-    import_node_crypto3 = require("node:crypto");
+    import_node_crypto4 = require("node:crypto");
     init_Sha256Js();
     hasNativeCrypto = (() => {
       try {
-        (0, import_node_crypto3.createHash)("sha256");
+        (0, import_node_crypto4.createHash)("sha256");
         return true;
       } catch {
         return false;
@@ -43292,12 +43285,12 @@ var init_signin = __esm({
 });
 
 // node_modules/@aws-sdk/credential-provider-login/dist-es/LoginCredentialsFetcher.js
-var import_node_crypto4, import_node_fs4, import_node_os3, import_node_path7, LoginCredentialsFetcher;
+var import_node_crypto5, import_node_fs4, import_node_os3, import_node_path7, LoginCredentialsFetcher;
 var init_LoginCredentialsFetcher = __esm({
   "node_modules/@aws-sdk/credential-provider-login/dist-es/LoginCredentialsFetcher.js"() {
     init_config2();
     init_protocols();
-    import_node_crypto4 = require("node:crypto");
+    import_node_crypto5 = require("node:crypto");
     import_node_fs4 = require("node:fs");
     import_node_os3 = require("node:os");
     import_node_path7 = require("node:path");
@@ -43468,7 +43461,7 @@ var init_LoginCredentialsFetcher = __esm({
       getTokenFilePath() {
         const directory = process.env.AWS_LOGIN_CACHE_DIRECTORY ?? (0, import_node_path7.join)((0, import_node_os3.homedir)(), ".aws", "login", "cache");
         const loginSessionBytes = Buffer.from(this.loginSession, "utf8");
-        const loginSessionSha256 = (0, import_node_crypto4.createHash)("sha256").update(loginSessionBytes).digest("hex");
+        const loginSessionSha256 = (0, import_node_crypto5.createHash)("sha256").update(loginSessionBytes).digest("hex");
         return (0, import_node_path7.join)(directory, `${loginSessionSha256}.json`);
       }
       derToRawSignature(derSignature) {
@@ -43513,12 +43506,12 @@ var init_LoginCredentialsFetcher = __esm({
       async generateDpop(method = "POST", endpoint) {
         const token = await this.loadToken();
         try {
-          const privateKey = (0, import_node_crypto4.createPrivateKey)({
+          const privateKey = (0, import_node_crypto5.createPrivateKey)({
             key: token.dpopKey,
             format: "pem",
             type: "sec1"
           });
-          const publicKey = (0, import_node_crypto4.createPublicKey)(privateKey);
+          const publicKey = (0, import_node_crypto5.createPublicKey)(privateKey);
           const publicDer = publicKey.export({ format: "der", type: "spki" });
           let pointStart = -1;
           for (let i9 = 0; i9 < publicDer.length; i9++) {
@@ -43548,7 +43541,7 @@ var init_LoginCredentialsFetcher = __esm({
           const headerB64 = Buffer.from(JSON.stringify(header)).toString("base64url");
           const payloadB64 = Buffer.from(JSON.stringify(payload)).toString("base64url");
           const message = `${headerB64}.${payloadB64}`;
-          const asn1Signature = (0, import_node_crypto4.sign)("sha256", Buffer.from(message), privateKey);
+          const asn1Signature = (0, import_node_crypto5.sign)("sha256", Buffer.from(message), privateKey);
           const rawSignature = this.derToRawSignature(asn1Signature);
           const signatureB64 = rawSignature.toString("base64url");
           return `${message}.${signatureB64}`;
@@ -67263,7 +67256,7 @@ async function withFileLock(path6, work, options = {}) {
   const content = `${JSON.stringify({
     ...self2,
     since: (/* @__PURE__ */ new Date()).toISOString(),
-    nonce: (0, import_node_crypto5.randomBytes)(8).toString("hex")
+    nonce: (0, import_node_crypto6.randomBytes)(8).toString("hex")
   })}
 `;
   const forgetLock = removeOnSignal(lockPath, content);
@@ -67285,7 +67278,7 @@ async function acquire(lockPath, content, self2, options) {
   const staleAfterMs = options.staleAfterMs ?? UNVERIFIABLE_LOCK_MS;
   const temp = (0, import_node_path10.join)(
     (0, import_node_path10.dirname)(lockPath),
-    `.${(0, import_node_path10.basename)(lockPath)}.${process.pid}.${(0, import_node_crypto5.randomBytes)(6).toString("hex")}.tmp`
+    `.${(0, import_node_path10.basename)(lockPath)}.${process.pid}.${(0, import_node_crypto6.randomBytes)(6).toString("hex")}.tmp`
   );
   const forgetTemp = removeOnSignal(temp);
   try {
@@ -67450,11 +67443,11 @@ function lockError(lockPath, reason, cause) {
     cause
   });
 }
-var import_node_crypto5, import_node_fs8, import_promises4, import_node_path10, DEFAULT_LOCK_TIMEOUT_MS, UNVERIFIABLE_LOCK_MS, PID_ONLY_LOCK_MS, MAX_LOCK_BYTES;
+var import_node_crypto6, import_node_fs8, import_promises4, import_node_path10, DEFAULT_LOCK_TIMEOUT_MS, UNVERIFIABLE_LOCK_MS, PID_ONLY_LOCK_MS, MAX_LOCK_BYTES;
 var init_lock = __esm({
   "src/platform/lock.ts"() {
     "use strict";
-    import_node_crypto5 = require("node:crypto");
+    import_node_crypto6 = require("node:crypto");
     import_node_fs8 = require("node:fs");
     import_promises4 = require("node:fs/promises");
     import_node_path10 = require("node:path");
@@ -67486,7 +67479,7 @@ async function writeSecretFile(path6, text2) {
   await removeLeftovers(path6);
   const temporary = (0, import_node_path11.join)(
     (0, import_node_path11.dirname)(path6),
-    `.${(0, import_node_path11.basename)(path6)}.${process.pid}.${(0, import_node_crypto6.randomBytes)(6).toString("hex")}.tmp`
+    `.${(0, import_node_path11.basename)(path6)}.${process.pid}.${(0, import_node_crypto7.randomBytes)(6).toString("hex")}.tmp`
   );
   const forget = removeOnSignal(temporary);
   let handle;
@@ -67554,11 +67547,11 @@ function outputError(path6, reason, cause) {
     ...cause === void 0 ? {} : { cause }
   });
 }
-var import_node_crypto6, import_promises5, import_node_path11, LEFTOVER_AGE_MS;
+var import_node_crypto7, import_promises5, import_node_path11, LEFTOVER_AGE_MS;
 var init_write_file = __esm({
   "src/platform/write-file.ts"() {
     "use strict";
-    import_node_crypto6 = require("node:crypto");
+    import_node_crypto7 = require("node:crypto");
     import_promises5 = require("node:fs/promises");
     import_node_path11 = require("node:path");
     init_errors();
@@ -69842,7 +69835,7 @@ function getIDToken(aud) {
 }
 
 // src/action/main.ts
-var import_node_crypto7 = require("node:crypto");
+var import_node_crypto8 = require("node:crypto");
 var import_promises8 = require("node:fs/promises");
 var import_node_os5 = require("node:os");
 var import_node_path14 = require("node:path");
@@ -73142,7 +73135,7 @@ async function workflowIdentity(task, token, temp) {
   await (0, import_promises8.writeFile)(tokenFile, token, { mode: 384, flag: "wx" });
   const connectorsPath = (0, import_node_path14.join)(temp, "connectors.json");
   const connector = {
-    id: (0, import_node_crypto7.randomUUID)(),
+    id: (0, import_node_crypto8.randomUUID)(),
     name: OIDC_CONNECTOR,
     type: "web-identity",
     roleArn: task.roleArn,

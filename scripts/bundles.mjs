@@ -8,11 +8,19 @@ import { join, relative, resolve } from "node:path";
 import { build } from "esbuild";
 
 /**
- * @smithy/core's CRC32 takes node:zlib's crc32 where there is one: there it gets
- * src/aws/lazy-zlib.ts, which has the same crc32 but loads node:zlib only when it is called.
+ * Stand-ins for three modules of @smithy/core (the same answers, less start-up; README
+ * "Start-up"): its CRC32 takes node:zlib's crc32 where there is one, and gets
+ * src/aws/lazy-zlib.ts, which loads node:zlib only when it is called; its stream type checks
+ * (src/aws/stream-type-check.ts) and its UUID v4 (src/aws/uuid-v4.ts) do not read the globals
+ * that load Node's web streams and web crypto.
  */
 export function lazyZlib(root = ".") {
   const crc32Module = join("checksum", "crc32", "Crc32Node.js");
+  const serde = join("submodules", "serde");
+  const standIns = [
+    [/^\.\.?\/stream-type-check$/, join(serde, "util-stream"), "src/aws/stream-type-check.ts"],
+    [/^\.\/uuid\/v4$/, serde, "src/aws/uuid-v4.ts"],
+  ];
   return {
     name: "lazy-zlib",
     setup(plugin) {
@@ -21,6 +29,14 @@ export function lazyZlib(root = ".") {
           ? { path: resolve(root, "src/aws/lazy-zlib.ts") }
           : undefined,
       );
+      for (const [filter, folder, file] of standIns) {
+        plugin.onResolve({ filter }, (args) =>
+          args.importer.includes(join("@smithy", "core", "dist-es")) &&
+          args.importer.includes(folder)
+            ? { path: resolve(root, file) }
+            : undefined,
+        );
+      }
     },
   };
 }

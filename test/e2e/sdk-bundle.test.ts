@@ -1,14 +1,20 @@
 /**
- * The AWS SDK bundle's stand-in for node:zlib (src/aws/lazy-zlib.ts, README "Start-up"): on the
- * Node running this suite (.ci/run runs it on each supported version) it has crc32 exactly where
- * node:zlib has it, with the same results, and a fresh fetch does not load node:zlib.
+ * The AWS SDK bundle's stand-ins (scripts/bundles.mjs, README "Start-up"): for node:zlib
+ * (src/aws/lazy-zlib.ts), which on the Node running this suite (.ci/run runs it on each supported
+ * version) has crc32 exactly where node:zlib has it, with the same results; for @smithy/core's
+ * stream type checks (src/aws/stream-type-check.ts), which answer as @smithy/core's do; for its
+ * UUID v4 (src/aws/uuid-v4.ts). A fresh fetch loads neither node:zlib nor Node's web streams or
+ * web crypto.
  */
 
 import { readFile, writeFile } from "node:fs/promises";
+import { Readable } from "node:stream";
 import * as zlib from "node:zlib";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { crc32 } from "../../src/aws/lazy-zlib.js";
+import { isBlob, isReadableStream } from "../../src/aws/stream-type-check.js";
+import { bindV4 } from "../../src/aws/uuid-v4.js";
 import { ACCOUNT, type E2eContext, startE2e } from "../support/e2e-harness.js";
 import { runWithInput } from "../support/registry.js";
 
@@ -56,5 +62,86 @@ describe("the SDK bundle's node:zlib", () => {
     expect(result.code, result.stderr).toBe(0);
     expect(JSON.parse(result.stdout)["custom.aws.ecr.password"]?.length).toBeGreaterThan(100);
     expect(result.stderr).toContain("zlib loaded: false");
+  });
+
+  test("a fresh fetch loads neither Node's web streams nor its web crypto", async () => {
+    // (Node loads two small modules of its web streams at start-up itself.)
+    const bundle = await readFile("dist/cli/aws-sdk.cjs", "utf8");
+    expect(bundle).toContain("// src/aws/stream-type-check.ts");
+    expect(bundle).toContain("// src/aws/uuid-v4.ts");
+    const preload = ctx.path("web-modules.cjs");
+    await writeFile(
+      preload,
+      'process.on("exit", () => require("node:fs").writeSync(2, `\nweb: ${process.moduleLoadList.filter((m) => /webstreams\\/(readable|writable)stream|crypto\\/webcrypto/.test(m)).join(",") || "none"}\n`));\n',
+    );
+    const args = ["dist/ecr-vars.cjs", "--region", "eu-west-1", "--registry-id", ACCOUNT];
+    const result = await runWithInput(
+      process.execPath,
+      ["--require", preload, ...args, "--format", "json"],
+      "",
+      ctx.env({}),
+    );
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toContain("web: none");
+  });
+});
+
+describe("@smithy/core's stream type checks and UUID v4, as the bundle has them", () => {
+  test("isReadableStream and isBlob answer as @smithy/core's do", async () => {
+    // The installed original, its two exports made a function's result.
+    const text = await readFile(
+      "node_modules/@smithy/core/dist-es/submodules/serde/util-stream/stream-type-check.js",
+      "utf8",
+    );
+    const original = new Function(
+      `${text.replaceAll("export const", "const")}\nreturn { isReadableStream, isBlob };`,
+    )() as { isReadableStream: (v: unknown) => boolean; isBlob: (v: unknown) => boolean };
+    class ReadableStreamLookalike {}
+    class WebStream extends ReadableStream<Uint8Array> {}
+    class File extends Blob {}
+    Object.defineProperty(ReadableStreamLookalike, "name", { value: "ReadableStream" });
+    const values: unknown[] = [
+      new ReadableStream(),
+      new WebStream(),
+      Readable.from(["x"]),
+      new Blob(["x"]),
+      new File([]),
+      Buffer.from("x"),
+      new Uint8Array(2),
+      "ReadableStream",
+      "",
+      0,
+      null,
+      undefined,
+      {},
+      { getReader: () => undefined },
+      { constructor: { name: "ReadableStream" } },
+      { constructor: { name: "Blob" } },
+      new ReadableStreamLookalike(),
+      Object.create(null),
+      () => undefined,
+    ];
+    for (const [i, value] of values.entries()) {
+      expect(isReadableStream(value), `value ${i}`).toBe(original.isReadableStream(value));
+      expect(isBlob(value), `value ${i}`).toBe(original.isBlob(value));
+    }
+    fc.assert(
+      fc.property(fc.anything(), (value) => {
+        expect(isReadableStream(value)).toBe(original.isReadableStream(value));
+        expect(isBlob(value)).toBe(original.isBlob(value));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  test("UUID v4: node:crypto's randomUUID, of the form RFC 9562 gives version 4", () => {
+    const v4 = bindV4(() => {
+      throw new Error("not the fallback");
+    });
+    const ids = new Set(Array.from({ length: 200 }, () => v4()));
+    expect(ids.size).toBe(200);
+    for (const id of ids) {
+      expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    }
   });
 });
