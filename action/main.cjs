@@ -22623,11 +22623,29 @@ var init_getSSOTokenFilepath = __esm({
   }
 });
 
+// src/aws/fs-promises.ts
+function readFile(path6, options) {
+  return new Promise((resolve3, reject) => {
+    (0, import_node_fs3.readFile)(
+      path6,
+      options,
+      (error2, data) => error2 ? reject(error2) : resolve3(data)
+    );
+  });
+}
+var import_node_fs3, fs_promises_default;
+var init_fs_promises = __esm({
+  "src/aws/fs-promises.ts"() {
+    import_node_fs3 = require("node:fs");
+    fs_promises_default = { readFile };
+  }
+});
+
 // node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/getSSOTokenFromFile.js
-var import_promises, tokenIntercept, getSSOTokenFromFile;
+var tokenIntercept, getSSOTokenFromFile;
 var init_getSSOTokenFromFile = __esm({
   "node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/getSSOTokenFromFile.js"() {
-    import_promises = require("node:fs/promises");
+    init_fs_promises();
     init_getSSOTokenFilepath();
     tokenIntercept = {};
     getSSOTokenFromFile = async (id) => {
@@ -22635,7 +22653,7 @@ var init_getSSOTokenFromFile = __esm({
         return tokenIntercept[id];
       }
       const ssoTokenFilepath = getSSOTokenFilepath(id);
-      const ssoTokenText = await (0, import_promises.readFile)(ssoTokenFilepath, "utf8");
+      const ssoTokenText = await readFile(ssoTokenFilepath, "utf8");
       return JSON.parse(ssoTokenText);
     };
   }
@@ -22751,10 +22769,10 @@ var init_parseIni = __esm({
 });
 
 // node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/readFile.js
-var import_promises2, filePromises, fileIntercept, readFile2;
+var filePromises, fileIntercept, readFile2;
 var init_readFile = __esm({
   "node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/readFile.js"() {
-    import_promises2 = require("node:fs/promises");
+    init_fs_promises();
     filePromises = {};
     fileIntercept = {};
     readFile2 = (path6, options) => {
@@ -22762,7 +22780,7 @@ var init_readFile = __esm({
         return fileIntercept[path6];
       }
       if (!filePromises[path6] || options?.ignoreCache) {
-        filePromises[path6] = (0, import_promises2.readFile)(path6, "utf8");
+        filePromises[path6] = readFile(path6, "utf8");
       }
       return filePromises[path6];
     };
@@ -37411,13 +37429,13 @@ var init_retry_wrapper = __esm({
 });
 
 // node_modules/@aws-sdk/credential-provider-http/dist-es/fromHttp/fromHttp.js
-var import_promises3, AWS_CONTAINER_CREDENTIALS_RELATIVE_URI, DEFAULT_LINK_LOCAL_HOST, AWS_CONTAINER_CREDENTIALS_FULL_URI, AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE, AWS_CONTAINER_AUTHORIZATION_TOKEN, fromHttp, validateToken;
+var AWS_CONTAINER_CREDENTIALS_RELATIVE_URI, DEFAULT_LINK_LOCAL_HOST, AWS_CONTAINER_CREDENTIALS_FULL_URI, AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE, AWS_CONTAINER_AUTHORIZATION_TOKEN, fromHttp, validateToken;
 var init_fromHttp = __esm({
   "node_modules/@aws-sdk/credential-provider-http/dist-es/fromHttp/fromHttp.js"() {
     init_client3();
     init_config2();
     init_dist_es6();
-    import_promises3 = __toESM(require("node:fs/promises"));
+    init_fs_promises();
     init_checkUrl();
     init_requestHelpers();
     init_retry_wrapper();
@@ -37457,7 +37475,7 @@ Set AWS_CONTAINER_CREDENTIALS_FULL_URI or AWS_CONTAINER_CREDENTIALS_RELATIVE_URI
       const provider = retryWrapper(async () => {
         const request = createGetRequest(url);
         if (tokenFile) {
-          request.headers.Authorization = validateToken((await import_promises3.default.readFile(tokenFile)).toString());
+          request.headers.Authorization = validateToken((await fs_promises_default.readFile(tokenFile)).toString());
         } else if (token) {
           request.headers.Authorization = validateToken(token);
         }
@@ -39857,12 +39875,12 @@ var init_validateTokenKey = __esm({
 });
 
 // node_modules/@aws-sdk/token-providers/dist-es/writeSSOTokenToFile.js
-var import_node_fs3, writeFile2, writeSSOTokenToFile;
+var import_node_fs4, writeFile2, writeSSOTokenToFile;
 var init_writeSSOTokenToFile = __esm({
   "node_modules/@aws-sdk/token-providers/dist-es/writeSSOTokenToFile.js"() {
     init_config2();
-    import_node_fs3 = require("node:fs");
-    ({ writeFile: writeFile2 } = import_node_fs3.promises);
+    import_node_fs4 = require("node:fs");
+    ({ writeFile: writeFile2 } = import_node_fs4.promises);
     writeSSOTokenToFile = (id, ssoToken) => {
       const tokenFilepath = getSSOTokenFilepath(id);
       const tokenString = JSON.stringify(ssoToken, null, 2);
@@ -43285,13 +43303,13 @@ var init_signin = __esm({
 });
 
 // node_modules/@aws-sdk/credential-provider-login/dist-es/LoginCredentialsFetcher.js
-var import_node_crypto5, import_node_fs4, import_node_os3, import_node_path7, LoginCredentialsFetcher;
+var import_node_crypto5, import_node_fs5, import_node_os3, import_node_path7, LoginCredentialsFetcher;
 var init_LoginCredentialsFetcher = __esm({
   "node_modules/@aws-sdk/credential-provider-login/dist-es/LoginCredentialsFetcher.js"() {
     init_config2();
     init_protocols();
     import_node_crypto5 = require("node:crypto");
-    import_node_fs4 = require("node:fs");
+    import_node_fs5 = require("node:fs");
     import_node_os3 = require("node:os");
     import_node_path7 = require("node:path");
     LoginCredentialsFetcher = class _LoginCredentialsFetcher {
@@ -43429,7 +43447,7 @@ var init_LoginCredentialsFetcher = __esm({
       async loadToken() {
         const tokenFilePath = this.getTokenFilePath();
         try {
-          const tokenData = await import_node_fs4.promises.readFile(tokenFilePath, "utf8");
+          const tokenData = await import_node_fs5.promises.readFile(tokenFilePath, "utf8");
           const token = JSON.parse(tokenData);
           const missingFields = ["accessToken", "clientId", "refreshToken", "dpopKey"].filter((k9) => !token[k9]);
           if (!token.accessToken?.accountId) {
@@ -43453,10 +43471,10 @@ var init_LoginCredentialsFetcher = __esm({
         const tokenFilePath = this.getTokenFilePath();
         const directory = (0, import_node_path7.dirname)(tokenFilePath);
         try {
-          await import_node_fs4.promises.mkdir(directory, { recursive: true });
+          await import_node_fs5.promises.mkdir(directory, { recursive: true });
         } catch (error2) {
         }
-        await import_node_fs4.promises.writeFile(tokenFilePath, JSON.stringify(token, null, 2), "utf8");
+        await import_node_fs5.promises.writeFile(tokenFilePath, JSON.stringify(token, null, 2), "utf8");
       }
       getTokenFilePath() {
         const directory = process.env.AWS_LOGIN_CACHE_DIRECTORY ?? (0, import_node_path7.join)((0, import_node_os3.homedir)(), ".aws", "login", "cache");
@@ -43808,12 +43826,12 @@ var init_fromWebToken = __esm({
 });
 
 // node_modules/@aws-sdk/credential-provider-web-identity/dist-es/fromTokenFile.js
-var import_node_fs5, ENV_TOKEN_FILE, ENV_ROLE_ARN, ENV_ROLE_SESSION_NAME, fromTokenFile;
+var import_node_fs6, ENV_TOKEN_FILE, ENV_ROLE_ARN, ENV_ROLE_SESSION_NAME, fromTokenFile;
 var init_fromTokenFile = __esm({
   "node_modules/@aws-sdk/credential-provider-web-identity/dist-es/fromTokenFile.js"() {
     init_client3();
     init_config2();
-    import_node_fs5 = require("node:fs");
+    import_node_fs6 = require("node:fs");
     init_fromWebToken();
     ENV_TOKEN_FILE = "AWS_WEB_IDENTITY_TOKEN_FILE";
     ENV_ROLE_ARN = "AWS_ROLE_ARN";
@@ -43830,7 +43848,7 @@ var init_fromTokenFile = __esm({
       }
       const credentials = await fromWebToken({
         ...init,
-        webIdentityToken: externalDataInterceptor?.getTokenRecord?.()[webIdentityTokenFile] ?? (0, import_node_fs5.readFileSync)(webIdentityTokenFile, { encoding: "ascii" }),
+        webIdentityToken: externalDataInterceptor?.getTokenRecord?.()[webIdentityTokenFile] ?? (0, import_node_fs6.readFileSync)(webIdentityTokenFile, { encoding: "ascii" }),
         roleArn: roleArn2,
         roleSessionName
       })(awsIdentityProperties);
@@ -61775,14 +61793,14 @@ var require_parser = __commonJS({
             case "scalar":
             case "single-quoted-scalar":
             case "double-quoted-scalar": {
-              const fs5 = this.flowScalar(this.type);
+              const fs4 = this.flowScalar(this.type);
               if (atNextItem || it.value) {
-                map.items.push({ start, key: fs5, sep: [] });
+                map.items.push({ start, key: fs4, sep: [] });
                 this.onKeyLine = true;
               } else if (it.sep) {
-                this.stack.push(fs5);
+                this.stack.push(fs4);
               } else {
-                Object.assign(it, { key: fs5, sep: [] });
+                Object.assign(it, { key: fs4, sep: [] });
                 this.onKeyLine = true;
               }
               return;
@@ -61910,13 +61928,13 @@ var require_parser = __commonJS({
             case "scalar":
             case "single-quoted-scalar":
             case "double-quoted-scalar": {
-              const fs5 = this.flowScalar(this.type);
+              const fs4 = this.flowScalar(this.type);
               if (!it || it.value)
-                fc.items.push({ start: [], key: fs5, sep: [] });
+                fc.items.push({ start: [], key: fs4, sep: [] });
               else if (it.sep)
-                this.stack.push(fs5);
+                this.stack.push(fs4);
               else
-                Object.assign(it, { key: fs5, sep: [] });
+                Object.assign(it, { key: fs4, sep: [] });
               return;
             }
             case "flow-map-end":
@@ -67164,7 +67182,7 @@ var init_task_file = __esm({
 function readBootId() {
   if (bootId === void 0) {
     try {
-      bootId = (0, import_node_fs6.readFileSync)("/proc/sys/kernel/random/boot_id", "utf8").trim() || null;
+      bootId = (0, import_node_fs7.readFileSync)("/proc/sys/kernel/random/boot_id", "utf8").trim() || null;
     } catch {
       bootId = null;
     }
@@ -67173,7 +67191,7 @@ function readBootId() {
 }
 function processStartTime(pid) {
   try {
-    const stat2 = (0, import_node_fs6.readFileSync)(`/proc/${pid}/stat`, "utf8");
+    const stat2 = (0, import_node_fs7.readFileSync)(`/proc/${pid}/stat`, "utf8");
     const fields = stat2.slice(stat2.lastIndexOf(")") + 2).split(" ");
     return fields[19];
   } catch {
@@ -67207,11 +67225,11 @@ function pidExists(pid) {
     return error2.code !== "ESRCH";
   }
 }
-var import_node_fs6, import_node_os4, bootId;
+var import_node_fs7, import_node_os4, bootId;
 var init_process_identity = __esm({
   "src/platform/process-identity.ts"() {
     "use strict";
-    import_node_fs6 = require("node:fs");
+    import_node_fs7 = require("node:fs");
     import_node_os4 = require("node:os");
   }
 });
@@ -67225,7 +67243,7 @@ function onSignal(signal) {
 function removeTracked() {
   for (const [path6, content] of tracked) {
     try {
-      if (content === null || (0, import_node_fs7.readFileSync)(path6, "utf8") === content) (0, import_node_fs7.unlinkSync)(path6);
+      if (content === null || (0, import_node_fs8.readFileSync)(path6, "utf8") === content) (0, import_node_fs8.unlinkSync)(path6);
     } catch {
     }
   }
@@ -67239,11 +67257,11 @@ function removeOnSignal(path6, content) {
     for (const s2 of SIGNALS) process.off(s2, onSignal);
   };
 }
-var import_node_fs7, SIGNALS, tracked;
+var import_node_fs8, SIGNALS, tracked;
 var init_signal_cleanup = __esm({
   "src/platform/signal-cleanup.ts"() {
     "use strict";
-    import_node_fs7 = require("node:fs");
+    import_node_fs8 = require("node:fs");
     SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"];
     tracked = /* @__PURE__ */ new Map();
   }
@@ -67392,7 +67410,7 @@ async function identityOf2(path6) {
 async function readSmall(path6) {
   let handle;
   try {
-    handle = await (0, import_promises4.open)(path6, import_node_fs8.constants.O_RDONLY | import_node_fs8.constants.O_NOFOLLOW);
+    handle = await (0, import_promises4.open)(path6, import_node_fs9.constants.O_RDONLY | import_node_fs9.constants.O_NOFOLLOW);
   } catch {
     return void 0;
   }
@@ -67443,12 +67461,12 @@ function lockError(lockPath, reason, cause) {
     cause
   });
 }
-var import_node_crypto6, import_node_fs8, import_promises4, import_node_path10, DEFAULT_LOCK_TIMEOUT_MS, UNVERIFIABLE_LOCK_MS, PID_ONLY_LOCK_MS, MAX_LOCK_BYTES;
+var import_node_crypto6, import_node_fs9, import_promises4, import_node_path10, DEFAULT_LOCK_TIMEOUT_MS, UNVERIFIABLE_LOCK_MS, PID_ONLY_LOCK_MS, MAX_LOCK_BYTES;
 var init_lock = __esm({
   "src/platform/lock.ts"() {
     "use strict";
     import_node_crypto6 = require("node:crypto");
-    import_node_fs8 = require("node:fs");
+    import_node_fs9 = require("node:fs");
     import_promises4 = require("node:fs/promises");
     import_node_path10 = require("node:path");
     init_errors();
@@ -72497,7 +72515,7 @@ init_errors();
 init_variables();
 
 // src/platform/docker-config-file.ts
-var import_node_fs9 = require("node:fs");
+var import_node_fs10 = require("node:fs");
 var import_promises6 = require("node:fs/promises");
 var import_node_path12 = require("node:path");
 init_errors();
@@ -72514,7 +72532,7 @@ async function readConfigText(path6) {
   try {
     return await readBounded(path6, LIMITS.authFile, {
       regularOnly: true,
-      flags: import_node_fs9.constants.O_NOFOLLOW
+      flags: import_node_fs10.constants.O_NOFOLLOW
     });
   } catch (error2) {
     const code = error2.code;
@@ -72674,7 +72692,7 @@ init_errors();
 
 // src/platform/executable.ts
 var import_node_child_process2 = require("node:child_process");
-var import_node_fs10 = require("node:fs");
+var import_node_fs11 = require("node:fs");
 var import_promises7 = require("node:fs/promises");
 var import_node_path13 = require("node:path");
 async function findExecutable(name, env2) {
@@ -72683,7 +72701,7 @@ async function findExecutable(name, env2) {
     if (dir === "") continue;
     for (const candidate of names.map((n4) => (0, import_node_path13.join)(dir, n4))) {
       try {
-        await (0, import_promises7.access)(candidate, import_node_fs10.constants.X_OK);
+        await (0, import_promises7.access)(candidate, import_node_fs11.constants.X_OK);
         return candidate;
       } catch {
       }

@@ -4,15 +4,16 @@
 // programs import, and the stand-in for node:zlib in the SDK.
 import { readdirSync, readFileSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
-import { join, relative, resolve } from "node:path";
+import { join, relative, resolve, sep } from "node:path";
 import { build } from "esbuild";
 
 /**
- * Stand-ins for three modules of @smithy/core (the same answers, less start-up; README
- * "Start-up"): its CRC32 takes node:zlib's crc32 where there is one, and gets
- * src/aws/lazy-zlib.ts, which loads node:zlib only when it is called; its stream type checks
+ * Stand-ins in the AWS SDK's packages (the same answers, less start-up; README "Start-up"):
+ * @smithy/core's CRC32 takes node:zlib's crc32 where there is one, and gets src/aws/lazy-zlib.ts,
+ * which loads node:zlib only when it is called; its stream type checks
  * (src/aws/stream-type-check.ts) and its UUID v4 (src/aws/uuid-v4.ts) do not read the globals
- * that load Node's web streams and web crypto.
+ * that load Node's web streams and web crypto; and the packages' node:fs/promises, of which they
+ * use readFile alone, is src/aws/fs-promises.ts, node:fs's readFile as a promise.
  */
 export function lazyZlib(root = ".") {
   const crc32Module = join("checksum", "crc32", "Crc32Node.js");
@@ -27,6 +28,12 @@ export function lazyZlib(root = ".") {
       plugin.onResolve({ filter: /^(node:)?zlib$/ }, (args) =>
         args.importer.endsWith(crc32Module)
           ? { path: resolve(root, "src/aws/lazy-zlib.ts") }
+          : undefined,
+      );
+      // The SDK's packages use node:fs/promises for readFile alone (src/aws/fs-promises.ts).
+      plugin.onResolve({ filter: /^(node:)?fs\/promises$/ }, (args) =>
+        args.importer.includes(`node_modules${sep}`)
+          ? { path: resolve(root, "src/aws/fs-promises.ts") }
           : undefined,
       );
       for (const [filter, folder, file] of standIns) {

@@ -3,15 +3,18 @@
  * (src/aws/lazy-zlib.ts), which on the Node running this suite (.ci/run runs it on each supported
  * version) has crc32 exactly where node:zlib has it, with the same results; for @smithy/core's
  * stream type checks (src/aws/stream-type-check.ts), which answer as @smithy/core's do; for its
- * UUID v4 (src/aws/uuid-v4.ts). A fresh fetch loads neither node:zlib nor Node's web streams or
- * web crypto.
+ * UUID v4 (src/aws/uuid-v4.ts); for node:fs/promises (src/aws/fs-promises.ts), whose readFile
+ * gives what node:fs/promises's does. A fresh fetch loads none of node:zlib, Node's web streams,
+ * its web crypto and node:fs/promises.
  */
 
+import * as promises from "node:fs/promises";
 import { readFile, writeFile } from "node:fs/promises";
 import { Readable } from "node:stream";
 import * as zlib from "node:zlib";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { readFile as readFileStandIn } from "../../src/aws/fs-promises.js";
 import { crc32 } from "../../src/aws/lazy-zlib.js";
 import { isBlob, isReadableStream } from "../../src/aws/stream-type-check.js";
 import { bindV4 } from "../../src/aws/uuid-v4.js";
@@ -64,15 +67,17 @@ describe("the SDK bundle's node:zlib", () => {
     expect(result.stderr).toContain("zlib loaded: false");
   });
 
-  test("a fresh fetch loads neither Node's web streams nor its web crypto", async () => {
+  test("a fresh fetch loads neither Node's web streams, its web crypto nor node:fs/promises", async () => {
     // (Node loads two small modules of its web streams at start-up itself.)
     const bundle = await readFile("dist/cli/aws-sdk.cjs", "utf8");
     expect(bundle).toContain("// src/aws/stream-type-check.ts");
     expect(bundle).toContain("// src/aws/uuid-v4.ts");
+    expect(bundle).toContain("// src/aws/fs-promises.ts");
+    expect(bundle).not.toMatch(/require\("(node:)?fs\/promises"\)/);
     const preload = ctx.path("web-modules.cjs");
     await writeFile(
       preload,
-      'process.on("exit", () => require("node:fs").writeSync(2, `\nweb: ${process.moduleLoadList.filter((m) => /webstreams\\/(readable|writable)stream|crypto\\/webcrypto/.test(m)).join(",") || "none"}\n`));\n',
+      'process.on("exit", () => require("node:fs").writeSync(2, `\nweb: ${process.moduleLoadList.filter((m) => /webstreams\\/(readable|writable)stream|crypto\\/webcrypto|fs\\/promises/.test(m)).join(",") || "none"}\n`));\n',
     );
     const args = ["dist/ecr-vars.cjs", "--region", "eu-west-1", "--registry-id", ACCOUNT];
     const result = await runWithInput(
@@ -132,6 +137,27 @@ describe("@smithy/core's stream type checks and UUID v4, as the bundle has them"
       }),
       { numRuns: 500 },
     );
+  });
+
+  test("readFile: node:fs/promises's contents and errors", async () => {
+    const file = await ctx.write("read-me.txt", "[default]\nregion = eu-west-1\n");
+    const cases: Array<[string, Parameters<typeof promises.readFile>[1]]> = [
+      [file, "utf8"],
+      [file, { encoding: "utf8" }],
+      [file, undefined],
+      [ctx.path("missing.txt"), "utf8"],
+      [ctx.dir, "utf8"],
+    ];
+    const settle = (promise: Promise<unknown>) =>
+      promise.then(
+        (value) => ({ value }),
+        (error: NodeJS.ErrnoException) => ({ code: error.code, message: error.message }),
+      );
+    for (const [path, options] of cases) {
+      expect(await settle(readFileStandIn(path, options))).toEqual(
+        await settle(promises.readFile(path, options)),
+      );
+    }
   });
 
   test("UUID v4: node:crypto's randomUUID, of the form RFC 9562 gives version 4", () => {
