@@ -4,7 +4,7 @@
 // programs import, and the stand-in for node:zlib in the SDK.
 import { readdirSync, readFileSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
-import { join, relative, resolve, sep } from "node:path";
+import { join, relative, resolve } from "node:path";
 import { build } from "esbuild";
 
 /**
@@ -18,6 +18,7 @@ import { build } from "esbuild";
 export function lazyZlib(root = ".") {
   const crc32Module = join("checksum", "crc32", "Crc32Node.js");
   const serde = join("submodules", "serde");
+  const sdkPackage = /[\\/]node_modules[\\/]@(smithy|aws-sdk)[\\/]/;
   const standIns = [
     [/^\.\.?\/stream-type-check$/, join(serde, "util-stream"), "src/aws/stream-type-check.ts"],
     [/^\.\/uuid\/v4$/, serde, "src/aws/uuid-v4.ts"],
@@ -30,9 +31,11 @@ export function lazyZlib(root = ".") {
           ? { path: resolve(root, "src/aws/lazy-zlib.ts") }
           : undefined,
       );
-      // The SDK's packages use node:fs/promises for readFile alone (src/aws/fs-promises.ts).
+      // The SDK's packages use node:fs/promises for readFile alone (src/aws/fs-promises.ts): a
+      // named import of anything else fails the build, and test/e2e/sdk-bundle.test.ts checks
+      // what the bundle uses of the default one.
       plugin.onResolve({ filter: /^(node:)?fs\/promises$/ }, (args) =>
-        args.importer.includes(`node_modules${sep}`)
+        args.kind === "import-statement" && sdkPackage.test(args.importer)
           ? { path: resolve(root, "src/aws/fs-promises.ts") }
           : undefined,
       );

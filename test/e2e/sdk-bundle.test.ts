@@ -74,6 +74,9 @@ describe("the SDK bundle's node:zlib", () => {
     expect(bundle).toContain("// src/aws/uuid-v4.ts");
     expect(bundle).toContain("// src/aws/fs-promises.ts");
     expect(bundle).not.toMatch(/require\("(node:)?fs\/promises"\)/);
+    // The stand-in has readFile alone: all the bundle uses of its default export.
+    const uses = [...bundle.matchAll(/fs_promises_default\.(\w+)/g)].map((match) => match[1]);
+    expect(new Set(uses)).toEqual(new Set(["readFile"]));
     const preload = ctx.path("web-modules.cjs");
     await writeFile(
       preload,
