@@ -1,7 +1,8 @@
 /**
- * Replay records: the CLI's bin answers a repeated `--cache` run from a record of the last run
- * with the same inputs, without loading the program (README "Start-up"). Loading the program is
- * most of a cache hit's time; printing a record is about what `node -e 0` costs.
+ * Replay records: the bins answer a repeated `ecr-vars --cache` run, or a repeated `get` of the
+ * credential helper, from a record of the last run with the same inputs, without running the
+ * program (README "Start-up"). Loading the program is most of a cache hit's time; printing a
+ * record costs little more than `node -e 0`.
  *
  * A run is recorded (writeRecord) when it ran the main job with `--cache` (or was the credential
  * helper's `get`, whose request on stdin is part of the key), was answered whole by the token
