@@ -45,7 +45,8 @@ registry comes on stdin; answers (and errors, as the protocol wants) go to stdou
   version   prints the version (also --version, -V); --help, -h, help: this text
 Configuration (environment): ECR_VARS_SOURCE (default-chain, instance-role or connector),
 ECR_VARS_CONNECTOR, ECR_VARS_ROLE_ARN, ECR_VARS_CONNECTORS, ECR_VARS_HELPER_CONFIG (JSON,
-per-registry settings), ECR_VARS_CACHE=0 to bypass the token cache. See docs/docker.md.
+per-registry settings), ECR_VARS_CACHE=0 to bypass the token cache, ECR_VARS_REPLAY=off to
+never answer from the record of a repeated get. See docs/docker.md.
 `;
 
 export async function runHelper(io: HelperIo): Promise<number> {
