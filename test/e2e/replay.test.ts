@@ -88,6 +88,22 @@ async function bed(extra: Record<string, string | undefined> = {}): Promise<Bed>
 
 const ARGS = ["--region", REGION, "--cache", "-q"];
 
+/** The header of the bed's one record, and the record's path. */
+async function recordOf(b: Bed): Promise<{ file: string; header: Record<string, unknown> }> {
+  const [slot] = await b.records();
+  const file = join(b.cache, "replay", slot ?? "");
+  const text = await readFile(file, "utf8");
+  return { file, header: JSON.parse(text.slice(0, text.indexOf("\n"))) as Record<string, unknown> };
+}
+
+/** Rewrites the bed's record to print `replayed`, its hash and size made to verify. */
+async function forgeRecord(b: Bed): Promise<void> {
+  const { file, header } = await recordOf(b);
+  const forged = Buffer.from("replayed\n");
+  const text = JSON.stringify({ ...header, size: forged.length, hash: recordHash(forged) });
+  await writeFile(file, `${text}\n${forged}`, { mode: 0o600 });
+}
+
 describe("a repeated quiet --cache run is replayed, byte for byte", () => {
   const commands: Array<[string, string[]]> = [
     ["sh", [...ARGS]],
@@ -152,13 +168,7 @@ test("what a replay prints is the record's bytes (a rewritten record that verifi
   const b = await bed();
   await b.run(ARGS);
   await b.run(ARGS);
-  const [slot] = await b.records();
-  const file = join(b.cache, "replay", slot ?? "");
-  const record = await readFile(file, "utf8");
-  const header = JSON.parse(record.slice(0, record.indexOf("\n"))) as Record<string, unknown>;
-  const forged = Buffer.from("replayed\n");
-  const text = JSON.stringify({ ...header, size: forged.length, hash: recordHash(forged) });
-  await writeFile(file, `${text}\n${forged}`, { mode: 0o600 });
+  await forgeRecord(b);
   expect(await b.run(ARGS)).toEqual({ code: 0, stdout: "replayed\n", stderr: "", how: "replay" });
 });
 
@@ -233,8 +243,7 @@ describe("damage", () => {
     const b = await bed();
     await b.run(ARGS);
     const hit = await b.run(ARGS);
-    const [name] = await b.records();
-    const file = join(b.cache, "replay", name ?? "");
+    const { file } = await recordOf(b);
     // The closing quote of the last line.
     const data = await readFile(file);
     data.writeUInt8((data.at(-2) ?? 0) ^ 1, data.length - 2);
@@ -298,8 +307,6 @@ describe("the credential helper's get", () => {
     expect(await b.records()).toEqual([]);
     const hit = await get(REGISTRY);
     expect(await b.records()).toHaveLength(1);
-    const [slot] = await b.records();
-    const file = join(b.cache, "replay", slot ?? "");
     const replayed = await get(REGISTRY);
     expect(replayed).toMatchObject({ code: 0, stdout: hit.stdout, stderr: "" });
     expect(replayed.stdout).toBe(fetched.stdout);
@@ -307,11 +314,7 @@ describe("the credential helper's get", () => {
     expect(real.stdout).toBe(replayed.stdout);
 
     // The record, not the program, answers: a rewritten record that verifies is printed.
-    const record = await readFile(file, "utf8");
-    const header = JSON.parse(record.slice(0, record.indexOf("\n"))) as Record<string, unknown>;
-    const forged = Buffer.from("replayed\n");
-    const text = JSON.stringify({ ...header, size: forged.length, hash: recordHash(forged) });
-    await writeFile(file, `${text}\n${forged}`, { mode: 0o600 });
+    await forgeRecord(b);
     expect((await get(REGISTRY)).stdout).toBe("replayed\n");
     // Another request is not answered by it.
     const other = await get(`${ACCOUNT}.dkr.ecr.us-east-2.amazonaws.com`);
@@ -369,9 +372,7 @@ process.on("exit", () => fs.appendFileSync(process.env.FS_LOG, seen.join("\\n") 
   await writeFile(log, "");
   const hit = await b.run(args);
   expect(hit.code, hit.stderr).toBe(0);
-  const [slot] = await b.records();
-  const record = await readFile(join(b.cache, "replay", slot ?? ""), "utf8");
-  const header = JSON.parse(record.slice(0, record.indexOf("\n"))) as { inputs: string[][] };
+  const header = (await recordOf(b)).header as { inputs: string[][] };
   const inputs = new Set(header.inputs.map(([path]) => path));
   const dist = join(process.cwd(), "dist");
   const opened = (await readFile(log, "utf8"))
@@ -411,9 +412,7 @@ process.on("exit", () => require("node:fs").appendFileSync(real.ENV_LOG, [...see
   await writeFile(log, "");
   const hit = await b.run(ARGS);
   expect(hit.code, hit.stderr).toBe(0);
-  const [slot] = await b.records();
-  const record = await readFile(join(b.cache, "replay", slot ?? ""), "utf8");
-  const header = JSON.parse(record.slice(0, record.indexOf("\n"))) as { env: string[] };
+  const header = (await recordOf(b)).header as { env: string[] };
   // PROBE_OUT is the probe's (this test's) own.
   const read = (await readFile(log, "utf8"))
     .split("\n")
