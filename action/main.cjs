@@ -19660,6 +19660,9 @@ async function readBounded(path6, limit, options = {}) {
   }
 }
 function readBoundedSync(source, limit, options = {}) {
+  return readBoundedBytesSync(source, limit, options).toString("utf8");
+}
+function readBoundedBytesSync(source, limit, options = {}) {
   const fd = typeof source === "number" ? source : openNoted(source, openFlags(options));
   try {
     const stat2 = (0, import_node_fs.fstatSync)(fd);
@@ -19681,7 +19684,7 @@ function readBoundedSync(source, limit, options = {}) {
       length += bytesRead;
       if (length > limit) throw new ReadLimitError("EFBIG", limit);
     }
-    return buffer.toString("utf8", 0, length);
+    return buffer.subarray(0, length);
   } finally {
     if (typeof source !== "number") (0, import_node_fs.closeSync)(fd);
   }

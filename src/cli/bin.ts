@@ -8,7 +8,7 @@
 
 import { fstatSync, writeSync } from "node:fs";
 import type { Writable } from "../platform/logger.js";
-import { ledger, spoil, trackedEnv } from "../platform/replay-ledger.js";
+import { ledger, mayRecord, recording, spoil } from "../platform/replay-ledger.js";
 import { removeTracked } from "../platform/signal-cleanup.js";
 import { VERSION } from "../version.js";
 import { main } from "./main.js";
@@ -73,34 +73,17 @@ const exec = process.argv[2] === "exec";
 if (exec) streams.add(process.stdout).add(process.stderr);
 
 // A run the bin may replay later keeps what it prints; anything on stderr, Node's warnings
-// included, means it is not recorded (src/platform/replay.ts).
-const replay = exec ? undefined : ledger();
-const printed: string[] = [];
-let stdout: Writable = exec ? process.stdout : direct(1, () => process.stdout);
-let stderr: Writable = exec ? process.stderr : direct(2, () => process.stderr);
-if (replay !== undefined) {
-  const [out, err] = [stdout, stderr];
-  stdout = {
-    write(text: string) {
-      printed.push(text);
-      return out.write(text);
-    },
-  };
-  stderr = {
-    write(text: string) {
-      spoil();
-      return err.write(text);
-    },
-  };
-  process.on("warning", spoil);
-}
+// included, means it is not recorded (src/platform/replay.ts). Nor is exec's output.
+const out: Writable = exec ? process.stdout : direct(1, () => process.stdout);
+const err: Writable = exec ? process.stderr : direct(2, () => process.stderr);
+const run = recording(process.env, out, err, exec ? undefined : ledger());
+if (run.ledger !== undefined) process.on("warning", spoil);
 
 void main({
   argv: process.argv.slice(2),
-  // The variables a recorded run read are recorded with it.
-  env: replay === undefined ? process.env : trackedEnv(process.env),
-  stdout,
-  stderr,
+  env: run.env,
+  stdout: run.stdout,
+  stderr: run.stderr,
   version: VERSION,
   isTty: {
     get stdout() {
@@ -116,9 +99,10 @@ void main({
   // main reports every error itself; this only guards against a failure to report one.
   .catch(() => 1)
   .then(async (code) => {
-    if (replay !== undefined && code === 0 && replay.recordable && !replay.spoiled) {
+    // The writer is loaded only for a run it will record.
+    if (run.ledger !== undefined && code === 0 && mayRecord(run.ledger)) {
       try {
-        (await import("../platform/replay.js")).writeRecord(replay, Buffer.from(printed.join("")));
+        (await import("../platform/replay.js")).writeRecord(run.ledger, run.printed());
       } catch {
         // A record only saves time.
       }

@@ -23,10 +23,11 @@ const options: Launch.LaunchOptions = {
 };
 const program = join(__dirname, "ecr-vars-main.cjs");
 const argv = process.argv.slice(2);
-// A replay holds the record's secrets in memory: no inspector on SIGUSR1 (see src/cli/bin.ts).
-if (argv.includes("--cache")) process.on("SIGUSR1", () => undefined);
-const replay =
-  argv.includes("--cache") && replayed(program, { env: process.env, argv, cacheDir: userCacheDir });
+// Only --cache runs are recorded. A replay holds the record's secrets in memory: no inspector
+// on SIGUSR1 (see src/cli/bin.ts).
+const cached = argv.includes("--cache");
+if (cached) process.on("SIGUSR1", () => undefined);
+const replay = cached && replayed(program, { env: process.env, argv, cacheDir: userCacheDir });
 if (!replay) {
   installImport(__dirname, options);
   startProgram(program, compileProgram(program, options), options);

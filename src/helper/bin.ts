@@ -13,7 +13,7 @@ import { cacheDir } from "../cache/dir.js";
 import { EcrVarsError } from "../core/errors.js";
 import { describeSize, LIMITS, readBoundedSync } from "../platform/bounded-read.js";
 import { replayed, writeRecord } from "../platform/replay.js";
-import { ledger, spoil, trackedEnv } from "../platform/replay-ledger.js";
+import { ledger, recording, spoil } from "../platform/replay-ledger.js";
 import { VERSION } from "../version.js";
 import { cacheOffIn } from "./config.js";
 import type { fetchToken } from "./fetch.js";
@@ -100,33 +100,25 @@ const replay =
     input: request,
     cacheDir: userCacheDir,
   });
-const open = replay ? undefined : ledger();
-const printed: string[] = [];
-
 if (!replay) {
+  // Direct writes: creating process.stdout (a socket or pipe stream) costs start-up time, and
+  // a synchronous write needs no draining before exit.
+  const run = recording(
+    process.env,
+    { write: (text: string) => writeSync(1, text) },
+    { write: (text: string) => writeSync(2, text) },
+    ledger(),
+  );
   void runHelper({
     argv,
-    // The variables a recorded run read are recorded with it.
-    env: open === undefined ? process.env : trackedEnv(process.env),
+    env: run.env,
     stdin: requestTooLarge
       ? () => Promise.reject(tooLarge())
       : request === undefined
         ? stdin
         : async () => request,
-    // Direct writes: creating process.stdout (a socket or pipe stream) costs start-up time, and
-    // a synchronous write needs no draining before exit.
-    stdout: {
-      write: (text: string) => {
-        if (open !== undefined) printed.push(text);
-        return writeSync(1, text);
-      },
-    },
-    stderr: {
-      write: (text: string) => {
-        spoil();
-        return writeSync(2, text);
-      },
-    },
+    stdout: run.stdout,
+    stderr: run.stderr,
     version: VERSION,
     // A fetch is not what a record stands for.
     loadFetch: () => {
@@ -134,7 +126,7 @@ if (!replay) {
       return loadFetch();
     },
   }).then((code) => {
-    if (open !== undefined && code === 0) writeRecord(open, Buffer.from(printed.join("")));
+    if (run.ledger !== undefined && code === 0) writeRecord(run.ledger, run.printed());
     process.exit(code);
   });
 }

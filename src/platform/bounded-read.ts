@@ -101,6 +101,15 @@ export function readBoundedSync(
   limit: number,
   options: BoundedReadOptions = {},
 ): string {
+  return readBoundedBytesSync(source, limit, options).toString("utf8");
+}
+
+/** `readBoundedSync`'s bytes, not decoded. */
+export function readBoundedBytesSync(
+  source: string | number,
+  limit: number,
+  options: BoundedReadOptions = {},
+): Buffer {
   const fd = typeof source === "number" ? source : openNoted(source, openFlags(options));
   try {
     const stat = fstatSync(fd);
@@ -126,7 +135,7 @@ export function readBoundedSync(
       length += bytesRead;
       if (length > limit) throw new ReadLimitError("EFBIG", limit);
     }
-    return buffer.toString("utf8", 0, length);
+    return buffer.subarray(0, length);
   } finally {
     if (typeof source !== "number") closeSync(fd);
   }

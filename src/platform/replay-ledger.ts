@@ -80,7 +80,63 @@ export function markRecordable(): void {
   if (open !== undefined) open.recordable = true;
 }
 
+/** The run may be recorded: the main job said so, nothing spoiled it, its tokens are served. */
+export function mayRecord(open: Ledger, now = Date.now()): boolean {
+  return open.recordable && !open.spoiled && now < open.until;
+}
+
 type Env = Record<string, string | undefined>;
+
+interface Stream {
+  write(text: string): unknown;
+}
+
+/** What a bin gives its program while a ledger is open, and what it takes back for the record. */
+export interface Recording<E extends Env> {
+  /** The environment, its reads noted (trackedEnv). */
+  readonly env: E;
+  /** Kept for the record as it is written. */
+  readonly stdout: Stream;
+  /** Anything written here spoils the run. */
+  readonly stderr: Stream;
+  /** The open ledger, undefined when the run is not recorded. */
+  readonly ledger: Ledger | undefined;
+  /** What the run printed on stdout. */
+  printed(): Buffer;
+}
+
+/**
+ * The environment and output streams of a run the bin may record in `open`, the ledger
+ * (src/cli/bin.ts, src/helper/bin.ts): without one, the ones given, untouched.
+ */
+export function recording<E extends Env>(
+  env: E,
+  stdout: Stream,
+  stderr: Stream,
+  open: Ledger | undefined,
+): Recording<E> {
+  if (open === undefined) {
+    return { env, stdout, stderr, ledger: undefined, printed: () => Buffer.alloc(0) };
+  }
+  const chunks: string[] = [];
+  return {
+    env: trackedEnv(env),
+    stdout: {
+      write(text) {
+        chunks.push(text);
+        return stdout.write(text);
+      },
+    },
+    stderr: {
+      write(text) {
+        open.spoiled = true;
+        return stderr.write(text);
+      },
+    },
+    ledger: open,
+    printed: () => Buffer.from(chunks.join("")),
+  };
+}
 
 /**
  * The environment as the program sees it, noting the value of each variable it reads while a

@@ -34,16 +34,16 @@ import {
   fstatSync,
   mkdirSync,
   openSync,
-  readSync,
   renameSync,
   statSync,
   unlinkSync,
   writeSync,
 } from "node:fs";
 import { dirname, join } from "node:path";
+import { readBoundedBytesSync } from "./bounded-read.js";
 import { contentHash, TRACE } from "./launch.js";
 import { isPrivateToUser } from "./owner.js";
-import { type Ledger, openLedger, stampOf } from "./replay-ledger.js";
+import { type Ledger, mayRecord, openLedger, stampOf } from "./replay-ledger.js";
 
 const FORMAT = "ecr-vars-replay";
 const VERSION = 1;
@@ -219,15 +219,11 @@ function readPrivate(file: string): Buffer | undefined {
   }
   try {
     const stat = fstatSync(fd);
-    if (!stat.isFile() || !isPrivateToUser(stat) || stat.size > MAX_RECORD) return undefined;
-    const data = Buffer.allocUnsafe(stat.size);
-    let length = 0;
-    while (length < data.length) {
-      const read = readSync(fd, data, length, data.length - length, null);
-      if (read === 0) return undefined;
-      length += read;
-    }
-    return data;
+    if (!stat.isFile() || !isPrivateToUser(stat)) return undefined;
+    return readBoundedBytesSync(fd, MAX_RECORD);
+  } catch {
+    // Larger than the limit, or unreadable.
+    return undefined;
   } finally {
     closeSync(fd);
   }
@@ -257,7 +253,7 @@ function print(output: Buffer): boolean {
  * to compile it.
  */
 export function writeRecord(ledger: Ledger, output: Buffer, now = Date.now()): void {
-  if (!ledger.recordable || ledger.spoiled || !(now < ledger.until)) return;
+  if (!mayRecord(ledger, now)) return;
   // What the bin would not read back (with room for the header) is not written.
   if (output.length > MAX_RECORD - 1024 * 1024) return;
   const directory = dirname(ledger.file);
