@@ -2166,9 +2166,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback) {
         if (callback === void 0) {
-          return new Promise((resolve3, reject) => {
+          return new Promise((resolve2, reject) => {
             this.close((err, data) => {
-              return err ? reject(err) : resolve3(data);
+              return err ? reject(err) : resolve2(data);
             });
           });
         }
@@ -2206,12 +2206,12 @@ var require_dispatcher_base = __commonJS({
           err = null;
         }
         if (callback === void 0) {
-          return new Promise((resolve3, reject) => {
+          return new Promise((resolve2, reject) => {
             this.destroy(err, (err2, data) => {
               return err2 ? (
                 /* istanbul ignore next: should never error */
                 reject(err2)
-              ) : resolve3(data);
+              ) : resolve2(data);
             });
           });
         }
@@ -4478,8 +4478,8 @@ var require_util2 = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise = new Promise((resolve3, reject) => {
-        res = resolve3;
+      const promise = new Promise((resolve2, reject) => {
+        res = resolve2;
         rej = reject;
       });
       return { promise, resolve: res, reject: rej };
@@ -6730,12 +6730,12 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve3, reject) => {
+      const waitForDrain = () => new Promise((resolve2, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve3;
+          callback = resolve2;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
@@ -7405,12 +7405,12 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve3, reject) => {
+      const waitForDrain = () => new Promise((resolve2, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve3;
+          callback = resolve2;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -7889,16 +7889,16 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       async [kClose]() {
-        return new Promise((resolve3) => {
+        return new Promise((resolve2) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve3;
+            this[kClosedResolve] = resolve2;
           } else {
-            resolve3(null);
+            resolve2(null);
           }
         });
       }
       async [kDestroy](err) {
-        return new Promise((resolve3) => {
+        return new Promise((resolve2) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i9 = 0; i9 < requests.length; i9++) {
             const request = requests[i9];
@@ -7909,7 +7909,7 @@ var require_client = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve3(null);
+            resolve2(null);
           };
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err, callback);
@@ -7960,7 +7960,7 @@ var require_client = __commonJS({
         });
       }
       try {
-        const socket = await new Promise((resolve3, reject) => {
+        const socket = await new Promise((resolve2, reject) => {
           client[kConnector]({
             host,
             hostname: hostname2,
@@ -7972,7 +7972,7 @@ var require_client = __commonJS({
             if (err) {
               reject(err);
             } else {
-              resolve3(socket2);
+              resolve2(socket2);
             }
           });
         });
@@ -8308,8 +8308,8 @@ var require_pool_base = __commonJS({
         if (this[kQueue].isEmpty()) {
           await Promise.all(this[kClients].map((c9) => c9.close()));
         } else {
-          await new Promise((resolve3) => {
-            this[kClosedResolve] = resolve3;
+          await new Promise((resolve2) => {
+            this[kClosedResolve] = resolve2;
           });
         }
       }
@@ -9578,7 +9578,7 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return null;
         }
-        return await new Promise((resolve3, reject) => {
+        return await new Promise((resolve2, reject) => {
           if (this[kContentLength] > limit) {
             this.destroy(new AbortError());
           }
@@ -9591,7 +9591,7 @@ var require_readable = __commonJS({
             if (signal?.aborted) {
               reject(signal.reason ?? new AbortError());
             } else {
-              resolve3(null);
+              resolve2(null);
             }
           }).on("error", noop).on("data", function(chunk) {
             limit -= chunk.length;
@@ -9610,7 +9610,7 @@ var require_readable = __commonJS({
     }
     async function consume(stream, type) {
       assert(!stream[kConsume]);
-      return new Promise((resolve3, reject) => {
+      return new Promise((resolve2, reject) => {
         if (isUnusable(stream)) {
           const rState = stream._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -9627,7 +9627,7 @@ var require_readable = __commonJS({
             stream[kConsume] = {
               type,
               stream,
-              resolve: resolve3,
+              resolve: resolve2,
               reject,
               length: 0,
               body: []
@@ -9697,18 +9697,18 @@ var require_readable = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2) {
-      const { type, body, resolve: resolve3, stream, length } = consume2;
+      const { type, body, resolve: resolve2, stream, length } = consume2;
       try {
         if (type === "text") {
-          resolve3(chunksDecode(body, length));
+          resolve2(chunksDecode(body, length));
         } else if (type === "json") {
-          resolve3(JSON.parse(chunksDecode(body, length)));
+          resolve2(JSON.parse(chunksDecode(body, length)));
         } else if (type === "arrayBuffer") {
-          resolve3(chunksConcat(body, length).buffer);
+          resolve2(chunksConcat(body, length).buffer);
         } else if (type === "blob") {
-          resolve3(new Blob(body, { type: stream[kContentType] }));
+          resolve2(new Blob(body, { type: stream[kContentType] }));
         } else if (type === "bytes") {
-          resolve3(chunksConcat(body, length));
+          resolve2(chunksConcat(body, length));
         }
         consumeFinish(consume2);
       } catch (err) {
@@ -9965,9 +9965,9 @@ var require_api_request = __commonJS({
     };
     function request(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve3, reject) => {
+        return new Promise((resolve2, reject) => {
           request.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve3(data);
+            return err ? reject(err) : resolve2(data);
           });
         });
       }
@@ -10190,9 +10190,9 @@ var require_api_stream = __commonJS({
     };
     function stream(opts, factory, callback) {
       if (callback === void 0) {
-        return new Promise((resolve3, reject) => {
+        return new Promise((resolve2, reject) => {
           stream.call(this, opts, factory, (err, data) => {
-            return err ? reject(err) : resolve3(data);
+            return err ? reject(err) : resolve2(data);
           });
         });
       }
@@ -10477,9 +10477,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve3, reject) => {
+        return new Promise((resolve2, reject) => {
           upgrade.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve3(data);
+            return err ? reject(err) : resolve2(data);
           });
         });
       }
@@ -10571,9 +10571,9 @@ var require_api_connect = __commonJS({
     };
     function connect(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve3, reject) => {
+        return new Promise((resolve2, reject) => {
           connect.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve3(data);
+            return err ? reject(err) : resolve2(data);
           });
         });
       }
@@ -14436,7 +14436,7 @@ var require_fetch = __commonJS({
       function dispatch({ body }) {
         const url = requestCurrentURL(request);
         const agent = fetchParams.controller.dispatcher;
-        return new Promise((resolve3, reject) => agent.dispatch(
+        return new Promise((resolve2, reject) => agent.dispatch(
           {
             path: url.pathname + url.search,
             origin: url.origin,
@@ -14512,7 +14512,7 @@ var require_fetch = __commonJS({
               }
               this.body = new Readable5({ read: resume });
               const onError = this.onError.bind(this);
-              resolve3({
+              resolve2({
                 status,
                 statusText,
                 headersList,
@@ -14555,7 +14555,7 @@ var require_fetch = __commonJS({
               for (let i9 = 0; i9 < rawHeaders.length; i9 += 2) {
                 headersList.append(bufferToLowerCasedHeaderName(rawHeaders[i9]), rawHeaders[i9 + 1].toString("latin1"), true);
               }
-              resolve3({
+              resolve2({
                 status,
                 statusText: STATUS_CODES[status],
                 headersList,
@@ -18296,8 +18296,8 @@ var require_util8 = __commonJS({
       return true;
     }
     function delay(ms) {
-      return new Promise((resolve3) => {
-        setTimeout(resolve3, ms).unref();
+      return new Promise((resolve2) => {
+        setTimeout(resolve2, ms).unref();
       });
     }
     module2.exports = {
@@ -19596,33 +19596,6 @@ var init_errors2 = __esm({
   }
 });
 
-// src/platform/replay-ledger.ts
-function stampOf(stat2) {
-  return stat2 === void 0 ? "-" : `${stat2.ino}:${stat2.size}:${stat2.mtimeMs}:${stat2.ctimeMs}`;
-}
-function ledger() {
-  return globalThis[REPLAY];
-}
-function noteFile(path6, stat2) {
-  const open4 = ledger();
-  if (open4 === void 0) return;
-  const stamp = stampOf(stat2);
-  const seen = open4.inputs.get(path6);
-  if (seen !== void 0 && seen !== stamp) open4.spoiled = true;
-  open4.inputs.set(path6, stamp);
-}
-function spoil() {
-  const open4 = ledger();
-  if (open4 !== void 0) open4.spoiled = true;
-}
-var REPLAY;
-var init_replay_ledger = __esm({
-  "src/platform/replay-ledger.ts"() {
-    "use strict";
-    REPLAY = /* @__PURE__ */ Symbol.for("ecr-vars.replay");
-  }
-});
-
 // src/platform/bounded-read.ts
 function readFailure(error2) {
   if (error2 instanceof ReadLimitError) return error2.message;
@@ -19636,13 +19609,9 @@ function openFlags(options) {
 }
 async function readBounded(path6, limit, options = {}) {
   const { open: open4 } = await import("node:fs/promises");
-  const handle = await open4(path6, openFlags(options)).catch((error2) => {
-    noteFile((0, import_node_path.resolve)(path6), void 0);
-    throw error2;
-  });
+  const handle = await open4(path6, openFlags(options));
   try {
     const stat2 = await handle.stat();
-    noteFile((0, import_node_path.resolve)(path6), stat2);
     if (stat2.isDirectory()) throw Object.assign(new Error("is a directory"), { code: "EISDIR" });
     if (options.regularOnly && !stat2.isFile()) throw new ReadLimitError("ENOTREG", limit);
     if (stat2.isFile() && stat2.size > limit) throw new ReadLimitError("EFBIG", limit);
@@ -19663,11 +19632,9 @@ function readBoundedSync(source, limit, options = {}) {
   return readBoundedBytesSync(source, limit, options).toString("utf8");
 }
 function readBoundedBytesSync(source, limit, options = {}) {
-  const fd = typeof source === "number" ? source : openNoted(source, openFlags(options));
+  const fd = typeof source === "number" ? source : (0, import_node_fs.openSync)(source, openFlags(options));
   try {
     const stat2 = (0, import_node_fs.fstatSync)(fd);
-    if (typeof source === "string") noteFile((0, import_node_path.resolve)(source), stat2);
-    else if (source === 0) spoil();
     if (stat2.isDirectory()) throw Object.assign(new Error("is a directory"), { code: "EISDIR" });
     if (options.regularOnly && !stat2.isFile()) throw new ReadLimitError("ENOTREG", limit);
     if (stat2.isFile() && stat2.size > limit) throw new ReadLimitError("EFBIG", limit);
@@ -19689,21 +19656,11 @@ function readBoundedBytesSync(source, limit, options = {}) {
     if (typeof source !== "number") (0, import_node_fs.closeSync)(fd);
   }
 }
-function openNoted(path6, flags2) {
-  try {
-    return (0, import_node_fs.openSync)(path6, flags2);
-  } catch (error2) {
-    noteFile((0, import_node_path.resolve)(path6), void 0);
-    throw error2;
-  }
-}
-var import_node_fs, import_node_path, KiB, MiB, LIMITS, ReadLimitError;
+var import_node_fs, KiB, MiB, LIMITS, ReadLimitError;
 var init_bounded_read = __esm({
   "src/platform/bounded-read.ts"() {
     "use strict";
     import_node_fs = require("node:fs");
-    import_node_path = require("node:path");
-    init_replay_ledger();
     KiB = 1024;
     MiB = 1024 * KiB;
     LIMITS = {
@@ -19804,8 +19761,8 @@ var require_helpers = __commonJS({
     function req(url, opts = {}) {
       const href = typeof url === "string" ? url : url.href;
       const req2 = (href.startsWith("https:") ? https2 : http2).request(url, opts);
-      const promise = new Promise((resolve3, reject) => {
-        req2.once("response", resolve3).once("error", reject).end();
+      const promise = new Promise((resolve2, reject) => {
+        req2.once("response", resolve2).once("error", reject).end();
       });
       req2.then = promise.then.bind(promise);
       return req2;
@@ -20630,7 +20587,7 @@ var require_parse_proxy_response = __commonJS({
     var debug_1 = __importDefault(require_src());
     var debug2 = (0, debug_1.default)("https-proxy-agent:parse-proxy-response");
     function parseProxyResponse(socket) {
-      return new Promise((resolve3, reject) => {
+      return new Promise((resolve2, reject) => {
         let buffersLength = 0;
         const buffers = [];
         function read() {
@@ -20696,7 +20653,7 @@ var require_parse_proxy_response = __commonJS({
           }
           debug2("got proxy server response: %o %o", firstLine2, headers);
           cleanup();
-          resolve3({
+          resolve2({
             connect: {
               statusCode,
               statusText,
@@ -21417,14 +21374,23 @@ var init_toUtf8 = __esm({
   }
 });
 
-// src/aws/uuid-v4.ts
-function bindV4(_getRandomValues2) {
-  return () => (0, import_node_crypto.randomUUID)();
+// node_modules/@smithy/core/dist-es/submodules/serde/uuid/v4.js
+function bindV4(getRandomValues2) {
+  if (typeof crypto !== "undefined" && typeof crypto.randomUUID === "function") {
+    return () => crypto.randomUUID();
+  }
+  return () => {
+    const rnds = new Uint8Array(16);
+    getRandomValues2(rnds);
+    rnds[6] = rnds[6] & 15 | 64;
+    rnds[8] = rnds[8] & 63 | 128;
+    return decimalToHex[rnds[0]] + decimalToHex[rnds[1]] + decimalToHex[rnds[2]] + decimalToHex[rnds[3]] + "-" + decimalToHex[rnds[4]] + decimalToHex[rnds[5]] + "-" + decimalToHex[rnds[6]] + decimalToHex[rnds[7]] + "-" + decimalToHex[rnds[8]] + decimalToHex[rnds[9]] + "-" + decimalToHex[rnds[10]] + decimalToHex[rnds[11]] + decimalToHex[rnds[12]] + decimalToHex[rnds[13]] + decimalToHex[rnds[14]] + decimalToHex[rnds[15]];
+  };
 }
-var import_node_crypto;
-var init_uuid_v4 = __esm({
-  "src/aws/uuid-v4.ts"() {
-    import_node_crypto = require("node:crypto");
+var decimalToHex;
+var init_v4 = __esm({
+  "node_modules/@smithy/core/dist-es/submodules/serde/uuid/v4.js"() {
+    decimalToHex = Array.from({ length: 256 }, (_, i9) => i9.toString(16).padStart(2, "0"));
   }
 });
 
@@ -22569,11 +22535,11 @@ var init_types = __esm({
 });
 
 // node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/getHomeDir.js
-var import_node_os, import_node_path2, homeDirCache, getHomeDirCacheKey, getHomeDir;
+var import_node_os, import_node_path, homeDirCache, getHomeDirCacheKey, getHomeDir;
 var init_getHomeDir = __esm({
   "node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/getHomeDir.js"() {
     import_node_os = require("node:os");
-    import_node_path2 = require("node:path");
+    import_node_path = require("node:path");
     homeDirCache = {};
     getHomeDirCacheKey = () => {
       if (process && process.geteuid) {
@@ -22582,7 +22548,7 @@ var init_getHomeDir = __esm({
       return "DEFAULT";
     };
     getHomeDir = () => {
-      const { HOME, USERPROFILE, HOMEPATH, HOMEDRIVE = `C:${import_node_path2.sep}` } = process.env;
+      const { HOME, USERPROFILE, HOMEPATH, HOMEDRIVE = `C:${import_node_path.sep}` } = process.env;
       if (HOME) {
         return HOME;
       }
@@ -22612,43 +22578,25 @@ var init_getProfileName = __esm({
 });
 
 // node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/getSSOTokenFilepath.js
-var import_node_crypto2, import_node_path3, getSSOTokenFilepath;
+var import_node_crypto, import_node_path2, getSSOTokenFilepath;
 var init_getSSOTokenFilepath = __esm({
   "node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/getSSOTokenFilepath.js"() {
-    import_node_crypto2 = require("node:crypto");
-    import_node_path3 = require("node:path");
+    import_node_crypto = require("node:crypto");
+    import_node_path2 = require("node:path");
     init_getHomeDir();
     getSSOTokenFilepath = (id) => {
-      const hasher = (0, import_node_crypto2.createHash)("sha1");
+      const hasher = (0, import_node_crypto.createHash)("sha1");
       const cacheName = hasher.update(id).digest("hex");
-      return (0, import_node_path3.join)(getHomeDir(), ".aws", "sso", "cache", `${cacheName}.json`);
+      return (0, import_node_path2.join)(getHomeDir(), ".aws", "sso", "cache", `${cacheName}.json`);
     };
   }
 });
 
-// src/aws/fs-promises.ts
-function readFile(path6, options) {
-  return new Promise((resolve3, reject) => {
-    (0, import_node_fs3.readFile)(
-      path6,
-      options,
-      (error2, data) => error2 ? reject(error2) : resolve3(data)
-    );
-  });
-}
-var import_node_fs3, fs_promises_default;
-var init_fs_promises = __esm({
-  "src/aws/fs-promises.ts"() {
-    import_node_fs3 = require("node:fs");
-    fs_promises_default = { readFile };
-  }
-});
-
 // node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/getSSOTokenFromFile.js
-var tokenIntercept, getSSOTokenFromFile;
+var import_promises, tokenIntercept, getSSOTokenFromFile;
 var init_getSSOTokenFromFile = __esm({
   "node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/getSSOTokenFromFile.js"() {
-    init_fs_promises();
+    import_promises = require("node:fs/promises");
     init_getSSOTokenFilepath();
     tokenIntercept = {};
     getSSOTokenFromFile = async (id) => {
@@ -22656,7 +22604,7 @@ var init_getSSOTokenFromFile = __esm({
         return tokenIntercept[id];
       }
       const ssoTokenFilepath = getSSOTokenFilepath(id);
-      const ssoTokenText = await readFile(ssoTokenFilepath, "utf8");
+      const ssoTokenText = await (0, import_promises.readFile)(ssoTokenFilepath, "utf8");
       return JSON.parse(ssoTokenText);
     };
   }
@@ -22694,24 +22642,24 @@ var init_getConfigData = __esm({
 });
 
 // node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/getConfigFilepath.js
-var import_node_path4, ENV_CONFIG_PATH, getConfigFilepath;
+var import_node_path3, ENV_CONFIG_PATH, getConfigFilepath;
 var init_getConfigFilepath = __esm({
   "node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/getConfigFilepath.js"() {
-    import_node_path4 = require("node:path");
+    import_node_path3 = require("node:path");
     init_getHomeDir();
     ENV_CONFIG_PATH = "AWS_CONFIG_FILE";
-    getConfigFilepath = () => process.env[ENV_CONFIG_PATH] || (0, import_node_path4.join)(getHomeDir(), ".aws", "config");
+    getConfigFilepath = () => process.env[ENV_CONFIG_PATH] || (0, import_node_path3.join)(getHomeDir(), ".aws", "config");
   }
 });
 
 // node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/getCredentialsFilepath.js
-var import_node_path5, ENV_CREDENTIALS_PATH, getCredentialsFilepath;
+var import_node_path4, ENV_CREDENTIALS_PATH, getCredentialsFilepath;
 var init_getCredentialsFilepath = __esm({
   "node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/getCredentialsFilepath.js"() {
-    import_node_path5 = require("node:path");
+    import_node_path4 = require("node:path");
     init_getHomeDir();
     ENV_CREDENTIALS_PATH = "AWS_SHARED_CREDENTIALS_FILE";
-    getCredentialsFilepath = () => process.env[ENV_CREDENTIALS_PATH] || (0, import_node_path5.join)(getHomeDir(), ".aws", "credentials");
+    getCredentialsFilepath = () => process.env[ENV_CREDENTIALS_PATH] || (0, import_node_path4.join)(getHomeDir(), ".aws", "credentials");
   }
 });
 
@@ -22772,10 +22720,10 @@ var init_parseIni = __esm({
 });
 
 // node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/readFile.js
-var filePromises, fileIntercept, readFile2;
+var import_promises2, filePromises, fileIntercept, readFile2;
 var init_readFile = __esm({
   "node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/readFile.js"() {
-    init_fs_promises();
+    import_promises2 = require("node:fs/promises");
     filePromises = {};
     fileIntercept = {};
     readFile2 = (path6, options) => {
@@ -22783,7 +22731,7 @@ var init_readFile = __esm({
         return fileIntercept[path6];
       }
       if (!filePromises[path6] || options?.ignoreCache) {
-        filePromises[path6] = readFile(path6, "utf8");
+        filePromises[path6] = (0, import_promises2.readFile)(path6, "utf8");
       }
       return filePromises[path6];
     };
@@ -22791,10 +22739,10 @@ var init_readFile = __esm({
 });
 
 // node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/loadSharedConfigFiles.js
-var import_node_path6, swallowError, loadSharedConfigFiles;
+var import_node_path5, swallowError, loadSharedConfigFiles;
 var init_loadSharedConfigFiles = __esm({
   "node_modules/@smithy/core/dist-es/submodules/config/shared-ini-file-loader/loadSharedConfigFiles.js"() {
-    import_node_path6 = require("node:path");
+    import_node_path5 = require("node:path");
     init_getConfigData();
     init_getConfigFilepath();
     init_getCredentialsFilepath();
@@ -22809,11 +22757,11 @@ var init_loadSharedConfigFiles = __esm({
       const relativeHomeDirPrefix = "~/";
       let resolvedFilepath = filepath;
       if (filepath.startsWith(relativeHomeDirPrefix)) {
-        resolvedFilepath = (0, import_node_path6.join)(homeDir2, filepath.slice(2));
+        resolvedFilepath = (0, import_node_path5.join)(homeDir2, filepath.slice(2));
       }
       let resolvedConfigFilepath = configFilepath;
       if (configFilepath.startsWith(relativeHomeDirPrefix)) {
-        resolvedConfigFilepath = (0, import_node_path6.join)(homeDir2, configFilepath.slice(2));
+        resolvedConfigFilepath = (0, import_node_path5.join)(homeDir2, configFilepath.slice(2));
       }
       const parsedFiles = await Promise.all([
         readFile2(resolvedConfigFilepath, {
@@ -23332,7 +23280,7 @@ var sleep;
 var init_sleep = __esm({
   "node_modules/@smithy/core/dist-es/submodules/client/util-waiter/utils/sleep.js"() {
     sleep = (seconds) => {
-      return new Promise((resolve3) => setTimeout(resolve3, seconds * 1e3));
+      return new Promise((resolve2) => setTimeout(resolve2, seconds * 1e3));
     };
   }
 });
@@ -23497,8 +23445,8 @@ var init_createWaiter = __esm({
     init_waiter();
     abortTimeout = (abortSignal) => {
       let onAbort;
-      const promise = new Promise((resolve3) => {
-        onAbort = () => resolve3({ state: WaiterState.ABORTED });
+      const promise = new Promise((resolve2) => {
+        onAbort = () => resolve2({ state: WaiterState.ABORTED });
         if (typeof abortSignal.addEventListener === "function") {
           abortSignal.addEventListener("abort", onAbort);
         } else {
@@ -24830,7 +24778,7 @@ var init_getInstanceMetadataRegion = __esm({
     };
     imdsRequest = async (options) => {
       const { request } = await import("node:http");
-      return new Promise((resolve3, reject) => {
+      return new Promise((resolve2, reject) => {
         const req = request({
           hostname: options.hostname,
           port: options.port,
@@ -24858,7 +24806,7 @@ var init_getInstanceMetadataRegion = __esm({
           const chunks = [];
           res.on("data", (chunk) => chunks.push(chunk));
           res.on("end", () => {
-            resolve3(Buffer.concat(chunks));
+            resolve2(Buffer.concat(chunks));
             req.destroy();
           });
         });
@@ -26269,16 +26217,14 @@ var init_endpoints = __esm({
   }
 });
 
-// src/aws/stream-type-check.ts
+// node_modules/@smithy/core/dist-es/submodules/serde/util-stream/stream-type-check.js
 var isReadableStream, isBlob;
 var init_stream_type_check = __esm({
-  "src/aws/stream-type-check.ts"() {
-    isReadableStream = (stream) => {
-      if (stream === null || typeof stream !== "object") return false;
-      if (stream.constructor?.name === "ReadableStream") return true;
-      return typeof stream.getReader === "function" && stream instanceof ReadableStream;
+  "node_modules/@smithy/core/dist-es/submodules/serde/util-stream/stream-type-check.js"() {
+    isReadableStream = (stream) => typeof ReadableStream === "function" && (stream?.constructor?.name === ReadableStream.name || stream instanceof ReadableStream);
+    isBlob = (blob) => {
+      return typeof Blob === "function" && (blob?.constructor?.name === Blob.name || blob instanceof Blob);
     };
-    isBlob = (blob) => typeof Blob === "function" && (blob?.constructor?.name === Blob.name || blob instanceof Blob);
   }
 });
 
@@ -26473,7 +26419,7 @@ var init_stream_collector = __esm({
       if (isReadableStream(stream)) {
         return collectReadableStream(stream);
       }
-      return new Promise((resolve3, reject) => {
+      return new Promise((resolve2, reject) => {
         const collector = new Collector();
         const nodeStream = stream;
         nodeStream.pipe(collector);
@@ -26484,7 +26430,7 @@ var init_stream_collector = __esm({
         collector.on("error", reject);
         collector.on("finish", function() {
           const bytes = concatBytes(this.bufferedBytes);
-          resolve3(bytes);
+          resolve2(bytes);
         });
       });
     };
@@ -26563,16 +26509,16 @@ var init_writeKey = __esm({
 });
 
 // node_modules/@smithy/core/dist-es/submodules/serde/index.js
-var import_node_crypto3, Uint8ArrayBlobAdapter, _getRandomValues, v4, generateIdempotencyToken;
+var import_node_crypto2, Uint8ArrayBlobAdapter, _getRandomValues, v4, generateIdempotencyToken;
 var init_serde = __esm({
   "node_modules/@smithy/core/dist-es/submodules/serde/index.js"() {
-    import_node_crypto3 = require("node:crypto");
+    import_node_crypto2 = require("node:crypto");
     init_fromBase64();
     init_toBase64();
     init_Uint8ArrayBlobAdapter();
     init_fromUtf8();
     init_toUtf8();
-    init_uuid_v4();
+    init_v4();
     init_date_utils();
     init_lazy_json();
     init_quote_header();
@@ -26590,7 +26536,7 @@ var init_serde = __esm({
     init_writeKey();
     Uint8ArrayBlobAdapter = class extends bindUint8ArrayBlobAdapter(toUtf8, fromUtf8, toBase64, fromBase64) {
     };
-    _getRandomValues = import_node_crypto3.getRandomValues;
+    _getRandomValues = import_node_crypto2.getRandomValues;
     v4 = bindV4(_getRandomValues);
     generateIdempotencyToken = v4;
   }
@@ -26871,19 +26817,6 @@ var init_Crc32Js = __esm({
   }
 });
 
-// src/aws/lazy-zlib.ts
-var major, minor, hasCrc32, zlib, crc32;
-var init_lazy_zlib = __esm({
-  "src/aws/lazy-zlib.ts"() {
-    [major = 0, minor = 0] = process.versions.node.split(".").map(Number);
-    hasCrc32 = major > 22 || major === 22 && minor >= 2 || major === 20 && minor >= 15;
-    crc32 = hasCrc32 ? (data, value) => {
-      zlib ??= require("node:zlib");
-      return zlib.crc32(data, value);
-    } : void 0;
-  }
-});
-
 // node_modules/@smithy/core/dist-es/submodules/checksum/crc32/Crc32Node.js
 function buildNativeClass(nativeCrc32) {
   return class Crc32Node {
@@ -26905,12 +26838,12 @@ function buildNativeClass(nativeCrc32) {
     }
   };
 }
-var zlibCrc32, Crc32Node;
+var zlib, zlibCrc32, Crc32Node;
 var init_Crc32Node = __esm({
   "node_modules/@smithy/core/dist-es/submodules/checksum/crc32/Crc32Node.js"() {
-    init_lazy_zlib();
+    zlib = __toESM(require("node:zlib"));
     init_Crc32Js();
-    zlibCrc32 = typeof crc32 === "function" ? crc32 : void 0;
+    zlibCrc32 = typeof zlib.crc32 === "function" ? zlib.crc32 : void 0;
     Crc32Node = zlibCrc32 ? buildNativeClass(zlibCrc32) : Crc32Js;
   }
 });
@@ -27187,7 +27120,7 @@ function buildNativeClass2() {
       this.finished = false;
     }
     createHash() {
-      return this.secret ? (0, import_node_crypto4.createHmac)("sha256", toBuffer(this.secret)) : (0, import_node_crypto4.createHash)("sha256");
+      return this.secret ? (0, import_node_crypto3.createHmac)("sha256", toBuffer(this.secret)) : (0, import_node_crypto3.createHash)("sha256");
     }
   };
 }
@@ -27200,14 +27133,14 @@ function toBuffer(data) {
   }
   return Buffer.from(data);
 }
-var import_node_crypto4, hasNativeCrypto, Sha256Node;
+var import_node_crypto3, hasNativeCrypto, Sha256Node;
 var init_Sha256Node = __esm({
   "node_modules/@smithy/core/dist-es/submodules/checksum/sha256/Sha256Node.js"() {
-    import_node_crypto4 = require("node:crypto");
+    import_node_crypto3 = require("node:crypto");
     init_Sha256Js();
     hasNativeCrypto = (() => {
       try {
-        (0, import_node_crypto4.createHash)("sha256");
+        (0, import_node_crypto3.createHash)("sha256");
         return true;
       } catch {
         return false;
@@ -27866,7 +27799,7 @@ async function* readableToIterable(readStream) {
     streamEnded = true;
   });
   while (!generationEnded) {
-    const value = await new Promise((resolve3) => setTimeout(() => resolve3(records.shift()), 0));
+    const value = await new Promise((resolve2) => setTimeout(() => resolve2(records.shift()), 0));
     if (value) {
       yield value;
     }
@@ -31773,7 +31706,7 @@ function bindRetryMiddleware(isStreamingPayload2) {
           const delay = retryToken.getRetryDelay();
           totalRetryDelay += (retryToken?.$retryLog?.acquisitionDelay ?? 0) + delay;
           if (delay > 0) {
-            await race(new Promise((resolve3) => setTimeout(resolve3, delay)), abortSignal);
+            await race(new Promise((resolve2) => setTimeout(resolve2, delay)), abortSignal);
           }
         }
       }
@@ -31906,7 +31839,7 @@ var init_DefaultRateLimiter = __esm({
         this.refillTokenBucket();
         while (amount > this.availableTokens) {
           const delay = (amount - this.availableTokens) / this.fillRate * 1e3;
-          await new Promise((resolve3) => _DefaultRateLimiter.setTimeoutFn(resolve3, delay));
+          await new Promise((resolve2) => _DefaultRateLimiter.setTimeoutFn(resolve2, delay));
           this.refillTokenBucket();
         }
         this.availableTokens = this.availableTokens - amount;
@@ -32815,9 +32748,9 @@ var init_bowser = __esm({
           return parseInt(s2, 10) || 0;
         });
         v.push(0);
-        var major2 = v[0];
-        var minor2 = v[1];
-        if (major2 === 10) switch (minor2) {
+        var major = v[0];
+        var minor = v[1];
+        if (major === 10) switch (minor) {
           case 5:
             return "Leopard";
           case 6:
@@ -32843,7 +32776,7 @@ var init_bowser = __esm({
           default:
             return;
         }
-        switch (major2) {
+        switch (major) {
           case 11:
             return "Big Sur";
           case 12:
@@ -36324,7 +36257,7 @@ var init_node_http = __esm({
 
 // node_modules/@smithy/credential-provider-imds/dist-es/remoteProvider/httpRequest.js
 function httpRequest(options) {
-  return new Promise((resolve3, reject) => {
+  return new Promise((resolve2, reject) => {
     const req = import_node_http.default.request({
       method: "GET",
       ...options,
@@ -36349,7 +36282,7 @@ function httpRequest(options) {
         chunks.push(chunk);
       });
       res.on("end", () => {
-        resolve3(Buffer.concat(chunks));
+        resolve2(Buffer.concat(chunks));
         req.destroy();
       });
     });
@@ -36993,21 +36926,21 @@ async function writeRequestBody(httpRequest2, request, maxContinueTimeoutMs = MI
   let sendBody = true;
   if (!externalAgent && expect === "100-continue") {
     sendBody = await Promise.race([
-      new Promise((resolve3) => {
-        timeoutId = Number(timing.setTimeout(() => resolve3(true), Math.max(MIN_WAIT_TIME, maxContinueTimeoutMs)));
+      new Promise((resolve2) => {
+        timeoutId = Number(timing.setTimeout(() => resolve2(true), Math.max(MIN_WAIT_TIME, maxContinueTimeoutMs)));
       }),
-      new Promise((resolve3) => {
+      new Promise((resolve2) => {
         httpRequest2.on("continue", () => {
           timing.clearTimeout(timeoutId);
-          resolve3(true);
+          resolve2(true);
         });
         httpRequest2.on("response", () => {
           timing.clearTimeout(timeoutId);
-          resolve3(false);
+          resolve2(false);
         });
         httpRequest2.on("error", () => {
           timing.clearTimeout(timeoutId);
-          resolve3(false);
+          resolve2(false);
         });
       })
     ]);
@@ -37109,13 +37042,13 @@ or increase socketAcquisitionWarningTimeout=(millis) in the NodeHttpHandler conf
         return socketWarningTimestamp;
       }
       constructor(options) {
-        this.configProvider = new Promise((resolve3, reject) => {
+        this.configProvider = new Promise((resolve2, reject) => {
           if (typeof options === "function") {
             options().then((_options) => {
-              resolve3(this.resolveDefaultConfig(_options));
+              resolve2(this.resolveDefaultConfig(_options));
             }).catch(reject);
           } else {
-            resolve3(this.resolveDefaultConfig(options));
+            resolve2(this.resolveDefaultConfig(options));
           }
         });
       }
@@ -37145,7 +37078,7 @@ or increase socketAcquisitionWarningTimeout=(millis) in the NodeHttpHandler conf
             timing.clearTimeout(requestTimeoutId);
             timing.clearTimeout(keepAliveTimeoutId);
           };
-          const resolve3 = async (arg) => {
+          const resolve2 = async (arg) => {
             await writeRequestBodyPromise;
             clearTimeouts();
             _resolve(arg);
@@ -37209,7 +37142,7 @@ or increase socketAcquisitionWarningTimeout=(millis) in the NodeHttpHandler conf
               headers: getTransformedHeaders(res.headers),
               body: res
             });
-            resolve3({ response: httpResponse });
+            resolve2({ response: httpResponse });
           });
           req.on("error", (err) => {
             if (NODEJS_TIMEOUT_ERROR_CODES2.includes(err.code)) {
@@ -37422,7 +37355,7 @@ var init_retry_wrapper = __esm({
           try {
             return await toRetry();
           } catch (e9) {
-            await new Promise((resolve3) => setTimeout(resolve3, delayMs));
+            await new Promise((resolve2) => setTimeout(resolve2, delayMs));
           }
         }
         return await toRetry();
@@ -37432,13 +37365,13 @@ var init_retry_wrapper = __esm({
 });
 
 // node_modules/@aws-sdk/credential-provider-http/dist-es/fromHttp/fromHttp.js
-var AWS_CONTAINER_CREDENTIALS_RELATIVE_URI, DEFAULT_LINK_LOCAL_HOST, AWS_CONTAINER_CREDENTIALS_FULL_URI, AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE, AWS_CONTAINER_AUTHORIZATION_TOKEN, fromHttp, validateToken;
+var import_promises3, AWS_CONTAINER_CREDENTIALS_RELATIVE_URI, DEFAULT_LINK_LOCAL_HOST, AWS_CONTAINER_CREDENTIALS_FULL_URI, AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE, AWS_CONTAINER_AUTHORIZATION_TOKEN, fromHttp, validateToken;
 var init_fromHttp = __esm({
   "node_modules/@aws-sdk/credential-provider-http/dist-es/fromHttp/fromHttp.js"() {
     init_client3();
     init_config2();
     init_dist_es6();
-    init_fs_promises();
+    import_promises3 = __toESM(require("node:fs/promises"));
     init_checkUrl();
     init_requestHelpers();
     init_retry_wrapper();
@@ -37478,7 +37411,7 @@ Set AWS_CONTAINER_CREDENTIALS_FULL_URI or AWS_CONTAINER_CREDENTIALS_RELATIVE_URI
       const provider = retryWrapper(async () => {
         const request = createGetRequest(url);
         if (tokenFile) {
-          request.headers.Authorization = validateToken((await fs_promises_default.readFile(tokenFile)).toString());
+          request.headers.Authorization = validateToken((await import_promises3.default.readFile(tokenFile)).toString());
         } else if (token) {
           request.headers.Authorization = validateToken(token);
         }
@@ -39878,12 +39811,12 @@ var init_validateTokenKey = __esm({
 });
 
 // node_modules/@aws-sdk/token-providers/dist-es/writeSSOTokenToFile.js
-var import_node_fs4, writeFile2, writeSSOTokenToFile;
+var import_node_fs3, writeFile2, writeSSOTokenToFile;
 var init_writeSSOTokenToFile = __esm({
   "node_modules/@aws-sdk/token-providers/dist-es/writeSSOTokenToFile.js"() {
     init_config2();
-    import_node_fs4 = require("node:fs");
-    ({ writeFile: writeFile2 } = import_node_fs4.promises);
+    import_node_fs3 = require("node:fs");
+    ({ writeFile: writeFile2 } = import_node_fs3.promises);
     writeSSOTokenToFile = (id, ssoToken) => {
       const tokenFilepath = getSSOTokenFilepath(id);
       const tokenString = JSON.stringify(ssoToken, null, 2);
@@ -43306,15 +43239,15 @@ var init_signin = __esm({
 });
 
 // node_modules/@aws-sdk/credential-provider-login/dist-es/LoginCredentialsFetcher.js
-var import_node_crypto5, import_node_fs5, import_node_os3, import_node_path7, LoginCredentialsFetcher;
+var import_node_crypto4, import_node_fs4, import_node_os3, import_node_path6, LoginCredentialsFetcher;
 var init_LoginCredentialsFetcher = __esm({
   "node_modules/@aws-sdk/credential-provider-login/dist-es/LoginCredentialsFetcher.js"() {
     init_config2();
     init_protocols();
-    import_node_crypto5 = require("node:crypto");
-    import_node_fs5 = require("node:fs");
+    import_node_crypto4 = require("node:crypto");
+    import_node_fs4 = require("node:fs");
     import_node_os3 = require("node:os");
-    import_node_path7 = require("node:path");
+    import_node_path6 = require("node:path");
     LoginCredentialsFetcher = class _LoginCredentialsFetcher {
       profileData;
       init;
@@ -43450,7 +43383,7 @@ var init_LoginCredentialsFetcher = __esm({
       async loadToken() {
         const tokenFilePath = this.getTokenFilePath();
         try {
-          const tokenData = await import_node_fs5.promises.readFile(tokenFilePath, "utf8");
+          const tokenData = await import_node_fs4.promises.readFile(tokenFilePath, "utf8");
           const token = JSON.parse(tokenData);
           const missingFields = ["accessToken", "clientId", "refreshToken", "dpopKey"].filter((k9) => !token[k9]);
           if (!token.accessToken?.accountId) {
@@ -43472,18 +43405,18 @@ var init_LoginCredentialsFetcher = __esm({
       }
       async saveToken(token) {
         const tokenFilePath = this.getTokenFilePath();
-        const directory = (0, import_node_path7.dirname)(tokenFilePath);
+        const directory = (0, import_node_path6.dirname)(tokenFilePath);
         try {
-          await import_node_fs5.promises.mkdir(directory, { recursive: true });
+          await import_node_fs4.promises.mkdir(directory, { recursive: true });
         } catch (error2) {
         }
-        await import_node_fs5.promises.writeFile(tokenFilePath, JSON.stringify(token, null, 2), "utf8");
+        await import_node_fs4.promises.writeFile(tokenFilePath, JSON.stringify(token, null, 2), "utf8");
       }
       getTokenFilePath() {
-        const directory = process.env.AWS_LOGIN_CACHE_DIRECTORY ?? (0, import_node_path7.join)((0, import_node_os3.homedir)(), ".aws", "login", "cache");
+        const directory = process.env.AWS_LOGIN_CACHE_DIRECTORY ?? (0, import_node_path6.join)((0, import_node_os3.homedir)(), ".aws", "login", "cache");
         const loginSessionBytes = Buffer.from(this.loginSession, "utf8");
-        const loginSessionSha256 = (0, import_node_crypto5.createHash)("sha256").update(loginSessionBytes).digest("hex");
-        return (0, import_node_path7.join)(directory, `${loginSessionSha256}.json`);
+        const loginSessionSha256 = (0, import_node_crypto4.createHash)("sha256").update(loginSessionBytes).digest("hex");
+        return (0, import_node_path6.join)(directory, `${loginSessionSha256}.json`);
       }
       derToRawSignature(derSignature) {
         let offset = 2;
@@ -43527,12 +43460,12 @@ var init_LoginCredentialsFetcher = __esm({
       async generateDpop(method = "POST", endpoint) {
         const token = await this.loadToken();
         try {
-          const privateKey = (0, import_node_crypto5.createPrivateKey)({
+          const privateKey = (0, import_node_crypto4.createPrivateKey)({
             key: token.dpopKey,
             format: "pem",
             type: "sec1"
           });
-          const publicKey = (0, import_node_crypto5.createPublicKey)(privateKey);
+          const publicKey = (0, import_node_crypto4.createPublicKey)(privateKey);
           const publicDer = publicKey.export({ format: "der", type: "spki" });
           let pointStart = -1;
           for (let i9 = 0; i9 < publicDer.length; i9++) {
@@ -43562,7 +43495,7 @@ var init_LoginCredentialsFetcher = __esm({
           const headerB64 = Buffer.from(JSON.stringify(header)).toString("base64url");
           const payloadB64 = Buffer.from(JSON.stringify(payload)).toString("base64url");
           const message = `${headerB64}.${payloadB64}`;
-          const asn1Signature = (0, import_node_crypto5.sign)("sha256", Buffer.from(message), privateKey);
+          const asn1Signature = (0, import_node_crypto4.sign)("sha256", Buffer.from(message), privateKey);
           const rawSignature = this.derToRawSignature(asn1Signature);
           const signatureB64 = rawSignature.toString("base64url");
           return `${message}.${signatureB64}`;
@@ -43829,12 +43762,12 @@ var init_fromWebToken = __esm({
 });
 
 // node_modules/@aws-sdk/credential-provider-web-identity/dist-es/fromTokenFile.js
-var import_node_fs6, ENV_TOKEN_FILE, ENV_ROLE_ARN, ENV_ROLE_SESSION_NAME, fromTokenFile;
+var import_node_fs5, ENV_TOKEN_FILE, ENV_ROLE_ARN, ENV_ROLE_SESSION_NAME, fromTokenFile;
 var init_fromTokenFile = __esm({
   "node_modules/@aws-sdk/credential-provider-web-identity/dist-es/fromTokenFile.js"() {
     init_client3();
     init_config2();
-    import_node_fs6 = require("node:fs");
+    import_node_fs5 = require("node:fs");
     init_fromWebToken();
     ENV_TOKEN_FILE = "AWS_WEB_IDENTITY_TOKEN_FILE";
     ENV_ROLE_ARN = "AWS_ROLE_ARN";
@@ -43851,7 +43784,7 @@ var init_fromTokenFile = __esm({
       }
       const credentials = await fromWebToken({
         ...init,
-        webIdentityToken: externalDataInterceptor?.getTokenRecord?.()[webIdentityTokenFile] ?? (0, import_node_fs6.readFileSync)(webIdentityTokenFile, { encoding: "ascii" }),
+        webIdentityToken: externalDataInterceptor?.getTokenRecord?.()[webIdentityTokenFile] ?? (0, import_node_fs5.readFileSync)(webIdentityTokenFile, { encoding: "ascii" }),
         roleArn: roleArn2,
         roleSessionName
       })(awsIdentityProperties);
@@ -52887,7 +52820,7 @@ var init_nesting = __esm({
 
 // src/platform/aws-config.ts
 function sharedConfigPath(env2) {
-  return env2.AWS_CONFIG_FILE || (0, import_node_path8.join)(homeDir(env2), ".aws", "config");
+  return env2.AWS_CONFIG_FILE || (0, import_node_path7.join)(homeDir(env2), ".aws", "config");
 }
 function activeProfile(env2) {
   return env2.AWS_PROFILE || "default";
@@ -52931,7 +52864,7 @@ function profileSettings(text2, profile2, kind) {
   return settings2;
 }
 function sharedCredentialsPath(env2) {
-  return env2.AWS_SHARED_CREDENTIALS_FILE || (0, import_node_path8.join)(homeDir(env2), ".aws", "credentials");
+  return env2.AWS_SHARED_CREDENTIALS_FILE || (0, import_node_path7.join)(homeDir(env2), ".aws", "credentials");
 }
 function readSharedFile(path6) {
   try {
@@ -52951,11 +52884,11 @@ function environmentRegion(env2, isRegion2) {
   const origin = `profile ${fromProfile2.profile} in ${fromProfile2.file}`;
   return isRegion2(fromProfile2.region) ? { region: fromProfile2.region, origin } : { origin, invalid: fromProfile2.region };
 }
-var import_node_path8;
+var import_node_path7;
 var init_aws_config = __esm({
   "src/platform/aws-config.ts"() {
     "use strict";
-    import_node_path8 = require("node:path");
+    import_node_path7 = require("node:path");
     init_bounded_read();
     init_home();
   }
@@ -54042,35 +53975,35 @@ var init_IndexedDbStorage = __esm({
       getItem(key) {
         return this.withObjectStore("readonly", (store) => {
           const req = store.get(key);
-          return new Promise((resolve3) => {
-            req.onerror = () => resolve3(null);
-            req.onsuccess = () => resolve3(req.result ? req.result.value : null);
+          return new Promise((resolve2) => {
+            req.onerror = () => resolve2(null);
+            req.onsuccess = () => resolve2(req.result ? req.result.value : null);
           });
         }).catch(() => null);
       }
       removeItem(key) {
         return this.withObjectStore("readwrite", (store) => {
           const req = store.delete(key);
-          return new Promise((resolve3, reject) => {
+          return new Promise((resolve2, reject) => {
             req.onerror = () => reject(req.error);
-            req.onsuccess = () => resolve3();
+            req.onsuccess = () => resolve2();
           });
         });
       }
       setItem(id, value) {
         return this.withObjectStore("readwrite", (store) => {
           const req = store.put({ id, value });
-          return new Promise((resolve3, reject) => {
+          return new Promise((resolve2, reject) => {
             req.onerror = () => reject(req.error);
-            req.onsuccess = () => resolve3();
+            req.onsuccess = () => resolve2();
           });
         });
       }
       getDb() {
         const openDbRequest = self.indexedDB.open(this.dbName, 1);
-        return new Promise((resolve3, reject) => {
+        return new Promise((resolve2, reject) => {
           openDbRequest.onsuccess = () => {
-            resolve3(openDbRequest.result);
+            resolve2(openDbRequest.result);
           };
           openDbRequest.onerror = () => {
             reject(openDbRequest.error);
@@ -54091,9 +54024,9 @@ var init_IndexedDbStorage = __esm({
         return this.getDb().then((db) => {
           const tx = db.transaction(STORE_NAME, mode);
           tx.oncomplete = () => db.close();
-          return new Promise((resolve3, reject) => {
+          return new Promise((resolve2, reject) => {
             tx.onerror = () => reject(tx.error);
-            resolve3(action(tx.objectStore(STORE_NAME)));
+            resolve2(action(tx.objectStore(STORE_NAME)));
           }).catch((err) => {
             db.close();
             throw err;
@@ -54669,7 +54602,7 @@ function fromInstanceRole(context) {
             return { ...await provider(), source };
           } catch (error2) {
             if (!blocked(error2) || attempt >= context.call.maxAttempts) throw error2;
-            await new Promise((resolve3) => setTimeout(resolve3, RETRY_PAUSE_MS));
+            await new Promise((resolve2) => setTimeout(resolve2, RETRY_PAUSE_MS));
           }
         }
       } catch (error2) {
@@ -61796,14 +61729,14 @@ var require_parser = __commonJS({
             case "scalar":
             case "single-quoted-scalar":
             case "double-quoted-scalar": {
-              const fs4 = this.flowScalar(this.type);
+              const fs5 = this.flowScalar(this.type);
               if (atNextItem || it.value) {
-                map.items.push({ start, key: fs4, sep: [] });
+                map.items.push({ start, key: fs5, sep: [] });
                 this.onKeyLine = true;
               } else if (it.sep) {
-                this.stack.push(fs4);
+                this.stack.push(fs5);
               } else {
-                Object.assign(it, { key: fs4, sep: [] });
+                Object.assign(it, { key: fs5, sep: [] });
                 this.onKeyLine = true;
               }
               return;
@@ -61931,13 +61864,13 @@ var require_parser = __commonJS({
             case "scalar":
             case "single-quoted-scalar":
             case "double-quoted-scalar": {
-              const fs4 = this.flowScalar(this.type);
+              const fs5 = this.flowScalar(this.type);
               if (!it || it.value)
-                fc.items.push({ start: [], key: fs4, sep: [] });
+                fc.items.push({ start: [], key: fs5, sep: [] });
               else if (it.sep)
-                this.stack.push(fs4);
+                this.stack.push(fs5);
               else
-                Object.assign(it, { key: fs4, sep: [] });
+                Object.assign(it, { key: fs5, sep: [] });
               return;
             }
             case "flow-map-end":
@@ -67185,7 +67118,7 @@ var init_task_file = __esm({
 function readBootId() {
   if (bootId === void 0) {
     try {
-      bootId = (0, import_node_fs7.readFileSync)("/proc/sys/kernel/random/boot_id", "utf8").trim() || null;
+      bootId = (0, import_node_fs6.readFileSync)("/proc/sys/kernel/random/boot_id", "utf8").trim() || null;
     } catch {
       bootId = null;
     }
@@ -67194,7 +67127,7 @@ function readBootId() {
 }
 function processStartTime(pid) {
   try {
-    const stat2 = (0, import_node_fs7.readFileSync)(`/proc/${pid}/stat`, "utf8");
+    const stat2 = (0, import_node_fs6.readFileSync)(`/proc/${pid}/stat`, "utf8");
     const fields = stat2.slice(stat2.lastIndexOf(")") + 2).split(" ");
     return fields[19];
   } catch {
@@ -67228,11 +67161,11 @@ function pidExists(pid) {
     return error2.code !== "ESRCH";
   }
 }
-var import_node_fs7, import_node_os4, bootId;
+var import_node_fs6, import_node_os4, bootId;
 var init_process_identity = __esm({
   "src/platform/process-identity.ts"() {
     "use strict";
-    import_node_fs7 = require("node:fs");
+    import_node_fs6 = require("node:fs");
     import_node_os4 = require("node:os");
   }
 });
@@ -67246,7 +67179,7 @@ function onSignal(signal) {
 function removeTracked() {
   for (const [path6, content] of tracked) {
     try {
-      if (content === null || (0, import_node_fs8.readFileSync)(path6, "utf8") === content) (0, import_node_fs8.unlinkSync)(path6);
+      if (content === null || (0, import_node_fs7.readFileSync)(path6, "utf8") === content) (0, import_node_fs7.unlinkSync)(path6);
     } catch {
     }
   }
@@ -67260,11 +67193,11 @@ function removeOnSignal(path6, content) {
     for (const s2 of SIGNALS) process.off(s2, onSignal);
   };
 }
-var import_node_fs8, SIGNALS, tracked;
+var import_node_fs7, SIGNALS, tracked;
 var init_signal_cleanup = __esm({
   "src/platform/signal-cleanup.ts"() {
     "use strict";
-    import_node_fs8 = require("node:fs");
+    import_node_fs7 = require("node:fs");
     SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"];
     tracked = /* @__PURE__ */ new Map();
   }
@@ -67277,7 +67210,7 @@ async function withFileLock(path6, work, options = {}) {
   const content = `${JSON.stringify({
     ...self2,
     since: (/* @__PURE__ */ new Date()).toISOString(),
-    nonce: (0, import_node_crypto6.randomBytes)(8).toString("hex")
+    nonce: (0, import_node_crypto5.randomBytes)(8).toString("hex")
   })}
 `;
   const forgetLock = removeOnSignal(lockPath, content);
@@ -67297,9 +67230,9 @@ async function withFileLock(path6, work, options = {}) {
 async function acquire(lockPath, content, self2, options) {
   const deadline = Date.now() + (options.timeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS);
   const staleAfterMs = options.staleAfterMs ?? UNVERIFIABLE_LOCK_MS;
-  const temp = (0, import_node_path10.join)(
-    (0, import_node_path10.dirname)(lockPath),
-    `.${(0, import_node_path10.basename)(lockPath)}.${process.pid}.${(0, import_node_crypto6.randomBytes)(6).toString("hex")}.tmp`
+  const temp = (0, import_node_path9.join)(
+    (0, import_node_path9.dirname)(lockPath),
+    `.${(0, import_node_path9.basename)(lockPath)}.${process.pid}.${(0, import_node_crypto5.randomBytes)(6).toString("hex")}.tmp`
   );
   const forgetTemp = removeOnSignal(temp);
   try {
@@ -67313,7 +67246,7 @@ async function acquire(lockPath, content, self2, options) {
       }
       if (state2.kind === "live" && Date.now() > deadline) throw timeoutError(lockPath, state2.owner);
       const wait = Math.min(100, 5 * 2 ** Math.min(attempt, 5)) * (0.5 + Math.random());
-      await new Promise((resolve3) => setTimeout(resolve3, state2.kind === "live" ? wait : 1));
+      await new Promise((resolve2) => setTimeout(resolve2, state2.kind === "live" ? wait : 1));
     }
   } finally {
     await (0, import_promises4.unlink)(temp).catch(() => void 0);
@@ -67413,7 +67346,7 @@ async function identityOf2(path6) {
 async function readSmall(path6) {
   let handle;
   try {
-    handle = await (0, import_promises4.open)(path6, import_node_fs9.constants.O_RDONLY | import_node_fs9.constants.O_NOFOLLOW);
+    handle = await (0, import_promises4.open)(path6, import_node_fs8.constants.O_RDONLY | import_node_fs8.constants.O_NOFOLLOW);
   } catch {
     return void 0;
   }
@@ -67464,14 +67397,14 @@ function lockError(lockPath, reason, cause) {
     cause
   });
 }
-var import_node_crypto6, import_node_fs9, import_promises4, import_node_path10, DEFAULT_LOCK_TIMEOUT_MS, UNVERIFIABLE_LOCK_MS, PID_ONLY_LOCK_MS, MAX_LOCK_BYTES;
+var import_node_crypto5, import_node_fs8, import_promises4, import_node_path9, DEFAULT_LOCK_TIMEOUT_MS, UNVERIFIABLE_LOCK_MS, PID_ONLY_LOCK_MS, MAX_LOCK_BYTES;
 var init_lock = __esm({
   "src/platform/lock.ts"() {
     "use strict";
-    import_node_crypto6 = require("node:crypto");
-    import_node_fs9 = require("node:fs");
+    import_node_crypto5 = require("node:crypto");
+    import_node_fs8 = require("node:fs");
     import_promises4 = require("node:fs/promises");
-    import_node_path10 = require("node:path");
+    import_node_path9 = require("node:path");
     init_errors();
     init_process_identity();
     init_signal_cleanup();
@@ -67498,9 +67431,9 @@ async function writeSecretFile(path6, text2) {
   }
   if (existing && !existing.isFile()) throw notRegularFile(path6, existing.isDirectory());
   await removeLeftovers(path6);
-  const temporary = (0, import_node_path11.join)(
-    (0, import_node_path11.dirname)(path6),
-    `.${(0, import_node_path11.basename)(path6)}.${process.pid}.${(0, import_node_crypto7.randomBytes)(6).toString("hex")}.tmp`
+  const temporary = (0, import_node_path10.join)(
+    (0, import_node_path10.dirname)(path6),
+    `.${(0, import_node_path10.basename)(path6)}.${process.pid}.${(0, import_node_crypto6.randomBytes)(6).toString("hex")}.tmp`
   );
   const forget = removeOnSignal(temporary);
   let handle;
@@ -67529,12 +67462,12 @@ function notRegularFile(path6, directory) {
     kind: "output",
     code: "OUTPUT_NOT_A_FILE",
     message: directory ? `refusing to write ${path6}: it is a directory` : `refusing to write ${path6}: it is not a regular file (a FIFO, socket or device)`,
-    hint: directory ? `name a file, e.g. --output ${(0, import_node_path11.join)(path6, "config.json")}` : "write to a regular file path, or use --output - for stdout"
+    hint: directory ? `name a file, e.g. --output ${(0, import_node_path10.join)(path6, "config.json")}` : "write to a regular file path, or use --output - for stdout"
   });
 }
 async function removeLeftovers(path6) {
-  const dir = (0, import_node_path11.dirname)(path6);
-  const name = (0, import_node_path11.basename)(path6);
+  const dir = (0, import_node_path10.dirname)(path6);
+  const name = (0, import_node_path10.basename)(path6);
   let entries;
   try {
     entries = await (0, import_promises5.readdir)(dir);
@@ -67547,7 +67480,7 @@ async function removeLeftovers(path6) {
     if (!entry.startsWith(prefix) || !entry.endsWith(".tmp")) continue;
     const match = /^(?:lock\.)?(\d+)\.[0-9a-f]{12}\.tmp$/.exec(entry.slice(prefix.length));
     if (match === null) continue;
-    const file = (0, import_node_path11.join)(dir, entry);
+    const file = (0, import_node_path10.join)(dir, entry);
     const stat2 = await (0, import_promises5.lstat)(file).catch(() => void 0);
     if (stat2 === void 0 || !stat2.isFile() || stat2.uid !== process.getuid?.()) continue;
     const abandoned = !pidExists(Number(match[1])) || Date.now() - stat2.mtimeMs > LEFTOVER_AGE_MS;
@@ -67568,13 +67501,13 @@ function outputError(path6, reason, cause) {
     ...cause === void 0 ? {} : { cause }
   });
 }
-var import_node_crypto7, import_promises5, import_node_path11, LEFTOVER_AGE_MS;
+var import_node_crypto6, import_promises5, import_node_path10, LEFTOVER_AGE_MS;
 var init_write_file = __esm({
   "src/platform/write-file.ts"() {
     "use strict";
-    import_node_crypto7 = require("node:crypto");
+    import_node_crypto6 = require("node:crypto");
     import_promises5 = require("node:fs/promises");
-    import_node_path11 = require("node:path");
+    import_node_path10 = require("node:path");
     init_errors();
     init_process_identity();
     init_signal_cleanup();
@@ -67803,11 +67736,11 @@ var tunnel = __toESM(require_tunnel2(), 1);
 var import_undici = __toESM(require_undici(), 1);
 var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve3) {
-      resolve3(value);
+    return value instanceof P ? value : new P(function(resolve2) {
+      resolve2(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve3, reject) {
+  return new (P || (P = Promise))(function(resolve2, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -67823,7 +67756,7 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve2(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -67896,26 +67829,26 @@ var HttpClientResponse = class {
   }
   readBody() {
     return __awaiter(this, void 0, void 0, function* () {
-      return new Promise((resolve3) => __awaiter(this, void 0, void 0, function* () {
+      return new Promise((resolve2) => __awaiter(this, void 0, void 0, function* () {
         let output = Buffer.alloc(0);
         this.message.on("data", (chunk) => {
           output = Buffer.concat([output, chunk]);
         });
         this.message.on("end", () => {
-          resolve3(output.toString());
+          resolve2(output.toString());
         });
       }));
     });
   }
   readBodyBuffer() {
     return __awaiter(this, void 0, void 0, function* () {
-      return new Promise((resolve3) => __awaiter(this, void 0, void 0, function* () {
+      return new Promise((resolve2) => __awaiter(this, void 0, void 0, function* () {
         const chunks = [];
         this.message.on("data", (chunk) => {
           chunks.push(chunk);
         });
         this.message.on("end", () => {
-          resolve3(Buffer.concat(chunks));
+          resolve2(Buffer.concat(chunks));
         });
       }));
     });
@@ -68118,14 +68051,14 @@ var HttpClient = class {
    */
   requestRaw(info2, data) {
     return __awaiter(this, void 0, void 0, function* () {
-      return new Promise((resolve3, reject) => {
+      return new Promise((resolve2, reject) => {
         function callbackForResult(err, res) {
           if (err) {
             reject(err);
           } else if (!res) {
             reject(new Error("Unknown error"));
           } else {
-            resolve3(res);
+            resolve2(res);
           }
         }
         this.requestRawWithCallback(info2, data, callbackForResult);
@@ -68369,12 +68302,12 @@ var HttpClient = class {
     return __awaiter(this, void 0, void 0, function* () {
       retryNumber = Math.min(ExponentialBackoffCeiling, retryNumber);
       const ms = ExponentialBackoffTimeSlice * Math.pow(2, retryNumber);
-      return new Promise((resolve3) => setTimeout(() => resolve3(), ms));
+      return new Promise((resolve2) => setTimeout(() => resolve2(), ms));
     });
   }
   _processResponse(res, options) {
     return __awaiter(this, void 0, void 0, function* () {
-      return new Promise((resolve3, reject) => __awaiter(this, void 0, void 0, function* () {
+      return new Promise((resolve2, reject) => __awaiter(this, void 0, void 0, function* () {
         const statusCode = res.message.statusCode || 0;
         const response = {
           statusCode,
@@ -68382,7 +68315,7 @@ var HttpClient = class {
           headers: {}
         };
         if (statusCode === HttpCodes.NotFound) {
-          resolve3(response);
+          resolve2(response);
         }
         function dateTimeDeserializer(key, value) {
           if (typeof value === "string") {
@@ -68421,7 +68354,7 @@ var HttpClient = class {
           err.result = response.result;
           reject(err);
         } else {
-          resolve3(response);
+          resolve2(response);
         }
       }));
     });
@@ -68432,11 +68365,11 @@ var lowercaseKeys = (obj) => Object.keys(obj).reduce((c9, k9) => (c9[k9.toLowerC
 // node_modules/@actions/http-client/lib/auth.js
 var __awaiter2 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve3) {
-      resolve3(value);
+    return value instanceof P ? value : new P(function(resolve2) {
+      resolve2(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve3, reject) {
+  return new (P || (P = Promise))(function(resolve2, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -68452,7 +68385,7 @@ var __awaiter2 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve2(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -68483,11 +68416,11 @@ var BearerCredentialHandler = class {
 // node_modules/@actions/core/lib/oidc-utils.js
 var __awaiter3 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve3) {
-      resolve3(value);
+    return value instanceof P ? value : new P(function(resolve2) {
+      resolve2(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve3, reject) {
+  return new (P || (P = Promise))(function(resolve2, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -68503,7 +68436,7 @@ var __awaiter3 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve2(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -68572,11 +68505,11 @@ var import_os = require("os");
 var import_fs = require("fs");
 var __awaiter4 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve3) {
-      resolve3(value);
+    return value instanceof P ? value : new P(function(resolve2) {
+      resolve2(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve3, reject) {
+  return new (P || (P = Promise))(function(resolve2, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -68592,7 +68525,7 @@ var __awaiter4 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve2(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -68894,11 +68827,11 @@ var fs2 = __toESM(require("fs"), 1);
 var path2 = __toESM(require("path"), 1);
 var __awaiter5 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve3) {
-      resolve3(value);
+    return value instanceof P ? value : new P(function(resolve2) {
+      resolve2(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve3, reject) {
+  return new (P || (P = Promise))(function(resolve2, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -68914,7 +68847,7 @@ var __awaiter5 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve2(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -69018,11 +68951,11 @@ function isUnixExecutable(stats) {
 // node_modules/@actions/io/lib/io.js
 var __awaiter6 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve3) {
-      resolve3(value);
+    return value instanceof P ? value : new P(function(resolve2) {
+      resolve2(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve3, reject) {
+  return new (P || (P = Promise))(function(resolve2, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -69038,7 +68971,7 @@ var __awaiter6 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve2(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -69112,11 +69045,11 @@ function findInPath(tool) {
 var import_timers = require("timers");
 var __awaiter7 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve3) {
-      resolve3(value);
+    return value instanceof P ? value : new P(function(resolve2) {
+      resolve2(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve3, reject) {
+  return new (P || (P = Promise))(function(resolve2, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -69132,7 +69065,7 @@ var __awaiter7 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve2(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -69351,7 +69284,7 @@ var ToolRunner = class extends events.EventEmitter {
         this.toolPath = path4.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
       }
       this.toolPath = yield which(this.toolPath, true);
-      return new Promise((resolve3, reject) => __awaiter7(this, void 0, void 0, function* () {
+      return new Promise((resolve2, reject) => __awaiter7(this, void 0, void 0, function* () {
         this._debug(`exec tool: ${this.toolPath}`);
         this._debug("arguments:");
         for (const arg of this.args) {
@@ -69434,7 +69367,7 @@ var ToolRunner = class extends events.EventEmitter {
           if (error2) {
             reject(error2);
           } else {
-            resolve3(exitCode);
+            resolve2(exitCode);
           }
         });
         if (this.options.input) {
@@ -69557,11 +69490,11 @@ var ExecState = class _ExecState extends events.EventEmitter {
 // node_modules/@actions/exec/lib/exec.js
 var __awaiter8 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve3) {
-      resolve3(value);
+    return value instanceof P ? value : new P(function(resolve2) {
+      resolve2(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve3, reject) {
+  return new (P || (P = Promise))(function(resolve2, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -69577,7 +69510,7 @@ var __awaiter8 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve2(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -69630,11 +69563,11 @@ function getExecOutput(commandLine, args, options) {
 // node_modules/@actions/core/lib/platform.js
 var __awaiter9 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve3) {
-      resolve3(value);
+    return value instanceof P ? value : new P(function(resolve2) {
+      resolve2(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve3, reject) {
+  return new (P || (P = Promise))(function(resolve2, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -69650,7 +69583,7 @@ var __awaiter9 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve2(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -69709,11 +69642,11 @@ function getDetails() {
 // node_modules/@actions/core/lib/core.js
 var __awaiter10 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve3) {
-      resolve3(value);
+    return value instanceof P ? value : new P(function(resolve2) {
+      resolve2(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve3, reject) {
+  return new (P || (P = Promise))(function(resolve2, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -69729,7 +69662,7 @@ var __awaiter10 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve2(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -69856,10 +69789,10 @@ function getIDToken(aud) {
 }
 
 // src/action/main.ts
-var import_node_crypto8 = require("node:crypto");
+var import_node_crypto7 = require("node:crypto");
 var import_promises8 = require("node:fs/promises");
 var import_node_os5 = require("node:os");
-var import_node_path14 = require("node:path");
+var import_node_path13 = require("node:path");
 
 // src/cache/for-task.ts
 init_expressions();
@@ -70340,14 +70273,12 @@ function sha256Hex(text2) {
 
 // src/cache/store.ts
 init_bounded_read();
-init_replay_ledger();
 
 // src/cache/dir.ts
 init_home();
 
 // src/cache/config.ts
 init_home();
-init_replay_ledger();
 
 // src/cli/run-options.ts
 init_errors();
@@ -71369,7 +71300,7 @@ function detectCi(env2) {
 }
 
 // src/task/resolve.ts
-var import_node_path9 = require("node:path");
+var import_node_path8 = require("node:path");
 init_errors();
 init_expressions();
 init_sources();
@@ -71428,8 +71359,8 @@ function regionFromEnvironment(env2, field) {
 function connectorsFilePath(flag, env2) {
   if (flag !== void 0) return flag;
   if (env2.ECR_VARS_CONNECTORS) return env2.ECR_VARS_CONNECTORS;
-  const configHome = env2.XDG_CONFIG_HOME || (0, import_node_path9.join)(homeDir(env2), ".config");
-  return (0, import_node_path9.join)(configHome, "ecr-vars", "connectors.yml");
+  const configHome = env2.XDG_CONFIG_HOME || (0, import_node_path8.join)(homeDir(env2), ".config");
+  return (0, import_node_path8.join)(configHome, "ecr-vars", "connectors.yml");
 }
 function identityResolver(init) {
   let file;
@@ -71671,10 +71602,8 @@ function cachedSource(step) {
 
 // src/task/fetch.ts
 init_errors();
-init_replay_ledger();
 var MAX_CONCURRENT_CALLS = 8;
 async function fetchGroups(init) {
-  spoil();
   let calls = 0;
   const result = await collect(init, async (group5, call, credentials) => {
     if (init.authorizeTaskGroup !== void 0 && authorizable(group5)) {
@@ -71870,7 +71799,7 @@ function summaryOf(registry2, auth, variablePrefix) {
   };
 }
 async function providersFor(registries, task, init, base) {
-  const resolve3 = identityResolver({
+  const resolve2 = identityResolver({
     task,
     env: init.env,
     label: init.label,
@@ -71893,7 +71822,7 @@ async function providersFor(registries, task, init, base) {
       ...init.otherSources === void 0 ? {} : { otherSources: init.otherSources }
     };
     const owner = idKey === taskIdentity ? "task" : "registry";
-    providers.set(key, masked(await resolve3(registry2.identity, context, owner), init.redactor));
+    providers.set(key, masked(await resolve2(registry2.identity, context, owner), init.redactor));
   }
   const used = /* @__PURE__ */ new Set();
   const lookup2 = (group5) => {
@@ -72417,7 +72346,7 @@ var OPTIONS = [
     flag: "cache",
     type: "boolean",
     group: "general",
-    description: "reuse a token cached by an earlier run or by docker-credential-ecr-vars while it stays valid (in $XDG_CACHE_HOME/ecr-vars); the same quiet run repeated is answered from a record of the last one (ECR_VARS_REPLAY=off: never)"
+    description: "reuse a token cached by an earlier run or by docker-credential-ecr-vars while it stays valid (in $XDG_CACHE_HOME/ecr-vars)"
   },
   {
     flag: "timeout",
@@ -72518,9 +72447,9 @@ init_errors();
 init_variables();
 
 // src/platform/docker-config-file.ts
-var import_node_fs10 = require("node:fs");
+var import_node_fs9 = require("node:fs");
 var import_promises6 = require("node:fs/promises");
-var import_node_path12 = require("node:path");
+var import_node_path11 = require("node:path");
 init_errors();
 init_bounded_read();
 init_home();
@@ -72528,14 +72457,14 @@ init_lock();
 init_write_file();
 function defaultDockerConfigPath(env2) {
   if (env2.REGISTRY_AUTH_FILE) return env2.REGISTRY_AUTH_FILE;
-  if (env2.DOCKER_CONFIG) return (0, import_node_path12.join)(env2.DOCKER_CONFIG, "config.json");
-  return (0, import_node_path12.join)(homeDir(env2), ".docker", "config.json");
+  if (env2.DOCKER_CONFIG) return (0, import_node_path11.join)(env2.DOCKER_CONFIG, "config.json");
+  return (0, import_node_path11.join)(homeDir(env2), ".docker", "config.json");
 }
 async function readConfigText(path6) {
   try {
     return await readBounded(path6, LIMITS.authFile, {
       regularOnly: true,
-      flags: import_node_fs10.constants.O_NOFOLLOW
+      flags: import_node_fs9.constants.O_NOFOLLOW
     });
   } catch (error2) {
     const code = error2.code;
@@ -72551,7 +72480,7 @@ async function readConfigText(path6) {
   }
 }
 async function updateConfigFile(path6, update, options = {}) {
-  if (options.createDirectory) await (0, import_promises6.mkdir)((0, import_node_path12.dirname)(path6), { recursive: true, mode: 448 });
+  if (options.createDirectory) await (0, import_promises6.mkdir)((0, import_node_path11.dirname)(path6), { recursive: true, mode: 448 });
   const existing = await (0, import_promises6.lstat)(path6).catch(() => void 0);
   if (existing !== void 0 && !existing.isFile() && !existing.isSymbolicLink()) {
     throw notRegularFile(path6, existing.isDirectory());
@@ -72695,16 +72624,16 @@ init_errors();
 
 // src/platform/executable.ts
 var import_node_child_process2 = require("node:child_process");
-var import_node_fs11 = require("node:fs");
+var import_node_fs10 = require("node:fs");
 var import_promises7 = require("node:fs/promises");
-var import_node_path13 = require("node:path");
+var import_node_path12 = require("node:path");
 async function findExecutable(name, env2) {
   const names = process.platform === "win32" ? [`${name}.exe`, `${name}.cmd`] : [name];
-  for (const dir of (env2.PATH ?? "").split(import_node_path13.delimiter)) {
+  for (const dir of (env2.PATH ?? "").split(import_node_path12.delimiter)) {
     if (dir === "") continue;
-    for (const candidate of names.map((n4) => (0, import_node_path13.join)(dir, n4))) {
+    for (const candidate of names.map((n4) => (0, import_node_path12.join)(dir, n4))) {
       try {
-        await (0, import_promises7.access)(candidate, import_node_fs11.constants.X_OK);
+        await (0, import_promises7.access)(candidate, import_node_fs10.constants.X_OK);
         return candidate;
       } catch {
       }
@@ -72713,7 +72642,7 @@ async function findExecutable(name, env2) {
   return void 0;
 }
 function runProgram(path6, args, env2, input = "") {
-  return new Promise((resolve3, reject) => {
+  return new Promise((resolve2, reject) => {
     const child2 = (0, import_node_child_process2.spawn)(path6, [...args], { env: env2, stdio: ["pipe", "pipe", "pipe"] });
     const chunks = [];
     child2.stdout.on("data", (chunk) => chunks.push(chunk));
@@ -72721,7 +72650,7 @@ function runProgram(path6, args, env2, input = "") {
     child2.on("error", reject);
     child2.on(
       "close",
-      (code) => resolve3({ code: code ?? 1, output: Buffer.concat(chunks).toString("utf8").trim() })
+      (code) => resolve2({ code: code ?? 1, output: Buffer.concat(chunks).toString("utf8").trim() })
     );
     child2.stdin.on("error", () => {
     });
@@ -73092,7 +73021,7 @@ async function runMain(core, env2) {
       redactor.add(env2.ACTIONS_ID_TOKEN_REQUEST_TOKEN);
       const token = await workflowToken(core, settings2.audience);
       redactor.add(token);
-      temp = await (0, import_promises8.mkdtemp)((0, import_node_path14.join)(env2.RUNNER_TEMP || (0, import_node_os5.tmpdir)(), "ecr-vars-"));
+      temp = await (0, import_promises8.mkdtemp)((0, import_node_path13.join)(env2.RUNNER_TEMP || (0, import_node_os5.tmpdir)(), "ecr-vars-"));
       core.saveState(STATE.temp, temp);
       ({ task, connectorsPath } = await workflowIdentity(task, token, temp));
       logger2.info(
@@ -73152,11 +73081,11 @@ function wantsWorkflowIdentity(task, env2) {
   return task.roleArn !== void 0 && task.source.kind === "default-chain" && Boolean(env2.ACTIONS_ID_TOKEN_REQUEST_URL) && Boolean(env2.ACTIONS_ID_TOKEN_REQUEST_TOKEN) && !env2.AWS_ACCESS_KEY_ID && !env2.AWS_WEB_IDENTITY_TOKEN_FILE;
 }
 async function workflowIdentity(task, token, temp) {
-  const tokenFile = (0, import_node_path14.join)(temp, "web-identity-token");
+  const tokenFile = (0, import_node_path13.join)(temp, "web-identity-token");
   await (0, import_promises8.writeFile)(tokenFile, token, { mode: 384, flag: "wx" });
-  const connectorsPath = (0, import_node_path14.join)(temp, "connectors.json");
+  const connectorsPath = (0, import_node_path13.join)(temp, "connectors.json");
   const connector = {
-    id: (0, import_node_crypto8.randomUUID)(),
+    id: (0, import_node_crypto7.randomUUID)(),
     name: OIDC_CONNECTOR,
     type: "web-identity",
     roleArn: task.roleArn,

@@ -8,7 +8,6 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { build } from "esbuild";
-import { lazyZlib } from "./bundles.mjs";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const outIndex = process.argv.indexOf("--out");
@@ -29,7 +28,6 @@ const common = {
   charset: "ascii",
   define: { __ECR_VARS_VERSION__: JSON.stringify(version) },
   logLevel: "warning",
-  plugins: [lazyZlib(root)],
 };
 
 await mkdir(join(out, "action"), { recursive: true });

@@ -2,9 +2,7 @@
 //
 // Each is a Node single executable application: one official Node binary per platform, taken
 // from the `node-<os>-<arch>` packages of the npm registry, into which that Node version's own
-// `--build-sea` injects the launcher (src/exe/launcher.ts) as main script and the programs as
-// assets: the entry (src/exe/bin.ts), a CommonJS bundle per module the programs import
-// dynamically, and the AWS SDK bundle, as in the npm package's dist/. It writes
+// `--build-sea` injects the main script (src/exe/bin.ts and all it imports, one file). It writes
 //   release/ecr-vars-<linux|darwin|win>-<x64|arm64>[.exe]  and  release/SHA256SUMS
 //
 // The Node binaries are downloaded once into a cache directory outside the package
@@ -12,31 +10,17 @@
 // below, and never become dependencies of the package.
 //
 // Start-up: the executable for the platform the build runs on (linux-x64 on the usual build
-// machine) also carries V8's code caches of the programs, written by training runs of that
-// executable against the local emulator, and of the launcher. V8 code caches and snapshots are
-// specific to a platform, so the executables built across platforms go without.
-import { execFile, spawn } from "node:child_process";
+// machine) also carries V8's code cache of its main script (see buildSea).
+import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
 import { createReadStream, existsSync } from "node:fs";
-import {
-  chmod,
-  mkdir,
-  mkdtemp,
-  readFile,
-  rename,
-  rm,
-  stat,
-  symlink,
-  writeFile,
-} from "node:fs/promises";
+import { chmod, mkdir, mkdtemp, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { builtinModules } from "node:module";
 import { homedir, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import { build } from "esbuild";
-import { lazyImports, lazyZlib, sdkBundle, useLauncherImport } from "./bundles.mjs";
-import { emulatorEnv } from "./emulator-env.mjs";
 
 const run = promisify(execFile);
 
@@ -89,9 +73,8 @@ export const TARGETS = [
 ];
 
 const RELEASE = resolve("release");
-/** Asset names of the entry program and of the SDK bundle (src/exe/launcher.ts). */
-const ENTRY = "ecr-vars.cjs";
-const SDK = "aws-sdk.cjs";
+/** The main script's name in the executable (stack traces show it). */
+const MAIN = "ecr-vars.cjs";
 const CACHE = resolve(process.env.ECR_VARS_EXE_CACHE || join(homedir(), ".cache", "ecr-vars-exe"));
 
 const executableName = (target) =>
@@ -155,131 +138,40 @@ async function builderNode() {
   );
 }
 
-/** esbuild options of everything the executables run. */
-const EXE_BUILD = {
-  bundle: true,
-  platform: "node",
-  target: `node${NODE_VERSION.split(".")[0]}`,
-  // Less to decode and to hash at every start; names stay, so stack traces (--debug) still
-  // name their functions.
-  minifyWhitespace: true,
-  logLevel: "warning",
-};
-
 /**
- * The programs, as CommonJS bundles in `work`, laid out as the npm package's dist/ is (so that a
- * run compiles only what it uses, README "Start-up"): the entry (src/exe/bin.ts), and one bundle
- * per module any of them imports dynamically, each self-contained but for its own dynamic
- * imports; the AWS SDK packages in one bundle. The executable's launcher (src/exe/launcher.ts)
- * is their import(). An executable's scripts can `require` Node's built-ins only: anything else
- * fails the build. Returns the programs' file names.
+ * The executables' main script: src/exe/bin.ts and everything the programs import, dynamic
+ * imports included, in one CommonJS file (an executable's script can require Node's built-ins
+ * only: anything else fails the build).
  */
-async function bundlePrograms(work) {
+async function bundleMain(work) {
   const { version } = JSON.parse(await readFile("package.json", "utf8"));
-  const options = {
-    ...EXE_BUILD,
+  const file = join(work, MAIN);
+  await build({
+    entryPoints: ["src/exe/bin.ts"],
+    outfile: file,
+    bundle: true,
+    platform: "node",
+    target: `node${NODE_VERSION.split(".")[0]}`,
+    format: "cjs",
     mainFields: ["module", "main"],
+    // A dynamic import() stays in the file, initialised when first imported.
+    supported: { "dynamic-import": false },
+    // Less to decode at every start; names stay, so stack traces (--debug) name their functions.
+    minifyWhitespace: true,
     define: { __ECR_VARS_VERSION__: JSON.stringify(version) },
-  };
-  const lazy = new Map();
-  const sdkPackages = new Map();
-  const plugins = [
-    lazyZlib(),
-    lazyImports({ lazy, sdkPackages, sdkPath: `./${SDK}`, lazyPath: (name) => `./${name}.cjs` }),
-  ];
-  const bundle = (entry, file) =>
-    build({ ...options, entryPoints: [entry], outfile: join(work, file), format: "cjs", plugins });
-  await bundle("src/exe/bin.ts", ENTRY);
-  const programs = [ENTRY];
-  // Each bundle may add dynamic imports of its own: a Map's iteration reaches entries added
-  // during it.
-  for (const [name, input] of lazy) {
-    await bundle(input, `${name}.cjs`);
-    programs.push(`${name}.cjs`);
-  }
-  await sdkBundle(sdkPackages, { ...options, outfile: join(work, SDK) });
-  programs.push(SDK);
+    logLevel: "warning",
+  });
   // node:sea exists only with its scheme (and only in the executable's Node).
-  const builtins = new Set([...builtinModules.flatMap((n) => [n, `node:${n}`]), "node:sea"]);
+  const builtins = new Set(builtinModules.flatMap((n) => [n, `node:${n}`]));
   // Known and harmless: `debug` (under the proxy agents) tries supports-color in a try block;
   // the SDK names its optional CRT signer in an error message's text.
   const optional = new Set(["supports-color", "@aws-sdk/signature-v4-crt"]);
-  for (const program of programs) {
-    const file = join(work, program);
-    // Also checks that the file is ASCII: the launcher decodes the programs as latin1.
-    await useLauncherImport(file);
-    const text = await readFile(file, "utf8");
-    const outside = [...text.matchAll(/\brequire\("([^"]+)"\)/g)]
-      .map((match) => match[1])
-      .filter((name) => !builtins.has(name) && !optional.has(name));
-    if (outside.length > 0) throw new Error(`${file}: requires outside the bundle: ${outside}`);
-  }
-  return programs;
-}
-
-/** The launcher, the executable's main script: built-ins only, too. */
-async function bundleLauncher(work) {
-  await build({
-    ...EXE_BUILD,
-    entryPoints: ["src/exe/launcher.ts"],
-    outfile: join(work, "launcher.cjs"),
-    format: "cjs",
-  });
-}
-
-/**
- * The programs' V8 code caches for the executable `exe` (which must run here), written into
- * `caches` as `NAME.v8`: training runs of the executable itself against the local emulator,
- * each starting from the caches the previous ones wrote after they ran (src/exe/launcher.ts).
- * A fresh fetch trains the SDK bundle and the helper's miss the helper's fetch program; the CLI's
- * and the helper's cache hits train the rest, so that their caches hold what a hit runs.
- */
-async function train(exe, work, caches) {
-  await build({
-    entryPoints: ["src/emulator/index.ts"],
-    outfile: join(work, "emulator.mjs"),
-    bundle: true,
-    platform: "node",
-    format: "esm",
-    banner: {
-      js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
-    },
-    logLevel: "warning",
-  });
-  const { createEmulator } = await import(pathToFileURL(join(work, "emulator.mjs")).href);
-  const emu = await createEmulator({});
-  const dir = await mkdtemp(join(work, "train-"));
-  try {
-    const helper = join(dir, "docker-credential-ecr-vars");
-    await symlink(exe, helper);
-    const env = (...assets) => ({
-      ...emulatorEnv(emu, dir),
-      ECR_VARS_BUILD_CODE_CACHE: caches,
-      ECR_VARS_BUILD_CODE_CACHE_ASSETS: assets.join(","),
-    });
-    const cli = ["--region", "eu-west-1", "--registry-id", "123456789012", "-q", "--cache"];
-    const host = "123456789012.dkr.ecr.eu-west-1.amazonaws.com";
-    await runWith(exe, cli, env(SDK), "");
-    await runWith(exe, cli, env(ENTRY, "cli-bin.cjs"), "");
-    const helperMiss = { ...env("helper-fetch.cjs"), ECR_VARS_CACHE_DIR: join(dir, "helper") };
-    await runWith(helper, ["get"], helperMiss, host);
-    await runWith(helper, ["get"], env(ENTRY, "helper-bin.cjs"), host);
-  } finally {
-    await emu.close();
-  }
-}
-
-/** Runs a program asynchronously (the emulator answers from this process); fails on an error. */
-async function runWith(file, args, env, input) {
-  const child = spawn(file, args, { env, stdio: ["pipe", "ignore", "pipe"] });
-  let stderr = "";
-  child.stderr.on("data", (chunk) => {
-    stderr += chunk;
-  });
-  child.stdin.end(input);
-  const code = await new Promise((done) => child.on("close", done));
-  if (code !== 0)
-    throw new Error(`training run ${file} ${args.join(" ")} failed (${code}): ${stderr}`);
+  const text = await readFile(file, "utf8");
+  const outside = [...text.matchAll(/\brequire\("([^"]+)"\)/g)]
+    .map((match) => match[1])
+    .filter((name) => !builtins.has(name) && !optional.has(name));
+  if (outside.length > 0) throw new Error(`${file}: requires outside the bundle: ${outside}`);
+  if (/\bimport\(/.test(text)) throw new Error(`${file}: an import() the executable cannot run`);
 }
 
 /**
@@ -306,22 +198,19 @@ async function unsigned(target, binary, work) {
   return copy;
 }
 
-/** Writes the executable for `target` to `output` with `--build-sea`. */
-async function buildSea(builder, target, output, work, programs, caches) {
+/**
+ * Writes the executable for `target` to `output` with `--build-sea`. The executable for the
+ * platform the build runs on carries V8's code cache of the main script (SEA's `useCodeCache`):
+ * a code cache is specific to a platform and Node version, so the others go without.
+ */
+async function buildSea(builder, target, output, work) {
   const config = join(work, `${executableName(target)}.json`);
-  const assets = {};
-  for (const program of programs) {
-    assets[program] = program;
-    const cache = caches === undefined ? undefined : join(caches, `${program}.v8`);
-    if (cache !== undefined && existsSync(cache)) assets[`${program}.v8cache`] = cache;
-  }
   await writeFile(
     config,
     JSON.stringify({
-      // Relative to `work`, where --build-sea runs: the blob records these names (stack traces
-      // show them), not paths of the build machine.
-      main: "launcher.cjs",
-      assets,
+      // Relative to `work`, where --build-sea runs: the blob records this name (stack traces
+      // show it), not a path of the build machine.
+      main: MAIN,
       output,
       executable: await unsigned(target, await nodeBinary(target), work),
       disableExperimentalSEAWarning: true,
@@ -335,8 +224,7 @@ async function buildSea(builder, target, output, work, programs, caches) {
 async function main() {
   const work = await mkdtemp(join(tmpdir(), "ecr-vars-exe-"));
   try {
-    const programs = await bundlePrograms(work);
-    await bundleLauncher(work);
+    await bundleMain(work);
     const builder = await builderNode();
     await rm(RELEASE, { recursive: true, force: true });
     await mkdir(RELEASE);
@@ -344,18 +232,11 @@ async function main() {
     for (const target of TARGETS) {
       const name = executableName(target);
       const output = join(RELEASE, name);
-      let caches;
-      if (`${target.os}-${target.arch}` === builder.platform) {
-        // Built once without caches, trained, then built again with the caches it wrote.
-        caches = join(work, "caches");
-        await mkdir(caches);
-        await buildSea(builder, target, join(work, "untrained"), work, programs, undefined);
-        await train(join(work, "untrained"), work, caches);
-      }
-      await buildSea(builder, target, output, work, programs, caches);
+      await buildSea(builder, target, output, work);
       const { size } = await stat(output);
       sums.push(`${(await digest(output, "sha256")).toString("hex")}  ${name}\n`);
-      const cache = caches === undefined ? "" : ", with code caches";
+      const cache =
+        `${target.os}-${target.arch}` === builder.platform ? ", with its code cache" : "";
       console.log(`build:exe: release/${name} (${(size / 2 ** 20).toFixed(1)} MiB${cache})`);
     }
     await writeFile(join(RELEASE, "SHA256SUMS"), sums.join(""));

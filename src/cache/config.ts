@@ -6,7 +6,6 @@
 import { type Stats, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { homeDir } from "../platform/home.js";
-import { noteFile, stampOf } from "../platform/replay-ledger.js";
 import type { CacheConfig } from "./key.js";
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -53,8 +52,7 @@ export function filesStamp(paths: readonly string[]): string {
       } catch {
         // Unreadable: as missing.
       }
-      noteFile(absolute, info);
-      return `${path}\0${stampOf(info)}`;
+      return `${path}\0${info === undefined ? "-" : `${info.ino}:${info.size}:${info.mtimeMs}:${info.ctimeMs}`}`;
     })
     .join("\n");
 }
@@ -82,7 +80,6 @@ export async function cacheConfigFor(
   } catch {
     info = undefined;
   }
-  if (path !== "") noteFile(path, info);
   return {
     source: `connector:${settings.connector}`,
     connectorsPath: path,

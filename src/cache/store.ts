@@ -9,10 +9,9 @@
  */
 
 import { closeSync, constants, fstatSync, openSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { LIMITS, readBoundedSync } from "../platform/bounded-read.js";
 import { hasPosixModes, isOwnedByUser, isPrivateToUser } from "../platform/owner.js";
-import { noteFile, noteUntil } from "../platform/replay-ledger.js";
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -53,12 +52,10 @@ export async function readCache(dir: string): Promise<CacheData> {
   try {
     fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW);
   } catch {
-    noteFile(resolve(file), undefined);
     return emptyCache();
   }
   try {
     const stat = fstatSync(fd);
-    noteFile(resolve(file), stat);
     // Someone else's file, or one others can read or write, may be planted: do not trust it.
     if (!stat.isFile() || !isPrivateToUser(stat)) return emptyCache();
     return parseCache(readBoundedSync(fd, LIMITS.cacheFile));
@@ -110,12 +107,11 @@ export function freshUntil(token: CachedToken): number {
   return expires - Math.max(5 * 60_000, (expires - fetched) / 4);
 }
 
-/** The fresh token a configuration key points at (noted for a replay record when one is kept). */
+/** The fresh token a configuration key points at. */
 export function lookup(data: CacheData, config: string, now: Date): CachedToken | undefined {
   const key = data.aliases[config];
   const token = key === undefined ? undefined : data.tokens[key];
   if (token === undefined || !isFresh(token, now)) return undefined;
-  noteUntil(freshUntil(token));
   return token;
 }
 
@@ -127,7 +123,7 @@ export async function updateCache(
   env: Env = {},
 ): Promise<void> {
   // Loaded here, not at the top: the hit path only reads, and these pull in node:crypto and node:os.
-  const { chmod, lstat, mkdir, rm, unlink } = await import("node:fs/promises");
+  const { chmod, lstat, mkdir, unlink } = await import("node:fs/promises");
   const { withFileLock } = await import("../platform/lock.js");
   const { writeSecretFile } = await import("../platform/write-file.js");
   await prepareCacheDir(dir, env, { chmod, lstat, mkdir });
@@ -146,9 +142,6 @@ export async function updateCache(
     if (stat !== undefined && (!stat.isFile() || !isOwnedByUser(stat))) await unlink(file);
     const text = JSON.stringify({ format: FORMAT, version: VERSION, ...data });
     await writeSecretFile(file, `${text}\n`);
-    // Replay records hold tokens of the cache, rendered (platform/replay.ts): none outlives a
-    // change of it, an erased or replaced token included.
-    await rm(join(dir, "replay"), { recursive: true, force: true });
   });
 }
 

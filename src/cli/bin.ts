@@ -1,14 +1,10 @@
-#!/usr/bin/env node
-
 /**
- * Entry point of the `ecr-vars` bin: the only place that reads process state and exits. It is
- * bundled as CommonJS (see scripts/build.mjs) because Node starts that faster than an ES module,
- * so no top-level await here.
+ * The `ecr-vars` program: the only place that reads process state and exits. Bundled as
+ * CommonJS (dist/cli.cjs, see scripts/build.mjs) and started by the bin dist/ecr-vars.cjs
+ * (cli/launcher.ts), so no top-level await here.
  */
 
 import { fstatSync, writeSync } from "node:fs";
-import type { Writable } from "../platform/logger.js";
-import { ledger, mayRecord, recording, spoil } from "../platform/replay-ledger.js";
 import { removeTracked } from "../platform/signal-cleanup.js";
 import { VERSION } from "../version.js";
 import { main } from "./main.js";
@@ -29,10 +25,39 @@ process.on("SIGQUIT", () => {
 const streams = new Set<NodeJS.WriteStream>();
 
 /**
- * isatty without node:tty where the answer is plain: loading node:tty loads node:net and the
- * stream machinery, a fifth of a cache hit's start-up (ARCHITECTURE.md, "Start-up"). Only a
- * character device can be a terminal; a pipe or a file, the usual stdout, is not.
+ * Writes to fd 1 or 2 with writeSync: creating process.stdout and process.stderr loads Node's
+ * stream machinery, a good part of a cache hit's start-up. A blocking descriptor blocks until its
+ * reader takes the bytes, which is `exec`'s backpressure too; a non-blocking one that would block
+ * (EAGAIN) hands over to the stream, which queues and reports `drain`, and the exit below waits
+ * for it. A reader that went away (`| head -c1`) is not a failure of the run.
  */
+function direct(fd: 1 | 2, stream: () => NodeJS.WriteStream) {
+  let queued: NodeJS.WriteStream | undefined;
+  return {
+    write(text: string | Uint8Array): boolean {
+      if (queued !== undefined) return queued.write(text);
+      const bytes = typeof text === "string" ? Buffer.from(text, "utf8") : text;
+      let offset = 0;
+      try {
+        while (offset < bytes.length) offset += writeSync(fd, bytes, offset);
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === "EPIPE") return true;
+        if (code !== "EAGAIN") throw error;
+        queued = stream().on("error", () => undefined);
+        streams.add(queued);
+        return queued.write(bytes.subarray(offset));
+      }
+      return true;
+    },
+    once(event: "drain", listener: () => void) {
+      if (queued === undefined) listener();
+      else queued.once(event, listener);
+    },
+  };
+}
+
+/** isatty without loading node:tty where the answer is plain: only a character device can be one. */
 function isTerminal(fd: 1 | 2): boolean {
   try {
     if (!fstatSync(fd).isCharacterDevice()) return false;
@@ -42,48 +67,11 @@ function isTerminal(fd: 1 | 2): boolean {
   return (require("node:tty") as typeof import("node:tty")).isatty(fd);
 }
 
-/**
- * Writes straight to the file descriptor: creating process.stdout and process.stderr loads the
- * stream machinery, a few milliseconds of a cache hit's start-up budget (ARCHITECTURE.md, "Start-up"). A descriptor
- * that would block (a non-blocking pipe whose reader is behind) hands over to the stream, which
- * queues, and the exit below waits for it.
- */
-function direct(fd: 1 | 2, stream: () => NodeJS.WriteStream): Writable {
-  let queued: NodeJS.WriteStream | undefined;
-  return {
-    write(text: string) {
-      if (queued !== undefined) return queued.write(text);
-      const bytes = Buffer.from(text, "utf8");
-      let offset = 0;
-      try {
-        while (offset < bytes.length) offset += writeSync(fd, bytes, offset);
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== "EAGAIN") throw error;
-        queued = stream();
-        streams.add(queued);
-        queued.write(bytes.subarray(offset));
-      }
-      return true;
-    },
-  };
-}
-
-// `exec` pipes its child's output into these, with backpressure: it gets the real streams.
-const exec = process.argv[2] === "exec";
-if (exec) streams.add(process.stdout).add(process.stderr);
-
-// A run the bin may replay later keeps what it prints; anything on stderr, Node's warnings
-// included, means it is not recorded (src/platform/replay.ts). Nor is exec's output.
-const out: Writable = exec ? process.stdout : direct(1, () => process.stdout);
-const err: Writable = exec ? process.stderr : direct(2, () => process.stderr);
-const run = recording(process.env, out, err, exec ? undefined : ledger());
-if (run.ledger !== undefined) process.on("warning", spoil);
-
 void main({
   argv: process.argv.slice(2),
-  env: run.env,
-  stdout: run.stdout,
-  stderr: run.stderr,
+  env: process.env,
+  stdout: direct(1, () => process.stdout),
+  stderr: direct(2, () => process.stderr),
   version: VERSION,
   isTty: {
     get stdout() {
@@ -98,15 +86,7 @@ void main({
 })
   // main reports every error itself; this only guards against a failure to report one.
   .catch(() => 1)
-  .then(async (code) => {
-    // The writer is loaded only for a run it will record.
-    if (run.ledger !== undefined && code === 0 && mayRecord(run.ledger)) {
-      try {
-        (await import("../platform/replay.js")).writeRecord(run.ledger, run.printed());
-      } catch {
-        // A record only saves time.
-      }
-    }
+  .then((code) => {
     // Exit once the streams (if any) have drained; pending SDK sockets must not keep it alive.
     let pending = streams.size + 1;
     const done = () => {

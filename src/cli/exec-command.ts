@@ -34,7 +34,11 @@ export const RERAISED: ReadonlySet<NodeJS.Signals> = new Set<NodeJS.Signals>([
   "SIGUSR2",
 ]);
 
-type ByteSink = { write(chunk: string | Uint8Array): unknown };
+/** Where the child's output goes: a stream whose `write` returns false when its buffer is full. */
+type ByteSink = {
+  write(chunk: string | Uint8Array): unknown;
+  once?(event: "drain", listener: () => void): unknown;
+};
 
 export async function runExecCommand(context: CommandContext): Promise<number> {
   const { io, values: flags, redactor, logger } = context;
@@ -117,11 +121,18 @@ function runChild(
   });
 }
 
+/**
+ * Copies the child's output through the redactor, pausing the child's pipe while ours is full:
+ * a command that prints gigabytes into a slow reader must not fill this process's memory.
+ */
 function pipe(from: NodeJS.ReadableStream, to: ByteSink, redactor: StreamRedactor): Promise<void> {
   return new Promise((resolve) => {
     from.on("data", (chunk: Buffer) => {
       const safe = redactor.write(chunk);
-      if (safe.length > 0) to.write(safe);
+      if (safe.length > 0 && to.write(safe) === false && to.once !== undefined) {
+        from.pause();
+        to.once("drain", () => from.resume());
+      }
     });
     from.on("end", () => {
       const rest = redactor.end();

@@ -10,8 +10,6 @@ import { getRenderer } from "../emit/registry.js";
 import type { Renderer, RenderOptions, RenderPlan } from "../emit/types.js";
 import { createLogger, type Logger, useColour } from "../platform/logger.js";
 import { derivedForms, MASK, Redactor } from "../platform/redactor.js";
-import { markRecordable } from "../platform/replay-ledger.js";
-import { markSideRun } from "../platform/side-run.js";
 import { describeFetch } from "../task/run.js";
 import { commandName } from "./commands.js";
 import type { CliIo, CommandContext } from "./io.js";
@@ -38,9 +36,6 @@ export async function main(io: CliIo): Promise<number> {
       debug: values.debug === true,
       quiet: values.quiet === true,
     });
-    // The code caches are made for the main job (get-login-password and exec run it too).
-    const mainJob = [undefined, "get-login-password", "exec"].includes(command.path[0]);
-    if (values.help === true || values.version === true || !mainJob) markSideRun();
     if (values.help === true || command.path[0] === "help") {
       const { helpFor } = await import("./help.js");
       io.stdout.write(helpFor(parsed, io.version));
@@ -139,10 +134,6 @@ async function fetchAndWrite(context: CommandContext): Promise<number> {
       : renderer.render(outcome.variables, options);
 
   const written = await writePlan(plan, destination, merge !== undefined, io, logger, redactor);
-  // A --cache run that printed to stdout only may be replayed (platform/replay.ts).
-  if (run.cache && destination.path === undefined && (plan.extra ?? []).length === 0) {
-    markRecordable();
-  }
   const now = io.clock?.() ?? new Date();
   logger.info(`${title}: ${describeFetch(outcome)}`);
   logger.info(`  credentials: ${outcome.source}`);

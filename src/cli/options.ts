@@ -193,7 +193,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     type: "boolean",
     group: "general",
     description:
-      "reuse a token cached by an earlier run or by docker-credential-ecr-vars while it stays valid (in $XDG_CACHE_HOME/ecr-vars); the same quiet run repeated is answered from a record of the last one (ECR_VARS_REPLAY=off: never)",
+      "reuse a token cached by an earlier run or by docker-credential-ecr-vars while it stays valid (in $XDG_CACHE_HOME/ecr-vars)",
   },
   {
     flag: "timeout",

@@ -15,7 +15,6 @@ import { cacheDir, isFresh, lookup, readCache } from "../cache/store.js";
 import { INTERNAL_ERROR_ADVICE, isEcrVarsError } from "../core/errors.js";
 import { decodeAuthorizationToken } from "../core/variables.js";
 import { Redactor } from "../platform/redactor.js";
-import { markRecordable } from "../platform/replay-ledger.js";
 import { normalizeHost, resolveHelperSettings } from "./config.js";
 import type { fetchToken } from "./fetch.js";
 
@@ -45,8 +44,7 @@ registry comes on stdin; answers (and errors, as the protocol wants) go to stdou
   version   prints the version (also --version, -V); --help, -h, help: this text
 Configuration (environment): ECR_VARS_SOURCE (default-chain, instance-role or connector),
 ECR_VARS_CONNECTOR, ECR_VARS_ROLE_ARN, ECR_VARS_CONNECTORS, ECR_VARS_HELPER_CONFIG (JSON,
-per-registry settings), ECR_VARS_CACHE=0 to bypass the token cache, ECR_VARS_REPLAY=off to
-never answer from the record of a repeated get. See docs/docker.md.
+per-registry settings), ECR_VARS_CACHE=0 to bypass the token cache. See docs/docker.md.
 `;
 
 export async function runHelper(io: HelperIo): Promise<number> {
@@ -129,8 +127,6 @@ async function get(io: HelperIo, redactor: Redactor, fail: (m: string) => number
   io.stdout.write(
     `${JSON.stringify({ ServerURL: serverUrl, Username: username, Secret: password })}\n`,
   );
-  // Answered from the token cache, it may be replayed (a fetch spoils the run: helper/bin.ts).
-  if (settings.cache) markRecordable();
   return 0;
 }
 

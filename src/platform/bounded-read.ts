@@ -5,8 +5,6 @@
  */
 
 import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
-import { resolve } from "node:path";
-import { noteFile, spoil } from "./replay-ledger.js";
 
 export const KiB = 1024;
 export const MiB = 1024 * KiB;
@@ -71,13 +69,9 @@ export async function readBounded(
 ): Promise<string> {
   // Loaded here: the helper's cache-hit path uses only the synchronous reader below.
   const { open } = await import("node:fs/promises");
-  const handle = await open(path, openFlags(options)).catch((error: unknown) => {
-    noteFile(resolve(path), undefined);
-    throw error;
-  });
+  const handle = await open(path, openFlags(options));
   try {
     const stat = await handle.stat();
-    noteFile(resolve(path), stat);
     if (stat.isDirectory()) throw Object.assign(new Error("is a directory"), { code: "EISDIR" });
     if (options.regularOnly && !stat.isFile()) throw new ReadLimitError("ENOTREG", limit);
     if (stat.isFile() && stat.size > limit) throw new ReadLimitError("EFBIG", limit);
@@ -110,13 +104,9 @@ export function readBoundedBytesSync(
   limit: number,
   options: BoundedReadOptions = {},
 ): Buffer {
-  const fd = typeof source === "number" ? source : openNoted(source, openFlags(options));
+  const fd = typeof source === "number" ? source : openSync(source, openFlags(options));
   try {
     const stat = fstatSync(fd);
-    // What a replay record stands for (replay-ledger.ts): a named file by its stamp; stdin
-    // cannot be stamped; another open descriptor is noted by whoever opened it.
-    if (typeof source === "string") noteFile(resolve(source), stat);
-    else if (source === 0) spoil();
     if (stat.isDirectory()) throw Object.assign(new Error("is a directory"), { code: "EISDIR" });
     if (options.regularOnly && !stat.isFile()) throw new ReadLimitError("ENOTREG", limit);
     if (stat.isFile() && stat.size > limit) throw new ReadLimitError("EFBIG", limit);
@@ -138,14 +128,5 @@ export function readBoundedBytesSync(
     return buffer.subarray(0, length);
   } finally {
     if (typeof source !== "number") closeSync(fd);
-  }
-}
-
-function openNoted(path: string, flags: number): number {
-  try {
-    return openSync(path, flags);
-  } catch (error) {
-    noteFile(resolve(path), undefined);
-    throw error;
   }
 }

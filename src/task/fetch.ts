@@ -8,7 +8,6 @@ import { fetchPublicAuthorization } from "../aws/ecr-public.js";
 import { EcrVarsError } from "../core/errors.js";
 import { type CallGroup, groupCalls, type Registry } from "../core/registries.js";
 import type { AwsCallOptions, CredentialProvider } from "../credentials/types.js";
-import { spoil } from "../platform/replay-ledger.js";
 import { type AuthorizationStep, cachedSource } from "./authorize.js";
 
 /** Concurrent GetAuthorizationToken calls at most; enough for 40 registries in a few regions. */
@@ -52,8 +51,6 @@ export interface GroupFetchResult {
 }
 
 export async function fetchGroups(init: GroupFetchInit): Promise<GroupFetchResult> {
-  // Answers from AWS are not what a replay record stands for (platform/replay-ledger.ts).
-  spoil();
   let calls = 0;
   const result = await collect(init, async (group, call, credentials) => {
     if (init.authorizeTaskGroup !== undefined && authorizable(group)) {

@@ -38,27 +38,35 @@ describe("start-up of the built CLI", () => {
 
     const copy = ctx.path("dist");
     await cp("dist", copy, { recursive: true });
-    // Only the launcher, the program and its code cache stay.
-    await rm(join(copy, "cli"), { recursive: true });
+    // Only the bins and the programs stay.
+    for (const file of ["aws-sdk.cjs", "vendor.cjs"]) await rm(join(copy, file));
     const cli = join(copy, "ecr-vars.cjs");
     const hit = await run(cli, args, env);
     expect(hit.stderr).toContain("token cache");
     expect(hit.code).toBe(0);
     expect(JSON.parse(hit.stdout)).toEqual(JSON.parse(filled.stdout));
     expect((await run(cli, ["--version"], env)).code).toBe(0);
+    const helper = await runWithInput(
+      process.execPath,
+      [join(copy, "docker-credential-ecr-vars.cjs"), "get"],
+      `${ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com`,
+      env,
+    );
+    expect(helper.code, helper.stdout).toBe(0);
+    expect(JSON.parse(helper.stdout).Username).toBe("AWS");
 
     // The same copy cannot fetch: the fresh path is the one that loads the SDK bundle.
     const fresh = await run(cli, args.slice(1), env);
     expect(fresh.code).not.toBe(0);
   });
 
-  test("a miss that fills the token cache, and writing files, need no ES module", async () => {
-    // Starting Node's ES module loader costs about 10 ms: what writes files is in the programs.
+  test("a fetch, writing files and the helper's miss need only the CommonJS files", async () => {
+    // No ES module, so no run starts Node's ES module loader (scripts/build.mjs).
     const copy = ctx.path("dist-cjs");
     await cp("dist", copy, { recursive: true });
-    await rm(join(copy, "cli", "chunks"), { recursive: true });
-    for (const file of await readdir(join(copy, "cli"))) {
-      if (file.endsWith(".mjs")) await rm(join(copy, "cli", file));
+    await rm(join(copy, "chunks"), { recursive: true });
+    for (const file of await readdir(copy)) {
+      if (!file.endsWith(".cjs")) await rm(join(copy, file), { recursive: true });
     }
     const env = ctx.env({ ECR_VARS_CACHE_DIR: ctx.path("cjs-cache") });
     const args = ["--cache", "--region", "eu-west-1", "--registry-id", ACCOUNT];
@@ -77,14 +85,13 @@ describe("start-up of the built CLI", () => {
       expect(written.code, written.stderr).toBe(0);
       expect((await readFile(ctx.path(file), "utf8")).length).toBeGreaterThan(100);
     }
-    const helperEnv = ctx.env({ ECR_VARS_CACHE_DIR: ctx.path("cjs-helper-cache") });
     const helper = await runWithInput(
       process.execPath,
       [join(copy, "docker-credential-ecr-vars.cjs"), "get"],
       `${ACCOUNT}.dkr.ecr.eu-west-1.amazonaws.com`,
-      helperEnv,
+      ctx.env({ ECR_VARS_CACHE_DIR: ctx.path("cjs-helper-cache") }),
     );
-    expect(helper.code, helper.stderr).toBe(0);
+    expect(helper.code, helper.stdout).toBe(0);
     expect(JSON.parse(helper.stdout).Username).toBe("AWS");
   });
 

@@ -201,19 +201,6 @@ export function readSeaBlob(blob: Buffer): { flags: number; main: string } {
   return { flags: blob.readUInt32LE(4), main: blob.toString("utf8", start, start + length) };
 }
 
-/** An asset of the SEA blob: its name and its bytes, each after its u64 length. */
-export function readSeaAsset(blob: Buffer, name: string): Buffer | undefined {
-  const key = Buffer.alloc(8 + name.length);
-  key.writeBigUInt64LE(BigInt(name.length));
-  key.write(name, 8, "latin1");
-  const at = blob.indexOf(key);
-  if (at < 0 || at + key.length + 8 > blob.length) return undefined;
-  const start = at + key.length + 8;
-  const length = Number(blob.readBigUInt64LE(at + key.length));
-  if (start + length > blob.length) throw new Error(`SEA blob: asset ${name} overruns the blob`);
-  return blob.subarray(start, start + length);
-}
-
 /** Bits of the SEA blob's flags (Node's SeaFlags). */
 export const SEA_FLAGS = {
   disableExperimentalWarning: 1 << 0,
