@@ -21101,10 +21101,6 @@ function oversized() {
   });
   return Object.assign(error2, { $metadata: {} });
 }
-function watched(client, call) {
-  for (const plugin of watchPlugins(call)) client.middlewareStack.use(plugin);
-  return client;
-}
 function proxyUrl(name, value) {
   if (value === void 0) return void 0;
   try {
@@ -21176,6 +21172,50 @@ var init_http = __esm({
         );
       }
     };
+  }
+});
+
+// src/aws/call.ts
+async function callAws(about, run) {
+  const clients = [];
+  try {
+    const provider = await providerClients(about.call);
+    return await run({
+      config: provider.clientConfig,
+      provider,
+      use: (client) => {
+        for (const plugin of provider.clientPlugins) client.middlewareStack.use(plugin);
+        clients.push(client);
+        return client;
+      }
+    });
+  } catch (error2) {
+    throw toEcrVarsError(error2, {
+      service: about.service,
+      attemptTimeoutMs: about.call.attemptTimeoutMs,
+      operation: about.operation,
+      region: about.call.region,
+      identity: about.identity
+    });
+  } finally {
+    for (const client of clients) client.destroy();
+  }
+}
+async function clientConfig(call) {
+  return {
+    region: call.region,
+    maxAttempts: call.maxAttempts,
+    requestHandler: await requestHandlerOptions(call)
+  };
+}
+async function providerClients(call) {
+  return { clientConfig: await clientConfig(call), clientPlugins: watchPlugins(call) };
+}
+var init_call = __esm({
+  "src/aws/call.ts"() {
+    "use strict";
+    init_errors2();
+    init_http();
   }
 });
 
@@ -24628,9 +24668,9 @@ var init_checksum2 = __esm({
         }
       };
     };
-    resolveChecksumRuntimeConfig = (clientConfig) => {
+    resolveChecksumRuntimeConfig = (clientConfig2) => {
       const runtimeConfig = {};
-      clientConfig.checksumAlgorithms().forEach((checksumAlgorithm) => {
+      clientConfig2.checksumAlgorithms().forEach((checksumAlgorithm) => {
         const id = checksumAlgorithm.algorithmId();
         if (knownAlgorithms.includes(id)) {
           runtimeConfig[id] = checksumAlgorithm.checksumConstructor();
@@ -25240,27 +25280,27 @@ var init_toEndpointV12 = __esm({
 
 // node_modules/@smithy/core/dist-es/submodules/endpoints/middleware-endpoint/adaptors/getEndpointFromInstructions.js
 function bindGetEndpointFromInstructions(getEndpointFromConfig2) {
-  return async (commandInput, instructionsSupplier, clientConfig, context) => {
-    if (!clientConfig.isCustomEndpoint && !clientConfig.ignoreConfiguredEndpointUrls) {
+  return async (commandInput, instructionsSupplier, clientConfig2, context) => {
+    if (!clientConfig2.isCustomEndpoint && !clientConfig2.ignoreConfiguredEndpointUrls) {
       let endpointFromConfig;
-      if (clientConfig.serviceConfiguredEndpoint) {
-        endpointFromConfig = await clientConfig.serviceConfiguredEndpoint();
+      if (clientConfig2.serviceConfiguredEndpoint) {
+        endpointFromConfig = await clientConfig2.serviceConfiguredEndpoint();
       } else {
-        endpointFromConfig = await getEndpointFromConfig2(clientConfig.serviceId);
+        endpointFromConfig = await getEndpointFromConfig2(clientConfig2.serviceId);
       }
       if (endpointFromConfig) {
-        clientConfig.endpoint = () => Promise.resolve(toEndpointV1(endpointFromConfig));
-        clientConfig.isCustomEndpoint = true;
+        clientConfig2.endpoint = () => Promise.resolve(toEndpointV1(endpointFromConfig));
+        clientConfig2.isCustomEndpoint = true;
         context?.logger?.debug?.(`@smithy/core/endpoints - resolved endpoint from config: ${endpointFromConfig}`);
       }
     }
-    const endpointParams = await resolveParams(commandInput, instructionsSupplier, clientConfig);
-    if (typeof clientConfig.endpointProvider !== "function") {
+    const endpointParams = await resolveParams(commandInput, instructionsSupplier, clientConfig2);
+    if (typeof clientConfig2.endpointProvider !== "function") {
       throw new Error("config.endpointProvider is not set.");
     }
-    const endpoint = clientConfig.endpointProvider(endpointParams, context);
-    if (clientConfig.isCustomEndpoint && clientConfig.endpoint) {
-      const customEndpoint = await clientConfig.endpoint();
+    const endpoint = clientConfig2.endpointProvider(endpointParams, context);
+    if (clientConfig2.isCustomEndpoint && clientConfig2.endpoint) {
+      const customEndpoint = await clientConfig2.endpoint();
       if (customEndpoint?.headers) {
         endpoint.headers ??= {};
         for (const [name, value] of Object.entries(customEndpoint.headers)) {
@@ -25277,7 +25317,7 @@ var init_getEndpointFromInstructions = __esm({
     init_service_customizations();
     init_createConfigValueProvider();
     init_toEndpointV12();
-    resolveParams = async (commandInput, instructionsSupplier, clientConfig) => {
+    resolveParams = async (commandInput, instructionsSupplier, clientConfig2) => {
       const endpointParams = {};
       const instructions = instructionsSupplier?.getEndpointParameterInstructions?.() || {};
       for (const [name, instruction] of Object.entries(instructions)) {
@@ -25290,7 +25330,7 @@ var init_getEndpointFromInstructions = __esm({
             break;
           case "clientContextParams":
           case "builtInParams":
-            endpointParams[name] = await createConfigValueProvider(instruction.name, name, clientConfig, instruction.type !== "builtInParams")();
+            endpointParams[name] = await createConfigValueProvider(instruction.name, name, clientConfig2, instruction.type !== "builtInParams")();
             break;
           case "operationContextParams":
             endpointParams[name] = instruction.get(commandInput);
@@ -25300,9 +25340,9 @@ var init_getEndpointFromInstructions = __esm({
         }
       }
       if (Object.keys(instructions).length === 0) {
-        Object.assign(endpointParams, clientConfig);
+        Object.assign(endpointParams, clientConfig2);
       }
-      if (String(clientConfig.serviceId).toLowerCase() === "s3") {
+      if (String(clientConfig2.serviceId).toLowerCase() === "s3") {
         await resolveParamsForS3(endpointParams);
       }
       return endpointParams;
@@ -40690,7 +40730,7 @@ var init_resolveSSOCredentials = __esm({
     init_dist_es9();
     init_config2();
     SHOULD_FAIL_CREDENTIAL_CHAIN = false;
-    resolveSSOCredentials = async ({ ssoStartUrl, ssoSession, ssoAccountId, ssoRegion, ssoRoleName, ssoClient, clientConfig, parentClientConfig, callerClientConfig, profile: profile2, filepath, configFilepath, ignoreCache, logger: logger2 }) => {
+    resolveSSOCredentials = async ({ ssoStartUrl, ssoSession, ssoAccountId, ssoRegion, ssoRoleName, ssoClient, clientConfig: clientConfig2, parentClientConfig, callerClientConfig, profile: profile2, filepath, configFilepath, ignoreCache, logger: logger2 }) => {
       let token;
       const refreshMessage = `To refresh this SSO session run aws sso login with the corresponding profile.`;
       if (ssoSession) {
@@ -40700,7 +40740,7 @@ var init_resolveSSOCredentials = __esm({
             filepath,
             configFilepath,
             ignoreCache,
-            clientConfig,
+            clientConfig: clientConfig2,
             parentClientConfig,
             logger: logger2
           })({ callerClientConfig });
@@ -40732,10 +40772,10 @@ var init_resolveSSOCredentials = __esm({
       }
       const { accessToken } = token;
       const { SSOClient: SSOClient2, GetRoleCredentialsCommand: GetRoleCredentialsCommand2 } = await Promise.resolve().then(() => (init_loadSso(), loadSso_exports));
-      const sso = ssoClient || new SSOClient2(Object.assign({}, clientConfig ?? {}, {
-        logger: clientConfig?.logger ?? callerClientConfig?.logger ?? parentClientConfig?.logger,
-        region: clientConfig?.region ?? ssoRegion,
-        userAgentAppId: clientConfig?.userAgentAppId ?? callerClientConfig?.userAgentAppId ?? parentClientConfig?.userAgentAppId
+      const sso = ssoClient || new SSOClient2(Object.assign({}, clientConfig2 ?? {}, {
+        logger: clientConfig2?.logger ?? callerClientConfig?.logger ?? parentClientConfig?.logger,
+        region: clientConfig2?.region ?? ssoRegion,
+        userAgentAppId: clientConfig2?.userAgentAppId ?? callerClientConfig?.userAgentAppId ?? parentClientConfig?.userAgentAppId
       }));
       let ssoResp;
       try {
@@ -42139,18 +42179,18 @@ var init_defaultStsRoleAssumers = __esm({
       return resolvedRegion;
     };
     getDefaultRoleAssumer = (stsOptions, STSClient3) => {
-      let stsClient2;
+      let stsClient;
       let closureSourceCreds;
       return async (sourceCreds, params) => {
         closureSourceCreds = sourceCreds;
-        if (!stsClient2) {
+        if (!stsClient) {
           const { logger: logger2 = stsOptions?.parentClientConfig?.logger, profile: profile2 = stsOptions?.parentClientConfig?.profile, region, requestHandler = stsOptions?.parentClientConfig?.requestHandler, credentialProviderLogger, userAgentAppId = stsOptions?.parentClientConfig?.userAgentAppId } = stsOptions;
           const resolvedRegion = await resolveRegion(region, stsOptions?.parentClientConfig?.region, credentialProviderLogger, {
             logger: logger2,
             profile: profile2
           });
           const isCompatibleRequestHandler = !isH2(requestHandler);
-          stsClient2 = new STSClient3({
+          stsClient = new STSClient3({
             ...stsOptions,
             userAgentAppId,
             profile: profile2,
@@ -42160,7 +42200,7 @@ var init_defaultStsRoleAssumers = __esm({
             logger: logger2
           });
         }
-        const { Credentials, AssumedRoleUser } = await stsClient2.send(new AssumeRoleCommand(params));
+        const { Credentials, AssumedRoleUser } = await stsClient.send(new AssumeRoleCommand(params));
         if (!Credentials || !Credentials.AccessKeyId || !Credentials.SecretAccessKey) {
           throw new Error(`Invalid response from STS.assumeRole call with role ${params.RoleArn}`);
         }
@@ -42178,16 +42218,16 @@ var init_defaultStsRoleAssumers = __esm({
       };
     };
     getDefaultRoleAssumerWithWebIdentity = (stsOptions, STSClient3) => {
-      let stsClient2;
+      let stsClient;
       return async (params) => {
-        if (!stsClient2) {
+        if (!stsClient) {
           const { logger: logger2 = stsOptions?.parentClientConfig?.logger, profile: profile2 = stsOptions?.parentClientConfig?.profile, region, requestHandler = stsOptions?.parentClientConfig?.requestHandler, credentialProviderLogger, userAgentAppId = stsOptions?.parentClientConfig?.userAgentAppId } = stsOptions;
           const resolvedRegion = await resolveRegion(region, stsOptions?.parentClientConfig?.region, credentialProviderLogger, {
             logger: logger2,
             profile: profile2
           });
           const isCompatibleRequestHandler = !isH2(requestHandler);
-          stsClient2 = new STSClient3({
+          stsClient = new STSClient3({
             ...stsOptions,
             userAgentAppId,
             profile: profile2,
@@ -42196,7 +42236,7 @@ var init_defaultStsRoleAssumers = __esm({
             logger: logger2
           });
         }
-        const { Credentials, AssumedRoleUser } = await stsClient2.send(new AssumeRoleWithWebIdentityCommand(params));
+        const { Credentials, AssumedRoleUser } = await stsClient.send(new AssumeRoleWithWebIdentityCommand(params));
         if (!Credentials || !Credentials.AccessKeyId || !Credentials.SecretAccessKey) {
           throw new Error(`Invalid response from STS.assumeRoleWithWebIdentity call with role ${params.RoleArn}`);
         }
@@ -54149,13 +54189,13 @@ var init_localStorage = __esm({
 });
 
 // node_modules/@aws-sdk/credential-provider-cognito-identity/dist-es/fromCognitoIdentityPool.js
-function fromCognitoIdentityPool({ accountId, cache: cache9 = localStorage2(), client, clientConfig, customRoleArn, identityPoolId, logins, userIdentifier = !logins || Object.keys(logins).length === 0 ? "ANONYMOUS" : void 0, logger: logger2, parentClientConfig }) {
+function fromCognitoIdentityPool({ accountId, cache: cache9 = localStorage2(), client, clientConfig: clientConfig2, customRoleArn, identityPoolId, logins, userIdentifier = !logins || Object.keys(logins).length === 0 ? "ANONYMOUS" : void 0, logger: logger2, parentClientConfig }) {
   logger2?.debug("@aws-sdk/credential-provider-cognito-identity - fromCognitoIdentity");
   const cacheKey = userIdentifier ? `aws:cognito-identity-credentials:${identityPoolId}:${userIdentifier}` : void 0;
   let provider = async (awsIdentityProperties) => {
     const { GetIdCommand: GetIdCommand2, CognitoIdentityClient: CognitoIdentityClient2 } = await Promise.resolve().then(() => (init_loadCognitoIdentity(), loadCognitoIdentity_exports));
-    const fromConfigs = (property) => clientConfig?.[property] ?? parentClientConfig?.[property] ?? awsIdentityProperties?.callerClientConfig?.[property];
-    const _client = client ?? new CognitoIdentityClient2(Object.assign({}, clientConfig ?? {}, {
+    const fromConfigs = (property) => clientConfig2?.[property] ?? parentClientConfig?.[property] ?? awsIdentityProperties?.callerClientConfig?.[property];
+    const _client = client ?? new CognitoIdentityClient2(Object.assign({}, clientConfig2 ?? {}, {
       region: fromConfigs("region"),
       profile: fromConfigs("profile"),
       userAgentAppId: fromConfigs("userAgentAppId")
@@ -54384,7 +54424,7 @@ var init_fromTemporaryCredentials_base = __esm({
     init_config2();
     ASSUME_ROLE_DEFAULT_REGION = "us-east-1";
     fromTemporaryCredentials = (options, credentialDefaultProvider, regionProvider) => {
-      let stsClient2;
+      let stsClient;
       return async (awsIdentityProperties = {}) => {
         const { callerClientConfig } = awsIdentityProperties;
         const profile2 = options.clientConfig?.profile ?? callerClientConfig?.profile;
@@ -54401,7 +54441,7 @@ var init_fromTemporaryCredentials_base = __esm({
           params.TokenCode = await options.mfaCodeProvider(params?.SerialNumber);
         }
         const { AssumeRoleCommand: AssumeRoleCommand3, STSClient: STSClient3 } = await Promise.resolve().then(() => (init_loadSts(), loadSts_exports));
-        if (!stsClient2) {
+        if (!stsClient) {
           const defaultCredentialsOrError = typeof credentialDefaultProvider === "function" ? credentialDefaultProvider() : void 0;
           const credentialSources = [
             options.masterCredentials,
@@ -54450,7 +54490,7 @@ var init_fromTemporaryCredentials_base = __esm({
             requestHandlerSource = "caller client's requestHandler";
           }
           logger2?.debug?.(`@aws-sdk/credential-providers - fromTemporaryCredentials STS client init with ${regionSource}=${await normalizeProvider2(coalesce2(regionSources))()}, ${credentialSource}, ${requestHandlerSource}.`);
-          stsClient2 = new STSClient3({
+          stsClient = new STSClient3({
             userAgentAppId: callerClientConfig?.userAgentAppId,
             ...options.clientConfig,
             credentials: coalesce2(credentialSources),
@@ -54462,10 +54502,10 @@ var init_fromTemporaryCredentials_base = __esm({
         }
         if (options.clientPlugins) {
           for (const plugin of options.clientPlugins) {
-            stsClient2.middlewareStack.use(plugin);
+            stsClient.middlewareStack.use(plugin);
           }
         }
-        const { Credentials } = await stsClient2.send(new AssumeRoleCommand3(params));
+        const { Credentials } = await stsClient.send(new AssumeRoleCommand3(params));
         if (!Credentials || !Credentials.AccessKeyId || !Credentials.SecretAccessKey) {
           throw new CredentialsProviderError(`Invalid response from STS.assumeRole call with role ${params.RoleArn}`, {
             logger: logger2
@@ -54586,8 +54626,7 @@ function fromDefaultChain(context) {
     async () => {
       const { fromNodeProviderChain: fromNodeProviderChain2 } = await Promise.resolve().then(() => (init_dist_es20(), dist_es_exports13));
       const provider = fromNodeProviderChain2({
-        clientConfig: await stsClientConfig(context.call),
-        clientPlugins: watchPlugins(context.call),
+        ...await providerClients(context.call),
         timeout: context.call.attemptTimeoutMs
       });
       let credentials;
@@ -54731,8 +54770,7 @@ function fromProfile(init, context) {
         ...init.configFile === void 0 ? {} : { configFilepath: init.configFile },
         ...init.credentialsFile === void 0 ? {} : { filepath: init.credentialsFile },
         ignoreCache: true,
-        clientConfig: await stsClientConfig(context.call),
-        clientPlugins: watchPlugins(context.call)
+        ...await providerClients(context.call)
       });
       return { ...await provider(), source };
     },
@@ -54744,34 +54782,28 @@ function withRole(base, init, context) {
 }
 async function assumeRole(base, init, context, via = base.source) {
   const source = `role ${init.roleArn} via ${via}`;
-  try {
-    const { fromTemporaryCredentials: fromTemporaryCredentials3 } = await Promise.resolve().then(() => (init_dist_es20(), dist_es_exports13));
-    const tags = Object.entries(init.tags ?? {}).map(([Key, Value]) => ({ Key, Value }));
-    const provider = fromTemporaryCredentials3({
-      masterCredentials: base,
-      params: {
-        RoleArn: init.roleArn,
-        RoleSessionName: init.sessionName ?? defaultSessionName(context.env),
-        ...init.externalId === void 0 ? {} : { ExternalId: init.externalId },
-        ...init.policy === void 0 ? {} : { Policy: init.policy },
-        ...init.durationSeconds === void 0 ? {} : { DurationSeconds: init.durationSeconds },
-        ...tags.length === 0 ? {} : { Tags: tags },
-        ...init.transitiveTagKeys === void 0 ? {} : { TransitiveTagKeys: [...init.transitiveTagKeys] },
-        ...init.sourceIdentity === void 0 ? {} : { SourceIdentity: init.sourceIdentity }
-      },
-      clientConfig: await stsClientConfig(context.call),
-      clientPlugins: watchPlugins(context.call)
-    });
-    return { ...await provider(), source };
-  } catch (error2) {
-    throw toEcrVarsError(error2, {
-      service: "STS",
-      attemptTimeoutMs: context.call.attemptTimeoutMs,
-      operation: "AssumeRole",
-      region: context.call.region,
-      identity: source
-    });
-  }
+  return callAws(
+    { service: "STS", operation: "AssumeRole", call: context.call, identity: source },
+    async (kit) => {
+      const { fromTemporaryCredentials: fromTemporaryCredentials3 } = await Promise.resolve().then(() => (init_dist_es20(), dist_es_exports13));
+      const tags = Object.entries(init.tags ?? {}).map(([Key, Value]) => ({ Key, Value }));
+      const provider = fromTemporaryCredentials3({
+        masterCredentials: base,
+        params: {
+          RoleArn: init.roleArn,
+          RoleSessionName: init.sessionName ?? defaultSessionName(context.env),
+          ...init.externalId === void 0 ? {} : { ExternalId: init.externalId },
+          ...init.policy === void 0 ? {} : { Policy: init.policy },
+          ...init.durationSeconds === void 0 ? {} : { DurationSeconds: init.durationSeconds },
+          ...tags.length === 0 ? {} : { Tags: tags },
+          ...init.transitiveTagKeys === void 0 ? {} : { TransitiveTagKeys: [...init.transitiveTagKeys] },
+          ...init.sourceIdentity === void 0 ? {} : { SourceIdentity: init.sourceIdentity }
+        },
+        ...kit.provider
+      });
+      return { ...await provider(), source };
+    }
+  );
 }
 function guarded(source, provide, context) {
   return async () => {
@@ -54788,19 +54820,12 @@ function guarded(source, provide, context) {
     }
   };
 }
-async function stsClientConfig(call) {
-  return {
-    region: call.region,
-    maxAttempts: call.maxAttempts,
-    requestHandler: await requestHandlerOptions(call)
-  };
-}
 var RETRY_PAUSE_MS;
 var init_sources = __esm({
   "src/credentials/sources.ts"() {
     "use strict";
+    init_call();
     init_errors2();
-    init_http();
     init_errors();
     init_chain_diagnosis();
     init_session_name();
@@ -66507,18 +66532,18 @@ var init_defaultStsRoleAssumers2 = __esm({
       return resolvedRegion;
     };
     getDefaultRoleAssumer3 = (stsOptions, STSClient3) => {
-      let stsClient2;
+      let stsClient;
       let closureSourceCreds;
       return async (sourceCreds, params) => {
         closureSourceCreds = sourceCreds;
-        if (!stsClient2) {
+        if (!stsClient) {
           const { logger: logger2 = stsOptions?.parentClientConfig?.logger, profile: profile2 = stsOptions?.parentClientConfig?.profile, region, requestHandler = stsOptions?.parentClientConfig?.requestHandler, credentialProviderLogger, userAgentAppId = stsOptions?.parentClientConfig?.userAgentAppId } = stsOptions;
           const resolvedRegion = await resolveRegion2(region, stsOptions?.parentClientConfig?.region, credentialProviderLogger, {
             logger: logger2,
             profile: profile2
           });
           const isCompatibleRequestHandler = !isH22(requestHandler);
-          stsClient2 = new STSClient3({
+          stsClient = new STSClient3({
             ...stsOptions,
             userAgentAppId,
             profile: profile2,
@@ -66528,7 +66553,7 @@ var init_defaultStsRoleAssumers2 = __esm({
             logger: logger2
           });
         }
-        const { Credentials, AssumedRoleUser } = await stsClient2.send(new AssumeRoleCommand2(params));
+        const { Credentials, AssumedRoleUser } = await stsClient.send(new AssumeRoleCommand2(params));
         if (!Credentials || !Credentials.AccessKeyId || !Credentials.SecretAccessKey) {
           throw new Error(`Invalid response from STS.assumeRole call with role ${params.RoleArn}`);
         }
@@ -66546,16 +66571,16 @@ var init_defaultStsRoleAssumers2 = __esm({
       };
     };
     getDefaultRoleAssumerWithWebIdentity3 = (stsOptions, STSClient3) => {
-      let stsClient2;
+      let stsClient;
       return async (params) => {
-        if (!stsClient2) {
+        if (!stsClient) {
           const { logger: logger2 = stsOptions?.parentClientConfig?.logger, profile: profile2 = stsOptions?.parentClientConfig?.profile, region, requestHandler = stsOptions?.parentClientConfig?.requestHandler, credentialProviderLogger, userAgentAppId = stsOptions?.parentClientConfig?.userAgentAppId } = stsOptions;
           const resolvedRegion = await resolveRegion2(region, stsOptions?.parentClientConfig?.region, credentialProviderLogger, {
             logger: logger2,
             profile: profile2
           });
           const isCompatibleRequestHandler = !isH22(requestHandler);
-          stsClient2 = new STSClient3({
+          stsClient = new STSClient3({
             ...stsOptions,
             userAgentAppId,
             profile: profile2,
@@ -66564,7 +66589,7 @@ var init_defaultStsRoleAssumers2 = __esm({
             logger: logger2
           });
         }
-        const { Credentials, AssumedRoleUser } = await stsClient2.send(new AssumeRoleWithWebIdentityCommand2(params));
+        const { Credentials, AssumedRoleUser } = await stsClient.send(new AssumeRoleWithWebIdentityCommand2(params));
         if (!Credentials || !Credentials.AccessKeyId || !Credentials.SecretAccessKey) {
           throw new Error(`Invalid response from STS.assumeRoleWithWebIdentity call with role ${params.RoleArn}`);
         }
@@ -66734,18 +66759,19 @@ function fromStsCredentials(out, source, operation2) {
     source
   };
 }
-async function stsClient(base, context) {
-  const { STSClient: STSClient3 } = await Promise.resolve().then(() => (init_dist_es21(), dist_es_exports14));
-  const { source: _source, ...credentials } = base;
-  return watched(
-    new STSClient3({ ...await stsClientConfig(context.call), credentials }),
-    context.call
+function withSts(operation2, base, context, send) {
+  const { source, ...credentials } = base;
+  return callAws(
+    { service: "STS", operation: operation2, call: context.call, identity: source },
+    async (kit) => {
+      const { STSClient: STSClient3 } = await Promise.resolve().then(() => (init_dist_es21(), dist_es_exports14));
+      return send(kit.use(new STSClient3({ ...kit.config, credentials })));
+    }
   );
 }
 async function getSessionToken(base, init, context, source) {
-  try {
+  return withSts("GetSessionToken", base, context, async (client) => {
     const { GetSessionTokenCommand: GetSessionTokenCommand2 } = await Promise.resolve().then(() => (init_dist_es21(), dist_es_exports14));
-    const client = await stsClient(base, context);
     const out = await client.send(
       new GetSessionTokenCommand2({
         ...init.mfaSerial === void 0 ? {} : { SerialNumber: init.mfaSerial },
@@ -66754,20 +66780,11 @@ async function getSessionToken(base, init, context, source) {
       })
     );
     return fromStsCredentials(out.Credentials, source, "GetSessionToken");
-  } catch (error2) {
-    throw toEcrVarsError(error2, {
-      service: "STS",
-      attemptTimeoutMs: context.call.attemptTimeoutMs,
-      operation: "GetSessionToken",
-      region: context.call.region,
-      identity: base.source
-    });
-  }
+  });
 }
 async function getFederationToken(base, init, context, source) {
-  try {
+  return withSts("GetFederationToken", base, context, async (client) => {
     const { GetFederationTokenCommand: GetFederationTokenCommand2 } = await Promise.resolve().then(() => (init_dist_es21(), dist_es_exports14));
-    const client = await stsClient(base, context);
     const out = await client.send(
       new GetFederationTokenCommand2({
         Name: init.name,
@@ -66776,45 +66793,30 @@ async function getFederationToken(base, init, context, source) {
       })
     );
     return fromStsCredentials(out.Credentials, source, "GetFederationToken");
-  } catch (error2) {
-    throw toEcrVarsError(error2, {
-      service: "STS",
-      attemptTimeoutMs: context.call.attemptTimeoutMs,
-      operation: "GetFederationToken",
-      region: context.call.region,
-      identity: base.source
-    });
-  }
+  });
 }
 async function assumeRoleWithWebIdentity(init, context, source) {
-  try {
-    const { fromWebToken: fromWebToken3 } = await Promise.resolve().then(() => (init_dist_es20(), dist_es_exports13));
-    const provider = fromWebToken3({
-      roleArn: init.roleArn,
-      webIdentityToken: init.token,
-      roleSessionName: init.sessionName,
-      ...init.policy === void 0 ? {} : { policy: init.policy },
-      ...init.durationSeconds === void 0 ? {} : { durationSeconds: init.durationSeconds },
-      clientConfig: await stsClientConfig(context.call),
-      clientPlugins: watchPlugins(context.call)
-    });
-    return { ...await provider(), source };
-  } catch (error2) {
-    throw toEcrVarsError(error2, {
-      service: "STS",
-      attemptTimeoutMs: context.call.attemptTimeoutMs,
-      operation: "AssumeRoleWithWebIdentity",
-      region: context.call.region,
-      identity: `role ${init.roleArn}`
-    });
-  }
+  const about = { service: "STS", operation: "AssumeRoleWithWebIdentity" };
+  return callAws(
+    { ...about, call: context.call, identity: `role ${init.roleArn}` },
+    async (kit) => {
+      const { fromWebToken: fromWebToken3 } = await Promise.resolve().then(() => (init_dist_es20(), dist_es_exports13));
+      const provider = fromWebToken3({
+        roleArn: init.roleArn,
+        webIdentityToken: init.token,
+        roleSessionName: init.sessionName,
+        ...init.policy === void 0 ? {} : { policy: init.policy },
+        ...init.durationSeconds === void 0 ? {} : { durationSeconds: init.durationSeconds },
+        ...kit.provider
+      });
+      return { ...await provider(), source };
+    }
+  );
 }
 var init_sts_sources = __esm({
   "src/credentials/sts-sources.ts"() {
     "use strict";
-    init_errors2();
-    init_http();
-    init_sources();
+    init_call();
   }
 });
 
@@ -66926,7 +66928,6 @@ __export(providers_exports, {
   fromDefaultChain: () => fromDefaultChain,
   fromInstanceRole: () => fromInstanceRole,
   fromProfile: () => fromProfile,
-  stsClientConfig: () => stsClientConfig,
   withRole: () => withRole
 });
 function connectorLabel(connector) {
@@ -69865,59 +69866,39 @@ var import_node_path14 = require("node:path");
 init_expressions();
 
 // src/aws/caller-identity.ts
-init_errors2();
-init_http();
+init_call();
 
 // src/aws/ecr.ts
 init_errors();
 init_variables();
-init_errors2();
-init_http();
+init_call();
 function ecrEndpointOverridden(env2) {
   if (env2.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS === "true") return false;
   return Boolean(env2.AWS_ENDPOINT_URL_ECR || env2.AWS_ENDPOINT_URL);
 }
-async function ecrClientOptions(call, credentials, requested = "standard", endpointOverridden = false) {
+function ecrEndpointOptions(requested = "standard", endpointOverridden = false) {
   const variant = endpointOverridden ? "standard" : requested;
   return {
-    region: call.region,
-    credentials,
-    maxAttempts: call.maxAttempts,
     useFipsEndpoint: variant === "fips" || variant === "fips-dualstack",
-    useDualstackEndpoint: variant === "dualstack" || variant === "fips-dualstack",
-    requestHandler: await requestHandlerOptions(call)
+    useDualstackEndpoint: variant === "dualstack" || variant === "fips-dualstack"
   };
 }
 async function fetchAuthorizations(init) {
-  const credentials = await init.credentials();
-  const identity = credentials.source;
-  try {
-    const { ECRClient: ECRClient2, GetAuthorizationTokenCommand: GetAuthorizationTokenCommand3 } = await Promise.resolve().then(() => (init_dist_es17(), dist_es_exports10));
-    const client = watched(
-      new ECRClient2(
-        await ecrClientOptions(init.call, credentials, init.variant, init.endpointOverridden)
-      ),
-      init.call
-    );
-    try {
+  const { source, ...credentials } = await init.credentials();
+  return callAws(
+    { service: "ECR", operation: "GetAuthorizationToken", identity: source, call: init.call },
+    async ({ config: config2, use }) => {
+      const { ECRClient: ECRClient2, GetAuthorizationTokenCommand: GetAuthorizationTokenCommand3 } = await Promise.resolve().then(() => (init_dist_es17(), dist_es_exports10));
+      const endpoint = ecrEndpointOptions(init.variant, init.endpointOverridden);
+      const client = use(new ECRClient2({ ...config2, credentials, ...endpoint }));
       const output = await client.send(
         new GetAuthorizationTokenCommand3(
           init.registryIds.length > 0 ? { registryIds: [...init.registryIds] } : {}
         )
       );
       return toAuthorizations(output.authorizationData ?? [], init.registryIds);
-    } finally {
-      client.destroy();
     }
-  } catch (error2) {
-    throw toEcrVarsError(error2, {
-      service: "ECR",
-      attemptTimeoutMs: init.call.attemptTimeoutMs,
-      operation: "GetAuthorizationToken",
-      region: init.call.region,
-      identity
-    });
-  }
+  );
 }
 function toAuthorizations(data, registryIds) {
   const all = data.map((entry) => {
@@ -70148,25 +70129,20 @@ function describeMismatch(host) {
 
 // src/aws/ecr-public.ts
 init_variables();
-init_errors2();
-init_http();
+init_call();
 async function fetchPublicAuthorization(init) {
-  const credentials = await init.credentials();
-  const identity = credentials.source;
-  try {
-    const { ECRPUBLICClient: ECRPUBLICClient2, GetAuthorizationTokenCommand: GetAuthorizationTokenCommand3 } = await Promise.resolve().then(() => (init_dist_es18(), dist_es_exports11));
-    const client = watched(
-      new ECRPUBLICClient2({
-        region: init.call.region,
-        credentials,
-        maxAttempts: init.call.maxAttempts,
-        requestHandler: await requestHandlerOptions(init.call)
-      }),
-      init.call
-    );
-    try {
-      const output = await client.send(new GetAuthorizationTokenCommand3({}));
-      const data = output.authorizationData;
+  const { source, ...credentials } = await init.credentials();
+  return callAws(
+    {
+      service: "ECR Public",
+      operation: "GetAuthorizationToken",
+      identity: source,
+      call: init.call
+    },
+    async ({ config: config2, use }) => {
+      const { ECRPUBLICClient: ECRPUBLICClient2, GetAuthorizationTokenCommand: GetAuthorizationTokenCommand3 } = await Promise.resolve().then(() => (init_dist_es18(), dist_es_exports11));
+      const client = use(new ECRPUBLICClient2({ ...config2, credentials }));
+      const data = (await client.send(new GetAuthorizationTokenCommand3({}))).authorizationData;
       if (!data?.authorizationToken || !data.expiresAt) {
         throw new EcrVarsError({
           kind: "aws",
@@ -70183,18 +70159,8 @@ async function fetchPublicAuthorization(init) {
       };
       checkAuthorizationSize(authorization);
       return authorization;
-    } finally {
-      client.destroy();
     }
-  } catch (error2) {
-    throw toEcrVarsError(error2, {
-      service: "ECR Public",
-      attemptTimeoutMs: init.call.attemptTimeoutMs,
-      operation: "GetAuthorizationToken",
-      region: init.call.region,
-      identity
-    });
-  }
+  );
 }
 
 // src/core/sha256.ts

@@ -5,16 +5,16 @@
  */
 
 import { CallWatch, describeAttempt } from "../aws/attempts.js";
-import { toEcrVarsError } from "../aws/errors.js";
-import { attemptLimits, lazyHttpSettings, watched } from "../aws/http.js";
+import type { AwsCallOptions } from "../aws/call.js";
+import { callerIdentity } from "../aws/caller-identity.js";
+import { attemptLimits, lazyHttpSettings } from "../aws/http.js";
 import { ExitCode, type FieldProblem, optionsError, usageError } from "../core/errors.js";
 import type { Env } from "../core/expressions.js";
 import { isRegion } from "../core/region.js";
 import { closest } from "../core/suggest.js";
 import { type Connector, hasBase } from "../credentials/connector-schema.js";
 import { findConnector, loadConnectorsFile } from "../credentials/connectors-file.js";
-import { connectorLabel, fromConnector, stsClientConfig } from "../credentials/providers.js";
-import type { AwsCallOptions, Credentials } from "../credentials/types.js";
+import { connectorLabel, fromConnector } from "../credentials/providers.js";
 import { environmentRegion } from "../platform/aws-config.js";
 import { withDeadline } from "../platform/deadline.js";
 import type { Redactor } from "../platform/redactor.js";
@@ -90,34 +90,13 @@ async function testConnector(
   return [
     `${connectorLabel(connector)} ${connector.id}: OK`,
     `  credentials: ${credentials.source}`,
-    `  account:     ${identity.account}`,
-    `  arn:         ${identity.arn}`,
-    `  user id:     ${identity.userId}`,
+    `  account:     ${identity.account ?? "?"}`,
+    `  arn:         ${identity.arn ?? "?"}`,
+    `  user id:     ${identity.userId ?? "?"}`,
     ...(credentials.expiration === undefined
       ? []
       : [`  expires:     ${credentials.expiration.toISOString().replace(/\.\d{3}Z$/, "Z")}`]),
   ];
-}
-
-async function callerIdentity(credentials: Credentials, call: AwsCallOptions) {
-  const { source, ...keys } = credentials;
-  try {
-    const { STSClient, GetCallerIdentityCommand } = await import("@aws-sdk/client-sts");
-    const client = watched(
-      new STSClient({ ...(await stsClientConfig(call)), credentials: keys }),
-      call,
-    );
-    const out = await client.send(new GetCallerIdentityCommand({}));
-    return { account: out.Account ?? "?", arn: out.Arn ?? "?", userId: out.UserId ?? "?" };
-  } catch (error) {
-    throw toEcrVarsError(error, {
-      service: "STS",
-      attemptTimeoutMs: call.attemptTimeoutMs,
-      operation: "GetCallerIdentity",
-      region: call.region,
-      identity: source,
-    });
-  }
 }
 
 function listText(path: string, connectors: readonly Connector[]): string {

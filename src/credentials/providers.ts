@@ -6,6 +6,7 @@
  */
 
 import { toEcrVarsError } from "../aws/errors.js";
+import type { CredentialProvider, Credentials } from "../core/credentials.js";
 import { baseFailed, linkFailed } from "./chain.js";
 import { type BasedConnector, type Connector, hasBase, policyText } from "./connector-schema.js";
 import { findConnector } from "./connectors-file.js";
@@ -20,7 +21,6 @@ import {
   type SourceContext,
 } from "./sources.js";
 import { assumeRoleWithWebIdentity, getFederationToken, getSessionToken } from "./sts-sources.js";
-import type { CredentialProvider, Credentials } from "./types.js";
 import { readWebIdentityToken } from "./web-identity-token.js";
 
 export {
@@ -30,7 +30,6 @@ export {
   fromInstanceRole,
   fromProfile,
   type SourceContext,
-  stsClientConfig,
   withRole,
 } from "./sources.js";
 
