@@ -19294,33 +19294,25 @@ function endpointDomain(proxyEndpoint) {
 function registrySegment(key) {
   return `${key.registryId}.${key.region.replaceAll("-", "_")}`;
 }
+function jsonLeaves() {
+  return LEAF_TABLE.flatMap(
+    (leaf) => leaf.json === void 0 ? [] : [{ ...leaf, json: leaf.json }]
+  );
+}
 function buildVariables(auth, namespace, key) {
   const prefix = key === void 0 ? "ecr" : `ecr.${typeof key === "string" ? key : registrySegment(key)}`;
-  const { username, password: password2 } = decodeAuthorizationToken(auth.authorizationToken);
-  const values = {
-    authorizationToken: auth.authorizationToken,
-    expirationDate: formatExpiry(auth.expiresAt),
-    proxyEndpoint: auth.proxyEndpoint,
-    proxyEndpointDomain: endpointDomain(auth.proxyEndpoint),
-    username,
-    password: password2
-  };
-  const relative2 = [
-    ["authorizationToken.password", values.authorizationToken],
-    ["expirationDate", values.expirationDate],
-    ["proxyEndpoint", values.proxyEndpoint],
-    ["proxyEndpointDomain", values.proxyEndpointDomain],
-    ["username", values.username],
-    ["password", values.password],
-    ["credentials.json.password", JSON.stringify(values)]
-  ];
-  return relative2.map(([leaf, value]) => {
-    const relativeName = `${prefix}.${leaf}`;
+  const input = { ...auth, ...decodeAuthorizationToken(auth.authorizationToken) };
+  const json2 = JSON.stringify(
+    Object.fromEntries(jsonLeaves().map((leaf) => [leaf.json.key, leaf.json.value(input)]))
+  );
+  return LEAF_TABLE.map((leaf) => {
+    const relativeName = `${prefix}.${leaf.name}`;
     const name = `${namespace}.${relativeName}`;
+    const value = leaf.json === void 0 ? json2 : leaf.json.value(input);
     return { name, relativeName, value, secret: isSecretName(name) };
   });
 }
-var DEFAULT_NAMESPACE, SECRET_WORDS, pad, MAX_TOKEN_LENGTH, MAX_ENDPOINT_LENGTH;
+var DEFAULT_NAMESPACE, SECRET_WORDS, pad, MAX_TOKEN_LENGTH, MAX_ENDPOINT_LENGTH, LEAF_TABLE, VARIABLE_LEAVES;
 var init_variables = __esm({
   "src/core/variables.ts"() {
     "use strict";
@@ -19331,6 +19323,44 @@ var init_variables = __esm({
     pad = (value, width = 2) => String(value).padStart(width, "0");
     MAX_TOKEN_LENGTH = 64 * 1024;
     MAX_ENDPOINT_LENGTH = 1024;
+    LEAF_TABLE = [
+      {
+        name: "authorizationToken.password",
+        description: "the base64 token exactly as ECR returned it",
+        json: { key: "authorizationToken", value: (input) => input.authorizationToken }
+      },
+      {
+        name: "expirationDate",
+        description: "expiry, ISO-8601 UTC, e.g. `2026-11-26T11:39:00Z`",
+        json: { key: "expirationDate", value: (input) => formatExpiry(input.expiresAt) }
+      },
+      {
+        name: "proxyEndpoint",
+        description: "`https://123456789012.dkr.ecr.eu-west-1.amazonaws.com`",
+        json: { key: "proxyEndpoint", value: (input) => input.proxyEndpoint }
+      },
+      {
+        name: "proxyEndpointDomain",
+        description: "`123456789012.dkr.ecr.eu-west-1.amazonaws.com`",
+        json: { key: "proxyEndpointDomain", value: (input) => endpointDomain(input.proxyEndpoint) }
+      },
+      {
+        name: "username",
+        description: "`AWS`",
+        json: { key: "username", value: (input) => input.username }
+      },
+      {
+        name: "password",
+        description: "the registry password",
+        json: { key: "password", value: (input) => input.password }
+      },
+      { name: "credentials.json.password", description: "one JSON object with the six values above" }
+    ];
+    VARIABLE_LEAVES = LEAF_TABLE.map((leaf) => ({
+      name: leaf.name,
+      secret: isSecretName(leaf.name),
+      description: leaf.json === void 0 ? `${leaf.description} (keys ${jsonLeaves().map((l6) => `\`${l6.json.key}\``).join(", ")})` : leaf.description
+    }));
   }
 });
 
@@ -71036,15 +71066,20 @@ var github = {
 // src/emit/gitlab.ts
 init_errors();
 init_names();
+init_variables();
 var DOTENV_MAX_BYTES = 5120;
 var DOTENV_MAX_VARIABLES = 20;
 var DOTENV_REPORT_FILE = "ecr-vars.dotenv";
 var REPORT_NAME = /^[A-Za-z0-9_]+$/;
 var REPORT_VALUE = /^(?:[!-~](?:[ -~]*[!-~])?)?$/;
-var REPORTED = ["proxyEndpointDomain", "proxyEndpoint", "username", "expirationDate"];
+function reportedLeaves(reportSecrets) {
+  return VARIABLE_LEAVES.filter(
+    (leaf) => !leaf.secret || reportSecrets && leaf.name === "password"
+  ).map((leaf) => leaf.name);
+}
 function reportVariables(variables, options) {
   const prefixes = (options.registries?.length ?? 0) > 1 ? (options.registries ?? []).map((r9) => `${r9.variablePrefix}.`) : [`${options.namespace}.ecr.`];
-  const leaves = options.reportSecrets === true ? [...REPORTED, "password"] : REPORTED;
+  const leaves = reportedLeaves(options.reportSecrets === true);
   return variables.filter(
     (v) => prefixes.some(
       (prefix) => v.name.startsWith(prefix) && leaves.includes(v.name.slice(prefix.length))
@@ -71274,6 +71309,7 @@ var byName = new Map(renderers.map((r9) => [r9.name, r9]));
 function getRenderer(name) {
   return byName.get(name);
 }
+var FALLBACK_FORMAT = "sh";
 function rendererForCi(ci) {
   return renderers.find((r9) => r9.ci === ci);
 }
@@ -71981,7 +72017,7 @@ function timeoutSeconds(text2, problems) {
 }
 function defaultFormat(env2) {
   const ci = detectCi(env2);
-  return (ci === void 0 ? void 0 : rendererForCi(ci)?.name) ?? "sh";
+  return (ci === void 0 ? void 0 : rendererForCi(ci)?.name) ?? FALLBACK_FORMAT;
 }
 
 // src/core/task.ts
@@ -72229,6 +72265,8 @@ function parseSource(input, problem) {
 }
 
 // src/cli/options.ts
+var ciFormats = renderers.filter((r9) => r9.ci !== void 0).map((r9) => r9.name);
+var resultFormats = renderers.filter((r9) => r9.scopes?.includes("result")).map((r9) => r9.name);
 var OPTIONS = [
   {
     flag: "task",
@@ -72302,7 +72340,7 @@ var OPTIONS = [
     group: "task",
     taskKey: "scope",
     default: "local",
-    description: "local: this job only; result: later stages and deployment releases too (formats bamboo, github, gitlab and azure; the others refuse it)"
+    description: `local: this job only; result: later stages and deployment releases too (formats ${resultFormats.slice(0, -1).join(", ")} and ${resultFormats.at(-1)}; the others refuse it)`
   },
   {
     flag: "source",
@@ -72349,7 +72387,7 @@ var OPTIONS = [
     type: "string",
     value: "NAME",
     group: "output",
-    description: "output format (see FORMATS); default: the CI system's own format inside a detected CI system (bamboo, github, gitlab, azure, circleci, jenkins, buildkite), else sh"
+    description: `output format (see FORMATS); default: the CI system's own format inside a detected CI system (${ciFormats.join(", ")}), else ${FALLBACK_FORMAT}`
   },
   {
     flag: "output",

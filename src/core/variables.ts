@@ -117,9 +117,84 @@ export function registrySegment(key: RegistryKey): string {
   return `${key.registryId}.${key.region.replaceAll("-", "_")}`;
 }
 
+/** What one leaf's value is made from: the authorization and its decoded token. */
+type LeafInput = RegistryAuthorization & DecodedToken;
+
 /**
- * The seven variables the README lists for one registry, in their documented order: under `NS.ecr.`
- * (the seed names) or, with a registry key, under `NS.ecr.<account>.<region>.`; a string is a
+ * The leaves of the published variables, in their documented order: the one table behind the
+ * variables, `--help`, the README's variable table and the GitLab report. `json` is the leaf's key
+ * and value in `credentials.json.password`, the one leaf without it (its value is their object).
+ */
+const LEAF_TABLE: ReadonlyArray<{
+  readonly name: string;
+  /** What the value is, for the README (Markdown) and `--help`. */
+  readonly description: string;
+  readonly json?: { readonly key: string; readonly value: (input: LeafInput) => string };
+}> = [
+  {
+    name: "authorizationToken.password",
+    description: "the base64 token exactly as ECR returned it",
+    json: { key: "authorizationToken", value: (input) => input.authorizationToken },
+  },
+  {
+    name: "expirationDate",
+    description: "expiry, ISO-8601 UTC, e.g. `2026-11-26T11:39:00Z`",
+    json: { key: "expirationDate", value: (input) => formatExpiry(input.expiresAt) },
+  },
+  {
+    name: "proxyEndpoint",
+    description: "`https://123456789012.dkr.ecr.eu-west-1.amazonaws.com`",
+    json: { key: "proxyEndpoint", value: (input) => input.proxyEndpoint },
+  },
+  {
+    name: "proxyEndpointDomain",
+    description: "`123456789012.dkr.ecr.eu-west-1.amazonaws.com`",
+    json: { key: "proxyEndpointDomain", value: (input) => endpointDomain(input.proxyEndpoint) },
+  },
+  {
+    name: "username",
+    description: "`AWS`",
+    json: { key: "username", value: (input) => input.username },
+  },
+  {
+    name: "password",
+    description: "the registry password",
+    json: { key: "password", value: (input) => input.password },
+  },
+  { name: "credentials.json.password", description: "one JSON object with the six values above" },
+];
+
+/** One leaf of the published variables: its name under `NS.ecr.` (or a registry's segment). */
+export interface VariableLeaf {
+  readonly name: string;
+  /**
+   * Bamboo's rule on the leaf's name (`isSecretName`), not a column of its own: a leaf marked
+   * secret that Bamboo would not mask could only mislead. The full name decides at run time.
+   */
+  readonly secret: boolean;
+  readonly description: string;
+}
+
+export const VARIABLE_LEAVES: readonly VariableLeaf[] = LEAF_TABLE.map((leaf) => ({
+  name: leaf.name,
+  secret: isSecretName(leaf.name),
+  description:
+    leaf.json === undefined
+      ? `${leaf.description} (keys ${jsonLeaves()
+          .map((l) => `\`${l.json.key}\``)
+          .join(", ")})`
+      : leaf.description,
+}));
+
+function jsonLeaves() {
+  return LEAF_TABLE.flatMap((leaf) =>
+    leaf.json === undefined ? [] : [{ ...leaf, json: leaf.json }],
+  );
+}
+
+/**
+ * The variables of one registry, one per leaf in `VARIABLE_LEAVES` order: under `NS.ecr.` (the
+ * seed names) or, with a registry key, under `NS.ecr.<account>.<region>.`; a string is a
  * ready-made segment (see `nameSegment` in registries.ts: `public`, `<account>.<region>_fips`).
  */
 export function buildVariables(
@@ -129,27 +204,14 @@ export function buildVariables(
 ): Variable[] {
   const prefix =
     key === undefined ? "ecr" : `ecr.${typeof key === "string" ? key : registrySegment(key)}`;
-  const { username, password } = decodeAuthorizationToken(auth.authorizationToken);
-  const values = {
-    authorizationToken: auth.authorizationToken,
-    expirationDate: formatExpiry(auth.expiresAt),
-    proxyEndpoint: auth.proxyEndpoint,
-    proxyEndpointDomain: endpointDomain(auth.proxyEndpoint),
-    username,
-    password,
-  };
-  const relative: Array<[string, string]> = [
-    ["authorizationToken.password", values.authorizationToken],
-    ["expirationDate", values.expirationDate],
-    ["proxyEndpoint", values.proxyEndpoint],
-    ["proxyEndpointDomain", values.proxyEndpointDomain],
-    ["username", values.username],
-    ["password", values.password],
-    ["credentials.json.password", JSON.stringify(values)],
-  ];
-  return relative.map(([leaf, value]) => {
-    const relativeName = `${prefix}.${leaf}`;
+  const input = { ...auth, ...decodeAuthorizationToken(auth.authorizationToken) };
+  const json = JSON.stringify(
+    Object.fromEntries(jsonLeaves().map((leaf) => [leaf.json.key, leaf.json.value(input)])),
+  );
+  return LEAF_TABLE.map((leaf) => {
+    const relativeName = `${prefix}.${leaf.name}`;
     const name = `${namespace}.${relativeName}`;
+    const value = leaf.json === undefined ? json : leaf.json.value(input);
     return { name, relativeName, value, secret: isSecretName(name) };
   });
 }
