@@ -64526,7 +64526,7 @@ function connectorKeys(type) {
   return void 0;
 }
 function hasBase(connector) {
-  return connector.type === "assume-role" || connector.type === "session-token" || connector.type === "federated-user";
+  return connectorKeys(connector.type)?.includes("base") === true;
 }
 function policyText(value) {
   return value === void 0 || typeof value === "string" ? value : JSON.stringify(value);
@@ -64646,206 +64646,6 @@ var init_connector_schema = __esm({
     ]);
     connectorsFileSchema = strictObject({ connectors: array(connectorSchema) });
     BUILT_IN_BASES = ["environment", "instance-role"];
-  }
-});
-
-// src/credentials/connectors-file.ts
-var connectors_file_exports = {};
-__export(connectors_file_exports, {
-  BUILT_IN_BASES: () => BUILT_IN_BASES,
-  findConnector: () => findConnector,
-  isUuid: () => isUuid,
-  loadConnectorsFile: () => loadConnectorsFile,
-  parseConnectors: () => parseConnectors
-});
-async function loadConnectorsFile(path6) {
-  const file = await readStructuredFile(path6, "connectors file");
-  return parseConnectors(file);
-}
-function knownKeysIn(value) {
-  return (path6) => {
-    if (path6.length === 0) return ["connectors"];
-    if (path6.length !== 2 || path6[0] !== "connectors" || typeof path6[1] !== "number") return;
-    const list = value?.connectors;
-    const entry = Array.isArray(list) ? list[path6[1]] : void 0;
-    return connectorKeys(entry?.type);
-  };
-}
-function parseConnectors(file) {
-  const label = (path6) => fileFieldLabel(file, path6, connectorField(file.value, path6));
-  const parsed = connectorsFileSchema.safeParse(file.value, { reportInput: true });
-  if (!parsed.success)
-    throw configError(
-      parsed.error.issues.map((issue3) => issueToProblem(issue3, label, knownKeysIn(file.value)))
-    );
-  const connectors = parsed.data.connectors;
-  const problems = [];
-  const seenIds = /* @__PURE__ */ new Map();
-  const seenNames = /* @__PURE__ */ new Map();
-  connectors.forEach((connector, index) => {
-    const id = connector.id.toLowerCase();
-    const firstId = seenIds.get(id);
-    if (firstId !== void 0) {
-      problems.push({
-        field: label(["connectors", index, "id"]),
-        message: `repeats the id of connectors[${firstId}]`,
-        hint: "give every connector its own UUID"
-      });
-    } else seenIds.set(id, index);
-    const firstName = seenNames.get(connector.name);
-    if (firstName !== void 0) {
-      problems.push({
-        field: label(["connectors", index, "name"]),
-        message: `repeats the name of connectors[${firstName}]`,
-        hint: "give every connector its own name"
-      });
-    } else seenNames.set(connector.name, index);
-  });
-  connectors.forEach((connector, index) => {
-    problems.push(...checkBase(connectors, connector, (key) => label(["connectors", index, key])));
-    if (connector.type === "web-identity") {
-      const given = ["tokenFile", "tokenEnv", "github"].filter(
-        (key) => connector[key] !== void 0
-      );
-      if (given.length !== 1) {
-        problems.push({
-          field: label(["connectors", index, given[1] ?? "type"]),
-          message: given.length === 0 ? "names no source of the web identity token" : `names more than one token source (${given.join(", ")})`,
-          hint: "set exactly one of tokenFile, tokenEnv (e.g. a GitLab id_tokens variable) or github: { audience: ... }"
-        });
-      }
-    }
-  });
-  for (const cycle of findCycles(connectors)) {
-    problems.push({
-      field: label(["connectors", cycle[0] ?? 0, "base"]),
-      message: `forms a cycle: ${cycle.map((i9) => connectors[i9]?.name).join(" -> ")} -> ${connectors[cycle[0] ?? 0]?.name}`,
-      hint: "end every chain of bases at a connector with its own credentials, environment or instance-role"
-    });
-  }
-  if (problems.length > 0) throw configError(problems);
-  return { path: file.path, connectors };
-}
-function findConnector(connectors, ref) {
-  const lower = ref.toLowerCase();
-  return connectors.find((c9) => c9.id.toLowerCase() === lower) ?? connectors.find((c9) => c9.name === ref);
-}
-function isUuid(value) {
-  return UUID.test(value);
-}
-function checkBase(connectors, connector, label) {
-  if (!hasBase(connector) || connector.base === void 0) return [];
-  const builtIn = BUILT_IN_BASES.includes(connector.base);
-  const base = builtIn ? void 0 : findConnector(connectors, connector.base);
-  if (!builtIn && base === void 0) {
-    return [
-      {
-        field: label("base"),
-        message: `names "${connector.base}", which is no connector in this file`,
-        hint: `use another connector's id or name, or one of: ${BUILT_IN_BASES.join(", ")}`
-      }
-    ];
-  }
-  if (connector.type === "assume-role") return [];
-  const longTerm = base === void 0 ? connector.base === "environment" : base.type === "profile" || base.type === "access-keys" && base.sessionToken === void 0;
-  if (longTerm) return [];
-  const call = connector.type === "session-token" ? "GetSessionToken" : "GetFederationToken";
-  return [
-    {
-      field: label("base"),
-      message: `names "${connector.base}"${base === void 0 ? "" : ` (${base.type})`}, which gives temporary credentials; STS ${call} needs an IAM user's long-term keys`,
-      hint: "base it on an access-keys connector without sessionToken, a profile connector, or environment"
-    }
-  ];
-}
-function baseIndex(connectors, connector) {
-  if (!hasBase(connector) || connector.base === void 0) return void 0;
-  const base = findConnector(connectors, connector.base);
-  return base === void 0 ? void 0 : connectors.indexOf(base);
-}
-function findCycles(connectors) {
-  const cycles = [];
-  const reported = /* @__PURE__ */ new Set();
-  connectors.forEach((_, start) => {
-    const path6 = [];
-    let current = start;
-    while (current !== void 0 && !path6.includes(current)) {
-      path6.push(current);
-      const next = connectors[current];
-      current = next === void 0 ? void 0 : baseIndex(connectors, next);
-    }
-    if (current === void 0 || reported.has(current)) return;
-    const cycle = path6.slice(path6.indexOf(current));
-    const lowest = Math.min(...cycle);
-    if (lowest !== start) return;
-    for (const i9 of cycle) reported.add(i9);
-    cycles.push(cycle);
-  });
-  return cycles;
-}
-function connectorField(value, path6) {
-  const index = path6[1];
-  if (path6[0] !== "connectors" || typeof index !== "number")
-    return formatPath(path6) || "(top level)";
-  const list = value.connectors;
-  const entry = Array.isArray(list) ? list[index] : void 0;
-  const name = typeof entry?.name === "string" ? ` ("${entry.name}")` : "";
-  const rest = formatPath(path6.slice(2));
-  return `connectors[${index}]${name}${rest === "" ? "" : `.${rest}`}`;
-}
-var init_connectors_file = __esm({
-  "src/credentials/connectors-file.ts"() {
-    "use strict";
-    init_errors();
-    init_schema_issues();
-    init_structured_file();
-    init_connector_schema();
-    init_connector_schema();
-  }
-});
-
-// src/credentials/chain.ts
-function linkFailed(label, error2) {
-  if (error2 instanceof CredentialChainError) return error2;
-  return new CredentialChainError(
-    error2,
-    [{ label, outcome: `failed: ${error2.message}` }],
-    `${label}: ${error2.message}`
-  );
-}
-function baseFailed(label, baseLabel, error2) {
-  const inner = error2 instanceof CredentialChainError ? error2 : linkFailed(baseLabel, error2);
-  const root9 = inner.links[inner.links.length - 1];
-  const links = [
-    { label, outcome: `not tried: its base ${baseLabel} gave no credentials` },
-    ...inner.links
-  ];
-  const rootText = root9 === void 0 ? inner.message : `${root9.label} ${root9.outcome}`;
-  return new CredentialChainError(inner, links, `no usable credentials for ${label}: ${rootText}`);
-}
-var CredentialChainError;
-var init_chain2 = __esm({
-  "src/credentials/chain.ts"() {
-    "use strict";
-    init_errors();
-    CredentialChainError = class extends EcrVarsError {
-      links;
-      constructor(root9, links, message) {
-        super({
-          kind: root9.kind,
-          code: root9.code,
-          message,
-          ...root9.hint === void 0 ? {} : { hint: root9.hint },
-          // One link says everything in its message; a longer chain lists its links.
-          problems: links.length < 2 ? [] : links.map((link2, i9) => ({
-            field: `link ${i9 + 1}: ${link2.label}`,
-            message: link2.outcome
-          })),
-          cause: root9.cause ?? root9
-        });
-        this.links = links;
-      }
-    };
   }
 });
 
@@ -66949,6 +66749,377 @@ var init_web_identity_token = __esm({
   }
 });
 
+// src/credentials/connector-types.ts
+function connectorType(connector) {
+  return CONNECTOR_TYPES[connector.type];
+}
+function optional2(key, value) {
+  return value === void 0 ? {} : { [key]: value };
+}
+var none, CONNECTOR_TYPES;
+var init_connector_types = __esm({
+  "src/credentials/connector-types.ts"() {
+    "use strict";
+    init_aws_config();
+    init_connector_schema();
+    init_references();
+    init_session_name();
+    init_sources();
+    init_sts_sources();
+    init_web_identity_token();
+    none = () => [];
+    CONNECTOR_TYPES = {
+      "access-keys": {
+        basis: () => "static keys",
+        longTermKeys: (connector) => connector.sessionToken === void 0,
+        files: none,
+        async provide(connector, context, name) {
+          const { env: env2 } = context;
+          const secretAccessKey = await resolveReference(
+            connector.secretAccessKey,
+            "secretAccessKey",
+            env2
+          );
+          context.onSecret?.(secretAccessKey);
+          const sessionToken2 = await resolveOptional(connector.sessionToken, "sessionToken", env2);
+          if (sessionToken2 !== void 0) context.onSecret?.(sessionToken2);
+          return {
+            accessKeyId: await resolveReference(connector.accessKeyId, "accessKeyId", env2),
+            secretAccessKey,
+            ...sessionToken2 === void 0 ? {} : { sessionToken: sessionToken2 },
+            source: `${name} (access-keys)`
+          };
+        }
+      },
+      "session-token": {
+        basis: (connector, base) => `${base}${connector.mfaSerial === void 0 ? "" : " with MFA"}`,
+        longTermBaseFor: "GetSessionToken",
+        files: none,
+        async provide(connector, context, name, base) {
+          const { env: env2 } = context;
+          const mfaCode = await resolveOptional(connector.mfaCode, "mfaCode", env2);
+          const mfa = connector.mfaSerial === void 0 ? "" : " with MFA";
+          return getSessionToken(
+            base.credentials,
+            {
+              ...optional2("mfaSerial", await resolveOptional(connector.mfaSerial, "mfaSerial", env2)),
+              ...optional2("mfaCode", mfaCode),
+              ...optional2("durationSeconds", connector.maxDurationSeconds)
+            },
+            context,
+            `${name} (session-token${mfa} via ${base.via})`
+          );
+        }
+      },
+      "federated-user": {
+        basis: (_, base) => base,
+        longTermBaseFor: "GetFederationToken",
+        files: none,
+        async provide(connector, context, name, base) {
+          const federatedName = connector.federatedName ?? defaultSessionName(context.env, connector.name, 32);
+          return getFederationToken(
+            base.credentials,
+            {
+              name: federatedName,
+              ...optional2("policy", policyText(connector.policy)),
+              ...optional2("durationSeconds", connector.maxDurationSeconds)
+            },
+            context,
+            `${name} (federated-user ${federatedName} via ${base.via})`
+          );
+        }
+      },
+      "assume-role": {
+        detail: (connector) => ` ${connector.roleArn}`,
+        basis: (connector, base) => `${connector.roleArn} via ${base}`,
+        files: none,
+        async provide(connector, context, name, base) {
+          const { env: env2 } = context;
+          const tags = {};
+          for (const [key, value] of Object.entries(connector.tags ?? {}))
+            tags[key] = await resolveReference(value, `tags.${key}`, env2);
+          const init = {
+            roleArn: connector.roleArn,
+            sessionName: connector.sessionName ?? defaultSessionName(env2, connector.name),
+            ...optional2("externalId", await resolveOptional(connector.externalId, "externalId", env2)),
+            ...optional2("policy", policyText(connector.policy)),
+            ...optional2("durationSeconds", connector.maxDurationSeconds),
+            ...Object.keys(tags).length === 0 ? {} : { tags },
+            ...optional2("transitiveTagKeys", connector.transitiveTagKeys),
+            ...optional2(
+              "sourceIdentity",
+              await resolveOptional(connector.sourceIdentity, "sourceIdentity", env2)
+            )
+          };
+          const credentials = await assumeRole(base.credentials, init, context, base.via);
+          return {
+            ...credentials,
+            source: `${name} (assume-role ${connector.roleArn} via ${base.via})`
+          };
+        }
+      },
+      "web-identity": {
+        detail: (connector) => ` ${connector.roleArn}`,
+        basis: (connector) => `${connector.roleArn} with ${connector.github !== void 0 ? "GitHub OIDC" : connector.tokenEnv !== void 0 ? `$${connector.tokenEnv}` : "token file"}`,
+        check(connector) {
+          const given = ["tokenFile", "tokenEnv", "github"].filter(
+            (key) => connector[key] !== void 0
+          );
+          if (given.length === 1) return [];
+          return [
+            {
+              key: given[1] ?? "type",
+              message: given.length === 0 ? "names no source of the web identity token" : `names more than one token source (${given.join(", ")})`,
+              hint: "set exactly one of tokenFile, tokenEnv (e.g. a GitLab id_tokens variable) or github: { audience: ... }"
+            }
+          ];
+        },
+        files: (connector) => connector.tokenFile === void 0 ? [] : [connector.tokenFile],
+        async provide(connector, context, name) {
+          const token = await readWebIdentityToken(connector, context);
+          return assumeRoleWithWebIdentity(
+            {
+              roleArn: connector.roleArn,
+              token: token.token,
+              sessionName: connector.sessionName ?? defaultSessionName(context.env, connector.name),
+              ...optional2("policy", policyText(connector.policy)),
+              ...optional2("durationSeconds", connector.maxDurationSeconds)
+            },
+            context,
+            `${name} (web-identity ${connector.roleArn} with ${token.origin})`
+          );
+        }
+      },
+      profile: {
+        detail: (connector) => ` ${connector.profile}`,
+        basis: (connector) => `profile ${connector.profile}`,
+        longTermKeys: () => true,
+        files: (connector, env2) => [
+          connector.configFile ?? sharedConfigPath(env2),
+          connector.credentialsFile ?? sharedCredentialsPath(env2)
+        ],
+        async provide(connector, context, name) {
+          const init = {
+            profile: connector.profile,
+            ...optional2("configFile", connector.configFile),
+            ...optional2("credentialsFile", connector.credentialsFile)
+          };
+          const credentials = await fromProfile(init, context)();
+          return { ...credentials, source: `${name} (profile ${connector.profile})` };
+        }
+      },
+      "instance-role": {
+        basis: () => "IMDSv2",
+        files: none,
+        async provide(_, context, name) {
+          return {
+            ...await fromInstanceRole(context)(),
+            source: `${name} (instance-role via IMDSv2)`
+          };
+        }
+      },
+      "container-role": {
+        basis: () => "ECS/EKS endpoint",
+        files: (_, env2) => env2.AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE ? [env2.AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE] : [],
+        async provide(_, context, name) {
+          return { ...await fromContainerRole(context)(), source: `${name} (container-role)` };
+        }
+      }
+    };
+  }
+});
+
+// src/credentials/connectors-file.ts
+var connectors_file_exports = {};
+__export(connectors_file_exports, {
+  BUILT_IN_BASES: () => BUILT_IN_BASES,
+  findConnector: () => findConnector,
+  isUuid: () => isUuid,
+  loadConnectorsFile: () => loadConnectorsFile,
+  parseConnectors: () => parseConnectors
+});
+async function loadConnectorsFile(path6) {
+  const file = await readStructuredFile(path6, "connectors file");
+  return parseConnectors(file);
+}
+function knownKeysIn(value) {
+  return (path6) => {
+    if (path6.length === 0) return ["connectors"];
+    if (path6.length !== 2 || path6[0] !== "connectors" || typeof path6[1] !== "number") return;
+    const list = value?.connectors;
+    const entry = Array.isArray(list) ? list[path6[1]] : void 0;
+    return connectorKeys(entry?.type);
+  };
+}
+function parseConnectors(file) {
+  const label = (path6) => fileFieldLabel(file, path6, connectorField(file.value, path6));
+  const parsed = connectorsFileSchema.safeParse(file.value, { reportInput: true });
+  if (!parsed.success)
+    throw configError(
+      parsed.error.issues.map((issue3) => issueToProblem(issue3, label, knownKeysIn(file.value)))
+    );
+  const connectors = parsed.data.connectors;
+  const problems = [];
+  const seenIds = /* @__PURE__ */ new Map();
+  const seenNames = /* @__PURE__ */ new Map();
+  connectors.forEach((connector, index) => {
+    const id = connector.id.toLowerCase();
+    const firstId = seenIds.get(id);
+    if (firstId !== void 0) {
+      problems.push({
+        field: label(["connectors", index, "id"]),
+        message: `repeats the id of connectors[${firstId}]`,
+        hint: "give every connector its own UUID"
+      });
+    } else seenIds.set(id, index);
+    const firstName = seenNames.get(connector.name);
+    if (firstName !== void 0) {
+      problems.push({
+        field: label(["connectors", index, "name"]),
+        message: `repeats the name of connectors[${firstName}]`,
+        hint: "give every connector its own name"
+      });
+    } else seenNames.set(connector.name, index);
+  });
+  connectors.forEach((connector, index) => {
+    problems.push(...checkBase(connectors, connector, (key) => label(["connectors", index, key])));
+    for (const { key, message, hint } of connectorType(connector).check?.(connector) ?? [])
+      problems.push({ field: label(["connectors", index, key]), message, hint });
+  });
+  for (const cycle of findCycles(connectors)) {
+    problems.push({
+      field: label(["connectors", cycle[0] ?? 0, "base"]),
+      message: `forms a cycle: ${cycle.map((i9) => connectors[i9]?.name).join(" -> ")} -> ${connectors[cycle[0] ?? 0]?.name}`,
+      hint: "end every chain of bases at a connector with its own credentials, environment or instance-role"
+    });
+  }
+  if (problems.length > 0) throw configError(problems);
+  return { path: file.path, connectors };
+}
+function findConnector(connectors, ref) {
+  const lower = ref.toLowerCase();
+  return connectors.find((c9) => c9.id.toLowerCase() === lower) ?? connectors.find((c9) => c9.name === ref);
+}
+function isUuid(value) {
+  return UUID.test(value);
+}
+function checkBase(connectors, connector, label) {
+  if (!hasBase(connector) || connector.base === void 0) return [];
+  const builtIn = BUILT_IN_BASES.includes(connector.base);
+  const base = builtIn ? void 0 : findConnector(connectors, connector.base);
+  if (!builtIn && base === void 0) {
+    return [
+      {
+        field: label("base"),
+        message: `names "${connector.base}", which is no connector in this file`,
+        hint: `use another connector's id or name, or one of: ${BUILT_IN_BASES.join(", ")}`
+      }
+    ];
+  }
+  const call = connectorType(connector).longTermBaseFor;
+  if (call === void 0) return [];
+  const longTerm = base === void 0 ? connector.base === "environment" : connectorType(base).longTermKeys?.(base) === true;
+  if (longTerm) return [];
+  return [
+    {
+      field: label("base"),
+      message: `names "${connector.base}"${base === void 0 ? "" : ` (${base.type})`}, which gives temporary credentials; STS ${call} needs an IAM user's long-term keys`,
+      hint: "base it on an access-keys connector without sessionToken, a profile connector, or environment"
+    }
+  ];
+}
+function baseIndex(connectors, connector) {
+  if (!hasBase(connector) || connector.base === void 0) return void 0;
+  const base = findConnector(connectors, connector.base);
+  return base === void 0 ? void 0 : connectors.indexOf(base);
+}
+function findCycles(connectors) {
+  const cycles = [];
+  const reported = /* @__PURE__ */ new Set();
+  connectors.forEach((_, start) => {
+    const path6 = [];
+    let current = start;
+    while (current !== void 0 && !path6.includes(current)) {
+      path6.push(current);
+      const next = connectors[current];
+      current = next === void 0 ? void 0 : baseIndex(connectors, next);
+    }
+    if (current === void 0 || reported.has(current)) return;
+    const cycle = path6.slice(path6.indexOf(current));
+    const lowest = Math.min(...cycle);
+    if (lowest !== start) return;
+    for (const i9 of cycle) reported.add(i9);
+    cycles.push(cycle);
+  });
+  return cycles;
+}
+function connectorField(value, path6) {
+  const index = path6[1];
+  if (path6[0] !== "connectors" || typeof index !== "number")
+    return formatPath(path6) || "(top level)";
+  const list = value.connectors;
+  const entry = Array.isArray(list) ? list[index] : void 0;
+  const name = typeof entry?.name === "string" ? ` ("${entry.name}")` : "";
+  const rest = formatPath(path6.slice(2));
+  return `connectors[${index}]${name}${rest === "" ? "" : `.${rest}`}`;
+}
+var init_connectors_file = __esm({
+  "src/credentials/connectors-file.ts"() {
+    "use strict";
+    init_errors();
+    init_schema_issues();
+    init_structured_file();
+    init_connector_schema();
+    init_connector_types();
+    init_connector_schema();
+  }
+});
+
+// src/credentials/chain.ts
+function linkFailed(label, error2) {
+  if (error2 instanceof CredentialChainError) return error2;
+  return new CredentialChainError(
+    error2,
+    [{ label, outcome: `failed: ${error2.message}` }],
+    `${label}: ${error2.message}`
+  );
+}
+function baseFailed(label, baseLabel, error2) {
+  const inner = error2 instanceof CredentialChainError ? error2 : linkFailed(baseLabel, error2);
+  const root9 = inner.links[inner.links.length - 1];
+  const links = [
+    { label, outcome: `not tried: its base ${baseLabel} gave no credentials` },
+    ...inner.links
+  ];
+  const rootText = root9 === void 0 ? inner.message : `${root9.label} ${root9.outcome}`;
+  return new CredentialChainError(inner, links, `no usable credentials for ${label}: ${rootText}`);
+}
+var CredentialChainError;
+var init_chain2 = __esm({
+  "src/credentials/chain.ts"() {
+    "use strict";
+    init_errors();
+    CredentialChainError = class extends EcrVarsError {
+      links;
+      constructor(root9, links, message) {
+        super({
+          kind: root9.kind,
+          code: root9.code,
+          message,
+          ...root9.hint === void 0 ? {} : { hint: root9.hint },
+          // One link says everything in its message; a longer chain lists its links.
+          problems: links.length < 2 ? [] : links.map((link2, i9) => ({
+            field: `link ${i9 + 1}: ${link2.label}`,
+            message: link2.outcome
+          })),
+          cause: root9.cause ?? root9
+        });
+        this.links = links;
+      }
+    };
+  }
+});
+
 // src/credentials/providers.ts
 var providers_exports = {};
 __export(providers_exports, {
@@ -66961,7 +67132,7 @@ __export(providers_exports, {
   withRole: () => withRole
 });
 function connectorLabel(connector) {
-  const detail = connector.type === "assume-role" || connector.type === "web-identity" ? ` ${connector.roleArn}` : connector.type === "profile" ? ` ${connector.profile}` : "";
+  const detail = connectorType(connector).detail?.(connector) ?? "";
   return `connector "${connector.name}" (${connector.type}${detail})`;
 }
 function fromConnector(connector, connectors, context) {
@@ -66973,7 +67144,9 @@ function fromConnector(connector, connectors, context) {
       throw linkFailed(label, toEcrVarsError(error2, errorContext(label)));
     }
   };
-  if (!hasBase(connector)) return () => own2(() => standalone(connector, context));
+  const name = `connector "${connector.name}"`;
+  if (!hasBase(connector))
+    return () => own2(() => connectorType(connector).provide(connector, context, name, void 0));
   const base = baseOf(connector.base ?? "environment", connectors, context);
   return async () => {
     let credentials;
@@ -66983,124 +67156,10 @@ function fromConnector(connector, connectors, context) {
       throw baseFailed(label, base.label, toEcrVarsError(error2, errorContext(base.label)));
     }
     const via = base.via ?? credentials.source;
-    return own2(() => based(connector, credentials, via, context));
+    return own2(
+      () => connectorType(connector).provide(connector, context, name, { credentials, via })
+    );
   };
-}
-async function standalone(connector, context) {
-  const name = `connector "${connector.name}"`;
-  switch (connector.type) {
-    case "access-keys": {
-      const secretAccessKey = await resolveReference(
-        connector.secretAccessKey,
-        "secretAccessKey",
-        context.env
-      );
-      context.onSecret?.(secretAccessKey);
-      const sessionToken2 = await resolveOptional(
-        connector.sessionToken,
-        "sessionToken",
-        context.env
-      );
-      if (sessionToken2 !== void 0) context.onSecret?.(sessionToken2);
-      return {
-        accessKeyId: await resolveReference(connector.accessKeyId, "accessKeyId", context.env),
-        secretAccessKey,
-        ...sessionToken2 === void 0 ? {} : { sessionToken: sessionToken2 },
-        source: `${name} (access-keys)`
-      };
-    }
-    case "web-identity": {
-      const token = await readWebIdentityToken(connector, context);
-      return assumeRoleWithWebIdentity(
-        {
-          roleArn: connector.roleArn,
-          token: token.token,
-          sessionName: connector.sessionName ?? defaultSessionName(context.env, connector.name),
-          ...optional2("policy", policyText(connector.policy)),
-          ...optional2("durationSeconds", connector.maxDurationSeconds)
-        },
-        context,
-        `${name} (web-identity ${connector.roleArn} with ${token.origin})`
-      );
-    }
-    case "profile": {
-      const credentials = await fromProfile(
-        {
-          profile: connector.profile,
-          ...optional2("configFile", connector.configFile),
-          ...optional2("credentialsFile", connector.credentialsFile)
-        },
-        context
-      )();
-      return { ...credentials, source: `${name} (profile ${connector.profile})` };
-    }
-    case "instance-role":
-      return {
-        ...await fromInstanceRole(context)(),
-        source: `${name} (instance-role via IMDSv2)`
-      };
-    case "container-role":
-      return { ...await fromContainerRole(context)(), source: `${name} (container-role)` };
-  }
-}
-async function based(connector, base, via, context) {
-  const name = `connector "${connector.name}"`;
-  const durationSeconds = connector.maxDurationSeconds;
-  switch (connector.type) {
-    case "session-token": {
-      const mfaCode = await resolveOptional(connector.mfaCode, "mfaCode", context.env);
-      const mfa = connector.mfaSerial === void 0 ? "" : " with MFA";
-      return getSessionToken(
-        base,
-        {
-          ...optional2(
-            "mfaSerial",
-            await resolveOptional(connector.mfaSerial, "mfaSerial", context.env)
-          ),
-          ...optional2("mfaCode", mfaCode),
-          ...optional2("durationSeconds", durationSeconds)
-        },
-        context,
-        `${name} (session-token${mfa} via ${via})`
-      );
-    }
-    case "federated-user": {
-      const federatedName = connector.federatedName ?? defaultSessionName(context.env, connector.name, 32);
-      return getFederationToken(
-        base,
-        {
-          name: federatedName,
-          ...optional2("policy", policyText(connector.policy)),
-          ...optional2("durationSeconds", durationSeconds)
-        },
-        context,
-        `${name} (federated-user ${federatedName} via ${via})`
-      );
-    }
-    case "assume-role": {
-      const tags = {};
-      for (const [key, value] of Object.entries(connector.tags ?? {}))
-        tags[key] = await resolveReference(value, `tags.${key}`, context.env);
-      const init = {
-        roleArn: connector.roleArn,
-        sessionName: connector.sessionName ?? defaultSessionName(context.env, connector.name),
-        ...optional2(
-          "externalId",
-          await resolveOptional(connector.externalId, "externalId", context.env)
-        ),
-        ...optional2("policy", policyText(connector.policy)),
-        ...optional2("durationSeconds", durationSeconds),
-        ...Object.keys(tags).length === 0 ? {} : { tags },
-        ...optional2("transitiveTagKeys", connector.transitiveTagKeys),
-        ...optional2(
-          "sourceIdentity",
-          await resolveOptional(connector.sourceIdentity, "sourceIdentity", context.env)
-        )
-      };
-      const credentials = await assumeRole(base, init, context, via);
-      return { ...credentials, source: `${name} (assume-role ${connector.roleArn} via ${via})` };
-    }
-  }
 }
 function baseOf(ref, connectors, context) {
   if (ref === "environment") {
@@ -67132,21 +67191,15 @@ function remember(credentials, context) {
 function errorContext(label) {
   return { service: "credentials", operation: label, region: void 0, identity: label };
 }
-function optional2(key, value) {
-  return value === void 0 ? {} : { [key]: value };
-}
 var init_providers = __esm({
   "src/credentials/providers.ts"() {
     "use strict";
     init_errors2();
     init_chain2();
     init_connector_schema();
+    init_connector_types();
     init_connectors_file();
-    init_references();
-    init_session_name();
     init_sources();
-    init_sts_sources();
-    init_web_identity_token();
     init_sources();
   }
 });

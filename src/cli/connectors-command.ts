@@ -13,6 +13,7 @@ import type { Env } from "../core/expressions.js";
 import { isRegion } from "../core/region.js";
 import { closest } from "../core/suggest.js";
 import { type Connector, hasBase } from "../credentials/connector-schema.js";
+import { connectorType } from "../credentials/connector-types.js";
 import { findConnector, loadConnectorsFile } from "../credentials/connectors-file.js";
 import { connectorLabel, fromConnector } from "../credentials/providers.js";
 import { environmentRegion } from "../platform/aws-config.js";
@@ -119,32 +120,8 @@ function listJson(connectors: readonly Connector[]): string {
 
 /** What a connector starts from, in a few words and without any secret or reference value. */
 function basis(connector: Connector): string {
-  const base = hasBase(connector) ? (connector.base ?? "environment") : undefined;
-  switch (connector.type) {
-    case "assume-role":
-      return `${connector.roleArn} via ${base}`;
-    case "session-token":
-      return `${base}${connector.mfaSerial === undefined ? "" : " with MFA"}`;
-    case "federated-user":
-      return `${base}`;
-    case "web-identity": {
-      const token =
-        connector.github !== undefined
-          ? "GitHub OIDC"
-          : connector.tokenEnv !== undefined
-            ? `$${connector.tokenEnv}`
-            : "token file";
-      return `${connector.roleArn} with ${token}`;
-    }
-    case "profile":
-      return `profile ${connector.profile}`;
-    case "access-keys":
-      return "static keys";
-    case "instance-role":
-      return "IMDSv2";
-    case "container-role":
-      return "ECS/EKS endpoint";
-  }
+  const base = hasBase(connector) ? (connector.base ?? "environment") : "";
+  return connectorType(connector).basis(connector, base);
 }
 
 function callOptions(region: string | undefined, timeout: string | undefined, env: Env) {
