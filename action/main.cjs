@@ -19294,25 +19294,20 @@ function endpointDomain(proxyEndpoint) {
 function registrySegment(key) {
   return `${key.registryId}.${key.region.replaceAll("-", "_")}`;
 }
-function jsonLeaves() {
-  return LEAF_TABLE.flatMap(
-    (leaf) => leaf.json === void 0 ? [] : [{ ...leaf, json: leaf.json }]
-  );
-}
 function buildVariables(auth, namespace, key) {
   const prefix = key === void 0 ? "ecr" : `ecr.${typeof key === "string" ? key : registrySegment(key)}`;
   const input = { ...auth, ...decodeAuthorizationToken(auth.authorizationToken) };
   const json2 = JSON.stringify(
-    Object.fromEntries(jsonLeaves().map((leaf) => [leaf.json.key, leaf.json.value(input)]))
+    Object.fromEntries(JSON_LEAVES.map(({ key: key2, value }) => [key2, value(input)]))
   );
   return LEAF_TABLE.map((leaf) => {
     const relativeName = `${prefix}.${leaf.name}`;
     const name = `${namespace}.${relativeName}`;
-    const value = leaf.json === void 0 ? json2 : leaf.json.value(input);
+    const value = leaf.value === void 0 ? json2 : leaf.value(input);
     return { name, relativeName, value, secret: isSecretName(name) };
   });
 }
-var DEFAULT_NAMESPACE, SECRET_WORDS, pad, MAX_TOKEN_LENGTH, MAX_ENDPOINT_LENGTH, LEAF_TABLE, VARIABLE_LEAVES;
+var DEFAULT_NAMESPACE, SECRET_WORDS, pad, MAX_TOKEN_LENGTH, MAX_ENDPOINT_LENGTH, LEAF_TABLE, JSON_LEAVES, VARIABLE_LEAVES;
 var init_variables = __esm({
   "src/core/variables.ts"() {
     "use strict";
@@ -19327,39 +19322,35 @@ var init_variables = __esm({
       {
         name: "authorizationToken.password",
         description: "the base64 token exactly as ECR returned it",
-        json: { key: "authorizationToken", value: (input) => input.authorizationToken }
+        value: (input) => input.authorizationToken,
+        jsonKey: "authorizationToken"
       },
       {
         name: "expirationDate",
         description: "expiry, ISO-8601 UTC, e.g. `2026-11-26T11:39:00Z`",
-        json: { key: "expirationDate", value: (input) => formatExpiry(input.expiresAt) }
+        value: (input) => formatExpiry(input.expiresAt)
       },
       {
         name: "proxyEndpoint",
         description: "`https://123456789012.dkr.ecr.eu-west-1.amazonaws.com`",
-        json: { key: "proxyEndpoint", value: (input) => input.proxyEndpoint }
+        value: (input) => input.proxyEndpoint
       },
       {
         name: "proxyEndpointDomain",
         description: "`123456789012.dkr.ecr.eu-west-1.amazonaws.com`",
-        json: { key: "proxyEndpointDomain", value: (input) => endpointDomain(input.proxyEndpoint) }
+        value: (input) => endpointDomain(input.proxyEndpoint)
       },
-      {
-        name: "username",
-        description: "`AWS`",
-        json: { key: "username", value: (input) => input.username }
-      },
-      {
-        name: "password",
-        description: "the registry password",
-        json: { key: "password", value: (input) => input.password }
-      },
+      { name: "username", description: "`AWS`", value: (input) => input.username },
+      { name: "password", description: "the registry password", value: (input) => input.password },
       { name: "credentials.json.password", description: "one JSON object with the six values above" }
     ];
+    JSON_LEAVES = LEAF_TABLE.flatMap(
+      ({ name, value, jsonKey }) => value === void 0 ? [] : [{ key: jsonKey ?? name, value }]
+    );
     VARIABLE_LEAVES = LEAF_TABLE.map((leaf) => ({
       name: leaf.name,
       secret: isSecretName(leaf.name),
-      description: leaf.json === void 0 ? `${leaf.description} (keys ${jsonLeaves().map((l6) => `\`${l6.json.key}\``).join(", ")})` : leaf.description
+      description: leaf.value === void 0 ? `${leaf.description} (keys ${JSON_LEAVES.map(({ key }) => `\`${key}\``).join(", ")})` : leaf.description
     }));
   }
 });
@@ -66589,40 +66580,36 @@ function fromStsCredentials(out, source, operation2) {
     source
   };
 }
-function withSts(operation2, base, context, send) {
-  const { source, ...credentials } = base;
-  return callAws(
-    { service: "STS", operation: operation2, call: context.call, identity: source },
-    async (kit) => {
-      const { STSClient: STSClient3 } = await Promise.resolve().then(() => (init_dist_es21(), dist_es_exports14));
-      return send(kit.use(new STSClient3({ ...kit.config, credentials })));
-    }
-  );
+function exchange(operation2, base, context, source, send) {
+  const { source: identity, ...credentials } = base;
+  return callAws({ service: "STS", operation: operation2, call: context.call, identity }, async (kit) => {
+    const { STSClient: STSClient3 } = await Promise.resolve().then(() => (init_dist_es21(), dist_es_exports14));
+    const out = await send(kit.use(new STSClient3({ ...kit.config, credentials })));
+    return fromStsCredentials(out.Credentials, source, operation2);
+  });
 }
 async function getSessionToken(base, init, context, source) {
-  return withSts("GetSessionToken", base, context, async (client) => {
+  return exchange("GetSessionToken", base, context, source, async (client) => {
     const { GetSessionTokenCommand: GetSessionTokenCommand2 } = await Promise.resolve().then(() => (init_dist_es21(), dist_es_exports14));
-    const out = await client.send(
+    return client.send(
       new GetSessionTokenCommand2({
         ...init.mfaSerial === void 0 ? {} : { SerialNumber: init.mfaSerial },
         ...init.mfaCode === void 0 ? {} : { TokenCode: init.mfaCode },
         ...init.durationSeconds === void 0 ? {} : { DurationSeconds: init.durationSeconds }
       })
     );
-    return fromStsCredentials(out.Credentials, source, "GetSessionToken");
   });
 }
 async function getFederationToken(base, init, context, source) {
-  return withSts("GetFederationToken", base, context, async (client) => {
+  return exchange("GetFederationToken", base, context, source, async (client) => {
     const { GetFederationTokenCommand: GetFederationTokenCommand2 } = await Promise.resolve().then(() => (init_dist_es21(), dist_es_exports14));
-    const out = await client.send(
+    return client.send(
       new GetFederationTokenCommand2({
         Name: init.name,
         ...init.policy === void 0 ? {} : { Policy: init.policy },
         ...init.durationSeconds === void 0 ? {} : { DurationSeconds: init.durationSeconds }
       })
     );
-    return fromStsCredentials(out.Credentials, source, "GetFederationToken");
   });
 }
 async function assumeRoleWithWebIdentity(init, context, source) {

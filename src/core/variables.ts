@@ -122,47 +122,47 @@ type LeafInput = RegistryAuthorization & DecodedToken;
 
 /**
  * The leaves of the published variables, in their documented order: the one table behind the
- * variables, `--help`, the README's variable table and the GitLab report. `json` is the leaf's key
- * and value in `credentials.json.password`, the one leaf without it (its value is their object).
+ * variables, `--help`, the README's variable table and the GitLab report.
  */
 const LEAF_TABLE: ReadonlyArray<{
   readonly name: string;
-  /** What the value is, for the README (Markdown) and `--help`. */
+  /** What the value is, for the README (Markdown). */
   readonly description: string;
-  readonly json?: { readonly key: string; readonly value: (input: LeafInput) => string };
+  /** Absent for `credentials.json.password`: its value is the object of the others' values. */
+  readonly value?: (input: LeafInput) => string;
+  /** The leaf's key in that object; default: its name. */
+  readonly jsonKey?: string;
 }> = [
   {
     name: "authorizationToken.password",
     description: "the base64 token exactly as ECR returned it",
-    json: { key: "authorizationToken", value: (input) => input.authorizationToken },
+    value: (input) => input.authorizationToken,
+    jsonKey: "authorizationToken",
   },
   {
     name: "expirationDate",
     description: "expiry, ISO-8601 UTC, e.g. `2026-11-26T11:39:00Z`",
-    json: { key: "expirationDate", value: (input) => formatExpiry(input.expiresAt) },
+    value: (input) => formatExpiry(input.expiresAt),
   },
   {
     name: "proxyEndpoint",
     description: "`https://123456789012.dkr.ecr.eu-west-1.amazonaws.com`",
-    json: { key: "proxyEndpoint", value: (input) => input.proxyEndpoint },
+    value: (input) => input.proxyEndpoint,
   },
   {
     name: "proxyEndpointDomain",
     description: "`123456789012.dkr.ecr.eu-west-1.amazonaws.com`",
-    json: { key: "proxyEndpointDomain", value: (input) => endpointDomain(input.proxyEndpoint) },
+    value: (input) => endpointDomain(input.proxyEndpoint),
   },
-  {
-    name: "username",
-    description: "`AWS`",
-    json: { key: "username", value: (input) => input.username },
-  },
-  {
-    name: "password",
-    description: "the registry password",
-    json: { key: "password", value: (input) => input.password },
-  },
+  { name: "username", description: "`AWS`", value: (input) => input.username },
+  { name: "password", description: "the registry password", value: (input) => input.password },
   { name: "credentials.json.password", description: "one JSON object with the six values above" },
 ];
+
+/** The leaves the JSON leaf's object holds, each with its key there. */
+const JSON_LEAVES = LEAF_TABLE.flatMap(({ name, value, jsonKey }) =>
+  value === undefined ? [] : [{ key: jsonKey ?? name, value }],
+);
 
 /** One leaf of the published variables: its name under `NS.ecr.` (or a registry's segment). */
 export interface VariableLeaf {
@@ -179,18 +179,10 @@ export const VARIABLE_LEAVES: readonly VariableLeaf[] = LEAF_TABLE.map((leaf) =>
   name: leaf.name,
   secret: isSecretName(leaf.name),
   description:
-    leaf.json === undefined
-      ? `${leaf.description} (keys ${jsonLeaves()
-          .map((l) => `\`${l.json.key}\``)
-          .join(", ")})`
+    leaf.value === undefined
+      ? `${leaf.description} (keys ${JSON_LEAVES.map(({ key }) => `\`${key}\``).join(", ")})`
       : leaf.description,
 }));
-
-function jsonLeaves() {
-  return LEAF_TABLE.flatMap((leaf) =>
-    leaf.json === undefined ? [] : [{ ...leaf, json: leaf.json }],
-  );
-}
 
 /**
  * The variables of one registry, one per leaf in `VARIABLE_LEAVES` order: under `NS.ecr.` (the
@@ -206,12 +198,12 @@ export function buildVariables(
     key === undefined ? "ecr" : `ecr.${typeof key === "string" ? key : registrySegment(key)}`;
   const input = { ...auth, ...decodeAuthorizationToken(auth.authorizationToken) };
   const json = JSON.stringify(
-    Object.fromEntries(jsonLeaves().map((leaf) => [leaf.json.key, leaf.json.value(input)])),
+    Object.fromEntries(JSON_LEAVES.map(({ key, value }) => [key, value(input)])),
   );
   return LEAF_TABLE.map((leaf) => {
     const relativeName = `${prefix}.${leaf.name}`;
     const name = `${namespace}.${relativeName}`;
-    const value = leaf.json === undefined ? json : leaf.json.value(input);
+    const value = leaf.value === undefined ? json : leaf.value(input);
     return { name, relativeName, value, secret: isSecretName(name) };
   });
 }

@@ -33,21 +33,20 @@ function fromStsCredentials(
   };
 }
 
-/** One STS call signed with `base`'s keys; its errors name the operation and `base`. */
-function withSts<T>(
+/** One STS exchange signed with `base`'s keys; its errors name the operation and `base`. */
+function exchange(
   operation: string,
   base: Credentials,
   context: SourceContext,
-  send: (client: STSClient) => Promise<T>,
-): Promise<T> {
-  const { source, ...credentials } = base;
-  return callAws(
-    { service: "STS", operation, call: context.call, identity: source },
-    async (kit) => {
-      const { STSClient } = await import("@aws-sdk/client-sts");
-      return send(kit.use(new STSClient({ ...kit.config, credentials })));
-    },
-  );
+  source: string,
+  send: (client: STSClient) => Promise<{ Credentials?: StsCredentials | undefined }>,
+): Promise<Credentials> {
+  const { source: identity, ...credentials } = base;
+  return callAws({ service: "STS", operation, call: context.call, identity }, async (kit) => {
+    const { STSClient } = await import("@aws-sdk/client-sts");
+    const out = await send(kit.use(new STSClient({ ...kit.config, credentials })));
+    return fromStsCredentials(out.Credentials, source, operation);
+  });
 }
 
 export interface SessionTokenInit {
@@ -63,16 +62,15 @@ export async function getSessionToken(
   context: SourceContext,
   source: string,
 ): Promise<Credentials> {
-  return withSts("GetSessionToken", base, context, async (client) => {
+  return exchange("GetSessionToken", base, context, source, async (client) => {
     const { GetSessionTokenCommand } = await import("@aws-sdk/client-sts");
-    const out = await client.send(
+    return client.send(
       new GetSessionTokenCommand({
         ...(init.mfaSerial === undefined ? {} : { SerialNumber: init.mfaSerial }),
         ...(init.mfaCode === undefined ? {} : { TokenCode: init.mfaCode }),
         ...(init.durationSeconds === undefined ? {} : { DurationSeconds: init.durationSeconds }),
       }),
     );
-    return fromStsCredentials(out.Credentials, source, "GetSessionToken");
   });
 }
 
@@ -89,16 +87,15 @@ export async function getFederationToken(
   context: SourceContext,
   source: string,
 ): Promise<Credentials> {
-  return withSts("GetFederationToken", base, context, async (client) => {
+  return exchange("GetFederationToken", base, context, source, async (client) => {
     const { GetFederationTokenCommand } = await import("@aws-sdk/client-sts");
-    const out = await client.send(
+    return client.send(
       new GetFederationTokenCommand({
         Name: init.name,
         ...(init.policy === undefined ? {} : { Policy: init.policy }),
         ...(init.durationSeconds === undefined ? {} : { DurationSeconds: init.durationSeconds }),
       }),
     );
-    return fromStsCredentials(out.Credentials, source, "GetFederationToken");
   });
 }
 
