@@ -19296,31 +19296,18 @@ function registrySegment(key) {
 }
 function buildVariables(auth, namespace, key) {
   const prefix = key === void 0 ? "ecr" : `ecr.${typeof key === "string" ? key : registrySegment(key)}`;
-  const { username, password: password2 } = decodeAuthorizationToken(auth.authorizationToken);
-  const values = {
-    authorizationToken: auth.authorizationToken,
-    expirationDate: formatExpiry(auth.expiresAt),
-    proxyEndpoint: auth.proxyEndpoint,
-    proxyEndpointDomain: endpointDomain(auth.proxyEndpoint),
-    username,
-    password: password2
-  };
-  const relative2 = [
-    ["authorizationToken.password", values.authorizationToken],
-    ["expirationDate", values.expirationDate],
-    ["proxyEndpoint", values.proxyEndpoint],
-    ["proxyEndpointDomain", values.proxyEndpointDomain],
-    ["username", values.username],
-    ["password", values.password],
-    ["credentials.json.password", JSON.stringify(values)]
-  ];
-  return relative2.map(([leaf, value]) => {
-    const relativeName = `${prefix}.${leaf}`;
+  const input = { ...auth, ...decodeAuthorizationToken(auth.authorizationToken) };
+  const json2 = JSON.stringify(
+    Object.fromEntries(JSON_LEAVES.map(({ key: key2, value }) => [key2, value(input)]))
+  );
+  return LEAF_TABLE.map((leaf) => {
+    const relativeName = `${prefix}.${leaf.name}`;
     const name = `${namespace}.${relativeName}`;
+    const value = leaf.value === void 0 ? json2 : leaf.value(input);
     return { name, relativeName, value, secret: isSecretName(name) };
   });
 }
-var DEFAULT_NAMESPACE, SECRET_WORDS, pad, MAX_TOKEN_LENGTH, MAX_ENDPOINT_LENGTH;
+var DEFAULT_NAMESPACE, SECRET_WORDS, pad, MAX_TOKEN_LENGTH, MAX_ENDPOINT_LENGTH, LEAF_TABLE, JSON_LEAVES, VARIABLE_LEAVES;
 var init_variables = __esm({
   "src/core/variables.ts"() {
     "use strict";
@@ -19331,6 +19318,40 @@ var init_variables = __esm({
     pad = (value, width = 2) => String(value).padStart(width, "0");
     MAX_TOKEN_LENGTH = 64 * 1024;
     MAX_ENDPOINT_LENGTH = 1024;
+    LEAF_TABLE = [
+      {
+        name: "authorizationToken.password",
+        description: "the base64 token exactly as ECR returned it",
+        value: (input) => input.authorizationToken,
+        jsonKey: "authorizationToken"
+      },
+      {
+        name: "expirationDate",
+        description: "expiry, ISO-8601 UTC, e.g. `2026-11-26T11:39:00Z`",
+        value: (input) => formatExpiry(input.expiresAt)
+      },
+      {
+        name: "proxyEndpoint",
+        description: "`https://123456789012.dkr.ecr.eu-west-1.amazonaws.com`",
+        value: (input) => input.proxyEndpoint
+      },
+      {
+        name: "proxyEndpointDomain",
+        description: "`123456789012.dkr.ecr.eu-west-1.amazonaws.com`",
+        value: (input) => endpointDomain(input.proxyEndpoint)
+      },
+      { name: "username", description: "`AWS`", value: (input) => input.username },
+      { name: "password", description: "the registry password", value: (input) => input.password },
+      { name: "credentials.json.password", description: "one JSON object with the six values above" }
+    ];
+    JSON_LEAVES = LEAF_TABLE.flatMap(
+      ({ name, value, jsonKey }) => value === void 0 ? [] : [{ key: jsonKey ?? name, value }]
+    );
+    VARIABLE_LEAVES = LEAF_TABLE.map((leaf) => ({
+      name: leaf.name,
+      secret: isSecretName(leaf.name),
+      description: leaf.value === void 0 ? `${leaf.description} (keys ${JSON_LEAVES.map(({ key }) => `\`${key}\``).join(", ")})` : leaf.description
+    }));
   }
 });
 
@@ -21058,10 +21079,6 @@ function oversized() {
   });
   return Object.assign(error2, { $metadata: {} });
 }
-function watched(client, call) {
-  for (const plugin of watchPlugins(call)) client.middlewareStack.use(plugin);
-  return client;
-}
 function proxyUrl(name, value) {
   if (value === void 0) return void 0;
   try {
@@ -21133,6 +21150,50 @@ var init_http = __esm({
         );
       }
     };
+  }
+});
+
+// src/aws/call.ts
+async function callAws(about, run) {
+  const clients = [];
+  try {
+    const provider = await providerClients(about.call);
+    return await run({
+      config: provider.clientConfig,
+      provider,
+      use: (client) => {
+        for (const plugin of provider.clientPlugins) client.middlewareStack.use(plugin);
+        clients.push(client);
+        return client;
+      }
+    });
+  } catch (error2) {
+    throw toEcrVarsError(error2, {
+      service: about.service,
+      attemptTimeoutMs: about.call.attemptTimeoutMs,
+      operation: about.operation,
+      region: about.call.region,
+      identity: about.identity
+    });
+  } finally {
+    for (const client of clients) client.destroy();
+  }
+}
+async function clientConfig(call) {
+  return {
+    region: call.region,
+    maxAttempts: call.maxAttempts,
+    requestHandler: await requestHandlerOptions(call)
+  };
+}
+async function providerClients(call) {
+  return { clientConfig: await clientConfig(call), clientPlugins: watchPlugins(call) };
+}
+var init_call = __esm({
+  "src/aws/call.ts"() {
+    "use strict";
+    init_errors2();
+    init_http();
   }
 });
 
@@ -24576,9 +24637,9 @@ var init_checksum2 = __esm({
         }
       };
     };
-    resolveChecksumRuntimeConfig = (clientConfig) => {
+    resolveChecksumRuntimeConfig = (clientConfig2) => {
       const runtimeConfig = {};
-      clientConfig.checksumAlgorithms().forEach((checksumAlgorithm) => {
+      clientConfig2.checksumAlgorithms().forEach((checksumAlgorithm) => {
         const id = checksumAlgorithm.algorithmId();
         if (knownAlgorithms.includes(id)) {
           runtimeConfig[id] = checksumAlgorithm.checksumConstructor();
@@ -25188,27 +25249,27 @@ var init_toEndpointV12 = __esm({
 
 // node_modules/@smithy/core/dist-es/submodules/endpoints/middleware-endpoint/adaptors/getEndpointFromInstructions.js
 function bindGetEndpointFromInstructions(getEndpointFromConfig2) {
-  return async (commandInput, instructionsSupplier, clientConfig, context) => {
-    if (!clientConfig.isCustomEndpoint && !clientConfig.ignoreConfiguredEndpointUrls) {
+  return async (commandInput, instructionsSupplier, clientConfig2, context) => {
+    if (!clientConfig2.isCustomEndpoint && !clientConfig2.ignoreConfiguredEndpointUrls) {
       let endpointFromConfig;
-      if (clientConfig.serviceConfiguredEndpoint) {
-        endpointFromConfig = await clientConfig.serviceConfiguredEndpoint();
+      if (clientConfig2.serviceConfiguredEndpoint) {
+        endpointFromConfig = await clientConfig2.serviceConfiguredEndpoint();
       } else {
-        endpointFromConfig = await getEndpointFromConfig2(clientConfig.serviceId);
+        endpointFromConfig = await getEndpointFromConfig2(clientConfig2.serviceId);
       }
       if (endpointFromConfig) {
-        clientConfig.endpoint = () => Promise.resolve(toEndpointV1(endpointFromConfig));
-        clientConfig.isCustomEndpoint = true;
+        clientConfig2.endpoint = () => Promise.resolve(toEndpointV1(endpointFromConfig));
+        clientConfig2.isCustomEndpoint = true;
         context?.logger?.debug?.(`@smithy/core/endpoints - resolved endpoint from config: ${endpointFromConfig}`);
       }
     }
-    const endpointParams = await resolveParams(commandInput, instructionsSupplier, clientConfig);
-    if (typeof clientConfig.endpointProvider !== "function") {
+    const endpointParams = await resolveParams(commandInput, instructionsSupplier, clientConfig2);
+    if (typeof clientConfig2.endpointProvider !== "function") {
       throw new Error("config.endpointProvider is not set.");
     }
-    const endpoint = clientConfig.endpointProvider(endpointParams, context);
-    if (clientConfig.isCustomEndpoint && clientConfig.endpoint) {
-      const customEndpoint = await clientConfig.endpoint();
+    const endpoint = clientConfig2.endpointProvider(endpointParams, context);
+    if (clientConfig2.isCustomEndpoint && clientConfig2.endpoint) {
+      const customEndpoint = await clientConfig2.endpoint();
       if (customEndpoint?.headers) {
         endpoint.headers ??= {};
         for (const [name, value] of Object.entries(customEndpoint.headers)) {
@@ -25225,7 +25286,7 @@ var init_getEndpointFromInstructions = __esm({
     init_service_customizations();
     init_createConfigValueProvider();
     init_toEndpointV12();
-    resolveParams = async (commandInput, instructionsSupplier, clientConfig) => {
+    resolveParams = async (commandInput, instructionsSupplier, clientConfig2) => {
       const endpointParams = {};
       const instructions = instructionsSupplier?.getEndpointParameterInstructions?.() || {};
       for (const [name, instruction] of Object.entries(instructions)) {
@@ -25238,7 +25299,7 @@ var init_getEndpointFromInstructions = __esm({
             break;
           case "clientContextParams":
           case "builtInParams":
-            endpointParams[name] = await createConfigValueProvider(instruction.name, name, clientConfig, instruction.type !== "builtInParams")();
+            endpointParams[name] = await createConfigValueProvider(instruction.name, name, clientConfig2, instruction.type !== "builtInParams")();
             break;
           case "operationContextParams":
             endpointParams[name] = instruction.get(commandInput);
@@ -25248,9 +25309,9 @@ var init_getEndpointFromInstructions = __esm({
         }
       }
       if (Object.keys(instructions).length === 0) {
-        Object.assign(endpointParams, clientConfig);
+        Object.assign(endpointParams, clientConfig2);
       }
-      if (String(clientConfig.serviceId).toLowerCase() === "s3") {
+      if (String(clientConfig2.serviceId).toLowerCase() === "s3") {
         await resolveParamsForS3(endpointParams);
       }
       return endpointParams;
@@ -40623,7 +40684,7 @@ var init_resolveSSOCredentials = __esm({
     init_dist_es9();
     init_config2();
     SHOULD_FAIL_CREDENTIAL_CHAIN = false;
-    resolveSSOCredentials = async ({ ssoStartUrl, ssoSession, ssoAccountId, ssoRegion, ssoRoleName, ssoClient, clientConfig, parentClientConfig, callerClientConfig, profile: profile2, filepath, configFilepath, ignoreCache, logger: logger2 }) => {
+    resolveSSOCredentials = async ({ ssoStartUrl, ssoSession, ssoAccountId, ssoRegion, ssoRoleName, ssoClient, clientConfig: clientConfig2, parentClientConfig, callerClientConfig, profile: profile2, filepath, configFilepath, ignoreCache, logger: logger2 }) => {
       let token;
       const refreshMessage = `To refresh this SSO session run aws sso login with the corresponding profile.`;
       if (ssoSession) {
@@ -40633,7 +40694,7 @@ var init_resolveSSOCredentials = __esm({
             filepath,
             configFilepath,
             ignoreCache,
-            clientConfig,
+            clientConfig: clientConfig2,
             parentClientConfig,
             logger: logger2
           })({ callerClientConfig });
@@ -40665,10 +40726,10 @@ var init_resolveSSOCredentials = __esm({
       }
       const { accessToken } = token;
       const { SSOClient: SSOClient2, GetRoleCredentialsCommand: GetRoleCredentialsCommand2 } = await Promise.resolve().then(() => (init_loadSso(), loadSso_exports));
-      const sso = ssoClient || new SSOClient2(Object.assign({}, clientConfig ?? {}, {
-        logger: clientConfig?.logger ?? callerClientConfig?.logger ?? parentClientConfig?.logger,
-        region: clientConfig?.region ?? ssoRegion,
-        userAgentAppId: clientConfig?.userAgentAppId ?? callerClientConfig?.userAgentAppId ?? parentClientConfig?.userAgentAppId
+      const sso = ssoClient || new SSOClient2(Object.assign({}, clientConfig2 ?? {}, {
+        logger: clientConfig2?.logger ?? callerClientConfig?.logger ?? parentClientConfig?.logger,
+        region: clientConfig2?.region ?? ssoRegion,
+        userAgentAppId: clientConfig2?.userAgentAppId ?? callerClientConfig?.userAgentAppId ?? parentClientConfig?.userAgentAppId
       }));
       let ssoResp;
       try {
@@ -42072,18 +42133,18 @@ var init_defaultStsRoleAssumers = __esm({
       return resolvedRegion;
     };
     getDefaultRoleAssumer = (stsOptions, STSClient3) => {
-      let stsClient2;
+      let stsClient;
       let closureSourceCreds;
       return async (sourceCreds, params) => {
         closureSourceCreds = sourceCreds;
-        if (!stsClient2) {
+        if (!stsClient) {
           const { logger: logger2 = stsOptions?.parentClientConfig?.logger, profile: profile2 = stsOptions?.parentClientConfig?.profile, region, requestHandler = stsOptions?.parentClientConfig?.requestHandler, credentialProviderLogger, userAgentAppId = stsOptions?.parentClientConfig?.userAgentAppId } = stsOptions;
           const resolvedRegion = await resolveRegion(region, stsOptions?.parentClientConfig?.region, credentialProviderLogger, {
             logger: logger2,
             profile: profile2
           });
           const isCompatibleRequestHandler = !isH2(requestHandler);
-          stsClient2 = new STSClient3({
+          stsClient = new STSClient3({
             ...stsOptions,
             userAgentAppId,
             profile: profile2,
@@ -42093,7 +42154,7 @@ var init_defaultStsRoleAssumers = __esm({
             logger: logger2
           });
         }
-        const { Credentials, AssumedRoleUser } = await stsClient2.send(new AssumeRoleCommand(params));
+        const { Credentials, AssumedRoleUser } = await stsClient.send(new AssumeRoleCommand(params));
         if (!Credentials || !Credentials.AccessKeyId || !Credentials.SecretAccessKey) {
           throw new Error(`Invalid response from STS.assumeRole call with role ${params.RoleArn}`);
         }
@@ -42111,16 +42172,16 @@ var init_defaultStsRoleAssumers = __esm({
       };
     };
     getDefaultRoleAssumerWithWebIdentity = (stsOptions, STSClient3) => {
-      let stsClient2;
+      let stsClient;
       return async (params) => {
-        if (!stsClient2) {
+        if (!stsClient) {
           const { logger: logger2 = stsOptions?.parentClientConfig?.logger, profile: profile2 = stsOptions?.parentClientConfig?.profile, region, requestHandler = stsOptions?.parentClientConfig?.requestHandler, credentialProviderLogger, userAgentAppId = stsOptions?.parentClientConfig?.userAgentAppId } = stsOptions;
           const resolvedRegion = await resolveRegion(region, stsOptions?.parentClientConfig?.region, credentialProviderLogger, {
             logger: logger2,
             profile: profile2
           });
           const isCompatibleRequestHandler = !isH2(requestHandler);
-          stsClient2 = new STSClient3({
+          stsClient = new STSClient3({
             ...stsOptions,
             userAgentAppId,
             profile: profile2,
@@ -42129,7 +42190,7 @@ var init_defaultStsRoleAssumers = __esm({
             logger: logger2
           });
         }
-        const { Credentials, AssumedRoleUser } = await stsClient2.send(new AssumeRoleWithWebIdentityCommand(params));
+        const { Credentials, AssumedRoleUser } = await stsClient.send(new AssumeRoleWithWebIdentityCommand(params));
         if (!Credentials || !Credentials.AccessKeyId || !Credentials.SecretAccessKey) {
           throw new Error(`Invalid response from STS.assumeRoleWithWebIdentity call with role ${params.RoleArn}`);
         }
@@ -54082,13 +54143,13 @@ var init_localStorage = __esm({
 });
 
 // node_modules/@aws-sdk/credential-provider-cognito-identity/dist-es/fromCognitoIdentityPool.js
-function fromCognitoIdentityPool({ accountId, cache: cache9 = localStorage2(), client, clientConfig, customRoleArn, identityPoolId, logins, userIdentifier = !logins || Object.keys(logins).length === 0 ? "ANONYMOUS" : void 0, logger: logger2, parentClientConfig }) {
+function fromCognitoIdentityPool({ accountId, cache: cache9 = localStorage2(), client, clientConfig: clientConfig2, customRoleArn, identityPoolId, logins, userIdentifier = !logins || Object.keys(logins).length === 0 ? "ANONYMOUS" : void 0, logger: logger2, parentClientConfig }) {
   logger2?.debug("@aws-sdk/credential-provider-cognito-identity - fromCognitoIdentity");
   const cacheKey = userIdentifier ? `aws:cognito-identity-credentials:${identityPoolId}:${userIdentifier}` : void 0;
   let provider = async (awsIdentityProperties) => {
     const { GetIdCommand: GetIdCommand2, CognitoIdentityClient: CognitoIdentityClient2 } = await Promise.resolve().then(() => (init_loadCognitoIdentity(), loadCognitoIdentity_exports));
-    const fromConfigs = (property) => clientConfig?.[property] ?? parentClientConfig?.[property] ?? awsIdentityProperties?.callerClientConfig?.[property];
-    const _client = client ?? new CognitoIdentityClient2(Object.assign({}, clientConfig ?? {}, {
+    const fromConfigs = (property) => clientConfig2?.[property] ?? parentClientConfig?.[property] ?? awsIdentityProperties?.callerClientConfig?.[property];
+    const _client = client ?? new CognitoIdentityClient2(Object.assign({}, clientConfig2 ?? {}, {
       region: fromConfigs("region"),
       profile: fromConfigs("profile"),
       userAgentAppId: fromConfigs("userAgentAppId")
@@ -54317,7 +54378,7 @@ var init_fromTemporaryCredentials_base = __esm({
     init_config2();
     ASSUME_ROLE_DEFAULT_REGION = "us-east-1";
     fromTemporaryCredentials = (options, credentialDefaultProvider, regionProvider) => {
-      let stsClient2;
+      let stsClient;
       return async (awsIdentityProperties = {}) => {
         const { callerClientConfig } = awsIdentityProperties;
         const profile2 = options.clientConfig?.profile ?? callerClientConfig?.profile;
@@ -54334,7 +54395,7 @@ var init_fromTemporaryCredentials_base = __esm({
           params.TokenCode = await options.mfaCodeProvider(params?.SerialNumber);
         }
         const { AssumeRoleCommand: AssumeRoleCommand3, STSClient: STSClient3 } = await Promise.resolve().then(() => (init_loadSts(), loadSts_exports));
-        if (!stsClient2) {
+        if (!stsClient) {
           const defaultCredentialsOrError = typeof credentialDefaultProvider === "function" ? credentialDefaultProvider() : void 0;
           const credentialSources = [
             options.masterCredentials,
@@ -54383,7 +54444,7 @@ var init_fromTemporaryCredentials_base = __esm({
             requestHandlerSource = "caller client's requestHandler";
           }
           logger2?.debug?.(`@aws-sdk/credential-providers - fromTemporaryCredentials STS client init with ${regionSource}=${await normalizeProvider2(coalesce2(regionSources))()}, ${credentialSource}, ${requestHandlerSource}.`);
-          stsClient2 = new STSClient3({
+          stsClient = new STSClient3({
             userAgentAppId: callerClientConfig?.userAgentAppId,
             ...options.clientConfig,
             credentials: coalesce2(credentialSources),
@@ -54395,10 +54456,10 @@ var init_fromTemporaryCredentials_base = __esm({
         }
         if (options.clientPlugins) {
           for (const plugin of options.clientPlugins) {
-            stsClient2.middlewareStack.use(plugin);
+            stsClient.middlewareStack.use(plugin);
           }
         }
-        const { Credentials } = await stsClient2.send(new AssumeRoleCommand3(params));
+        const { Credentials } = await stsClient.send(new AssumeRoleCommand3(params));
         if (!Credentials || !Credentials.AccessKeyId || !Credentials.SecretAccessKey) {
           throw new CredentialsProviderError(`Invalid response from STS.assumeRole call with role ${params.RoleArn}`, {
             logger: logger2
@@ -54519,8 +54580,7 @@ function fromDefaultChain(context) {
     async () => {
       const { fromNodeProviderChain: fromNodeProviderChain2 } = await Promise.resolve().then(() => (init_dist_es20(), dist_es_exports13));
       const provider = fromNodeProviderChain2({
-        clientConfig: await stsClientConfig(context.call),
-        clientPlugins: watchPlugins(context.call),
+        ...await providerClients(context.call),
         timeout: context.call.attemptTimeoutMs
       });
       let credentials;
@@ -54664,8 +54724,7 @@ function fromProfile(init, context) {
         ...init.configFile === void 0 ? {} : { configFilepath: init.configFile },
         ...init.credentialsFile === void 0 ? {} : { filepath: init.credentialsFile },
         ignoreCache: true,
-        clientConfig: await stsClientConfig(context.call),
-        clientPlugins: watchPlugins(context.call)
+        ...await providerClients(context.call)
       });
       return { ...await provider(), source };
     },
@@ -54677,34 +54736,28 @@ function withRole(base, init, context) {
 }
 async function assumeRole(base, init, context, via = base.source) {
   const source = `role ${init.roleArn} via ${via}`;
-  try {
-    const { fromTemporaryCredentials: fromTemporaryCredentials3 } = await Promise.resolve().then(() => (init_dist_es20(), dist_es_exports13));
-    const tags = Object.entries(init.tags ?? {}).map(([Key, Value]) => ({ Key, Value }));
-    const provider = fromTemporaryCredentials3({
-      masterCredentials: base,
-      params: {
-        RoleArn: init.roleArn,
-        RoleSessionName: init.sessionName ?? defaultSessionName(context.env),
-        ...init.externalId === void 0 ? {} : { ExternalId: init.externalId },
-        ...init.policy === void 0 ? {} : { Policy: init.policy },
-        ...init.durationSeconds === void 0 ? {} : { DurationSeconds: init.durationSeconds },
-        ...tags.length === 0 ? {} : { Tags: tags },
-        ...init.transitiveTagKeys === void 0 ? {} : { TransitiveTagKeys: [...init.transitiveTagKeys] },
-        ...init.sourceIdentity === void 0 ? {} : { SourceIdentity: init.sourceIdentity }
-      },
-      clientConfig: await stsClientConfig(context.call),
-      clientPlugins: watchPlugins(context.call)
-    });
-    return { ...await provider(), source };
-  } catch (error2) {
-    throw toEcrVarsError(error2, {
-      service: "STS",
-      attemptTimeoutMs: context.call.attemptTimeoutMs,
-      operation: "AssumeRole",
-      region: context.call.region,
-      identity: source
-    });
-  }
+  return callAws(
+    { service: "STS", operation: "AssumeRole", call: context.call, identity: source },
+    async (kit) => {
+      const { fromTemporaryCredentials: fromTemporaryCredentials3 } = await Promise.resolve().then(() => (init_dist_es20(), dist_es_exports13));
+      const tags = Object.entries(init.tags ?? {}).map(([Key, Value]) => ({ Key, Value }));
+      const provider = fromTemporaryCredentials3({
+        masterCredentials: base,
+        params: {
+          RoleArn: init.roleArn,
+          RoleSessionName: init.sessionName ?? defaultSessionName(context.env),
+          ...init.externalId === void 0 ? {} : { ExternalId: init.externalId },
+          ...init.policy === void 0 ? {} : { Policy: init.policy },
+          ...init.durationSeconds === void 0 ? {} : { DurationSeconds: init.durationSeconds },
+          ...tags.length === 0 ? {} : { Tags: tags },
+          ...init.transitiveTagKeys === void 0 ? {} : { TransitiveTagKeys: [...init.transitiveTagKeys] },
+          ...init.sourceIdentity === void 0 ? {} : { SourceIdentity: init.sourceIdentity }
+        },
+        ...kit.provider
+      });
+      return { ...await provider(), source };
+    }
+  );
 }
 function guarded(source, provide, context) {
   return async () => {
@@ -54721,19 +54774,12 @@ function guarded(source, provide, context) {
     }
   };
 }
-async function stsClientConfig(call) {
-  return {
-    region: call.region,
-    maxAttempts: call.maxAttempts,
-    requestHandler: await requestHandlerOptions(call)
-  };
-}
 var RETRY_PAUSE_MS;
 var init_sources = __esm({
   "src/credentials/sources.ts"() {
     "use strict";
+    init_call();
     init_errors2();
-    init_http();
     init_errors();
     init_chain_diagnosis();
     init_session_name();
@@ -64404,7 +64450,7 @@ function connectorKeys(type) {
   return void 0;
 }
 function hasBase(connector) {
-  return connector.type === "assume-role" || connector.type === "session-token" || connector.type === "federated-user";
+  return connectorKeys(connector.type)?.includes("base") === true;
 }
 function policyText(value) {
   return value === void 0 || typeof value === "string" ? value : JSON.stringify(value);
@@ -64524,206 +64570,6 @@ var init_connector_schema = __esm({
     ]);
     connectorsFileSchema = strictObject({ connectors: array(connectorSchema) });
     BUILT_IN_BASES = ["environment", "instance-role"];
-  }
-});
-
-// src/credentials/connectors-file.ts
-var connectors_file_exports = {};
-__export(connectors_file_exports, {
-  BUILT_IN_BASES: () => BUILT_IN_BASES,
-  findConnector: () => findConnector,
-  isUuid: () => isUuid,
-  loadConnectorsFile: () => loadConnectorsFile,
-  parseConnectors: () => parseConnectors
-});
-async function loadConnectorsFile(path6) {
-  const file = await readStructuredFile(path6, "connectors file");
-  return parseConnectors(file);
-}
-function knownKeysIn(value) {
-  return (path6) => {
-    if (path6.length === 0) return ["connectors"];
-    if (path6.length !== 2 || path6[0] !== "connectors" || typeof path6[1] !== "number") return;
-    const list = value?.connectors;
-    const entry = Array.isArray(list) ? list[path6[1]] : void 0;
-    return connectorKeys(entry?.type);
-  };
-}
-function parseConnectors(file) {
-  const label = (path6) => fileFieldLabel(file, path6, connectorField(file.value, path6));
-  const parsed = connectorsFileSchema.safeParse(file.value, { reportInput: true });
-  if (!parsed.success)
-    throw configError(
-      parsed.error.issues.map((issue3) => issueToProblem(issue3, label, knownKeysIn(file.value)))
-    );
-  const connectors = parsed.data.connectors;
-  const problems = [];
-  const seenIds = /* @__PURE__ */ new Map();
-  const seenNames = /* @__PURE__ */ new Map();
-  connectors.forEach((connector, index) => {
-    const id = connector.id.toLowerCase();
-    const firstId = seenIds.get(id);
-    if (firstId !== void 0) {
-      problems.push({
-        field: label(["connectors", index, "id"]),
-        message: `repeats the id of connectors[${firstId}]`,
-        hint: "give every connector its own UUID"
-      });
-    } else seenIds.set(id, index);
-    const firstName = seenNames.get(connector.name);
-    if (firstName !== void 0) {
-      problems.push({
-        field: label(["connectors", index, "name"]),
-        message: `repeats the name of connectors[${firstName}]`,
-        hint: "give every connector its own name"
-      });
-    } else seenNames.set(connector.name, index);
-  });
-  connectors.forEach((connector, index) => {
-    problems.push(...checkBase(connectors, connector, (key) => label(["connectors", index, key])));
-    if (connector.type === "web-identity") {
-      const given = ["tokenFile", "tokenEnv", "github"].filter(
-        (key) => connector[key] !== void 0
-      );
-      if (given.length !== 1) {
-        problems.push({
-          field: label(["connectors", index, given[1] ?? "type"]),
-          message: given.length === 0 ? "names no source of the web identity token" : `names more than one token source (${given.join(", ")})`,
-          hint: "set exactly one of tokenFile, tokenEnv (e.g. a GitLab id_tokens variable) or github: { audience: ... }"
-        });
-      }
-    }
-  });
-  for (const cycle of findCycles(connectors)) {
-    problems.push({
-      field: label(["connectors", cycle[0] ?? 0, "base"]),
-      message: `forms a cycle: ${cycle.map((i9) => connectors[i9]?.name).join(" -> ")} -> ${connectors[cycle[0] ?? 0]?.name}`,
-      hint: "end every chain of bases at a connector with its own credentials, environment or instance-role"
-    });
-  }
-  if (problems.length > 0) throw configError(problems);
-  return { path: file.path, connectors };
-}
-function findConnector(connectors, ref) {
-  const lower = ref.toLowerCase();
-  return connectors.find((c9) => c9.id.toLowerCase() === lower) ?? connectors.find((c9) => c9.name === ref);
-}
-function isUuid(value) {
-  return UUID.test(value);
-}
-function checkBase(connectors, connector, label) {
-  if (!hasBase(connector) || connector.base === void 0) return [];
-  const builtIn = BUILT_IN_BASES.includes(connector.base);
-  const base = builtIn ? void 0 : findConnector(connectors, connector.base);
-  if (!builtIn && base === void 0) {
-    return [
-      {
-        field: label("base"),
-        message: `names "${connector.base}", which is no connector in this file`,
-        hint: `use another connector's id or name, or one of: ${BUILT_IN_BASES.join(", ")}`
-      }
-    ];
-  }
-  if (connector.type === "assume-role") return [];
-  const longTerm = base === void 0 ? connector.base === "environment" : base.type === "profile" || base.type === "access-keys" && base.sessionToken === void 0;
-  if (longTerm) return [];
-  const call = connector.type === "session-token" ? "GetSessionToken" : "GetFederationToken";
-  return [
-    {
-      field: label("base"),
-      message: `names "${connector.base}"${base === void 0 ? "" : ` (${base.type})`}, which gives temporary credentials; STS ${call} needs an IAM user's long-term keys`,
-      hint: "base it on an access-keys connector without sessionToken, a profile connector, or environment"
-    }
-  ];
-}
-function baseIndex(connectors, connector) {
-  if (!hasBase(connector) || connector.base === void 0) return void 0;
-  const base = findConnector(connectors, connector.base);
-  return base === void 0 ? void 0 : connectors.indexOf(base);
-}
-function findCycles(connectors) {
-  const cycles = [];
-  const reported = /* @__PURE__ */ new Set();
-  connectors.forEach((_, start) => {
-    const path6 = [];
-    let current = start;
-    while (current !== void 0 && !path6.includes(current)) {
-      path6.push(current);
-      const next = connectors[current];
-      current = next === void 0 ? void 0 : baseIndex(connectors, next);
-    }
-    if (current === void 0 || reported.has(current)) return;
-    const cycle = path6.slice(path6.indexOf(current));
-    const lowest = Math.min(...cycle);
-    if (lowest !== start) return;
-    for (const i9 of cycle) reported.add(i9);
-    cycles.push(cycle);
-  });
-  return cycles;
-}
-function connectorField(value, path6) {
-  const index = path6[1];
-  if (path6[0] !== "connectors" || typeof index !== "number")
-    return formatPath(path6) || "(top level)";
-  const list = value.connectors;
-  const entry = Array.isArray(list) ? list[index] : void 0;
-  const name = typeof entry?.name === "string" ? ` ("${entry.name}")` : "";
-  const rest = formatPath(path6.slice(2));
-  return `connectors[${index}]${name}${rest === "" ? "" : `.${rest}`}`;
-}
-var init_connectors_file = __esm({
-  "src/credentials/connectors-file.ts"() {
-    "use strict";
-    init_errors();
-    init_schema_issues();
-    init_structured_file();
-    init_connector_schema();
-    init_connector_schema();
-  }
-});
-
-// src/credentials/chain.ts
-function linkFailed(label, error2) {
-  if (error2 instanceof CredentialChainError) return error2;
-  return new CredentialChainError(
-    error2,
-    [{ label, outcome: `failed: ${error2.message}` }],
-    `${label}: ${error2.message}`
-  );
-}
-function baseFailed(label, baseLabel, error2) {
-  const inner = error2 instanceof CredentialChainError ? error2 : linkFailed(baseLabel, error2);
-  const root9 = inner.links[inner.links.length - 1];
-  const links = [
-    { label, outcome: `not tried: its base ${baseLabel} gave no credentials` },
-    ...inner.links
-  ];
-  const rootText = root9 === void 0 ? inner.message : `${root9.label} ${root9.outcome}`;
-  return new CredentialChainError(inner, links, `no usable credentials for ${label}: ${rootText}`);
-}
-var CredentialChainError;
-var init_chain2 = __esm({
-  "src/credentials/chain.ts"() {
-    "use strict";
-    init_errors();
-    CredentialChainError = class extends EcrVarsError {
-      links;
-      constructor(root9, links, message) {
-        super({
-          kind: root9.kind,
-          code: root9.code,
-          message,
-          ...root9.hint === void 0 ? {} : { hint: root9.hint },
-          // One link says everything in its message; a longer chain lists its links.
-          problems: links.length < 2 ? [] : links.map((link2, i9) => ({
-            field: `link ${i9 + 1}: ${link2.label}`,
-            message: link2.outcome
-          })),
-          cause: root9.cause ?? root9
-        });
-        this.links = links;
-      }
-    };
   }
 });
 
@@ -66440,18 +66286,18 @@ var init_defaultStsRoleAssumers2 = __esm({
       return resolvedRegion;
     };
     getDefaultRoleAssumer3 = (stsOptions, STSClient3) => {
-      let stsClient2;
+      let stsClient;
       let closureSourceCreds;
       return async (sourceCreds, params) => {
         closureSourceCreds = sourceCreds;
-        if (!stsClient2) {
+        if (!stsClient) {
           const { logger: logger2 = stsOptions?.parentClientConfig?.logger, profile: profile2 = stsOptions?.parentClientConfig?.profile, region, requestHandler = stsOptions?.parentClientConfig?.requestHandler, credentialProviderLogger, userAgentAppId = stsOptions?.parentClientConfig?.userAgentAppId } = stsOptions;
           const resolvedRegion = await resolveRegion2(region, stsOptions?.parentClientConfig?.region, credentialProviderLogger, {
             logger: logger2,
             profile: profile2
           });
           const isCompatibleRequestHandler = !isH22(requestHandler);
-          stsClient2 = new STSClient3({
+          stsClient = new STSClient3({
             ...stsOptions,
             userAgentAppId,
             profile: profile2,
@@ -66461,7 +66307,7 @@ var init_defaultStsRoleAssumers2 = __esm({
             logger: logger2
           });
         }
-        const { Credentials, AssumedRoleUser } = await stsClient2.send(new AssumeRoleCommand2(params));
+        const { Credentials, AssumedRoleUser } = await stsClient.send(new AssumeRoleCommand2(params));
         if (!Credentials || !Credentials.AccessKeyId || !Credentials.SecretAccessKey) {
           throw new Error(`Invalid response from STS.assumeRole call with role ${params.RoleArn}`);
         }
@@ -66479,16 +66325,16 @@ var init_defaultStsRoleAssumers2 = __esm({
       };
     };
     getDefaultRoleAssumerWithWebIdentity3 = (stsOptions, STSClient3) => {
-      let stsClient2;
+      let stsClient;
       return async (params) => {
-        if (!stsClient2) {
+        if (!stsClient) {
           const { logger: logger2 = stsOptions?.parentClientConfig?.logger, profile: profile2 = stsOptions?.parentClientConfig?.profile, region, requestHandler = stsOptions?.parentClientConfig?.requestHandler, credentialProviderLogger, userAgentAppId = stsOptions?.parentClientConfig?.userAgentAppId } = stsOptions;
           const resolvedRegion = await resolveRegion2(region, stsOptions?.parentClientConfig?.region, credentialProviderLogger, {
             logger: logger2,
             profile: profile2
           });
           const isCompatibleRequestHandler = !isH22(requestHandler);
-          stsClient2 = new STSClient3({
+          stsClient = new STSClient3({
             ...stsOptions,
             userAgentAppId,
             profile: profile2,
@@ -66497,7 +66343,7 @@ var init_defaultStsRoleAssumers2 = __esm({
             logger: logger2
           });
         }
-        const { Credentials, AssumedRoleUser } = await stsClient2.send(new AssumeRoleWithWebIdentityCommand2(params));
+        const { Credentials, AssumedRoleUser } = await stsClient.send(new AssumeRoleWithWebIdentityCommand2(params));
         if (!Credentials || !Credentials.AccessKeyId || !Credentials.SecretAccessKey) {
           throw new Error(`Invalid response from STS.assumeRoleWithWebIdentity call with role ${params.RoleArn}`);
         }
@@ -66667,87 +66513,60 @@ function fromStsCredentials(out, source, operation2) {
     source
   };
 }
-async function stsClient(base, context) {
-  const { STSClient: STSClient3 } = await Promise.resolve().then(() => (init_dist_es21(), dist_es_exports14));
-  const { source: _source, ...credentials } = base;
-  return watched(
-    new STSClient3({ ...await stsClientConfig(context.call), credentials }),
-    context.call
-  );
+function exchange(operation2, base, context, source, send) {
+  const { source: identity, ...credentials } = base;
+  return callAws({ service: "STS", operation: operation2, call: context.call, identity }, async (kit) => {
+    const { STSClient: STSClient3 } = await Promise.resolve().then(() => (init_dist_es21(), dist_es_exports14));
+    const out = await send(kit.use(new STSClient3({ ...kit.config, credentials })));
+    return fromStsCredentials(out.Credentials, source, operation2);
+  });
 }
 async function getSessionToken(base, init, context, source) {
-  try {
+  return exchange("GetSessionToken", base, context, source, async (client) => {
     const { GetSessionTokenCommand: GetSessionTokenCommand2 } = await Promise.resolve().then(() => (init_dist_es21(), dist_es_exports14));
-    const client = await stsClient(base, context);
-    const out = await client.send(
+    return client.send(
       new GetSessionTokenCommand2({
         ...init.mfaSerial === void 0 ? {} : { SerialNumber: init.mfaSerial },
         ...init.mfaCode === void 0 ? {} : { TokenCode: init.mfaCode },
         ...init.durationSeconds === void 0 ? {} : { DurationSeconds: init.durationSeconds }
       })
     );
-    return fromStsCredentials(out.Credentials, source, "GetSessionToken");
-  } catch (error2) {
-    throw toEcrVarsError(error2, {
-      service: "STS",
-      attemptTimeoutMs: context.call.attemptTimeoutMs,
-      operation: "GetSessionToken",
-      region: context.call.region,
-      identity: base.source
-    });
-  }
+  });
 }
 async function getFederationToken(base, init, context, source) {
-  try {
+  return exchange("GetFederationToken", base, context, source, async (client) => {
     const { GetFederationTokenCommand: GetFederationTokenCommand2 } = await Promise.resolve().then(() => (init_dist_es21(), dist_es_exports14));
-    const client = await stsClient(base, context);
-    const out = await client.send(
+    return client.send(
       new GetFederationTokenCommand2({
         Name: init.name,
         ...init.policy === void 0 ? {} : { Policy: init.policy },
         ...init.durationSeconds === void 0 ? {} : { DurationSeconds: init.durationSeconds }
       })
     );
-    return fromStsCredentials(out.Credentials, source, "GetFederationToken");
-  } catch (error2) {
-    throw toEcrVarsError(error2, {
-      service: "STS",
-      attemptTimeoutMs: context.call.attemptTimeoutMs,
-      operation: "GetFederationToken",
-      region: context.call.region,
-      identity: base.source
-    });
-  }
+  });
 }
 async function assumeRoleWithWebIdentity(init, context, source) {
-  try {
-    const { fromWebToken: fromWebToken3 } = await Promise.resolve().then(() => (init_dist_es20(), dist_es_exports13));
-    const provider = fromWebToken3({
-      roleArn: init.roleArn,
-      webIdentityToken: init.token,
-      roleSessionName: init.sessionName,
-      ...init.policy === void 0 ? {} : { policy: init.policy },
-      ...init.durationSeconds === void 0 ? {} : { durationSeconds: init.durationSeconds },
-      clientConfig: await stsClientConfig(context.call),
-      clientPlugins: watchPlugins(context.call)
-    });
-    return { ...await provider(), source };
-  } catch (error2) {
-    throw toEcrVarsError(error2, {
-      service: "STS",
-      attemptTimeoutMs: context.call.attemptTimeoutMs,
-      operation: "AssumeRoleWithWebIdentity",
-      region: context.call.region,
-      identity: `role ${init.roleArn}`
-    });
-  }
+  const about = { service: "STS", operation: "AssumeRoleWithWebIdentity" };
+  return callAws(
+    { ...about, call: context.call, identity: `role ${init.roleArn}` },
+    async (kit) => {
+      const { fromWebToken: fromWebToken3 } = await Promise.resolve().then(() => (init_dist_es20(), dist_es_exports13));
+      const provider = fromWebToken3({
+        roleArn: init.roleArn,
+        webIdentityToken: init.token,
+        roleSessionName: init.sessionName,
+        ...init.policy === void 0 ? {} : { policy: init.policy },
+        ...init.durationSeconds === void 0 ? {} : { durationSeconds: init.durationSeconds },
+        ...kit.provider
+      });
+      return { ...await provider(), source };
+    }
+  );
 }
 var init_sts_sources = __esm({
   "src/credentials/sts-sources.ts"() {
     "use strict";
-    init_errors2();
-    init_http();
-    init_sources();
+    init_call();
   }
 });
 
@@ -66850,6 +66669,377 @@ var init_web_identity_token = __esm({
   }
 });
 
+// src/credentials/connector-types.ts
+function connectorType(connector) {
+  return CONNECTOR_TYPES[connector.type];
+}
+function optional2(key, value) {
+  return value === void 0 ? {} : { [key]: value };
+}
+var none, CONNECTOR_TYPES;
+var init_connector_types = __esm({
+  "src/credentials/connector-types.ts"() {
+    "use strict";
+    init_aws_config();
+    init_connector_schema();
+    init_references();
+    init_session_name();
+    init_sources();
+    init_sts_sources();
+    init_web_identity_token();
+    none = () => [];
+    CONNECTOR_TYPES = {
+      "access-keys": {
+        basis: () => "static keys",
+        longTermKeys: (connector) => connector.sessionToken === void 0,
+        files: none,
+        async provide(connector, context, name) {
+          const { env: env2 } = context;
+          const secretAccessKey = await resolveReference(
+            connector.secretAccessKey,
+            "secretAccessKey",
+            env2
+          );
+          context.onSecret?.(secretAccessKey);
+          const sessionToken2 = await resolveOptional(connector.sessionToken, "sessionToken", env2);
+          if (sessionToken2 !== void 0) context.onSecret?.(sessionToken2);
+          return {
+            accessKeyId: await resolveReference(connector.accessKeyId, "accessKeyId", env2),
+            secretAccessKey,
+            ...sessionToken2 === void 0 ? {} : { sessionToken: sessionToken2 },
+            source: `${name} (access-keys)`
+          };
+        }
+      },
+      "session-token": {
+        basis: (connector, base) => `${base}${connector.mfaSerial === void 0 ? "" : " with MFA"}`,
+        longTermBaseFor: "GetSessionToken",
+        files: none,
+        async provide(connector, context, name, base) {
+          const { env: env2 } = context;
+          const mfaCode = await resolveOptional(connector.mfaCode, "mfaCode", env2);
+          const mfa = connector.mfaSerial === void 0 ? "" : " with MFA";
+          return getSessionToken(
+            base.credentials,
+            {
+              ...optional2("mfaSerial", await resolveOptional(connector.mfaSerial, "mfaSerial", env2)),
+              ...optional2("mfaCode", mfaCode),
+              ...optional2("durationSeconds", connector.maxDurationSeconds)
+            },
+            context,
+            `${name} (session-token${mfa} via ${base.via})`
+          );
+        }
+      },
+      "federated-user": {
+        basis: (_, base) => base,
+        longTermBaseFor: "GetFederationToken",
+        files: none,
+        async provide(connector, context, name, base) {
+          const federatedName = connector.federatedName ?? defaultSessionName(context.env, connector.name, 32);
+          return getFederationToken(
+            base.credentials,
+            {
+              name: federatedName,
+              ...optional2("policy", policyText(connector.policy)),
+              ...optional2("durationSeconds", connector.maxDurationSeconds)
+            },
+            context,
+            `${name} (federated-user ${federatedName} via ${base.via})`
+          );
+        }
+      },
+      "assume-role": {
+        detail: (connector) => ` ${connector.roleArn}`,
+        basis: (connector, base) => `${connector.roleArn} via ${base}`,
+        files: none,
+        async provide(connector, context, name, base) {
+          const { env: env2 } = context;
+          const tags = {};
+          for (const [key, value] of Object.entries(connector.tags ?? {}))
+            tags[key] = await resolveReference(value, `tags.${key}`, env2);
+          const init = {
+            roleArn: connector.roleArn,
+            sessionName: connector.sessionName ?? defaultSessionName(env2, connector.name),
+            ...optional2("externalId", await resolveOptional(connector.externalId, "externalId", env2)),
+            ...optional2("policy", policyText(connector.policy)),
+            ...optional2("durationSeconds", connector.maxDurationSeconds),
+            ...Object.keys(tags).length === 0 ? {} : { tags },
+            ...optional2("transitiveTagKeys", connector.transitiveTagKeys),
+            ...optional2(
+              "sourceIdentity",
+              await resolveOptional(connector.sourceIdentity, "sourceIdentity", env2)
+            )
+          };
+          const credentials = await assumeRole(base.credentials, init, context, base.via);
+          return {
+            ...credentials,
+            source: `${name} (assume-role ${connector.roleArn} via ${base.via})`
+          };
+        }
+      },
+      "web-identity": {
+        detail: (connector) => ` ${connector.roleArn}`,
+        basis: (connector) => `${connector.roleArn} with ${connector.github !== void 0 ? "GitHub OIDC" : connector.tokenEnv !== void 0 ? `$${connector.tokenEnv}` : "token file"}`,
+        check(connector) {
+          const given = ["tokenFile", "tokenEnv", "github"].filter(
+            (key) => connector[key] !== void 0
+          );
+          if (given.length === 1) return [];
+          return [
+            {
+              key: given[1] ?? "type",
+              message: given.length === 0 ? "names no source of the web identity token" : `names more than one token source (${given.join(", ")})`,
+              hint: "set exactly one of tokenFile, tokenEnv (e.g. a GitLab id_tokens variable) or github: { audience: ... }"
+            }
+          ];
+        },
+        files: (connector) => connector.tokenFile === void 0 ? [] : [connector.tokenFile],
+        async provide(connector, context, name) {
+          const token = await readWebIdentityToken(connector, context);
+          return assumeRoleWithWebIdentity(
+            {
+              roleArn: connector.roleArn,
+              token: token.token,
+              sessionName: connector.sessionName ?? defaultSessionName(context.env, connector.name),
+              ...optional2("policy", policyText(connector.policy)),
+              ...optional2("durationSeconds", connector.maxDurationSeconds)
+            },
+            context,
+            `${name} (web-identity ${connector.roleArn} with ${token.origin})`
+          );
+        }
+      },
+      profile: {
+        detail: (connector) => ` ${connector.profile}`,
+        basis: (connector) => `profile ${connector.profile}`,
+        longTermKeys: () => true,
+        files: (connector, env2) => [
+          connector.configFile ?? sharedConfigPath(env2),
+          connector.credentialsFile ?? sharedCredentialsPath(env2)
+        ],
+        async provide(connector, context, name) {
+          const init = {
+            profile: connector.profile,
+            ...optional2("configFile", connector.configFile),
+            ...optional2("credentialsFile", connector.credentialsFile)
+          };
+          const credentials = await fromProfile(init, context)();
+          return { ...credentials, source: `${name} (profile ${connector.profile})` };
+        }
+      },
+      "instance-role": {
+        basis: () => "IMDSv2",
+        files: none,
+        async provide(_, context, name) {
+          return {
+            ...await fromInstanceRole(context)(),
+            source: `${name} (instance-role via IMDSv2)`
+          };
+        }
+      },
+      "container-role": {
+        basis: () => "ECS/EKS endpoint",
+        files: (_, env2) => env2.AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE ? [env2.AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE] : [],
+        async provide(_, context, name) {
+          return { ...await fromContainerRole(context)(), source: `${name} (container-role)` };
+        }
+      }
+    };
+  }
+});
+
+// src/credentials/connectors-file.ts
+var connectors_file_exports = {};
+__export(connectors_file_exports, {
+  BUILT_IN_BASES: () => BUILT_IN_BASES,
+  findConnector: () => findConnector,
+  isUuid: () => isUuid,
+  loadConnectorsFile: () => loadConnectorsFile,
+  parseConnectors: () => parseConnectors
+});
+async function loadConnectorsFile(path6) {
+  const file = await readStructuredFile(path6, "connectors file");
+  return parseConnectors(file);
+}
+function knownKeysIn(value) {
+  return (path6) => {
+    if (path6.length === 0) return ["connectors"];
+    if (path6.length !== 2 || path6[0] !== "connectors" || typeof path6[1] !== "number") return;
+    const list = value?.connectors;
+    const entry = Array.isArray(list) ? list[path6[1]] : void 0;
+    return connectorKeys(entry?.type);
+  };
+}
+function parseConnectors(file) {
+  const label = (path6) => fileFieldLabel(file, path6, connectorField(file.value, path6));
+  const parsed = connectorsFileSchema.safeParse(file.value, { reportInput: true });
+  if (!parsed.success)
+    throw configError(
+      parsed.error.issues.map((issue3) => issueToProblem(issue3, label, knownKeysIn(file.value)))
+    );
+  const connectors = parsed.data.connectors;
+  const problems = [];
+  const seenIds = /* @__PURE__ */ new Map();
+  const seenNames = /* @__PURE__ */ new Map();
+  connectors.forEach((connector, index) => {
+    const id = connector.id.toLowerCase();
+    const firstId = seenIds.get(id);
+    if (firstId !== void 0) {
+      problems.push({
+        field: label(["connectors", index, "id"]),
+        message: `repeats the id of connectors[${firstId}]`,
+        hint: "give every connector its own UUID"
+      });
+    } else seenIds.set(id, index);
+    const firstName = seenNames.get(connector.name);
+    if (firstName !== void 0) {
+      problems.push({
+        field: label(["connectors", index, "name"]),
+        message: `repeats the name of connectors[${firstName}]`,
+        hint: "give every connector its own name"
+      });
+    } else seenNames.set(connector.name, index);
+  });
+  connectors.forEach((connector, index) => {
+    problems.push(...checkBase(connectors, connector, (key) => label(["connectors", index, key])));
+    for (const { key, message, hint } of connectorType(connector).check?.(connector) ?? [])
+      problems.push({ field: label(["connectors", index, key]), message, hint });
+  });
+  for (const cycle of findCycles(connectors)) {
+    problems.push({
+      field: label(["connectors", cycle[0] ?? 0, "base"]),
+      message: `forms a cycle: ${cycle.map((i9) => connectors[i9]?.name).join(" -> ")} -> ${connectors[cycle[0] ?? 0]?.name}`,
+      hint: "end every chain of bases at a connector with its own credentials, environment or instance-role"
+    });
+  }
+  if (problems.length > 0) throw configError(problems);
+  return { path: file.path, connectors };
+}
+function findConnector(connectors, ref) {
+  const lower = ref.toLowerCase();
+  return connectors.find((c9) => c9.id.toLowerCase() === lower) ?? connectors.find((c9) => c9.name === ref);
+}
+function isUuid(value) {
+  return UUID.test(value);
+}
+function checkBase(connectors, connector, label) {
+  if (!hasBase(connector) || connector.base === void 0) return [];
+  const builtIn = BUILT_IN_BASES.includes(connector.base);
+  const base = builtIn ? void 0 : findConnector(connectors, connector.base);
+  if (!builtIn && base === void 0) {
+    return [
+      {
+        field: label("base"),
+        message: `names "${connector.base}", which is no connector in this file`,
+        hint: `use another connector's id or name, or one of: ${BUILT_IN_BASES.join(", ")}`
+      }
+    ];
+  }
+  const call = connectorType(connector).longTermBaseFor;
+  if (call === void 0) return [];
+  const longTerm = base === void 0 ? connector.base === "environment" : connectorType(base).longTermKeys?.(base) === true;
+  if (longTerm) return [];
+  return [
+    {
+      field: label("base"),
+      message: `names "${connector.base}"${base === void 0 ? "" : ` (${base.type})`}, which gives temporary credentials; STS ${call} needs an IAM user's long-term keys`,
+      hint: "base it on an access-keys connector without sessionToken, a profile connector, or environment"
+    }
+  ];
+}
+function baseIndex(connectors, connector) {
+  if (!hasBase(connector) || connector.base === void 0) return void 0;
+  const base = findConnector(connectors, connector.base);
+  return base === void 0 ? void 0 : connectors.indexOf(base);
+}
+function findCycles(connectors) {
+  const cycles = [];
+  const reported = /* @__PURE__ */ new Set();
+  connectors.forEach((_, start) => {
+    const path6 = [];
+    let current = start;
+    while (current !== void 0 && !path6.includes(current)) {
+      path6.push(current);
+      const next = connectors[current];
+      current = next === void 0 ? void 0 : baseIndex(connectors, next);
+    }
+    if (current === void 0 || reported.has(current)) return;
+    const cycle = path6.slice(path6.indexOf(current));
+    const lowest = Math.min(...cycle);
+    if (lowest !== start) return;
+    for (const i9 of cycle) reported.add(i9);
+    cycles.push(cycle);
+  });
+  return cycles;
+}
+function connectorField(value, path6) {
+  const index = path6[1];
+  if (path6[0] !== "connectors" || typeof index !== "number")
+    return formatPath(path6) || "(top level)";
+  const list = value.connectors;
+  const entry = Array.isArray(list) ? list[index] : void 0;
+  const name = typeof entry?.name === "string" ? ` ("${entry.name}")` : "";
+  const rest = formatPath(path6.slice(2));
+  return `connectors[${index}]${name}${rest === "" ? "" : `.${rest}`}`;
+}
+var init_connectors_file = __esm({
+  "src/credentials/connectors-file.ts"() {
+    "use strict";
+    init_errors();
+    init_schema_issues();
+    init_structured_file();
+    init_connector_schema();
+    init_connector_types();
+    init_connector_schema();
+  }
+});
+
+// src/credentials/chain.ts
+function linkFailed(label, error2) {
+  if (error2 instanceof CredentialChainError) return error2;
+  return new CredentialChainError(
+    error2,
+    [{ label, outcome: `failed: ${error2.message}` }],
+    `${label}: ${error2.message}`
+  );
+}
+function baseFailed(label, baseLabel, error2) {
+  const inner = error2 instanceof CredentialChainError ? error2 : linkFailed(baseLabel, error2);
+  const root9 = inner.links[inner.links.length - 1];
+  const links = [
+    { label, outcome: `not tried: its base ${baseLabel} gave no credentials` },
+    ...inner.links
+  ];
+  const rootText = root9 === void 0 ? inner.message : `${root9.label} ${root9.outcome}`;
+  return new CredentialChainError(inner, links, `no usable credentials for ${label}: ${rootText}`);
+}
+var CredentialChainError;
+var init_chain2 = __esm({
+  "src/credentials/chain.ts"() {
+    "use strict";
+    init_errors();
+    CredentialChainError = class extends EcrVarsError {
+      links;
+      constructor(root9, links, message) {
+        super({
+          kind: root9.kind,
+          code: root9.code,
+          message,
+          ...root9.hint === void 0 ? {} : { hint: root9.hint },
+          // One link says everything in its message; a longer chain lists its links.
+          problems: links.length < 2 ? [] : links.map((link2, i9) => ({
+            field: `link ${i9 + 1}: ${link2.label}`,
+            message: link2.outcome
+          })),
+          cause: root9.cause ?? root9
+        });
+        this.links = links;
+      }
+    };
+  }
+});
+
 // src/credentials/providers.ts
 var providers_exports = {};
 __export(providers_exports, {
@@ -66859,11 +67049,10 @@ __export(providers_exports, {
   fromDefaultChain: () => fromDefaultChain,
   fromInstanceRole: () => fromInstanceRole,
   fromProfile: () => fromProfile,
-  stsClientConfig: () => stsClientConfig,
   withRole: () => withRole
 });
 function connectorLabel(connector) {
-  const detail = connector.type === "assume-role" || connector.type === "web-identity" ? ` ${connector.roleArn}` : connector.type === "profile" ? ` ${connector.profile}` : "";
+  const detail = connectorType(connector).detail?.(connector) ?? "";
   return `connector "${connector.name}" (${connector.type}${detail})`;
 }
 function fromConnector(connector, connectors, context) {
@@ -66875,7 +67064,9 @@ function fromConnector(connector, connectors, context) {
       throw linkFailed(label, toEcrVarsError(error2, errorContext(label)));
     }
   };
-  if (!hasBase(connector)) return () => own2(() => standalone(connector, context));
+  const name = `connector "${connector.name}"`;
+  if (!hasBase(connector))
+    return () => own2(() => connectorType(connector).provide(connector, context, name, void 0));
   const base = baseOf(connector.base ?? "environment", connectors, context);
   return async () => {
     let credentials;
@@ -66885,124 +67076,10 @@ function fromConnector(connector, connectors, context) {
       throw baseFailed(label, base.label, toEcrVarsError(error2, errorContext(base.label)));
     }
     const via = base.via ?? credentials.source;
-    return own2(() => based(connector, credentials, via, context));
+    return own2(
+      () => connectorType(connector).provide(connector, context, name, { credentials, via })
+    );
   };
-}
-async function standalone(connector, context) {
-  const name = `connector "${connector.name}"`;
-  switch (connector.type) {
-    case "access-keys": {
-      const secretAccessKey = await resolveReference(
-        connector.secretAccessKey,
-        "secretAccessKey",
-        context.env
-      );
-      context.onSecret?.(secretAccessKey);
-      const sessionToken2 = await resolveOptional(
-        connector.sessionToken,
-        "sessionToken",
-        context.env
-      );
-      if (sessionToken2 !== void 0) context.onSecret?.(sessionToken2);
-      return {
-        accessKeyId: await resolveReference(connector.accessKeyId, "accessKeyId", context.env),
-        secretAccessKey,
-        ...sessionToken2 === void 0 ? {} : { sessionToken: sessionToken2 },
-        source: `${name} (access-keys)`
-      };
-    }
-    case "web-identity": {
-      const token = await readWebIdentityToken(connector, context);
-      return assumeRoleWithWebIdentity(
-        {
-          roleArn: connector.roleArn,
-          token: token.token,
-          sessionName: connector.sessionName ?? defaultSessionName(context.env, connector.name),
-          ...optional2("policy", policyText(connector.policy)),
-          ...optional2("durationSeconds", connector.maxDurationSeconds)
-        },
-        context,
-        `${name} (web-identity ${connector.roleArn} with ${token.origin})`
-      );
-    }
-    case "profile": {
-      const credentials = await fromProfile(
-        {
-          profile: connector.profile,
-          ...optional2("configFile", connector.configFile),
-          ...optional2("credentialsFile", connector.credentialsFile)
-        },
-        context
-      )();
-      return { ...credentials, source: `${name} (profile ${connector.profile})` };
-    }
-    case "instance-role":
-      return {
-        ...await fromInstanceRole(context)(),
-        source: `${name} (instance-role via IMDSv2)`
-      };
-    case "container-role":
-      return { ...await fromContainerRole(context)(), source: `${name} (container-role)` };
-  }
-}
-async function based(connector, base, via, context) {
-  const name = `connector "${connector.name}"`;
-  const durationSeconds = connector.maxDurationSeconds;
-  switch (connector.type) {
-    case "session-token": {
-      const mfaCode = await resolveOptional(connector.mfaCode, "mfaCode", context.env);
-      const mfa = connector.mfaSerial === void 0 ? "" : " with MFA";
-      return getSessionToken(
-        base,
-        {
-          ...optional2(
-            "mfaSerial",
-            await resolveOptional(connector.mfaSerial, "mfaSerial", context.env)
-          ),
-          ...optional2("mfaCode", mfaCode),
-          ...optional2("durationSeconds", durationSeconds)
-        },
-        context,
-        `${name} (session-token${mfa} via ${via})`
-      );
-    }
-    case "federated-user": {
-      const federatedName = connector.federatedName ?? defaultSessionName(context.env, connector.name, 32);
-      return getFederationToken(
-        base,
-        {
-          name: federatedName,
-          ...optional2("policy", policyText(connector.policy)),
-          ...optional2("durationSeconds", durationSeconds)
-        },
-        context,
-        `${name} (federated-user ${federatedName} via ${via})`
-      );
-    }
-    case "assume-role": {
-      const tags = {};
-      for (const [key, value] of Object.entries(connector.tags ?? {}))
-        tags[key] = await resolveReference(value, `tags.${key}`, context.env);
-      const init = {
-        roleArn: connector.roleArn,
-        sessionName: connector.sessionName ?? defaultSessionName(context.env, connector.name),
-        ...optional2(
-          "externalId",
-          await resolveOptional(connector.externalId, "externalId", context.env)
-        ),
-        ...optional2("policy", policyText(connector.policy)),
-        ...optional2("durationSeconds", durationSeconds),
-        ...Object.keys(tags).length === 0 ? {} : { tags },
-        ...optional2("transitiveTagKeys", connector.transitiveTagKeys),
-        ...optional2(
-          "sourceIdentity",
-          await resolveOptional(connector.sourceIdentity, "sourceIdentity", context.env)
-        )
-      };
-      const credentials = await assumeRole(base, init, context, via);
-      return { ...credentials, source: `${name} (assume-role ${connector.roleArn} via ${via})` };
-    }
-  }
 }
 function baseOf(ref, connectors, context) {
   if (ref === "environment") {
@@ -67034,21 +67111,15 @@ function remember(credentials, context) {
 function errorContext(label) {
   return { service: "credentials", operation: label, region: void 0, identity: label };
 }
-function optional2(key, value) {
-  return value === void 0 ? {} : { [key]: value };
-}
 var init_providers = __esm({
   "src/credentials/providers.ts"() {
     "use strict";
     init_errors2();
     init_chain2();
     init_connector_schema();
+    init_connector_types();
     init_connectors_file();
-    init_references();
-    init_session_name();
     init_sources();
-    init_sts_sources();
-    init_web_identity_token();
     init_sources();
   }
 });
@@ -69798,59 +69869,39 @@ var import_node_path13 = require("node:path");
 init_expressions();
 
 // src/aws/caller-identity.ts
-init_errors2();
-init_http();
+init_call();
 
 // src/aws/ecr.ts
 init_errors();
 init_variables();
-init_errors2();
-init_http();
+init_call();
 function ecrEndpointOverridden(env2) {
   if (env2.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS === "true") return false;
   return Boolean(env2.AWS_ENDPOINT_URL_ECR || env2.AWS_ENDPOINT_URL);
 }
-async function ecrClientOptions(call, credentials, requested = "standard", endpointOverridden = false) {
+function ecrEndpointOptions(requested = "standard", endpointOverridden = false) {
   const variant = endpointOverridden ? "standard" : requested;
   return {
-    region: call.region,
-    credentials,
-    maxAttempts: call.maxAttempts,
     useFipsEndpoint: variant === "fips" || variant === "fips-dualstack",
-    useDualstackEndpoint: variant === "dualstack" || variant === "fips-dualstack",
-    requestHandler: await requestHandlerOptions(call)
+    useDualstackEndpoint: variant === "dualstack" || variant === "fips-dualstack"
   };
 }
 async function fetchAuthorizations(init) {
-  const credentials = await init.credentials();
-  const identity = credentials.source;
-  try {
-    const { ECRClient: ECRClient2, GetAuthorizationTokenCommand: GetAuthorizationTokenCommand3 } = await Promise.resolve().then(() => (init_dist_es17(), dist_es_exports10));
-    const client = watched(
-      new ECRClient2(
-        await ecrClientOptions(init.call, credentials, init.variant, init.endpointOverridden)
-      ),
-      init.call
-    );
-    try {
+  const { source, ...credentials } = await init.credentials();
+  return callAws(
+    { service: "ECR", operation: "GetAuthorizationToken", identity: source, call: init.call },
+    async ({ config: config2, use }) => {
+      const { ECRClient: ECRClient2, GetAuthorizationTokenCommand: GetAuthorizationTokenCommand3 } = await Promise.resolve().then(() => (init_dist_es17(), dist_es_exports10));
+      const endpoint = ecrEndpointOptions(init.variant, init.endpointOverridden);
+      const client = use(new ECRClient2({ ...config2, credentials, ...endpoint }));
       const output = await client.send(
         new GetAuthorizationTokenCommand3(
           init.registryIds.length > 0 ? { registryIds: [...init.registryIds] } : {}
         )
       );
       return toAuthorizations(output.authorizationData ?? [], init.registryIds);
-    } finally {
-      client.destroy();
     }
-  } catch (error2) {
-    throw toEcrVarsError(error2, {
-      service: "ECR",
-      attemptTimeoutMs: init.call.attemptTimeoutMs,
-      operation: "GetAuthorizationToken",
-      region: init.call.region,
-      identity
-    });
-  }
+  );
 }
 function toAuthorizations(data, registryIds) {
   const all = data.map((entry) => {
@@ -70081,25 +70132,20 @@ function describeMismatch(host) {
 
 // src/aws/ecr-public.ts
 init_variables();
-init_errors2();
-init_http();
+init_call();
 async function fetchPublicAuthorization(init) {
-  const credentials = await init.credentials();
-  const identity = credentials.source;
-  try {
-    const { ECRPUBLICClient: ECRPUBLICClient2, GetAuthorizationTokenCommand: GetAuthorizationTokenCommand3 } = await Promise.resolve().then(() => (init_dist_es18(), dist_es_exports11));
-    const client = watched(
-      new ECRPUBLICClient2({
-        region: init.call.region,
-        credentials,
-        maxAttempts: init.call.maxAttempts,
-        requestHandler: await requestHandlerOptions(init.call)
-      }),
-      init.call
-    );
-    try {
-      const output = await client.send(new GetAuthorizationTokenCommand3({}));
-      const data = output.authorizationData;
+  const { source, ...credentials } = await init.credentials();
+  return callAws(
+    {
+      service: "ECR Public",
+      operation: "GetAuthorizationToken",
+      identity: source,
+      call: init.call
+    },
+    async ({ config: config2, use }) => {
+      const { ECRPUBLICClient: ECRPUBLICClient2, GetAuthorizationTokenCommand: GetAuthorizationTokenCommand3 } = await Promise.resolve().then(() => (init_dist_es18(), dist_es_exports11));
+      const client = use(new ECRPUBLICClient2({ ...config2, credentials }));
+      const data = (await client.send(new GetAuthorizationTokenCommand3({}))).authorizationData;
       if (!data?.authorizationToken || !data.expiresAt) {
         throw new EcrVarsError({
           kind: "aws",
@@ -70116,18 +70162,8 @@ async function fetchPublicAuthorization(init) {
       };
       checkAuthorizationSize(authorization);
       return authorization;
-    } finally {
-      client.destroy();
     }
-  } catch (error2) {
-    throw toEcrVarsError(error2, {
-      service: "ECR Public",
-      attemptTimeoutMs: init.call.attemptTimeoutMs,
-      operation: "GetAuthorizationToken",
-      region: init.call.region,
-      identity
-    });
-  }
+  );
 }
 
 // src/core/sha256.ts
@@ -71001,15 +71037,20 @@ var github = {
 // src/emit/gitlab.ts
 init_errors();
 init_names();
+init_variables();
 var DOTENV_MAX_BYTES = 5120;
 var DOTENV_MAX_VARIABLES = 20;
 var DOTENV_REPORT_FILE = "ecr-vars.dotenv";
 var REPORT_NAME = /^[A-Za-z0-9_]+$/;
 var REPORT_VALUE = /^(?:[!-~](?:[ -~]*[!-~])?)?$/;
-var REPORTED = ["proxyEndpointDomain", "proxyEndpoint", "username", "expirationDate"];
+function reportedLeaves(reportSecrets) {
+  return VARIABLE_LEAVES.filter(
+    (leaf) => !leaf.secret || reportSecrets && leaf.name === "password"
+  ).map((leaf) => leaf.name);
+}
 function reportVariables(variables, options) {
   const prefixes = (options.registries?.length ?? 0) > 1 ? (options.registries ?? []).map((r9) => `${r9.variablePrefix}.`) : [`${options.namespace}.ecr.`];
-  const leaves = options.reportSecrets === true ? [...REPORTED, "password"] : REPORTED;
+  const leaves = reportedLeaves(options.reportSecrets === true);
   return variables.filter(
     (v) => prefixes.some(
       (prefix) => v.name.startsWith(prefix) && leaves.includes(v.name.slice(prefix.length))
@@ -71239,6 +71280,7 @@ var byName = new Map(renderers.map((r9) => [r9.name, r9]));
 function getRenderer(name) {
   return byName.get(name);
 }
+var FALLBACK_FORMAT = "sh";
 function rendererForCi(ci) {
   return renderers.find((r9) => r9.ci === ci);
 }
@@ -71944,7 +71986,7 @@ function timeoutSeconds(text2, problems) {
 }
 function defaultFormat(env2) {
   const ci = detectCi(env2);
-  return (ci === void 0 ? void 0 : rendererForCi(ci)?.name) ?? "sh";
+  return (ci === void 0 ? void 0 : rendererForCi(ci)?.name) ?? FALLBACK_FORMAT;
 }
 
 // src/core/task.ts
@@ -72192,6 +72234,8 @@ function parseSource(input, problem) {
 }
 
 // src/cli/options.ts
+var ciFormats = renderers.filter((r9) => r9.ci !== void 0).map((r9) => r9.name);
+var resultFormats = renderers.filter((r9) => r9.scopes?.includes("result")).map((r9) => r9.name);
 var OPTIONS = [
   {
     flag: "task",
@@ -72265,7 +72309,7 @@ var OPTIONS = [
     group: "task",
     taskKey: "scope",
     default: "local",
-    description: "local: this job only; result: later stages and deployment releases too (formats bamboo, github, gitlab and azure; the others refuse it)"
+    description: `local: this job only; result: later stages and deployment releases too (formats ${resultFormats.slice(0, -1).join(", ")} and ${resultFormats.at(-1)}; the others refuse it)`
   },
   {
     flag: "source",
@@ -72312,7 +72356,7 @@ var OPTIONS = [
     type: "string",
     value: "NAME",
     group: "output",
-    description: "output format (see FORMATS); default: the CI system's own format inside a detected CI system (bamboo, github, gitlab, azure, circleci, jenkins, buildkite), else sh"
+    description: `output format (see FORMATS); default: the CI system's own format inside a detected CI system (${ciFormats.join(", ")}), else ${FALLBACK_FORMAT}`
   },
   {
     flag: "output",

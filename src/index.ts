@@ -1,6 +1,7 @@
 /** The library API of ecr-vars. */
 
 export { type FetchedAuthorization, fetchAuthorizations } from "./aws/ecr.js";
+export type { CredentialProvider, Credentials } from "./core/credentials.js";
 export { EcrVarsError, ExitCode, type FieldProblem } from "./core/errors.js";
 export { resolveExpression } from "./core/expressions.js";
 export { envName } from "./core/names.js";
@@ -20,7 +21,6 @@ export {
   fromInstanceRole,
   withRole,
 } from "./credentials/providers.js";
-export type { CredentialProvider, Credentials } from "./credentials/types.js";
 export { getRenderer, renderers } from "./emit/registry.js";
 export type { Renderer, RenderOptions, RenderPlan } from "./emit/types.js";
 export { Redactor } from "./platform/redactor.js";

@@ -5,13 +5,12 @@
  * issues on its behalf. The answer names no registry: it is always https://public.ecr.aws.
  */
 
+import type { CredentialProvider } from "../core/credentials.js";
 import { EcrVarsError } from "../core/errors.js";
 import { PUBLIC_HOST } from "../core/registry-host.js";
 import { checkAuthorizationSize } from "../core/variables.js";
-import type { AwsCallOptions, CredentialProvider } from "../credentials/types.js";
+import { type AwsCallOptions, callAws } from "./call.js";
 import type { FetchedAuthorization } from "./ecr.js";
-import { toEcrVarsError } from "./errors.js";
-import { requestHandlerOptions, watched } from "./http.js";
 
 export interface FetchPublicInit {
   /** Its region must be us-east-1. */
@@ -23,24 +22,20 @@ export interface FetchPublicInit {
 export async function fetchPublicAuthorization(
   init: FetchPublicInit,
 ): Promise<FetchedAuthorization> {
-  const credentials = await init.credentials();
-  const identity = credentials.source;
-  try {
-    const { ECRPUBLICClient, GetAuthorizationTokenCommand } = await import(
-      "@aws-sdk/client-ecr-public"
-    );
-    const client = watched(
-      new ECRPUBLICClient({
-        region: init.call.region,
-        credentials,
-        maxAttempts: init.call.maxAttempts,
-        requestHandler: await requestHandlerOptions(init.call),
-      }),
-      init.call,
-    );
-    try {
-      const output = await client.send(new GetAuthorizationTokenCommand({}));
-      const data = output.authorizationData;
+  const { source, ...credentials } = await init.credentials();
+  return callAws(
+    {
+      service: "ECR Public",
+      operation: "GetAuthorizationToken",
+      identity: source,
+      call: init.call,
+    },
+    async ({ config, use }) => {
+      const { ECRPUBLICClient, GetAuthorizationTokenCommand } = await import(
+        "@aws-sdk/client-ecr-public"
+      );
+      const client = use(new ECRPUBLICClient({ ...config, credentials }));
+      const data = (await client.send(new GetAuthorizationTokenCommand({}))).authorizationData;
       if (!data?.authorizationToken || !data.expiresAt) {
         throw new EcrVarsError({
           kind: "aws",
@@ -58,16 +53,6 @@ export async function fetchPublicAuthorization(
       };
       checkAuthorizationSize(authorization);
       return authorization;
-    } finally {
-      client.destroy();
-    }
-  } catch (error) {
-    throw toEcrVarsError(error, {
-      service: "ECR Public",
-      attemptTimeoutMs: init.call.attemptTimeoutMs,
-      operation: "GetAuthorizationToken",
-      region: init.call.region,
-      identity,
-    });
-  }
+    },
+  );
 }

@@ -1,11 +1,10 @@
 /** Amazon ECR GetAuthorizationToken through the official SDK client, loaded only when called. */
 
+import type { CredentialProvider } from "../core/credentials.js";
 import { EcrVarsError } from "../core/errors.js";
 import type { EndpointVariant } from "../core/registry-host.js";
 import { checkAuthorizationSize, type RegistryAuthorization } from "../core/variables.js";
-import type { AwsCallOptions, CredentialProvider, Credentials } from "../credentials/types.js";
-import { toEcrVarsError } from "./errors.js";
-import { requestHandlerOptions, watched } from "./http.js";
+import { type AwsCallOptions, callAws } from "./call.js";
 
 export interface FetchAuthorizationInit {
   readonly call: AwsCallOptions;
@@ -25,24 +24,18 @@ export function ecrEndpointOverridden(env: Readonly<Record<string, string | unde
 }
 
 /**
- * ECRClient options: region, credentials, timeouts and the FIPS / dual-stack endpoint choice.
- * A configured endpoint (`AWS_ENDPOINT_URL*`) replaces that choice: the SDK refuses FIPS or
- * dual-stack together with a custom endpoint, and the user has said where ECR is.
+ * ECRClient options: the FIPS / dual-stack endpoint choice. A configured endpoint
+ * (`AWS_ENDPOINT_URL*`) replaces that choice: the SDK refuses FIPS or dual-stack together with a
+ * custom endpoint, and the user has said where ECR is.
  */
-export async function ecrClientOptions(
-  call: AwsCallOptions,
-  credentials: CredentialProvider | Credentials,
+export function ecrEndpointOptions(
   requested: EndpointVariant = "standard",
   endpointOverridden = false,
 ) {
   const variant = endpointOverridden ? "standard" : requested;
   return {
-    region: call.region,
-    credentials,
-    maxAttempts: call.maxAttempts,
     useFipsEndpoint: variant === "fips" || variant === "fips-dualstack",
     useDualstackEndpoint: variant === "dualstack" || variant === "fips-dualstack",
-    requestHandler: await requestHandlerOptions(call),
   };
 }
 
@@ -55,35 +48,21 @@ export interface FetchedAuthorization extends RegistryAuthorization {
 export async function fetchAuthorizations(
   init: FetchAuthorizationInit,
 ): Promise<FetchedAuthorization[]> {
-  const credentials = await init.credentials();
-  const identity = credentials.source;
-  try {
-    const { ECRClient, GetAuthorizationTokenCommand } = await import("@aws-sdk/client-ecr");
-    const client = watched(
-      new ECRClient(
-        await ecrClientOptions(init.call, credentials, init.variant, init.endpointOverridden),
-      ),
-      init.call,
-    );
-    try {
+  const { source, ...credentials } = await init.credentials();
+  return callAws(
+    { service: "ECR", operation: "GetAuthorizationToken", identity: source, call: init.call },
+    async ({ config, use }) => {
+      const { ECRClient, GetAuthorizationTokenCommand } = await import("@aws-sdk/client-ecr");
+      const endpoint = ecrEndpointOptions(init.variant, init.endpointOverridden);
+      const client = use(new ECRClient({ ...config, credentials, ...endpoint }));
       const output = await client.send(
         new GetAuthorizationTokenCommand(
           init.registryIds.length > 0 ? { registryIds: [...init.registryIds] } : {},
         ),
       );
       return toAuthorizations(output.authorizationData ?? [], init.registryIds);
-    } finally {
-      client.destroy();
-    }
-  } catch (error) {
-    throw toEcrVarsError(error, {
-      service: "ECR",
-      attemptTimeoutMs: init.call.attemptTimeoutMs,
-      operation: "GetAuthorizationToken",
-      region: init.call.region,
-      identity,
-    });
-  }
+    },
+  );
 }
 
 interface AuthorizationData {

@@ -11,9 +11,9 @@ import type { AgentConnectOpts } from "agent-base";
 import { EcrVarsError } from "../core/errors.js";
 import type { Env } from "../core/expressions.js";
 import { URL_SCHEME } from "../core/names.js";
-import type { AwsCallOptions } from "../credentials/types.js";
 import { describeSize, LIMITS, readBounded, readFailure } from "../platform/bounded-read.js";
 import { cjsExports } from "../platform/cjs.js";
+import type { AwsCallOptions } from "./call.js";
 
 /** Agents for the SDK's request handler; absent when the environment asks for nothing special. */
 export interface HttpSettings {
@@ -228,15 +228,6 @@ function oversized(): EcrVarsError {
     hint: "check that the endpoint (AWS_ENDPOINT_URL, a proxy) is AWS or a faithful emulator of it",
   });
   return Object.assign(error, { $metadata: {} });
-}
-
-/** Installs the attempt watch on a client this program made itself; returns the client. */
-export function watched<C extends { middlewareStack: { use(plugin: never): void } }>(
-  client: C,
-  call: AwsCallOptions,
-): C {
-  for (const plugin of watchPlugins(call)) client.middlewareStack.use(plugin as never);
-  return client;
 }
 
 function proxyUrl(name: string, value: string | undefined): URL | undefined {

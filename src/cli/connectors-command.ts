@@ -5,16 +5,17 @@
  */
 
 import { CallWatch, describeAttempt } from "../aws/attempts.js";
-import { toEcrVarsError } from "../aws/errors.js";
-import { attemptLimits, lazyHttpSettings, watched } from "../aws/http.js";
+import type { AwsCallOptions } from "../aws/call.js";
+import { callerIdentity } from "../aws/caller-identity.js";
+import { attemptLimits, lazyHttpSettings } from "../aws/http.js";
 import { ExitCode, type FieldProblem, optionsError, usageError } from "../core/errors.js";
 import type { Env } from "../core/expressions.js";
 import { isRegion } from "../core/region.js";
 import { closest } from "../core/suggest.js";
 import { type Connector, hasBase } from "../credentials/connector-schema.js";
+import { connectorType } from "../credentials/connector-types.js";
 import { findConnector, loadConnectorsFile } from "../credentials/connectors-file.js";
-import { connectorLabel, fromConnector, stsClientConfig } from "../credentials/providers.js";
-import type { AwsCallOptions, Credentials } from "../credentials/types.js";
+import { connectorLabel, fromConnector } from "../credentials/providers.js";
 import { environmentRegion } from "../platform/aws-config.js";
 import { withDeadline } from "../platform/deadline.js";
 import type { Redactor } from "../platform/redactor.js";
@@ -90,34 +91,13 @@ async function testConnector(
   return [
     `${connectorLabel(connector)} ${connector.id}: OK`,
     `  credentials: ${credentials.source}`,
-    `  account:     ${identity.account}`,
-    `  arn:         ${identity.arn}`,
-    `  user id:     ${identity.userId}`,
+    `  account:     ${identity.account ?? "?"}`,
+    `  arn:         ${identity.arn ?? "?"}`,
+    `  user id:     ${identity.userId ?? "?"}`,
     ...(credentials.expiration === undefined
       ? []
       : [`  expires:     ${credentials.expiration.toISOString().replace(/\.\d{3}Z$/, "Z")}`]),
   ];
-}
-
-async function callerIdentity(credentials: Credentials, call: AwsCallOptions) {
-  const { source, ...keys } = credentials;
-  try {
-    const { STSClient, GetCallerIdentityCommand } = await import("@aws-sdk/client-sts");
-    const client = watched(
-      new STSClient({ ...(await stsClientConfig(call)), credentials: keys }),
-      call,
-    );
-    const out = await client.send(new GetCallerIdentityCommand({}));
-    return { account: out.Account ?? "?", arn: out.Arn ?? "?", userId: out.UserId ?? "?" };
-  } catch (error) {
-    throw toEcrVarsError(error, {
-      service: "STS",
-      attemptTimeoutMs: call.attemptTimeoutMs,
-      operation: "GetCallerIdentity",
-      region: call.region,
-      identity: source,
-    });
-  }
 }
 
 function listText(path: string, connectors: readonly Connector[]): string {
@@ -140,32 +120,8 @@ function listJson(connectors: readonly Connector[]): string {
 
 /** What a connector starts from, in a few words and without any secret or reference value. */
 function basis(connector: Connector): string {
-  const base = hasBase(connector) ? (connector.base ?? "environment") : undefined;
-  switch (connector.type) {
-    case "assume-role":
-      return `${connector.roleArn} via ${base}`;
-    case "session-token":
-      return `${base}${connector.mfaSerial === undefined ? "" : " with MFA"}`;
-    case "federated-user":
-      return `${base}`;
-    case "web-identity": {
-      const token =
-        connector.github !== undefined
-          ? "GitHub OIDC"
-          : connector.tokenEnv !== undefined
-            ? `$${connector.tokenEnv}`
-            : "token file";
-      return `${connector.roleArn} with ${token}`;
-    }
-    case "profile":
-      return `profile ${connector.profile}`;
-    case "access-keys":
-      return "static keys";
-    case "instance-role":
-      return "IMDSv2";
-    case "container-role":
-      return "ECS/EKS endpoint";
-  }
+  const base = hasBase(connector) ? (connector.base ?? "environment") : "";
+  return connectorType(connector).basis(connector, base);
 }
 
 function callOptions(region: string | undefined, timeout: string | undefined, env: Env) {

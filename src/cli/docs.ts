@@ -1,5 +1,6 @@
 /** Markdown tables for the README, generated from the same tables as `--help`. */
 
+import { DEFAULT_NAMESPACE, VARIABLE_LEAVES } from "../core/variables.js";
 import { renderers } from "../emit/registry.js";
 import {
   COMMANDS,
@@ -69,4 +70,13 @@ export function formatsMarkdown(): string {
     "|---|---|---|",
     ...rows,
   ].join("\n");
+}
+
+/** The variables of one registry under the default namespace: name, value, masked. */
+export function variablesMarkdown(): string {
+  const rows = VARIABLE_LEAVES.map(
+    (leaf) =>
+      `| \`${DEFAULT_NAMESPACE}.ecr.${leaf.name}\` | ${cell(leaf.description)} | ${leaf.secret ? "yes" : "no"} |`,
+  );
+  return ["| variable | value | masked |", "|---|---|---|", ...rows].join("\n");
 }

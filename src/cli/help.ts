@@ -2,6 +2,7 @@
 
 import { usageError } from "../core/errors.js";
 import { closest } from "../core/suggest.js";
+import { VARIABLE_LEAVES } from "../core/variables.js";
 import { renderers } from "../emit/registry.js";
 import { COMMANDS, type CommandSpec, commandOptions } from "./commands.js";
 import type { OptionGroup, OptionSpec } from "./options.js";
@@ -41,8 +42,7 @@ export function helpText(version: string): string {
   lines.push(
     "",
     "VARIABLES (namespace NS, default custom.aws; secrets end in .password and are masked)",
-    "  NS.ecr.authorizationToken.password  NS.ecr.expirationDate  NS.ecr.proxyEndpoint",
-    "  NS.ecr.proxyEndpointDomain  NS.ecr.username  NS.ecr.password  NS.ecr.credentials.json.password",
+    ...wrapped(VARIABLE_LEAVES.map((leaf) => `NS.ecr.${leaf.name}`)),
     "  In the environment: bamboo_ + the name with dots as underscores (see --env-prefix).",
     "  Several registries: each also under NS.ecr.<account>.<region_with_underscores>. (a FIPS or",
     "  dual-stack host adds _fips / _dualstack; ECR Public is NS.ecr.public.); see docs/registries.md.",
@@ -50,6 +50,18 @@ export function helpText(version: string): string {
     ...EXIT_CODES,
   );
   return lines.join("\n");
+}
+
+/** Words two spaces apart on indented lines of at most 100 characters. */
+function wrapped(words: readonly string[]): string[] {
+  const lines: string[] = [];
+  for (const word of words) {
+    const last = lines.at(-1);
+    if (last !== undefined && last.length + 2 + word.length <= 100)
+      lines[lines.length - 1] = `${last}  ${word}`;
+    else lines.push(`  ${word}`);
+  }
+  return lines;
 }
 
 const EXIT_CODES = [

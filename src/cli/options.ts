@@ -1,10 +1,16 @@
 /**
- * Every option of every command, in one table, as plain data. With the command table
- * (`commands.ts`) it drives argument parsing, `--help`, the README's tables (`docs.ts`) and the
- * inputs of the GitHub Action, so none of them can drift apart.
+ * Every option of every command, in one table, as plain data (the format lists in descriptions
+ * come from the renderer table). With the command table (`commands.ts`) it drives argument
+ * parsing, `--help`, the README's tables (`docs.ts`) and the inputs of the GitHub Action, so none
+ * of them can drift apart.
  */
 
 import type { TaskKey } from "../core/task.js";
+import { FALLBACK_FORMAT, renderers } from "../emit/registry.js";
+
+// Named from the renderer table, so that a new CI format or scope shows up here by itself.
+const ciFormats = renderers.filter((r) => r.ci !== undefined).map((r) => r.name);
+const resultFormats = renderers.filter((r) => r.scopes?.includes("result")).map((r) => r.name);
 
 /** `command`: an option of one subcommand (its help lists it under OPTIONS). */
 export type OptionGroup = "task" | "credentials" | "output" | "general" | "command";
@@ -103,8 +109,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     group: "task",
     taskKey: "scope",
     default: "local",
-    description:
-      "local: this job only; result: later stages and deployment releases too (formats bamboo, github, gitlab and azure; the others refuse it)",
+    description: `local: this job only; result: later stages and deployment releases too (formats ${resultFormats.slice(0, -1).join(", ")} and ${resultFormats.at(-1)}; the others refuse it)`,
   },
   {
     flag: "source",
@@ -155,8 +160,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     type: "string",
     value: "NAME",
     group: "output",
-    description:
-      "output format (see FORMATS); default: the CI system's own format inside a detected CI system (bamboo, github, gitlab, azure, circleci, jenkins, buildkite), else sh",
+    description: `output format (see FORMATS); default: the CI system's own format inside a detected CI system (${ciFormats.join(", ")}), else ${FALLBACK_FORMAT}`,
   },
   {
     flag: "output",

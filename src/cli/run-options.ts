@@ -7,7 +7,7 @@ import { taskCacheAuthorize } from "../cache/for-task.js";
 import { type FieldProblem, optionsError } from "../core/errors.js";
 import type { Env } from "../core/expressions.js";
 import { DEFAULT_ENV_PREFIX, isEnvPrefix } from "../core/names.js";
-import { formatNames, getRenderer, rendererForCi } from "../emit/registry.js";
+import { FALLBACK_FORMAT, formatNames, getRenderer, rendererForCi } from "../emit/registry.js";
 import { detectCi } from "../platform/ci.js";
 import type { Logger } from "../platform/logger.js";
 import type { Redactor } from "../platform/redactor.js";
@@ -120,7 +120,7 @@ export function timeoutSeconds(text: string | undefined, problems: FieldProblem[
 /** Inside a detected CI system, its own format when there is one; otherwise `sh`. */
 function defaultFormat(env: Env): string {
   const ci = detectCi(env);
-  return (ci === undefined ? undefined : rendererForCi(ci)?.name) ?? "sh";
+  return (ci === undefined ? undefined : rendererForCi(ci)?.name) ?? FALLBACK_FORMAT;
 }
 
 /** Runs the task with the run options: shared by the main job and `exec`. */

@@ -117,9 +117,76 @@ export function registrySegment(key: RegistryKey): string {
   return `${key.registryId}.${key.region.replaceAll("-", "_")}`;
 }
 
+/** What one leaf's value is made from: the authorization and its decoded token. */
+type LeafInput = RegistryAuthorization & DecodedToken;
+
 /**
- * The seven variables the README lists for one registry, in their documented order: under `NS.ecr.`
- * (the seed names) or, with a registry key, under `NS.ecr.<account>.<region>.`; a string is a
+ * The leaves of the published variables, in their documented order: the one table behind the
+ * variables, `--help`, the README's variable table and the GitLab report.
+ */
+const LEAF_TABLE: ReadonlyArray<{
+  readonly name: string;
+  /** What the value is, for the README (Markdown). */
+  readonly description: string;
+  /** Absent for `credentials.json.password`: its value is the object of the others' values. */
+  readonly value?: (input: LeafInput) => string;
+  /** The leaf's key in that object; default: its name. */
+  readonly jsonKey?: string;
+}> = [
+  {
+    name: "authorizationToken.password",
+    description: "the base64 token exactly as ECR returned it",
+    value: (input) => input.authorizationToken,
+    jsonKey: "authorizationToken",
+  },
+  {
+    name: "expirationDate",
+    description: "expiry, ISO-8601 UTC, e.g. `2026-11-26T11:39:00Z`",
+    value: (input) => formatExpiry(input.expiresAt),
+  },
+  {
+    name: "proxyEndpoint",
+    description: "`https://123456789012.dkr.ecr.eu-west-1.amazonaws.com`",
+    value: (input) => input.proxyEndpoint,
+  },
+  {
+    name: "proxyEndpointDomain",
+    description: "`123456789012.dkr.ecr.eu-west-1.amazonaws.com`",
+    value: (input) => endpointDomain(input.proxyEndpoint),
+  },
+  { name: "username", description: "`AWS`", value: (input) => input.username },
+  { name: "password", description: "the registry password", value: (input) => input.password },
+  { name: "credentials.json.password", description: "one JSON object with the six values above" },
+];
+
+/** The leaves the JSON leaf's object holds, each with its key there. */
+const JSON_LEAVES = LEAF_TABLE.flatMap(({ name, value, jsonKey }) =>
+  value === undefined ? [] : [{ key: jsonKey ?? name, value }],
+);
+
+/** One leaf of the published variables: its name under `NS.ecr.` (or a registry's segment). */
+export interface VariableLeaf {
+  readonly name: string;
+  /**
+   * Bamboo's rule on the leaf's name (`isSecretName`), not a column of its own: a leaf marked
+   * secret that Bamboo would not mask could only mislead. The full name decides at run time.
+   */
+  readonly secret: boolean;
+  readonly description: string;
+}
+
+export const VARIABLE_LEAVES: readonly VariableLeaf[] = LEAF_TABLE.map((leaf) => ({
+  name: leaf.name,
+  secret: isSecretName(leaf.name),
+  description:
+    leaf.value === undefined
+      ? `${leaf.description} (keys ${JSON_LEAVES.map(({ key }) => `\`${key}\``).join(", ")})`
+      : leaf.description,
+}));
+
+/**
+ * The variables of one registry, one per leaf in `VARIABLE_LEAVES` order: under `NS.ecr.` (the
+ * seed names) or, with a registry key, under `NS.ecr.<account>.<region>.`; a string is a
  * ready-made segment (see `nameSegment` in registries.ts: `public`, `<account>.<region>_fips`).
  */
 export function buildVariables(
@@ -129,27 +196,14 @@ export function buildVariables(
 ): Variable[] {
   const prefix =
     key === undefined ? "ecr" : `ecr.${typeof key === "string" ? key : registrySegment(key)}`;
-  const { username, password } = decodeAuthorizationToken(auth.authorizationToken);
-  const values = {
-    authorizationToken: auth.authorizationToken,
-    expirationDate: formatExpiry(auth.expiresAt),
-    proxyEndpoint: auth.proxyEndpoint,
-    proxyEndpointDomain: endpointDomain(auth.proxyEndpoint),
-    username,
-    password,
-  };
-  const relative: Array<[string, string]> = [
-    ["authorizationToken.password", values.authorizationToken],
-    ["expirationDate", values.expirationDate],
-    ["proxyEndpoint", values.proxyEndpoint],
-    ["proxyEndpointDomain", values.proxyEndpointDomain],
-    ["username", values.username],
-    ["password", values.password],
-    ["credentials.json.password", JSON.stringify(values)],
-  ];
-  return relative.map(([leaf, value]) => {
-    const relativeName = `${prefix}.${leaf}`;
+  const input = { ...auth, ...decodeAuthorizationToken(auth.authorizationToken) };
+  const json = JSON.stringify(
+    Object.fromEntries(JSON_LEAVES.map(({ key, value }) => [key, value(input)])),
+  );
+  return LEAF_TABLE.map((leaf) => {
+    const relativeName = `${prefix}.${leaf.name}`;
     const name = `${namespace}.${relativeName}`;
+    const value = leaf.value === undefined ? json : leaf.value(input);
     return { name, relativeName, value, secret: isSecretName(name) };
   });
 }

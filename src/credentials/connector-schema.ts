@@ -170,18 +170,20 @@ export function connectorKeys(type: unknown): readonly string[] | undefined {
 export type Connector = z.infer<typeof connectorSchema>;
 export type ConnectorType = Connector["type"];
 export type ConnectorOf<T extends ConnectorType> = Extract<Connector, { type: T }>;
-/** Connectors that start from other credentials, named by `base`. */
-export type BasedConnector = ConnectorOf<"assume-role" | "session-token" | "federated-user">;
+/** Connectors that start from other credentials, named by `base`: the types whose schema has one. */
+export type BasedConnector = Connector extends infer C
+  ? C extends unknown
+    ? "base" extends keyof C
+      ? C
+      : never
+    : never
+  : never;
 
 /** Bases a connector can name instead of another connector. */
 export const BUILT_IN_BASES = ["environment", "instance-role"] as const;
 
 export function hasBase(connector: Connector): connector is BasedConnector {
-  return (
-    connector.type === "assume-role" ||
-    connector.type === "session-token" ||
-    connector.type === "federated-user"
-  );
+  return connectorKeys(connector.type)?.includes("base") === true;
 }
 
 /** The session policy as the JSON text STS expects. */

@@ -18,6 +18,7 @@ import {
   hasBase,
   UUID,
 } from "./connector-schema.js";
+import { connectorType } from "./connector-types.js";
 
 export type { Connector, ConnectorType } from "./connector-schema.js";
 export { BUILT_IN_BASES } from "./connector-schema.js";
@@ -80,21 +81,8 @@ export function parseConnectors(file: StructuredFile): ConnectorsFile {
 
   connectors.forEach((connector, index) => {
     problems.push(...checkBase(connectors, connector, (key) => label(["connectors", index, key])));
-    if (connector.type === "web-identity") {
-      const given = (["tokenFile", "tokenEnv", "github"] as const).filter(
-        (key) => connector[key] !== undefined,
-      );
-      if (given.length !== 1) {
-        problems.push({
-          field: label(["connectors", index, given[1] ?? "type"]),
-          message:
-            given.length === 0
-              ? "names no source of the web identity token"
-              : `names more than one token source (${given.join(", ")})`,
-          hint: "set exactly one of tokenFile, tokenEnv (e.g. a GitLab id_tokens variable) or github: { audience: ... }",
-        });
-      }
-    }
+    for (const { key, message, hint } of connectorType(connector).check?.(connector) ?? [])
+      problems.push({ field: label(["connectors", index, key]), message, hint });
   });
   for (const cycle of findCycles(connectors)) {
     problems.push({
@@ -140,13 +128,13 @@ function checkBase(
       },
     ];
   }
-  if (connector.type === "assume-role") return [];
+  const call = connectorType(connector).longTermBaseFor;
+  if (call === undefined) return [];
   const longTerm =
     base === undefined
       ? connector.base === "environment"
-      : base.type === "profile" || (base.type === "access-keys" && base.sessionToken === undefined);
+      : connectorType(base).longTermKeys?.(base) === true;
   if (longTerm) return [];
-  const call = connector.type === "session-token" ? "GetSessionToken" : "GetFederationToken";
   return [
     {
       field: label("base"),

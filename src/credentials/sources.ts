@@ -4,13 +4,13 @@
  * and clients do the work; every SDK module is imported lazily, on the path that needs it.
  */
 
+import { type AwsCallOptions, callAws, providerClients } from "../aws/call.js";
 import { CLI_OTHER_SOURCES, toEcrVarsError } from "../aws/errors.js";
-import { requestHandlerOptions, watchPlugins } from "../aws/http.js";
+import type { CredentialProvider, Credentials } from "../core/credentials.js";
 import { EcrVarsError } from "../core/errors.js";
 import type { Env } from "../core/expressions.js";
 import { diagnoseDefaultChain, EMPTY_CHAIN_HINT } from "./chain-diagnosis.js";
 import { defaultSessionName } from "./session-name.js";
-import type { AwsCallOptions, CredentialProvider, Credentials } from "./types.js";
 
 export interface SourceContext {
   readonly env: Env;
@@ -34,8 +34,7 @@ export function fromDefaultChain(context: SourceContext): CredentialProvider {
     async () => {
       const { fromNodeProviderChain } = await import("@aws-sdk/credential-providers");
       const provider = fromNodeProviderChain({
-        clientConfig: await stsClientConfig(context.call),
-        clientPlugins: watchPlugins(context.call),
+        ...(await providerClients(context.call)),
         timeout: context.call.attemptTimeoutMs,
       });
       let credentials: Awaited<ReturnType<typeof provider>>;
@@ -215,8 +214,7 @@ export function fromProfile(init: ProfileInit, context: SourceContext): Credenti
         ...(init.configFile === undefined ? {} : { configFilepath: init.configFile }),
         ...(init.credentialsFile === undefined ? {} : { filepath: init.credentialsFile }),
         ignoreCache: true,
-        clientConfig: await stsClientConfig(context.call),
-        clientPlugins: watchPlugins(context.call),
+        ...(await providerClients(context.call)),
       });
       return { ...(await provider()), source };
     },
@@ -252,36 +250,30 @@ export async function assumeRole(
   via: string = base.source,
 ): Promise<Credentials> {
   const source = `role ${init.roleArn} via ${via}`;
-  try {
-    const { fromTemporaryCredentials } = await import("@aws-sdk/credential-providers");
-    const tags = Object.entries(init.tags ?? {}).map(([Key, Value]) => ({ Key, Value }));
-    const provider = fromTemporaryCredentials({
-      masterCredentials: base,
-      params: {
-        RoleArn: init.roleArn,
-        RoleSessionName: init.sessionName ?? defaultSessionName(context.env),
-        ...(init.externalId === undefined ? {} : { ExternalId: init.externalId }),
-        ...(init.policy === undefined ? {} : { Policy: init.policy }),
-        ...(init.durationSeconds === undefined ? {} : { DurationSeconds: init.durationSeconds }),
-        ...(tags.length === 0 ? {} : { Tags: tags }),
-        ...(init.transitiveTagKeys === undefined
-          ? {}
-          : { TransitiveTagKeys: [...init.transitiveTagKeys] }),
-        ...(init.sourceIdentity === undefined ? {} : { SourceIdentity: init.sourceIdentity }),
-      },
-      clientConfig: await stsClientConfig(context.call),
-      clientPlugins: watchPlugins(context.call),
-    });
-    return { ...(await provider()), source };
-  } catch (error) {
-    throw toEcrVarsError(error, {
-      service: "STS",
-      attemptTimeoutMs: context.call.attemptTimeoutMs,
-      operation: "AssumeRole",
-      region: context.call.region,
-      identity: source,
-    });
-  }
+  return callAws(
+    { service: "STS", operation: "AssumeRole", call: context.call, identity: source },
+    async (kit) => {
+      const { fromTemporaryCredentials } = await import("@aws-sdk/credential-providers");
+      const tags = Object.entries(init.tags ?? {}).map(([Key, Value]) => ({ Key, Value }));
+      const provider = fromTemporaryCredentials({
+        masterCredentials: base,
+        params: {
+          RoleArn: init.roleArn,
+          RoleSessionName: init.sessionName ?? defaultSessionName(context.env),
+          ...(init.externalId === undefined ? {} : { ExternalId: init.externalId }),
+          ...(init.policy === undefined ? {} : { Policy: init.policy }),
+          ...(init.durationSeconds === undefined ? {} : { DurationSeconds: init.durationSeconds }),
+          ...(tags.length === 0 ? {} : { Tags: tags }),
+          ...(init.transitiveTagKeys === undefined
+            ? {}
+            : { TransitiveTagKeys: [...init.transitiveTagKeys] }),
+          ...(init.sourceIdentity === undefined ? {} : { SourceIdentity: init.sourceIdentity }),
+        },
+        ...kit.provider,
+      });
+      return { ...(await provider()), source };
+    },
+  );
 }
 
 /** Runs a provider; a failure becomes a credentials error naming the source and its reason. */
@@ -302,14 +294,5 @@ export function guarded(
         ...(context?.otherSources === undefined ? {} : { otherSources: context.otherSources }),
       });
     }
-  };
-}
-
-/** Client settings shared by every STS call: region, bounded attempts and per-attempt timeouts. */
-export async function stsClientConfig(call: AwsCallOptions) {
-  return {
-    region: call.region,
-    maxAttempts: call.maxAttempts,
-    requestHandler: await requestHandlerOptions(call),
   };
 }

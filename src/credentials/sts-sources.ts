@@ -4,10 +4,10 @@
  * STS client and provider do the signing; this module adds the parameters and error context.
  */
 
-import { toEcrVarsError } from "../aws/errors.js";
-import { watched, watchPlugins } from "../aws/http.js";
-import { type SourceContext, stsClientConfig } from "./sources.js";
-import type { Credentials } from "./types.js";
+import type { STSClient } from "@aws-sdk/client-sts";
+import { callAws } from "../aws/call.js";
+import type { Credentials } from "../core/credentials.js";
+import type { SourceContext } from "./sources.js";
 
 interface StsCredentials {
   AccessKeyId?: string | undefined;
@@ -33,13 +33,20 @@ function fromStsCredentials(
   };
 }
 
-async function stsClient(base: Credentials, context: SourceContext) {
-  const { STSClient } = await import("@aws-sdk/client-sts");
-  const { source: _source, ...credentials } = base;
-  return watched(
-    new STSClient({ ...(await stsClientConfig(context.call)), credentials }),
-    context.call,
-  );
+/** One STS exchange signed with `base`'s keys; its errors name the operation and `base`. */
+function exchange(
+  operation: string,
+  base: Credentials,
+  context: SourceContext,
+  source: string,
+  send: (client: STSClient) => Promise<{ Credentials?: StsCredentials | undefined }>,
+): Promise<Credentials> {
+  const { source: identity, ...credentials } = base;
+  return callAws({ service: "STS", operation, call: context.call, identity }, async (kit) => {
+    const { STSClient } = await import("@aws-sdk/client-sts");
+    const out = await send(kit.use(new STSClient({ ...kit.config, credentials })));
+    return fromStsCredentials(out.Credentials, source, operation);
+  });
 }
 
 export interface SessionTokenInit {
@@ -55,26 +62,16 @@ export async function getSessionToken(
   context: SourceContext,
   source: string,
 ): Promise<Credentials> {
-  try {
+  return exchange("GetSessionToken", base, context, source, async (client) => {
     const { GetSessionTokenCommand } = await import("@aws-sdk/client-sts");
-    const client = await stsClient(base, context);
-    const out = await client.send(
+    return client.send(
       new GetSessionTokenCommand({
         ...(init.mfaSerial === undefined ? {} : { SerialNumber: init.mfaSerial }),
         ...(init.mfaCode === undefined ? {} : { TokenCode: init.mfaCode }),
         ...(init.durationSeconds === undefined ? {} : { DurationSeconds: init.durationSeconds }),
       }),
     );
-    return fromStsCredentials(out.Credentials, source, "GetSessionToken");
-  } catch (error) {
-    throw toEcrVarsError(error, {
-      service: "STS",
-      attemptTimeoutMs: context.call.attemptTimeoutMs,
-      operation: "GetSessionToken",
-      region: context.call.region,
-      identity: base.source,
-    });
-  }
+  });
 }
 
 export interface FederationInit {
@@ -90,26 +87,16 @@ export async function getFederationToken(
   context: SourceContext,
   source: string,
 ): Promise<Credentials> {
-  try {
+  return exchange("GetFederationToken", base, context, source, async (client) => {
     const { GetFederationTokenCommand } = await import("@aws-sdk/client-sts");
-    const client = await stsClient(base, context);
-    const out = await client.send(
+    return client.send(
       new GetFederationTokenCommand({
         Name: init.name,
         ...(init.policy === undefined ? {} : { Policy: init.policy }),
         ...(init.durationSeconds === undefined ? {} : { DurationSeconds: init.durationSeconds }),
       }),
     );
-    return fromStsCredentials(out.Credentials, source, "GetFederationToken");
-  } catch (error) {
-    throw toEcrVarsError(error, {
-      service: "STS",
-      attemptTimeoutMs: context.call.attemptTimeoutMs,
-      operation: "GetFederationToken",
-      region: context.call.region,
-      identity: base.source,
-    });
-  }
+  });
 }
 
 export interface WebIdentityInit {
@@ -126,25 +113,20 @@ export async function assumeRoleWithWebIdentity(
   context: SourceContext,
   source: string,
 ): Promise<Credentials> {
-  try {
-    const { fromWebToken } = await import("@aws-sdk/credential-providers");
-    const provider = fromWebToken({
-      roleArn: init.roleArn,
-      webIdentityToken: init.token,
-      roleSessionName: init.sessionName,
-      ...(init.policy === undefined ? {} : { policy: init.policy }),
-      ...(init.durationSeconds === undefined ? {} : { durationSeconds: init.durationSeconds }),
-      clientConfig: await stsClientConfig(context.call),
-      clientPlugins: watchPlugins(context.call),
-    });
-    return { ...(await provider()), source };
-  } catch (error) {
-    throw toEcrVarsError(error, {
-      service: "STS",
-      attemptTimeoutMs: context.call.attemptTimeoutMs,
-      operation: "AssumeRoleWithWebIdentity",
-      region: context.call.region,
-      identity: `role ${init.roleArn}`,
-    });
-  }
+  const about = { service: "STS", operation: "AssumeRoleWithWebIdentity" };
+  return callAws(
+    { ...about, call: context.call, identity: `role ${init.roleArn}` },
+    async (kit) => {
+      const { fromWebToken } = await import("@aws-sdk/credential-providers");
+      const provider = fromWebToken({
+        roleArn: init.roleArn,
+        webIdentityToken: init.token,
+        roleSessionName: init.sessionName,
+        ...(init.policy === undefined ? {} : { policy: init.policy }),
+        ...(init.durationSeconds === undefined ? {} : { durationSeconds: init.durationSeconds }),
+        ...kit.provider,
+      });
+      return { ...(await provider()), source };
+    },
+  );
 }

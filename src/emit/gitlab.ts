@@ -13,7 +13,7 @@
 
 import { EcrVarsError } from "../core/errors.js";
 import { envName } from "../core/names.js";
-import type { Variable } from "../core/variables.js";
+import { VARIABLE_LEAVES, type Variable } from "../core/variables.js";
 import { sh } from "./sh.js";
 import type { Renderer, RenderOptions } from "./types.js";
 
@@ -25,9 +25,13 @@ const REPORT_NAME = /^[A-Za-z0-9_]+$/;
 // Plain ASCII-printable, no surrounding whitespace (GitLab strips it), no line break.
 const REPORT_VALUE = /^(?:[!-~](?:[ -~]*[!-~])?)?$/;
 
-// Per registry, in this order: enough for a later job to tag, pull with a fresh password, and
-// know when the token it might reuse expires.
-const REPORTED = ["proxyEndpointDomain", "proxyEndpoint", "username", "expirationDate"];
+// Per registry, the leaves that are no secret: enough for a later job to tag, pull with a fresh
+// password, and know when the token it might reuse expires; the password only when asked for.
+function reportedLeaves(reportSecrets: boolean): string[] {
+  return VARIABLE_LEAVES.filter(
+    (leaf) => !leaf.secret || (reportSecrets && leaf.name === "password"),
+  ).map((leaf) => leaf.name);
+}
 
 function reportVariables(variables: readonly Variable[], options: RenderOptions): Variable[] {
   // With several registries, each one's own set; the un-suffixed set repeats the first one's.
@@ -35,7 +39,7 @@ function reportVariables(variables: readonly Variable[], options: RenderOptions)
     (options.registries?.length ?? 0) > 1
       ? (options.registries ?? []).map((r) => `${r.variablePrefix}.`)
       : [`${options.namespace}.ecr.`];
-  const leaves = options.reportSecrets === true ? [...REPORTED, "password"] : REPORTED;
+  const leaves = reportedLeaves(options.reportSecrets === true);
   return variables.filter((v) =>
     prefixes.some(
       (prefix) => v.name.startsWith(prefix) && leaves.includes(v.name.slice(prefix.length)),

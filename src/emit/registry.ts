@@ -44,6 +44,9 @@ export function getRenderer(name: string): Renderer | undefined {
   return byName.get(name);
 }
 
+/** The format outside a detected CI system, when `--format` is not given. */
+export const FALLBACK_FORMAT = "sh";
+
 /** The format of a CI system (`Renderer.ci`), used there when `--format` is not given. */
 export function rendererForCi(ci: string): Renderer | undefined {
   return renderers.find((r) => r.ci === ci);

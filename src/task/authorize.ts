@@ -5,9 +5,10 @@
  * was actually sent to AWS.
  */
 
+import type { AwsCallOptions } from "../aws/call.js";
 import { type FetchedAuthorization, fetchAuthorizations } from "../aws/ecr.js";
 import { fetchPublicAuthorization } from "../aws/ecr-public.js";
-import type { AwsCallOptions, CredentialProvider } from "../credentials/types.js";
+import type { CredentialProvider } from "../core/credentials.js";
 
 export type AuthorizationStep =
   /** A fresh cached token for this very configuration: no AWS call at all. */

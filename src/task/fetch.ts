@@ -3,11 +3,12 @@
  * run concurrently up to a bound, each identity's credentials resolved once per partition.
  */
 
+import type { AwsCallOptions } from "../aws/call.js";
 import { type FetchedAuthorization, fetchAuthorizations } from "../aws/ecr.js";
 import { fetchPublicAuthorization } from "../aws/ecr-public.js";
+import type { CredentialProvider } from "../core/credentials.js";
 import { EcrVarsError } from "../core/errors.js";
 import { type CallGroup, groupCalls, type Registry } from "../core/registries.js";
-import type { AwsCallOptions, CredentialProvider } from "../credentials/types.js";
 import { type AuthorizationStep, cachedSource } from "./authorize.js";
 
 /** Concurrent GetAuthorizationToken calls at most; enough for 40 registries in a few regions. */

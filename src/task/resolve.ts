@@ -1,6 +1,7 @@
 /** Run-time resolution of the task: region and connector expressions, the connectors file. */
 
 import { join } from "node:path";
+import type { CredentialProvider } from "../core/credentials.js";
 import { configError } from "../core/errors.js";
 import { type Env, resolveExpression, shownValue } from "../core/expressions.js";
 import { isRegion } from "../core/region.js";
@@ -13,7 +14,6 @@ import {
   type SourceContext,
   withRole,
 } from "../credentials/sources.js";
-import type { CredentialProvider } from "../credentials/types.js";
 import {
   activeProfile,
   environmentRegion,

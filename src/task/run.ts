@@ -1,8 +1,10 @@
 /** One run of the task: resolve, obtain credentials, fetch ECR authorizations, build variables. */
 
 import { CallWatch, describeAttempt } from "../aws/attempts.js";
+import type { AwsCallOptions } from "../aws/call.js";
 import { ecrEndpointOverridden, type FetchedAuthorization } from "../aws/ecr.js";
 import { attemptLimits, lazyHttpSettings } from "../aws/http.js";
+import type { CredentialProvider } from "../core/credentials.js";
 import type { Env } from "../core/expressions.js";
 import { partitionOf } from "../core/region.js";
 import {
@@ -24,7 +26,6 @@ import {
   formatExpiry,
   type Variable,
 } from "../core/variables.js";
-import type { AwsCallOptions, CredentialProvider } from "../credentials/types.js";
 import { withDeadline } from "../platform/deadline.js";
 import type { Logger } from "../platform/logger.js";
 import type { Redactor } from "../platform/redactor.js";

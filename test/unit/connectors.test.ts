@@ -6,6 +6,7 @@ import { describe, expect, it, test } from "vitest";
 import { EcrVarsError } from "../../src/core/errors.js";
 import { baseFailed, linkFailed } from "../../src/credentials/chain.js";
 import { policyText } from "../../src/credentials/connector-schema.js";
+import { connectorType } from "../../src/credentials/connector-types.js";
 import { findConnector, parseConnectors } from "../../src/credentials/connectors-file.js";
 import { resolveReference } from "../../src/credentials/references.js";
 import { defaultSessionName, toSessionName } from "../../src/credentials/session-name.js";
@@ -179,6 +180,50 @@ describe("connectors file", () => {
     expect(policyText({ Version: "2012-10-17" })).toBe('{"Version":"2012-10-17"}');
     expect(policyText('{"a":1}')).toBe('{"a":1}');
     expect(policyText(undefined)).toBeUndefined();
+  });
+});
+
+describe("the files a connector type reads", () => {
+  const env = { HOME: "/home/u", AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE: "/var/run/token" };
+  test.each<[string, Record<string, unknown>, string[]]>([
+    ["access-keys: none besides its references", keys, []],
+    [
+      "profile: the shared files by default",
+      { id: id(2), name: "p", type: "profile", profile: "ci" },
+      ["/home/u/.aws/config", "/home/u/.aws/credentials"],
+    ],
+    [
+      "profile: the files it names",
+      {
+        id: id(2),
+        name: "p",
+        type: "profile",
+        profile: "ci",
+        configFile: "/c",
+        credentialsFile: "/k",
+      },
+      ["/c", "/k"],
+    ],
+    [
+      "web-identity: its token file",
+      { id: id(3), name: "w", type: "web-identity", roleArn: ROLE, tokenFile: "/t" },
+      ["/t"],
+    ],
+    [
+      "web-identity: none for a token in a variable",
+      { id: id(3), name: "w", type: "web-identity", roleArn: ROLE, tokenEnv: "T" },
+      [],
+    ],
+    [
+      "container-role: the token file the runtime names",
+      { id: id(4), name: "c", type: "container-role" },
+      ["/var/run/token"],
+    ],
+    ["instance-role: none", { id: id(5), name: "i", type: "instance-role" }, []],
+  ])("%s", (_, entry, files) => {
+    const [connector] = parseOrShow([entry]).connectors;
+    if (connector === undefined) throw new Error("no connector");
+    expect(connectorType(connector).files(connector, env)).toEqual(files);
   });
 });
 

@@ -1,7 +1,8 @@
 import { ECRClient } from "@aws-sdk/client-ecr";
 import { ECRPUBLICClient } from "@aws-sdk/client-ecr-public";
 import { describe, expect, test } from "vitest";
-import { ecrClientOptions, ecrEndpointOverridden } from "../../src/aws/ecr.js";
+import { clientConfig } from "../../src/aws/call.js";
+import { ecrEndpointOptions, ecrEndpointOverridden } from "../../src/aws/ecr.js";
 import type { EndpointVariant } from "../../src/core/registry-host.js";
 
 const CALL = { region: "us-east-1", maxAttempts: 1, attemptTimeoutMs: 1000 };
@@ -9,7 +10,11 @@ const CREDENTIALS = { accessKeyId: "AKIAEXAMPLE", secretAccessKey: "x", source: 
 
 /** The URL the client would call, from its own endpoint rules and its resolved settings. */
 async function endpointOf(region: string, variant: EndpointVariant): Promise<string> {
-  const client = new ECRClient(await ecrClientOptions({ ...CALL, region }, CREDENTIALS, variant));
+  const client = new ECRClient({
+    ...(await clientConfig({ ...CALL, region })),
+    credentials: CREDENTIALS,
+    ...ecrEndpointOptions(variant),
+  });
   try {
     const config = client.config;
     const endpoint = config.endpointProvider({
@@ -37,7 +42,7 @@ describe("the ECR API endpoint for each registry endpoint variant", () => {
   });
 
   test("a configured endpoint (AWS_ENDPOINT_URL*) replaces the FIPS and dual-stack choice", async () => {
-    expect(await ecrClientOptions(CALL, CREDENTIALS, "fips-dualstack", true)).toMatchObject({
+    expect(ecrEndpointOptions("fips-dualstack", true)).toMatchObject({
       useFipsEndpoint: false,
       useDualstackEndpoint: false,
     });

@@ -1,11 +1,17 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { expect, test } from "vitest";
-import { commandsMarkdown, formatsMarkdown, optionsMarkdown } from "../../src/cli/docs.js";
+import {
+  commandsMarkdown,
+  formatsMarkdown,
+  optionsMarkdown,
+  variablesMarkdown,
+} from "../../src/cli/docs.js";
 import { OPTIONS } from "../../src/cli/options.js";
 
-// The README's option and format tables are generated from the same tables as --help.
+// The README's variable, command, option and format tables are generated from the same tables as --help.
 // Run with UPDATE_README=1 to rewrite them after changing an option or a format.
 const sections = {
+  variables: variablesMarkdown,
   commands: commandsMarkdown,
   options: optionsMarkdown,
   formats: formatsMarkdown,
