@@ -19156,8 +19156,13 @@ var require_undici = __commonJS({
 });
 
 // src/core/names.ts
-function envName(name, prefix = DEFAULT_ENV_PREFIX) {
-  return `${prefix}${name.replaceAll(".", "_")}`;
+function envName(name, naming = BAMBOO_NAMING) {
+  const underscored = name.replaceAll(".", "_");
+  return naming === "upper" ? underscored.toUpperCase() : `${naming.prefix}${underscored}`;
+}
+function envNamingFor(prefix, inBamboo) {
+  if (prefix !== void 0) return { prefix };
+  return inBamboo ? BAMBOO_NAMING : "upper";
 }
 function isNamespace(value) {
   return NAMESPACE_PATTERN.test(value);
@@ -19165,11 +19170,12 @@ function isNamespace(value) {
 function isEnvPrefix(value) {
   return ENV_PREFIX_PATTERN.test(value);
 }
-var DEFAULT_ENV_PREFIX, NAMESPACE_PATTERN, ENV_PREFIX_PATTERN, URL_SCHEME;
+var BAMBOO_ENV_PREFIX, BAMBOO_NAMING, NAMESPACE_PATTERN, ENV_PREFIX_PATTERN, URL_SCHEME;
 var init_names = __esm({
   "src/core/names.ts"() {
     "use strict";
-    DEFAULT_ENV_PREFIX = "bamboo_";
+    BAMBOO_ENV_PREFIX = "bamboo_";
+    BAMBOO_NAMING = { prefix: BAMBOO_ENV_PREFIX };
     NAMESPACE_PATTERN = /^[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*$/;
     ENV_PREFIX_PATTERN = /^(?:[A-Za-z_][A-Za-z0-9_]*)?$/;
     URL_SCHEME = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//;
@@ -70471,8 +70477,8 @@ init_names();
 function shellQuote(value) {
   return `'${value.replaceAll("'", "'\\''")}'`;
 }
-function line(variable, envPrefix) {
-  const name = checkEnvName("sh", variable, envName(variable.name, envPrefix));
+function line(variable, naming) {
+  const name = checkEnvName("sh", variable, envName(variable.name, naming));
   checkEnvValue("sh", variable);
   return `export ${name}=${shellQuote(variable.value)}
 `;
@@ -70487,7 +70493,7 @@ var sh = {
   maskingKind: "clear",
   defaultOutput: { kind: "stdout" },
   render(variables, options) {
-    const text2 = variables.map((variable) => line(variable, options.envPrefix)).join("");
+    const text2 = variables.map((variable) => line(variable, options.envNaming)).join("");
     const notes = [
       options.outputPath === void 0 ? 'load with: eval "$(ecr-vars ...)"' : `load with: . ${shellQuote(sourcePath(options.outputPath))}`
     ];
@@ -70580,8 +70586,8 @@ function cmdSetValue(value) {
   }
   return out;
 }
-function line2(variable, envPrefix) {
-  const name = checkEnvName("cmd", variable, envName(variable.name, envPrefix), CMD_NAME);
+function line2(variable, naming) {
+  const name = checkEnvName("cmd", variable, envName(variable.name, naming), CMD_NAME);
   checkEnvValue("cmd", variable);
   const reason = refusal2(variable.value);
   if (reason !== void 0) throw unrepresentable("cmd", variable, reason, OTHER_FORMATS);
@@ -70604,7 +70610,7 @@ var cmd = {
   maskingKind: "clear",
   defaultOutput: { kind: "stdout" },
   render(variables, options) {
-    const text2 = variables.map((variable) => line2(variable, options.envPrefix)).join("");
+    const text2 = variables.map((variable) => line2(variable, options.envNaming)).join("");
     const notes = [];
     if (options.outputPath === void 0) {
       notes.push("write it to a .cmd file with --output, then load with: call FILE.cmd");
@@ -70933,8 +70939,8 @@ function dotenvValue(value) {
   if (!/["\\$]/.test(value)) return `"${value.replaceAll("\n", "\\n").replaceAll("\r", "\\r")}"`;
   return void 0;
 }
-function line3(variable, envPrefix) {
-  const name = checkEnvName("dotenv", variable, envName(variable.name, envPrefix));
+function line3(variable, naming) {
+  const name = checkEnvName("dotenv", variable, envName(variable.name, naming));
   checkEnvValue("dotenv", variable);
   const value = dotenvValue(variable.value);
   if (value === void 0) {
@@ -70955,7 +70961,7 @@ var dotenv = {
   maskingKind: "clear",
   defaultOutput: { kind: "stdout" },
   render(variables, options) {
-    const text2 = variables.map((variable) => line3(variable, options.envPrefix)).join("");
+    const text2 = variables.map((variable) => line3(variable, options.envNaming)).join("");
     const notes = options.outputPath === void 0 ? ["write it to a file with --output; dotenv loaders read files, not stdout"] : [];
     return { text: text2, notes };
   }
@@ -70979,7 +70985,7 @@ ${delimiter4}
 function outputSuffix(host) {
   return host.replace(/[^A-Za-z0-9_]/g, "_");
 }
-function githubOutputs(variables, registries, scope, envPrefix) {
+function githubOutputs(variables, registries, scope, naming) {
   const hosts = registries?.map((r9) => r9.registry) ?? registryLogins(variables).map((login) => login.host);
   const outputs = [];
   if (hosts.length === 1 && hosts[0] !== void 0) outputs.push(["registry", hosts[0]]);
@@ -70990,7 +70996,7 @@ function githubOutputs(variables, registries, scope, envPrefix) {
       outputs.push([`docker_username_${suffix}`, login.username]);
       outputs.push([`docker_password_${suffix}`, login.password]);
     }
-    for (const v of variables) outputs.push([envName(v.name, envPrefix), v.value]);
+    for (const v of variables) outputs.push([envName(v.name, naming), v.value]);
   }
   return outputs;
 }
@@ -71006,7 +71012,7 @@ var github = {
     const env2 = variables.map((variable) => {
       checkEnvValue("github", variable);
       return fileCommand(
-        checkEnvName("github", variable, envName(variable.name, options.envPrefix)),
+        checkEnvName("github", variable, envName(variable.name, options.envNaming)),
         variable.value
       );
     });
@@ -71018,7 +71024,7 @@ var github = {
       variables,
       options.registries,
       options.scope,
-      options.envPrefix
+      options.envNaming
     ).map(([name, value]) => fileCommand(name, value));
     return {
       text: "",
@@ -71063,7 +71069,7 @@ function tooLarge(message, hint) {
 function dotenvReport(variables, options) {
   const lines = [];
   for (const variable of reportVariables(variables, options)) {
-    const name = envName(variable.name, options.envPrefix);
+    const name = envName(variable.name, options.envNaming);
     if (!REPORT_NAME.test(name)) {
       throw new EcrVarsError({
         kind: "config",
@@ -71147,7 +71153,7 @@ var jenkins = {
     const { text: text2 } = sh.render(variables, options);
     const path6 = options.outputPath ?? "ecr-vars.env";
     const source = shellQuote(path6.includes("/") ? path6 : `./${path6}`);
-    const name = (leaf) => envName(`${options.namespace}.ecr.${leaf}`, options.envPrefix);
+    const name = (leaf) => envName(`${options.namespace}.ecr.${leaf}`, options.envNaming);
     return {
       text: text2,
       notes: [
@@ -71225,8 +71231,8 @@ function powershellString(value) {
 function quoteForHumans(text2) {
   return `'${text2.replace(/['\u2018-\u201b]/g, "$&$&")}'`;
 }
-function line4(variable, envPrefix) {
-  const name = checkEnvName("powershell", variable, envName(variable.name, envPrefix));
+function line4(variable, naming) {
+  const name = checkEnvName("powershell", variable, envName(variable.name, naming));
   checkEnvValue("powershell", variable);
   return `$Env:${name} = ${powershellString(variable.value)}
 `;
@@ -71241,7 +71247,7 @@ var powershell = {
   maskingKind: "clear",
   defaultOutput: { kind: "stdout" },
   render(variables, options) {
-    const text2 = variables.map((variable) => line4(variable, options.envPrefix)).join("");
+    const text2 = variables.map((variable) => line4(variable, options.envNaming)).join("");
     const notes = [];
     if (options.outputPath === void 0) {
       notes.push("load with: ecr-vars ... | Out-String | Invoke-Expression");
@@ -71911,7 +71917,8 @@ function plural(count, singular, pluralForm = `${singular}s`) {
 // src/cli/run-options.ts
 function runOptions(flags2, env2) {
   const problems = [];
-  const format2 = typeof flags2.format === "string" ? flags2.format : defaultFormat(env2);
+  const ci = detectCi(env2);
+  const format2 = typeof flags2.format === "string" ? flags2.format : defaultFormat(ci);
   const renderer = getRenderer(format2);
   if (renderer === void 0) {
     problems.push({
@@ -71920,8 +71927,8 @@ function runOptions(flags2, env2) {
       hint: `use one of: ${formatNames.join(", ")}`
     });
   }
-  const envPrefix = typeof flags2["env-prefix"] === "string" ? flags2["env-prefix"] : DEFAULT_ENV_PREFIX;
-  if (!isEnvPrefix(envPrefix)) {
+  const envPrefix = typeof flags2["env-prefix"] === "string" ? flags2["env-prefix"] : void 0;
+  if (envPrefix !== void 0 && !isEnvPrefix(envPrefix)) {
     problems.push({
       field: "--env-prefix",
       message: `"${envPrefix}" would make invalid environment names`,
@@ -71953,7 +71960,7 @@ function runOptions(flags2, env2) {
     formatExplicit: typeof flags2.format === "string",
     output: output === "-" ? void 0 : output,
     forceStdout: output === "-",
-    envPrefix,
+    envNaming: envNamingFor(envPrefix, ci === "bamboo"),
     timeoutMs: timeout * 1e3,
     connectors: typeof flags2.connectors === "string" ? flags2.connectors : void 0,
     cache: flags2.cache === true,
@@ -71984,9 +71991,8 @@ function timeoutSeconds(text2, problems) {
   } else return seconds;
   return 60;
 }
-function defaultFormat(env2) {
-  const ci = detectCi(env2);
-  return (ci === void 0 ? void 0 : rendererForCi(ci)?.name) ?? FALLBACK_FORMAT;
+function defaultFormat(ci) {
+  return rendererForCi(ci)?.name ?? FALLBACK_FORMAT;
 }
 
 // src/core/task.ts
@@ -72383,8 +72389,7 @@ var OPTIONS = [
     type: "string",
     value: "PREFIX",
     group: "output",
-    default: "bamboo_",
-    description: "prefix of environment variable names (may be empty)"
+    description: "prefix of environment names, followed by the name with dots as underscores, case kept (may be empty; --env-prefix bamboo_ gives Bamboo's names anywhere); default: in Bamboo bamboo_custom_aws_ecr_password, elsewhere no prefix and upper case, CUSTOM_AWS_ECR_PASSWORD"
   },
   {
     flag: "cache",
@@ -72761,8 +72766,9 @@ var COMMANDS = [
     summary: "run a command with the variables in its environment, its output redacted",
     usage: ["exec [task options] -- COMMAND [ARGS...]"],
     about: [
-      "Runs COMMAND with the variables in its environment (e.g. bamboo_custom_aws_ecr_password; see",
-      "--env-prefix and --namespace). Its stdout and stderr pass through a redactor that masks every",
+      "Runs COMMAND with the variables in its environment (CUSTOM_AWS_ECR_PASSWORD, in Bamboo",
+      "bamboo_custom_aws_ecr_password; see --env-prefix and --namespace). Its stdout and stderr pass",
+      "through a redactor that masks every",
       "secret and its encoded forms. The exit status is COMMAND's; 127 when it cannot be started.",
       "A COMMAND ended by TERM, INT, HUP, ALRM, USR2 or KILL ends ecr-vars with that signal; any",
       "other signal (SEGV, ABRT, QUIT, ...) gives status 128 + its number, never a core dump."
@@ -72870,7 +72876,7 @@ var NOT_INPUTS = {
   help: "not a run",
   version: "not a run"
 };
-var ACTION_DEFAULTS = { "env-prefix": "" };
+var ACTION_DEFAULTS = {};
 var LIST_NAMES = {
   "registry-id": "registry-ids",
   registry: "registries"
@@ -72977,11 +72983,11 @@ function splitList(raw) {
 
 // src/action/outputs.ts
 init_names();
-function publishPlan(variables, registries, scope, envPrefix) {
+function publishPlan(variables, registries, scope, naming) {
   return {
     secrets: variables.filter((v) => v.secret).map((v) => v.value),
-    env: variables.map((v) => [envName(v.name, envPrefix), v.value]),
-    outputs: githubOutputs(variables, registries, scope, envPrefix)
+    env: variables.map((v) => [envName(v.name, naming), v.value]),
+    outputs: githubOutputs(variables, registries, scope, naming)
   };
 }
 
@@ -73082,7 +73088,7 @@ async function runMain(core, env2) {
       ...connectorsPath === void 0 ? {} : { connectorsPath }
     });
     if (outcome.kind === "disabled") return;
-    const plan = publishPlan(outcome.variables, outcome.registries, task.scope, run.envPrefix);
+    const plan = publishPlan(outcome.variables, outcome.registries, task.scope, run.envNaming);
     for (const secret of plan.secrets) redactor.add(secret);
     for (const [name, value] of plan.env) core.exportVariable(name, value);
     for (const [name, value] of plan.outputs) core.setOutput(name, value);
@@ -73159,7 +73165,7 @@ async function logIn(variables, core, env2, logger2) {
     if (merge2 === void 0) throw new Error("the docker-config format cannot merge");
     await updateConfigFile(
       path6,
-      (text2) => merge2(text2, variables, { namespace: "", envPrefix: "", scope: "local" }),
+      (text2) => merge2(text2, variables, { namespace: "", envNaming: "upper", scope: "local" }),
       { createDirectory: true }
     );
     logger2.info(

@@ -4,7 +4,7 @@ export { type FetchedAuthorization, fetchAuthorizations } from "./aws/ecr.js";
 export type { CredentialProvider, Credentials } from "./core/credentials.js";
 export { EcrVarsError, ExitCode, type FieldProblem } from "./core/errors.js";
 export { resolveExpression } from "./core/expressions.js";
-export { envName } from "./core/names.js";
+export { type EnvNaming, envName, envNamingFor } from "./core/names.js";
 export { isRegion, partitionOf } from "./core/region.js";
 export { parseTask, type TaskConfig, type TaskInput } from "./core/task.js";
 export {

@@ -38,8 +38,8 @@ export const NOT_INPUTS: Readonly<Record<string, string>> = {
   version: "not a run",
 };
 
-/** Defaults that differ in the Action: environment names there carry no Bamboo prefix. */
-const ACTION_DEFAULTS: Readonly<Record<string, string>> = { "env-prefix": "" };
+/** Defaults that differ in the Action from the CLI's (none today). */
+const ACTION_DEFAULTS: Readonly<Record<string, string>> = {};
 
 /** Where a list input's name differs from its flag: the plural of its task-file key. */
 const LIST_NAMES: Readonly<Record<string, string>> = {

@@ -84,7 +84,7 @@ export async function runMain(core: ActionCore, env: Env): Promise<void> {
     });
     if (outcome.kind === "disabled") return;
 
-    const plan = publishPlan(outcome.variables, outcome.registries, task.scope, run.envPrefix);
+    const plan = publishPlan(outcome.variables, outcome.registries, task.scope, run.envNaming);
     for (const secret of plan.secrets) redactor.add(secret);
     for (const [name, value] of plan.env) core.exportVariable(name, value);
     for (const [name, value] of plan.outputs) core.setOutput(name, value);
@@ -207,7 +207,7 @@ async function logIn(
     if (merge === undefined) throw new Error("the docker-config format cannot merge");
     await updateConfigFile(
       path,
-      (text) => merge(text, variables, { namespace: "", envPrefix: "", scope: "local" }),
+      (text) => merge(text, variables, { namespace: "", envNaming: "upper", scope: "local" }),
       { createDirectory: true },
     );
     logger.info(

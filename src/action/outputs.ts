@@ -4,7 +4,7 @@
  * outputs follow aws-actions/amazon-ecr-login, so a workflow can switch without renaming.
  */
 
-import { envName } from "../core/names.js";
+import { type EnvNaming, envName } from "../core/names.js";
 import type { RegistrySummary } from "../core/registries.js";
 import type { Scope } from "../core/task.js";
 import type { Variable } from "../core/variables.js";
@@ -29,11 +29,11 @@ export function publishPlan(
   variables: readonly Variable[],
   registries: readonly RegistrySummary[],
   scope: Scope,
-  envPrefix: string,
+  naming: EnvNaming,
 ): PublishPlan {
   return {
     secrets: variables.filter((v) => v.secret).map((v) => v.value),
-    env: variables.map((v) => [envName(v.name, envPrefix), v.value] as const),
-    outputs: githubOutputs(variables, registries, scope, envPrefix),
+    env: variables.map((v) => [envName(v.name, naming), v.value] as const),
+    outputs: githubOutputs(variables, registries, scope, naming),
   };
 }

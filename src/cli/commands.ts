@@ -75,8 +75,9 @@ export const COMMANDS: readonly CommandSpec[] = [
     summary: "run a command with the variables in its environment, its output redacted",
     usage: ["exec [task options] -- COMMAND [ARGS...]"],
     about: [
-      "Runs COMMAND with the variables in its environment (e.g. bamboo_custom_aws_ecr_password; see",
-      "--env-prefix and --namespace). Its stdout and stderr pass through a redactor that masks every",
+      "Runs COMMAND with the variables in its environment (CUSTOM_AWS_ECR_PASSWORD, in Bamboo",
+      "bamboo_custom_aws_ecr_password; see --env-prefix and --namespace). Its stdout and stderr pass",
+      "through a redactor that masks every",
       "secret and its encoded forms. The exit status is COMMAND's; 127 when it cannot be started.",
       "A COMMAND ended by TERM, INT, HUP, ALRM, USR2 or KILL ends ecr-vars with that signal; any",
       "other signal (SEGV, ABRT, QUIT, ...) gives status 128 + its number, never a core dump.",

@@ -1,6 +1,6 @@
 /**
  * `ecr-vars exec [task options] -- CMD ARGS...`: runs CMD with the variables in its environment
- * (names as in a Bamboo Script task, see --env-prefix) and passes its stdout and stderr through
+ * (named as README "Variables in the environment" says, see --env-prefix) and passes its stdout and stderr through
  * a streaming redactor, so a command that echoes its environment or a login line leaks nothing.
  * The child's exit code is returned. A child ended by a signal ends ecr-vars the way a shell
  * reports it: the benign termination signals (TERM, INT, HUP, ...) are raised again on
@@ -60,7 +60,7 @@ export async function runExecCommand(context: CommandContext): Promise<number> {
     const outcome = await runTaskWith(loaded, run, io, redactor, logger);
     if (outcome.kind === "fetched") {
       for (const variable of outcome.variables) {
-        const name = envName(variable.name, run.envPrefix);
+        const name = envName(variable.name, run.envNaming);
         variables[name] = variable.value;
         if (variable.secret) secrets.push(variable.value);
         logger.info(`  ${name}=${variable.secret ? MASK : variable.value}`);

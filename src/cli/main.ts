@@ -114,7 +114,7 @@ async function fetchAndWrite(context: CommandContext): Promise<number> {
   if (outcome.kind === "disabled") return ExitCode.ok;
   const options: RenderOptions = {
     namespace: task.namespace,
-    envPrefix: run.envPrefix,
+    envNaming: run.envNaming,
     scope: task.scope,
     ...(outputPath === undefined ? {} : { outputPath }),
     ...(run.credentialHelper ? { credentialHelper: true } : {}),

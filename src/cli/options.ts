@@ -189,8 +189,8 @@ export const OPTIONS: readonly OptionSpec[] = [
     type: "string",
     value: "PREFIX",
     group: "output",
-    default: "bamboo_",
-    description: "prefix of environment variable names (may be empty)",
+    description:
+      "prefix of environment names, followed by the name with dots as underscores, case kept (may be empty; --env-prefix bamboo_ gives Bamboo's names anywhere); default: in Bamboo bamboo_custom_aws_ecr_password, elsewhere no prefix and upper case, CUSTOM_AWS_ECR_PASSWORD",
   },
   {
     flag: "cache",

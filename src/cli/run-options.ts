@@ -6,9 +6,9 @@
 import { taskCacheAuthorize } from "../cache/for-task.js";
 import { type FieldProblem, optionsError } from "../core/errors.js";
 import type { Env } from "../core/expressions.js";
-import { DEFAULT_ENV_PREFIX, isEnvPrefix } from "../core/names.js";
+import { type EnvNaming, envNamingFor, isEnvPrefix } from "../core/names.js";
 import { FALLBACK_FORMAT, formatNames, getRenderer, rendererForCi } from "../emit/registry.js";
-import { detectCi } from "../platform/ci.js";
+import { type CiSystem, detectCi } from "../platform/ci.js";
 import type { Logger } from "../platform/logger.js";
 import type { Redactor } from "../platform/redactor.js";
 import { connectorsFilePath } from "../task/resolve.js";
@@ -24,7 +24,8 @@ export interface RunOptions {
   readonly output: string | undefined;
   /** `--output -`: stdout, even for a format whose default output is a file. */
   readonly forceStdout: boolean;
-  readonly envPrefix: string;
+  /** `--env-prefix`, else Bamboo's names in Bamboo and upper-case names elsewhere. */
+  readonly envNaming: EnvNaming;
   readonly timeoutMs: number;
   readonly connectors: string | undefined;
   readonly cache: boolean;
@@ -33,7 +34,8 @@ export interface RunOptions {
 
 export function runOptions(flags: FlagValues, env: Env): RunOptions {
   const problems: FieldProblem[] = [];
-  const format = typeof flags.format === "string" ? flags.format : defaultFormat(env);
+  const ci = detectCi(env);
+  const format = typeof flags.format === "string" ? flags.format : defaultFormat(ci);
   const renderer = getRenderer(format);
   if (renderer === undefined) {
     problems.push({
@@ -42,9 +44,8 @@ export function runOptions(flags: FlagValues, env: Env): RunOptions {
       hint: `use one of: ${formatNames.join(", ")}`,
     });
   }
-  const envPrefix =
-    typeof flags["env-prefix"] === "string" ? flags["env-prefix"] : DEFAULT_ENV_PREFIX;
-  if (!isEnvPrefix(envPrefix)) {
+  const envPrefix = typeof flags["env-prefix"] === "string" ? flags["env-prefix"] : undefined;
+  if (envPrefix !== undefined && !isEnvPrefix(envPrefix)) {
     problems.push({
       field: "--env-prefix",
       message: `"${envPrefix}" would make invalid environment names`,
@@ -76,7 +77,7 @@ export function runOptions(flags: FlagValues, env: Env): RunOptions {
     formatExplicit: typeof flags.format === "string",
     output: output === "-" ? undefined : output,
     forceStdout: output === "-",
-    envPrefix,
+    envNaming: envNamingFor(envPrefix, ci === "bamboo"),
     timeoutMs: timeout * 1000,
     connectors: typeof flags.connectors === "string" ? flags.connectors : undefined,
     cache: flags.cache === true,
@@ -118,9 +119,8 @@ export function timeoutSeconds(text: string | undefined, problems: FieldProblem[
 }
 
 /** Inside a detected CI system, its own format when there is one; otherwise `sh`. */
-function defaultFormat(env: Env): string {
-  const ci = detectCi(env);
-  return (ci === undefined ? undefined : rendererForCi(ci)?.name) ?? FALLBACK_FORMAT;
+function defaultFormat(ci: CiSystem): string {
+  return rendererForCi(ci)?.name ?? FALLBACK_FORMAT;
 }
 
 /** Runs the task with the run options: shared by the main job and `exec`. */

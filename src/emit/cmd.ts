@@ -1,6 +1,6 @@
 /** `cmd`: `@set "NAME=value"` lines for a `.cmd`/`.bat` file that a batch script `call`s. */
 
-import { envName } from "../core/names.js";
+import { type EnvNaming, envName } from "../core/names.js";
 import type { Variable } from "../core/variables.js";
 import { checkEnvName, checkEnvValue, unrepresentable } from "./problems.js";
 import type { Renderer } from "./types.js";
@@ -64,8 +64,8 @@ export function cmdSetValue(value: string): string {
   return out;
 }
 
-function line(variable: Variable, envPrefix: string): string {
-  const name = checkEnvName("cmd", variable, envName(variable.name, envPrefix), CMD_NAME);
+function line(variable: Variable, naming: EnvNaming): string {
+  const name = checkEnvName("cmd", variable, envName(variable.name, naming), CMD_NAME);
   checkEnvValue("cmd", variable);
   const reason = refusal(variable.value);
   if (reason !== undefined) throw unrepresentable("cmd", variable, reason, OTHER_FORMATS);
@@ -92,7 +92,7 @@ export const cmd: Renderer = {
   maskingKind: "clear",
   defaultOutput: { kind: "stdout" },
   render(variables, options) {
-    const text = variables.map((variable) => line(variable, options.envPrefix)).join("");
+    const text = variables.map((variable) => line(variable, options.envNaming)).join("");
     const notes: string[] = [];
     if (options.outputPath === undefined) {
       notes.push("write it to a .cmd file with --output, then load with: call FILE.cmd");

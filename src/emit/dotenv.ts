@@ -1,6 +1,6 @@
 /** `dotenv`: `NAME=value` lines that the `dotenv` npm package, docker compose and python-dotenv read alike. */
 
-import { envName } from "../core/names.js";
+import { type EnvNaming, envName } from "../core/names.js";
 import type { Variable } from "../core/variables.js";
 import { checkEnvName, checkEnvValue, unrepresentable } from "./problems.js";
 import type { Renderer } from "./types.js";
@@ -26,8 +26,8 @@ export function dotenvValue(value: string): string | undefined {
   return undefined;
 }
 
-function line(variable: Variable, envPrefix: string): string {
-  const name = checkEnvName("dotenv", variable, envName(variable.name, envPrefix));
+function line(variable: Variable, naming: EnvNaming): string {
+  const name = checkEnvName("dotenv", variable, envName(variable.name, naming));
   checkEnvValue("dotenv", variable);
   const value = dotenvValue(variable.value);
   if (value === undefined) {
@@ -50,7 +50,7 @@ export const dotenv: Renderer = {
   maskingKind: "clear",
   defaultOutput: { kind: "stdout" },
   render(variables, options) {
-    const text = variables.map((variable) => line(variable, options.envPrefix)).join("");
+    const text = variables.map((variable) => line(variable, options.envNaming)).join("");
     const notes =
       options.outputPath === undefined
         ? ["write it to a file with --output; dotenv loaders read files, not stdout"]

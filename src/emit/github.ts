@@ -8,7 +8,7 @@
  * so that no value can end early or inject another entry. docs/ci/github-actions.md.
  */
 
-import { envName } from "../core/names.js";
+import { type EnvNaming, envName } from "../core/names.js";
 import type { RegistrySummary } from "../core/registries.js";
 import type { Variable } from "../core/variables.js";
 import { registryLogins } from "./docker-config.js";
@@ -48,7 +48,7 @@ export function githubOutputs(
   variables: readonly Variable[],
   registries: readonly RegistrySummary[] | undefined,
   scope: "local" | "result",
-  envPrefix: string,
+  naming: EnvNaming,
 ): Array<readonly [string, string]> {
   const hosts =
     registries?.map((r) => r.registry) ?? registryLogins(variables).map((login) => login.host);
@@ -61,7 +61,7 @@ export function githubOutputs(
       outputs.push([`docker_username_${suffix}`, login.username]);
       outputs.push([`docker_password_${suffix}`, login.password]);
     }
-    for (const v of variables) outputs.push([envName(v.name, envPrefix), v.value]);
+    for (const v of variables) outputs.push([envName(v.name, naming), v.value]);
   }
   return outputs;
 }
@@ -80,7 +80,7 @@ export const github: Renderer = {
     const env = variables.map((variable) => {
       checkEnvValue("github", variable);
       return fileCommand(
-        checkEnvName("github", variable, envName(variable.name, options.envPrefix)),
+        checkEnvName("github", variable, envName(variable.name, options.envNaming)),
         variable.value,
       );
     });
@@ -91,7 +91,7 @@ export const github: Renderer = {
       variables,
       options.registries,
       options.scope,
-      options.envPrefix,
+      options.envNaming,
     ).map(([name, value]) => fileCommand(name, value));
     return {
       text: "",

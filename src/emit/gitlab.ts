@@ -58,7 +58,7 @@ export function dotenvReport(
 ): { text: string; bytes: number; count: number } {
   const lines: string[] = [];
   for (const variable of reportVariables(variables, options)) {
-    const name = envName(variable.name, options.envPrefix);
+    const name = envName(variable.name, options.envNaming);
     if (!REPORT_NAME.test(name)) {
       throw new EcrVarsError({
         kind: "config",

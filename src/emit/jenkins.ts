@@ -23,7 +23,7 @@ export const jenkins: Renderer = {
     const { text } = sh.render(variables, options);
     const path = options.outputPath ?? "ecr-vars.env";
     const source = shellQuote(path.includes("/") ? path : `./${path}`);
-    const name = (leaf: string) => envName(`${options.namespace}.ecr.${leaf}`, options.envPrefix);
+    const name = (leaf: string) => envName(`${options.namespace}.ecr.${leaf}`, options.envNaming);
     return {
       text,
       notes: [

@@ -1,6 +1,6 @@
 /** `powershell`: `$Env:NAME = '...'` lines for Windows PowerShell 5.1 and PowerShell 7. */
 
-import { envName } from "../core/names.js";
+import { type EnvNaming, envName } from "../core/names.js";
 import type { Variable } from "../core/variables.js";
 import { checkEnvName, checkEnvValue } from "./problems.js";
 import type { Renderer } from "./types.js";
@@ -45,8 +45,8 @@ function quoteForHumans(text: string): string {
   return `'${text.replace(/['\u2018-\u201b]/g, "$&$&")}'`;
 }
 
-function line(variable: Variable, envPrefix: string): string {
-  const name = checkEnvName("powershell", variable, envName(variable.name, envPrefix));
+function line(variable: Variable, naming: EnvNaming): string {
+  const name = checkEnvName("powershell", variable, envName(variable.name, naming));
   checkEnvValue("powershell", variable);
   return `$Env:${name} = ${powershellString(variable.value)}\n`;
 }
@@ -65,7 +65,7 @@ export const powershell: Renderer = {
   maskingKind: "clear",
   defaultOutput: { kind: "stdout" },
   render(variables, options) {
-    const text = variables.map((variable) => line(variable, options.envPrefix)).join("");
+    const text = variables.map((variable) => line(variable, options.envNaming)).join("");
     const notes: string[] = [];
     if (options.outputPath === undefined) {
       notes.push("load with: ecr-vars ... | Out-String | Invoke-Expression");

@@ -1,6 +1,6 @@
 /** `sh`: `export NAME='value'` lines for `eval` or `.` in any POSIX shell. */
 
-import { envName } from "../core/names.js";
+import { type EnvNaming, envName } from "../core/names.js";
 import type { Variable } from "../core/variables.js";
 import { checkEnvName, checkEnvValue } from "./problems.js";
 import type { Renderer } from "./types.js";
@@ -14,8 +14,8 @@ export function shellQuote(value: string): string {
   return `'${value.replaceAll("'", "'\\''")}'`;
 }
 
-function line(variable: Variable, envPrefix: string): string {
-  const name = checkEnvName("sh", variable, envName(variable.name, envPrefix));
+function line(variable: Variable, naming: EnvNaming): string {
+  const name = checkEnvName("sh", variable, envName(variable.name, naming));
   checkEnvValue("sh", variable);
   return `export ${name}=${shellQuote(variable.value)}\n`;
 }
@@ -34,7 +34,7 @@ export const sh: Renderer = {
   maskingKind: "clear",
   defaultOutput: { kind: "stdout" },
   render(variables, options) {
-    const text = variables.map((variable) => line(variable, options.envPrefix)).join("");
+    const text = variables.map((variable) => line(variable, options.envNaming)).join("");
     const notes = [
       options.outputPath === undefined
         ? 'load with: eval "$(ecr-vars ...)"'

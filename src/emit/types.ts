@@ -1,13 +1,14 @@
 /** The contract every output format implements: a pure renderer from variables to text. */
 
+import type { EnvNaming } from "../core/names.js";
 import type { RegistrySummary } from "../core/registries.js";
 import type { Variable } from "../core/variables.js";
 
 export interface RenderOptions {
   /** Namespace of the variables, e.g. `custom.aws`. */
   readonly namespace: string;
-  /** Prefix of environment names (README, "What it does"), `bamboo_` unless `--env-prefix` says otherwise. */
-  readonly envPrefix: string;
+  /** How environment names are made (README, "Variables in the environment"; `core/names.ts`). */
+  readonly envNaming: EnvNaming;
   /** `local` or `result` (README, "Options"). */
   readonly scope: "local" | "result";
   /** Where the rendered text is going to be written, when it is a file. */

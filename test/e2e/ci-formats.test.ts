@@ -93,8 +93,8 @@ describe("--format github", () => {
     // What the log shows once the masks apply: no secret.
     const shown = lines.filter((l) => !l.startsWith("::add-mask::")).join("\n");
     expect(env.get("EARLIER")).toBe("kept");
-    expect(env.get("bamboo_custom_aws_ecr_password")).toBe(PASSWORD);
-    expect(env.get("bamboo_custom_aws_ecr_expirationDate")).toBe(EXPIRES_TEXT);
+    expect(env.get("CUSTOM_AWS_ECR_PASSWORD")).toBe(PASSWORD);
+    expect(env.get("CUSTOM_AWS_ECR_EXPIRATIONDATE")).toBe(EXPIRES_TEXT);
     expect(Object.fromEntries(outputs)).toEqual({
       registry: PROXY_DOMAIN,
       registries: PROXY_DOMAIN,
@@ -129,7 +129,7 @@ describe("--format gitlab", () => {
     expect(result.stdout).toBe("");
     expect(await modeOf(join(dir, "ecr-vars.env"))).toBe(0o600);
     const text = await readFile(join(dir, "ecr-vars.env"), "utf8");
-    expect(text).toContain(`export bamboo_custom_aws_ecr_proxyEndpointDomain='${PROXY_DOMAIN}'`);
+    expect(text).toContain(`export CUSTOM_AWS_ECR_PROXYENDPOINTDOMAIN='${PROXY_DOMAIN}'`);
     expect(result.stderr).toContain("GitLab CI cannot mask values created during a job");
     expectNoSecret(result.stderr);
   });
@@ -150,7 +150,7 @@ describe("--format gitlab", () => {
       expect(report.size).toBe(count === 1 ? 4 : 20);
       expectNoSecret(text);
       expect([...report.keys()].some((k) => /password|authorizationToken/i.test(k))).toBe(false);
-      const domains = [...report].filter(([k]) => k.endsWith("_proxyEndpointDomain"));
+      const domains = [...report].filter(([k]) => k.endsWith("_PROXYENDPOINTDOMAIN"));
       expect(domains.map(([, v]) => v).sort()).toEqual([...hosts].sort());
       const bytes = Buffer.byteLength(text);
       const notes = result.stderr.split("\n").filter((l) => l.includes("dotenv report"));
@@ -177,8 +177,8 @@ describe("--format gitlab", () => {
     );
     expect(one.code, one.stderr).toBe(0);
     const report = parseGitlabDotenv(await readFile(join(dir, "ecr-vars.dotenv"), "utf8"));
-    expect(report.get("bamboo_custom_aws_ecr_password")).toBe(PASSWORD);
-    expect(report.has("bamboo_custom_aws_ecr_authorizationToken_password")).toBe(false);
+    expect(report.get("CUSTOM_AWS_ECR_PASSWORD")).toBe(PASSWORD);
+    expect(report.has("CUSTOM_AWS_ECR_AUTHORIZATIONTOKEN_PASSWORD")).toBe(false);
     expect(one.stderr).toMatch(/warning: .*carries the registry password in clear/);
 
     const five = await runIn(
@@ -270,7 +270,7 @@ describe("CircleCI, Jenkins, Buildkite: nothing on stdout, the platform's file p
     expect(result.stdout).toBe("");
     const text = await readFile(bashEnv, "utf8");
     expect(text.startsWith("export EARLIER=1\n")).toBe(true);
-    expect(text).toContain(`export bamboo_custom_aws_ecr_password='${PASSWORD}'`);
+    expect(text).toContain(`export CUSTOM_AWS_ECR_PASSWORD='${PASSWORD}'`);
     expect(result.stderr).toContain("$BASH_ENV");
   });
 
@@ -410,7 +410,7 @@ describe("a bare run under each detected CI: no secret in what the log shows", (
     // The recipe of docs/ci/bitbucket.md: source the file in the step's shell.
     const sourced = execFileSync(
       "sh",
-      ["-c", '. ./ecr-vars.env && printf %s "$bamboo_custom_aws_ecr_password"'],
+      ["-c", '. ./ecr-vars.env && printf %s "$CUSTOM_AWS_ECR_PASSWORD"'],
       { cwd: dir, encoding: "utf8" },
     );
     expect(sourced).toBe(PASSWORD);
@@ -437,7 +437,7 @@ describe("the files the job's shell loads give back every value exactly", () => 
       "sh",
       [
         "-c",
-        `. ./${file} && printf '%s\\n%s\\n%s' "$bamboo_custom_aws_ecr_password" "$bamboo_custom_aws_ecr_proxyEndpointDomain" "$bamboo_custom_aws_ecr_credentials_json_password"`,
+        `. ./${file} && printf '%s\\n%s\\n%s' "$CUSTOM_AWS_ECR_PASSWORD" "$CUSTOM_AWS_ECR_PROXYENDPOINTDOMAIN" "$CUSTOM_AWS_ECR_CREDENTIALS_JSON_PASSWORD"`,
       ],
       { cwd: dir, encoding: "utf8" },
     ).split("\n");

@@ -21,7 +21,7 @@ async function passwordOf(c: E2eContext): Promise<string> {
   return JSON.parse(result.stdout)["custom.aws.ecr.password"] as string;
 }
 
-const PW = "$bamboo_custom_aws_ecr_password";
+const PW = "$CUSTOM_AWS_ECR_PASSWORD";
 const sh = (script: string) => ["exec", "--region", REGION, "-q", "--", "sh", "-c", script];
 
 describe("exec: encodings printed by real tools are masked", () => {
@@ -32,15 +32,15 @@ describe("exec: encodings printed by real tools are masked", () => {
     ["base64 -w0 of the password with a newline", `echo "${PW}" | base64 -w0`],
     [
       "the token variable, base64 again",
-      'printf %s "$bamboo_custom_aws_ecr_authorizationToken_password" | base64',
+      'printf %s "$CUSTOM_AWS_ECR_AUTHORIZATIONTOKEN_PASSWORD" | base64',
     ],
     [
       "URL-encoded (encodeURIComponent)",
-      `${JSON.stringify(process.execPath)} -e 'process.stdout.write(encodeURIComponent(process.env.bamboo_custom_aws_ecr_password))'`,
+      `${JSON.stringify(process.execPath)} -e 'process.stdout.write(encodeURIComponent(process.env.CUSTOM_AWS_ECR_PASSWORD))'`,
     ],
     [
       "JSON with \\/ escapes",
-      `${JSON.stringify(process.execPath)} -e 'process.stdout.write(JSON.stringify({p: process.env.bamboo_custom_aws_ecr_password}).replaceAll("/", "\\\\/"))'`,
+      `${JSON.stringify(process.execPath)} -e 'process.stdout.write(JSON.stringify({p: process.env.CUSTOM_AWS_ECR_PASSWORD}).replaceAll("/", "\\\\/"))'`,
     ],
   ];
   test.each(cases)("%s", async (_name, script) => {

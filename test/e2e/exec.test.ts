@@ -17,16 +17,16 @@ const node = (script: string) => ["--", process.execPath, "-e", script];
 describe("ecr-vars exec", () => {
   test("the command sees the variables; its output is masked in every derived form", async () => {
     const script = `
-      const pw = process.env.bamboo_custom_aws_ecr_password;
+      const pw = process.env.CUSTOM_AWS_ECR_PASSWORD;
       process.stdout.write("plain " + pw + "\\n");
       process.stdout.write("auth " + Buffer.from("AWS:" + pw).toString("base64") + "\\n");
-      process.stdout.write("json " + JSON.stringify(process.env.bamboo_custom_aws_ecr_credentials_json_password) + "\\n");
+      process.stdout.write("json " + JSON.stringify(process.env.CUSTOM_AWS_ECR_CREDENTIALS_JSON_PASSWORD) + "\\n");
       process.stdout.write("url " + encodeURIComponent(pw) + "\\n");
       // one byte at a time, so the secret is split across many reads
       const slow = "split " + pw + "\\n";
       let i = 0;
       const timer = setInterval(() => { process.stderr.write(slow[i++]); if (i === slow.length) clearInterval(timer); }, 0);
-      process.stdout.write("host " + process.env.bamboo_custom_aws_ecr_proxyEndpointDomain + "\\n");
+      process.stdout.write("host " + process.env.CUSTOM_AWS_ECR_PROXYENDPOINTDOMAIN + "\\n");
     `;
     const result = await ctx.run([...TASK, ...node(script)]);
     expect(result.code, result.stderr).toBe(0);

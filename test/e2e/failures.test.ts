@@ -143,9 +143,7 @@ describe("an already-expired token from the endpoint", () => {
     try {
       const result = await expired.run(["--region", "eu-west-1", "-q"]);
       expect(result.code, result.stderr).toBe(0);
-      expect(result.stdout).toContain(
-        "bamboo_custom_aws_ecr_expirationDate='2015-01-01T00:00:00Z'",
-      );
+      expect(result.stdout).toContain("CUSTOM_AWS_ECR_EXPIRATIONDATE='2015-01-01T00:00:00Z'");
       expect(result.stderr).toBe(
         "warning: ECR returned a token that expired at 2015-01-01T00:00:00Z, which registries refuse: check the clock of this machine and that the endpoint is Amazon ECR\n",
       );

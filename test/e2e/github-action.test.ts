@@ -101,16 +101,16 @@ describe(`main then post on ${actionNode().version}, scope local, docker login`,
 
   test("GITHUB_ENV holds the seven variables, read back exactly with the runner's rules", () => {
     expect(Object.fromEntries(main.env)).toEqual({
-      custom_aws_ecr_authorizationToken_password: tokenOf(PASSWORD),
-      custom_aws_ecr_expirationDate: EXPIRES_TEXT,
-      custom_aws_ecr_proxyEndpoint: PROXY_ENDPOINT,
-      custom_aws_ecr_proxyEndpointDomain: PROXY_DOMAIN,
-      custom_aws_ecr_username: "AWS",
-      custom_aws_ecr_password: PASSWORD,
-      custom_aws_ecr_credentials_json_password: secretForms()[2],
+      CUSTOM_AWS_ECR_AUTHORIZATIONTOKEN_PASSWORD: tokenOf(PASSWORD),
+      CUSTOM_AWS_ECR_EXPIRATIONDATE: EXPIRES_TEXT,
+      CUSTOM_AWS_ECR_PROXYENDPOINT: PROXY_ENDPOINT,
+      CUSTOM_AWS_ECR_PROXYENDPOINTDOMAIN: PROXY_DOMAIN,
+      CUSTOM_AWS_ECR_USERNAME: "AWS",
+      CUSTOM_AWS_ECR_PASSWORD: PASSWORD,
+      CUSTOM_AWS_ECR_CREDENTIALS_JSON_PASSWORD: secretForms()[2],
     });
     // Multi-line-safe delimiter syntax, not NAME=VALUE.
-    expect(main.files.env).toMatch(/^custom_aws_ecr_password<<ghadelimiter_[0-9a-f-]+$/m);
+    expect(main.files.env).toMatch(/^CUSTOM_AWS_ECR_PASSWORD<<ghadelimiter_[0-9a-f-]+$/m);
   });
 
   test("local scope: outputs carry the registry host and no secret", () => {
@@ -161,9 +161,9 @@ describe("scope result with two registries", () => {
     expect(outputs[`docker_username_${ACCOUNT}_dkr_ecr_eu_west_1_amazonaws_com`]).toBe("AWS");
     expect(outputs[`docker_password_${ACCOUNT}_dkr_ecr_eu_west_1_amazonaws_com`]).toBe(PASSWORD);
     expect(outputs.docker_password_210987654321_dkr_ecr_us_east_2_amazonaws_com).toBe(PASSWORD);
-    expect(outputs.custom_aws_ecr_210987654321_us_east_2_proxyEndpointDomain).toBe(HOST_B);
-    expect(outputs.custom_aws_ecr_password).toBe(PASSWORD);
-    expect(main.env.get("custom_aws_ecr_password")).toBe(PASSWORD);
+    expect(outputs.CUSTOM_AWS_ECR_210987654321_US_EAST_2_PROXYENDPOINTDOMAIN).toBe(HOST_B);
+    expect(outputs.CUSTOM_AWS_ECR_PASSWORD).toBe(PASSWORD);
+    expect(main.env.get("CUSTOM_AWS_ECR_PASSWORD")).toBe(PASSWORD);
     expectMaskedFirst(main, secretForms().slice(0, 2));
     expect(main.stdout).toContain("scope result; masked outputs do not cross jobs");
   });
@@ -188,7 +188,7 @@ describe("OIDC: role-arn and the workflow's token, no keys, no connectors file",
   test("the token came from the runner's token service (getIDToken) for sts.amazonaws.com", () => {
     expect(main.code, main.stdout + main.stderr).toBe(0);
     expect(oidc.audiences.at(-1)).toBe("sts.amazonaws.com");
-    expect(main.env.get("custom_aws_ecr_password")).toBe(PASSWORD);
+    expect(main.env.get("CUSTOM_AWS_ECR_PASSWORD")).toBe(PASSWORD);
     expect(main.stdout).toContain("with the workflow's OIDC token");
   });
 

@@ -60,9 +60,7 @@ describe("output files (exit 5)", () => {
     // A rename over the old file, not a rewrite in place: readers never see a partial file.
     expect(after.ino).not.toBe(before.ino);
     const text = await readFile(file, "utf8");
-    expect(text.startsWith("export bamboo_custom_aws_ecr_authorizationToken_password='")).toBe(
-      true,
-    );
+    expect(text.startsWith("export CUSTOM_AWS_ECR_AUTHORIZATIONTOKEN_PASSWORD='")).toBe(true);
     expect((await readdir(dir)).filter((name) => name.startsWith(`.${n}-`))).toEqual([]);
   });
 });

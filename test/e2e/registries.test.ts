@@ -111,9 +111,9 @@ describe("six registries in three regions plus ECR Public", () => {
     const file = await ctx.write("six-sh.yml", SIX_PLUS_PUBLIC);
     const result = await ctx.run(["--task", file, "--format", "sh"]);
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stdout).toContain(`export bamboo_custom_aws_ecr_public_password='${PASSWORD}'\n`);
+    expect(result.stdout).toContain(`export CUSTOM_AWS_ECR_PUBLIC_PASSWORD='${PASSWORD}'\n`);
     expect(result.stdout).toContain(
-      "export bamboo_custom_aws_ecr_666666666666_ap_southeast_2_proxyEndpointDomain='666666666666.dkr.ecr.ap-southeast-2.amazonaws.com'\n",
+      "export CUSTOM_AWS_ECR_666666666666_AP_SOUTHEAST_2_PROXYENDPOINTDOMAIN='666666666666.dkr.ecr.ap-southeast-2.amazonaws.com'\n",
     );
     for (const line of result.stdout.trim().split("\n")) {
       expect(line).toMatch(/^export [A-Za-z_][A-Za-z0-9_]*='/);

@@ -98,7 +98,7 @@ test("--cache: the first run fills the token cache, the second answers without A
   expect(hit.result.code, hit.result.stderr).toBe(0);
   expect(hit.calls).toEqual([]);
   expect(hit.result.stdout).toBe(miss.result.stdout);
-  expect(hit.result.stdout).toContain(`bamboo_custom_aws_ecr_password=${PASSWORD}\n`);
+  expect(hit.result.stdout).toContain(`CUSTOM_AWS_ECR_PASSWORD=${PASSWORD}\n`);
 });
 
 test("a cache hit writes nothing beside the token cache: no code cache of its own", async () => {
@@ -109,7 +109,7 @@ test("a cache hit writes nothing beside the token cache: no code cache of its ow
   expect((await run()).code).toBe(0);
   const hit = await run();
   expect(hit.code, hit.stderr).toBe(0);
-  expect(hit.stdout).toContain(`bamboo_custom_aws_ecr_password=${PASSWORD}\n`);
+  expect(hit.stdout).toContain(`CUSTOM_AWS_ECR_PASSWORD=${PASSWORD}\n`);
   expect((await readdir(cache)).sort()).toEqual(["tokens.json"]);
 });
 

@@ -126,9 +126,9 @@ test("three pushes (auth file, credential helper, exec) and a pull give one dige
   // file from them (the password is in no argv), and the child's output is masked.
   const script = [
     "umask 077",
-    `printf '{"auths":{"%s":{"auth":"%s"}}}' "$bamboo_custom_aws_ecr_proxyEndpointDomain" "$bamboo_custom_aws_ecr_authorizationToken_password" > "$EXEC_AUTH"`,
-    `skopeo copy --dest-tls-verify=false --authfile "$EXEC_AUTH" --digestfile "$EXEC_DIGEST" ${image} "docker://$bamboo_custom_aws_ecr_proxyEndpointDomain/app:c"`,
-    `echo "password is $bamboo_custom_aws_ecr_password"`,
+    `printf '{"auths":{"%s":{"auth":"%s"}}}' "$CUSTOM_AWS_ECR_PROXYENDPOINTDOMAIN" "$CUSTOM_AWS_ECR_AUTHORIZATIONTOKEN_PASSWORD" > "$EXEC_AUTH"`,
+    `skopeo copy --dest-tls-verify=false --authfile "$EXEC_AUTH" --digestfile "$EXEC_DIGEST" ${image} "docker://$CUSTOM_AWS_ECR_PROXYENDPOINTDOMAIN/app:c"`,
+    `echo "password is $CUSTOM_AWS_ECR_PASSWORD"`,
   ].join("\n");
   const exec = await runWithInput(
     process.execPath,

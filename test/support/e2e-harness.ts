@@ -65,8 +65,13 @@ export function expectedValues(
 }
 
 /** The environment name of a relative variable name (README, "What it does"). */
-export function envNameOf(relative: string, namespace = "custom.aws", prefix = "bamboo_"): string {
-  return `${prefix}${namespace}.${relative}`.replaceAll(".", "_");
+export function envNameOf(
+  relative: string,
+  namespace = "custom.aws",
+  prefix: string | undefined = undefined,
+): string {
+  const name = `${namespace}.${relative}`.replaceAll(".", "_");
+  return prefix === undefined ? name.toUpperCase() : `${prefix}${name}`;
 }
 
 export interface E2eContext {

@@ -5,7 +5,7 @@ import type { RenderOptions } from "../../src/emit/index.js";
 
 export const OPTIONS: RenderOptions = {
   namespace: "custom.aws",
-  envPrefix: "bamboo_",
+  envNaming: { prefix: "bamboo_" },
   scope: "local",
 };
 

@@ -89,7 +89,7 @@ describe("action.yml", () => {
 describe("reading inputs", () => {
   const inputs = (values: Record<string, string>) => (name: string) => values[name] ?? "";
 
-  test("flags from inputs; lists split on lines and commas; the Action's env-prefix is empty", () => {
+  test("flags from inputs; lists split on lines and commas; no env-prefix unless given", () => {
     const settings = readSettings(
       inputs({
         region: "eu-west-1",
@@ -102,7 +102,6 @@ describe("reading inputs", () => {
       region: "eu-west-1",
       "registry-id": ["111111111111", "222222222222", "333333333333"],
       "role-arn": "arn:aws:iam::123456789012:role/x",
-      "env-prefix": "",
     });
     expect(settings).toMatchObject({ dockerLogin: true, skipLogout: false });
     expect(settings.audience).toBe("sts.amazonaws.com");
@@ -140,8 +139,8 @@ describe("what a run publishes", () => {
   });
 
   test("local: env only, plus the non-secret registry outputs", () => {
-    const plan = publishPlan(variables, registries, "local", "");
-    expect(plan.env.map(([n]) => n)).toContain("custom_aws_ecr_password");
+    const plan = publishPlan(variables, registries, "local", "upper");
+    expect(plan.env.map(([n]) => n)).toContain("CUSTOM_AWS_ECR_PASSWORD");
     expect(plan.outputs).toEqual([
       ["registry", registries[0]?.registry],
       ["registries", registries[0]?.registry],
@@ -150,7 +149,7 @@ describe("what a run publishes", () => {
   });
 
   test("result: docker_username/password outputs and every variable", () => {
-    const plan = publishPlan(variables, registries, "result", "P_");
+    const plan = publishPlan(variables, registries, "result", { prefix: "P_" });
     const outputs = Object.fromEntries(plan.outputs);
     expect(outputs.docker_password_123456789012_dkr_ecr_eu_west_1_amazonaws_com).toBe("pw-123456");
     expect(outputs.P_custom_aws_ecr_expirationDate).toBe("2030-01-01T00:00:00Z");

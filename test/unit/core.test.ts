@@ -1,7 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { EcrVarsError } from "../../src/core/errors.js";
 import { resolveExpression } from "../../src/core/expressions.js";
-import { envName, isEnvPrefix, isNamespace } from "../../src/core/names.js";
+import { envName, envNamingFor, isEnvPrefix, isNamespace } from "../../src/core/names.js";
 import { isRegion, partitionOf } from "../../src/core/region.js";
 import {
   buildVariables,
@@ -46,12 +46,43 @@ describe("regions", () => {
 });
 
 describe("names", () => {
-  test("environment names follow Bamboo's rule", () => {
-    expect(envName("custom.aws.ecr.password")).toBe("bamboo_custom_aws_ecr_password");
-    expect(envName("custom.aws.ecr.authorizationToken.password", "")).toBe(
+  test.each([
+    [
+      "Bamboo's rule by default",
+      "custom.aws.ecr.password",
+      undefined,
+      "bamboo_custom_aws_ecr_password",
+    ],
+    [
+      "an empty prefix keeps the case",
+      "custom.aws.ecr.authorizationToken.password",
+      { prefix: "" },
       "custom_aws_ecr_authorizationToken_password",
-    );
-    expect(envName("a.b", "CI_")).toBe("CI_a_b");
+    ],
+    ["a prefix of one's own", "a.b", { prefix: "CI_" }, "CI_a_b"],
+    [
+      "upper case elsewhere",
+      "custom.aws.ecr.proxyEndpointDomain",
+      "upper",
+      "CUSTOM_AWS_ECR_PROXYENDPOINTDOMAIN",
+    ],
+    [
+      "upper case keeps digits and underscores",
+      "ns.ecr.210987654321.eu_west_1.password",
+      "upper",
+      "NS_ECR_210987654321_EU_WEST_1_PASSWORD",
+    ],
+  ] as const)("environment names: %s", (_, name, naming, expected) => {
+    expect(envName(name, naming)).toBe(expected);
+  });
+
+  test.each([
+    ["--env-prefix wins in Bamboo", "CI_", true, { prefix: "CI_" }],
+    ["--env-prefix wins elsewhere", "", false, { prefix: "" }],
+    ["Bamboo's names in Bamboo", undefined, true, { prefix: "bamboo_" }],
+    ["upper case elsewhere", undefined, false, "upper"],
+  ] as const)("the naming of a run: %s", (_, prefix, inBamboo, expected) => {
+    expect(envNamingFor(prefix, inBamboo)).toEqual(expected);
   });
 
   test.each([

@@ -35,7 +35,7 @@ const NASTY = [
 ];
 
 function expectedEnv(variables: readonly Variable[]): Map<string, string> {
-  return new Map(variables.map((v) => [envName(v.name, OPTIONS.envPrefix), v.value]));
+  return new Map(variables.map((v) => [envName(v.name, OPTIONS.envNaming), v.value]));
 }
 
 describe("sh, evaluated by real shells", () => {

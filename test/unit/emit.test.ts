@@ -227,10 +227,27 @@ describe("rendering the variables of one registry", () => {
   });
 
   // password prints the bare password: no names at all.
-  test.each(formatNames.filter((n) => n !== "password"))("%s uses the env prefix", (name) => {
-    const text = written(getRenderer(name)?.render(variables, { ...OPTIONS, envPrefix: "" }));
+  test.each(formatNames.filter((n) => n !== "password"))("%s uses the env naming", (name) => {
+    const text = written(getRenderer(name)?.render(variables, { ...OPTIONS, envNaming: "upper" }));
     expect(text).not.toContain("bamboo_");
     expect(text).toContain("ecr");
+  });
+
+  // The formats that write environment names: upper case outside Bamboo, nothing else of Bamboo's.
+  test.each([
+    "sh",
+    "powershell",
+    "cmd",
+    "dotenv",
+    "github",
+    "gitlab",
+    "circleci",
+    "jenkins",
+    "buildkite",
+  ])("%s names CUSTOM_AWS_ECR_PASSWORD with upper-case naming", (name) => {
+    const text = written(getRenderer(name)?.render(variables, { ...OPTIONS, envNaming: "upper" }));
+    expect(text).toContain("CUSTOM_AWS_ECR_PASSWORD");
+    expect(text).not.toMatch(/custom_aws/);
   });
 });
 
@@ -323,7 +340,7 @@ describe("errors", () => {
     "%s refuses an env prefix starting with a digit",
     (name) => {
       const error = thrown(() =>
-        getRenderer(name)?.render([variable("x")], { ...OPTIONS, envPrefix: "1_" }),
+        getRenderer(name)?.render([variable("x")], { ...OPTIONS, envNaming: { prefix: "1_" } }),
       );
       expect(error.code).toBe("INVALID_ENV_NAME");
     },

@@ -35,17 +35,17 @@ beforeAll(async () => {
 afterAll(() => ctx.close());
 
 /** Runs the CLI with the emulator answering `password`; output to stdout unless args say so. */
-async function fetch(password: string, args: readonly string[]) {
+async function fetch(password: string, args: readonly string[], env: Record<string, string> = {}) {
   ctx.emu.setPassword(password);
-  const result = await ctx.run(["--region", "eu-west-1", ...args]);
+  const result = await ctx.run(["--region", "eu-west-1", ...args], env);
   expect(result.stderr.startsWith("ecr-vars: error"), result.stderr).toBe(false);
   expect(result.code).toBe(0);
   expectNoSecrets(result.stderr, [password]);
   return result;
 }
 
-/** Expected environment values: env name -> value. */
-function expectedEnv(password: string, namespace = "custom.aws", prefix = "bamboo_") {
+/** Expected environment values: env name -> value (upper-case names without a prefix). */
+function expectedEnv(password: string, namespace = "custom.aws", prefix?: string) {
   return new Map(
     [...expectedValues(password)].map(([relative, value]) => [
       envNameOf(relative, namespace, prefix),
@@ -68,17 +68,27 @@ function evalInBash(file: string, names: readonly string[]): Map<string, string>
 }
 
 describe("sh", () => {
-  const cases: Array<[string, string[], string, string]> = [
-    ["default prefix bamboo_", [], "custom.aws", "bamboo_"],
-    ["--env-prefix ''", ["--env-prefix", ""], "custom.aws", ""],
-    ["--env-prefix CI_", ["--env-prefix", "CI_"], "custom.aws", "CI_"],
-    ["--namespace my.team", ["--namespace", "my.team"], "my.team", "bamboo_"],
+  const BAMBOO = { bamboo_buildKey: "P-J-1" };
+  const cases: Array<[string, string[], Record<string, string>, string, string | undefined]> = [
+    ["upper case outside Bamboo", [], {}, "custom.aws", undefined],
+    ["bamboo_ in Bamboo", [], BAMBOO, "custom.aws", "bamboo_"],
+    ["--env-prefix ''", ["--env-prefix", ""], {}, "custom.aws", ""],
+    ["--env-prefix CI_ in Bamboo", ["--env-prefix", "CI_"], BAMBOO, "custom.aws", "CI_"],
+    [
+      "--env-prefix bamboo_ outside Bamboo",
+      ["--env-prefix", "bamboo_"],
+      {},
+      "custom.aws",
+      "bamboo_",
+    ],
+    ["--namespace my.team", ["--namespace", "my.team"], {}, "my.team", undefined],
+    ["--namespace my.team in Bamboo", ["--namespace", "my.team"], BAMBOO, "my.team", "bamboo_"],
   ];
   test.each(cases)(
     "%s: bash reads back all seven variables exactly",
-    async (_name, args, ns, prefix) => {
-      const file = ctx.path(`sh-${prefix || "none"}-${ns}.sh`);
-      const result = await fetch(AWKWARD, ["--format", "sh", "--output", file, ...args]);
+    async (label, args, env, ns, prefix) => {
+      const file = ctx.path(`sh-${label.replace(/\W+/g, "-")}.sh`);
+      const result = await fetch(AWKWARD, ["--format", "sh", "--output", file, ...args], env);
       expect(result.stdout).toBe("");
       const expected = expectedEnv(AWKWARD, ns, prefix);
       expect(evalInBash(file, [...expected.keys()])).toEqual(expected);
@@ -92,7 +102,7 @@ describe("sh", () => {
     await fetch(AWKWARD, ["--format", "sh", "--output", file]);
     const printed = execFileSync("bash", [
       "-c",
-      'eval "$(cat "$1")"; printf %s "$bamboo_custom_aws_ecr_password"',
+      'eval "$(cat "$1")"; printf %s "$CUSTOM_AWS_ECR_PASSWORD"',
       "bash",
       file,
     ]);
@@ -102,7 +112,7 @@ describe("sh", () => {
   test("credentials.json.password holds the six values under their keys", async () => {
     const file = ctx.path("json-in-sh.sh");
     await fetch(AWKWARD, ["--format", "sh", "--output", file]);
-    const name = "bamboo_custom_aws_ecr_credentials_json_password";
+    const name = "CUSTOM_AWS_ECR_CREDENTIALS_JSON_PASSWORD";
     const parsed = JSON.parse(evalInBash(file, [name]).get(name) ?? "");
     expect(parsed).toEqual({
       authorizationToken: Buffer.from(`AWS:${AWKWARD}`).toString("base64"),
@@ -119,7 +129,7 @@ describe("sh", () => {
     try {
       const result = await fetch(AWKWARD, ["--format", "sh"]);
       expect(result.stdout).toContain(
-        "export bamboo_custom_aws_ecr_expirationDate='2030-01-02T03:04:05Z'\n",
+        "export CUSTOM_AWS_ECR_EXPIRATIONDATE='2030-01-02T03:04:05Z'\n",
       );
     } finally {
       ctx.emu.setExpiresAt(new Date("2031-05-06T07:08:09.000Z"));
