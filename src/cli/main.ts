@@ -13,7 +13,7 @@ import { derivedForms, MASK, Redactor } from "../platform/redactor.js";
 import { describeFetch } from "../task/run.js";
 import { commandName } from "./commands.js";
 import type { CliIo, CommandContext } from "./io.js";
-import { checkScope, destinationOf, writePlan } from "./output-plan.js";
+import { checkAgent, checkScope, destinationOf, loadingLine, writePlan } from "./output-plan.js";
 import { parseCommandLine } from "./parse.js";
 import { reportError } from "./report.js";
 import { runOptions, runTaskWith } from "./run-options.js";
@@ -104,7 +104,10 @@ async function fetchAndWrite(context: CommandContext): Promise<number> {
   // Writing files (locks, atomic renames) is imported only when there is a file to write: the
   // common case prints to stdout and must start fast (ARCHITECTURE.md, "Start-up").
   const files = () => import("../platform/docker-config-file.js");
+  checkAgent(renderer, run, io.env);
   const destination = await destinationOf(renderer, run, io, files);
+  const loading = loadingLine(renderer, run, destination, io.env);
+  if (loading !== undefined) logger.info(loading);
   const outputPath = destination.path;
   if (outputPath === undefined && io.isTty?.stdout === true && flags.force !== true) {
     checkTerminal(renderer, logger);

@@ -6,9 +6,11 @@
  */
 
 import { EcrVarsError, optionsError } from "../core/errors.js";
+import type { Env } from "../core/expressions.js";
 import { getRenderer, renderers } from "../emit/registry.js";
+import { LOAD_IN_THIS_SHELL, sourceCommand } from "../emit/sh.js";
 import type { Renderer, RenderPlan } from "../emit/types.js";
-import { detectCiPlatform } from "../platform/ci.js";
+import { CI_PLATFORMS, detectCiPlatform } from "../platform/ci.js";
 import type { Logger } from "../platform/logger.js";
 import type { Redactor } from "../platform/redactor.js";
 import type { CliIo } from "./io.js";
@@ -51,6 +53,45 @@ export function checkScope(
     });
   }
   if (problems.length > 0) throw optionsError(problems);
+}
+
+/**
+ * A format of agent commands (`Renderer.agentCommands`) printed outside its CI system would
+ * set nothing: refused (exit 2) like the formats that need the system's own files. With
+ * `--output FILE` the commands go to a file, which is allowed.
+ */
+export function checkAgent(renderer: Renderer, run: RunOptions, env: Env): void {
+  if (renderer.agentCommands !== true || run.output !== undefined) return;
+  const platform = CI_PLATFORMS.find((p) => p.system === renderer.ci);
+  if (platform === undefined || detectCiPlatform(env)?.system === platform.system) return;
+  throw new EcrVarsError({
+    kind: "usage",
+    code: "NOT_IN_CI",
+    message: `the ${renderer.name} format prints commands for the ${platform.title} agent, and this run is not in ${platform.title} (${platform.detectedBy} is not set)`,
+    hint: `run it inside ${platform.title}, or choose a format for where you are, e.g. eval "$(ecr-vars ... --format sh)"`,
+  });
+}
+
+/**
+ * The first stderr line of a run inside a CI system without `--format`: which format that chose
+ * and exactly how the job loads the variables, because `eval "$(ecr-vars ...)"` there may get
+ * nothing on stdout (README, "Quick start"). Undefined outside CI or with `--format`.
+ */
+export function loadingLine(
+  renderer: Renderer,
+  run: RunOptions,
+  destination: Destination,
+  env: Env,
+): string | undefined {
+  const ci = detectCiPlatform(env);
+  if (ci === undefined || run.formatExplicit) return undefined;
+  const file = destination.append ? undefined : destination.path;
+  const how =
+    renderer.loading?.(file) ??
+    (file === undefined
+      ? `the variables are on stdout: ${LOAD_IN_THIS_SHELL}`
+      : `load the variables with ${sourceCommand(file)} (they are not on stdout: ${ci.title} cannot mask them in the log)`);
+  return `ecr-vars: ${ci.title} detected and no --format given, so the format is ${renderer.name}: ${how}.`;
 }
 
 /** Where the text goes: a file (appended to, or replaced), or stdout; and what to say about it. */

@@ -10,6 +10,7 @@
 import type { Variable } from "../core/variables.js";
 import { maskValues } from "./masks.js";
 import { checkEnvValue } from "./problems.js";
+import { LOAD_IN_THIS_SHELL } from "./sh.js";
 import type { Renderer } from "./types.js";
 
 /** A logging command's data: `%` `\r` `\n` as the agent reads them back. */
@@ -41,6 +42,9 @@ export const azure: Renderer = {
   maskingKind: "commands",
   defaultOutput: { kind: "stdout" },
   ci: "azure",
+  agentCommands: true,
+  loading: () =>
+    `stdout carries logging commands that the agent turns into variables for the later steps of this job (eval of them sets nothing); to load them into this step's shell, ${LOAD_IN_THIS_SHELL}`,
   scopes: ["local", "result"],
   render(variables, options) {
     const output = options.scope === "result";

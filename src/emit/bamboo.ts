@@ -1,5 +1,6 @@
 /** `bamboo`: a Java `.properties` file for Bamboo's "Inject Bamboo variables" task. */
 
+import { LOAD_IN_THIS_SHELL } from "./sh.js";
 import type { Renderer, RenderOptions } from "./types.js";
 
 const ESCAPED_CONTROLS: Readonly<Record<string, string>> = {
@@ -60,6 +61,8 @@ export const bamboo: Renderer = {
   maskingKind: "by-name",
   defaultOutput: { kind: "file", path: "ecr-vars.properties" },
   ci: "bamboo",
+  loading: (path) =>
+    `the variables are in ${path ?? "the output"} for an "Inject Bamboo variables" task, not on stdout; to load them into this Script task's shell, ${LOAD_IN_THIS_SHELL}`,
   scopes: ["local", "result"],
   render(variables, options) {
     const lines = variables.map(

@@ -8,7 +8,7 @@
  */
 
 import { maskValues } from "./masks.js";
-import { sh, shellQuote } from "./sh.js";
+import { sh, shellQuote, sourceCommand } from "./sh.js";
 import type { Renderer } from "./types.js";
 
 export const buildkite: Renderer = {
@@ -20,6 +20,8 @@ export const buildkite: Renderer = {
   maskingKind: "clear",
   defaultOutput: { kind: "file", path: "ecr-vars.env" },
   ci: "buildkite",
+  loading: (path) =>
+    `load the variables with ${sourceCommand(path ?? "ecr-vars.env")} (they are not on stdout: Buildkite cannot mask them in the log)`,
   render(variables, options) {
     const { text } = sh.render(variables, options);
     const forms = maskValues(variables, options);

@@ -6,7 +6,7 @@
  * ecr-vars again. docs/ci/circleci.md.
  */
 
-import { sh } from "./sh.js";
+import { sh, sourceCommand } from "./sh.js";
 import type { Renderer } from "./types.js";
 
 export const circleci: Renderer = {
@@ -18,6 +18,10 @@ export const circleci: Renderer = {
   maskingKind: "clear",
   defaultOutput: { kind: "append-env-file", variable: "BASH_ENV" },
   ci: "circleci",
+  loading: (path) =>
+    path === undefined
+      ? 'the later steps of this job get the variables from $BASH_ENV; to load them into this step\'s shell, . "$BASH_ENV"'
+      : `load the variables with ${sourceCommand(path)}`,
   render(variables, options) {
     const { text } = sh.render(variables, options);
     return {

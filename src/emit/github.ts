@@ -14,6 +14,7 @@ import type { Variable } from "../core/variables.js";
 import { registryLogins } from "./docker-config.js";
 import { maskValues } from "./masks.js";
 import { checkEnvName, checkEnvValue } from "./problems.js";
+import { LOAD_IN_THIS_SHELL } from "./sh.js";
 import type { Renderer } from "./types.js";
 
 /** A workflow command's data: the runner reads `%25`, `%0D` and `%0A` back as `%`, CR and LF. */
@@ -75,6 +76,8 @@ export const github: Renderer = {
   maskingKind: "commands",
   defaultOutput: { kind: "none" },
   ci: "github",
+  loading: () =>
+    `the later steps of this job get the variables from $GITHUB_ENV, and stdout stays empty; to load them into this step's shell, ${LOAD_IN_THIS_SHELL}`,
   scopes: ["local", "result"],
   render(variables, options) {
     const env = variables.map((variable) => {

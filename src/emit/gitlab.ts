@@ -14,7 +14,7 @@
 import { EcrVarsError } from "../core/errors.js";
 import { envName } from "../core/names.js";
 import { VARIABLE_LEAVES, type Variable } from "../core/variables.js";
-import { sh } from "./sh.js";
+import { sh, sourceCommand } from "./sh.js";
 import type { Renderer, RenderOptions } from "./types.js";
 
 export const DOTENV_MAX_BYTES = 5120;
@@ -114,6 +114,8 @@ export const gitlab: Renderer = {
   maskingKind: "clear",
   defaultOutput: { kind: "file", path: "ecr-vars.env" },
   ci: "gitlab",
+  loading: (path) =>
+    `load the variables with ${sourceCommand(path ?? "ecr-vars.env")} (they are not on stdout: GitLab cannot mask them in the log)`,
   scopes: ["local", "result"],
   render(variables, options) {
     const shell = sh.render(variables, options);

@@ -7,7 +7,7 @@
  */
 
 import { envName } from "../core/names.js";
-import { sh, shellQuote } from "./sh.js";
+import { sh, shellQuote, sourceCommand } from "./sh.js";
 import type { Renderer } from "./types.js";
 
 export const jenkins: Renderer = {
@@ -19,6 +19,8 @@ export const jenkins: Renderer = {
   maskingKind: "clear",
   defaultOutput: { kind: "file", path: "ecr-vars.env" },
   ci: "jenkins",
+  loading: (path) =>
+    `load the variables with ${sourceCommand(path ?? "ecr-vars.env")} (they are not on stdout: Jenkins cannot mask them in the log)`,
   render(variables, options) {
     const { text } = sh.render(variables, options);
     const path = options.outputPath ?? "ecr-vars.env";

@@ -25,6 +25,14 @@ function sourcePath(path: string): string {
   return path.includes("/") ? path : `./${path}`;
 }
 
+/** The command that loads a file of `export` lines into the current shell: `. ./ecr-vars.env`. */
+export function sourceCommand(path: string): string {
+  return `. ${shellQuote(sourcePath(path))}`;
+}
+
+/** What loads the variables into the shell of the current step, whatever the CI system. */
+export const LOAD_IN_THIS_SHELL = 'eval "$(ecr-vars ... --format sh)"';
+
 export const sh: Renderer = {
   name: "sh",
   description:
@@ -38,7 +46,7 @@ export const sh: Renderer = {
     const notes = [
       options.outputPath === undefined
         ? 'load with: eval "$(ecr-vars ...)"'
-        : `load with: . ${shellQuote(sourcePath(options.outputPath))}`,
+        : `load with: ${sourceCommand(options.outputPath)}`,
     ];
     return { text, notes };
   },

@@ -109,6 +109,18 @@ export interface Renderer {
    */
   readonly ci?: string;
   /**
+   * With `ci`: how a job loads the variables when this format is its CI system's default, one
+   * clause for the first stderr line of a run without `--format` (README, "Quick start"). `path`
+   * is the file the text goes to, undefined for stdout and the CI system's own files.
+   */
+  readonly loading?: (path: string | undefined) => string;
+  /**
+   * The text is commands to the `ci` system's agent (Azure's `##vso[...]`), which mean nothing
+   * anywhere else: printing them outside that system is refused, as the formats that need the
+   * system's own files are.
+   */
+  readonly agentCommands?: boolean;
+  /**
    * The scopes this format can honour (README, "Options"); `--scope result` with a format that
    * has no way to carry variables to later stages is refused rather than silently ignored.
    * Default: local only.

@@ -5,10 +5,11 @@
  * secret is masked before it first appears, and where a platform cannot mask, stdout holds none.
  */
 
-import { execFileSync } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { chmod, mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { azureCommands, parseGitlabDotenv } from "../support/ci-readers.js";
 import {
@@ -353,29 +354,106 @@ describe("CircleCI, Jenkins, Buildkite: nothing on stdout, the platform's file p
   });
 });
 
+/** Each detected CI: its variables, the prefix of its agent commands on stdout, the first stderr line. */
+const EVERY_CI = [
+  [
+    "GitHub Actions",
+    { GITHUB_ACTIONS: "true", GITHUB_ENV: "env", GITHUB_OUTPUT: "out" },
+    undefined,
+    /format is github: the later steps of this job get the variables from \$GITHUB_ENV, .* eval "\$\(ecr-vars \.\.\. --format sh\)"\.$/,
+  ],
+  [
+    "GitLab CI",
+    { GITLAB_CI: "true" },
+    undefined,
+    /format is gitlab: load the variables with \. '\.\/ecr-vars\.env' /,
+  ],
+  [
+    "Azure Pipelines",
+    { TF_BUILD: "True" },
+    "##vso[",
+    /format is azure: stdout carries logging commands .* eval "\$\(ecr-vars \.\.\. --format sh\)"\.$/,
+  ],
+  [
+    "CircleCI",
+    { CIRCLECI: "true", BASH_ENV: "bash_env" },
+    undefined,
+    /format is circleci: the later steps of this job get the variables from \$BASH_ENV; .* \. "\$BASH_ENV"\.$/,
+  ],
+  [
+    "Jenkins",
+    { JENKINS_URL: "https://jenkins.example.com/" },
+    undefined,
+    /format is jenkins: load the variables with \. '\.\/ecr-vars\.env' /,
+  ],
+  [
+    "Jenkins (BUILD_TAG)",
+    { BUILD_TAG: "jenkins-app-42" },
+    undefined,
+    /format is jenkins: load the variables with \. '\.\/ecr-vars\.env' /,
+  ],
+  [
+    "Buildkite",
+    { BUILDKITE: "true" },
+    undefined,
+    /format is buildkite: load the variables with \. '\.\/ecr-vars\.env' /,
+  ],
+  [
+    "Bitbucket Pipelines",
+    { BITBUCKET_BUILD_NUMBER: "7" },
+    undefined,
+    /format is sh: load the variables with \. '\.\/ecr-vars\.env' /,
+  ],
+  [
+    "TeamCity",
+    { TEAMCITY_VERSION: "2025.11" },
+    undefined,
+    /format is sh: load the variables with \. '\.\/ecr-vars\.env' /,
+  ],
+  [
+    "Bamboo",
+    { bamboo_buildKey: "P-J-1" },
+    undefined,
+    /format is bamboo: the variables are in ecr-vars\.properties for an "Inject Bamboo variables" task, /,
+  ],
+] as const;
+
+function ciEnv(dir: string, vars: Readonly<Record<string, string>>): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(vars))
+    env[key] = /_ENV$|_OUTPUT$/.test(key) ? join(dir, value) : value;
+  return env;
+}
+
+describe("the README's quick start works in a terminal and under every CI", () => {
+  // The one-liner names --format sh: an explicit format inside $(...) is safe everywhere.
+  test.each([["a terminal", {}], ...EVERY_CI.map(([name, vars]) => [name, vars] as const)])(
+    "%s",
+    async (name, vars) => {
+      const dir = await freshDir();
+      const bamboo = name === "Bamboo";
+      const script = `eval "$("$0" "$1" --region eu-west-1 --format sh)" && printf '%s\\n%s' "$${bamboo ? "bamboo_custom_aws_ecr_password" : "CUSTOM_AWS_ECR_PASSWORD"}" "$${bamboo ? "bamboo_custom_aws_ecr_proxyEndpointDomain" : "CUSTOM_AWS_ECR_PROXYENDPOINTDOMAIN"}"`;
+      const { CLI } = await import("../support/cli.js");
+      // Asynchronously: the emulator answers from this process.
+      const { stdout: printed } = await promisify(execFile)(
+        "bash",
+        ["-c", script, process.execPath, CLI],
+        { cwd: dir, env: ctx.env(ciEnv(dir, vars)), encoding: "utf8" },
+      );
+      expect(printed).toBe(`${PASSWORD}\n${PROXY_DOMAIN}`);
+    },
+  );
+});
+
 describe("a bare run under each detected CI: no secret in what the log shows", () => {
-  test.each([
-    [
-      "GitHub Actions",
-      { GITHUB_ACTIONS: "true", GITHUB_ENV: "env", GITHUB_OUTPUT: "out" },
-      undefined,
-    ],
-    ["GitLab CI", { GITLAB_CI: "true" }, undefined],
-    ["Azure Pipelines", { TF_BUILD: "True" }, "##vso["],
-    ["CircleCI", { CIRCLECI: "true", BASH_ENV: "bash_env" }, undefined],
-    ["Jenkins", { JENKINS_URL: "https://jenkins.example.com/" }, undefined],
-    ["Jenkins (BUILD_TAG)", { BUILD_TAG: "jenkins-app-42" }, undefined],
-    ["Buildkite", { BUILDKITE: "true" }, undefined],
-    ["Bitbucket Pipelines", { BITBUCKET_BUILD_NUMBER: "7" }, undefined],
-    ["TeamCity", { TEAMCITY_VERSION: "2025.11" }, undefined],
-    ["Bamboo", { bamboo_buildKey: "P-J-1" }, undefined],
-  ] as const)("%s", async (name, vars, commandPrefix) => {
+  test.each(EVERY_CI)("%s", async (name, vars, commandPrefix, loading) => {
     const dir = await freshDir();
-    const env: Record<string, string> = {};
-    for (const [key, value] of Object.entries(vars))
-      env[key] = /_ENV$|_OUTPUT$/.test(key) ? join(dir, value) : value;
-    const result = await runIn(dir, ["--region", "eu-west-1"], env);
+    const result = await runIn(dir, ["--region", "eu-west-1"], ciEnv(dir, vars));
     expect(result.code, result.stderr).toBe(0);
+    // The first line says how to load the values, before anything else (GitHub's masks too).
+    const first = result.stderr.split("\n")[0] ?? "";
+    expect(first).toMatch(/^ecr-vars: .* detected and no --format given, so the /);
+    expect(first).toMatch(loading);
     // A masking platform consumes its commands: they never show in the log.
     const shown =
       commandPrefix === undefined

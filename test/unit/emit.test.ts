@@ -68,6 +68,17 @@ describe("registry", () => {
       }
     },
   );
+
+  // A run without --format inside the CI prints this first (README, "Quick start").
+  test.each(
+    renderers.filter((r) => r.ci !== undefined).map((r): [string, Renderer] => [r.name, r]),
+  )("%s, a CI's default format, says how a job loads its variables", (_name, renderer) => {
+    const text = renderer.loading?.("ecr-vars.env") ?? "";
+    expect(text).toMatch(
+      /\$GITHUB_ENV|\$BASH_ENV|\. '\.\/ecr-vars\.env'|ecr-vars\.env|logging commands/,
+    );
+    expect(text).not.toMatch(/[\r\n]/);
+  });
 });
 
 describe("rendering the variables of one registry", () => {

@@ -257,6 +257,21 @@ const CASES: readonly BadCase[] = [
     field: /^ {2}--timeout: 3601 is more than the maximum of 3600 seconds \(one hour\)/,
   },
   {
+    name: "--format azure outside Azure Pipelines",
+    args: [...R, "--format", "azure"],
+    error:
+      "the azure format prints commands for the Azure Pipelines agent, and this run is not in Azure Pipelines (TF_BUILD=True is not set)",
+    field:
+      /^ {2}fix: run it inside Azure Pipelines, or choose a format for where you are, e\.g\. eval "\$\(ecr-vars \.\.\. --format sh\)"$/,
+  },
+  {
+    name: "--format azure under another CI",
+    args: [...R, "--format", "azure"],
+    env: { GITHUB_ACTIONS: "true" },
+    error: /^the azure format prints commands for the Azure Pipelines agent/,
+    field: /^ {2}fix: run it inside Azure Pipelines/,
+  },
+  {
     name: "bad --env-prefix",
     args: [...R, "--env-prefix", "1x-"],
     error: "invalid options",
