@@ -70378,6 +70378,39 @@ function checkEnvValue(format2, variable) {
   }
 }
 
+// src/emit/sh.ts
+init_names();
+function shellQuote(value) {
+  return `'${value.replaceAll("'", "'\\''")}'`;
+}
+function line(variable, naming) {
+  const name = checkEnvName("sh", variable, envName(variable.name, naming));
+  checkEnvValue("sh", variable);
+  return `export ${name}=${shellQuote(variable.value)}
+`;
+}
+function sourcePath(path6) {
+  return path6.includes("/") ? path6 : `./${path6}`;
+}
+function sourceCommand(path6) {
+  return `. ${shellQuote(sourcePath(path6))}`;
+}
+var LOAD_IN_THIS_SHELL = 'eval "$(ecr-vars ... --format sh)"';
+var sh = {
+  name: "sh",
+  description: `export NAME='value' lines for bash, dash and other POSIX shells: eval "$(ecr-vars ...)" or . FILE`,
+  masking: "none by itself: eval it or write it with --output (a 0600 file) and source it; never echo it",
+  maskingKind: "clear",
+  defaultOutput: { kind: "stdout" },
+  render(variables, options) {
+    const text2 = variables.map((variable) => line(variable, options.envNaming)).join("");
+    const notes = [
+      options.outputPath === void 0 ? 'load with: eval "$(ecr-vars ...)"' : `load with: ${sourceCommand(options.outputPath)}`
+    ];
+    return { text: text2, notes };
+  }
+};
+
 // src/emit/azure.ts
 function azureData(text2) {
   return text2.replaceAll("%", "%AZP25").replaceAll("\r", "%0D").replaceAll("\n", "%0A");
@@ -70402,6 +70435,8 @@ var azure = {
   maskingKind: "commands",
   defaultOutput: { kind: "stdout" },
   ci: "azure",
+  agentCommands: true,
+  loading: () => `stdout carries logging commands that the agent turns into variables for the later steps of this job (eval of them sets nothing); to load them into this step's shell, ${LOAD_IN_THIS_SHELL}`,
   scopes: ["local", "result"],
   render(variables, options) {
     const output = options.scope === "result";
@@ -70462,6 +70497,7 @@ var bamboo = {
   maskingKind: "by-name",
   defaultOutput: { kind: "file", path: "ecr-vars.properties" },
   ci: "bamboo",
+  loading: (path6) => `the variables are in ${path6 ?? "the output"} for an "Inject Bamboo variables" task, not on stdout; to load them into this Script task's shell, ${LOAD_IN_THIS_SHELL}`,
   scopes: ["local", "result"],
   render(variables, options) {
     const lines = variables.map(
@@ -70469,35 +70505,6 @@ var bamboo = {
 `
     );
     return { text: HEADER + lines.join(""), notes: settings(options) };
-  }
-};
-
-// src/emit/sh.ts
-init_names();
-function shellQuote(value) {
-  return `'${value.replaceAll("'", "'\\''")}'`;
-}
-function line(variable, naming) {
-  const name = checkEnvName("sh", variable, envName(variable.name, naming));
-  checkEnvValue("sh", variable);
-  return `export ${name}=${shellQuote(variable.value)}
-`;
-}
-function sourcePath(path6) {
-  return path6.includes("/") ? path6 : `./${path6}`;
-}
-var sh = {
-  name: "sh",
-  description: `export NAME='value' lines for bash, dash and other POSIX shells: eval "$(ecr-vars ...)" or . FILE`,
-  masking: "none by itself: eval it or write it with --output (a 0600 file) and source it; never echo it",
-  maskingKind: "clear",
-  defaultOutput: { kind: "stdout" },
-  render(variables, options) {
-    const text2 = variables.map((variable) => line(variable, options.envNaming)).join("");
-    const notes = [
-      options.outputPath === void 0 ? 'load with: eval "$(ecr-vars ...)"' : `load with: . ${shellQuote(sourcePath(options.outputPath))}`
-    ];
-    return { text: text2, notes };
   }
 };
 
@@ -70509,6 +70516,7 @@ var buildkite = {
   maskingKind: "clear",
   defaultOutput: { kind: "file", path: "ecr-vars.env" },
   ci: "buildkite",
+  loading: (path6) => `load the variables with ${sourceCommand(path6 ?? "ecr-vars.env")} (they are not on stdout: Buildkite cannot mask them in the log)`,
   render(variables, options) {
     const { text: text2 } = sh.render(variables, options);
     const forms = maskValues(variables, options);
@@ -70538,6 +70546,7 @@ var circleci = {
   maskingKind: "clear",
   defaultOutput: { kind: "append-env-file", variable: "BASH_ENV" },
   ci: "circleci",
+  loading: (path6) => path6 === void 0 ? `the later steps of this job get the variables from $BASH_ENV; to load them into this step's shell, . "$BASH_ENV"` : `load the variables with ${sourceCommand(path6)}`,
   render(variables, options) {
     const { text: text2 } = sh.render(variables, options);
     return {
@@ -71007,6 +71016,7 @@ var github = {
   maskingKind: "commands",
   defaultOutput: { kind: "none" },
   ci: "github",
+  loading: () => `the later steps of this job get the variables from $GITHUB_ENV, and stdout stays empty; to load them into this step's shell, ${LOAD_IN_THIS_SHELL}`,
   scopes: ["local", "result"],
   render(variables, options) {
     const env2 = variables.map((variable) => {
@@ -71117,6 +71127,7 @@ var gitlab = {
   maskingKind: "clear",
   defaultOutput: { kind: "file", path: "ecr-vars.env" },
   ci: "gitlab",
+  loading: (path6) => `load the variables with ${sourceCommand(path6 ?? "ecr-vars.env")} (they are not on stdout: GitLab cannot mask them in the log)`,
   scopes: ["local", "result"],
   render(variables, options) {
     const shell = sh.render(variables, options);
@@ -71149,6 +71160,7 @@ var jenkins = {
   maskingKind: "clear",
   defaultOutput: { kind: "file", path: "ecr-vars.env" },
   ci: "jenkins",
+  loading: (path6) => `load the variables with ${sourceCommand(path6 ?? "ecr-vars.env")} (they are not on stdout: Jenkins cannot mask them in the log)`,
   render(variables, options) {
     const { text: text2 } = sh.render(variables, options);
     const path6 = options.outputPath ?? "ecr-vars.env";
@@ -72556,8 +72568,14 @@ function terminalSafe(text2) {
     }
   );
 }
+function ciCommandSafe(text2) {
+  return text2.replace(/##(vso|teamcity)?\[/gi, (_, name) => `##${name ?? ""}\\[`).replace(/^([ \t]*)::/gm, "$1\\::");
+}
+function logSafe(text2, redactor) {
+  return ciCommandSafe(terminalSafe(redactor.redact(text2)));
+}
 function createLogger(init) {
-  const write = (line5, label = "") => init.stream.write(`${label}${terminalSafe(init.redactor.redact(line5))}
+  const write = (line5, label = "") => init.stream.write(`${label}${logSafe(line5, init.redactor)}
 `);
   return {
     info: (line5) => {

@@ -22343,8 +22343,14 @@ function terminalSafe(text) {
     }
   );
 }
+function ciCommandSafe(text) {
+  return text.replace(/##(vso|teamcity)?\[/gi, (_, name) => `##${name ?? ""}\\[`).replace(/^([ \t]*)::/gm, "$1\\::");
+}
+function logSafe(text, redactor) {
+  return ciCommandSafe(terminalSafe(redactor.redact(text)));
+}
 function createLogger(init) {
-  const write = (line, label = "") => init.stream.write(`${label}${terminalSafe(init.redactor.redact(line))}
+  const write = (line, label = "") => init.stream.write(`${label}${logSafe(line, init.redactor)}
 `);
   return {
     info: (line) => {

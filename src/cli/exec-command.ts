@@ -14,7 +14,7 @@ import { constants } from "node:os";
 import { usageError } from "../core/errors.js";
 import { isSecretVariable } from "../core/expressions.js";
 import { envName } from "../core/names.js";
-import type { Logger } from "../platform/logger.js";
+import { type Logger, logSafe } from "../platform/logger.js";
 import { MASK, type Redactor } from "../platform/redactor.js";
 import { StreamRedactor } from "../platform/stream-redactor.js";
 import type { CliIo, CommandContext } from "./io.js";
@@ -103,7 +103,7 @@ function runChild(
       started = false;
       for (const signal of FORWARDED) process.off(signal, forward);
       const reason = error.code === "ENOENT" ? "not found" : (error.code ?? error.message);
-      io.stderr.write(redactor.redact(`ecr-vars exec: cannot run ${program}: ${reason}\n`));
+      io.stderr.write(`${logSafe(`ecr-vars exec: cannot run ${program}: ${reason}`, redactor)}\n`);
       resolve(127);
     });
     child.on("exit", (code, signal) => {

@@ -5,7 +5,7 @@
  */
 
 import { ExitCode, INTERNAL_ERROR_ADVICE, isEcrVarsError } from "../core/errors.js";
-import { type Logger, paint, terminalSafe, type Writable } from "../platform/logger.js";
+import { type Logger, logSafe, paint, type Writable } from "../platform/logger.js";
 import type { Redactor } from "../platform/redactor.js";
 
 /** The exit code of an error that ended a command. */
@@ -28,7 +28,7 @@ export interface ReportInit {
 export function reportError(error: unknown, init: ReportInit): number {
   const program = init.program ?? "ecr-vars";
   const write = (line: string, label = "") =>
-    init.stderr.write(`${label}${terminalSafe(init.redactor.redact(line))}\n`);
+    init.stderr.write(`${label}${logSafe(line, init.redactor)}\n`);
   const label = (text: string) => `${program}: ${paint(text, "red", init.colour)}: `;
   if (isEcrVarsError(error)) {
     write(error.message, label("error"));

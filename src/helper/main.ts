@@ -14,6 +14,7 @@ import { configKey } from "../cache/key.js";
 import { cacheDir, isFresh, lookup, readCache } from "../cache/store.js";
 import { INTERNAL_ERROR_ADVICE, isEcrVarsError } from "../core/errors.js";
 import { decodeAuthorizationToken } from "../core/variables.js";
+import { logSafe } from "../platform/logger.js";
 import { Redactor } from "../platform/redactor.js";
 import { normalizeHost, resolveHelperSettings } from "./config.js";
 import type { fetchToken } from "./fetch.js";
@@ -50,7 +51,7 @@ per-registry settings), ECR_VARS_CACHE=0 to bypass the token cache. See docs/doc
 export async function runHelper(io: HelperIo): Promise<number> {
   const redactor = new Redactor();
   const fail = (message: string) => {
-    io.stdout.write(`${redactor.redact(message)}\n`);
+    io.stdout.write(`${logSafe(message, redactor)}\n`);
     return 1;
   };
   const [action] = io.argv;

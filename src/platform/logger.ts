@@ -56,9 +56,28 @@ export function terminalSafe(text: string): string {
   );
 }
 
+/**
+ * Text that no CI system reads as a command: CI agents act on commands in the lines a job
+ * prints, so a value echoed in a message (a `--registry` value, a resolved `--region-variable`,
+ * a file name) could otherwise set variables, masks or outputs. Broken with a backslash, visibly:
+ * Azure Pipelines' `##vso[` (anywhere in a line) and `##[` formatting, TeamCity's `##teamcity[`,
+ * and a line that starts with GitHub Actions' `::` (`\::`). ecr-vars' own commands (masks,
+ * the CI formats' text) are written without this (docs/ci/ describes each system).
+ */
+export function ciCommandSafe(text: string): string {
+  return text
+    .replace(/##(vso|teamcity)?\[/gi, (_, name: string | undefined) => `##${name ?? ""}\\[`)
+    .replace(/^([ \t]*)::/gm, "$1\\::");
+}
+
+/** What every human line goes through: masked, terminal-safe, and no CI command. */
+export function logSafe(text: string, redactor: Redactor): string {
+  return ciCommandSafe(terminalSafe(redactor.redact(text)));
+}
+
 export function createLogger(init: LoggerInit): Logger {
   const write = (line: string, label = "") =>
-    init.stream.write(`${label}${terminalSafe(init.redactor.redact(line))}\n`);
+    init.stream.write(`${label}${logSafe(line, init.redactor)}\n`);
   return {
     info: (line) => {
       if (!init.quiet) write(line);

@@ -427,22 +427,23 @@ function ciEnv(dir: string, vars: Readonly<Record<string, string>>): Record<stri
 
 describe("the README's quick start works in a terminal and under every CI", () => {
   // The one-liner names --format sh: an explicit format inside $(...) is safe everywhere.
-  test.each([["a terminal", {}], ...EVERY_CI.map(([name, vars]) => [name, vars] as const)])(
-    "%s",
-    async (name, vars) => {
-      const dir = await freshDir();
-      const bamboo = name === "Bamboo";
-      const script = `eval "$("$0" "$1" --region eu-west-1 --format sh)" && printf '%s\\n%s' "$${bamboo ? "bamboo_custom_aws_ecr_password" : "CUSTOM_AWS_ECR_PASSWORD"}" "$${bamboo ? "bamboo_custom_aws_ecr_proxyEndpointDomain" : "CUSTOM_AWS_ECR_PROXYENDPOINTDOMAIN"}"`;
-      const { CLI } = await import("../support/cli.js");
-      // Asynchronously: the emulator answers from this process.
-      const { stdout: printed } = await promisify(execFile)(
-        "bash",
-        ["-c", script, process.execPath, CLI],
-        { cwd: dir, env: ctx.env(ciEnv(dir, vars)), encoding: "utf8" },
-      );
-      expect(printed).toBe(`${PASSWORD}\n${PROXY_DOMAIN}`);
-    },
-  );
+  const places: Array<[string, Readonly<Record<string, string>>]> = [
+    ["a terminal", {}],
+    ...EVERY_CI.map(([name, vars]): [string, Readonly<Record<string, string>>] => [name, vars]),
+  ];
+  test.each(places)("%s", async (name, vars) => {
+    const dir = await freshDir();
+    const bamboo = name === "Bamboo";
+    const script = `eval "$("$0" "$1" --region eu-west-1 --format sh)" && printf '%s\\n%s' "$${bamboo ? "bamboo_custom_aws_ecr_password" : "CUSTOM_AWS_ECR_PASSWORD"}" "$${bamboo ? "bamboo_custom_aws_ecr_proxyEndpointDomain" : "CUSTOM_AWS_ECR_PROXYENDPOINTDOMAIN"}"`;
+    const { CLI } = await import("../support/cli.js");
+    // Asynchronously: the emulator answers from this process.
+    const { stdout: printed } = await promisify(execFile)(
+      "bash",
+      ["-c", script, process.execPath, CLI],
+      { cwd: dir, env: ctx.env(ciEnv(dir, vars)), encoding: "utf8" },
+    );
+    expect(printed).toBe(`${PASSWORD}\n${PROXY_DOMAIN}`);
+  });
 });
 
 describe("a bare run under each detected CI: no secret in what the log shows", () => {
