@@ -66907,12 +66907,15 @@ function parseConnectors(file) {
       });
     } else seenNames.set(connector.name, index);
   });
+  const find = connectorIndex(connectors);
   connectors.forEach((connector, index) => {
-    problems.push(...checkBase(connectors, connector, (key) => label(["connectors", index, key])));
+    problems.push(
+      ...checkBase(connectors, find, connector, (key) => label(["connectors", index, key]))
+    );
     for (const { key, message, hint } of connectorType(connector).check?.(connector) ?? [])
       problems.push({ field: label(["connectors", index, key]), message, hint });
   });
-  for (const cycle of findCycles(connectors)) {
+  for (const cycle of findCycles(connectors, find)) {
     problems.push({
       field: label(["connectors", cycle[0] ?? 0, "base"]),
       message: `forms a cycle: ${cycle.map((i9) => connectors[i9]?.name).join(" -> ")} -> ${connectors[cycle[0] ?? 0]?.name}`,
@@ -66926,13 +66929,24 @@ function findConnector(connectors, ref) {
   const lower = ref.toLowerCase();
   return connectors.find((c9) => c9.id.toLowerCase() === lower) ?? connectors.find((c9) => c9.name === ref);
 }
+function connectorIndex(connectors) {
+  const byId = /* @__PURE__ */ new Map();
+  const byName2 = /* @__PURE__ */ new Map();
+  connectors.forEach((c9, index) => {
+    const id = c9.id.toLowerCase();
+    if (!byId.has(id)) byId.set(id, index);
+    if (!byName2.has(c9.name)) byName2.set(c9.name, index);
+  });
+  return (ref) => byId.get(ref.toLowerCase()) ?? byName2.get(ref);
+}
 function isUuid(value) {
   return UUID.test(value);
 }
-function checkBase(connectors, connector, label) {
+function checkBase(connectors, find, connector, label) {
   if (!hasBase(connector) || connector.base === void 0) return [];
   const builtIn = BUILT_IN_BASES.includes(connector.base);
-  const base = builtIn ? void 0 : findConnector(connectors, connector.base);
+  const found = builtIn ? void 0 : find(connector.base);
+  const base = found === void 0 ? void 0 : connectors[found];
   if (!builtIn && base === void 0) {
     return [
       {
@@ -66954,30 +66968,28 @@ function checkBase(connectors, connector, label) {
     }
   ];
 }
-function baseIndex(connectors, connector) {
-  if (!hasBase(connector) || connector.base === void 0) return void 0;
-  const base = findConnector(connectors, connector.base);
-  return base === void 0 ? void 0 : connectors.indexOf(base);
-}
-function findCycles(connectors) {
+function findCycles(connectors, find) {
+  const baseOf2 = connectors.map(
+    (connector) => hasBase(connector) && connector.base !== void 0 ? find(connector.base) : void 0
+  );
+  const walkOf = new Array(connectors.length).fill(0);
   const cycles = [];
-  const reported = /* @__PURE__ */ new Set();
-  connectors.forEach((_, start) => {
+  for (let start = 0; start < connectors.length; start += 1) {
+    if (walkOf[start] !== 0) continue;
+    const walk = start + 1;
     const path6 = [];
     let current = start;
-    while (current !== void 0 && !path6.includes(current)) {
+    while (current !== void 0 && walkOf[current] === 0) {
+      walkOf[current] = walk;
       path6.push(current);
-      const next = connectors[current];
-      current = next === void 0 ? void 0 : baseIndex(connectors, next);
+      current = baseOf2[current];
     }
-    if (current === void 0 || reported.has(current)) return;
+    if (current === void 0 || walkOf[current] !== walk) continue;
     const cycle = path6.slice(path6.indexOf(current));
-    const lowest = Math.min(...cycle);
-    if (lowest !== start) return;
-    for (const i9 of cycle) reported.add(i9);
-    cycles.push(cycle);
-  });
-  return cycles;
+    const lowest = cycle.indexOf(cycle.reduce((a9, b9) => Math.min(a9, b9)));
+    cycles.push([...cycle.slice(lowest), ...cycle.slice(0, lowest)]);
+  }
+  return cycles.sort((a9, b9) => (a9[0] ?? 0) - (b9[0] ?? 0));
 }
 function connectorField(value, path6) {
   const index = path6[1];

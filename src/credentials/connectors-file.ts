@@ -79,12 +79,17 @@ export function parseConnectors(file: StructuredFile): ConnectorsFile {
     } else seenNames.set(connector.name, index);
   });
 
+  // Every base is looked up once through maps, and cycles are found in one pass: a file of
+  // thousands of linked connectors is checked in linear time.
+  const find = connectorIndex(connectors);
   connectors.forEach((connector, index) => {
-    problems.push(...checkBase(connectors, connector, (key) => label(["connectors", index, key])));
+    problems.push(
+      ...checkBase(connectors, find, connector, (key) => label(["connectors", index, key])),
+    );
     for (const { key, message, hint } of connectorType(connector).check?.(connector) ?? [])
       problems.push({ field: label(["connectors", index, key]), message, hint });
   });
-  for (const cycle of findCycles(connectors)) {
+  for (const cycle of findCycles(connectors, find)) {
     problems.push({
       field: label(["connectors", cycle[0] ?? 0, "base"]),
       message: `forms a cycle: ${cycle.map((i) => connectors[i]?.name).join(" -> ")} -> ${connectors[cycle[0] ?? 0]?.name}`,
@@ -106,6 +111,21 @@ export function findConnector(
   );
 }
 
+/** Index of the connector a reference names (id, case-insensitive, before name), by lookup. */
+type ConnectorIndex = (ref: string) => number | undefined;
+
+/** `findConnector` for many references: two maps, built once (the first of a repeated key wins). */
+function connectorIndex(connectors: readonly Connector[]): ConnectorIndex {
+  const byId = new Map<string, number>();
+  const byName = new Map<string, number>();
+  connectors.forEach((c, index) => {
+    const id = c.id.toLowerCase();
+    if (!byId.has(id)) byId.set(id, index);
+    if (!byName.has(c.name)) byName.set(c.name, index);
+  });
+  return (ref) => byId.get(ref.toLowerCase()) ?? byName.get(ref);
+}
+
 export function isUuid(value: string): boolean {
   return UUID.test(value);
 }
@@ -113,12 +133,14 @@ export function isUuid(value: string): boolean {
 /** A base must exist; GetSessionToken and GetFederationToken also need long-term IAM user keys. */
 function checkBase(
   connectors: readonly Connector[],
+  find: ConnectorIndex,
   connector: Connector,
   label: (key: string) => string,
 ): FieldProblem[] {
   if (!hasBase(connector) || connector.base === undefined) return [];
   const builtIn = (BUILT_IN_BASES as readonly string[]).includes(connector.base);
-  const base = builtIn ? undefined : findConnector(connectors, connector.base);
+  const found = builtIn ? undefined : find(connector.base);
+  const base = found === undefined ? undefined : connectors[found];
   if (!builtIn && base === undefined) {
     return [
       {
@@ -144,32 +166,36 @@ function checkBase(
   ];
 }
 
-function baseIndex(connectors: readonly Connector[], connector: Connector): number | undefined {
-  if (!hasBase(connector) || connector.base === undefined) return undefined;
-  const base = findConnector(connectors, connector.base);
-  return base === undefined ? undefined : connectors.indexOf(base);
-}
-
-/** Each cycle of `base` links once, as the list of indexes along it, starting at its lowest. */
-function findCycles(connectors: readonly Connector[]): number[][] {
+/**
+ * Each cycle of `base` links once, as the list of indexes along it, starting at its lowest; the
+ * cycles in the order of their lowest index. One walk per connector that no earlier walk
+ * reached, each connector visited once in all: every connector has at most one base, so a walk
+ * that meets a connector of its own path has found a cycle, and one that meets an earlier walk's
+ * connector has not.
+ */
+function findCycles(connectors: readonly Connector[], find: ConnectorIndex): number[][] {
+  const baseOf = connectors.map((connector) =>
+    hasBase(connector) && connector.base !== undefined ? find(connector.base) : undefined,
+  );
+  // 0: not visited yet; otherwise the number of the walk that visited it (from 1).
+  const walkOf = new Array<number>(connectors.length).fill(0);
   const cycles: number[][] = [];
-  const reported = new Set<number>();
-  connectors.forEach((_, start) => {
+  for (let start = 0; start < connectors.length; start += 1) {
+    if (walkOf[start] !== 0) continue;
+    const walk = start + 1;
     const path: number[] = [];
     let current: number | undefined = start;
-    while (current !== undefined && !path.includes(current)) {
+    while (current !== undefined && walkOf[current] === 0) {
+      walkOf[current] = walk;
       path.push(current);
-      const next: Connector | undefined = connectors[current];
-      current = next === undefined ? undefined : baseIndex(connectors, next);
+      current = baseOf[current];
     }
-    if (current === undefined || reported.has(current)) return;
+    if (current === undefined || walkOf[current] !== walk) continue;
     const cycle = path.slice(path.indexOf(current));
-    const lowest = Math.min(...cycle);
-    if (lowest !== start) return;
-    for (const i of cycle) reported.add(i);
-    cycles.push(cycle);
-  });
-  return cycles;
+    const lowest = cycle.indexOf(cycle.reduce((a, b) => Math.min(a, b)));
+    cycles.push([...cycle.slice(lowest), ...cycle.slice(0, lowest)]);
+  }
+  return cycles.sort((a, b) => (a[0] ?? 0) - (b[0] ?? 0));
 }
 
 /** `connectors[1] ("prod-push").roleArn`: the index and, when known, the connector's name. */

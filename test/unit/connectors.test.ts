@@ -176,6 +176,51 @@ describe("connectors file", () => {
     ]);
   });
 
+  const role = (n: number, name: string, base: string) => ({
+    id: id(n),
+    name,
+    type: "assume-role",
+    base,
+    roleArn: ROLE,
+  });
+
+  it("reports every cycle once, lowest first, and not the chains that run into one", () => {
+    const file = [
+      role(2, "tail", "x"), // runs into the cycle x -> y -> x, is no part of it
+      role(3, "y", "x"),
+      role(4, "x", "y"),
+      role(5, "self", "self"),
+      role(6, "q", "p"),
+      role(7, "p", "r"),
+      role(8, "r", "q"),
+      role(9, "ok", "keys"),
+      keys,
+    ];
+    expect(problems(file).filter((p) => p.includes("forms a cycle"))).toEqual([
+      'c.json: connectors[1] ("y").base: forms a cycle: y -> x -> y',
+      'c.json: connectors[3] ("self").base: forms a cycle: self -> self',
+      'c.json: connectors[4] ("q").base: forms a cycle: q -> p -> r -> q',
+    ]);
+  });
+
+  // Cycle detection once walked every chain from every link (cubic: a 1,500-link chain took
+  // over 20 seconds); it is linear now, well within the test's time limit.
+  it("checks a chain of 1,500 bases, and a cycle of 1,500, at once", () => {
+    const links = 1500;
+    const chain = Array.from({ length: links }, (_, i) =>
+      role(i + 2, `link-${i}`, i === links - 1 ? "keys" : `link-${i + 1}`),
+    );
+    expect(parseOrShow([...chain, keys]).connectors).toHaveLength(links + 1);
+    const ring = Array.from({ length: links }, (_, i) =>
+      role(i + 2, `link-${i}`, `link-${(i + 1) % links}`),
+    );
+    const cycles = problems(ring).filter((p) => p.includes("forms a cycle"));
+    expect(cycles).toHaveLength(1);
+    expect(cycles[0]).toMatch(
+      /^c\.json: connectors\[0\] \("link-0"\)\.base: forms a cycle: link-0 -> link-1 -> .* -> link-1499 -> link-0$/,
+    );
+  });
+
   it("writes a policy given as structure as JSON text", () => {
     expect(policyText({ Version: "2012-10-17" })).toBe('{"Version":"2012-10-17"}');
     expect(policyText('{"a":1}')).toBe('{"a":1}');
