@@ -13,12 +13,17 @@ export interface StructuredFile {
   lineOf(path: IssuePath): number | undefined;
 }
 
+/** The paths of descriptors the shell opened for us: process substitution and stdin. */
+const SHELL_PIPE = /^\/dev\/(?:stdin|fd\/\d+)$/;
+
 /** Reads `path`; `.json` files as JSON, everything else as YAML (a superset of JSON). */
 export async function readStructuredFile(path: string, what: string): Promise<StructuredFile> {
   let text: string;
   try {
-    // A pipe or device is allowed (`--task <(generate)`), but only LIMITS.configFile of it.
-    text = await readBounded(path, LIMITS.configFile);
+    // Only a regular file, refused before any read: opening a named FIFO that has no writer
+    // would wait forever. A pipe the shell hands over (`--task <(generate)`, /dev/stdin) is the
+    // user's own pipeline and is read, but only LIMITS.configFile of it.
+    text = await readBounded(path, LIMITS.configFile, { regularOnly: !SHELL_PIPE.test(path) });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const reason =
@@ -28,7 +33,9 @@ export async function readStructuredFile(path: string, what: string): Promise<St
           ? "it is a directory"
           : code === "EFBIG"
             ? `it is larger than ${describeSize(LIMITS.configFile)}`
-            : (code ?? "read failed");
+            : code === "ENOTREG"
+              ? "it is not a regular file (a FIFO, socket or device)"
+              : (code ?? "read failed");
     throw new EcrVarsError({
       kind: "config",
       code: code === "EFBIG" ? "CONFIG_FILE_TOO_LARGE" : "CONFIG_FILE_UNREADABLE",
@@ -36,7 +43,9 @@ export async function readStructuredFile(path: string, what: string): Promise<St
       hint:
         code === "EFBIG"
           ? `a ${what} is a few kilobytes; check the path`
-          : `check the path of the ${what}`,
+          : code === "ENOTREG"
+            ? `give the path of a file; for generated text use the shell's <(command)`
+            : `check the path of the ${what}`,
       cause: error,
     });
   }

@@ -3,6 +3,7 @@
  * YAML, the line; a literal secret is refused without being echoed.
  */
 
+import { execFileSync } from "node:child_process";
 import { afterAll, beforeAll, describe, test } from "vitest";
 import {
   accessKeys,
@@ -131,12 +132,31 @@ const CASES: readonly BadCase[] = [
     error: "invalid configuration",
     field: /^ {2}bad-type\.json: connectors\[0\] \("x"\)\.type: /,
   },
+  // Named FIFOs with no writer: opening one waited forever; refused before any read now.
+  {
+    name: "a FIFO as the task file",
+    args: [...R, "--task", "task.fifo"],
+    error:
+      "cannot read the task file task.fifo: it is not a regular file (a FIFO, socket or device)",
+    field: "  fix: give the path of a file; for generated text use the shell's <(command)",
+  },
+  {
+    name: "a FIFO as the connectors file",
+    args: [...R, "--connector", "x", "--connectors", "connectors.fifo"],
+    error:
+      "cannot read the connectors file connectors.fifo: it is not a regular file (a FIFO, socket or device)",
+    field: "  fix: give the path of a file; for generated text use the shell's <(command)",
+  },
 ];
+
+/** Named pipes created before the cases run (nothing ever writes to them). */
+const FIFOS = ["task.fifo", "connectors.fifo"];
 
 let ctx: E2eContext;
 beforeAll(async () => {
   ctx = await startInProcess();
   for (const [name, text] of Object.entries(FILES)) await ctx.write(name, text);
+  for (const name of FIFOS) execFileSync("mkfifo", [ctx.path(name)]);
 });
 afterAll(() => ctx.close());
 
