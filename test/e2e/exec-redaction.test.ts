@@ -55,6 +55,23 @@ describe("exec: encodings printed by real tools are masked", () => {
   });
 });
 
+describe("exec: a secret cut short is masked", () => {
+  test.each([
+    ["cut by one character", `printf %s "${PW}" | head -c -1`, (p: string) => p.slice(0, -1)],
+    ["its first 60 characters", `printf %s "${PW}" | head -c 60`, (p: string) => p.slice(0, 60)],
+    [
+      "cut -c1-60 of each line",
+      `printf '%s\\n' "${PW}" | cut -c1-60`,
+      (p: string) => p.slice(0, 60),
+    ],
+  ])("%s", async (_name, script, cut) => {
+    const result = await ctx.run(sh(`${script}; echo; echo done`));
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout.split("\n").filter((line) => line !== "")).toEqual(["********", "done"]);
+    expect(result.stdout).not.toContain(cut(password).slice(0, 16));
+  });
+});
+
 describe("exec: secrets a connector takes from the environment", () => {
   test("are masked in the command's output (the command inherits them)", async () => {
     const connectors = await ctx.write(

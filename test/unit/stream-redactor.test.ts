@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { derivedForms, MASK, Redactor } from "../../src/platform/redactor.js";
-import { StreamRedactor } from "../../src/platform/stream-redactor.js";
+import { MIN_PREFIX_LENGTH, StreamRedactor } from "../../src/platform/stream-redactor.js";
 
 /** A deterministic generator, so a failing chunking can be replayed from its seed. */
 function rng(seed: number) {
@@ -54,6 +54,29 @@ describe("StreamRedactor", () => {
     expect(redactor.write(Buffer.from("ter now")).toString()).toBe("register now");
   });
 
+  // A token cut short is most of the token: `head -c 60`, `cut -c1-60`, a log that truncates.
+  test.each([
+    ["cut short by one character", (s: string) => s.slice(0, -1)],
+    ["cut to its first 60 characters", (s: string) => s.slice(0, 60)],
+    ["cut to its first 16 characters", (s: string) => s.slice(0, 16)],
+    [
+      "the base64 login cut to 60",
+      (s: string) => Buffer.from(`AWS:${s}`).toString("base64").slice(0, 60),
+    ],
+  ])("masks a secret %s, in any chunking", (_name, cut) => {
+    const secret = "eyJwYXlsb2FkIjoiQUJDK2RlZi9naGk9IiwidmVyc2lvbiI6IjIifQ-0123456789-abcdefghij";
+    const input = Buffer.from(`token: ${cut(secret)}\nnext line\n`);
+    for (let at = 0; at <= input.length; at++) {
+      expect(feed([secret], input, [at]).toString()).toBe(`token: ${MASK}\nnext line\n`);
+    }
+  });
+
+  test("leaves a start shorter than MIN_PREFIX_LENGTH alone (ordinary text would match)", () => {
+    const secret = "registry-password-0123456789";
+    const short = secret.slice(0, MIN_PREFIX_LENGTH - 1);
+    expect(feed([secret], Buffer.from(`${short}\n`), []).toString()).toBe(`${short}\n`);
+  });
+
   test("passes binary output through byte for byte", () => {
     const bytes = Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 131) % 256));
     expect(feed(["not-in-there"], bytes, [1, 100, 2000, 4095]).equals(bytes)).toBe(true);
@@ -87,9 +110,11 @@ describe("StreamRedactor", () => {
       }
       const text = parts.join("");
       const input = Buffer.from(text, "utf8");
+      // The whole text in one chunk; it masks what the line redactor masks, and more (prefixes).
+      const expected = feed(secrets, input, []).toString("utf8");
       const whole = new Redactor();
       for (const secret of secrets) whole.add(secret);
-      const expected = whole.redact(text);
+      expect(whole.redact(expected)).toBe(expected);
       for (let c = 0; c < 10; c++) {
         const cuts = Array.from({ length: pick(12) }, () => pick(input.length + 1)).sort(
           (a, b) => a - b,
@@ -98,7 +123,12 @@ describe("StreamRedactor", () => {
         chunkings++;
         // The same as redacting the whole text at once, whatever the chunking.
         expect(output, `seed round ${round}, cuts ${cuts.join(",")}`).toBe(expected);
-        for (const form of forms) expect(output.includes(form), `leaked ${form}`).toBe(false);
+        for (const form of forms) {
+          expect(output.includes(form), `leaked ${form}`).toBe(false);
+          const start = form.slice(0, MIN_PREFIX_LENGTH);
+          if (form.length > MIN_PREFIX_LENGTH)
+            expect(output.includes(start), `leaked the start of ${form}`).toBe(false);
+        }
       }
     }
     expect(chunkings).toBe(4000);
