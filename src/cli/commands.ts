@@ -50,7 +50,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     path: [],
     summary: "fetch an ECR token and print or write the variables",
-    usage: ["[options]", 'eval "$(ecr-vars --region eu-west-1)"'],
+    usage: ["[options]", 'eval "$(ecr-vars --region eu-west-1 --format sh)"'],
     about: [],
     options: OPTIONS.filter((o) => o.group !== "command").map((o) => ({ flag: o.flag })),
     positionals: [],

@@ -4,7 +4,7 @@
  * through the bin. Nothing imports this module but `cli/bin.ts` (ARCHITECTURE.md).
  */
 
-import { ExitCode, usageError } from "../core/errors.js";
+import { EcrVarsError, ExitCode, usageError } from "../core/errors.js";
 import { formatExpiry } from "../core/variables.js";
 import { getRenderer } from "../emit/registry.js";
 import type { Renderer, RenderOptions, RenderPlan } from "../emit/types.js";
@@ -115,6 +115,23 @@ async function fetchAndWrite(context: CommandContext): Promise<number> {
 
   const outcome = await runTaskWith(loaded, run, io, redactor, logger);
   if (outcome.kind === "disabled") return ExitCode.ok;
+  const now = io.clock?.() ?? new Date();
+  const expiry = Math.min(...outcome.authorizations.map((a) => a.expiresAt.getTime()));
+  // A registry refuses such a token, far from here: refused before anything is written, as the
+  // credential helper does; --force writes it all the same (an emulator that answers with old
+  // dates), with a warning that --quiet does not silence.
+  if (expiry <= now.getTime()) {
+    const problem = `ECR returned a token that expired at ${formatExpiry(new Date(expiry))}, which registries refuse`;
+    if (flags.force !== true) {
+      throw new EcrVarsError({
+        kind: "aws",
+        code: "TOKEN_EXPIRED",
+        message: problem,
+        hint: "check the clock of this machine and that the endpoint is Amazon ECR (--force writes the token anyway)",
+      });
+    }
+    logger.warn(`${problem}: check the clock of this machine and that the endpoint is Amazon ECR`);
+  }
   const options: RenderOptions = {
     namespace: task.namespace,
     envNaming: run.envNaming,
@@ -137,7 +154,6 @@ async function fetchAndWrite(context: CommandContext): Promise<number> {
       : renderer.render(outcome.variables, options);
 
   const written = await writePlan(plan, destination, merge !== undefined, io, logger, redactor);
-  const now = io.clock?.() ?? new Date();
   logger.info(`${title}: ${describeFetch(outcome)}`);
   logger.info(`  credentials: ${outcome.source}`);
   if (outcome.regionOrigin !== undefined) {
@@ -146,17 +162,9 @@ async function fetchAndWrite(context: CommandContext): Promise<number> {
   for (const variable of outcome.variables) {
     logger.info(`  ${variable.name}: ${variable.secret ? MASK : variable.value}`);
   }
-  const expiry = Math.min(...outcome.authorizations.map((a) => a.expiresAt.getTime()));
   logger.info(
     `  token expires ${formatExpiry(new Date(expiry))} (${duration(expiry - now.getTime())})`,
   );
-  // Written all the same (the output is what was asked for, and emulators answer with old
-  // dates), but said even under --quiet: a registry refuses such a token.
-  if (expiry <= now.getTime()) {
-    logger.warn(
-      `ECR returned a token that expired at ${formatExpiry(new Date(expiry))}, which registries refuse: check the clock of this machine and that the endpoint is Amazon ECR`,
-    );
-  }
   logger.info(
     `Wrote ${plan.wrote ?? `${outcome.variables.length} variables`} to ${written.join(", ")} (format ${run.format}, scope ${task.scope}).`,
   );

@@ -225,7 +225,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     type: "boolean",
     group: "output",
     description:
-      "print secrets even when stdout is an interactive terminal (the password format refuses to otherwise; the others warn)",
+      "print secrets even when stdout is an interactive terminal (the password format refuses to otherwise; the others warn); write a token that has already expired (refused otherwise, exit 4)",
   },
   {
     flag: "pull",

@@ -138,10 +138,18 @@ describe("AWS refuses (exit 4: service, AWS error code, region, hint)", () => {
 });
 
 describe("an already-expired token from the endpoint", () => {
-  test("is written as asked, with a warning that --quiet does not silence", async () => {
+  test("is refused as the helper refuses it (exit 4, nothing written); --force writes it with a warning", async () => {
     const expired = await startE2e({ expiresAt: new Date("2015-01-01T00:00:00Z") });
     try {
-      const result = await expired.run(["--region", "eu-west-1", "-q"]);
+      for (const args of [[], ["get-login-password"]]) {
+        const refused = await expired.run([...args, "--region", "eu-west-1", "-q"]);
+        expect(refused.code, refused.stderr).toBe(4);
+        expect(refused.stdout).toBe("");
+        expect(refused.stderr).toBe(
+          "ecr-vars: error: ECR returned a token that expired at 2015-01-01T00:00:00Z, which registries refuse\n  fix: check the clock of this machine and that the endpoint is Amazon ECR (--force writes the token anyway)\n",
+        );
+      }
+      const result = await expired.run(["--region", "eu-west-1", "-q", "--force"]);
       expect(result.code, result.stderr).toBe(0);
       expect(result.stdout).toContain("CUSTOM_AWS_ECR_EXPIRATIONDATE='2015-01-01T00:00:00Z'");
       expect(result.stderr).toBe(
