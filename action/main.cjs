@@ -62234,15 +62234,15 @@ var require_dist4 = __commonJS({
 async function readStructuredFile(path6, what) {
   let text2;
   try {
-    text2 = await readBounded(path6, LIMITS.configFile);
+    text2 = await readBounded(path6, LIMITS.configFile, { regularOnly: !SHELL_PIPE.test(path6) });
   } catch (error2) {
     const code = error2.code;
-    const reason = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a directory" : code === "EFBIG" ? `it is larger than ${describeSize(LIMITS.configFile)}` : code ?? "read failed";
+    const reason = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a directory" : code === "EFBIG" ? `it is larger than ${describeSize(LIMITS.configFile)}` : code === "ENOTREG" ? "it is not a regular file (a FIFO, socket or device)" : code ?? "read failed";
     throw new EcrVarsError({
       kind: "config",
       code: code === "EFBIG" ? "CONFIG_FILE_TOO_LARGE" : "CONFIG_FILE_UNREADABLE",
       message: `cannot read the ${what} ${path6}: ${reason}`,
-      hint: code === "EFBIG" ? `a ${what} is a few kilobytes; check the path` : `check the path of the ${what}`,
+      hint: code === "EFBIG" ? `a ${what} is a few kilobytes; check the path` : code === "ENOTREG" ? `give the path of a file; for generated text use the shell's <(command)` : `check the path of the ${what}`,
       cause: error2
     });
   }
@@ -62328,6 +62328,7 @@ function fileFieldLabel(file, path6, formatted) {
   const line5 = file.lineOf(path6);
   return line5 === void 0 ? `${file.path}: ${formatted}` : `${file.path}:${line5}: ${formatted}`;
 }
+var SHELL_PIPE;
 var init_structured_file = __esm({
   "src/platform/structured-file.ts"() {
     "use strict";
@@ -62335,6 +62336,7 @@ var init_structured_file = __esm({
     init_nesting();
     init_bounded_read();
     init_cjs();
+    SHELL_PIPE = /^\/dev\/(?:stdin|fd\/\d+)$/;
   }
 });
 
@@ -67152,12 +67154,26 @@ async function readTaskFile(path6) {
   const file = await readStructuredFile(path6, "task file");
   const label = (fieldPath) => fileFieldLabel(file, fieldPath, formatPath(fieldPath) || "(top level)");
   const parsed = taskFileSchema.safeParse(file.value ?? {}, { reportInput: true });
-  if (!parsed.success) {
-    throw configError(
-      parsed.error.issues.map((issue3) => issueToProblem(issue3, label, knownTaskFileKeys))
-    );
-  }
-  return { input: parsed.data, label };
+  if (parsed.success)
+    return { input: parsed.data, label, problems: [], invalidKeys: [] };
+  const problems = parsed.error.issues.map(
+    (issue3) => issueToProblem(issue3, label, knownTaskFileKeys)
+  );
+  const value = file.value;
+  if (typeof value !== "object" || value === null || Array.isArray(value))
+    throw configError(problems);
+  const invalid = new Set(parsed.error.issues.map((issue3) => String(issue3.path[0] ?? "")));
+  const known = Object.keys(taskFileSchema.def.shape);
+  const rest = Object.fromEntries(
+    Object.entries(value).filter(([key]) => known.includes(key) && !invalid.has(key))
+  );
+  const partial2 = taskFileSchema.safeParse(rest);
+  return {
+    input: partial2.success ? partial2.data : {},
+    label,
+    problems,
+    invalidKeys: [...invalid].filter((key) => known.includes(key))
+  };
 }
 function knownTaskFileKeys(path6) {
   if (path6.length === 0) return Object.keys(taskFileSchema.def.shape);
@@ -72019,6 +72035,9 @@ function defaultFormat(ci) {
   return rendererForCi(ci)?.name ?? FALLBACK_FORMAT;
 }
 
+// src/cli/task-input.ts
+init_errors();
+
 // src/core/task.ts
 init_errors();
 init_expressions();
@@ -72446,7 +72465,7 @@ var OPTIONS = [
     flag: "force",
     type: "boolean",
     group: "output",
-    description: "print secrets even when stdout is an interactive terminal (the password format refuses to otherwise; the others warn)"
+    description: "print secrets even when stdout is an interactive terminal (the password format refuses to otherwise; the others warn); write a token that has already expired (refused otherwise, exit 4)"
   },
   {
     flag: "pull",
@@ -72501,7 +72520,8 @@ async function loadTask(flags2) {
     return { task: parseTask(fromFlags, label2), label: label2 };
   }
   const { readTaskFile: readTaskFile2 } = await Promise.resolve().then(() => (init_task_file(), task_file_exports));
-  const { input: fromFile, label: fileLabel } = await readTaskFile2(taskPath);
+  const file = await readTaskFile2(taskPath);
+  const { input: fromFile, label: fileLabel } = file;
   const merged = { ...fromFile, ...fromFlags };
   if (fromFlags.region !== void 0 && fromFlags.regionVariable === void 0)
     delete merged.regionVariable;
@@ -72512,7 +72532,18 @@ async function loadTask(flags2) {
   if (fromFlags.connectorVariable !== void 0 && fromFlags.connector === void 0)
     delete merged.connector;
   const label = (key) => key in fromFlags ? flagOf.get(key) ?? key : key in fromFile ? fileLabel([key]) : flagOf.get(key) ?? key;
-  return { task: parseTask(merged, label), label };
+  if (file.problems.length === 0) return { task: parseTask(merged, label), label };
+  const skipped = new Set(
+    file.invalidKeys.filter((key) => !(key in fromFlags)).map((key) => label(key))
+  );
+  let later = [];
+  try {
+    parseTask(merged, label);
+  } catch (error2) {
+    if (!isEcrVarsError(error2)) throw error2;
+    later = error2.problems.filter((problem) => !skipped.has(problem.field));
+  }
+  throw configError([...file.problems, ...later]);
 }
 
 // src/action/main.ts
@@ -72771,7 +72802,7 @@ var COMMANDS = [
   {
     path: [],
     summary: "fetch an ECR token and print or write the variables",
-    usage: ["[options]", 'eval "$(ecr-vars --region eu-west-1)"'],
+    usage: ["[options]", 'eval "$(ecr-vars --region eu-west-1 --format sh)"'],
     about: [],
     options: OPTIONS.filter((o4) => o4.group !== "command").map((o4) => ({ flag: o4.flag })),
     positionals: []

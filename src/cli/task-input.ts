@@ -1,5 +1,6 @@
 /** Builds the task configuration from the task file and the flags; flags win. */
 
+import { configError, type FieldProblem, isEcrVarsError } from "../core/errors.js";
 import {
   type FieldLabel,
   parseTask,
@@ -38,7 +39,8 @@ export async function loadTask(flags: FlagValues): Promise<LoadedTask> {
 
   // Dynamic: the task file's schema (zod) and parser (yaml) are not needed without a task file.
   const { readTaskFile } = await import("./task-file.js");
-  const { input: fromFile, label: fileLabel } = await readTaskFile(taskPath);
+  const file = await readTaskFile(taskPath);
+  const { input: fromFile, label: fileLabel } = file;
   const merged: TaskInput = { ...fromFile, ...fromFlags };
   // A flag that sets one of a pair of alternatives replaces the file's other one.
   if (fromFlags.region !== undefined && fromFlags.regionVariable === undefined)
@@ -56,5 +58,18 @@ export async function loadTask(flags: FlagValues): Promise<LoadedTask> {
       : key in fromFile
         ? fileLabel([key])
         : (flagOf.get(key) ?? key);
-  return { task: parseTask(merged, label), label };
+  if (file.problems.length === 0) return { task: parseTask(merged, label), label };
+  // The file has problems of its own: the task's checks still run on the rest of it, so that
+  // every problem is reported at once, less what follows from the keys the file got wrong.
+  const skipped = new Set(
+    file.invalidKeys.filter((key) => !(key in fromFlags)).map((key) => label(key as TaskKey)),
+  );
+  let later: readonly FieldProblem[] = [];
+  try {
+    parseTask(merged, label);
+  } catch (error) {
+    if (!isEcrVarsError(error)) throw error;
+    later = error.problems.filter((problem) => !skipped.has(problem.field));
+  }
+  throw configError([...file.problems, ...later]);
 }

@@ -330,6 +330,24 @@ describe("several problems are reported at once", () => {
     ]);
   });
 
+  // An unknown key once stopped the checks, hiding the bad values beside it.
+  test("a task file with an unknown key, a mistyped and a bad value: all named at once", async () => {
+    await ctx.write(
+      "many.yml",
+      'region: 5\nregistryIds: ["abc", 123456789012]\nscope: nowhere\nfrobnicate: 1\n',
+    );
+    const result = await ctx.run(["--task", "many.yml"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr.split("\n")).toEqual([
+      "ecr-vars: error: invalid configuration (4 problems)",
+      "  many.yml:1: region: must be a string, not a number",
+      '  many.yml:4: frobnicate: unknown key "frobnicate" (fix: use one of: description, disabled, region, regionVariable, registryIds, registries, namespace, scope, source, connector, connectorVariable, roleArn)',
+      '  many.yml:2: registryIds: "abc" is not an AWS account id (fix: use the 12-digit account id that owns the registry)',
+      '  many.yml:3: scope: "nowhere" is not a scope (fix: use one of: local, result)',
+      "",
+    ]);
+  });
+
   test("a connectors file with a duplicate id and a cycle: both named", async () => {
     const file = await ctx.write(
       "two-problems.json",
