@@ -2,7 +2,9 @@
 
 /**
  * `ecr-vars-emulator`: runs the local AWS emulator until SIGINT/SIGTERM. Secrets go only to the
- * 0600 `--env-file`; the terminal sees the URL and nothing else.
+ * 0600 `--env-out` file; the terminal sees the URL and nothing else. There is no `--env-file`:
+ * Node itself claims that option anywhere on its command line (20 to 26 alike), exits when the
+ * file does not exist yet and loads it when it does, before this program starts.
  */
 import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
@@ -22,9 +24,7 @@ Options:
   --port PORT            port, 0 for any free one (default 0)
   --account-id ID        12-digit account of the generated IAM user (default 123456789012)
   --region CODE          AWS_REGION written to the env file (default us-east-1)
-  --env-file PATH        write AWS_* settings for the generated user here (mode 0600)
-  --env-out PATH         same as --env-file; Node 20 itself claims --env-file and exits
-                         when that file does not exist yet, so prefer this one there
+  --env-out PATH         write AWS_* settings for the generated user here (mode 0600)
   --password-file PATH   registry password that ECR tokens carry (default: random)
   -h, --help             show this help
   -V, --version          print the version
@@ -78,6 +78,7 @@ async function main(argv: readonly string[]): Promise<number> {
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
 
+  // --env-file reaches here only past Node (`node -- bin --env-file F`): kept as an alias.
   const envFile = values["env-out"] ?? values["env-file"];
   if (envFile !== undefined) {
     const lines = [

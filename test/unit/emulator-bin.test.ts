@@ -53,6 +53,9 @@ describe("ecr-vars-emulator", () => {
     const help = await runToEnd(["--help"]);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain("-V, --version");
+    // Node claims --env-file on its own command line before the program starts: not offered.
+    expect(help.stdout).toContain("--env-out PATH");
+    expect(help.stdout).not.toContain("--env-file");
     for (const flag of ["--version", "-V"]) {
       // Built here without the build's version define: the development version.
       expect(await runToEnd([flag])).toEqual({ code: 0, stdout: "0.0.0-dev\n", stderr: "" });
@@ -64,7 +67,7 @@ describe("ecr-vars-emulator", () => {
     const child = spawn(process.execPath, [
       "--",
       script,
-      "--env-file",
+      "--env-out",
       envFile,
       "--region",
       "eu-west-1",
