@@ -19520,6 +19520,16 @@ function toEcrVarsError(error2, context) {
   const endpoint = endpointOf(error2);
   const attempts = shape.$metadata?.attempts;
   const tried = attempts !== void 0 && attempts > 1 ? `${attempts} attempts` : "";
+  if (status !== void 0 && status >= 400 && isUnreadableAnswer(error2)) {
+    const via = context.proxy === void 0 ? "" : ` through the proxy ${context.proxy}`;
+    return new EcrVarsError({
+      kind: "aws",
+      code: "NOT_AWS_ANSWER",
+      message: `${context.service} ${context.operation}${where} failed for ${context.identity}: the answer was HTTP ${status}${via} in no protocol of AWS (${detail}), so it did not come from AWS${endpoint ? ` (endpoint ${endpoint})` : ""}`,
+      hint: `something between here and AWS answered (a proxy, a firewall, a captive portal), or the endpoint is not AWS: check ${context.proxy === void 0 ? "AWS_ENDPOINT_URL* and HTTPS_PROXY / NO_PROXY" : "the proxy, NO_PROXY and AWS_ENDPOINT_URL*"}`,
+      cause: error2
+    });
+  }
   if (status !== void 0 && status >= 400) {
     const code = shape.name ?? shape.Code ?? shape.code ?? `HTTP${status}`;
     const requestId = shape.$metadata?.requestId;
@@ -19536,7 +19546,7 @@ function toEcrVarsError(error2, context) {
       cause: error2
     });
   }
-  const network = networkReason(shape, context.attemptTimeoutMs);
+  const network = networkReason(shape, context.attemptTimeoutMs, context.proxy);
   if (network === void 0 && isUnreadableAnswer(error2)) {
     return new EcrVarsError({
       kind: "aws",
@@ -19560,17 +19570,24 @@ function toEcrVarsError(error2, context) {
     kind: "aws",
     code: network ? "AWS_UNREACHABLE" : "AWS_FAILED",
     message: `${context.service} ${context.operation}${where} failed for ${context.identity}: ${network ?? detail}${notes.length > 0 ? ` (${notes.join("; ")})` : ""}`,
-    hint: network ? "check network access to the AWS endpoint (AWS_ENDPOINT_URL*, HTTPS_PROXY)" : "run again with --debug for details",
+    hint: network === void 0 ? "run again with --debug for details" : context.proxy !== void 0 ? "check that the proxy's address is right and that it is running and reachable from here (HTTPS_PROXY / HTTP_PROXY; NO_PROXY for hosts to reach directly)" : "check network access to the AWS endpoint (AWS_ENDPOINT_URL*, HTTPS_PROXY)",
     cause: error2
   });
 }
-function networkReason(shape, attemptTimeoutMs) {
+function networkReason(shape, attemptTimeoutMs, proxy) {
   const code = shape.code ?? shape.name;
-  if (code === "ECONNREFUSED") return "connection refused";
-  if (code === "ENOTFOUND" || code === "EAI_AGAIN") return "host not found";
-  if (code === "ECONNRESET" || code === "EPIPE") return "connection reset";
+  const name = shape.hostname === void 0 ? "" : ` ${shape.hostname}`;
+  if (code === "ECONNREFUSED")
+    return proxy === void 0 ? "connection refused" : `the proxy ${proxy} refused the connection`;
+  if (code === "ENOTFOUND" || code === "EAI_AGAIN") {
+    const lookup2 = code === "EAI_AGAIN" ? "could not be looked up (DNS failed for now)" : "was not found (no such name in DNS)";
+    return proxy === void 0 ? `the host name${name} ${lookup2}` : `the proxy ${proxy}: its host name${name} ${lookup2}`;
+  }
+  if (code === "ECONNRESET" || code === "EPIPE")
+    return proxy === void 0 ? "connection reset" : `connection reset (through the proxy ${proxy})`;
   if (code === "TimeoutError" || code === "ETIMEDOUT" || shape.name === "TimeoutError") {
-    return attemptTimeoutMs === void 0 ? "timed out" : `no answer within ${formatSeconds(attemptTimeoutMs)} per attempt`;
+    const via = proxy === void 0 ? "" : ` (through the proxy ${proxy})`;
+    return attemptTimeoutMs === void 0 ? `timed out${via}` : `no answer within ${formatSeconds(attemptTimeoutMs)} per attempt${via}`;
   }
   return void 0;
 }
@@ -21049,7 +21066,16 @@ async function httpSettings(env2, onSecret) {
     }
   }
   const agent = new RoutingAgent({ keepAlive: true });
-  return { httpAgent: agent, httpsAgent: agent };
+  return {
+    httpAgent: agent,
+    httpsAgent: agent,
+    proxyOf: (target) => {
+      const proxy = proxyFor(target, settings2);
+      if (proxy === void 0) return void 0;
+      const variable = target.protocol === "https:" ? "HTTPS_PROXY" : "HTTP_PROXY";
+      return `${proxy.protocol}//${proxy.host} (${variable})`;
+    }
+  };
 }
 function attemptLimits(deadlineMs) {
   return {
@@ -21174,7 +21200,9 @@ async function callAws(about, run) {
       }
     });
   } catch (error2) {
+    const proxy = await proxyOfEndpoint(error2, about.call);
     throw toEcrVarsError(error2, {
+      ...proxy === void 0 ? {} : { proxy },
       service: about.service,
       attemptTimeoutMs: about.call.attemptTimeoutMs,
       operation: about.operation,
@@ -21184,6 +21212,12 @@ async function callAws(about, run) {
   } finally {
     for (const client of clients) client.destroy();
   }
+}
+async function proxyOfEndpoint(error2, call) {
+  const endpoint = endpointOf(error2);
+  if (endpoint === void 0 || !URL.canParse(endpoint)) return void 0;
+  const http2 = await call.http?.().catch(() => void 0);
+  return http2?.proxyOf(new URL(endpoint));
 }
 async function clientConfig(call) {
   return {
@@ -21198,6 +21232,7 @@ async function providerClients(call) {
 var init_call = __esm({
   "src/aws/call.ts"() {
     "use strict";
+    init_attempts();
     init_errors2();
     init_http();
   }

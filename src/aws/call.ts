@@ -7,7 +7,7 @@
  * load it.
  */
 
-import type { CallWatch } from "./attempts.js";
+import { type CallWatch, endpointOf } from "./attempts.js";
 import { toEcrVarsError } from "./errors.js";
 import { type HttpSettings, requestHandlerOptions, watchPlugins } from "./http.js";
 
@@ -70,7 +70,9 @@ export async function callAws<T>(
       },
     });
   } catch (error) {
+    const proxy = await proxyOfEndpoint(error, about.call);
     throw toEcrVarsError(error, {
+      ...(proxy === undefined ? {} : { proxy }),
       service: about.service,
       attemptTimeoutMs: about.call.attemptTimeoutMs,
       operation: about.operation,
@@ -80,6 +82,14 @@ export async function callAws<T>(
   } finally {
     for (const client of clients) client.destroy();
   }
+}
+
+/** The proxy the failed call went through, if any (errors name it rather than the endpoint). */
+async function proxyOfEndpoint(error: unknown, call: AwsCallOptions): Promise<string | undefined> {
+  const endpoint = endpointOf(error);
+  if (endpoint === undefined || !URL.canParse(endpoint)) return undefined;
+  const http = await call.http?.().catch(() => undefined);
+  return http?.proxyOf(new URL(endpoint));
 }
 
 /** Client settings shared by every call: region, bounded attempts and per-attempt timeouts. */

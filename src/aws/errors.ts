@@ -17,6 +17,11 @@ export interface AwsErrorContext {
   /** The per-attempt timeout, to say how long each attempt waited. */
   readonly attemptTimeoutMs?: number;
   /**
+   * The proxy the call went through (`http://proxy:3128 (HTTPS_PROXY)`): every connection goes
+   * to it, so a connection that fails is the proxy's, and the message names it, not the endpoint.
+   */
+  readonly proxy?: string;
+  /**
    * How the program printing the error chooses another credential source, in its own terms
    * (the CLI's flags, the helper's variables); default: the CLI's.
    */
@@ -32,6 +37,8 @@ interface ServiceErrorShape {
   message?: string;
   Code?: string;
   code?: string;
+  /** A failed name lookup (ENOTFOUND, EAI_AGAIN) names the host it looked up. */
+  hostname?: string;
   $metadata?: { httpStatusCode?: number; requestId?: string; attempts?: number };
 }
 
@@ -83,6 +90,18 @@ export function toEcrVarsError(error: unknown, context: AwsErrorContext): EcrVar
   const attempts = shape.$metadata?.attempts;
   const tried = attempts !== undefined && attempts > 1 ? `${attempts} attempts` : "";
 
+  if (status !== undefined && status >= 400 && isUnreadableAnswer(error)) {
+    // AWS answers an error in its protocol, with a request id; this came from something else.
+    const via = context.proxy === undefined ? "" : ` through the proxy ${context.proxy}`;
+    return new EcrVarsError({
+      kind: "aws",
+      code: "NOT_AWS_ANSWER",
+      message: `${context.service} ${context.operation}${where} failed for ${context.identity}: the answer was HTTP ${status}${via} in no protocol of AWS (${detail}), so it did not come from AWS${endpoint ? ` (endpoint ${endpoint})` : ""}`,
+      hint: `something between here and AWS answered (a proxy, a firewall, a captive portal), or the endpoint is not AWS: check ${context.proxy === undefined ? "AWS_ENDPOINT_URL* and HTTPS_PROXY / NO_PROXY" : "the proxy, NO_PROXY and AWS_ENDPOINT_URL*"}`,
+      cause: error,
+    });
+  }
+
   if (status !== undefined && status >= 400) {
     const code = shape.name ?? shape.Code ?? shape.code ?? `HTTP${status}`;
     const requestId = shape.$metadata?.requestId;
@@ -106,7 +125,7 @@ export function toEcrVarsError(error: unknown, context: AwsErrorContext): EcrVar
     });
   }
 
-  const network = networkReason(shape, context.attemptTimeoutMs);
+  const network = networkReason(shape, context.attemptTimeoutMs, context.proxy);
   if (network === undefined && isUnreadableAnswer(error)) {
     return new EcrVarsError({
       kind: "aws",
@@ -130,22 +149,47 @@ export function toEcrVarsError(error: unknown, context: AwsErrorContext): EcrVar
     kind: "aws",
     code: network ? "AWS_UNREACHABLE" : "AWS_FAILED",
     message: `${context.service} ${context.operation}${where} failed for ${context.identity}: ${network ?? detail}${notes.length > 0 ? ` (${notes.join("; ")})` : ""}`,
-    hint: network
-      ? "check network access to the AWS endpoint (AWS_ENDPOINT_URL*, HTTPS_PROXY)"
-      : "run again with --debug for details",
+    hint:
+      network === undefined
+        ? "run again with --debug for details"
+        : context.proxy !== undefined
+          ? "check that the proxy's address is right and that it is running and reachable from here (HTTPS_PROXY / HTTP_PROXY; NO_PROXY for hosts to reach directly)"
+          : "check network access to the AWS endpoint (AWS_ENDPOINT_URL*, HTTPS_PROXY)",
     cause: error,
   });
 }
 
-function networkReason(shape: ServiceErrorShape, attemptTimeoutMs?: number): string | undefined {
+/**
+ * A failed connection in words. Through a proxy every connection is to the proxy, so a refused
+ * connection or a name not found is the proxy's. "Not found" is said of a name, and names it.
+ */
+function networkReason(
+  shape: ServiceErrorShape,
+  attemptTimeoutMs?: number,
+  proxy?: string,
+): string | undefined {
   const code = shape.code ?? shape.name;
-  if (code === "ECONNREFUSED") return "connection refused";
-  if (code === "ENOTFOUND" || code === "EAI_AGAIN") return "host not found";
-  if (code === "ECONNRESET" || code === "EPIPE") return "connection reset";
+  const name = shape.hostname === undefined ? "" : ` ${shape.hostname}`;
+  if (code === "ECONNREFUSED")
+    return proxy === undefined ? "connection refused" : `the proxy ${proxy} refused the connection`;
+  if (code === "ENOTFOUND" || code === "EAI_AGAIN") {
+    const lookup =
+      code === "EAI_AGAIN"
+        ? "could not be looked up (DNS failed for now)"
+        : "was not found (no such name in DNS)";
+    return proxy === undefined
+      ? `the host name${name} ${lookup}`
+      : `the proxy ${proxy}: its host name${name} ${lookup}`;
+  }
+  if (code === "ECONNRESET" || code === "EPIPE")
+    return proxy === undefined
+      ? "connection reset"
+      : `connection reset (through the proxy ${proxy})`;
   if (code === "TimeoutError" || code === "ETIMEDOUT" || shape.name === "TimeoutError") {
+    const via = proxy === undefined ? "" : ` (through the proxy ${proxy})`;
     return attemptTimeoutMs === undefined
-      ? "timed out"
-      : `no answer within ${formatSeconds(attemptTimeoutMs)} per attempt`;
+      ? `timed out${via}`
+      : `no answer within ${formatSeconds(attemptTimeoutMs)} per attempt${via}`;
   }
   return undefined;
 }

@@ -19,6 +19,8 @@ import type { AwsCallOptions } from "./call.js";
 export interface HttpSettings {
   readonly httpAgent: HttpAgent;
   readonly httpsAgent: HttpsAgent;
+  /** The proxy a connection to `target` goes through, for messages: no credentials in it. */
+  readonly proxyOf: (target: URL) => string | undefined;
 }
 
 export interface ProxyEnv {
@@ -121,7 +123,16 @@ export async function httpSettings(
     }
   }
   const agent = new RoutingAgent({ keepAlive: true });
-  return { httpAgent: agent, httpsAgent: agent as unknown as HttpsAgent };
+  return {
+    httpAgent: agent,
+    httpsAgent: agent as unknown as HttpsAgent,
+    proxyOf: (target) => {
+      const proxy = proxyFor(target, settings);
+      if (proxy === undefined) return undefined;
+      const variable = target.protocol === "https:" ? "HTTPS_PROXY" : "HTTP_PROXY";
+      return `${proxy.protocol}//${proxy.host} (${variable})`;
+    },
+  };
 }
 
 /**

@@ -94,6 +94,53 @@ describe("a forward proxy from the environment", () => {
     expectNoSecrets(result.stderr, [PROXY_PASSWORD, PASSWORD]);
   });
 
+  // Through a proxy every connection is the proxy's: the message names it, not the endpoint,
+  // and "not found" is said only of a name (the endpoint here is an IP address).
+  test.each([
+    [
+      "refuses connections",
+      "http://127.0.0.1:9",
+      /: the proxy http:\/\/127\.0\.0\.1:9 \(HTTP_PROXY\) refused the connection \(endpoint /,
+    ],
+    [
+      "has a name that does not resolve",
+      "http://no-such-proxy.invalid:3128",
+      /: the proxy http:\/\/no-such-proxy\.invalid:3128 \(HTTP_PROXY\): its host name no-such-proxy\.invalid (was not found|could not be looked up)/,
+    ],
+  ])("a proxy that %s is named as the cause (exit 4)", async (_name, proxyUrl, message) => {
+    const result = await ctx.run(["--region", "eu-west-1", "--timeout", "5"], {
+      HTTP_PROXY: proxyUrl,
+    });
+    expect(result.code, result.stderr).toBe(4);
+    const [first, fix] = result.stderr.split("\n");
+    expect(first).toMatch(message);
+    expect(first).not.toMatch(/host name 127\.0\.0\.1/);
+    expect(fix).toMatch(/^ {2}fix: check that the proxy's address is right and that it is running/);
+  });
+
+  test("an answer that is no AWS protocol (a middlebox's 404 page) is said to be one", async () => {
+    const { createServer } = await import("node:http");
+    const middlebox = createServer((_request, response) => {
+      response.writeHead(404, { "content-type": "text/html" });
+      response.end("<html><body><h1>404 Not Found</h1></body></html>");
+    });
+    await new Promise<void>((resolve) => middlebox.listen(0, "127.0.0.1", resolve));
+    const address = middlebox.address();
+    const port = typeof address === "object" && address !== null ? address.port : 0;
+    try {
+      const result = await ctx.run(["--region", "eu-west-1", "--timeout", "5"], {
+        AWS_ENDPOINT_URL: `http://127.0.0.1:${port}`,
+      });
+      expect(result.code, result.stderr).toBe(4);
+      expect(result.stderr).toMatch(
+        /: the answer was HTTP 404 in no protocol of AWS \(.*\), so it did not come from AWS \(endpoint http:\/\/127\.0\.0\.1:\d+\)\n {2}fix: something between here and AWS answered \(a proxy, a firewall, a captive portal\), or the endpoint is not AWS/,
+      );
+      expect(result.stderr).not.toContain("permissions");
+    } finally {
+      await new Promise((resolve) => middlebox.close(resolve));
+    }
+  });
+
   test.each([
     ["HTTPS_PROXY", "socks5://127.0.0.1:1080", "HTTPS_PROXY is not a proxy URL"],
     [
