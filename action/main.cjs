@@ -73200,12 +73200,20 @@ async function runMain(core, env2) {
     );
     if (settings2.dockerLogin) await logIn(outcome.variables, core, env2, logger2);
   } catch (error2) {
-    if (isEcrVarsError(error2) && error2.kind === "credentials" && core.getInput("role-arn") !== "" && !env2.ACTIONS_ID_TOKEN_REQUEST_URL && !env2.AWS_ACCESS_KEY_ID) {
-      logger2.info(
-        "role-arn without AWS keys: to assume it with the workflow's OIDC token, give the job `permissions: id-token: write`"
-      );
-    }
-    reportFailure(error2, core, redactor, logger2, inputForFlag);
+    const missingIdToken = isEcrVarsError(error2) && error2.kind === "credentials" && core.getInput("role-arn") !== "" && !env2.ACTIONS_ID_TOKEN_REQUEST_URL && !env2.AWS_ACCESS_KEY_ID;
+    reportFailure(
+      missingIdToken ? new EcrVarsError({
+        kind: "credentials",
+        code: "NO_WORKFLOW_TOKEN",
+        message: "role-arn is set, but this job may not request the workflow's OIDC token (ACTIONS_ID_TOKEN_REQUEST_URL is not set) and has no AWS keys",
+        hint: "give the job `permissions: id-token: write` (with `contents: read`), so the Action assumes the role with the workflow's OIDC token",
+        cause: error2
+      }) : error2,
+      core,
+      redactor,
+      logger2,
+      inputForFlag
+    );
   } finally {
     if (temp !== void 0) await (0, import_promises8.rm)(temp, { recursive: true, force: true });
   }
@@ -73271,9 +73279,9 @@ async function logIn(variables, core, env2, logger2) {
   }
   const hosts = [];
   for (const login of logins) {
+    await dockerLogin(docker, login.host, login.username, login.password, env2);
     hosts.push(login.host);
     core.saveState(STATE.logins, JSON.stringify({ method: "cli", hosts }));
-    await dockerLogin(docker, login.host, login.username, login.password, env2);
     logger2.info(`Logged in to ${login.host} (docker login --password-stdin).`);
   }
 }

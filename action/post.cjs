@@ -22573,7 +22573,9 @@ async function runPost(core, env) {
     const failed = [];
     for (const host of logins.hosts) {
       const run = await runDocker(docker, ["logout", host], env);
-      if (run.code === 0) logger.info(`Logged out of ${host}.`);
+      if (run.code === 0 && /not logged in/i.test(run.output))
+        logger.info(`Not logged in to ${host} any more: nothing to log out of.`);
+      else if (run.code === 0) logger.info(`Logged out of ${host}.`);
       else {
         failed.push(host);
         logger.warn(`docker logout ${host} failed (exit ${run.code}): ${run.output}`);

@@ -104,18 +104,30 @@ export async function runMain(core: ActionCore, env: Env): Promise<void> {
 
     if (settings.dockerLogin) await logIn(outcome.variables, core, env, logger);
   } catch (error) {
-    if (
+    // A role and no keys in a job that may not request OIDC tokens: the missing permission is
+    // the cause, whatever the credential chain then tried (its fix would be to set keys).
+    const missingIdToken =
       isEcrVarsError(error) &&
       error.kind === "credentials" &&
       core.getInput("role-arn") !== "" &&
       !env.ACTIONS_ID_TOKEN_REQUEST_URL &&
-      !env.AWS_ACCESS_KEY_ID
-    ) {
-      logger.info(
-        "role-arn without AWS keys: to assume it with the workflow's OIDC token, give the job `permissions: id-token: write`",
-      );
-    }
-    reportFailure(error, core, redactor, logger, inputForFlag);
+      !env.AWS_ACCESS_KEY_ID;
+    reportFailure(
+      missingIdToken
+        ? new EcrVarsError({
+            kind: "credentials",
+            code: "NO_WORKFLOW_TOKEN",
+            message:
+              "role-arn is set, but this job may not request the workflow's OIDC token (ACTIONS_ID_TOKEN_REQUEST_URL is not set) and has no AWS keys",
+            hint: "give the job `permissions: id-token: write` (with `contents: read`), so the Action assumes the role with the workflow's OIDC token",
+            cause: error,
+          })
+        : error,
+      core,
+      redactor,
+      logger,
+      inputForFlag,
+    );
   } finally {
     // The OIDC token file is only needed while the run assumes the role.
     if (temp !== undefined) await rm(temp, { recursive: true, force: true });
@@ -215,11 +227,12 @@ async function logIn(
     );
     return;
   }
+  // Saved after each login that succeeded: the post step logs out of those, and only those.
   const hosts: string[] = [];
   for (const login of logins) {
+    await dockerLogin(docker, login.host, login.username, login.password, env);
     hosts.push(login.host);
     core.saveState(STATE.logins, JSON.stringify({ method: "cli", hosts } satisfies SavedLogins));
-    await dockerLogin(docker, login.host, login.username, login.password, env);
     logger.info(`Logged in to ${login.host} (docker login --password-stdin).`);
   }
 }

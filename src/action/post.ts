@@ -50,7 +50,11 @@ export async function runPost(core: ActionCore, env: Env): Promise<void> {
     const failed: string[] = [];
     for (const host of logins.hosts) {
       const run = await runDocker(docker, ["logout", host], env);
-      if (run.code === 0) logger.info(`Logged out of ${host}.`);
+      // docker says "Not logged in to HOST" when there was nothing to remove (another step
+      // logged out already): reported as that, not as a logout this step performed.
+      if (run.code === 0 && /not logged in/i.test(run.output))
+        logger.info(`Not logged in to ${host} any more: nothing to log out of.`);
+      else if (run.code === 0) logger.info(`Logged out of ${host}.`);
       else {
         failed.push(host);
         logger.warn(`docker logout ${host} failed (exit ${run.code}): ${run.output}`);

@@ -231,7 +231,10 @@ describe("OIDC failures", () => {
     );
     const main = await runner.main();
     expect(main.code).toBe(1);
-    expect(main.stdout).toContain("give the job `permissions: id-token: write`");
+    const error = main.commands.find((c) => c.command === "error")?.data ?? "";
+    expect(error).toContain("this job may not request the workflow's OIDC token");
+    expect(error).toContain("fix: give the job `permissions: id-token: write`");
+    expect(error).not.toContain("AWS_ACCESS_KEY_ID");
   });
 });
 
@@ -270,7 +273,7 @@ describe("skip-logout and failures", () => {
     expect((await docker.calls()).map((c) => c.argv[0])).toEqual(["login"]);
   });
 
-  test("a docker login that fails fails the step; post still logs out what was attempted", async () => {
+  test("a docker login that fails fails the step; post claims no logout it did not perform", async () => {
     const { runner, docker } = await job({ region: "eu-west-1", "docker-login": "true" });
     // Replace the fake with one whose login fails, as a docker without a daemon would.
     const { writeFile, chmod } = await import("node:fs/promises");
@@ -286,7 +289,26 @@ describe("skip-logout and failures", () => {
     expectMaskedFirst(main, secretForms());
     const post = await runner.post();
     expect(post.code).toBe(0);
-    expect(post.stdout).toContain(`Logged out of ${PROXY_DOMAIN}.`);
+    // Nothing was logged in to, so nothing is logged out of, nor said to be (the fake above
+    // answers a logout with "Removing login credentials", which would read as one).
+    expect(post.stdout).not.toContain("Logged out");
+  });
+
+  test("a login another step already logged out of: post says so, not that it logged out", async () => {
+    const { runner, docker } = await job({ region: "eu-west-1", "docker-login": "true" });
+    const { writeFile, chmod } = await import("node:fs/promises");
+    await writeFile(
+      join(docker.bin, "docker"),
+      `#!${process.execPath}\nprocess.stdin.resume();process.stdin.on("end",()=>{const a=process.argv.slice(2);if(a[0]==="logout")process.stdout.write("Not logged in to "+a[1]+"\\n")})\n`,
+    );
+    await chmod(join(docker.bin, "docker"), 0o755);
+    expect((await runner.main()).code).toBe(0);
+    const post = await runner.post();
+    expect(post.code).toBe(0);
+    expect(post.stdout).toContain(
+      `Not logged in to ${PROXY_DOMAIN} any more: nothing to log out of.`,
+    );
+    expect(post.stdout).not.toContain("Logged out");
   });
 
   test("disabled: true does nothing and says so", async () => {
