@@ -19204,9 +19204,9 @@ function usageError(message, hint) {
   });
 }
 function isEcrVarsError(error2) {
-  return typeof error2 === "object" && error2 !== null && BRAND in error2;
+  return error2 instanceof EcrVarsError;
 }
-var ExitCode2, exitCodes, BRAND, EcrVarsError;
+var ExitCode2, exitCodes, EcrVarsError;
 var init_errors = __esm({
   "src/core/errors.ts"() {
     "use strict";
@@ -19226,10 +19226,8 @@ var init_errors = __esm({
       aws: ExitCode2.aws,
       output: ExitCode2.output
     };
-    BRAND = /* @__PURE__ */ Symbol.for("ecr-vars.EcrVarsError");
     EcrVarsError = class extends Error {
       name = "EcrVarsError";
-      [BRAND] = true;
       kind;
       code;
       hint;

@@ -21440,10 +21440,8 @@ var exitCodes = {
   aws: ExitCode2.aws,
   output: ExitCode2.output
 };
-var BRAND = /* @__PURE__ */ Symbol.for("ecr-vars.EcrVarsError");
 var EcrVarsError = class extends Error {
   name = "EcrVarsError";
-  [BRAND] = true;
   kind;
   code;
   hint;
@@ -21460,7 +21458,7 @@ var EcrVarsError = class extends Error {
   }
 };
 function isEcrVarsError(error2) {
-  return typeof error2 === "object" && error2 !== null && BRAND in error2;
+  return error2 instanceof EcrVarsError;
 }
 
 // src/core/nesting.ts

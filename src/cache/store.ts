@@ -43,8 +43,8 @@ export const cacheFile = (dir: string) => join(dir, "tokens.json");
 const emptyCache = (): CacheData => ({ aliases: Object.create(null), tokens: Object.create(null) });
 
 /**
- * The cache's content; empty when missing, unreadable, corrupt, foreign or exposed. Synchronous
- * on purpose: it is one small file, and node:fs/promises would cost the hit path its start-up.
+ * The cache's content; empty when missing, unreadable, corrupt, foreign or exposed. Synchronous:
+ * it is one small file.
  */
 export async function readCache(dir: string): Promise<CacheData> {
   let fd: number;

@@ -101,8 +101,8 @@ async function fetchAndWrite(context: CommandContext): Promise<number> {
   const renderer = getRenderer(run.format);
   if (renderer === undefined)
     throw new Error(`format ${run.format} was validated but has no renderer`);
-  // Writing files (locks, atomic renames) is imported only when there is a file to write: the
-  // common case prints to stdout and must start fast (ARCHITECTURE.md, "Start-up").
+  // Writing files (locks, atomic renames) is imported only when there is a file to write
+  // (ARCHITECTURE.md, "Start-up").
   const files = () => import("../platform/docker-config-file.js");
   const destination = await destinationOf(renderer, run, io, files);
   const outputPath = destination.path;

@@ -144,8 +144,7 @@ type HostOf = { readonly ok: true; readonly host: string } | HostProblem;
 function hostOf(input: string): HostOf {
   if (input === "") return fail("the registry is empty");
   // Checked before URL parsing, which would silently drop tabs and newlines and trim spaces.
-  // \p{Cc} is U+0000-U+001F and U+007F-U+009F, spelled out: a Unicode property costs its first
-  // use a table lookup set-up (README "Start-up").
+  // The control characters: U+0000-U+001F and U+007F-U+009F.
   // biome-ignore lint/suspicious/noControlCharactersInRegex: matching them is the point
   if (/[\s\x00-\x1f\x7f-\x9f]/.test(input))
     return fail("the registry contains whitespace or control characters");

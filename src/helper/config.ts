@@ -97,7 +97,7 @@ export async function resolveHelperSettings(
   const host = normalizeHost(serverUrl);
   const path = helperConfigPath(env);
   let file: Record<string, unknown> = {};
-  // Synchronous: one small file on the hit path, where node:fs/promises costs start-up time.
+  // Synchronous: one small file.
   let text: string | Error | undefined;
   try {
     text = readBoundedSync(path, LIMITS.configFile);

@@ -22,8 +22,8 @@ import {
 } from "../platform/aws-config.js";
 import { homeDir } from "../platform/home.js";
 
-// Connectors (their file schema, zod and yaml, and the connector sources) load only when an
-// identity names a connector: a run answered from the token cache must start fast (ARCHITECTURE.md, "Start-up").
+// Connectors (their file schema and the connector sources) load only when an identity names a
+// connector (ARCHITECTURE.md, "Start-up").
 const loadConnectors = () =>
   Promise.all([
     import("../credentials/connectors-file.js"),

@@ -1,8 +1,7 @@
 /**
- * The cache-hit path avoids operations whose first use in a process is slow (README "Start-up"):
- * case-insensitive character classes, Unicode property escapes, one long regular expression of
- * alternatives, Date#toISOString. Each replacement is checked here against the form it replaced,
- * which serves as the oracle, over hand-picked edge cases and random input.
+ * Spelled-out forms checked against the compact forms they stand for, which serve as the oracle
+ * (a case-insensitive character class, one regular expression of alternatives for region codes,
+ * Date#toISOString), over hand-picked edge cases and random input.
  */
 
 import fc from "fast-check";
