@@ -31,9 +31,23 @@ export interface CachedToken {
   readonly fetchedAt: string;
 }
 
+/** What a token served under a configuration key also depended on (config.ts). */
+export interface CachedDependencies {
+  readonly files: readonly string[];
+  readonly variables: readonly string[];
+  readonly host?: "imds" | "container";
+  /** `dependencyDigest` when the token was written. */
+  readonly digest: string;
+}
+
 export interface CacheData {
   /** Configuration key → token key (see key.ts). */
   aliases: Record<string, string>;
+  /**
+   * Configuration key → its dependencies. An alias without them is not served (one written by a
+   * version that dropped them): a miss, never a token the dependencies were not checked for.
+   */
+  depends: Record<string, CachedDependencies>;
   tokens: Record<string, CachedToken>;
 }
 
@@ -41,7 +55,11 @@ export { cacheDir } from "./dir.js";
 
 export const cacheFile = (dir: string) => join(dir, "tokens.json");
 
-const emptyCache = (): CacheData => ({ aliases: Object.create(null), tokens: Object.create(null) });
+const emptyCache = (): CacheData => ({
+  aliases: Object.create(null),
+  depends: Object.create(null),
+  tokens: Object.create(null),
+});
 
 /**
  * The cache's content; empty when missing, unreadable, corrupt, foreign or exposed. Synchronous
@@ -78,11 +96,17 @@ export function parseCache(text: string): CacheData {
     return data;
   }
   if (!isObject(raw) || raw.format !== FORMAT || raw.version !== VERSION) return data;
-  const { aliases, tokens } = raw;
+  const { aliases, depends, tokens } = raw;
   if (isObject(aliases)) {
     for (const key of Object.keys(aliases)) {
       const value = aliases[key];
       if (typeof value === "string") data.aliases[key] = value;
+    }
+  }
+  if (isObject(depends)) {
+    for (const key of Object.keys(depends)) {
+      const value = depends[key];
+      if (isDependencies(value)) data.depends[key] = value;
     }
   }
   if (isObject(tokens)) {
@@ -127,10 +151,10 @@ export async function updateCache(
   env: Env = {},
 ): Promise<void> {
   // Loaded here, not at the top: the hit path only reads, and these pull in node:crypto and node:os.
-  const { chmod, lstat, mkdir, rm, unlink } = await import("node:fs/promises");
+  const { lstat, rm, unlink } = await import("node:fs/promises");
   const { withFileLock } = await import("../platform/lock.js");
   const { writeSecretFile } = await import("../platform/write-file.js");
-  await prepareCacheDir(dir, env, { chmod, lstat, mkdir });
+  await ensureCacheDir(dir, env);
   const file = cacheFile(dir);
   await withFileLock(file, async () => {
     const data = await readCache(dir);
@@ -141,6 +165,9 @@ export async function updateCache(
     for (const [key, target] of Object.entries(data.aliases)) {
       if (data.tokens[target] === undefined) delete data.aliases[key];
     }
+    for (const key of Object.keys(data.depends)) {
+      if (data.aliases[key] === undefined) delete data.depends[key];
+    }
     // A planted link or a foreign file is removed, not followed: the directory is ours (0700).
     const stat = await lstat(file).catch(() => undefined);
     if (stat !== undefined && (!stat.isFile() || !isOwnedByUser(stat))) await unlink(file);
@@ -150,6 +177,12 @@ export async function updateCache(
     // change of it, an erased or replaced token included.
     await rm(join(dir, "replay"), { recursive: true, force: true });
   });
+}
+
+/** Creates the cache directory, or checks it, before a token or a lock is written into it. */
+export async function ensureCacheDir(dir: string, env: Env): Promise<void> {
+  const { chmod, lstat, mkdir } = await import("node:fs/promises");
+  await prepareCacheDir(dir, env, { chmod, lstat, mkdir });
 }
 
 /**
@@ -196,6 +229,19 @@ const TOKEN_FIELDS = [
   "expiresAt",
   "fetchedAt",
 ] as const satisfies readonly (keyof CachedToken)[];
+
+function isDependencies(value: unknown): value is CachedDependencies {
+  if (!isObject(value)) return false;
+  const { files, variables, host, digest } = value;
+  const strings = (list: unknown) =>
+    Array.isArray(list) && list.every((item) => typeof item === "string");
+  return (
+    strings(files) &&
+    strings(variables) &&
+    typeof digest === "string" &&
+    (host === undefined || host === "imds" || host === "container")
+  );
+}
 
 function isToken(value: unknown): value is CachedToken {
   if (!isObject(value)) return false;
