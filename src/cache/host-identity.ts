@@ -14,7 +14,8 @@
  * is the endpoint's round trips on a hit (IMDSv2: token, role name, credentials; a container:
  * one) and, when the endpoint rotates its keys (hourly), one GetCallerIdentity.
  *
- * Loaded on a hit only for a token that came from such a source. The credentials' secret parts
+ * node:http is loaded on a hit only for a token that came from such a source (not by `import()`,
+ * which would start the ES module loader in the CommonJS bundles). The credentials' secret parts
  * are read here and dropped: only the access key id leaves this module.
  */
 
@@ -120,8 +121,10 @@ async function request(
   headers: Record<string, string>,
 ): Promise<Answer> {
   const target = new URL(url);
-  const { request: send } =
-    target.protocol === "https:" ? await import("node:https") : await import("node:http");
+  // process.getBuiltinModule from Node 20.16; the bundles' require before (as home.ts does).
+  const name = target.protocol === "https:" ? "node:https" : "node:http";
+  const { request: send } = (process.getBuiltinModule?.(name) ??
+    require(name)) as typeof import("node:http");
   return new Promise((resolve, reject) => {
     const req = send(target, { method, headers, timeout: TIMEOUT_MS, agent: false }, (res) => {
       const chunks: Buffer[] = [];

@@ -4,6 +4,7 @@
  */
 
 import { type Dependencies, dependencyDigest } from "./config.js";
+import { hostAccessKeyId } from "./host-identity.js";
 import { type CacheData, type CachedToken, lookup } from "./store.js";
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -30,8 +31,7 @@ export function currentDigest(dependencies: Dependencies, env: Env): Promise<str
   if (digest === undefined) {
     digest = (async () => {
       if (dependencies.host === undefined) return dependencyDigest(dependencies, env, undefined);
-      // Loaded only for a host-bound token: it loads node:http.
-      const { hostAccessKeyId } = await import("./host-identity.js");
+      // node:http is loaded only here, for a host-bound token (host-identity.ts).
       const keyId = await hostAccessKeyId(dependencies.host, env);
       return keyId === undefined ? undefined : dependencyDigest(dependencies, env, keyId);
     })();
