@@ -1,5 +1,5 @@
 /**
- * Concurrent cold callers that share a cache directory coalesce (README "Token cache"): a
+ * Concurrent cold callers that share a cache directory coalesce (docs/docker.md, "The token cache"): a
  * `docker compose pull` runs a helper per image, a node starting pods one per pod, an agent
  * several jobs at once. The first to miss fetches under a lock named after the configuration
  * keys it fetches for; the others wait for that lock, then read the cache again and are served

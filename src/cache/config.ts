@@ -1,6 +1,6 @@
 /**
  * The cache configuration of a run and what its key holds: every input that can change the
- * identity, by content, not by file stamp (README "Token cache"). A file copied with its
+ * identity, by content, not by file stamp (docs/docker.md, "The token cache"). A file copied with its
  * timestamps kept (`cp -p`, `rsync -t`, `tar`) or a key written behind a `${file:}` reference
  * changes the key; a stamp would not see either. Runs on the cache-hit path: synchronous, bounded
  * reads of a few small files, no library.

@@ -2,7 +2,7 @@
  * The identity a host-bound credential source has right now, asked of the host's own endpoint:
  * the access key id the instance metadata service (IMDS) or the container credentials endpoint
  * (ECS, EKS Pod Identity) hands out. A token cached for an instance or container role is served
- * only while this is the access key id it was fetched with (README "Token cache").
+ * only while this is the access key id it was fetched with (docs/docker.md, "The token cache").
  *
  * Why this and not a host discriminator (machine id, boot id, host name): what decides a
  * host-bound identity is the endpoint's answer, and it changes where no discriminator does — an

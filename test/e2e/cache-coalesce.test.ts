@@ -1,5 +1,5 @@
 /**
- * Concurrent cold callers that share a cache directory coalesce (README "Token cache"): thirty
+ * Concurrent cold callers that share a cache directory coalesce (docs/docker.md, "The token cache"): thirty
  * real processes of the built bins started at once make one GetAuthorizationToken and at most
  * one STS call between them, and every one of them answers with the token. A fetcher that died
  * holding the fetch lock does not keep the others waiting.

@@ -1,5 +1,5 @@
 /**
- * The token cache's key holds what decides the identity, by content (README "Token cache"): the
+ * The token cache's key holds what decides the identity, by content (docs/docker.md, "The token cache"): the
  * identity a host's metadata service hands out, the connectors file's text whatever its
  * timestamps say, the files behind `${file:}` references and the variables behind `${env.X}`
  * whatever their names. Each case first shows the hit (no call), then the change, after which
