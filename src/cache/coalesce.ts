@@ -29,9 +29,10 @@ export async function coalesced<T>(
     started = true;
     return work();
   };
+  let created = false;
   try {
     const { withFileLock } = await import("../platform/lock.js");
-    await ensureCacheDir(init.dir, init.env);
+    created = await ensureCacheDir(init.dir, init.env);
     const name = join(init.dir, `fetch-${sha256Hex(keys.join("\n")).slice(0, 32)}`);
     return await withFileLock(name, run, { timeoutMs: FETCH_WAIT_MS });
   } catch (error) {
@@ -40,5 +41,12 @@ export async function coalesced<T>(
       `token cache: fetching without waiting for other processes (${(error as Error).message})`,
     );
     return run();
+  } finally {
+    // A directory made only for the lock of a run that cached nothing is not left behind (it is
+    // removed only while empty: a token or another caller's lock keeps it).
+    if (created) {
+      const { rmdir } = await import("node:fs/promises");
+      await rmdir(init.dir).catch(() => undefined);
+    }
   }
 }

@@ -179,10 +179,13 @@ export async function updateCache(
   });
 }
 
-/** Creates the cache directory, or checks it, before a token or a lock is written into it. */
-export async function ensureCacheDir(dir: string, env: Env): Promise<void> {
+/**
+ * Creates the cache directory, or checks it, before a token or a lock is written into it; true
+ * when this call created it.
+ */
+export async function ensureCacheDir(dir: string, env: Env): Promise<boolean> {
   const { chmod, lstat, mkdir } = await import("node:fs/promises");
-  await prepareCacheDir(dir, env, { chmod, lstat, mkdir });
+  return prepareCacheDir(dir, env, { chmod, lstat, mkdir });
 }
 
 /**
@@ -195,7 +198,7 @@ async function prepareCacheDir(
   dir: string,
   env: Env,
   fs: Pick<typeof import("node:fs/promises"), "chmod" | "lstat" | "mkdir">,
-): Promise<void> {
+): Promise<boolean> {
   const before = await fs.lstat(dir).catch(() => undefined);
   if (before === undefined) {
     await fs.mkdir(dir, { recursive: true, mode: 0o700 });
@@ -205,7 +208,7 @@ async function prepareCacheDir(
     throw new Error(`the cache directory ${dir} is not a directory owned by this user`);
   }
   // Windows reports 0o777 for every directory: its profile's ACLs keep others out (owner.ts).
-  if (!hasPosixModes() || (stat.mode & 0o077) === 0) return;
+  if (!hasPosixModes() || (stat.mode & 0o077) === 0) return before === undefined;
   const ours = before === undefined || !env.ECR_VARS_CACHE_DIR;
   if (!ours) {
     throw new Error(
@@ -214,6 +217,7 @@ async function prepareCacheDir(
   }
   // Created just now with a umask-independent 0700, or the default directory named ecr-vars.
   await fs.chmod(dir, 0o700);
+  return before === undefined;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
