@@ -17,6 +17,7 @@ import type { Logger } from "../platform/logger.js";
 import type { AuthorizationStep, Authorize, AuthorizeRequest } from "../task/authorize.js";
 import { coalesced } from "./coalesce.js";
 import { type Dependencies, dependencyDigest } from "./config.js";
+import { hostIdentity } from "./host-identity.js";
 import { accountOf, type CacheConfig, configKey, endpointOf, identityOf, tokenKey } from "./key.js";
 import { servedToken } from "./served.js";
 import { type CacheData, type CachedToken, isFresh, readCache, updateCache } from "./store.js";
@@ -135,22 +136,27 @@ export function cachedAuthorize(init: CachedAuthorizeInit): Authorize {
         fetchedAt,
       }));
     }
-    // A host-bound source is recorded with the access key id its endpoint handed out: a hit
-    // asks the endpoint again and is served only while it hands out the same (host-identity.ts).
+    // A host-bound source is recorded with what its endpoint handed out (host-identity.ts): the
+    // keys the run used from IMDS, the role a container endpoint names (asked now, as its keys
+    // may be new on every request). A hit asks the endpoint again.
     const used = await credentials();
     const host = used.hostBound;
-    const depends =
-      refs === undefined || before !== dependencyDigest(refs, init.env, undefined)
+    const hostId =
+      host === undefined
         ? undefined
-        : {
-            ...refs,
-            ...(host === undefined ? {} : { host }),
-            digest: dependencyDigest(
-              { ...refs, ...(host === undefined ? {} : { host }) },
-              init.env,
-              used.accessKeyId,
-            ),
-          };
+        : host === "imds"
+          ? `key:${used.accessKeyId}`
+          : await hostIdentity(host, init.env);
+    // Without its dependencies known as they were before the run, nothing points at the token.
+    const unchanged = refs !== undefined && before === dependencyDigest(refs, init.env, undefined);
+    const recorded = {
+      ...(refs ?? { files: [], variables: [] }),
+      ...(host === undefined ? {} : { host }),
+    };
+    const depends =
+      !unchanged || (host !== undefined && hostId === undefined)
+        ? undefined
+        : { ...recorded, digest: dependencyDigest(recorded, init.env, hostId) };
     try {
       await updateCache(
         init.dir,

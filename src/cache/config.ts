@@ -73,7 +73,7 @@ export function credentialInputFiles(env: Env): string[] {
  * A file's content as a hash, `-` when it does not exist, `!CODE` when it cannot be read (a run
  * would fail on it: nothing is cached then). A directory: each of its entries, by name.
  */
-export function contentOf(path: string, limit: number = LIMITS.configFile): string {
+export function contentOf(path: string, limit: number = LIMITS.configFile, nested = false): string {
   try {
     // latin1: one character per byte, so that different bytes never hash alike.
     return sha256Hex(readBoundedBytesSync(path, limit, { regularOnly: true }).toString("latin1"));
@@ -82,6 +82,8 @@ export function contentOf(path: string, limit: number = LIMITS.configFile): stri
     if (code === "ENOENT" || code === "ENOTDIR") return "-";
     if (code !== "EISDIR") return `!${code ?? "read"}`;
   }
+  // A directory's directories are not followed: a link to its parent must not recurse.
+  if (nested) return "dir";
   let names: string[];
   try {
     names = readdirSync(path).sort();
@@ -91,7 +93,9 @@ export function contentOf(path: string, limit: number = LIMITS.configFile): stri
   // Too many to hash on every hit: a key that never hits, rather than one that misses a change.
   if (names.length > MAX_CACHE_DIR_ENTRIES) return `!many:${Math.random()}`;
   return sha256Hex(
-    names.map((name) => `${name}\0${contentOf(join(path, name), LIMITS.secretFile)}`).join("\n"),
+    names
+      .map((name) => `${name}\0${contentOf(join(path, name), LIMITS.secretFile, true)}`)
+      .join("\n"),
   );
 }
 

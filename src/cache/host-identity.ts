@@ -1,8 +1,9 @@
 /**
- * The identity a host-bound credential source has right now, asked of the host's own endpoint:
- * the access key id the instance metadata service (IMDS) or the container credentials endpoint
- * (ECS, EKS Pod Identity) hands out. A token cached for an instance or container role is served
- * only while this is the access key id it was fetched with (docs/docker.md, "The token cache").
+ * The identity a host-bound credential source has right now, asked of the host's own endpoint
+ * (docs/docker.md, "The token cache"): for the instance metadata service (IMDS) the access key id
+ * it hands out; for a container credentials endpoint the role it names (ECS), else the access key
+ * id (EKS Pod Identity names none). A token cached for such a source is served only while this is
+ * what it was fetched with.
  *
  * Why this and not a host discriminator (machine id, boot id, host name): what decides a
  * host-bound identity is the endpoint's answer, and it changes where no discriminator does — an
@@ -12,11 +13,11 @@
  * keys even for one role, so neither is served the other's token by its configuration key; each
  * makes one GetCallerIdentity, and if the role is the same they share the role's token. The cost
  * is the endpoint's round trips on a hit (IMDSv2: token, role name, credentials; a container:
- * one) and, when the endpoint rotates its keys (hourly), one GetCallerIdentity.
+ * one) and, when IMDS rotates its keys, one GetCallerIdentity.
  *
  * node:http is loaded on a hit only for a token that came from such a source (not by `import()`,
  * which would start the ES module loader in the CommonJS bundles). The credentials' secret parts
- * are read here and dropped: only the access key id leaves this module.
+ * are read here and dropped: only the access key id or role leaves this module.
  */
 
 import { LIMITS, readBoundedSync } from "../platform/bounded-read.js";
@@ -31,8 +32,8 @@ const IMDS_IPV6 = "http://[fd00:ec2::254]";
 const ECS_HOST = "http://169.254.170.2";
 const CREDENTIALS_PATH = "/latest/meta-data/iam/security-credentials/";
 
-/** The access key id the host's endpoint hands out now; undefined when it cannot be told. */
-export async function hostAccessKeyId(kind: HostBound, env: Env): Promise<string | undefined> {
+/** What the host's endpoint hands out now (see above); undefined when it cannot be told. */
+export async function hostIdentity(kind: HostBound, env: Env): Promise<string | undefined> {
   try {
     return kind === "imds" ? await fromImds(env) : await fromContainer(env);
   } catch {
@@ -63,7 +64,7 @@ async function fromImds(env: Env): Promise<string | undefined> {
     `${base}${CREDENTIALS_PATH}${encodeURIComponent(role)}`,
     headers,
   );
-  return credentials.status === 200 ? accessKeyIdOf(credentials.body) : undefined;
+  return credentials.status === 200 ? identityIn(credentials.body, false) : undefined;
 }
 
 async function fromContainer(env: Env): Promise<string | undefined> {
@@ -76,7 +77,7 @@ async function fromContainer(env: Env): Promise<string | undefined> {
     ? readBoundedSync(tokenFile, LIMITS.secretFile).trim()
     : env.AWS_CONTAINER_AUTHORIZATION_TOKEN;
   const answer = await request("GET", url, token ? { authorization: token } : {});
-  return answer.status === 200 ? accessKeyIdOf(answer.body) : undefined;
+  return answer.status === 200 ? identityIn(answer.body, true) : undefined;
 }
 
 /**
@@ -103,10 +104,16 @@ function allowedContainerEndpoint(url: string): boolean {
   );
 }
 
-function accessKeyIdOf(body: string): string | undefined {
-  const parsed = JSON.parse(body) as { AccessKeyId?: unknown };
+/**
+ * IMDS hands out one set of keys until it rotates them: its access key id. A container endpoint
+ * may mint keys per request; the ECS agent names the role (`RoleArn`), which is the identity.
+ */
+function identityIn(body: string, roleFirst: boolean): string | undefined {
+  const parsed = JSON.parse(body) as { AccessKeyId?: unknown; RoleArn?: unknown };
+  if (roleFirst && typeof parsed.RoleArn === "string" && parsed.RoleArn !== "")
+    return `role:${parsed.RoleArn}`;
   return typeof parsed.AccessKeyId === "string" && parsed.AccessKeyId !== ""
-    ? parsed.AccessKeyId
+    ? `key:${parsed.AccessKeyId}`
     : undefined;
 }
 

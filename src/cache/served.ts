@@ -4,7 +4,7 @@
  */
 
 import { type Dependencies, dependencyDigest } from "./config.js";
-import { hostAccessKeyId } from "./host-identity.js";
+import { hostIdentity } from "./host-identity.js";
 import { type CacheData, type CachedToken, lookup } from "./store.js";
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -32,8 +32,8 @@ export function currentDigest(dependencies: Dependencies, env: Env): Promise<str
     digest = (async () => {
       if (dependencies.host === undefined) return dependencyDigest(dependencies, env, undefined);
       // node:http is loaded only here, for a host-bound token (host-identity.ts).
-      const keyId = await hostAccessKeyId(dependencies.host, env);
-      return keyId === undefined ? undefined : dependencyDigest(dependencies, env, keyId);
+      const id = await hostIdentity(dependencies.host, env);
+      return id === undefined ? undefined : dependencyDigest(dependencies, env, id);
     })();
     digests.set(id, digest);
   }

@@ -89,6 +89,34 @@ describe("two hosts sharing one cache directory, each with its own instance role
   });
 });
 
+test("container credentials through the default chain: a repeated run is a hit that asks only the container endpoint", async () => {
+  const emu = await createEmulator({ password: "container-password-0123456789abcdefghijk" });
+  const dir = await tempDir();
+  try {
+    const container = emu.container;
+    if (container === undefined) throw new Error("the emulator serves no container role");
+    const env = cleanEnv({
+      AWS_ENDPOINT_URL: emu.url,
+      AWS_CONTAINER_CREDENTIALS_FULL_URI: container.fullUri,
+      AWS_CONTAINER_AUTHORIZATION_TOKEN: container.authorizationToken,
+      ECR_VARS_CACHE_DIR: join(dir.path, "cache"),
+    });
+    const args = ["--region", REGION, "--cache", "-f", "json"];
+    const first = await runCli(args, env, dir.path);
+    expect(first.code, first.stderr).toBe(0);
+    const from = emu.requests.length;
+    const hit = await runCli(args, env, dir.path);
+    expect(hit.code, hit.stderr).toBe(0);
+    expect(passwordOf(hit)).toBe("container-password-0123456789abcdefghijk");
+    const services = emu.requests.slice(from).map((r) => r.service);
+    expect(services.filter((service) => service === "sts" || service === "ecr")).toEqual([]);
+    expect(services.length).toBeGreaterThan(0);
+  } finally {
+    await emu.close();
+    await dir.cleanup();
+  }
+});
+
 describe("connectors", () => {
   let ctx: E2eContext;
   beforeAll(async () => {
