@@ -25186,36 +25186,36 @@ var init_service_customizations = __esm({
 var createConfigValueProvider;
 var init_createConfigValueProvider = __esm({
   "node_modules/@smithy/core/dist-es/submodules/endpoints/middleware-endpoint/adaptors/createConfigValueProvider.js"() {
-    createConfigValueProvider = (configKey, canonicalEndpointParamKey, config2, isClientContextParam = false) => {
+    createConfigValueProvider = (configKey2, canonicalEndpointParamKey, config2, isClientContextParam = false) => {
       const configProvider = async () => {
         let configValue;
         if (isClientContextParam) {
           const clientContextParams = config2.clientContextParams;
-          const nestedValue = clientContextParams?.[configKey];
-          configValue = nestedValue ?? config2[configKey] ?? config2[canonicalEndpointParamKey];
+          const nestedValue = clientContextParams?.[configKey2];
+          configValue = nestedValue ?? config2[configKey2] ?? config2[canonicalEndpointParamKey];
         } else {
-          configValue = config2[configKey] ?? config2[canonicalEndpointParamKey];
+          configValue = config2[configKey2] ?? config2[canonicalEndpointParamKey];
         }
         if (typeof configValue === "function") {
           return configValue();
         }
         return configValue;
       };
-      if (configKey === "credentialScope" || canonicalEndpointParamKey === "CredentialScope") {
+      if (configKey2 === "credentialScope" || canonicalEndpointParamKey === "CredentialScope") {
         return async () => {
           const credentials = typeof config2.credentials === "function" ? await config2.credentials() : config2.credentials;
           const configValue = credentials?.credentialScope ?? credentials?.CredentialScope;
           return configValue;
         };
       }
-      if (configKey === "accountId" || canonicalEndpointParamKey === "AccountId") {
+      if (configKey2 === "accountId" || canonicalEndpointParamKey === "AccountId") {
         return async () => {
           const credentials = typeof config2.credentials === "function" ? await config2.credentials() : config2.credentials;
           const configValue = credentials?.accountId ?? credentials?.AccountId;
           return configValue;
         };
       }
-      if (configKey === "endpoint" || canonicalEndpointParamKey === "endpoint") {
+      if (configKey2 === "endpoint" || canonicalEndpointParamKey === "endpoint") {
         return async () => {
           if (config2.isCustomEndpoint === false) {
             return void 0;
@@ -54607,9 +54607,12 @@ function fromDefaultChain(context) {
         }
         throw error2;
       }
+      const link2 = chainLink(credentials, context.env);
+      const hostBound = link2 === "instance role" ? "imds" : link2 === "container role" ? "container" : void 0;
       return {
         ...credentials,
-        source: `the default AWS credential chain (${chainLink(credentials, context.env)})`
+        source: `the default AWS credential chain (${link2})`,
+        ...hostBound === void 0 ? {} : { hostBound }
       };
     },
     context
@@ -54657,7 +54660,7 @@ function fromInstanceRole(context) {
       try {
         for (let attempt = 1; ; attempt += 1) {
           try {
-            return { ...await provider(), source };
+            return { ...await provider(), source, hostBound: "imds" };
           } catch (error2) {
             if (!blocked(error2) || attempt >= context.call.maxAttempts) throw error2;
             await new Promise((resolve2) => setTimeout(resolve2, RETRY_PAUSE_MS));
@@ -54706,7 +54709,7 @@ function fromContainerRole(context) {
         timeout: RETRY_PAUSE_MS,
         maxRetries: Math.max(0, context.call.maxAttempts - 1)
       });
-      return { ...await provider(), source: "container role" };
+      return { ...await provider(), source: "container role", hostBound: "container" };
     },
     context
   );
@@ -70312,7 +70315,11 @@ init_bounded_read();
 init_home();
 
 // src/cache/config.ts
+init_bounded_read();
 init_home();
+
+// src/cache/host-identity.ts
+init_bounded_read();
 
 // src/cli/run-options.ts
 init_errors();

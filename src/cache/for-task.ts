@@ -26,7 +26,7 @@ export async function taskCacheAuthorize(init: {
       connector = resolved.ok ? resolved.value : setting.expression;
     }
   }
-  const config = await cacheConfigFor(
+  const config = cacheConfigFor(
     {
       source: task.source.kind,
       ...(connector === undefined ? {} : { connector, connectorsPath: init.connectorsPath }),
@@ -38,6 +38,9 @@ export async function taskCacheAuthorize(init: {
     dir: cacheDir(init.env),
     env: init.env,
     config,
+    ...(connector === undefined
+      ? {}
+      : { connector: { path: init.connectorsPath, ref: connector } }),
     logger: init.logger,
   });
 }

@@ -79,7 +79,10 @@ export async function fetchToken(
             authorize: cachedAuthorize({
               dir: cacheDir(env),
               env,
-              config: await cacheConfigFor({ ...settings, connectorsPath }, env),
+              config: cacheConfigFor({ ...settings, connectorsPath }, env),
+              ...(settings.source === "connector" && settings.connector !== undefined
+                ? { connector: { path: connectorsPath, ref: settings.connector } }
+                : {}),
               logger,
               ...(clock === undefined ? {} : { clock }),
             }),

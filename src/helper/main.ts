@@ -11,7 +11,8 @@
 
 import { cacheConfigFor } from "../cache/config.js";
 import { configKey } from "../cache/key.js";
-import { cacheDir, isFresh, lookup, readCache } from "../cache/store.js";
+import { servedToken } from "../cache/served.js";
+import { cacheDir, isFresh, readCache } from "../cache/store.js";
 import { INTERNAL_ERROR_ADVICE, isEcrVarsError } from "../core/errors.js";
 import { decodeAuthorizationToken } from "../core/variables.js";
 import { Redactor } from "../platform/redactor.js";
@@ -105,12 +106,10 @@ async function get(io: HelperIo, redactor: Redactor, fail: (m: string) => number
 
   let token: string | undefined;
   if (settings.cache) {
-    const config = await cacheConfigFor(settings, io.env);
-    const key = configKey(
-      { ...config, region: settings.region, registryId: settings.registryId },
-      io.env,
-    );
-    token = lookup(await readCache(cacheDir(io.env)), key, now)?.authorizationToken;
+    const config = cacheConfigFor(settings, io.env);
+    const key = configKey({ ...config, region: settings.region, registryId: settings.registryId });
+    const data = await readCache(cacheDir(io.env));
+    token = (await servedToken(data, key, io.env, now))?.authorizationToken;
   }
   if (token === undefined) {
     const { fetchToken } = await io.loadFetch();
