@@ -72863,6 +72863,7 @@ var COMMAND_WORDS = [
 
 // src/action/inputs.ts
 init_errors();
+init_suggest();
 var NOT_INPUTS = {
   format: "the Action always writes GitHub's file commands (GITHUB_ENV, step outputs)",
   output: "as format",
@@ -72879,6 +72880,9 @@ var ACTION_DEFAULTS = { "env-prefix": "" };
 var LIST_NAMES = {
   "registry-id": "registry-ids",
   registry: "registries"
+};
+var ACTION_NOTES = {
+  registry: "; 12-digit account ids are taken too, as amazon-ecr-login's registries input takes them (they join registry-ids)"
 };
 var OWN_INPUTS = [
   {
@@ -72897,15 +72901,31 @@ var OWN_INPUTS = [
     name: "audience",
     default: "sts.amazonaws.com",
     description: "audience of the workflow's OIDC token, used with role-arn when no connector is named and the job has id-token: write"
+  },
+  {
+    name: "registry-type",
+    default: "private",
+    description: "as in amazon-ecr-login: public serves ECR Public (public.ecr.aws) alone, ignoring registries and registry-ids (with a warning); private serves those"
+  },
+  {
+    name: "mask-password",
+    boolean: true,
+    default: "true",
+    description: "as in amazon-ecr-login: false leaves the registry password unmasked in the log, so that the docker_password_<host> output can be passed to another job (GitHub empties a masked job output); every other secret stays masked"
+  },
+  {
+    name: "http-proxy",
+    description: "as in amazon-ecr-login: a forward proxy for the AWS calls of this step (http://host:port); default: the step's HTTPS_PROXY and HTTP_PROXY, honouring NO_PROXY"
   }
 ];
+var PUBLIC_REGISTRY = PUBLIC_HOST;
 function inputName(flag) {
   return LIST_NAMES[flag] ?? flag;
 }
 function fromOption(spec) {
   const list = spec.multiple === true;
   const def = ACTION_DEFAULTS[spec.flag] ?? spec.default;
-  const text2 = spec.description.replace(/--([a-z][a-z-]*)/g, (_, flag) => inputName(flag));
+  const text2 = spec.description.replace(/--([a-z][a-z-]*)/g, (_, flag) => inputName(flag)) + (ACTION_NOTES[spec.flag] ?? "");
   return {
     name: inputName(spec.flag),
     description: list ? `${text2} (a list: one per line, or comma-separated)` : text2,
@@ -72968,13 +72988,67 @@ function readSettings(get2, inputs = actionInputs()) {
     }
     flags2[input.flag] = input.list ? splitList(raw) : raw;
   }
+  const warnings = [];
+  accountIdsInRegistries(flags2, problems);
+  const registryType = (own2["registry-type"] || "private").toLowerCase();
+  if (registryType === "public") {
+    const ignored = ["registries", "registry-ids"].filter((name) => get2(name) !== "");
+    if (ignored.length > 0) {
+      warnings.push(
+        `registry-type: public serves ${PUBLIC_REGISTRY} alone; ${ignored.join(" and ")} ignored (as amazon-ecr-login ignores registries there)`
+      );
+    }
+    delete flags2["registry-id"];
+    flags2.registry = [PUBLIC_REGISTRY];
+  } else if (registryType !== "private") {
+    problems.push({
+      field: "input registry-type",
+      message: `"${own2["registry-type"]}" is not a registry type`,
+      hint: "write private (the registries and registry-ids given) or public (ECR Public)"
+    });
+  }
   if (problems.length > 0) throw configError(problems);
+  const httpProxy = own2["http-proxy"] ?? "";
   return {
     flags: flags2,
     dockerLogin: own2["docker-login"] === "true",
     skipLogout: own2["skip-logout"] === "true",
-    audience: own2.audience || "sts.amazonaws.com"
+    audience: own2.audience || "sts.amazonaws.com",
+    maskPassword: own2["mask-password"] !== "false",
+    httpProxy: httpProxy === "" ? void 0 : httpProxy,
+    warnings
   };
+}
+function accountIdsInRegistries(flags2, problems) {
+  const entries = flags2.registry;
+  if (!Array.isArray(entries)) return;
+  const ids = entries.filter((entry) => /^\d{12}$/.test(entry));
+  for (const entry of entries.filter((e9) => /^\d+$/.test(e9) && e9.length !== 12)) {
+    problems.push({
+      field: "input registries",
+      message: `"${entry}" is neither a registry host nor a 12-digit account id`,
+      hint: "quote an account id that starts with 0 (YAML reads an unquoted one as a number and drops the zeros), or give the registry host"
+    });
+  }
+  if (ids.length === 0) return;
+  const hosts = entries.filter((entry) => !ids.includes(entry));
+  const known = Array.isArray(flags2["registry-id"]) ? flags2["registry-id"] : [];
+  flags2["registry-id"] = [...known, ...ids.filter((id) => !known.includes(id))];
+  if (hosts.length > 0) flags2.registry = hosts;
+  else delete flags2.registry;
+}
+function inputVariable(name) {
+  return `INPUT_${name.replace(/ /g, "_").toUpperCase()}`;
+}
+function unknownInputs(env2, inputs = actionInputs()) {
+  const known = new Set(inputs.map((input) => inputVariable(input.name)));
+  const names = inputs.map((input) => input.name);
+  return Object.keys(env2).filter((key) => key.startsWith("INPUT_") && !known.has(key.toUpperCase())).sort().map((key) => {
+    const name = key.slice("INPUT_".length).toLowerCase();
+    const plural2 = names.find((n4) => n4 === `${name}s` || n4 === name.replace(/y$/, "ies"));
+    const guess = plural2 ?? closest(name, names);
+    return `input ${name} is not an input of this Action and was ignored${guess === void 0 ? "" : `: did you mean ${guess}?`} (inputs: docs/ci/github-actions.md)`;
+  });
 }
 function splitList(raw) {
   return raw.split(/[\n,]/).map((item) => item.trim()).filter((item) => item !== "");
@@ -72982,11 +73056,30 @@ function splitList(raw) {
 
 // src/action/outputs.ts
 init_names();
+function dockerOutputSuffix(host) {
+  return host.replace(/[^a-zA-Z0-9_]+/g, "_");
+}
+function dockerOutputs(variables) {
+  return registryLogins(variables).flatMap((login) => {
+    const suffix = dockerOutputSuffix(login.host);
+    return [
+      [`docker_username_${suffix}`, login.username],
+      [`docker_password_${suffix}`, login.password]
+    ];
+  });
+}
 function publishPlan(variables, registries, scope, envPrefix) {
+  const outputs = [
+    ...githubOutputs(variables, registries, "local", envPrefix),
+    ...dockerOutputs(variables)
+  ];
+  if (scope === "result") {
+    for (const v of variables) outputs.push([envName(v.name, envPrefix), v.value]);
+  }
   return {
     secrets: variables.filter((v) => v.secret).map((v) => v.value),
     env: variables.map((v) => [envName(v.name, envPrefix), v.value]),
-    outputs: githubOutputs(variables, registries, scope, envPrefix)
+    outputs
   };
 }
 
@@ -73001,13 +73094,21 @@ var MIN_MASK_LENGTH2 = 4;
 var MaskingRedactor = class extends Redactor {
   #masked = /* @__PURE__ */ new Set();
   #mask;
-  constructor(mask) {
+  #maskPassword;
+  #withheld = /* @__PURE__ */ new Set();
+  constructor(mask, options = {}) {
     super();
     this.#mask = mask;
+    this.#maskPassword = options.maskPassword ?? true;
   }
   add(secret) {
     super.add(secret);
     if (secret === void 0) return;
+    if (!this.#maskPassword) {
+      const password2 = passwordOfToken(secret);
+      if (password2 !== void 0) this.#withheld.add(password2);
+      if (this.#withheld.has(secret)) return;
+    }
     for (const form of derivedForms(secret)) {
       if (form.length < MIN_MASK_LENGTH2 || this.#masked.has(form)) continue;
       this.#masked.add(form);
@@ -73040,6 +73141,14 @@ function reportFailure(error2, core, redactor, logger2, inputOf = () => void 0) 
   }
   core.setFailed(redactor.redact(lines.join("\n")));
 }
+function passwordOfToken(value) {
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(value)) return void 0;
+  const bytes = Buffer.from(value, "base64");
+  if (bytes.toString("base64") !== value) return void 0;
+  const text2 = bytes.toString("utf8");
+  const colon = text2.indexOf(":");
+  return colon > 0 && colon < text2.length - 1 ? text2.slice(colon + 1) : void 0;
+}
 
 // src/action/main.ts
 function inputForFlag(flag) {
@@ -73047,7 +73156,8 @@ function inputForFlag(flag) {
 }
 var OIDC_CONNECTOR = "github-actions-oidc";
 async function runMain(core, env2) {
-  const redactor = new MaskingRedactor((secret) => core.setSecret(secret));
+  const maskPassword = core.getInput("mask-password").toLowerCase() !== "false";
+  const redactor = new MaskingRedactor((secret) => core.setSecret(secret), { maskPassword });
   const logger2 = createLogger({
     stream: { write: (text2) => process.stdout.write(text2) },
     redactor,
@@ -73055,8 +73165,16 @@ async function runMain(core, env2) {
   });
   let temp;
   try {
+    for (const warning3 of unknownInputs(env2)) core.warning(warning3);
     const settings2 = readSettings((name) => core.getInput(name));
-    const run = runOptions(settings2.flags, env2);
+    for (const warning3 of settings2.warnings) core.warning(warning3);
+    if (!settings2.maskPassword) {
+      core.warning(
+        "mask-password: false: the registry password is not masked in this job's log (so that docker_password_<host> can be passed to another job); anything that prints it shows it"
+      );
+    }
+    const awsEnv = settings2.httpProxy === void 0 ? env2 : withProxy(env2, settings2.httpProxy);
+    const run = runOptions(settings2.flags, awsEnv);
     const loaded = await loadTask(settings2.flags);
     let { task } = loaded;
     const title = task.description === void 0 ? "ecr-vars" : `ecr-vars (${task.description})`;
@@ -73079,7 +73197,7 @@ async function runMain(core, env2) {
     }
     const outcome = await runTask({
       task,
-      env: env2,
+      env: awsEnv,
       label: loaded.label,
       redactor,
       logger: logger2,
@@ -73112,6 +73230,9 @@ async function runMain(core, env2) {
   } finally {
     if (temp !== void 0) await (0, import_promises8.rm)(temp, { recursive: true, force: true });
   }
+}
+function withProxy(env2, proxy) {
+  return { ...env2, HTTPS_PROXY: proxy, https_proxy: proxy, HTTP_PROXY: proxy, http_proxy: proxy };
 }
 async function workflowToken(core, audience) {
   try {
