@@ -11,8 +11,10 @@ import type { CacheConfig } from "./key.js";
 type Env = Readonly<Record<string, string | undefined>>;
 
 export interface SourceSettings {
-  /** `default-chain`, `instance-role`, or `connector` with `connector` set. */
-  readonly source: "default-chain" | "instance-role" | "connector";
+  /** `default-chain`, `instance-role`, `connector` with `connector` set, `profile` with `profile`. */
+  readonly source: "default-chain" | "instance-role" | "connector" | "profile";
+  /** A profile of the shared AWS files: keyed by name, beside the files it reads. */
+  readonly profile?: string;
   /** The connector's id or name, variables already resolved. */
   readonly connector?: string;
   readonly connectorsPath?: string;
@@ -68,7 +70,7 @@ export async function cacheConfigFor(
       : { inputsStamp: filesStamp(credentialInputFiles(env)) };
   if (settings.source !== "connector" || settings.connector === undefined) {
     return {
-      source: settings.source,
+      source: settings.profile === undefined ? settings.source : `profile:${settings.profile}`,
       ...inputs,
       ...(settings.roleArn === undefined ? {} : { roleArn: settings.roleArn }),
     };

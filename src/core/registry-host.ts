@@ -54,6 +54,11 @@ const SUFFIXES: Readonly<Record<Partition, readonly [string, string | undefined]
   "aws-iso-f": ["csp.hci.ic.gov", undefined],
 };
 
+/** Every DNS suffix of a private registry host, in any partition. */
+export const REGISTRY_SUFFIXES: readonly string[] = [
+  ...new Set(Object.values(SUFFIXES).flatMap((pair) => pair.filter((s) => s !== undefined))),
+];
+
 const EXAMPLE = "e.g. 123456789012.dkr.ecr.eu-west-1.amazonaws.com or public.ecr.aws";
 
 function fail(reason: string, hint = `give a registry host, ${EXAMPLE}`): HostProblem {
