@@ -102,7 +102,7 @@ describe("a registry map resolved alike", () => {
       Secret: PASSWORD,
     });
     expect(calls).toHaveLength(expected.length);
-    calls.forEach((call, index) => expect(call).toMatch(expected[index] as RegExp));
+    for (const [index, call] of calls.entries()) expect(call).toMatch(expected[index] as RegExp);
   });
 
   test.each(CASES)("ecr-vars --registry %s", async (host, expected) => {
@@ -114,7 +114,8 @@ describe("a registry map resolved alike", () => {
     const variables = JSON.parse(result?.stdout ?? "{}");
     expect(variables["custom.aws.ecr.proxyEndpointDomain"]).toBe(host);
     expect(variables["custom.aws.ecr.password"]).toBe(PASSWORD);
-    calls.forEach((call, index) => expect(call).toMatch(expected[index] as RegExp));
+    expect(calls).toHaveLength(expected.length);
+    for (const [index, call] of calls.entries()) expect(call).toMatch(expected[index] as RegExp);
     expectNoSecrets(result?.stderr ?? "", [PASSWORD]);
   });
 
