@@ -29631,9 +29631,9 @@ var init_JsonShapeDeserializer2 = __esm({
         return this._read(schema, data);
       }
       _read(schema, value) {
-        const isObject3 = value !== null && typeof value === "object";
+        const isObject4 = value !== null && typeof value === "object";
         const ns = NormalizedSchema.of(schema);
-        if (isObject3) {
+        if (isObject4) {
           if (ns.isStructSchema()) {
             return this._readStruct(ns, value);
           }
@@ -29713,7 +29713,7 @@ var init_JsonShapeDeserializer2 = __esm({
           return value;
         }
         if (ns.isDocumentSchema()) {
-          if (isObject3) {
+          if (isObject4) {
             if (Array.isArray(value)) {
               for (let i9 = 0; i9 < value.length; ++i9) {
                 const v = value[i9];
@@ -30151,7 +30151,7 @@ var init_JsonShapeSerializer2 = __esm({
           return;
         }
         const ns = NormalizedSchema.of(schema);
-        const isObject3 = typeof value === "object";
+        const isObject4 = typeof value === "object";
         if (ns.isStringSchema()) {
           const mediaType = ns.getMergedTraits().mediaType;
           if (mediaType) {
@@ -30167,7 +30167,7 @@ var init_JsonShapeSerializer2 = __esm({
           this.writeAsciiQuoted(asString);
           return;
         }
-        if (isObject3) {
+        if (isObject4) {
           if (ns.isStructSchema()) {
             this.writeStruct(ns, value);
             return;
@@ -63541,7 +63541,7 @@ var init_schemas = __esm({
         }
         return propValues;
       });
-      const isObject3 = isObject2;
+      const isObject4 = isObject2;
       const catchall = def.catchall;
       let value;
       const memo = globalConfig.memoizer;
@@ -63549,7 +63549,7 @@ var init_schemas = __esm({
       inst._zod.parse = (payload, ctx) => {
         value ?? (value = _normalized.value);
         const input = payload.value;
-        if (!isObject3(input)) {
+        if (!isObject4(input)) {
           payload.issues.push({
             expected: "object",
             code: "invalid_type",
@@ -67302,9 +67302,9 @@ async function withFileLock(path6, work, options = {}) {
 async function acquire(lockPath, content, self2, options) {
   const deadline = Date.now() + (options.timeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS);
   const staleAfterMs = options.staleAfterMs ?? UNVERIFIABLE_LOCK_MS;
-  const temp = (0, import_node_path9.join)(
-    (0, import_node_path9.dirname)(lockPath),
-    `.${(0, import_node_path9.basename)(lockPath)}.${process.pid}.${(0, import_node_crypto5.randomBytes)(6).toString("hex")}.tmp`
+  const temp = (0, import_node_path10.join)(
+    (0, import_node_path10.dirname)(lockPath),
+    `.${(0, import_node_path10.basename)(lockPath)}.${process.pid}.${(0, import_node_crypto5.randomBytes)(6).toString("hex")}.tmp`
   );
   const forgetTemp = removeOnSignal(temp);
   try {
@@ -67469,14 +67469,14 @@ function lockError(lockPath, reason, cause) {
     cause
   });
 }
-var import_node_crypto5, import_node_fs8, import_promises4, import_node_path9, DEFAULT_LOCK_TIMEOUT_MS, UNVERIFIABLE_LOCK_MS, PID_ONLY_LOCK_MS, MAX_LOCK_BYTES;
+var import_node_crypto5, import_node_fs8, import_promises4, import_node_path10, DEFAULT_LOCK_TIMEOUT_MS, UNVERIFIABLE_LOCK_MS, PID_ONLY_LOCK_MS, MAX_LOCK_BYTES;
 var init_lock = __esm({
   "src/platform/lock.ts"() {
     "use strict";
     import_node_crypto5 = require("node:crypto");
     import_node_fs8 = require("node:fs");
     import_promises4 = require("node:fs/promises");
-    import_node_path9 = require("node:path");
+    import_node_path10 = require("node:path");
     init_errors();
     init_process_identity();
     init_signal_cleanup();
@@ -67503,9 +67503,9 @@ async function writeSecretFile(path6, text2) {
   }
   if (existing && !existing.isFile()) throw notRegularFile(path6, existing.isDirectory());
   await removeLeftovers(path6);
-  const temporary = (0, import_node_path10.join)(
-    (0, import_node_path10.dirname)(path6),
-    `.${(0, import_node_path10.basename)(path6)}.${process.pid}.${(0, import_node_crypto6.randomBytes)(6).toString("hex")}.tmp`
+  const temporary = (0, import_node_path11.join)(
+    (0, import_node_path11.dirname)(path6),
+    `.${(0, import_node_path11.basename)(path6)}.${process.pid}.${(0, import_node_crypto6.randomBytes)(6).toString("hex")}.tmp`
   );
   const forget = removeOnSignal(temporary);
   let handle;
@@ -67534,12 +67534,12 @@ function notRegularFile(path6, directory) {
     kind: "output",
     code: "OUTPUT_NOT_A_FILE",
     message: directory ? `refusing to write ${path6}: it is a directory` : `refusing to write ${path6}: it is not a regular file (a FIFO, socket or device)`,
-    hint: directory ? `name a file, e.g. --output ${(0, import_node_path10.join)(path6, "config.json")}` : "write to a regular file path, or use --output - for stdout"
+    hint: directory ? `name a file, e.g. --output ${(0, import_node_path11.join)(path6, "config.json")}` : "write to a regular file path, or use --output - for stdout"
   });
 }
 async function removeLeftovers(path6) {
-  const dir = (0, import_node_path10.dirname)(path6);
-  const name = (0, import_node_path10.basename)(path6);
+  const dir = (0, import_node_path11.dirname)(path6);
+  const name = (0, import_node_path11.basename)(path6);
   let entries;
   try {
     entries = await (0, import_promises5.readdir)(dir);
@@ -67552,7 +67552,7 @@ async function removeLeftovers(path6) {
     if (!entry.startsWith(prefix) || !entry.endsWith(".tmp")) continue;
     const match = /^(?:lock\.)?(\d+)\.[0-9a-f]{12}\.tmp$/.exec(entry.slice(prefix.length));
     if (match === null) continue;
-    const file = (0, import_node_path10.join)(dir, entry);
+    const file = (0, import_node_path11.join)(dir, entry);
     const stat2 = await (0, import_promises5.lstat)(file).catch(() => void 0);
     if (stat2 === void 0 || !stat2.isFile() || stat2.uid !== process.getuid?.()) continue;
     const abandoned = !pidExists(Number(match[1])) || Date.now() - stat2.mtimeMs > LEFTOVER_AGE_MS;
@@ -67573,13 +67573,13 @@ function outputError(path6, reason, cause) {
     ...cause === void 0 ? {} : { cause }
   });
 }
-var import_node_crypto6, import_promises5, import_node_path10, LEFTOVER_AGE_MS;
+var import_node_crypto6, import_promises5, import_node_path11, LEFTOVER_AGE_MS;
 var init_write_file = __esm({
   "src/platform/write-file.ts"() {
     "use strict";
     import_node_crypto6 = require("node:crypto");
     import_promises5 = require("node:fs/promises");
-    import_node_path10 = require("node:path");
+    import_node_path11 = require("node:path");
     init_errors();
     init_process_identity();
     init_signal_cleanup();
@@ -69864,7 +69864,7 @@ function getIDToken(aud) {
 var import_node_crypto7 = require("node:crypto");
 var import_promises8 = require("node:fs/promises");
 var import_node_os5 = require("node:os");
-var import_node_path13 = require("node:path");
+var import_node_path14 = require("node:path");
 
 // src/cache/for-task.ts
 init_expressions();
@@ -69977,7 +69977,7 @@ function partitionOf(region) {
 // src/core/registry-host.ts
 var PUBLIC_HOST = "public.ecr.aws";
 var PUBLIC_DUALSTACK_HOST = "ecr-public.aws.com";
-var PRIVATE_HOST = /^(\d{12})\.(dkr\.ecr|dkr-ecr)(-fips)?\.([a-z0-9][a-z0-9-]*)\.([a-z0-9.-]+)$/;
+var PRIVATE_HOST = /^(\d{12})\.dkr[.-]ecr(-fips)?\.([a-z0-9][a-z0-9-]*)\.([a-z0-9.-]+)$/;
 var SUFFIXES = {
   aws: ["amazonaws.com", "on.aws"],
   "aws-us-gov": ["amazonaws.com", "on.aws"],
@@ -69988,7 +69988,9 @@ var SUFFIXES = {
   "aws-iso-e": ["cloud.adc-e.uk", void 0],
   "aws-iso-f": ["csp.hci.ic.gov", void 0]
 };
-var FIPS_PARTITIONS = /* @__PURE__ */ new Set(["aws", "aws-us-gov"]);
+var REGISTRY_SUFFIXES = [
+  ...new Set(Object.values(SUFFIXES).flatMap((pair) => pair.filter((s2) => s2 !== void 0)))
+];
 var EXAMPLE = "e.g. 123456789012.dkr.ecr.eu-west-1.amazonaws.com or public.ecr.aws";
 function fail(reason, hint = `give a registry host, ${EXAMPLE}`) {
   return { ok: false, reason, hint };
@@ -70002,7 +70004,7 @@ function parseRegistryHost(input) {
   }
   const match = PRIVATE_HOST.exec(name);
   if (match === null) return fail(describeMismatch(name));
-  const [, accountId = "", service = "", fips, region = "", suffix = ""] = match;
+  const [, accountId = "", fips = "", region = "", suffix = ""] = match;
   if (!isRegion(region)) {
     return fail(
       `"${region}" in ${name} is not an AWS region code`,
@@ -70010,16 +70012,9 @@ function parseRegistryHost(input) {
     );
   }
   const { partition: partition2 } = partitionOf(region);
-  const dualStack = service === "dkr-ecr";
   const [plainSuffix, dualSuffix] = SUFFIXES[partition2];
-  const expected = dualStack ? dualSuffix : plainSuffix;
-  if (expected === void 0) {
-    return fail(
-      `${name} asks for a dual-stack registry, which the ${partition2} partition does not offer`,
-      `use ${accountId}.dkr.ecr.${region}.${plainSuffix}`
-    );
-  }
-  if (suffix !== expected) {
+  const dualStack = suffix === dualSuffix;
+  if (!dualStack && suffix !== plainSuffix) {
     const allSuffixes = Object.values(SUFFIXES).flat();
     const embedded = allSuffixes.find(
       (known) => known !== void 0 && suffix.startsWith(`${known}.`)
@@ -70027,21 +70022,24 @@ function parseRegistryHost(input) {
     if (embedded !== void 0 && !allSuffixes.includes(suffix)) {
       return fail(
         `${name} is a look-alike: it continues after .${embedded} with .${suffix.slice(embedded.length + 1)}, so it is not an ECR registry`,
-        `use the registry's own host, which ends in .${expected}`
+        `use the registry's own host, which ends in .${plainSuffix}`
       );
     }
+    const askedDual = Object.values(SUFFIXES).some(([, dual]) => dual === suffix);
+    if (askedDual && dualSuffix === void 0) {
+      return fail(
+        `${name} asks for a dual-stack registry, which the ${partition2} partition does not offer`,
+        `use ${accountId}.dkr.ecr${fips}.${region}.${plainSuffix}`
+      );
+    }
+    const expected = askedDual ? dualSuffix ?? plainSuffix : plainSuffix;
+    const service = expected === dualSuffix ? "dkr-ecr" : "dkr.ecr";
     return fail(
       `${name} does not end in .${expected}, the domain of region ${region} (partition ${partition2})`,
-      `use ${accountId}.${service}${fips ?? ""}.${region}.${expected}`
+      `use ${accountId}.${service}${fips}.${region}.${expected}`
     );
   }
-  if (fips !== void 0 && !FIPS_PARTITIONS.has(partition2)) {
-    return fail(
-      `${name} asks for a FIPS endpoint, which ECR offers only in the aws and aws-us-gov partitions`,
-      `use ${accountId}.${service}.${region}.${expected}`
-    );
-  }
-  const variant = fips !== void 0 ? dualStack ? "fips-dualstack" : "fips" : dualStack ? "dualstack" : "standard";
+  const variant = fips !== "" ? dualStack ? "fips-dualstack" : "fips" : dualStack ? "dualstack" : "standard";
   return {
     ok: true,
     address: { kind: "private", accountId, region, partition: partition2, variant, host: name }
@@ -70627,13 +70625,7 @@ var cmd = {
 init_errors();
 init_nesting();
 
-// src/emit/json-text.ts
-var RawJson = class {
-  constructor(text2) {
-    this.text = text2;
-  }
-  text;
-};
+// src/core/json-scan.ts
 var WHITESPACE = /* @__PURE__ */ new Set([" ", "	", "\n", "\r"]);
 function skipWhitespace(text2, from) {
   let i9 = from;
@@ -70690,6 +70682,14 @@ function objectSpan(text2, start) {
   }
   return { start, end: i9 + 1, members: members2 };
 }
+
+// src/emit/json-text.ts
+var RawJson = class {
+  constructor(text2) {
+    this.text = text2;
+  }
+  text;
+};
 function layoutOf(text2, top) {
   const newline = text2.includes("\r\n") ? "\r\n" : "\n";
   const first = top.members[0];
@@ -71422,6 +71422,10 @@ function identityResolver(init) {
         provider = fromInstanceRole(context);
         break;
       case "connector": {
+        if (source.connector.kind === "profile") {
+          provider = fromProfile({ profile: source.connector.profile }, context);
+          break;
+        }
         const connectors = await loadConnectors();
         file ??= connectors.loadConnectorsFile(init.connectorsPath);
         const loaded = await file;
@@ -71554,7 +71558,8 @@ function nameSegment(registry2, accountId) {
 }
 function identityKey(identity) {
   const { source } = identity;
-  const base = source.kind === "connector" ? `connector:${source.connector.kind}:${source.connector.kind === "ref" ? source.connector.ref : source.connector.expression}` : source.kind;
+  const setting = source.kind === "connector" ? source.connector : void 0;
+  const base = setting === void 0 ? source.kind : `connector:${setting.kind}:${setting.kind === "ref" ? setting.ref : setting.kind === "profile" ? setting.profile : setting.expression}`;
   return identity.roleArn === void 0 ? base : `${base}+role:${identity.roleArn}`;
 }
 function groupCalls(registries) {
@@ -71994,6 +71999,173 @@ function defaultFormat(env2) {
   return (ci === void 0 ? void 0 : rendererForCi(ci)?.name) ?? FALLBACK_FORMAT;
 }
 
+// src/cli/task-input.ts
+init_errors();
+
+// src/core/registry-map.ts
+init_suggest();
+var ENTRY_KEYS = [
+  "source",
+  "connector",
+  "profile",
+  "roleArn",
+  "region",
+  "registryId"
+];
+var EMPTY_MAP = { rules: [] };
+function normalizeHost(serverUrl) {
+  let host = serverUrl.trim().replace(/^[A-Za-z][A-Za-z0-9+.-]*:\/\//, "").replace(/\/.*$/, "").toLowerCase();
+  const port = /:\d+$/.exec(host)?.[0] ?? "";
+  let name = host.slice(0, host.length - port.length);
+  if (name.endsWith(".") && !name.endsWith("..")) name = name.slice(0, -1);
+  host = `${name}${port}`;
+  return host;
+}
+var KEY = /^[a-z0-9*]([a-z0-9*-]*[a-z0-9*])?(\.[a-z0-9*]([a-z0-9*-]*[a-z0-9*])?)*(:\d{1,5})?$/;
+function parseRegistryMap(registries, keysInText, where) {
+  if (registries === void 0) return { ok: true, map: EMPTY_MAP };
+  if (!isObject3(registries))
+    return { ok: false, problems: [`${where}: registries is not an object`] };
+  const problems = [];
+  const byHost = /* @__PURE__ */ new Map();
+  for (const key of keysInText) {
+    const host = normalizeHost(key);
+    const first = byHost.get(host);
+    if (first !== void 0) {
+      problems.push(
+        first === key ? `${where}: registries names "${key}" twice (fix: keep one entry per host)` : `${where}: registries["${first}"] and registries["${key}"] name the same host ${host} (fix: keep one entry per host)`
+      );
+    } else byHost.set(host, key);
+  }
+  const rules = [];
+  for (const [key, value] of Object.entries(registries)) {
+    const at = `${where}: registries["${key}"]`;
+    const host = normalizeHost(key);
+    const path6 = /^(?:[A-Za-z][A-Za-z0-9+.-]*:\/\/)?[^/]*\/./.test(key.trim());
+    if (path6 || !KEY.test(host)) {
+      problems.push(
+        `${at}: "${key}" is not a host, host:port or host pattern (fix: write e.g. mirror.example.com, *.example.com or *.dkr.ecr.*.amazonaws.com)`
+      );
+      continue;
+    }
+    const entry = parseEntry(value, at, problems);
+    if (entry === void 0) continue;
+    const port = /:\d+$/.exec(host)?.[0];
+    const name = port === void 0 ? host : host.slice(0, -port.length);
+    const exact = !name.includes("*");
+    const rule = {
+      key,
+      host,
+      exact,
+      entry,
+      wildcards: [...name].filter((c9) => c9 === "*").length,
+      literals: [...name].filter((c9) => c9 !== "*").length,
+      labels: name.split(".").map(globOf),
+      port: port?.slice(1)
+    };
+    if (!exact) {
+      const lookAlike = lookAlikeOf(name);
+      if (lookAlike !== void 0) {
+        problems.push(
+          `${at}: the pattern can match ${lookAlike}, which only looks like an AWS registry host (fix: narrow the pattern so its domain is written out, or list the host exactly)`
+        );
+        continue;
+      }
+    }
+    rules.push(rule);
+  }
+  return problems.length > 0 ? { ok: false, problems } : { ok: true, map: { rules } };
+}
+function matchRegistry(map, serverUrl) {
+  const host = normalizeHost(serverUrl);
+  const port = /:\d+$/.exec(host)?.[0];
+  const name = port === void 0 ? host : host.slice(0, -port.length);
+  const labels = name.split(".");
+  const matches = map.rules.filter(
+    (rule) => rule.port === port?.slice(1) && rule.labels.length === labels.length && rule.labels.every((glob, index) => glob.test(labels[index] ?? ""))
+  );
+  if (matches.length === 0) return { kind: "none" };
+  const exact = matches.find((rule) => rule.exact);
+  if (exact !== void 0) return { kind: "entry", rule: exact };
+  matches.sort((a9, b9) => a9.wildcards - b9.wildcards || b9.literals - a9.literals);
+  const [best, next] = matches;
+  if (next !== void 0 && next.wildcards === best.wildcards && next.literals === best.literals)
+    return { kind: "ambiguous", rules: [best, next] };
+  return { kind: "entry", rule: best };
+}
+function registryKeysInText(text2) {
+  const start = skipWhitespace(text2, text2.charCodeAt(0) === 65279 ? 1 : 0);
+  if (text2[start] !== "{") return [];
+  const members2 = objectSpan(text2, start).members.filter((m6) => m6.key === "registries");
+  const last = members2[members2.length - 1];
+  if (last === void 0 || text2[last.valueStart] !== "{") return [];
+  return objectSpan(text2, last.valueStart).members.map((m6) => m6.key);
+}
+function parseEntry(value, at, problems) {
+  if (!isObject3(value)) {
+    problems.push(`${at} is not an object`);
+    return void 0;
+  }
+  const entry = {};
+  let ok = true;
+  for (const [name, field] of Object.entries(value)) {
+    if (!ENTRY_KEYS.includes(name)) {
+      const near = closest(name, ENTRY_KEYS);
+      problems.push(
+        `${at}.${name} is not a setting (fix: ${near === void 0 ? `use ${ENTRY_KEYS.join(", ")}` : `did you mean ${near}?`})`
+      );
+      ok = false;
+      continue;
+    }
+    if (typeof field !== "string" || field === "") {
+      problems.push(`${at}.${name} must be a non-empty string`);
+      ok = false;
+      continue;
+    }
+    entry[name] = field;
+  }
+  if (entry.connector !== void 0 && entry.profile !== void 0) {
+    problems.push(`${at} names both a connector and a profile (fix: keep one of them)`);
+    ok = false;
+  }
+  return ok ? entry : void 0;
+}
+function globOf(label) {
+  return new RegExp(`^${label.replaceAll("*", "[a-z0-9-]*")}$`);
+}
+function lookAlikeOf(pattern) {
+  const labels = pattern.split(".");
+  const shown = (replace) => labels.map(replace).join(".");
+  const awsDomain = [...REGISTRY_SUFFIXES, PUBLIC_HOST, PUBLIC_DUALSTACK_HOST].map((suffix) => suffix.split(".")).find((words) => {
+    const tail2 = labels.slice(-words.length);
+    return tail2.length === words.length && tail2.every((label, i9) => globOf(label).test(words[i9] ?? ""));
+  });
+  const domainLength = Math.max(2, awsDomain?.length ?? 0);
+  const wildDomain = labels.slice(-domainLength).some((label) => label.includes("*"));
+  if (wildDomain) {
+    return shown(
+      (label, index) => index >= labels.length - domainLength ? label.replaceAll("*", "evil") : label.replaceAll("*", "x")
+    );
+  }
+  for (const suffix of [...REGISTRY_SUFFIXES, PUBLIC_HOST, PUBLIC_DUALSTACK_HOST]) {
+    const words = suffix.split(".");
+    for (let at = 0; at + words.length < labels.length; at++) {
+      const rest = labels.slice(at).join(".");
+      const isDomain = REGISTRY_SUFFIXES.includes(rest) || rest === PUBLIC_DUALSTACK_HOST;
+      if (!isDomain && words.every((word, index) => labels[at + index] === word))
+        return shown((label) => label.replaceAll("*", "x"));
+    }
+  }
+  const ecrShaped = labels[1] === "dkr" && /^ecr(-fips)?$/.test(labels[2] ?? "") || /^dkr-ecr(-fips)?$/.test(labels[1] ?? "");
+  const tail = labels.slice(labels[1] === "dkr" ? 4 : 3).join(".");
+  if (ecrShaped && !REGISTRY_SUFFIXES.includes(tail))
+    return shown((label) => label.replaceAll("*", "x"));
+  return void 0;
+}
+function isObject3(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
 // src/core/task.ts
 init_errors();
 init_expressions();
@@ -72003,11 +72175,11 @@ var SCOPES = ["local", "result"];
 var SOURCES = ["connector", "instance-role", "default-chain"];
 var REGISTRY_ID = /^\d{12}$/;
 var ROLE_ARN2 = /^arn:aws(?:-cn|-us-gov|-iso|-iso-[a-z]|-eusc)?:iam::\d{12}:role\/(?:[\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/;
-function parseTask(input, label) {
+function parseTask(input, label, map = EMPTY_MAP) {
   const problems = [];
   const problem = (key, message, hint) => problems.push({ field: label(key), message, ...hint === void 0 ? {} : { hint } });
   const needsRegion = (input.registries ?? []).length === 0 || (input.registryIds ?? []).length > 0 || input.region !== void 0 || input.regionVariable !== void 0 || (input.registries ?? []).some(
-    (entry) => typeof entry === "object" && entry.registry === void 0 && entry.region === void 0
+    (entry) => typeof entry === "object" && entry.registry === void 0 && entry.region === void 0 || aliasWithoutRegion(typeof entry === "object" ? entry.registry : entry, map)
   );
   const region = needsRegion ? parseRegion(input, problem) : void 0;
   const source = parseSource(input, problem);
@@ -72044,7 +72216,7 @@ function parseTask(input, label) {
     problem("roleArn", `"${input.roleArn}" is not an IAM role ARN`, ROLE_ARN_HINT);
   }
   const identity = source === void 0 ? void 0 : { source, ...input.roleArn === void 0 ? {} : { roleArn: input.roleArn } };
-  const registries = identity === void 0 ? [] : parseRegistries(input.registries ?? [], identity, problem);
+  const registries = identity === void 0 ? [] : parseRegistries(input.registries ?? [], identity, problem, map);
   if (problems.length > 0 || needsRegion && !region || !source) throw configError(problems);
   return {
     ...input.description === void 0 ? {} : { description: input.description },
@@ -72059,7 +72231,7 @@ function parseTask(input, label) {
   };
 }
 var ROLE_ARN_HINT = "use the form arn:<partition>:iam::<account-id>:role/<name>, e.g. arn:aws:iam::123456789012:role/ecr-push";
-function parseRegistries(entries, taskIdentity, problem) {
+function parseRegistries(entries, taskIdentity, problem, map) {
   const specs = [];
   for (const [index, raw] of entries.entries()) {
     const entry = typeof raw === "string" ? { registry: raw } : raw;
@@ -72098,6 +72270,20 @@ function parseRegistries(entries, taskIdentity, problem) {
           "drop them, or write the host of the endpoint you want (e.g. ...dkr.ecr-fips...)"
         );
         continue;
+      }
+      const mapped = mapRegistry(map, entry.registry);
+      if (mapped.kind === "problem") {
+        bad(mapped.message, mapped.hint);
+        continue;
+      }
+      if (mapped.kind === "mapped") {
+        const own2 = entry.connector !== void 0 || entry.roleArn !== void 0;
+        const mappedIdentity = own2 ? identity : mapped.identity?.(taskIdentity) ?? identity;
+        if (mapped.alias !== void 0) {
+          specs.push({ kind: "host", ...mapped.alias, identity: mappedIdentity, label });
+          continue;
+        }
+        identity = mappedIdentity;
       }
       const parsed = parseRegistryHost(entry.registry);
       if (!parsed.ok) {
@@ -72236,6 +72422,129 @@ function parseSource(input, problem) {
     return void 0;
   }
   return { kind: "connector", connector: { kind: "ref", ref: connector } };
+}
+function aliasWithoutRegion(registry2, map) {
+  if (registry2 === void 0) return false;
+  const match = matchRegistry(map, registry2);
+  if (match.kind !== "entry" || match.rule.entry.region !== void 0) return false;
+  const parsed = parseRegistryHost(registry2);
+  return match.rule.entry.registryId !== void 0 && !(parsed.ok && parsed.address.kind === "private");
+}
+function mapRegistry(map, registry2) {
+  const match = matchRegistry(map, registry2);
+  if (match.kind === "none") return { kind: "unmapped" };
+  if (match.kind === "ambiguous") {
+    const [a9, b9] = match.rules;
+    return {
+      kind: "problem",
+      message: `the helper config's registries["${a9.key}"] and registries["${b9.key}"] both match it and are equally specific`,
+      hint: "add an entry for the host itself, or narrow one pattern (docs/docker.md)"
+    };
+  }
+  const { entry, key } = match.rule;
+  const where = `the helper config's registries["${key}"]`;
+  if (entry.roleArn !== void 0 && !ROLE_ARN2.test(entry.roleArn))
+    return {
+      kind: "problem",
+      message: `${where}.roleArn "${entry.roleArn}" is not an IAM role ARN`,
+      hint: ROLE_ARN_HINT
+    };
+  if (entry.source === "connector" && entry.connector === void 0)
+    return {
+      kind: "problem",
+      message: `${where} has source connector but names no connector`,
+      hint: "add its connector"
+    };
+  if (entry.source === "profile" && entry.profile === void 0)
+    return {
+      kind: "problem",
+      message: `${where} has source profile but names no profile`,
+      hint: "add its profile"
+    };
+  const identity = entryIdentity(entry);
+  if (entry.registryId === void 0) return { kind: "mapped", identity, alias: void 0 };
+  if (!REGISTRY_ID.test(entry.registryId))
+    return {
+      kind: "problem",
+      message: `${where}.registryId "${entry.registryId}" is not 12 digits`,
+      hint: "use the account id that owns the registry"
+    };
+  if (entry.region !== void 0 && !isRegion(entry.region))
+    return {
+      kind: "problem",
+      message: `${where}.region "${entry.region}" is not an AWS region code`,
+      hint: "use a code such as eu-west-1"
+    };
+  const host = normalizeHost(registry2);
+  if (!/^[a-z0-9.-]+(:\d+)?$/.test(host) || registry2.includes("/") !== /^https:\/\/[^/]+\/?$/i.test(registry2))
+    return {
+      kind: "problem",
+      message: `"${registry2}" is not a host or an https:// URL of one`,
+      hint: "give the host the client pulls from, e.g. mirror.example.com"
+    };
+  const parsed = parseRegistryHost(registry2);
+  const address = parsed.ok && parsed.address.kind === "private" ? parsed.address : void 0;
+  return {
+    kind: "mapped",
+    identity,
+    alias: {
+      accountId: entry.registryId,
+      region: entry.region ?? address?.region,
+      variant: address?.variant ?? "standard",
+      host
+    }
+  };
+}
+function entryIdentity(entry) {
+  const role = entry.roleArn === void 0 ? {} : { roleArn: entry.roleArn };
+  let source;
+  if (entry.profile !== void 0)
+    source = { kind: "connector", connector: { kind: "profile", profile: entry.profile } };
+  else if (entry.connector !== void 0)
+    source = { kind: "connector", connector: { kind: "ref", ref: entry.connector } };
+  else if (entry.source === "instance-role" || entry.source === "default-chain")
+    source = { kind: entry.source };
+  if (source !== void 0) return () => ({ source, ...role });
+  if (entry.roleArn !== void 0) return (task) => ({ source: task.source, ...role });
+  return void 0;
+}
+
+// src/platform/helper-config-file.ts
+var import_node_path9 = require("node:path");
+init_bounded_read();
+init_home();
+function helperConfigPath(env2) {
+  if (env2.ECR_VARS_HELPER_CONFIG) return env2.ECR_VARS_HELPER_CONFIG;
+  const configHome = env2.XDG_CONFIG_HOME || (0, import_node_path9.join)(homeDir(env2), ".config");
+  return (0, import_node_path9.join)(configHome, "ecr-vars", "helper.json");
+}
+function readHelperConfig(env2) {
+  const path6 = helperConfigPath(env2);
+  let text2;
+  try {
+    text2 = readBoundedSync(path6, LIMITS.configFile);
+  } catch (error2) {
+    const code = error2.code;
+    if (code === "ENOENT" && !env2.ECR_VARS_HELPER_CONFIG)
+      return { kind: "none", path: path6, file: {}, map: EMPTY_MAP };
+    return {
+      kind: "invalid",
+      path: path6,
+      message: code === "EFBIG" ? `the helper config ${path6} is larger than ${describeSize(LIMITS.configFile)}` : `cannot read the helper config ${path6}: ${code}`
+    };
+  }
+  let file;
+  try {
+    file = JSON.parse(text2);
+  } catch {
+    file = void 0;
+  }
+  if (typeof file !== "object" || file === null || Array.isArray(file))
+    return { kind: "invalid", path: path6, message: `the helper config ${path6} is not a JSON object` };
+  const record2 = file;
+  const parsed = parseRegistryMap(record2.registries, registryKeysInText(text2), path6);
+  if (!parsed.ok) return { kind: "invalid", path: path6, message: parsed.problems.join("\n  ") };
+  return { kind: "ok", path: path6, file: record2, map: parsed.map };
 }
 
 // src/cli/options.ts
@@ -72461,7 +72770,7 @@ var OPTIONS = [
 var byFlag = new Map(OPTIONS.map((o4) => [o4.flag, o4]));
 
 // src/cli/task-input.ts
-async function loadTask(flags2) {
+async function loadTask(flags2, env2) {
   const fromFlags = {};
   const flagOf = /* @__PURE__ */ new Map();
   for (const spec of OPTIONS) {
@@ -72474,7 +72783,7 @@ async function loadTask(flags2) {
   const taskPath = flags2.task;
   if (typeof taskPath !== "string") {
     const label2 = (key) => flagOf.get(key) ?? key;
-    return { task: parseTask(fromFlags, label2), label: label2 };
+    return { task: parseTask(fromFlags, label2, registryMap(fromFlags, env2, label2)), label: label2 };
   }
   const { readTaskFile: readTaskFile2 } = await Promise.resolve().then(() => (init_task_file(), task_file_exports));
   const { input: fromFile, label: fileLabel } = await readTaskFile2(taskPath);
@@ -72488,7 +72797,24 @@ async function loadTask(flags2) {
   if (fromFlags.connectorVariable !== void 0 && fromFlags.connector === void 0)
     delete merged.connector;
   const label = (key) => key in fromFlags ? flagOf.get(key) ?? key : key in fromFile ? fileLabel([key]) : flagOf.get(key) ?? key;
-  return { task: parseTask(merged, label), label };
+  return { task: parseTask(merged, label, registryMap(merged, env2, label)), label };
+}
+function registryMap(input, env2, label) {
+  const byHost = (input.registries ?? []).some(
+    (entry) => typeof entry === "string" || entry.registry !== void 0
+  );
+  if (env2 === void 0 || !byHost) return EMPTY_MAP;
+  const config2 = readHelperConfig(env2);
+  if (config2.kind === "invalid") {
+    throw configError([
+      {
+        field: label("registries"),
+        message: `the helper config, whose registry map names hosts for --registry, is invalid: ${config2.message}`,
+        hint: "fix the file, or point ECR_VARS_HELPER_CONFIG at another one (docs/docker.md)"
+      }
+    ]);
+  }
+  return config2.map;
 }
 
 // src/action/main.ts
@@ -72498,7 +72824,7 @@ init_variables();
 // src/platform/docker-config-file.ts
 var import_node_fs9 = require("node:fs");
 var import_promises6 = require("node:fs/promises");
-var import_node_path11 = require("node:path");
+var import_node_path12 = require("node:path");
 init_errors();
 init_bounded_read();
 init_home();
@@ -72506,8 +72832,8 @@ init_lock();
 init_write_file();
 function defaultDockerConfigPath(env2) {
   if (env2.REGISTRY_AUTH_FILE) return env2.REGISTRY_AUTH_FILE;
-  if (env2.DOCKER_CONFIG) return (0, import_node_path11.join)(env2.DOCKER_CONFIG, "config.json");
-  return (0, import_node_path11.join)(homeDir(env2), ".docker", "config.json");
+  if (env2.DOCKER_CONFIG) return (0, import_node_path12.join)(env2.DOCKER_CONFIG, "config.json");
+  return (0, import_node_path12.join)(homeDir(env2), ".docker", "config.json");
 }
 async function readConfigText(path6) {
   try {
@@ -72529,7 +72855,7 @@ async function readConfigText(path6) {
   }
 }
 async function updateConfigFile(path6, update, options = {}) {
-  if (options.createDirectory) await (0, import_promises6.mkdir)((0, import_node_path11.dirname)(path6), { recursive: true, mode: 448 });
+  if (options.createDirectory) await (0, import_promises6.mkdir)((0, import_node_path12.dirname)(path6), { recursive: true, mode: 448 });
   const existing = await (0, import_promises6.lstat)(path6).catch(() => void 0);
   if (existing !== void 0 && !existing.isFile() && !existing.isSymbolicLink()) {
     throw notRegularFile(path6, existing.isDirectory());
@@ -72675,12 +73001,12 @@ init_errors();
 var import_node_child_process2 = require("node:child_process");
 var import_node_fs10 = require("node:fs");
 var import_promises7 = require("node:fs/promises");
-var import_node_path12 = require("node:path");
+var import_node_path13 = require("node:path");
 async function findExecutable(name, env2) {
   const names = process.platform === "win32" ? [`${name}.exe`, `${name}.cmd`] : [name];
-  for (const dir of (env2.PATH ?? "").split(import_node_path12.delimiter)) {
+  for (const dir of (env2.PATH ?? "").split(import_node_path13.delimiter)) {
     if (dir === "") continue;
-    for (const candidate of names.map((n4) => (0, import_node_path12.join)(dir, n4))) {
+    for (const candidate of names.map((n4) => (0, import_node_path13.join)(dir, n4))) {
       try {
         await (0, import_promises7.access)(candidate, import_node_fs10.constants.X_OK);
         return candidate;
@@ -73188,7 +73514,7 @@ async function runMain(core, env2) {
       redactor.add(env2.ACTIONS_ID_TOKEN_REQUEST_TOKEN);
       const token = await workflowToken(core, settings2.audience);
       redactor.add(token);
-      temp = await (0, import_promises8.mkdtemp)((0, import_node_path13.join)(env2.RUNNER_TEMP || (0, import_node_os5.tmpdir)(), "ecr-vars-"));
+      temp = await (0, import_promises8.mkdtemp)((0, import_node_path14.join)(env2.RUNNER_TEMP || (0, import_node_os5.tmpdir)(), "ecr-vars-"));
       core.saveState(STATE.temp, temp);
       ({ task, connectorsPath } = await workflowIdentity(task, token, temp));
       logger2.info(
@@ -73251,9 +73577,9 @@ function wantsWorkflowIdentity(task, env2) {
   return task.roleArn !== void 0 && task.source.kind === "default-chain" && Boolean(env2.ACTIONS_ID_TOKEN_REQUEST_URL) && Boolean(env2.ACTIONS_ID_TOKEN_REQUEST_TOKEN) && !env2.AWS_ACCESS_KEY_ID && !env2.AWS_WEB_IDENTITY_TOKEN_FILE;
 }
 async function workflowIdentity(task, token, temp) {
-  const tokenFile = (0, import_node_path13.join)(temp, "web-identity-token");
+  const tokenFile = (0, import_node_path14.join)(temp, "web-identity-token");
   await (0, import_promises8.writeFile)(tokenFile, token, { mode: 384, flag: "wx" });
-  const connectorsPath = (0, import_node_path13.join)(temp, "connectors.json");
+  const connectorsPath = (0, import_node_path14.join)(temp, "connectors.json");
   const connector = {
     id: (0, import_node_crypto7.randomUUID)(),
     name: OIDC_CONNECTOR,

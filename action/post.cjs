@@ -21618,13 +21618,7 @@ function sha256Hex(text) {
   return hex;
 }
 
-// src/emit/json-text.ts
-var RawJson = class {
-  constructor(text) {
-    this.text = text;
-  }
-  text;
-};
+// src/core/json-scan.ts
 var WHITESPACE = /* @__PURE__ */ new Set([" ", "	", "\n", "\r"]);
 function skipWhitespace(text, from) {
   let i = from;
@@ -21681,6 +21675,14 @@ function objectSpan(text, start) {
   }
   return { start, end: i + 1, members };
 }
+
+// src/emit/json-text.ts
+var RawJson = class {
+  constructor(text) {
+    this.text = text;
+  }
+  text;
+};
 function layoutOf(text, top) {
   const newline = text.includes("\r\n") ? "\r\n" : "\n";
   const first = top.members[0];

@@ -25,8 +25,10 @@ import type { CacheConfig } from "./key.js";
 type Env = Readonly<Record<string, string | undefined>>;
 
 export interface SourceSettings {
-  /** `default-chain`, `instance-role`, or `connector` with `connector` set. */
-  readonly source: "default-chain" | "instance-role" | "connector";
+  /** `default-chain`, `instance-role`, `connector` with `connector` set, `profile` with `profile`. */
+  readonly source: "default-chain" | "instance-role" | "connector" | "profile";
+  /** A profile of the shared AWS files: keyed by name, beside the files it reads. */
+  readonly profile?: string;
   /** The connector's id or name, variables already resolved. */
   readonly connector?: string;
   readonly connectorsPath?: string;
@@ -119,7 +121,8 @@ export function cacheConfigFor(
   }
   const role = settings.roleArn === undefined ? {} : { roleArn: settings.roleArn };
   if (settings.source !== "connector" || settings.connector === undefined) {
-    return { source: settings.source, inputs: sha256Hex(parts.join("\n")), ...role };
+    const source = settings.profile === undefined ? settings.source : `profile:${settings.profile}`;
+    return { source, inputs: sha256Hex(parts.join("\n")), ...role };
   }
   const path = settings.connectorsPath === undefined ? "" : resolve(settings.connectorsPath);
   parts.push(`connectors\0${path}\0${path === "" ? "-" : contentOf(path)}`);

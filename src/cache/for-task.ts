@@ -17,9 +17,11 @@ export async function taskCacheAuthorize(init: {
 }): Promise<Authorize> {
   const { task } = init;
   let connector: string | undefined;
+  let profile: string | undefined;
   if (task.source.kind === "connector") {
     const setting = task.source.connector;
     if (setting.kind === "ref") connector = setting.ref;
+    else if (setting.kind === "profile") profile = setting.profile;
     else {
       // An unresolvable variable fails the run itself, with its own message; key on the text.
       const resolved = resolveExpression(setting.expression, init.env);
@@ -28,7 +30,8 @@ export async function taskCacheAuthorize(init: {
   }
   const config = cacheConfigFor(
     {
-      source: task.source.kind,
+      source: profile === undefined ? task.source.kind : "profile",
+      ...(profile === undefined ? {} : { profile }),
       ...(connector === undefined ? {} : { connector, connectorsPath: init.connectorsPath }),
       ...(task.roleArn === undefined ? {} : { roleArn: task.roleArn }),
     },

@@ -89,7 +89,7 @@ export async function main(io: CliIo): Promise<number> {
 async function fetchAndWrite(context: CommandContext): Promise<number> {
   const { io, values: flags, redactor, logger } = context;
   const run = runOptions(flags, io.env);
-  const loaded = await loadTask(flags);
+  const loaded = await loadTask(flags, io.env);
   const { task } = loaded;
   const title = task.description === undefined ? "ecr-vars" : `ecr-vars (${task.description})`;
   if (task.disabled) {

@@ -25,16 +25,22 @@ export type FetchResult =
   /** `noCredentials`: no source had credentials (for ECR Public: pull anonymously instead). */
   | { readonly ok: false; readonly message: string; readonly noCredentials?: boolean };
 
+/** The task's credential source for the settings: a profile is a connector given in place. */
+export function taskSourceOf(settings: HelperSettings): TaskConfig["source"] {
+  if (settings.source === "connector" && settings.connector !== undefined)
+    return { kind: "connector", connector: { kind: "ref", ref: settings.connector } };
+  if (settings.source === "profile" && settings.profile !== undefined)
+    return { kind: "connector", connector: { kind: "profile", profile: settings.profile } };
+  return { kind: settings.source === "instance-role" ? "instance-role" : "default-chain" };
+}
+
 export async function fetchToken(
   settings: HelperSettings,
   env: Env,
   redactor: Redactor,
   clock?: () => Date,
 ): Promise<FetchResult> {
-  const source: TaskConfig["source"] =
-    settings.source === "connector" && settings.connector !== undefined
-      ? { kind: "connector", connector: { kind: "ref", ref: settings.connector } }
-      : { kind: settings.source === "instance-role" ? "instance-role" : "default-chain" };
+  const source = taskSourceOf(settings);
   const identity = {
     source,
     ...(settings.roleArn === undefined ? {} : { roleArn: settings.roleArn }),

@@ -43,9 +43,10 @@ registry comes on stdin; answers (and errors, as the protocol wants) go to stdou
   store     accepted and ignored (ECR logins come from AWS, not from docker login)
   erase     forgets the cached token of the registry on stdin
   version   prints the version (also --version, -V); --help, -h, help: this text
-Configuration (environment): ECR_VARS_SOURCE (default-chain, instance-role or connector),
-ECR_VARS_CONNECTOR, ECR_VARS_ROLE_ARN, ECR_VARS_CONNECTORS, ECR_VARS_HELPER_CONFIG (JSON,
-per-registry settings), ECR_VARS_CACHE=0 to bypass the token cache. See docs/docker.md.
+Configuration (environment): ECR_VARS_SOURCE (default-chain, instance-role, connector or
+profile), ECR_VARS_CONNECTOR, ECR_VARS_PROFILE, ECR_VARS_ROLE_ARN, ECR_VARS_CONNECTORS,
+ECR_VARS_HELPER_CONFIG (JSON: per-registry settings, host patterns, aliases), ECR_VARS_CACHE=0
+to bypass the token cache. See docs/docker.md.
 `;
 
 export async function runHelper(io: HelperIo): Promise<number> {
