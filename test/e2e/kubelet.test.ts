@@ -218,6 +218,12 @@ describe("refuses clearly: one line on stderr, a non-zero exit, no answer", () =
       /kind is "CredentialProviderResponse", expected "CredentialProviderRequest"/,
     ],
     ["no request at all", "", 2, /no CredentialProviderRequest on stdin/],
+    [
+      "a request larger than the limit",
+      " ".repeat(600 * 1024),
+      2,
+      /the request on stdin is larger than 512 KiB/,
+    ],
     ["not JSON", "image: nginx\n", 2, /stdin is not a JSON CredentialProviderRequest/],
     [
       "a Docker Hub short name",
