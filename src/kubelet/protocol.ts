@@ -29,8 +29,10 @@ export interface ProviderRequest {
   readonly apiVersion: string;
   /** The image as the kubelet names it: `host[:port]/repository`, perhaps with a tag or digest. */
   readonly image: string;
-  /** `host[:port]` in lower case: the registry the image names, and the key of the answer. */
+  /** `host[:port]` in lower case: the registry the image names, whose credentials are asked for. */
   readonly host: string;
+  /** `host[:port]` exactly as the image spells it: the key of the answer's `auth`. */
+  readonly authKey: string;
   readonly serviceAccountToken?: string;
   readonly serviceAccountAnnotations?: Readonly<Record<string, string>>;
 }
@@ -91,6 +93,7 @@ export function parseRequest(text: string): RequestParse {
       apiVersion,
       image,
       host,
+      authKey: image.slice(0, host.length),
       ...(serviceAccountToken === undefined || serviceAccountToken === ""
         ? {}
         : { serviceAccountToken }),
@@ -159,7 +162,7 @@ export interface ProviderResponse {
  * AWS credentials: pull anonymously) `auth` is left out and nothing is cached.
  */
 export function buildResponse(
-  request: Pick<ProviderRequest, "apiVersion" | "host">,
+  request: Pick<ProviderRequest, "apiVersion" | "authKey">,
   login: { readonly username: string; readonly password: string } | undefined,
   seconds: number,
 ): ProviderResponse {
@@ -170,7 +173,7 @@ export function buildResponse(
     cacheDuration: goDuration(login === undefined ? 0 : seconds),
     ...(login === undefined
       ? {}
-      : { auth: { [request.host]: { username: login.username, password: login.password } } }),
+      : { auth: { [request.authKey]: { username: login.username, password: login.password } } }),
   };
 }
 

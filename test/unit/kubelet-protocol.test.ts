@@ -33,6 +33,14 @@ describe("parseRequest", () => {
     expect(parsed).toMatchObject({ ok: true, request: { host } });
   });
 
+  test("the answer's key is the host as the image spells it; credentials are asked for in lower case", () => {
+    const parsed = parseRequest(encodeRequest("v1", { image: "Registry.Internal:5000/App" }));
+    expect(parsed).toMatchObject({
+      ok: true,
+      request: { host: "registry.internal:5000", authKey: "Registry.Internal:5000" },
+    });
+  });
+
   test("v1 carries the service-account token and annotations", () => {
     const parsed = parseRequest(
       encodeRequest("v1", {
@@ -47,6 +55,7 @@ describe("parseRequest", () => {
         apiVersion: `${GROUP}/v1`,
         image: `${HOST}/app`,
         host: HOST,
+        authKey: HOST,
         serviceAccountToken: "a.b.c",
         serviceAccountAnnotations: { "eks.amazonaws.com/ecr-role-arn": "arn" },
       },
@@ -136,7 +145,7 @@ describe("buildResponse passes the kubelet's strict decoder", () => {
   test.each(["v1", "v1beta1", "v1alpha1"])("%s", (version) => {
     const apiVersion = `${GROUP}/${version}`;
     const text = JSON.stringify(
-      buildResponse({ apiVersion, host: HOST }, { username: "AWS", password: "pw" }, 21_600),
+      buildResponse({ apiVersion, authKey: HOST }, { username: "AWS", password: "pw" }, 21_600),
     );
     expect(decodeResponse(text, apiVersion)).toEqual({
       apiVersion,
@@ -148,7 +157,7 @@ describe("buildResponse passes the kubelet's strict decoder", () => {
 
   test("without a login: no auth, not cached", () => {
     const apiVersion = `${GROUP}/v1`;
-    const text = JSON.stringify(buildResponse({ apiVersion, host: HOST }, undefined, 100));
+    const text = JSON.stringify(buildResponse({ apiVersion, authKey: HOST }, undefined, 100));
     expect(JSON.parse(text)).not.toHaveProperty("auth");
     expect(decodeResponse(text, apiVersion)).toMatchObject({ cacheDurationMs: 0, auth: {} });
   });
@@ -194,6 +203,7 @@ describe("serviceAccountMode", () => {
     apiVersion: `${GROUP}/v1`,
     image: `${HOST}/app`,
     host: HOST,
+    authKey: HOST,
     ...(serviceAccountToken === undefined ? {} : { serviceAccountToken }),
     ...(annotations === undefined ? {} : { serviceAccountAnnotations: annotations }),
   });
