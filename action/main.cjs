@@ -19693,6 +19693,11 @@ var init_bounded_read = __esm({
       secretFile: 64 * KiB,
       /** What a credential helper client sends on stdin (a server URL, or a login for `store`). */
       helperStdin: 64 * KiB,
+      /**
+       * The kubelet's request to `ecr-vars-kubelet`: an image, a service-account token (a few KiB) and
+       * the annotations the config passes on (Kubernetes caps a whole object's at 256 KiB).
+       */
+      kubeletStdin: 512 * KiB,
       /** AWS_CA_BUNDLE: PEM certificates (a system's whole bundle is a few hundred KiB). */
       caBundle: 4 * MiB,
       /** The body of an answer from AWS (src/aws/http.ts). */
@@ -70323,303 +70328,8 @@ init_bounded_read();
 init_errors();
 init_names();
 
-// src/emit/masks.ts
-var MIN_MASK_LENGTH = 4;
-function maskValues(variables, options) {
-  const forms = /* @__PURE__ */ new Set();
-  for (const variable of variables) {
-    if (!variable.secret) continue;
-    for (const form of options.secretForms?.(variable.value) ?? [variable.value]) {
-      if (form.length >= MIN_MASK_LENGTH) forms.add(form);
-    }
-  }
-  return [...forms];
-}
-
-// src/emit/problems.ts
+// src/emit/kubernetes.ts
 init_errors();
-function unrepresentable(format2, variable, reason, hint) {
-  return new EcrVarsError({
-    kind: "output",
-    code: "UNREPRESENTABLE_VALUE",
-    message: `the ${format2} format cannot represent the value of ${variable.name} exactly: ${reason}`,
-    hint
-  });
-}
-var IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
-function checkEnvName(format2, variable, name, pattern = IDENTIFIER) {
-  if (pattern.test(name)) return name;
-  throw new EcrVarsError({
-    kind: "config",
-    code: "INVALID_ENV_NAME",
-    message: `the ${format2} format cannot name ${variable.name}: ${JSON.stringify(name)} is not a valid environment variable name there`,
-    hint: "choose a namespace of letters, digits and underscores, or a different --env-prefix"
-  });
-}
-function checkEnvValue(format2, variable) {
-  if (variable.value.includes("\0")) {
-    throw unrepresentable(
-      format2,
-      variable,
-      "it contains a NUL character, which no environment variable can hold",
-      "use --format json or bamboo"
-    );
-  }
-  if (!variable.value.isWellFormed()) {
-    throw unrepresentable(
-      format2,
-      variable,
-      "it contains an unpaired UTF-16 surrogate, which has no UTF-8 encoding",
-      "use --format json or bamboo"
-    );
-  }
-}
-
-// src/emit/azure.ts
-function azureData(text2) {
-  return text2.replaceAll("%", "%AZP25").replaceAll("\r", "%0D").replaceAll("\n", "%0A");
-}
-function azureProperty(text2) {
-  return azureData(text2).replaceAll("]", "%5D").replaceAll(";", "%3B");
-}
-function setVariable(variable, output) {
-  checkEnvValue("azure", variable);
-  const properties = [
-    `variable=${azureProperty(variable.name)}`,
-    ...variable.secret ? ["issecret=true"] : [],
-    ...output ? ["isOutput=true"] : []
-  ];
-  return `##vso[task.setvariable ${properties.join(";")}]${azureData(variable.value)}
-`;
-}
-var azure = {
-  name: "azure",
-  description: "Azure Pipelines logging commands: ##vso[task.setsecret] for every secret form, then ##vso[task.setvariable] for each variable (secrets with issecret=true first; isOutput=true with --scope result)",
-  masking: "the agent masks every secret from the first command on; secret variables reach scripts only through an explicit env: mapping",
-  maskingKind: "commands",
-  defaultOutput: { kind: "stdout" },
-  ci: "azure",
-  scopes: ["local", "result"],
-  render(variables, options) {
-    const output = options.scope === "result";
-    const masks = maskValues(variables, options).map(
-      (form) => `##vso[task.setsecret]${azureData(form)}
-`
-    );
-    const secrets = variables.filter((v) => v.secret).map((v) => setVariable(v, output));
-    const plain = variables.filter((v) => !v.secret).map((v) => setVariable(v, output));
-    return {
-      text: [...masks, ...secrets, ...plain].join(""),
-      notes: [
-        output ? "Azure Pipelines: output variables (isOutput=true): give this step a name and read them in later jobs as dependencies.<job>.outputs['<step>.<variable>']" : `Azure Pipelines: variables for the later steps of this job, e.g. $(${options.namespace}.ecr.proxyEndpointDomain); map secrets explicitly (env: { ECR_PASSWORD: $(${options.namespace}.ecr.password) })`
-      ]
-    };
-  }
-};
-
-// src/emit/bamboo.ts
-var ESCAPED_CONTROLS = {
-  "	": "\\t",
-  "\n": "\\n",
-  "\r": "\\r",
-  "\f": "\\f"
-};
-function unicodeEscape(unit) {
-  return `\\u${unit.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}`;
-}
-function escapeProperties(text2, isKey) {
-  let out = "";
-  let index = 0;
-  for (const unit of text2.split("")) {
-    const escaped = ESCAPED_CONTROLS[unit];
-    if (unit === "\\") out += "\\\\";
-    else if (escaped !== void 0) out += escaped;
-    else if (unit < " " || unit > "~") out += unicodeEscape(unit);
-    else if (unit === " " && (isKey || index === 0)) out += "\\ ";
-    else if (isKey && "=:#!".includes(unit)) out += `\\${unit}`;
-    else out += unit;
-    index += 1;
-  }
-  return out;
-}
-var HEADER = '# Amazon ECR credentials from ecr-vars, for the "Inject Bamboo variables" task\n';
-function settings(options) {
-  const path6 = options.outputPath ?? "(write the file with --output FILE and give that path, relative to the working directory)";
-  return [
-    'Use an "Inject Bamboo variables" task with these settings:',
-    `  Path to properties file: ${path6}`,
-    `  Namespace: ${options.namespace}`,
-    `  Scope of the variables: ${options.scope === "result" ? "RESULT" : "LOCAL"}`
-  ];
-}
-var bamboo = {
-  name: "bamboo",
-  description: 'a Java .properties file for the "Inject Bamboo variables" task: keys relative to the namespace, values escaped for java.util.Properties, pure ASCII',
-  masking: "Bamboo masks injected variables whose names contain 'password' (every secret here ends in .password); the file itself holds them in clear, so write it with --output (a 0600 file)",
-  maskingKind: "by-name",
-  defaultOutput: { kind: "file", path: "ecr-vars.properties" },
-  ci: "bamboo",
-  scopes: ["local", "result"],
-  render(variables, options) {
-    const lines = variables.map(
-      (variable) => `${escapeProperties(variable.relativeName, true)}=${escapeProperties(variable.value, false)}
-`
-    );
-    return { text: HEADER + lines.join(""), notes: settings(options) };
-  }
-};
-
-// src/emit/sh.ts
-init_names();
-function shellQuote(value) {
-  return `'${value.replaceAll("'", "'\\''")}'`;
-}
-function line(variable, envPrefix) {
-  const name = checkEnvName("sh", variable, envName(variable.name, envPrefix));
-  checkEnvValue("sh", variable);
-  return `export ${name}=${shellQuote(variable.value)}
-`;
-}
-function sourcePath(path6) {
-  return path6.includes("/") ? path6 : `./${path6}`;
-}
-var sh = {
-  name: "sh",
-  description: `export NAME='value' lines for bash, dash and other POSIX shells: eval "$(ecr-vars ...)" or . FILE`,
-  masking: "none by itself: eval it or write it with --output (a 0600 file) and source it; never echo it",
-  maskingKind: "clear",
-  defaultOutput: { kind: "stdout" },
-  render(variables, options) {
-    const text2 = variables.map((variable) => line(variable, options.envPrefix)).join("");
-    const notes = [
-      options.outputPath === void 0 ? 'load with: eval "$(ecr-vars ...)"' : `load with: . ${shellQuote(sourcePath(options.outputPath))}`
-    ];
-    return { text: text2, notes };
-  }
-};
-
-// src/emit/buildkite.ts
-var buildkite = {
-  name: "buildkite",
-  description: "Buildkite: export lines in a 0600 file (default ecr-vars.env) for a later command or an environment hook to source; every secret is added to the agent's redactor (buildkite-agent redactor add) when the agent is on PATH",
-  masking: "nothing goes to the log; secrets are added to the agent's log redactor (buildkite-agent redactor add) in case a later command prints them",
-  maskingKind: "clear",
-  defaultOutput: { kind: "file", path: "ecr-vars.env" },
-  ci: "buildkite",
-  render(variables, options) {
-    const { text: text2 } = sh.render(variables, options);
-    const forms = maskValues(variables, options);
-    const secrets = Object.fromEntries(forms.map((form, index) => [`ecr_vars_${index}`, form]));
-    const path6 = options.outputPath ?? "ecr-vars.env";
-    return {
-      text: text2,
-      extra: [
-        {
-          kind: "command",
-          argv: ["buildkite-agent", "redactor", "add", "--format", "json"],
-          stdin: JSON.stringify(secrets)
-        }
-      ],
-      notes: [
-        `Buildkite: the variables are in ${path6}, not the log; load them in a command with . ${shellQuote(path6.includes("/") ? path6 : `./${path6}`)}`
-      ]
-    };
-  }
-};
-
-// src/emit/circleci.ts
-var circleci = {
-  name: "circleci",
-  description: "CircleCI: export lines appended to the file $BASH_ENV names, which every later step of the job sources",
-  masking: "CircleCI cannot mask values created during a job: nothing goes to the log; the values are in $BASH_ENV only",
-  maskingKind: "clear",
-  defaultOutput: { kind: "append-env-file", variable: "BASH_ENV" },
-  ci: "circleci",
-  render(variables, options) {
-    const { text: text2 } = sh.render(variables, options);
-    return {
-      text: text2,
-      notes: [
-        options.outputPath === void 0 ? "CircleCI: every later step of this job has the variables (they were appended to $BASH_ENV)" : `CircleCI: load the variables in a later step with . ${options.outputPath}`
-      ]
-    };
-  }
-};
-
-// src/emit/cmd.ts
-init_names();
-var CMD_NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
-var MAX_LINE = 8191;
-var SPECIAL_UNQUOTED = /* @__PURE__ */ new Set(["^", "&", "|", "<", ">", "(", ")"]);
-var OTHER_FORMATS = "use --format powershell or json instead";
-var LF = 10;
-var CR = 13;
-var CTRL_Z = 26;
-var TAB = 9;
-function refusal2(value) {
-  const codes = Array.from(value, (char) => char.codePointAt(0) ?? 0);
-  if (codes.some((code) => code === LF || code === CR || code === CTRL_Z)) {
-    return "it contains a line break, which cmd cannot set";
-  }
-  if (codes.some((code) => code < 32 && code !== TAB || code === 127)) {
-    return "it contains a control character";
-  }
-  if (codes.some((code) => code > 127)) {
-    return "it contains non-ASCII characters, which cmd reads in the console code page";
-  }
-  if (value.includes("!")) {
-    return "it contains '!', which cmd reads differently when delayed expansion is on";
-  }
-  return void 0;
-}
-function cmdSetValue(value) {
-  let quoted = true;
-  let out = "";
-  for (const char of value) {
-    if (char === '"') quoted = !quoted;
-    if (char === "%") out += "%%";
-    else if (!quoted && SPECIAL_UNQUOTED.has(char)) out += `^${char}`;
-    else out += char;
-  }
-  return out;
-}
-function line2(variable, envPrefix) {
-  const name = checkEnvName("cmd", variable, envName(variable.name, envPrefix), CMD_NAME);
-  checkEnvValue("cmd", variable);
-  const reason = refusal2(variable.value);
-  if (reason !== void 0) throw unrepresentable("cmd", variable, reason, OTHER_FORMATS);
-  const text2 = `@set "${name}=${cmdSetValue(variable.value)}"`;
-  if (text2.length > MAX_LINE) {
-    throw unrepresentable(
-      "cmd",
-      variable,
-      `the line would exceed cmd's ${MAX_LINE}-character limit`,
-      OTHER_FORMATS
-    );
-  }
-  return `${text2}\r
-`;
-}
-var cmd = {
-  name: "cmd",
-  description: 'set "NAME=value" lines for a .cmd/.bat file that a batch script calls (call FILE.cmd); % is doubled for batch files, so the lines do not work typed at the prompt; values with line breaks, "!", control or non-ASCII characters are refused',
-  masking: "none by itself: each line starts with @ so that it is not echoed; write it with --output (a 0600 file) and call it; never type it",
-  maskingKind: "clear",
-  defaultOutput: { kind: "stdout" },
-  render(variables, options) {
-    const text2 = variables.map((variable) => line2(variable, options.envPrefix)).join("");
-    const notes = [];
-    if (options.outputPath === void 0) {
-      notes.push("write it to a .cmd file with --output, then load with: call FILE.cmd");
-    } else {
-      notes.push(`load with: call "${options.outputPath}"`);
-      if (!/\.(?:cmd|bat)$/i.test(options.outputPath)) {
-        notes.push("cmd only runs files whose name ends in .cmd or .bat");
-      }
-    }
-    return { text: text2, notes };
-  }
-};
 
 // src/emit/docker-config.ts
 init_errors();
@@ -70926,6 +70636,375 @@ var dockerConfig = {
   merge(existing, variables, options) {
     const mode = options.credentialHelper ? "credential-helper" : "auths";
     return mergeDockerConfig(existing, registryLogins(variables), mode, options.outputPath);
+  }
+};
+
+// src/emit/kubernetes.ts
+var DEFAULT_SECRET_NAME = "ecr-vars";
+var MANAGED_BY = "ecr-vars";
+var EXPIRES_ANNOTATION = "ecr-vars/expires-at";
+var SUBDOMAIN = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/;
+var LABEL = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
+function secretNameProblem(name) {
+  if (name.length <= 253 && SUBDOMAIN.test(name)) return void 0;
+  return `"${name}" is not a Secret name: lower-case letters, digits, '-' and '.', starting and ending with a letter or digit, at most 253 characters`;
+}
+function namespaceProblem(namespace) {
+  if (namespace.length <= 63 && LABEL.test(namespace)) return void 0;
+  return `"${namespace}" is not a namespace: lower-case letters, digits and '-', starting and ending with a letter or digit, at most 63 characters`;
+}
+function goJsonString(value) {
+  return JSON.stringify(value).replaceAll("<", "\\u003c").replaceAll(">", "\\u003e").replaceAll("&", "\\u0026").replaceAll("\u2028", "\\u2028").replaceAll("\u2029", "\\u2029");
+}
+function dockerConfigJson(logins) {
+  const sorted = [...logins].sort((a9, b9) => a9.host < b9.host ? -1 : a9.host > b9.host ? 1 : 0);
+  const entries = sorted.map(
+    (login) => `${goJsonString(login.host)}:{"username":${goJsonString(login.username)},"password":${goJsonString(login.password)},"auth":${goJsonString(authValue(login))}}`
+  );
+  return `{"auths":{${entries.join(",")}}}`;
+}
+function earliestExpiry(variables) {
+  const dates = variables.filter((v) => v.relativeName.endsWith(".expirationDate")).map((v) => v.value).sort();
+  return dates[0];
+}
+var kubernetes = {
+  name: "kubernetes",
+  description: "kubernetes.io/dockerconfigjson Secrets for kubectl apply -f -: --secret-name (default ecr-vars), one per --secret-namespace, the token's expiry as an annotation",
+  masking: "none by itself: the Secrets hold the password (base64 is no masking); pipe them into kubectl apply -f - or write them with --output (a 0600 file)",
+  maskingKind: "clear",
+  defaultOutput: { kind: "stdout" },
+  secretOptions: true,
+  render(variables, options) {
+    const logins = registryLogins(variables);
+    if (logins.length === 0) throw new Error("the run published no registry login");
+    const name = options.secretName ?? DEFAULT_SECRET_NAME;
+    const problem = secretNameProblem(name);
+    if (problem !== void 0) throw usageError(`--secret-name: ${problem}`, "fix the name");
+    const namespaces = options.secretNamespaces ?? [];
+    const data = Buffer.from(dockerConfigJson(logins), "utf8").toString("base64");
+    const expires = earliestExpiry(variables);
+    const secret = (namespace) => [
+      "apiVersion: v1",
+      "kind: Secret",
+      "metadata:",
+      `  name: ${goJsonString(name)}`,
+      ...namespace === void 0 ? [] : [`  namespace: ${goJsonString(namespace)}`],
+      "  labels:",
+      `    app.kubernetes.io/managed-by: ${goJsonString(MANAGED_BY)}`,
+      ...expires === void 0 ? [] : ["  annotations:", `    ${EXPIRES_ANNOTATION}: ${goJsonString(expires)}`],
+      'type: "kubernetes.io/dockerconfigjson"',
+      "data:",
+      `  .dockerconfigjson: ${goJsonString(data)}`,
+      ""
+    ].join("\n");
+    const documents = namespaces.length === 0 ? [secret(void 0)] : namespaces.map(secret);
+    const where = namespaces.length === 0 ? "the current namespace" : `namespace${namespaces.length > 1 ? "s" : ""} ${namespaces.join(", ")}`;
+    return {
+      text: documents.map((document2) => `---
+${document2}`).join(""),
+      wrote: `${documents.length} Secret${documents.length > 1 ? "s" : ""} ${name} (${logins.length} registr${logins.length > 1 ? "ies" : "y"}, ${where})`,
+      notes: [
+        `pods use it with imagePullSecrets: [{name: ${name}}]; the token expires ${expires ?? "in 12 hours"}, so refresh it well before (docs/kubernetes.md, "Pull secrets")`
+      ]
+    };
+  }
+};
+
+// src/emit/masks.ts
+var MIN_MASK_LENGTH = 4;
+function maskValues(variables, options) {
+  const forms = /* @__PURE__ */ new Set();
+  for (const variable of variables) {
+    if (!variable.secret) continue;
+    for (const form of options.secretForms?.(variable.value) ?? [variable.value]) {
+      if (form.length >= MIN_MASK_LENGTH) forms.add(form);
+    }
+  }
+  return [...forms];
+}
+
+// src/emit/problems.ts
+init_errors();
+function unrepresentable(format2, variable, reason, hint) {
+  return new EcrVarsError({
+    kind: "output",
+    code: "UNREPRESENTABLE_VALUE",
+    message: `the ${format2} format cannot represent the value of ${variable.name} exactly: ${reason}`,
+    hint
+  });
+}
+var IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+function checkEnvName(format2, variable, name, pattern = IDENTIFIER) {
+  if (pattern.test(name)) return name;
+  throw new EcrVarsError({
+    kind: "config",
+    code: "INVALID_ENV_NAME",
+    message: `the ${format2} format cannot name ${variable.name}: ${JSON.stringify(name)} is not a valid environment variable name there`,
+    hint: "choose a namespace of letters, digits and underscores, or a different --env-prefix"
+  });
+}
+function checkEnvValue(format2, variable) {
+  if (variable.value.includes("\0")) {
+    throw unrepresentable(
+      format2,
+      variable,
+      "it contains a NUL character, which no environment variable can hold",
+      "use --format json or bamboo"
+    );
+  }
+  if (!variable.value.isWellFormed()) {
+    throw unrepresentable(
+      format2,
+      variable,
+      "it contains an unpaired UTF-16 surrogate, which has no UTF-8 encoding",
+      "use --format json or bamboo"
+    );
+  }
+}
+
+// src/emit/azure.ts
+function azureData(text2) {
+  return text2.replaceAll("%", "%AZP25").replaceAll("\r", "%0D").replaceAll("\n", "%0A");
+}
+function azureProperty(text2) {
+  return azureData(text2).replaceAll("]", "%5D").replaceAll(";", "%3B");
+}
+function setVariable(variable, output) {
+  checkEnvValue("azure", variable);
+  const properties = [
+    `variable=${azureProperty(variable.name)}`,
+    ...variable.secret ? ["issecret=true"] : [],
+    ...output ? ["isOutput=true"] : []
+  ];
+  return `##vso[task.setvariable ${properties.join(";")}]${azureData(variable.value)}
+`;
+}
+var azure = {
+  name: "azure",
+  description: "Azure Pipelines logging commands: ##vso[task.setsecret] for every secret form, then ##vso[task.setvariable] for each variable (secrets with issecret=true first; isOutput=true with --scope result)",
+  masking: "the agent masks every secret from the first command on; secret variables reach scripts only through an explicit env: mapping",
+  maskingKind: "commands",
+  defaultOutput: { kind: "stdout" },
+  ci: "azure",
+  scopes: ["local", "result"],
+  render(variables, options) {
+    const output = options.scope === "result";
+    const masks = maskValues(variables, options).map(
+      (form) => `##vso[task.setsecret]${azureData(form)}
+`
+    );
+    const secrets = variables.filter((v) => v.secret).map((v) => setVariable(v, output));
+    const plain = variables.filter((v) => !v.secret).map((v) => setVariable(v, output));
+    return {
+      text: [...masks, ...secrets, ...plain].join(""),
+      notes: [
+        output ? "Azure Pipelines: output variables (isOutput=true): give this step a name and read them in later jobs as dependencies.<job>.outputs['<step>.<variable>']" : `Azure Pipelines: variables for the later steps of this job, e.g. $(${options.namespace}.ecr.proxyEndpointDomain); map secrets explicitly (env: { ECR_PASSWORD: $(${options.namespace}.ecr.password) })`
+      ]
+    };
+  }
+};
+
+// src/emit/bamboo.ts
+var ESCAPED_CONTROLS = {
+  "	": "\\t",
+  "\n": "\\n",
+  "\r": "\\r",
+  "\f": "\\f"
+};
+function unicodeEscape(unit) {
+  return `\\u${unit.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}`;
+}
+function escapeProperties(text2, isKey) {
+  let out = "";
+  let index = 0;
+  for (const unit of text2.split("")) {
+    const escaped = ESCAPED_CONTROLS[unit];
+    if (unit === "\\") out += "\\\\";
+    else if (escaped !== void 0) out += escaped;
+    else if (unit < " " || unit > "~") out += unicodeEscape(unit);
+    else if (unit === " " && (isKey || index === 0)) out += "\\ ";
+    else if (isKey && "=:#!".includes(unit)) out += `\\${unit}`;
+    else out += unit;
+    index += 1;
+  }
+  return out;
+}
+var HEADER = '# Amazon ECR credentials from ecr-vars, for the "Inject Bamboo variables" task\n';
+function settings(options) {
+  const path6 = options.outputPath ?? "(write the file with --output FILE and give that path, relative to the working directory)";
+  return [
+    'Use an "Inject Bamboo variables" task with these settings:',
+    `  Path to properties file: ${path6}`,
+    `  Namespace: ${options.namespace}`,
+    `  Scope of the variables: ${options.scope === "result" ? "RESULT" : "LOCAL"}`
+  ];
+}
+var bamboo = {
+  name: "bamboo",
+  description: 'a Java .properties file for the "Inject Bamboo variables" task: keys relative to the namespace, values escaped for java.util.Properties, pure ASCII',
+  masking: "Bamboo masks injected variables whose names contain 'password' (every secret here ends in .password); the file itself holds them in clear, so write it with --output (a 0600 file)",
+  maskingKind: "by-name",
+  defaultOutput: { kind: "file", path: "ecr-vars.properties" },
+  ci: "bamboo",
+  scopes: ["local", "result"],
+  render(variables, options) {
+    const lines = variables.map(
+      (variable) => `${escapeProperties(variable.relativeName, true)}=${escapeProperties(variable.value, false)}
+`
+    );
+    return { text: HEADER + lines.join(""), notes: settings(options) };
+  }
+};
+
+// src/emit/sh.ts
+init_names();
+function shellQuote(value) {
+  return `'${value.replaceAll("'", "'\\''")}'`;
+}
+function line(variable, envPrefix) {
+  const name = checkEnvName("sh", variable, envName(variable.name, envPrefix));
+  checkEnvValue("sh", variable);
+  return `export ${name}=${shellQuote(variable.value)}
+`;
+}
+function sourcePath(path6) {
+  return path6.includes("/") ? path6 : `./${path6}`;
+}
+var sh = {
+  name: "sh",
+  description: `export NAME='value' lines for bash, dash and other POSIX shells: eval "$(ecr-vars ...)" or . FILE`,
+  masking: "none by itself: eval it or write it with --output (a 0600 file) and source it; never echo it",
+  maskingKind: "clear",
+  defaultOutput: { kind: "stdout" },
+  render(variables, options) {
+    const text2 = variables.map((variable) => line(variable, options.envPrefix)).join("");
+    const notes = [
+      options.outputPath === void 0 ? 'load with: eval "$(ecr-vars ...)"' : `load with: . ${shellQuote(sourcePath(options.outputPath))}`
+    ];
+    return { text: text2, notes };
+  }
+};
+
+// src/emit/buildkite.ts
+var buildkite = {
+  name: "buildkite",
+  description: "Buildkite: export lines in a 0600 file (default ecr-vars.env) for a later command or an environment hook to source; every secret is added to the agent's redactor (buildkite-agent redactor add) when the agent is on PATH",
+  masking: "nothing goes to the log; secrets are added to the agent's log redactor (buildkite-agent redactor add) in case a later command prints them",
+  maskingKind: "clear",
+  defaultOutput: { kind: "file", path: "ecr-vars.env" },
+  ci: "buildkite",
+  render(variables, options) {
+    const { text: text2 } = sh.render(variables, options);
+    const forms = maskValues(variables, options);
+    const secrets = Object.fromEntries(forms.map((form, index) => [`ecr_vars_${index}`, form]));
+    const path6 = options.outputPath ?? "ecr-vars.env";
+    return {
+      text: text2,
+      extra: [
+        {
+          kind: "command",
+          argv: ["buildkite-agent", "redactor", "add", "--format", "json"],
+          stdin: JSON.stringify(secrets)
+        }
+      ],
+      notes: [
+        `Buildkite: the variables are in ${path6}, not the log; load them in a command with . ${shellQuote(path6.includes("/") ? path6 : `./${path6}`)}`
+      ]
+    };
+  }
+};
+
+// src/emit/circleci.ts
+var circleci = {
+  name: "circleci",
+  description: "CircleCI: export lines appended to the file $BASH_ENV names, which every later step of the job sources",
+  masking: "CircleCI cannot mask values created during a job: nothing goes to the log; the values are in $BASH_ENV only",
+  maskingKind: "clear",
+  defaultOutput: { kind: "append-env-file", variable: "BASH_ENV" },
+  ci: "circleci",
+  render(variables, options) {
+    const { text: text2 } = sh.render(variables, options);
+    return {
+      text: text2,
+      notes: [
+        options.outputPath === void 0 ? "CircleCI: every later step of this job has the variables (they were appended to $BASH_ENV)" : `CircleCI: load the variables in a later step with . ${options.outputPath}`
+      ]
+    };
+  }
+};
+
+// src/emit/cmd.ts
+init_names();
+var CMD_NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+var MAX_LINE = 8191;
+var SPECIAL_UNQUOTED = /* @__PURE__ */ new Set(["^", "&", "|", "<", ">", "(", ")"]);
+var OTHER_FORMATS = "use --format powershell or json instead";
+var LF = 10;
+var CR = 13;
+var CTRL_Z = 26;
+var TAB = 9;
+function refusal2(value) {
+  const codes = Array.from(value, (char) => char.codePointAt(0) ?? 0);
+  if (codes.some((code) => code === LF || code === CR || code === CTRL_Z)) {
+    return "it contains a line break, which cmd cannot set";
+  }
+  if (codes.some((code) => code < 32 && code !== TAB || code === 127)) {
+    return "it contains a control character";
+  }
+  if (codes.some((code) => code > 127)) {
+    return "it contains non-ASCII characters, which cmd reads in the console code page";
+  }
+  if (value.includes("!")) {
+    return "it contains '!', which cmd reads differently when delayed expansion is on";
+  }
+  return void 0;
+}
+function cmdSetValue(value) {
+  let quoted = true;
+  let out = "";
+  for (const char of value) {
+    if (char === '"') quoted = !quoted;
+    if (char === "%") out += "%%";
+    else if (!quoted && SPECIAL_UNQUOTED.has(char)) out += `^${char}`;
+    else out += char;
+  }
+  return out;
+}
+function line2(variable, envPrefix) {
+  const name = checkEnvName("cmd", variable, envName(variable.name, envPrefix), CMD_NAME);
+  checkEnvValue("cmd", variable);
+  const reason = refusal2(variable.value);
+  if (reason !== void 0) throw unrepresentable("cmd", variable, reason, OTHER_FORMATS);
+  const text2 = `@set "${name}=${cmdSetValue(variable.value)}"`;
+  if (text2.length > MAX_LINE) {
+    throw unrepresentable(
+      "cmd",
+      variable,
+      `the line would exceed cmd's ${MAX_LINE}-character limit`,
+      OTHER_FORMATS
+    );
+  }
+  return `${text2}\r
+`;
+}
+var cmd = {
+  name: "cmd",
+  description: 'set "NAME=value" lines for a .cmd/.bat file that a batch script calls (call FILE.cmd); % is doubled for batch files, so the lines do not work typed at the prompt; values with line breaks, "!", control or non-ASCII characters are refused',
+  masking: "none by itself: each line starts with @ so that it is not echoed; write it with --output (a 0600 file) and call it; never type it",
+  maskingKind: "clear",
+  defaultOutput: { kind: "stdout" },
+  render(variables, options) {
+    const text2 = variables.map((variable) => line2(variable, options.envPrefix)).join("");
+    const notes = [];
+    if (options.outputPath === void 0) {
+      notes.push("write it to a .cmd file with --output, then load with: call FILE.cmd");
+    } else {
+      notes.push(`load with: call "${options.outputPath}"`);
+      if (!/\.(?:cmd|bat)$/i.test(options.outputPath)) {
+        notes.push("cmd only runs files whose name ends in .cmd or .bat");
+      }
+    }
+    return { text: text2, notes };
   }
 };
 
@@ -71273,6 +71352,7 @@ var renderers = Object.freeze([
   json,
   password,
   dockerConfig,
+  kubernetes,
   github,
   gitlab,
   azure,
@@ -71874,7 +71954,8 @@ async function providersFor(registries, task, init, base) {
       ...init.otherSources === void 0 ? {} : { otherSources: init.otherSources }
     };
     const owner = idKey === taskIdentity ? "task" : "registry";
-    providers.set(key, masked(await resolve2(registry2.identity, context, owner), init.redactor));
+    const provider = owner === "task" && init.credentials !== void 0 ? init.credentials(context) : await resolve2(registry2.identity, context, owner);
+    providers.set(key, masked(provider, init.redactor));
   }
   const used = /* @__PURE__ */ new Set();
   const lookup2 = (group5) => {
@@ -71950,6 +72031,47 @@ function runOptions(flags2, env2) {
       hint: "add --format docker-config, or drop --credential-helper"
     });
   }
+  const secretName = typeof flags2["secret-name"] === "string" ? flags2["secret-name"] : void 0;
+  const namespaceFlag = flags2["secret-namespace"];
+  const secretNamespaces = Array.isArray(namespaceFlag) ? namespaceFlag : typeof namespaceFlag === "string" ? [namespaceFlag] : [];
+  const secretFlags = [
+    ...secretName === void 0 ? [] : ["--secret-name"],
+    ...secretNamespaces.length === 0 ? [] : ["--secret-namespace"]
+  ];
+  if (secretFlags.length > 0 && renderer !== void 0 && renderer.secretOptions !== true) {
+    for (const field of secretFlags) {
+      problems.push({
+        field,
+        message: `has no meaning for the ${format2} format`,
+        hint: `add --format kubernetes, or drop ${field}`
+      });
+    }
+  }
+  if (secretName !== void 0) {
+    const problem = secretNameProblem(secretName);
+    if (problem !== void 0)
+      problems.push({
+        field: "--secret-name",
+        message: problem,
+        hint: "e.g. --secret-name ecr-pull"
+      });
+  }
+  for (const namespace of secretNamespaces) {
+    const problem = namespaceProblem(namespace);
+    if (problem !== void 0)
+      problems.push({
+        field: "--secret-namespace",
+        message: problem,
+        hint: "give an existing namespace's name, e.g. --secret-namespace default"
+      });
+  }
+  if (new Set(secretNamespaces).size !== secretNamespaces.length) {
+    problems.push({
+      field: "--secret-namespace",
+      message: "names the same namespace more than once",
+      hint: "give each namespace once"
+    });
+  }
   const output = typeof flags2.output === "string" ? flags2.output : void 0;
   if (output === "")
     problems.push({
@@ -71967,7 +72089,9 @@ function runOptions(flags2, env2) {
     timeoutMs: timeout * 1e3,
     connectors: typeof flags2.connectors === "string" ? flags2.connectors : void 0,
     cache: flags2.cache === true,
-    credentialHelper
+    credentialHelper,
+    secretName,
+    secretNamespaces
   };
 }
 var MIN_TIMEOUT_SECONDS = 1;
@@ -72687,6 +72811,21 @@ var OPTIONS = [
     description: "with --format docker-config: write credHelpers entries that point at docker-credential-ecr-vars instead of the password"
   },
   {
+    flag: "secret-name",
+    type: "string",
+    value: "NAME",
+    group: "output",
+    description: "with --format kubernetes: the name of the pull Secret (default ecr-vars)"
+  },
+  {
+    flag: "secret-namespace",
+    type: "string",
+    multiple: true,
+    value: "NS",
+    group: "output",
+    description: "with --format kubernetes: write the Secret into this namespace; repeat it for one Secret in each (default: no namespace, kubectl's current one)"
+  },
+  {
     flag: "report-secrets",
     type: "boolean",
     group: "output",
@@ -73195,6 +73334,8 @@ var NOT_INPUTS = {
   output: "as format",
   "credential-helper": "docker-login covers logging in; the docker-config format is the CLI's",
   "report-secrets": "GitLab only",
+  "secret-name": "Kubernetes pull Secrets are the CLI's kubernetes format",
+  "secret-namespace": "as secret-name",
   force: "the Action prints no password to a terminal",
   cache: "a job's runner starts without the token cache",
   quiet: "the runner's log is the Action's summary",

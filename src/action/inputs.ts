@@ -34,6 +34,8 @@ export const NOT_INPUTS: Readonly<Record<string, string>> = {
   output: "as format",
   "credential-helper": "docker-login covers logging in; the docker-config format is the CLI's",
   "report-secrets": "GitLab only",
+  "secret-name": "Kubernetes pull Secrets are the CLI's kubernetes format",
+  "secret-namespace": "as secret-name",
   force: "the Action prints no password to a terminal",
   cache: "a job's runner starts without the token cache",
   quiet: "the runner's log is the Action's summary",

@@ -120,6 +120,8 @@ async function fetchAndWrite(context: CommandContext): Promise<number> {
     ...(run.credentialHelper ? { credentialHelper: true } : {}),
     ...(outcome.registries.length > 1 ? { registries: outcome.registries } : {}),
     ...(flags["report-secrets"] === true ? { reportSecrets: true } : {}),
+    ...(run.secretName === undefined ? {} : { secretName: run.secretName }),
+    ...(run.secretNamespaces.length === 0 ? {} : { secretNamespaces: run.secretNamespaces }),
     secretForms: derivedForms,
   };
   const { merge } = renderer;
