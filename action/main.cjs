@@ -19210,9 +19210,9 @@ function usageError(message, hint) {
   });
 }
 function isEcrVarsError(error2) {
-  return typeof error2 === "object" && error2 !== null && BRAND in error2;
+  return error2 instanceof EcrVarsError;
 }
-var ExitCode2, exitCodes, BRAND, EcrVarsError;
+var ExitCode2, exitCodes, EcrVarsError;
 var init_errors = __esm({
   "src/core/errors.ts"() {
     "use strict";
@@ -19232,10 +19232,8 @@ var init_errors = __esm({
       aws: ExitCode2.aws,
       output: ExitCode2.output
     };
-    BRAND = /* @__PURE__ */ Symbol.for("ecr-vars.EcrVarsError");
     EcrVarsError = class extends Error {
       name = "EcrVarsError";
-      [BRAND] = true;
       kind;
       code;
       hint;
@@ -19718,6 +19716,11 @@ var init_bounded_read = __esm({
       secretFile: 64 * KiB,
       /** What a credential helper client sends on stdin (a server URL, or a login for `store`). */
       helperStdin: 64 * KiB,
+      /**
+       * The kubelet's request to `ecr-vars-kubelet`: an image, a service-account token (a few KiB) and
+       * the annotations the config passes on (Kubernetes caps a whole object's at 256 KiB).
+       */
+      kubeletStdin: 512 * KiB,
       /** AWS_CA_BUNDLE: PEM certificates (a system's whole bundle is a few hundred KiB). */
       caBundle: 4 * MiB,
       /** The body of an answer from AWS (src/aws/http.ts). */
@@ -25229,36 +25232,36 @@ var init_service_customizations = __esm({
 var createConfigValueProvider;
 var init_createConfigValueProvider = __esm({
   "node_modules/@smithy/core/dist-es/submodules/endpoints/middleware-endpoint/adaptors/createConfigValueProvider.js"() {
-    createConfigValueProvider = (configKey, canonicalEndpointParamKey, config2, isClientContextParam = false) => {
+    createConfigValueProvider = (configKey2, canonicalEndpointParamKey, config2, isClientContextParam = false) => {
       const configProvider = async () => {
         let configValue;
         if (isClientContextParam) {
           const clientContextParams = config2.clientContextParams;
-          const nestedValue = clientContextParams?.[configKey];
-          configValue = nestedValue ?? config2[configKey] ?? config2[canonicalEndpointParamKey];
+          const nestedValue = clientContextParams?.[configKey2];
+          configValue = nestedValue ?? config2[configKey2] ?? config2[canonicalEndpointParamKey];
         } else {
-          configValue = config2[configKey] ?? config2[canonicalEndpointParamKey];
+          configValue = config2[configKey2] ?? config2[canonicalEndpointParamKey];
         }
         if (typeof configValue === "function") {
           return configValue();
         }
         return configValue;
       };
-      if (configKey === "credentialScope" || canonicalEndpointParamKey === "CredentialScope") {
+      if (configKey2 === "credentialScope" || canonicalEndpointParamKey === "CredentialScope") {
         return async () => {
           const credentials = typeof config2.credentials === "function" ? await config2.credentials() : config2.credentials;
           const configValue = credentials?.credentialScope ?? credentials?.CredentialScope;
           return configValue;
         };
       }
-      if (configKey === "accountId" || canonicalEndpointParamKey === "AccountId") {
+      if (configKey2 === "accountId" || canonicalEndpointParamKey === "AccountId") {
         return async () => {
           const credentials = typeof config2.credentials === "function" ? await config2.credentials() : config2.credentials;
           const configValue = credentials?.accountId ?? credentials?.AccountId;
           return configValue;
         };
       }
-      if (configKey === "endpoint" || canonicalEndpointParamKey === "endpoint") {
+      if (configKey2 === "endpoint" || canonicalEndpointParamKey === "endpoint") {
         return async () => {
           if (config2.isCustomEndpoint === false) {
             return void 0;
@@ -29674,9 +29677,9 @@ var init_JsonShapeDeserializer2 = __esm({
         return this._read(schema, data);
       }
       _read(schema, value) {
-        const isObject3 = value !== null && typeof value === "object";
+        const isObject4 = value !== null && typeof value === "object";
         const ns = NormalizedSchema.of(schema);
-        if (isObject3) {
+        if (isObject4) {
           if (ns.isStructSchema()) {
             return this._readStruct(ns, value);
           }
@@ -29756,7 +29759,7 @@ var init_JsonShapeDeserializer2 = __esm({
           return value;
         }
         if (ns.isDocumentSchema()) {
-          if (isObject3) {
+          if (isObject4) {
             if (Array.isArray(value)) {
               for (let i9 = 0; i9 < value.length; ++i9) {
                 const v = value[i9];
@@ -30194,7 +30197,7 @@ var init_JsonShapeSerializer2 = __esm({
           return;
         }
         const ns = NormalizedSchema.of(schema);
-        const isObject3 = typeof value === "object";
+        const isObject4 = typeof value === "object";
         if (ns.isStringSchema()) {
           const mediaType = ns.getMergedTraits().mediaType;
           if (mediaType) {
@@ -30210,7 +30213,7 @@ var init_JsonShapeSerializer2 = __esm({
           this.writeAsciiQuoted(asString);
           return;
         }
-        if (isObject3) {
+        if (isObject4) {
           if (ns.isStructSchema()) {
             this.writeStruct(ns, value);
             return;
@@ -54650,9 +54653,12 @@ function fromDefaultChain(context) {
         }
         throw error2;
       }
+      const link2 = chainLink(credentials, context.env);
+      const hostBound = link2 === "instance role" ? "imds" : link2 === "container role" ? "container" : void 0;
       return {
         ...credentials,
-        source: `the default AWS credential chain (${chainLink(credentials, context.env)})`
+        source: `the default AWS credential chain (${link2})`,
+        ...hostBound === void 0 ? {} : { hostBound }
       };
     },
     context
@@ -54700,7 +54706,7 @@ function fromInstanceRole(context) {
       try {
         for (let attempt = 1; ; attempt += 1) {
           try {
-            return { ...await provider(), source };
+            return { ...await provider(), source, hostBound: "imds" };
           } catch (error2) {
             if (!blocked(error2) || attempt >= context.call.maxAttempts) throw error2;
             await new Promise((resolve2) => setTimeout(resolve2, RETRY_PAUSE_MS));
@@ -54749,7 +54755,7 @@ function fromContainerRole(context) {
         timeout: RETRY_PAUSE_MS,
         maxRetries: Math.max(0, context.call.maxAttempts - 1)
       });
-      return { ...await provider(), source: "container role" };
+      return { ...await provider(), source: "container role", hostBound: "container" };
     },
     context
   );
@@ -63583,7 +63589,7 @@ var init_schemas = __esm({
         }
         return propValues;
       });
-      const isObject3 = isObject2;
+      const isObject4 = isObject2;
       const catchall = def.catchall;
       let value;
       const memo = globalConfig.memoizer;
@@ -63591,7 +63597,7 @@ var init_schemas = __esm({
       inst._zod.parse = (payload, ctx) => {
         value ?? (value = _normalized.value);
         const input = payload.value;
-        if (!isObject3(input)) {
+        if (!isObject4(input)) {
           payload.issues.push({
             expected: "object",
             code: "invalid_type",
@@ -67370,9 +67376,9 @@ async function withFileLock(path6, work, options = {}) {
 async function acquire(lockPath, content, self2, options) {
   const deadline = Date.now() + (options.timeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS);
   const staleAfterMs = options.staleAfterMs ?? UNVERIFIABLE_LOCK_MS;
-  const temp = (0, import_node_path9.join)(
-    (0, import_node_path9.dirname)(lockPath),
-    `.${(0, import_node_path9.basename)(lockPath)}.${process.pid}.${(0, import_node_crypto5.randomBytes)(6).toString("hex")}.tmp`
+  const temp = (0, import_node_path10.join)(
+    (0, import_node_path10.dirname)(lockPath),
+    `.${(0, import_node_path10.basename)(lockPath)}.${process.pid}.${(0, import_node_crypto5.randomBytes)(6).toString("hex")}.tmp`
   );
   const forgetTemp = removeOnSignal(temp);
   try {
@@ -67537,14 +67543,14 @@ function lockError(lockPath, reason, cause) {
     cause
   });
 }
-var import_node_crypto5, import_node_fs8, import_promises4, import_node_path9, DEFAULT_LOCK_TIMEOUT_MS, UNVERIFIABLE_LOCK_MS, PID_ONLY_LOCK_MS, MAX_LOCK_BYTES;
+var import_node_crypto5, import_node_fs8, import_promises4, import_node_path10, DEFAULT_LOCK_TIMEOUT_MS, UNVERIFIABLE_LOCK_MS, PID_ONLY_LOCK_MS, MAX_LOCK_BYTES;
 var init_lock = __esm({
   "src/platform/lock.ts"() {
     "use strict";
     import_node_crypto5 = require("node:crypto");
     import_node_fs8 = require("node:fs");
     import_promises4 = require("node:fs/promises");
-    import_node_path9 = require("node:path");
+    import_node_path10 = require("node:path");
     init_errors();
     init_process_identity();
     init_signal_cleanup();
@@ -67571,9 +67577,9 @@ async function writeSecretFile(path6, text2) {
   }
   if (existing && !existing.isFile()) throw notRegularFile(path6, existing.isDirectory());
   await removeLeftovers(path6);
-  const temporary = (0, import_node_path10.join)(
-    (0, import_node_path10.dirname)(path6),
-    `.${(0, import_node_path10.basename)(path6)}.${process.pid}.${(0, import_node_crypto6.randomBytes)(6).toString("hex")}.tmp`
+  const temporary = (0, import_node_path11.join)(
+    (0, import_node_path11.dirname)(path6),
+    `.${(0, import_node_path11.basename)(path6)}.${process.pid}.${(0, import_node_crypto6.randomBytes)(6).toString("hex")}.tmp`
   );
   const forget = removeOnSignal(temporary);
   let handle;
@@ -67602,12 +67608,12 @@ function notRegularFile(path6, directory) {
     kind: "output",
     code: "OUTPUT_NOT_A_FILE",
     message: directory ? `refusing to write ${path6}: it is a directory` : `refusing to write ${path6}: it is not a regular file (a FIFO, socket or device)`,
-    hint: directory ? `name a file, e.g. --output ${(0, import_node_path10.join)(path6, "config.json")}` : "write to a regular file path, or use --output - for stdout"
+    hint: directory ? `name a file, e.g. --output ${(0, import_node_path11.join)(path6, "config.json")}` : "write to a regular file path, or use --output - for stdout"
   });
 }
 async function removeLeftovers(path6) {
-  const dir = (0, import_node_path10.dirname)(path6);
-  const name = (0, import_node_path10.basename)(path6);
+  const dir = (0, import_node_path11.dirname)(path6);
+  const name = (0, import_node_path11.basename)(path6);
   let entries;
   try {
     entries = await (0, import_promises5.readdir)(dir);
@@ -67620,7 +67626,7 @@ async function removeLeftovers(path6) {
     if (!entry.startsWith(prefix) || !entry.endsWith(".tmp")) continue;
     const match = /^(?:lock\.)?(\d+)\.[0-9a-f]{12}\.tmp$/.exec(entry.slice(prefix.length));
     if (match === null) continue;
-    const file = (0, import_node_path10.join)(dir, entry);
+    const file = (0, import_node_path11.join)(dir, entry);
     const stat2 = await (0, import_promises5.lstat)(file).catch(() => void 0);
     if (stat2 === void 0 || !stat2.isFile() || stat2.uid !== process.getuid?.()) continue;
     const abandoned = !pidExists(Number(match[1])) || Date.now() - stat2.mtimeMs > LEFTOVER_AGE_MS;
@@ -67641,13 +67647,13 @@ function outputError(path6, reason, cause) {
     ...cause === void 0 ? {} : { cause }
   });
 }
-var import_node_crypto6, import_promises5, import_node_path10, LEFTOVER_AGE_MS;
+var import_node_crypto6, import_promises5, import_node_path11, LEFTOVER_AGE_MS;
 var init_write_file = __esm({
   "src/platform/write-file.ts"() {
     "use strict";
     import_node_crypto6 = require("node:crypto");
     import_promises5 = require("node:fs/promises");
-    import_node_path10 = require("node:path");
+    import_node_path11 = require("node:path");
     init_errors();
     init_process_identity();
     init_signal_cleanup();
@@ -69932,7 +69938,7 @@ function getIDToken(aud) {
 var import_node_crypto7 = require("node:crypto");
 var import_promises8 = require("node:fs/promises");
 var import_node_os5 = require("node:os");
-var import_node_path13 = require("node:path");
+var import_node_path14 = require("node:path");
 
 // src/cache/for-task.ts
 init_expressions();
@@ -70045,7 +70051,7 @@ function partitionOf(region) {
 // src/core/registry-host.ts
 var PUBLIC_HOST = "public.ecr.aws";
 var PUBLIC_DUALSTACK_HOST = "ecr-public.aws.com";
-var PRIVATE_HOST = /^(\d{12})\.(dkr\.ecr|dkr-ecr)(-fips)?\.([a-z0-9][a-z0-9-]*)\.([a-z0-9.-]+)$/;
+var PRIVATE_HOST = /^(\d{12})\.dkr[.-]ecr(-fips)?\.([a-z0-9][a-z0-9-]*)\.([a-z0-9.-]+)$/;
 var SUFFIXES = {
   aws: ["amazonaws.com", "on.aws"],
   "aws-us-gov": ["amazonaws.com", "on.aws"],
@@ -70056,7 +70062,9 @@ var SUFFIXES = {
   "aws-iso-e": ["cloud.adc-e.uk", void 0],
   "aws-iso-f": ["csp.hci.ic.gov", void 0]
 };
-var FIPS_PARTITIONS = /* @__PURE__ */ new Set(["aws", "aws-us-gov"]);
+var REGISTRY_SUFFIXES = [
+  ...new Set(Object.values(SUFFIXES).flatMap((pair) => pair.filter((s2) => s2 !== void 0)))
+];
 var EXAMPLE = "e.g. 123456789012.dkr.ecr.eu-west-1.amazonaws.com or public.ecr.aws";
 function fail(reason, hint = `give a registry host, ${EXAMPLE}`) {
   return { ok: false, reason, hint };
@@ -70070,7 +70078,7 @@ function parseRegistryHost(input) {
   }
   const match = PRIVATE_HOST.exec(name);
   if (match === null) return fail(describeMismatch(name));
-  const [, accountId = "", service = "", fips, region = "", suffix = ""] = match;
+  const [, accountId = "", fips = "", region = "", suffix = ""] = match;
   if (!isRegion(region)) {
     return fail(
       `"${region}" in ${name} is not an AWS region code`,
@@ -70078,16 +70086,9 @@ function parseRegistryHost(input) {
     );
   }
   const { partition: partition2 } = partitionOf(region);
-  const dualStack = service === "dkr-ecr";
   const [plainSuffix, dualSuffix] = SUFFIXES[partition2];
-  const expected = dualStack ? dualSuffix : plainSuffix;
-  if (expected === void 0) {
-    return fail(
-      `${name} asks for a dual-stack registry, which the ${partition2} partition does not offer`,
-      `use ${accountId}.dkr.ecr.${region}.${plainSuffix}`
-    );
-  }
-  if (suffix !== expected) {
+  const dualStack = suffix === dualSuffix;
+  if (!dualStack && suffix !== plainSuffix) {
     const allSuffixes = Object.values(SUFFIXES).flat();
     const embedded = allSuffixes.find(
       (known) => known !== void 0 && suffix.startsWith(`${known}.`)
@@ -70095,21 +70096,24 @@ function parseRegistryHost(input) {
     if (embedded !== void 0 && !allSuffixes.includes(suffix)) {
       return fail(
         `${name} is a look-alike: it continues after .${embedded} with .${suffix.slice(embedded.length + 1)}, so it is not an ECR registry`,
-        `use the registry's own host, which ends in .${expected}`
+        `use the registry's own host, which ends in .${plainSuffix}`
       );
     }
+    const askedDual = Object.values(SUFFIXES).some(([, dual]) => dual === suffix);
+    if (askedDual && dualSuffix === void 0) {
+      return fail(
+        `${name} asks for a dual-stack registry, which the ${partition2} partition does not offer`,
+        `use ${accountId}.dkr.ecr${fips}.${region}.${plainSuffix}`
+      );
+    }
+    const expected = askedDual ? dualSuffix ?? plainSuffix : plainSuffix;
+    const service = expected === dualSuffix ? "dkr-ecr" : "dkr.ecr";
     return fail(
       `${name} does not end in .${expected}, the domain of region ${region} (partition ${partition2})`,
-      `use ${accountId}.${service}${fips ?? ""}.${region}.${expected}`
+      `use ${accountId}.${service}${fips}.${region}.${expected}`
     );
   }
-  if (fips !== void 0 && !FIPS_PARTITIONS.has(partition2)) {
-    return fail(
-      `${name} asks for a FIPS endpoint, which ECR offers only in the aws and aws-us-gov partitions`,
-      `use ${accountId}.${service}.${region}.${expected}`
-    );
-  }
-  const variant = fips !== void 0 ? dualStack ? "fips-dualstack" : "fips" : dualStack ? "dualstack" : "standard";
+  const variant = fips !== "" ? dualStack ? "fips-dualstack" : "fips" : dualStack ? "dualstack" : "standard";
   return {
     ok: true,
     address: { kind: "private", accountId, region, partition: partition2, variant, host: name }
@@ -70383,11 +70387,397 @@ init_bounded_read();
 init_home();
 
 // src/cache/config.ts
+init_bounded_read();
 init_home();
+
+// src/cache/host-identity.ts
+init_bounded_read();
 
 // src/cli/run-options.ts
 init_errors();
 init_names();
+
+// src/emit/kubernetes.ts
+init_errors();
+
+// src/emit/docker-config.ts
+init_errors();
+init_nesting();
+
+// src/core/json-scan.ts
+var WHITESPACE = /* @__PURE__ */ new Set([" ", "	", "\n", "\r"]);
+function skipWhitespace(text2, from) {
+  let i9 = from;
+  while (i9 < text2.length && WHITESPACE.has(text2[i9])) i9++;
+  return i9;
+}
+function skipString(text2, from) {
+  let i9 = from + 1;
+  while (i9 < text2.length) {
+    const c9 = text2[i9];
+    if (c9 === "\\") i9 += 2;
+    else if (c9 === '"') return i9 + 1;
+    else i9++;
+  }
+  return i9;
+}
+function skipValue(text2, from) {
+  const first = text2[from];
+  if (first === '"') return skipString(text2, from);
+  if (first !== "{" && first !== "[") {
+    let i10 = from;
+    while (i10 < text2.length && !WHITESPACE.has(text2[i10]) && !",]}".includes(text2[i10]))
+      i10++;
+    return i10;
+  }
+  let depth = 0;
+  let i9 = from;
+  while (i9 < text2.length) {
+    const c9 = text2[i9];
+    if (c9 === '"') {
+      i9 = skipString(text2, i9);
+      continue;
+    }
+    if (c9 === "{" || c9 === "[") depth++;
+    else if (c9 === "}" || c9 === "]") {
+      depth--;
+      if (depth === 0) return i9 + 1;
+    }
+    i9++;
+  }
+  return i9;
+}
+function objectSpan(text2, start) {
+  const members2 = [];
+  let i9 = skipWhitespace(text2, start + 1);
+  while (text2[i9] === '"') {
+    const keyEnd = skipString(text2, i9);
+    const key = JSON.parse(text2.slice(i9, keyEnd));
+    const valueStart = skipWhitespace(text2, skipWhitespace(text2, keyEnd) + 1);
+    const end = skipValue(text2, valueStart);
+    members2.push({ key, start: i9, keyEnd, valueStart, end });
+    i9 = skipWhitespace(text2, end);
+    if (text2[i9] === ",") i9 = skipWhitespace(text2, i9 + 1);
+  }
+  return { start, end: i9 + 1, members: members2 };
+}
+
+// src/emit/json-text.ts
+var RawJson = class {
+  constructor(text2) {
+    this.text = text2;
+  }
+  text;
+};
+function layoutOf(text2, top) {
+  const newline = text2.includes("\r\n") ? "\r\n" : "\n";
+  const first = top.members[0];
+  const before = first === void 0 ? "" : text2.slice(top.start + 1, first.start);
+  const indent = before.includes("\n") ? before.slice(before.lastIndexOf("\n") + 1) : "";
+  const compact = first !== void 0 && !before.includes("\n");
+  return { unit: indent !== "" && indent.trim() === "" ? indent : "	", newline, compact };
+}
+function editObject(text2, span, edit, layout, depth) {
+  const { members: members2 } = span;
+  const set2 = edit.set ?? /* @__PURE__ */ new Map();
+  const remove = edit.remove ?? /* @__PURE__ */ new Set();
+  const first = members2[0];
+  const last = members2[members2.length - 1];
+  const opening = first === void 0 ? "" : text2.slice(span.start + 1, first.start);
+  const closing = last === void 0 ? "" : text2.slice(last.end, span.end - 1);
+  const multiline = first === void 0 ? !layout.compact : opening.includes("\n");
+  const memberIndent = first !== void 0 && multiline ? opening.slice(opening.lastIndexOf("\n") + 1) : layout.unit.repeat(depth + 1);
+  const valueText = (value) => {
+    if (value instanceof RawJson) return value.text;
+    if (!multiline) return JSON.stringify(value);
+    return JSON.stringify(value, null, layout.unit).replaceAll(
+      "\n",
+      `${layout.newline}${memberIndent}`
+    );
+  };
+  const lastIndex = /* @__PURE__ */ new Map();
+  members2.forEach((member2, index) => {
+    lastIndex.set(member2.key, index);
+  });
+  let body = "";
+  let emitted = 0;
+  members2.forEach((member2, index) => {
+    if (remove.has(member2.key)) return;
+    let memberText = text2.slice(member2.start, member2.end);
+    if (set2.has(member2.key)) {
+      if (lastIndex.get(member2.key) !== index) return;
+      const between = text2.slice(member2.keyEnd, member2.valueStart);
+      memberText = `${text2.slice(member2.start, member2.keyEnd)}${between}${valueText(set2.get(member2.key))}`;
+    }
+    const previous = members2[index - 1];
+    const separator = emitted === 0 || previous === void 0 ? opening : text2.slice(previous.end, member2.start);
+    body += `${separator}${memberText}`;
+    emitted++;
+  });
+  for (const [key, value] of set2) {
+    if (lastIndex.has(key)) continue;
+    const separator = multiline ? `${emitted === 0 ? "" : ","}${layout.newline}${memberIndent}` : emitted === 0 ? "" : ", ";
+    body += `${separator}${JSON.stringify(key)}: ${valueText(value)}`;
+    emitted++;
+  }
+  if (emitted === 0) return "{}";
+  const close = last !== void 0 && (closing.includes("\n") || !multiline) ? closing : multiline ? `${layout.newline}${layout.unit.repeat(depth)}` : "";
+  return `{${body}${close}}`;
+}
+
+// src/emit/docker-config.ts
+var HELPER_NAME = "ecr-vars";
+var MARKER_KEY = "x-ecr-vars";
+function registryLogins(variables) {
+  const byName2 = new Map(variables.map((v) => [v.relativeName, v.value]));
+  const logins = /* @__PURE__ */ new Map();
+  for (const variable of variables) {
+    if (!variable.relativeName.endsWith(".proxyEndpointDomain")) continue;
+    const prefix = variable.relativeName.slice(0, -".proxyEndpointDomain".length);
+    const username = byName2.get(`${prefix}.username`);
+    const password2 = byName2.get(`${prefix}.password`);
+    if (username === void 0 || password2 === void 0) continue;
+    logins.set(variable.value, { host: variable.value, username, password: password2 });
+  }
+  return [...logins.values()];
+}
+function authValue(login) {
+  return Buffer.from(`${login.username}:${login.password}`, "utf8").toString("base64");
+}
+function fingerprint(auth) {
+  return `sha256:${sha256Hex(auth).slice(0, 32)}`;
+}
+function readDocument(existing, path6) {
+  const text2 = existing === void 0 || existing.trim() === "" ? "{}\n" : existing;
+  let value;
+  let problem = "is not a JSON object";
+  try {
+    value = JSON.parse(text2);
+  } catch (error2) {
+    value = void 0;
+    if (error2 instanceof RangeError) problem = `nests deeper than ${MAX_NESTING} levels`;
+  }
+  if (isObject(value) && nestingDepth(value) > MAX_NESTING) {
+    value = void 0;
+    problem = `nests deeper than ${MAX_NESTING} levels`;
+  }
+  if (!isObject(value)) {
+    throw new EcrVarsError({
+      kind: "output",
+      code: "DOCKER_CONFIG_UNREADABLE",
+      message: `${path6} ${problem}; refusing to overwrite it`,
+      hint: "fix or move the file, or write to another one with --output"
+    });
+  }
+  for (const key of ["auths", "credHelpers"]) {
+    if (Object.hasOwn(value, key) && !isObject(value[key])) {
+      throw new EcrVarsError({
+        kind: "output",
+        code: "DOCKER_CONFIG_SHAPE",
+        message: `${path6}: "${key}" is ${describeJson(value[key])}, not an object of registry entries; refusing to change the file`,
+        hint: `make "${key}" an object such as {} (or remove it), or write to another file with --output`
+      });
+    }
+  }
+  const top = objectSpan(text2, skipWhitespace(text2, 0));
+  return { text: text2, config: value, top, layout: layoutOf(text2, top) };
+}
+function describeJson(value) {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  return `a ${typeof value}`;
+}
+function editDocument(doc, edit) {
+  const edited = editObject(doc.text, doc.top, edit, doc.layout, 0);
+  const after = doc.text.slice(doc.top.end);
+  return `${doc.text.slice(0, doc.top.start)}${edited}${after.includes("\n") ? after : doc.layout.newline}`;
+}
+function editMember(doc, key, edit) {
+  const member2 = [...doc.top.members].reverse().find((m6) => m6.key === key);
+  const text2 = member2 === void 0 ? "{}" : doc.text;
+  const span = objectSpan(text2, member2 === void 0 ? 0 : member2.valueStart);
+  return new RawJson(editObject(text2, span, edit, doc.layout, 1));
+}
+function mergeDockerConfig(existing, logins, mode, path6) {
+  const doc = readDocument(existing, path6 ?? "the config file");
+  const { config: config2 } = doc;
+  const marker = readMarker(config2);
+  const auths = objectAt(config2, "auths");
+  const helpers = objectAt(config2, "credHelpers");
+  const authSet = /* @__PURE__ */ new Map();
+  const authRemove = /* @__PURE__ */ new Set();
+  const helperSet = /* @__PURE__ */ new Map();
+  const helperRemove = /* @__PURE__ */ new Set();
+  const notes = [];
+  for (const login of logins) {
+    const { host } = login;
+    if (mode === "auths") {
+      const auth = authValue(login);
+      authSet.set(host, { auth });
+      marker.auths[host] = fingerprint(auth);
+      if (marker.credHelpers.includes(host) && helpers[host] === HELPER_NAME) {
+        helperRemove.add(host);
+        marker.credHelpers = marker.credHelpers.filter((h9) => h9 !== host);
+      } else if (Object.hasOwn(helpers, host)) {
+        notes.push(
+          `credHelpers has an entry for ${host} (${String(helpers[host])}); clients ask it before the auths entry written here`
+        );
+      }
+    } else {
+      helperSet.set(host, HELPER_NAME);
+      if (!marker.credHelpers.includes(host)) marker.credHelpers.push(host);
+      if (isOurAuth(auths, marker, host)) {
+        authRemove.add(host);
+        delete marker.auths[host];
+      }
+    }
+  }
+  if (mode === "auths" && typeof config2.credsStore === "string") {
+    notes.push(
+      `the file sets credsStore "${config2.credsStore}": docker reads logins from that store, not from auths; use --credential-helper or a separate DOCKER_CONFIG`
+    );
+  }
+  const set2 = /* @__PURE__ */ new Map();
+  set2.set("auths", editMember(doc, "auths", { set: authSet, remove: authRemove }));
+  if (helperSet.size > 0 || helperRemove.size > 0 || Object.hasOwn(config2, "credHelpers")) {
+    set2.set(
+      "credHelpers",
+      editMember(doc, "credHelpers", { set: helperSet, remove: helperRemove })
+    );
+  }
+  const remove = /* @__PURE__ */ new Set();
+  if (Object.keys(marker.auths).length === 0 && marker.credHelpers.length === 0) {
+    remove.add(MARKER_KEY);
+  } else {
+    set2.set(MARKER_KEY, { auths: marker.auths, credHelpers: marker.credHelpers });
+  }
+  const count = `${logins.length} ${logins.length === 1 ? "registry" : "registries"}`;
+  return {
+    text: editDocument(doc, { set: set2, remove }),
+    notes,
+    wrote: mode === "auths" ? `the auths entries of ${count}` : `credHelpers entries pointing ${count} at docker-credential-${HELPER_NAME} (no secret)`
+  };
+}
+function isOurAuth(auths, marker, host) {
+  const entry = auths[host];
+  const recorded = marker.auths[host];
+  return recorded !== void 0 && isObject(entry) && typeof entry.auth === "string" && fingerprint(entry.auth) === recorded;
+}
+function readMarker(config2) {
+  const raw = config2[MARKER_KEY];
+  const marker = { auths: {}, credHelpers: [] };
+  if (!isObject(raw)) return marker;
+  if (isObject(raw.auths)) {
+    for (const [host, value] of Object.entries(raw.auths)) {
+      if (typeof value === "string") setKey(marker.auths, host, value);
+    }
+  }
+  if (Array.isArray(raw.credHelpers)) {
+    marker.credHelpers = raw.credHelpers.filter((h9) => typeof h9 === "string");
+  }
+  return marker;
+}
+function objectAt(config2, key) {
+  const value = Object.hasOwn(config2, key) ? config2[key] : void 0;
+  return isObject(value) ? value : {};
+}
+function isObject(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+function setKey(target, key, value) {
+  Object.defineProperty(target, key, {
+    value,
+    enumerable: true,
+    writable: true,
+    configurable: true
+  });
+}
+var dockerConfig = {
+  name: "docker-config",
+  description: "merges auths entries (or, with --credential-helper, credHelpers entries) into a Docker config.json or a podman/skopeo auth.json; default file: $REGISTRY_AUTH_FILE, else $DOCKER_CONFIG/config.json, else ~/.docker/config.json",
+  masking: "the secret goes only into the 0600 file; --credential-helper writes no secret at all",
+  maskingKind: "clear",
+  defaultOutput: { kind: "auth-file" },
+  credentialHelper: true,
+  render(variables, options) {
+    return this.merge?.(void 0, variables, options) ?? { text: "", notes: [] };
+  },
+  merge(existing, variables, options) {
+    const mode = options.credentialHelper ? "credential-helper" : "auths";
+    return mergeDockerConfig(existing, registryLogins(variables), mode, options.outputPath);
+  }
+};
+
+// src/emit/kubernetes.ts
+var DEFAULT_SECRET_NAME = "ecr-vars";
+var MANAGED_BY = "ecr-vars";
+var EXPIRES_ANNOTATION = "ecr-vars/expires-at";
+var SUBDOMAIN = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/;
+var LABEL = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
+function secretNameProblem(name) {
+  if (name.length <= 253 && SUBDOMAIN.test(name)) return void 0;
+  return `"${name}" is not a Secret name: lower-case letters, digits, '-' and '.', starting and ending with a letter or digit, at most 253 characters`;
+}
+function namespaceProblem(namespace) {
+  if (namespace.length <= 63 && LABEL.test(namespace)) return void 0;
+  return `"${namespace}" is not a namespace: lower-case letters, digits and '-', starting and ending with a letter or digit, at most 63 characters`;
+}
+function goJsonString(value) {
+  return JSON.stringify(value).replaceAll("<", "\\u003c").replaceAll(">", "\\u003e").replaceAll("&", "\\u0026").replaceAll("\u2028", "\\u2028").replaceAll("\u2029", "\\u2029");
+}
+function dockerConfigJson(logins) {
+  const sorted = [...logins].sort((a9, b9) => a9.host < b9.host ? -1 : a9.host > b9.host ? 1 : 0);
+  const entries = sorted.map(
+    (login) => `${goJsonString(login.host)}:{"username":${goJsonString(login.username)},"password":${goJsonString(login.password)},"auth":${goJsonString(authValue(login))}}`
+  );
+  return `{"auths":{${entries.join(",")}}}`;
+}
+function earliestExpiry(variables) {
+  const dates = variables.filter((v) => v.relativeName.endsWith(".expirationDate")).map((v) => v.value).sort();
+  return dates[0];
+}
+var kubernetes = {
+  name: "kubernetes",
+  description: "kubernetes.io/dockerconfigjson Secrets for kubectl apply -f -: --secret-name (default ecr-vars), one per --secret-namespace, the token's expiry as an annotation",
+  masking: "none by itself: the Secrets hold the password (base64 is no masking); pipe them into kubectl apply -f - or write them with --output (a 0600 file)",
+  maskingKind: "clear",
+  defaultOutput: { kind: "stdout" },
+  secretOptions: true,
+  render(variables, options) {
+    const logins = registryLogins(variables);
+    if (logins.length === 0) throw new Error("the run published no registry login");
+    const name = options.secretName ?? DEFAULT_SECRET_NAME;
+    const problem = secretNameProblem(name);
+    if (problem !== void 0) throw usageError(`--secret-name: ${problem}`, "fix the name");
+    const namespaces = options.secretNamespaces ?? [];
+    const data = Buffer.from(dockerConfigJson(logins), "utf8").toString("base64");
+    const expires = earliestExpiry(variables);
+    const secret = (namespace) => [
+      "apiVersion: v1",
+      "kind: Secret",
+      "metadata:",
+      `  name: ${goJsonString(name)}`,
+      ...namespace === void 0 ? [] : [`  namespace: ${goJsonString(namespace)}`],
+      "  labels:",
+      `    app.kubernetes.io/managed-by: ${goJsonString(MANAGED_BY)}`,
+      ...expires === void 0 ? [] : ["  annotations:", `    ${EXPIRES_ANNOTATION}: ${goJsonString(expires)}`],
+      'type: "kubernetes.io/dockerconfigjson"',
+      "data:",
+      `  .dockerconfigjson: ${goJsonString(data)}`,
+      ""
+    ].join("\n");
+    const documents = namespaces.length === 0 ? [secret(void 0)] : namespaces.map(secret);
+    const where = namespaces.length === 0 ? "the current namespace" : `namespace${namespaces.length > 1 ? "s" : ""} ${namespaces.join(", ")}`;
+    return {
+      text: documents.map((document2) => `---
+${document2}`).join(""),
+      wrote: `${documents.length} Secret${documents.length > 1 ? "s" : ""} ${name} (${logins.length} registr${logins.length > 1 ? "ies" : "y"}, ${where})`,
+      notes: [
+        `pods use it with imagePullSecrets: [{name: ${name}}]; the token expires ${expires ?? "in 12 hours"}, so refresh it well before (docs/kubernetes.md, "Pull secrets")`
+      ]
+    };
+  }
+};
 
 // src/emit/masks.ts
 var MIN_MASK_LENGTH = 4;
@@ -70693,312 +71083,6 @@ var cmd = {
       }
     }
     return { text: text2, notes };
-  }
-};
-
-// src/emit/docker-config.ts
-init_errors();
-init_nesting();
-
-// src/emit/json-text.ts
-var RawJson = class {
-  constructor(text2) {
-    this.text = text2;
-  }
-  text;
-};
-var WHITESPACE = /* @__PURE__ */ new Set([" ", "	", "\n", "\r"]);
-function skipWhitespace(text2, from) {
-  let i9 = from;
-  while (i9 < text2.length && WHITESPACE.has(text2[i9])) i9++;
-  return i9;
-}
-function skipString(text2, from) {
-  let i9 = from + 1;
-  while (i9 < text2.length) {
-    const c9 = text2[i9];
-    if (c9 === "\\") i9 += 2;
-    else if (c9 === '"') return i9 + 1;
-    else i9++;
-  }
-  return i9;
-}
-function skipValue(text2, from) {
-  const first = text2[from];
-  if (first === '"') return skipString(text2, from);
-  if (first !== "{" && first !== "[") {
-    let i10 = from;
-    while (i10 < text2.length && !WHITESPACE.has(text2[i10]) && !",]}".includes(text2[i10]))
-      i10++;
-    return i10;
-  }
-  let depth = 0;
-  let i9 = from;
-  while (i9 < text2.length) {
-    const c9 = text2[i9];
-    if (c9 === '"') {
-      i9 = skipString(text2, i9);
-      continue;
-    }
-    if (c9 === "{" || c9 === "[") depth++;
-    else if (c9 === "}" || c9 === "]") {
-      depth--;
-      if (depth === 0) return i9 + 1;
-    }
-    i9++;
-  }
-  return i9;
-}
-function objectSpan(text2, start) {
-  const members2 = [];
-  let i9 = skipWhitespace(text2, start + 1);
-  while (text2[i9] === '"') {
-    const keyEnd = skipString(text2, i9);
-    const key = JSON.parse(text2.slice(i9, keyEnd));
-    const valueStart = skipWhitespace(text2, skipWhitespace(text2, keyEnd) + 1);
-    const end = skipValue(text2, valueStart);
-    members2.push({ key, start: i9, keyEnd, valueStart, end });
-    i9 = skipWhitespace(text2, end);
-    if (text2[i9] === ",") i9 = skipWhitespace(text2, i9 + 1);
-  }
-  return { start, end: i9 + 1, members: members2 };
-}
-function layoutOf(text2, top) {
-  const newline = text2.includes("\r\n") ? "\r\n" : "\n";
-  const first = top.members[0];
-  const before = first === void 0 ? "" : text2.slice(top.start + 1, first.start);
-  const indent = before.includes("\n") ? before.slice(before.lastIndexOf("\n") + 1) : "";
-  const compact = first !== void 0 && !before.includes("\n");
-  return { unit: indent !== "" && indent.trim() === "" ? indent : "	", newline, compact };
-}
-function editObject(text2, span, edit, layout, depth) {
-  const { members: members2 } = span;
-  const set2 = edit.set ?? /* @__PURE__ */ new Map();
-  const remove = edit.remove ?? /* @__PURE__ */ new Set();
-  const first = members2[0];
-  const last = members2[members2.length - 1];
-  const opening = first === void 0 ? "" : text2.slice(span.start + 1, first.start);
-  const closing = last === void 0 ? "" : text2.slice(last.end, span.end - 1);
-  const multiline = first === void 0 ? !layout.compact : opening.includes("\n");
-  const memberIndent = first !== void 0 && multiline ? opening.slice(opening.lastIndexOf("\n") + 1) : layout.unit.repeat(depth + 1);
-  const valueText = (value) => {
-    if (value instanceof RawJson) return value.text;
-    if (!multiline) return JSON.stringify(value);
-    return JSON.stringify(value, null, layout.unit).replaceAll(
-      "\n",
-      `${layout.newline}${memberIndent}`
-    );
-  };
-  const lastIndex = /* @__PURE__ */ new Map();
-  members2.forEach((member2, index) => {
-    lastIndex.set(member2.key, index);
-  });
-  let body = "";
-  let emitted = 0;
-  members2.forEach((member2, index) => {
-    if (remove.has(member2.key)) return;
-    let memberText = text2.slice(member2.start, member2.end);
-    if (set2.has(member2.key)) {
-      if (lastIndex.get(member2.key) !== index) return;
-      const between = text2.slice(member2.keyEnd, member2.valueStart);
-      memberText = `${text2.slice(member2.start, member2.keyEnd)}${between}${valueText(set2.get(member2.key))}`;
-    }
-    const previous = members2[index - 1];
-    const separator = emitted === 0 || previous === void 0 ? opening : text2.slice(previous.end, member2.start);
-    body += `${separator}${memberText}`;
-    emitted++;
-  });
-  for (const [key, value] of set2) {
-    if (lastIndex.has(key)) continue;
-    const separator = multiline ? `${emitted === 0 ? "" : ","}${layout.newline}${memberIndent}` : emitted === 0 ? "" : ", ";
-    body += `${separator}${JSON.stringify(key)}: ${valueText(value)}`;
-    emitted++;
-  }
-  if (emitted === 0) return "{}";
-  const close = last !== void 0 && (closing.includes("\n") || !multiline) ? closing : multiline ? `${layout.newline}${layout.unit.repeat(depth)}` : "";
-  return `{${body}${close}}`;
-}
-
-// src/emit/docker-config.ts
-var HELPER_NAME = "ecr-vars";
-var MARKER_KEY = "x-ecr-vars";
-function registryLogins(variables) {
-  const byName2 = new Map(variables.map((v) => [v.relativeName, v.value]));
-  const logins = /* @__PURE__ */ new Map();
-  for (const variable of variables) {
-    if (!variable.relativeName.endsWith(".proxyEndpointDomain")) continue;
-    const prefix = variable.relativeName.slice(0, -".proxyEndpointDomain".length);
-    const username = byName2.get(`${prefix}.username`);
-    const password2 = byName2.get(`${prefix}.password`);
-    if (username === void 0 || password2 === void 0) continue;
-    logins.set(variable.value, { host: variable.value, username, password: password2 });
-  }
-  return [...logins.values()];
-}
-function authValue(login) {
-  return Buffer.from(`${login.username}:${login.password}`, "utf8").toString("base64");
-}
-function fingerprint(auth) {
-  return `sha256:${sha256Hex(auth).slice(0, 32)}`;
-}
-function readDocument(existing, path6) {
-  const text2 = existing === void 0 || existing.trim() === "" ? "{}\n" : existing;
-  let value;
-  let problem = "is not a JSON object";
-  try {
-    value = JSON.parse(text2);
-  } catch (error2) {
-    value = void 0;
-    if (error2 instanceof RangeError) problem = `nests deeper than ${MAX_NESTING} levels`;
-  }
-  if (isObject(value) && nestingDepth(value) > MAX_NESTING) {
-    value = void 0;
-    problem = `nests deeper than ${MAX_NESTING} levels`;
-  }
-  if (!isObject(value)) {
-    throw new EcrVarsError({
-      kind: "output",
-      code: "DOCKER_CONFIG_UNREADABLE",
-      message: `${path6} ${problem}; refusing to overwrite it`,
-      hint: "fix or move the file, or write to another one with --output"
-    });
-  }
-  for (const key of ["auths", "credHelpers"]) {
-    if (Object.hasOwn(value, key) && !isObject(value[key])) {
-      throw new EcrVarsError({
-        kind: "output",
-        code: "DOCKER_CONFIG_SHAPE",
-        message: `${path6}: "${key}" is ${describeJson(value[key])}, not an object of registry entries; refusing to change the file`,
-        hint: `make "${key}" an object such as {} (or remove it), or write to another file with --output`
-      });
-    }
-  }
-  const top = objectSpan(text2, skipWhitespace(text2, 0));
-  return { text: text2, config: value, top, layout: layoutOf(text2, top) };
-}
-function describeJson(value) {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "an array";
-  return `a ${typeof value}`;
-}
-function editDocument(doc, edit) {
-  const edited = editObject(doc.text, doc.top, edit, doc.layout, 0);
-  const after = doc.text.slice(doc.top.end);
-  return `${doc.text.slice(0, doc.top.start)}${edited}${after.includes("\n") ? after : doc.layout.newline}`;
-}
-function editMember(doc, key, edit) {
-  const member2 = [...doc.top.members].reverse().find((m6) => m6.key === key);
-  const text2 = member2 === void 0 ? "{}" : doc.text;
-  const span = objectSpan(text2, member2 === void 0 ? 0 : member2.valueStart);
-  return new RawJson(editObject(text2, span, edit, doc.layout, 1));
-}
-function mergeDockerConfig(existing, logins, mode, path6) {
-  const doc = readDocument(existing, path6 ?? "the config file");
-  const { config: config2 } = doc;
-  const marker = readMarker(config2);
-  const auths = objectAt(config2, "auths");
-  const helpers = objectAt(config2, "credHelpers");
-  const authSet = /* @__PURE__ */ new Map();
-  const authRemove = /* @__PURE__ */ new Set();
-  const helperSet = /* @__PURE__ */ new Map();
-  const helperRemove = /* @__PURE__ */ new Set();
-  const notes = [];
-  for (const login of logins) {
-    const { host } = login;
-    if (mode === "auths") {
-      const auth = authValue(login);
-      authSet.set(host, { auth });
-      marker.auths[host] = fingerprint(auth);
-      if (marker.credHelpers.includes(host) && helpers[host] === HELPER_NAME) {
-        helperRemove.add(host);
-        marker.credHelpers = marker.credHelpers.filter((h9) => h9 !== host);
-      } else if (Object.hasOwn(helpers, host)) {
-        notes.push(
-          `credHelpers has an entry for ${host} (${String(helpers[host])}); clients ask it before the auths entry written here`
-        );
-      }
-    } else {
-      helperSet.set(host, HELPER_NAME);
-      if (!marker.credHelpers.includes(host)) marker.credHelpers.push(host);
-      if (isOurAuth(auths, marker, host)) {
-        authRemove.add(host);
-        delete marker.auths[host];
-      }
-    }
-  }
-  if (mode === "auths" && typeof config2.credsStore === "string") {
-    notes.push(
-      `the file sets credsStore "${config2.credsStore}": docker reads logins from that store, not from auths; use --credential-helper or a separate DOCKER_CONFIG`
-    );
-  }
-  const set2 = /* @__PURE__ */ new Map();
-  set2.set("auths", editMember(doc, "auths", { set: authSet, remove: authRemove }));
-  if (helperSet.size > 0 || helperRemove.size > 0 || Object.hasOwn(config2, "credHelpers")) {
-    set2.set(
-      "credHelpers",
-      editMember(doc, "credHelpers", { set: helperSet, remove: helperRemove })
-    );
-  }
-  const remove = /* @__PURE__ */ new Set();
-  if (Object.keys(marker.auths).length === 0 && marker.credHelpers.length === 0) {
-    remove.add(MARKER_KEY);
-  } else {
-    set2.set(MARKER_KEY, { auths: marker.auths, credHelpers: marker.credHelpers });
-  }
-  const count = `${logins.length} ${logins.length === 1 ? "registry" : "registries"}`;
-  return {
-    text: editDocument(doc, { set: set2, remove }),
-    notes,
-    wrote: mode === "auths" ? `the auths entries of ${count}` : `credHelpers entries pointing ${count} at docker-credential-${HELPER_NAME} (no secret)`
-  };
-}
-function isOurAuth(auths, marker, host) {
-  const entry = auths[host];
-  const recorded = marker.auths[host];
-  return recorded !== void 0 && isObject(entry) && typeof entry.auth === "string" && fingerprint(entry.auth) === recorded;
-}
-function readMarker(config2) {
-  const raw = config2[MARKER_KEY];
-  const marker = { auths: {}, credHelpers: [] };
-  if (!isObject(raw)) return marker;
-  if (isObject(raw.auths)) {
-    for (const [host, value] of Object.entries(raw.auths)) {
-      if (typeof value === "string") setKey(marker.auths, host, value);
-    }
-  }
-  if (Array.isArray(raw.credHelpers)) {
-    marker.credHelpers = raw.credHelpers.filter((h9) => typeof h9 === "string");
-  }
-  return marker;
-}
-function objectAt(config2, key) {
-  const value = Object.hasOwn(config2, key) ? config2[key] : void 0;
-  return isObject(value) ? value : {};
-}
-function isObject(value) {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-function setKey(target, key, value) {
-  Object.defineProperty(target, key, {
-    value,
-    enumerable: true,
-    writable: true,
-    configurable: true
-  });
-}
-var dockerConfig = {
-  name: "docker-config",
-  description: "merges auths entries (or, with --credential-helper, credHelpers entries) into a Docker config.json or a podman/skopeo auth.json; default file: $REGISTRY_AUTH_FILE, else $DOCKER_CONFIG/config.json, else ~/.docker/config.json",
-  masking: "the secret goes only into the 0600 file; --credential-helper writes no secret at all",
-  maskingKind: "clear",
-  defaultOutput: { kind: "auth-file" },
-  credentialHelper: true,
-  render(variables, options) {
-    return this.merge?.(void 0, variables, options) ?? { text: "", notes: [] };
-  },
-  merge(existing, variables, options) {
-    const mode = options.credentialHelper ? "credential-helper" : "auths";
-    return mergeDockerConfig(existing, registryLogins(variables), mode, options.outputPath);
   }
 };
 
@@ -71349,6 +71433,7 @@ var renderers = Object.freeze([
   json,
   password,
   dockerConfig,
+  kubernetes,
   github,
   gitlab,
   azure,
@@ -71498,6 +71583,10 @@ function identityResolver(init) {
         provider = fromInstanceRole(context);
         break;
       case "connector": {
+        if (source.connector.kind === "profile") {
+          provider = fromProfile({ profile: source.connector.profile }, context);
+          break;
+        }
         const connectors = await loadConnectors();
         file ??= connectors.loadConnectorsFile(init.connectorsPath);
         const loaded = await file;
@@ -71630,7 +71719,8 @@ function nameSegment(registry2, accountId) {
 }
 function identityKey(identity) {
   const { source } = identity;
-  const base = source.kind === "connector" ? `connector:${source.connector.kind}:${source.connector.kind === "ref" ? source.connector.ref : source.connector.expression}` : source.kind;
+  const setting = source.kind === "connector" ? source.connector : void 0;
+  const base = setting === void 0 ? source.kind : `connector:${setting.kind}:${setting.kind === "ref" ? setting.ref : setting.kind === "profile" ? setting.profile : setting.expression}`;
   return identity.roleArn === void 0 ? base : `${base}+role:${identity.roleArn}`;
 }
 function groupCalls(registries) {
@@ -71945,7 +72035,8 @@ async function providersFor(registries, task, init, base) {
       ...init.otherSources === void 0 ? {} : { otherSources: init.otherSources }
     };
     const owner = idKey === taskIdentity ? "task" : "registry";
-    providers.set(key, masked(await resolve2(registry2.identity, context, owner), init.redactor));
+    const provider = owner === "task" && init.credentials !== void 0 ? init.credentials(context) : await resolve2(registry2.identity, context, owner);
+    providers.set(key, masked(provider, init.redactor));
   }
   const used = /* @__PURE__ */ new Set();
   const lookup2 = (group5) => {
@@ -72022,6 +72113,47 @@ function runOptions(flags2, env2) {
       hint: "add --format docker-config, or drop --credential-helper"
     });
   }
+  const secretName = typeof flags2["secret-name"] === "string" ? flags2["secret-name"] : void 0;
+  const namespaceFlag = flags2["secret-namespace"];
+  const secretNamespaces = Array.isArray(namespaceFlag) ? namespaceFlag : typeof namespaceFlag === "string" ? [namespaceFlag] : [];
+  const secretFlags = [
+    ...secretName === void 0 ? [] : ["--secret-name"],
+    ...secretNamespaces.length === 0 ? [] : ["--secret-namespace"]
+  ];
+  if (secretFlags.length > 0 && renderer !== void 0 && renderer.secretOptions !== true) {
+    for (const field of secretFlags) {
+      problems.push({
+        field,
+        message: `has no meaning for the ${format2} format`,
+        hint: `add --format kubernetes, or drop ${field}`
+      });
+    }
+  }
+  if (secretName !== void 0) {
+    const problem = secretNameProblem(secretName);
+    if (problem !== void 0)
+      problems.push({
+        field: "--secret-name",
+        message: problem,
+        hint: "e.g. --secret-name ecr-pull"
+      });
+  }
+  for (const namespace of secretNamespaces) {
+    const problem = namespaceProblem(namespace);
+    if (problem !== void 0)
+      problems.push({
+        field: "--secret-namespace",
+        message: problem,
+        hint: "give an existing namespace's name, e.g. --secret-namespace default"
+      });
+  }
+  if (new Set(secretNamespaces).size !== secretNamespaces.length) {
+    problems.push({
+      field: "--secret-namespace",
+      message: "names the same namespace more than once",
+      hint: "give each namespace once"
+    });
+  }
   const output = typeof flags2.output === "string" ? flags2.output : void 0;
   if (output === "")
     problems.push({
@@ -72039,7 +72171,9 @@ function runOptions(flags2, env2) {
     timeoutMs: timeout * 1e3,
     connectors: typeof flags2.connectors === "string" ? flags2.connectors : void 0,
     cache: flags2.cache === true,
-    credentialHelper
+    credentialHelper,
+    secretName,
+    secretNamespaces
   };
 }
 var MIN_TIMEOUT_SECONDS = 1;
@@ -72073,6 +72207,170 @@ function defaultFormat(ci) {
 // src/cli/task-input.ts
 init_errors();
 
+// src/core/registry-map.ts
+init_suggest();
+var ENTRY_KEYS = [
+  "source",
+  "connector",
+  "profile",
+  "roleArn",
+  "region",
+  "registryId"
+];
+var EMPTY_MAP = { rules: [] };
+function normalizeHost(serverUrl) {
+  let host = serverUrl.trim().replace(/^[A-Za-z][A-Za-z0-9+.-]*:\/\//, "").replace(/\/.*$/, "").toLowerCase();
+  const port = /:\d+$/.exec(host)?.[0] ?? "";
+  let name = host.slice(0, host.length - port.length);
+  if (name.endsWith(".") && !name.endsWith("..")) name = name.slice(0, -1);
+  host = `${name}${port}`;
+  return host;
+}
+var KEY = /^[a-z0-9*]([a-z0-9*-]*[a-z0-9*])?(\.[a-z0-9*]([a-z0-9*-]*[a-z0-9*])?)*(:\d{1,5})?$/;
+function parseRegistryMap(registries, keysInText, where) {
+  if (registries === void 0) return { ok: true, map: EMPTY_MAP };
+  if (!isObject3(registries))
+    return { ok: false, problems: [`${where}: registries is not an object`] };
+  const problems = [];
+  const byHost = /* @__PURE__ */ new Map();
+  for (const key of keysInText) {
+    const host = normalizeHost(key);
+    const first = byHost.get(host);
+    if (first !== void 0) {
+      problems.push(
+        first === key ? `${where}: registries names "${key}" twice (fix: keep one entry per host)` : `${where}: registries["${first}"] and registries["${key}"] name the same host ${host} (fix: keep one entry per host)`
+      );
+    } else byHost.set(host, key);
+  }
+  const rules = [];
+  for (const [key, value] of Object.entries(registries)) {
+    const at = `${where}: registries["${key}"]`;
+    const host = normalizeHost(key);
+    const path6 = /^(?:[A-Za-z][A-Za-z0-9+.-]*:\/\/)?[^/]*\/./.test(key.trim());
+    if (path6 || !KEY.test(host)) {
+      problems.push(
+        `${at}: "${key}" is not a host, host:port or host pattern (fix: write e.g. mirror.example.com, *.example.com or *.dkr.ecr.*.amazonaws.com)`
+      );
+      continue;
+    }
+    const entry = parseEntry(value, at, problems);
+    if (entry === void 0) continue;
+    const port = /:\d+$/.exec(host)?.[0];
+    const name = port === void 0 ? host : host.slice(0, -port.length);
+    const exact = !name.includes("*");
+    const rule = {
+      key,
+      host,
+      exact,
+      entry,
+      wildcards: [...name].filter((c9) => c9 === "*").length,
+      literals: [...name].filter((c9) => c9 !== "*").length,
+      labels: name.split(".").map(globOf),
+      port: port?.slice(1)
+    };
+    if (!exact) {
+      const lookAlike = lookAlikeOf(name);
+      if (lookAlike !== void 0) {
+        problems.push(
+          `${at}: the pattern can match ${lookAlike}, which only looks like an AWS registry host (fix: narrow the pattern so its domain is written out, or list the host exactly)`
+        );
+        continue;
+      }
+    }
+    rules.push(rule);
+  }
+  return problems.length > 0 ? { ok: false, problems } : { ok: true, map: { rules } };
+}
+function matchRegistry(map, serverUrl) {
+  const host = normalizeHost(serverUrl);
+  const port = /:\d+$/.exec(host)?.[0];
+  const name = port === void 0 ? host : host.slice(0, -port.length);
+  const labels = name.split(".");
+  const matches = map.rules.filter(
+    (rule) => rule.port === port?.slice(1) && rule.labels.length === labels.length && rule.labels.every((glob, index) => glob.test(labels[index] ?? ""))
+  );
+  if (matches.length === 0) return { kind: "none" };
+  const exact = matches.find((rule) => rule.exact);
+  if (exact !== void 0) return { kind: "entry", rule: exact };
+  matches.sort((a9, b9) => a9.wildcards - b9.wildcards || b9.literals - a9.literals);
+  const [best, next] = matches;
+  if (next !== void 0 && next.wildcards === best.wildcards && next.literals === best.literals)
+    return { kind: "ambiguous", rules: [best, next] };
+  return { kind: "entry", rule: best };
+}
+function registryKeysInText(text2) {
+  const start = skipWhitespace(text2, text2.charCodeAt(0) === 65279 ? 1 : 0);
+  if (text2[start] !== "{") return [];
+  const members2 = objectSpan(text2, start).members.filter((m6) => m6.key === "registries");
+  const last = members2[members2.length - 1];
+  if (last === void 0 || text2[last.valueStart] !== "{") return [];
+  return objectSpan(text2, last.valueStart).members.map((m6) => m6.key);
+}
+function parseEntry(value, at, problems) {
+  if (!isObject3(value)) {
+    problems.push(`${at} is not an object`);
+    return void 0;
+  }
+  const entry = {};
+  let ok = true;
+  for (const [name, field] of Object.entries(value)) {
+    if (!ENTRY_KEYS.includes(name)) {
+      const near = closest(name, ENTRY_KEYS);
+      problems.push(
+        `${at}.${name} is not a setting (fix: ${near === void 0 ? `use ${ENTRY_KEYS.join(", ")}` : `did you mean ${near}?`})`
+      );
+      ok = false;
+      continue;
+    }
+    if (typeof field !== "string" || field === "") {
+      problems.push(`${at}.${name} must be a non-empty string`);
+      ok = false;
+      continue;
+    }
+    entry[name] = field;
+  }
+  if (entry.connector !== void 0 && entry.profile !== void 0) {
+    problems.push(`${at} names both a connector and a profile (fix: keep one of them)`);
+    ok = false;
+  }
+  return ok ? entry : void 0;
+}
+function globOf(label) {
+  return new RegExp(`^${label.replaceAll("*", "[a-z0-9-]*")}$`);
+}
+function lookAlikeOf(pattern) {
+  const labels = pattern.split(".");
+  const shown = (replace) => labels.map(replace).join(".");
+  const awsDomain = [...REGISTRY_SUFFIXES, PUBLIC_HOST, PUBLIC_DUALSTACK_HOST].map((suffix) => suffix.split(".")).find((words) => {
+    const tail2 = labels.slice(-words.length);
+    return tail2.length === words.length && tail2.every((label, i9) => globOf(label).test(words[i9] ?? ""));
+  });
+  const domainLength = Math.max(2, awsDomain?.length ?? 0);
+  const wildDomain = labels.slice(-domainLength).some((label) => label.includes("*"));
+  if (wildDomain) {
+    return shown(
+      (label, index) => index >= labels.length - domainLength ? label.replaceAll("*", "evil") : label.replaceAll("*", "x")
+    );
+  }
+  for (const suffix of [...REGISTRY_SUFFIXES, PUBLIC_HOST, PUBLIC_DUALSTACK_HOST]) {
+    const words = suffix.split(".");
+    for (let at = 0; at + words.length < labels.length; at++) {
+      const rest = labels.slice(at).join(".");
+      const isDomain = REGISTRY_SUFFIXES.includes(rest) || rest === PUBLIC_DUALSTACK_HOST;
+      if (!isDomain && words.every((word, index) => labels[at + index] === word))
+        return shown((label) => label.replaceAll("*", "x"));
+    }
+  }
+  const ecrShaped = labels[1] === "dkr" && /^ecr(-fips)?$/.test(labels[2] ?? "") || /^dkr-ecr(-fips)?$/.test(labels[1] ?? "");
+  const tail = labels.slice(labels[1] === "dkr" ? 4 : 3).join(".");
+  if (ecrShaped && !REGISTRY_SUFFIXES.includes(tail))
+    return shown((label) => label.replaceAll("*", "x"));
+  return void 0;
+}
+function isObject3(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
 // src/core/task.ts
 init_errors();
 init_expressions();
@@ -72082,11 +72380,11 @@ var SCOPES = ["local", "result"];
 var SOURCES = ["connector", "instance-role", "default-chain"];
 var REGISTRY_ID = /^\d{12}$/;
 var ROLE_ARN2 = /^arn:aws(?:-cn|-us-gov|-iso|-iso-[a-z]|-eusc)?:iam::\d{12}:role\/(?:[\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/;
-function parseTask(input, label) {
+function parseTask(input, label, map = EMPTY_MAP) {
   const problems = [];
   const problem = (key, message, hint) => problems.push({ field: label(key), message, ...hint === void 0 ? {} : { hint } });
   const needsRegion = (input.registries ?? []).length === 0 || (input.registryIds ?? []).length > 0 || input.region !== void 0 || input.regionVariable !== void 0 || (input.registries ?? []).some(
-    (entry) => typeof entry === "object" && entry.registry === void 0 && entry.region === void 0
+    (entry) => typeof entry === "object" && entry.registry === void 0 && entry.region === void 0 || aliasWithoutRegion(typeof entry === "object" ? entry.registry : entry, map)
   );
   const region = needsRegion ? parseRegion(input, problem) : void 0;
   const source = parseSource(input, problem);
@@ -72123,7 +72421,7 @@ function parseTask(input, label) {
     problem("roleArn", `"${input.roleArn}" is not an IAM role ARN`, ROLE_ARN_HINT);
   }
   const identity = source === void 0 ? void 0 : { source, ...input.roleArn === void 0 ? {} : { roleArn: input.roleArn } };
-  const registries = identity === void 0 ? [] : parseRegistries(input.registries ?? [], identity, problem);
+  const registries = identity === void 0 ? [] : parseRegistries(input.registries ?? [], identity, problem, map);
   if (problems.length > 0 || needsRegion && !region || !source) throw configError(problems);
   return {
     ...input.description === void 0 ? {} : { description: input.description },
@@ -72138,7 +72436,7 @@ function parseTask(input, label) {
   };
 }
 var ROLE_ARN_HINT = "use the form arn:<partition>:iam::<account-id>:role/<name>, e.g. arn:aws:iam::123456789012:role/ecr-push";
-function parseRegistries(entries, taskIdentity, problem) {
+function parseRegistries(entries, taskIdentity, problem, map) {
   const specs = [];
   for (const [index, raw] of entries.entries()) {
     const entry = typeof raw === "string" ? { registry: raw } : raw;
@@ -72177,6 +72475,20 @@ function parseRegistries(entries, taskIdentity, problem) {
           "drop them, or write the host of the endpoint you want (e.g. ...dkr.ecr-fips...)"
         );
         continue;
+      }
+      const mapped = mapRegistry(map, entry.registry);
+      if (mapped.kind === "problem") {
+        bad(mapped.message, mapped.hint);
+        continue;
+      }
+      if (mapped.kind === "mapped") {
+        const own2 = entry.connector !== void 0 || entry.roleArn !== void 0;
+        const mappedIdentity = own2 ? identity : mapped.identity?.(taskIdentity) ?? identity;
+        if (mapped.alias !== void 0) {
+          specs.push({ kind: "host", ...mapped.alias, identity: mappedIdentity, label });
+          continue;
+        }
+        identity = mappedIdentity;
       }
       const parsed = parseRegistryHost(entry.registry);
       if (!parsed.ok) {
@@ -72315,6 +72627,129 @@ function parseSource(input, problem) {
     return void 0;
   }
   return { kind: "connector", connector: { kind: "ref", ref: connector } };
+}
+function aliasWithoutRegion(registry2, map) {
+  if (registry2 === void 0) return false;
+  const match = matchRegistry(map, registry2);
+  if (match.kind !== "entry" || match.rule.entry.region !== void 0) return false;
+  const parsed = parseRegistryHost(registry2);
+  return match.rule.entry.registryId !== void 0 && !(parsed.ok && parsed.address.kind === "private");
+}
+function mapRegistry(map, registry2) {
+  const match = matchRegistry(map, registry2);
+  if (match.kind === "none") return { kind: "unmapped" };
+  if (match.kind === "ambiguous") {
+    const [a9, b9] = match.rules;
+    return {
+      kind: "problem",
+      message: `the helper config's registries["${a9.key}"] and registries["${b9.key}"] both match it and are equally specific`,
+      hint: "add an entry for the host itself, or narrow one pattern (docs/docker.md)"
+    };
+  }
+  const { entry, key } = match.rule;
+  const where = `the helper config's registries["${key}"]`;
+  if (entry.roleArn !== void 0 && !ROLE_ARN2.test(entry.roleArn))
+    return {
+      kind: "problem",
+      message: `${where}.roleArn "${entry.roleArn}" is not an IAM role ARN`,
+      hint: ROLE_ARN_HINT
+    };
+  if (entry.source === "connector" && entry.connector === void 0)
+    return {
+      kind: "problem",
+      message: `${where} has source connector but names no connector`,
+      hint: "add its connector"
+    };
+  if (entry.source === "profile" && entry.profile === void 0)
+    return {
+      kind: "problem",
+      message: `${where} has source profile but names no profile`,
+      hint: "add its profile"
+    };
+  const identity = entryIdentity(entry);
+  if (entry.registryId === void 0) return { kind: "mapped", identity, alias: void 0 };
+  if (!REGISTRY_ID.test(entry.registryId))
+    return {
+      kind: "problem",
+      message: `${where}.registryId "${entry.registryId}" is not 12 digits`,
+      hint: "use the account id that owns the registry"
+    };
+  if (entry.region !== void 0 && !isRegion(entry.region))
+    return {
+      kind: "problem",
+      message: `${where}.region "${entry.region}" is not an AWS region code`,
+      hint: "use a code such as eu-west-1"
+    };
+  const host = normalizeHost(registry2);
+  if (!/^[a-z0-9.-]+(:\d+)?$/.test(host) || registry2.includes("/") !== /^https:\/\/[^/]+\/?$/i.test(registry2))
+    return {
+      kind: "problem",
+      message: `"${registry2}" is not a host or an https:// URL of one`,
+      hint: "give the host the client pulls from, e.g. mirror.example.com"
+    };
+  const parsed = parseRegistryHost(registry2);
+  const address = parsed.ok && parsed.address.kind === "private" ? parsed.address : void 0;
+  return {
+    kind: "mapped",
+    identity,
+    alias: {
+      accountId: entry.registryId,
+      region: entry.region ?? address?.region,
+      variant: address?.variant ?? "standard",
+      host
+    }
+  };
+}
+function entryIdentity(entry) {
+  const role = entry.roleArn === void 0 ? {} : { roleArn: entry.roleArn };
+  let source;
+  if (entry.profile !== void 0)
+    source = { kind: "connector", connector: { kind: "profile", profile: entry.profile } };
+  else if (entry.connector !== void 0)
+    source = { kind: "connector", connector: { kind: "ref", ref: entry.connector } };
+  else if (entry.source === "instance-role" || entry.source === "default-chain")
+    source = { kind: entry.source };
+  if (source !== void 0) return () => ({ source, ...role });
+  if (entry.roleArn !== void 0) return (task) => ({ source: task.source, ...role });
+  return void 0;
+}
+
+// src/platform/helper-config-file.ts
+var import_node_path9 = require("node:path");
+init_bounded_read();
+init_home();
+function helperConfigPath(env2) {
+  if (env2.ECR_VARS_HELPER_CONFIG) return env2.ECR_VARS_HELPER_CONFIG;
+  const configHome = env2.XDG_CONFIG_HOME || (0, import_node_path9.join)(homeDir(env2), ".config");
+  return (0, import_node_path9.join)(configHome, "ecr-vars", "helper.json");
+}
+function readHelperConfig(env2) {
+  const path6 = helperConfigPath(env2);
+  let text2;
+  try {
+    text2 = readBoundedSync(path6, LIMITS.configFile);
+  } catch (error2) {
+    const code = error2.code;
+    if (code === "ENOENT" && !env2.ECR_VARS_HELPER_CONFIG)
+      return { kind: "none", path: path6, file: {}, map: EMPTY_MAP };
+    return {
+      kind: "invalid",
+      path: path6,
+      message: code === "EFBIG" ? `the helper config ${path6} is larger than ${describeSize(LIMITS.configFile)}` : `cannot read the helper config ${path6}: ${code}`
+    };
+  }
+  let file;
+  try {
+    file = JSON.parse(text2);
+  } catch {
+    file = void 0;
+  }
+  if (typeof file !== "object" || file === null || Array.isArray(file))
+    return { kind: "invalid", path: path6, message: `the helper config ${path6} is not a JSON object` };
+  const record2 = file;
+  const parsed = parseRegistryMap(record2.registries, registryKeysInText(text2), path6);
+  if (!parsed.ok) return { kind: "invalid", path: path6, message: parsed.problems.join("\n  ") };
+  return { kind: "ok", path: path6, file: record2, map: parsed.map };
 }
 
 // src/cli/options.ts
@@ -72457,6 +72892,21 @@ var OPTIONS = [
     description: "with --format docker-config: write credHelpers entries that point at docker-credential-ecr-vars instead of the password"
   },
   {
+    flag: "secret-name",
+    type: "string",
+    value: "NAME",
+    group: "output",
+    description: "with --format kubernetes: the name of the pull Secret (default ecr-vars)"
+  },
+  {
+    flag: "secret-namespace",
+    type: "string",
+    multiple: true,
+    value: "NS",
+    group: "output",
+    description: "with --format kubernetes: write the Secret into this namespace; repeat it for one Secret in each (default: no namespace, kubectl's current one)"
+  },
+  {
     flag: "report-secrets",
     type: "boolean",
     group: "output",
@@ -72539,7 +72989,7 @@ var OPTIONS = [
 var byFlag = new Map(OPTIONS.map((o4) => [o4.flag, o4]));
 
 // src/cli/task-input.ts
-async function loadTask(flags2) {
+async function loadTask(flags2, env2) {
   const fromFlags = {};
   const flagOf = /* @__PURE__ */ new Map();
   for (const spec of OPTIONS) {
@@ -72552,7 +73002,7 @@ async function loadTask(flags2) {
   const taskPath = flags2.task;
   if (typeof taskPath !== "string") {
     const label2 = (key) => flagOf.get(key) ?? key;
-    return { task: parseTask(fromFlags, label2), label: label2 };
+    return { task: parseTask(fromFlags, label2, registryMap(fromFlags, env2, label2)), label: label2 };
   }
   const { readTaskFile: readTaskFile2 } = await Promise.resolve().then(() => (init_task_file(), task_file_exports));
   const file = await readTaskFile2(taskPath);
@@ -72567,18 +73017,36 @@ async function loadTask(flags2) {
   if (fromFlags.connectorVariable !== void 0 && fromFlags.connector === void 0)
     delete merged.connector;
   const label = (key) => key in fromFlags ? flagOf.get(key) ?? key : key in fromFile ? fileLabel([key]) : flagOf.get(key) ?? key;
-  if (file.problems.length === 0) return { task: parseTask(merged, label), label };
+  const map = registryMap(merged, env2, label);
+  if (file.problems.length === 0) return { task: parseTask(merged, label, map), label };
   const skipped = new Set(
     file.invalidKeys.filter((key) => !(key in fromFlags)).map((key) => label(key))
   );
   let later = [];
   try {
-    parseTask(merged, label);
+    parseTask(merged, label, map);
   } catch (error2) {
     if (!isEcrVarsError(error2)) throw error2;
     later = error2.problems.filter((problem) => !skipped.has(problem.field));
   }
   throw configError([...file.problems, ...later]);
+}
+function registryMap(input, env2, label) {
+  const byHost = (input.registries ?? []).some(
+    (entry) => typeof entry === "string" || entry.registry !== void 0
+  );
+  if (env2 === void 0 || !byHost) return EMPTY_MAP;
+  const config2 = readHelperConfig(env2);
+  if (config2.kind === "invalid") {
+    throw configError([
+      {
+        field: label("registries"),
+        message: `the helper config, whose registry map names hosts for --registry, is invalid: ${config2.message}`,
+        hint: "fix the file, or point ECR_VARS_HELPER_CONFIG at another one (docs/docker.md)"
+      }
+    ]);
+  }
+  return config2.map;
 }
 
 // src/action/main.ts
@@ -72588,7 +73056,7 @@ init_variables();
 // src/platform/docker-config-file.ts
 var import_node_fs9 = require("node:fs");
 var import_promises6 = require("node:fs/promises");
-var import_node_path11 = require("node:path");
+var import_node_path12 = require("node:path");
 init_errors();
 init_bounded_read();
 init_home();
@@ -72596,8 +73064,8 @@ init_lock();
 init_write_file();
 function defaultDockerConfigPath(env2) {
   if (env2.REGISTRY_AUTH_FILE) return env2.REGISTRY_AUTH_FILE;
-  if (env2.DOCKER_CONFIG) return (0, import_node_path11.join)(env2.DOCKER_CONFIG, "config.json");
-  return (0, import_node_path11.join)(homeDir(env2), ".docker", "config.json");
+  if (env2.DOCKER_CONFIG) return (0, import_node_path12.join)(env2.DOCKER_CONFIG, "config.json");
+  return (0, import_node_path12.join)(homeDir(env2), ".docker", "config.json");
 }
 async function readConfigText(path6) {
   try {
@@ -72619,7 +73087,7 @@ async function readConfigText(path6) {
   }
 }
 async function updateConfigFile(path6, update, options = {}) {
-  if (options.createDirectory) await (0, import_promises6.mkdir)((0, import_node_path11.dirname)(path6), { recursive: true, mode: 448 });
+  if (options.createDirectory) await (0, import_promises6.mkdir)((0, import_node_path12.dirname)(path6), { recursive: true, mode: 448 });
   const existing = await (0, import_promises6.lstat)(path6).catch(() => void 0);
   if (existing !== void 0 && !existing.isFile() && !existing.isSymbolicLink()) {
     throw notRegularFile(path6, existing.isDirectory());
@@ -72771,12 +73239,12 @@ init_errors();
 var import_node_child_process2 = require("node:child_process");
 var import_node_fs10 = require("node:fs");
 var import_promises7 = require("node:fs/promises");
-var import_node_path12 = require("node:path");
+var import_node_path13 = require("node:path");
 async function findExecutable(name, env2) {
   const names = process.platform === "win32" ? [`${name}.exe`, `${name}.cmd`] : [name];
-  for (const dir of (env2.PATH ?? "").split(import_node_path12.delimiter)) {
+  for (const dir of (env2.PATH ?? "").split(import_node_path13.delimiter)) {
     if (dir === "") continue;
-    for (const candidate of names.map((n4) => (0, import_node_path12.join)(dir, n4))) {
+    for (const candidate of names.map((n4) => (0, import_node_path13.join)(dir, n4))) {
       try {
         await (0, import_promises7.access)(candidate, import_node_fs10.constants.X_OK);
         return candidate;
@@ -72960,11 +73428,14 @@ var COMMAND_WORDS = [
 
 // src/action/inputs.ts
 init_errors();
+init_suggest();
 var NOT_INPUTS = {
   format: "the Action always writes GitHub's file commands (GITHUB_ENV, step outputs)",
   output: "as format",
   "credential-helper": "docker-login covers logging in; the docker-config format is the CLI's",
   "report-secrets": "GitLab only",
+  "secret-name": "Kubernetes pull Secrets are the CLI's kubernetes format",
+  "secret-namespace": "as secret-name",
   force: "the Action prints no password to a terminal",
   cache: "a job's runner starts without the token cache",
   quiet: "the runner's log is the Action's summary",
@@ -72976,6 +73447,9 @@ var ACTION_DEFAULTS = {};
 var LIST_NAMES = {
   "registry-id": "registry-ids",
   registry: "registries"
+};
+var ACTION_NOTES = {
+  registry: "; 12-digit account ids are taken too, as amazon-ecr-login's registries input takes them (they join registry-ids)"
 };
 var OWN_INPUTS = [
   {
@@ -72994,15 +73468,31 @@ var OWN_INPUTS = [
     name: "audience",
     default: "sts.amazonaws.com",
     description: "audience of the workflow's OIDC token, used with role-arn when no connector is named and the job has id-token: write"
+  },
+  {
+    name: "registry-type",
+    default: "private",
+    description: "as in amazon-ecr-login: public serves ECR Public (public.ecr.aws) alone, ignoring registries and registry-ids (with a warning); private serves those"
+  },
+  {
+    name: "mask-password",
+    boolean: true,
+    default: "true",
+    description: "as in amazon-ecr-login: false leaves the registry password unmasked in the log, so that the docker_password_<host> output can be passed to another job (GitHub empties a masked job output); every other secret stays masked"
+  },
+  {
+    name: "http-proxy",
+    description: "as in amazon-ecr-login: a forward proxy for the AWS calls of this step (http://host:port); default: the step's HTTPS_PROXY and HTTP_PROXY, honouring NO_PROXY"
   }
 ];
+var PUBLIC_REGISTRY = PUBLIC_HOST;
 function inputName(flag) {
   return LIST_NAMES[flag] ?? flag;
 }
 function fromOption(spec) {
   const list = spec.multiple === true;
   const def = ACTION_DEFAULTS[spec.flag] ?? spec.default;
-  const text2 = spec.description.replace(/--([a-z][a-z-]*)/g, (_, flag) => inputName(flag));
+  const text2 = spec.description.replace(/--([a-z][a-z-]*)/g, (_, flag) => inputName(flag)) + (ACTION_NOTES[spec.flag] ?? "");
   return {
     name: inputName(spec.flag),
     description: list ? `${text2} (a list: one per line, or comma-separated)` : text2,
@@ -73065,13 +73555,67 @@ function readSettings(get2, inputs = actionInputs()) {
     }
     flags2[input.flag] = input.list ? splitList(raw) : raw;
   }
+  const warnings = [];
+  accountIdsInRegistries(flags2, problems);
+  const registryType = (own2["registry-type"] || "private").toLowerCase();
+  if (registryType === "public") {
+    const ignored = ["registries", "registry-ids"].filter((name) => get2(name) !== "");
+    if (ignored.length > 0) {
+      warnings.push(
+        `registry-type: public serves ${PUBLIC_REGISTRY} alone; ${ignored.join(" and ")} ignored (as amazon-ecr-login ignores registries there)`
+      );
+    }
+    delete flags2["registry-id"];
+    flags2.registry = [PUBLIC_REGISTRY];
+  } else if (registryType !== "private") {
+    problems.push({
+      field: "input registry-type",
+      message: `"${own2["registry-type"]}" is not a registry type`,
+      hint: "write private (the registries and registry-ids given) or public (ECR Public)"
+    });
+  }
   if (problems.length > 0) throw configError(problems);
+  const httpProxy = own2["http-proxy"] ?? "";
   return {
     flags: flags2,
     dockerLogin: own2["docker-login"] === "true",
     skipLogout: own2["skip-logout"] === "true",
-    audience: own2.audience || "sts.amazonaws.com"
+    audience: own2.audience || "sts.amazonaws.com",
+    maskPassword: own2["mask-password"] !== "false",
+    httpProxy: httpProxy === "" ? void 0 : httpProxy,
+    warnings
   };
+}
+function accountIdsInRegistries(flags2, problems) {
+  const entries = flags2.registry;
+  if (!Array.isArray(entries)) return;
+  const ids = entries.filter((entry) => /^\d{12}$/.test(entry));
+  for (const entry of entries.filter((e9) => /^\d+$/.test(e9) && e9.length !== 12)) {
+    problems.push({
+      field: "input registries",
+      message: `"${entry}" is neither a registry host nor a 12-digit account id`,
+      hint: "quote an account id that starts with 0 (YAML reads an unquoted one as a number and drops the zeros), or give the registry host"
+    });
+  }
+  if (ids.length === 0) return;
+  const hosts = entries.filter((entry) => !ids.includes(entry));
+  const known = Array.isArray(flags2["registry-id"]) ? flags2["registry-id"] : [];
+  flags2["registry-id"] = [...known, ...ids.filter((id) => !known.includes(id))];
+  if (hosts.length > 0) flags2.registry = hosts;
+  else delete flags2.registry;
+}
+function inputVariable(name) {
+  return `INPUT_${name.replace(/ /g, "_").toUpperCase()}`;
+}
+function unknownInputs(env2, inputs = actionInputs()) {
+  const known = new Set(inputs.map((input) => inputVariable(input.name)));
+  const names = inputs.map((input) => input.name);
+  return Object.keys(env2).filter((key) => key.startsWith("INPUT_") && !known.has(key.toUpperCase())).sort().map((key) => {
+    const name = key.slice("INPUT_".length).toLowerCase();
+    const plural2 = names.find((n4) => n4 === `${name}s` || n4 === name.replace(/y$/, "ies"));
+    const guess = plural2 ?? closest(name, names);
+    return `input ${name} is not an input of this Action and was ignored${guess === void 0 ? "" : `: did you mean ${guess}?`} (inputs: docs/ci/github-actions.md)`;
+  });
 }
 function splitList(raw) {
   return raw.split(/[\n,]/).map((item) => item.trim()).filter((item) => item !== "");
@@ -73079,11 +73623,30 @@ function splitList(raw) {
 
 // src/action/outputs.ts
 init_names();
+function dockerOutputSuffix(host) {
+  return host.replace(/[^a-zA-Z0-9_]+/g, "_");
+}
+function dockerOutputs(variables) {
+  return registryLogins(variables).flatMap((login) => {
+    const suffix = dockerOutputSuffix(login.host);
+    return [
+      [`docker_username_${suffix}`, login.username],
+      [`docker_password_${suffix}`, login.password]
+    ];
+  });
+}
 function publishPlan(variables, registries, scope, naming) {
+  const outputs = [
+    ...githubOutputs(variables, registries, "local", naming),
+    ...dockerOutputs(variables)
+  ];
+  if (scope === "result") {
+    for (const v of variables) outputs.push([envName(v.name, naming), v.value]);
+  }
   return {
     secrets: variables.filter((v) => v.secret).map((v) => v.value),
     env: variables.map((v) => [envName(v.name, naming), v.value]),
-    outputs: githubOutputs(variables, registries, scope, naming)
+    outputs
   };
 }
 
@@ -73098,13 +73661,21 @@ var MIN_MASK_LENGTH2 = 4;
 var MaskingRedactor = class extends Redactor {
   #masked = /* @__PURE__ */ new Set();
   #mask;
-  constructor(mask) {
+  #maskPassword;
+  #withheld = /* @__PURE__ */ new Set();
+  constructor(mask, options = {}) {
     super();
     this.#mask = mask;
+    this.#maskPassword = options.maskPassword ?? true;
   }
   add(secret) {
     super.add(secret);
     if (secret === void 0) return;
+    if (!this.#maskPassword) {
+      const password2 = passwordOfToken(secret);
+      if (password2 !== void 0) this.#withheld.add(password2);
+      if (this.#withheld.has(secret)) return;
+    }
     for (const form of derivedForms(secret)) {
       if (form.length < MIN_MASK_LENGTH2 || this.#masked.has(form)) continue;
       this.#masked.add(form);
@@ -73137,6 +73708,14 @@ function reportFailure(error2, core, redactor, logger2, inputOf = () => void 0) 
   }
   core.setFailed(redactor.redact(lines.join("\n")));
 }
+function passwordOfToken(value) {
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(value)) return void 0;
+  const bytes = Buffer.from(value, "base64");
+  if (bytes.toString("base64") !== value) return void 0;
+  const text2 = bytes.toString("utf8");
+  const colon = text2.indexOf(":");
+  return colon > 0 && colon < text2.length - 1 ? text2.slice(colon + 1) : void 0;
+}
 
 // src/action/main.ts
 function inputForFlag(flag) {
@@ -73144,7 +73723,8 @@ function inputForFlag(flag) {
 }
 var OIDC_CONNECTOR = "github-actions-oidc";
 async function runMain(core, env2) {
-  const redactor = new MaskingRedactor((secret) => core.setSecret(secret));
+  const maskPassword = core.getInput("mask-password").toLowerCase() !== "false";
+  const redactor = new MaskingRedactor((secret) => core.setSecret(secret), { maskPassword });
   const logger2 = createLogger({
     stream: { write: (text2) => process.stdout.write(text2) },
     redactor,
@@ -73152,8 +73732,16 @@ async function runMain(core, env2) {
   });
   let temp;
   try {
+    for (const warning3 of unknownInputs(env2)) core.warning(warning3);
     const settings2 = readSettings((name) => core.getInput(name));
-    const run = runOptions(settings2.flags, env2);
+    for (const warning3 of settings2.warnings) core.warning(warning3);
+    if (!settings2.maskPassword) {
+      core.warning(
+        "mask-password: false: the registry password is not masked in this job's log (so that docker_password_<host> can be passed to another job); anything that prints it shows it"
+      );
+    }
+    const awsEnv = settings2.httpProxy === void 0 ? env2 : withProxy(env2, settings2.httpProxy);
+    const run = runOptions(settings2.flags, awsEnv);
     const loaded = await loadTask(settings2.flags);
     let { task } = loaded;
     const title = task.description === void 0 ? "ecr-vars" : `ecr-vars (${task.description})`;
@@ -73167,7 +73755,7 @@ async function runMain(core, env2) {
       redactor.add(env2.ACTIONS_ID_TOKEN_REQUEST_TOKEN);
       const token = await workflowToken(core, settings2.audience);
       redactor.add(token);
-      temp = await (0, import_promises8.mkdtemp)((0, import_node_path13.join)(env2.RUNNER_TEMP || (0, import_node_os5.tmpdir)(), "ecr-vars-"));
+      temp = await (0, import_promises8.mkdtemp)((0, import_node_path14.join)(env2.RUNNER_TEMP || (0, import_node_os5.tmpdir)(), "ecr-vars-"));
       core.saveState(STATE.temp, temp);
       ({ task, connectorsPath } = await workflowIdentity(task, token, temp));
       logger2.info(
@@ -73176,7 +73764,7 @@ async function runMain(core, env2) {
     }
     const outcome = await runTask({
       task,
-      env: env2,
+      env: awsEnv,
       label: loaded.label,
       redactor,
       logger: logger2,
@@ -73218,6 +73806,9 @@ async function runMain(core, env2) {
     if (temp !== void 0) await (0, import_promises8.rm)(temp, { recursive: true, force: true });
   }
 }
+function withProxy(env2, proxy) {
+  return { ...env2, HTTPS_PROXY: proxy, https_proxy: proxy, HTTP_PROXY: proxy, http_proxy: proxy };
+}
 async function workflowToken(core, audience) {
   try {
     return await core.getIDToken(audience);
@@ -73235,9 +73826,9 @@ function wantsWorkflowIdentity(task, env2) {
   return task.roleArn !== void 0 && task.source.kind === "default-chain" && Boolean(env2.ACTIONS_ID_TOKEN_REQUEST_URL) && Boolean(env2.ACTIONS_ID_TOKEN_REQUEST_TOKEN) && !env2.AWS_ACCESS_KEY_ID && !env2.AWS_WEB_IDENTITY_TOKEN_FILE;
 }
 async function workflowIdentity(task, token, temp) {
-  const tokenFile = (0, import_node_path13.join)(temp, "web-identity-token");
+  const tokenFile = (0, import_node_path14.join)(temp, "web-identity-token");
   await (0, import_promises8.writeFile)(tokenFile, token, { mode: 384, flag: "wx" });
-  const connectorsPath = (0, import_node_path13.join)(temp, "connectors.json");
+  const connectorsPath = (0, import_node_path14.join)(temp, "connectors.json");
   const connector = {
     id: (0, import_node_crypto7.randomUUID)(),
     name: OIDC_CONNECTOR,

@@ -21440,10 +21440,8 @@ var exitCodes = {
   aws: ExitCode2.aws,
   output: ExitCode2.output
 };
-var BRAND = /* @__PURE__ */ Symbol.for("ecr-vars.EcrVarsError");
 var EcrVarsError = class extends Error {
   name = "EcrVarsError";
-  [BRAND] = true;
   kind;
   code;
   hint;
@@ -21460,7 +21458,7 @@ var EcrVarsError = class extends Error {
   }
 };
 function isEcrVarsError(error2) {
-  return typeof error2 === "object" && error2 !== null && BRAND in error2;
+  return error2 instanceof EcrVarsError;
 }
 
 // src/core/nesting.ts
@@ -21620,13 +21618,7 @@ function sha256Hex(text) {
   return hex;
 }
 
-// src/emit/json-text.ts
-var RawJson = class {
-  constructor(text) {
-    this.text = text;
-  }
-  text;
-};
+// src/core/json-scan.ts
 var WHITESPACE = /* @__PURE__ */ new Set([" ", "	", "\n", "\r"]);
 function skipWhitespace(text, from) {
   let i = from;
@@ -21683,6 +21675,14 @@ function objectSpan(text, start) {
   }
   return { start, end: i + 1, members };
 }
+
+// src/emit/json-text.ts
+var RawJson = class {
+  constructor(text) {
+    this.text = text;
+  }
+  text;
+};
 function layoutOf(text, top) {
   const newline = text.includes("\r\n") ? "\r\n" : "\n";
   const first = top.members[0];
@@ -21879,6 +21879,11 @@ var LIMITS = {
   secretFile: 64 * KiB,
   /** What a credential helper client sends on stdin (a server URL, or a login for `store`). */
   helperStdin: 64 * KiB,
+  /**
+   * The kubelet's request to `ecr-vars-kubelet`: an image, a service-account token (a few KiB) and
+   * the annotations the config passes on (Kubernetes caps a whole object's at 256 KiB).
+   */
+  kubeletStdin: 512 * KiB,
   /** AWS_CA_BUNDLE: PEM certificates (a system's whole bundle is a few hundred KiB). */
   caBundle: 4 * MiB,
   /** The body of an answer from AWS (src/aws/http.ts). */

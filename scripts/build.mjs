@@ -1,7 +1,9 @@
 // Builds dist/ (README "Start-up"):
-//   ecr-vars.cjs, docker-credential-ecr-vars.cjs  the bins (src/cli/launcher.ts,
-//       src/helper/launcher.ts): they turn on Node's module compile cache and require the program
-//   cli.cjs, helper.cjs  the programs (src/cli/bin.ts, src/helper/bin.ts), one CommonJS file each:
+//   ecr-vars.cjs, docker-credential-ecr-vars.cjs, ecr-vars-kubelet.cjs  the bins
+//       (src/cli/launcher.ts, src/helper/launcher.ts, src/kubelet/launcher.ts): they turn on
+//       Node's module compile cache and require the program
+//   cli.cjs, helper.cjs, kubelet.cjs  the programs (src/cli/bin.ts, src/helper/bin.ts,
+//       src/kubelet/bin.ts), one CommonJS file each:
 //       Node starts a CommonJS file faster than an ES module; a dynamic import() of the project's
 //       modules or of a package stays in the file and is initialised when first imported
 //   aws-sdk.cjs, vendor.cjs  the packages the programs import dynamically (the AWS SDK's, the
@@ -27,7 +29,11 @@ const packages = { "aws-sdk.cjs": new Set(), "vendor.cjs": new Set() };
 await build({
   ...cjs,
   ...packageImports(packages),
-  entryPoints: { cli: "src/cli/bin.ts", helper: "src/helper/bin.ts" },
+  entryPoints: {
+    cli: "src/cli/bin.ts",
+    helper: "src/helper/bin.ts",
+    kubelet: "src/kubelet/bin.ts",
+  },
   outExtension: { ".js": ".cjs" },
 });
 for (const [file, names] of Object.entries(packages)) {
@@ -41,7 +47,7 @@ for (const [file, names] of Object.entries(packages)) {
 }
 
 // An import() left in a program would start Node's ES module loader, slower than require().
-for (const file of ["cli.cjs", "helper.cjs", ...Object.keys(packages)]) {
+for (const file of ["cli.cjs", "helper.cjs", "kubelet.cjs", ...Object.keys(packages)]) {
   if (/\bimport\(/.test(await readFile(`dist/${file}`, "utf8"))) {
     throw new Error(`dist/${file}: an import() is left`);
   }
@@ -52,13 +58,15 @@ await build({
   entryPoints: {
     "ecr-vars": "src/cli/launcher.ts",
     "docker-credential-ecr-vars": "src/helper/launcher.ts",
+    "ecr-vars-kubelet": "src/kubelet/launcher.ts",
   },
   outExtension: { ".js": ".cjs" },
-  external: ["./cli.cjs", "./helper.cjs"],
+  external: ["./cli.cjs", "./helper.cjs", "./kubelet.cjs"],
   banner: { js: "#!/usr/bin/env node" },
 });
 await chmod("dist/ecr-vars.cjs", 0o755);
 await chmod("dist/docker-credential-ecr-vars.cjs", 0o755);
+await chmod("dist/ecr-vars-kubelet.cjs", 0o755);
 
 await build({
   ...common,

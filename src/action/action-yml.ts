@@ -36,9 +36,10 @@ inputs:
 ${inputs.map(inputYaml).join("\n")}
 outputs:
 ${ACTION_OUTPUTS.map(([name, description]) => `  ${name}:\n    description: ${quote(description)}`).join("\n")}
-  # With scope result the step also sets docker_username_<host> and docker_password_<host>
-  # (the host with every character other than letters, digits and _ as _, as amazon-ecr-login
-  # names them) and one output per variable, named like its environment variable.
+  # The step also sets docker_username_<host> and docker_password_<host> for every registry,
+  # named and set as aws-actions/amazon-ecr-login sets them (each run of characters other than
+  # letters, digits and _ in the host as one _; the password masked unless mask-password: false),
+  # and with scope result one output per variable, named like its environment variable.
 runs:
   using: node24
   main: action/main.cjs

@@ -1,13 +1,17 @@
 /**
  * The GitHub Action's inputs: the main command's options of the CLI's command table (their names,
  * descriptions and defaults from the options table), so `action.yml`, `--help` and the README
- * cannot drift apart; a few inputs exist only in the Action (docker login, logout, OIDC audience). `action.yml` is generated
- * from this list (`npm run build:action`) and a test checks that it still matches.
+ * cannot drift apart; a few inputs exist only in the Action (docker login, logout, OIDC audience,
+ * and aws-actions/amazon-ecr-login's `registry-type`, `mask-password` and `http-proxy`, with that
+ * action's meaning: docs/ci/github-actions.md). `action.yml` is generated from this list
+ * (`npm run build:action`) and a test checks that it still matches.
  */
 
 import { COMMANDS, type CommandSpec } from "../cli/commands.js";
 import { OPTIONS, type OptionSpec } from "../cli/options.js";
 import { configError, type FieldProblem } from "../core/errors.js";
+import { PUBLIC_HOST } from "../core/registry-host.js";
+import { closest } from "../core/suggest.js";
 
 export interface ActionInput {
   readonly name: string;
@@ -30,6 +34,8 @@ export const NOT_INPUTS: Readonly<Record<string, string>> = {
   output: "as format",
   "credential-helper": "docker-login covers logging in; the docker-config format is the CLI's",
   "report-secrets": "GitLab only",
+  "secret-name": "Kubernetes pull Secrets are the CLI's kubernetes format",
+  "secret-namespace": "as secret-name",
   force: "the Action prints no password to a terminal",
   cache: "a job's runner starts without the token cache",
   quiet: "the runner's log is the Action's summary",
@@ -45,6 +51,12 @@ const ACTION_DEFAULTS: Readonly<Record<string, string>> = {};
 const LIST_NAMES: Readonly<Record<string, string>> = {
   "registry-id": "registry-ids",
   registry: "registries",
+};
+
+/** What an input means beyond its flag's description. */
+const ACTION_NOTES: Readonly<Record<string, string>> = {
+  registry:
+    "; 12-digit account ids are taken too, as amazon-ecr-login's registries input takes them (they join registry-ids)",
 };
 
 export const OWN_INPUTS: readonly ActionInput[] = [
@@ -68,7 +80,28 @@ export const OWN_INPUTS: readonly ActionInput[] = [
     description:
       "audience of the workflow's OIDC token, used with role-arn when no connector is named and the job has id-token: write",
   },
+  {
+    name: "registry-type",
+    default: "private",
+    description:
+      "as in amazon-ecr-login: public serves ECR Public (public.ecr.aws) alone, ignoring registries and registry-ids (with a warning); private serves those",
+  },
+  {
+    name: "mask-password",
+    boolean: true,
+    default: "true",
+    description:
+      "as in amazon-ecr-login: false leaves the registry password unmasked in the log, so that the docker_password_<host> output can be passed to another job (GitHub empties a masked job output); every other secret stays masked",
+  },
+  {
+    name: "http-proxy",
+    description:
+      "as in amazon-ecr-login: a forward proxy for the AWS calls of this step (http://host:port); default: the step's HTTPS_PROXY and HTTP_PROXY, honouring NO_PROXY",
+  },
 ];
+
+/** ECR Public's registry, which `registry-type: public` serves. */
+const PUBLIC_REGISTRY = PUBLIC_HOST;
 
 /** The input standing for a flag. */
 export function inputName(flag: string): string {
@@ -79,7 +112,9 @@ function fromOption(spec: OptionSpec): ActionInput {
   const list = spec.multiple === true;
   const def = ACTION_DEFAULTS[spec.flag] ?? spec.default;
   // Descriptions name other options as flags (`instead of --region`): here they are inputs.
-  const text = spec.description.replace(/--([a-z][a-z-]*)/g, (_, flag: string) => inputName(flag));
+  const text =
+    spec.description.replace(/--([a-z][a-z-]*)/g, (_, flag: string) => inputName(flag)) +
+    (ACTION_NOTES[spec.flag] ?? "");
   return {
     name: inputName(spec.flag),
     description: list ? `${text} (a list: one per line, or comma-separated)` : text,
@@ -127,6 +162,12 @@ export interface ActionSettings {
   readonly dockerLogin: boolean;
   readonly skipLogout: boolean;
   readonly audience: string;
+  /** `mask-password`: false leaves the registry password unmasked (amazon-ecr-login's meaning). */
+  readonly maskPassword: boolean;
+  /** `http-proxy`: the proxy for this step's AWS calls; undefined: the environment's. */
+  readonly httpProxy: string | undefined;
+  /** Inputs given but ignored, and why: each becomes a warning that names the input. */
+  readonly warnings: readonly string[];
 }
 
 /**
@@ -168,13 +209,88 @@ export function readSettings(
     }
     flags[input.flag] = input.list ? splitList(raw) : raw;
   }
+  const warnings: string[] = [];
+  accountIdsInRegistries(flags, problems);
+  const registryType = (own["registry-type"] || "private").toLowerCase();
+  if (registryType === "public") {
+    const ignored = ["registries", "registry-ids"].filter((name) => get(name) !== "");
+    if (ignored.length > 0) {
+      warnings.push(
+        `registry-type: public serves ${PUBLIC_REGISTRY} alone; ${ignored.join(" and ")} ignored (as amazon-ecr-login ignores registries there)`,
+      );
+    }
+    delete flags["registry-id"];
+    flags.registry = [PUBLIC_REGISTRY];
+  } else if (registryType !== "private") {
+    problems.push({
+      field: "input registry-type",
+      message: `"${own["registry-type"]}" is not a registry type`,
+      hint: "write private (the registries and registry-ids given) or public (ECR Public)",
+    });
+  }
   if (problems.length > 0) throw configError(problems);
+  const httpProxy = own["http-proxy"] ?? "";
   return {
     flags,
     dockerLogin: own["docker-login"] === "true",
     skipLogout: own["skip-logout"] === "true",
     audience: own.audience || "sts.amazonaws.com",
+    maskPassword: own["mask-password"] !== "false",
+    httpProxy: httpProxy === "" ? undefined : httpProxy,
+    warnings,
   };
+}
+
+/**
+ * amazon-ecr-login's `registries` holds account ids; ours holds hosts. Both are taken: an entry of
+ * 12 digits joins the registry ids. All digits but not 12 is most often an id whose leading zeros
+ * YAML dropped (an unquoted number), so that is what the problem says.
+ */
+function accountIdsInRegistries(flags: FlagValues, problems: FieldProblem[]): void {
+  const entries = flags.registry;
+  if (!Array.isArray(entries)) return;
+  const ids = entries.filter((entry) => /^\d{12}$/.test(entry));
+  for (const entry of entries.filter((e) => /^\d+$/.test(e) && e.length !== 12)) {
+    problems.push({
+      field: "input registries",
+      message: `"${entry}" is neither a registry host nor a 12-digit account id`,
+      hint: "quote an account id that starts with 0 (YAML reads an unquoted one as a number and drops the zeros), or give the registry host",
+    });
+  }
+  if (ids.length === 0) return;
+  const hosts = entries.filter((entry) => !ids.includes(entry));
+  const known = Array.isArray(flags["registry-id"]) ? flags["registry-id"] : [];
+  flags["registry-id"] = [...known, ...ids.filter((id) => !known.includes(id))];
+  if (hosts.length > 0) flags.registry = hosts;
+  else delete flags.registry;
+}
+
+/** The runner's variable for an input: `INPUT_` and the name, spaces as `_`, upper case. */
+export function inputVariable(name: string): string {
+  return `INPUT_${name.replace(/ /g, "_").toUpperCase()}`;
+}
+
+/**
+ * Inputs the workflow gave that the Action does not have. The runner passes every `with:` entry as
+ * an `INPUT_<NAME>` variable, known or not, and only warns in its own words; these get a warning
+ * of ours that names the input, what it would have done elsewhere, and the closest input we have.
+ */
+export function unknownInputs(
+  env: Readonly<Record<string, string | undefined>>,
+  inputs: readonly ActionInput[] = actionInputs(),
+): string[] {
+  const known = new Set(inputs.map((input) => inputVariable(input.name)));
+  const names = inputs.map((input) => input.name);
+  return Object.keys(env)
+    .filter((key) => key.startsWith("INPUT_") && !known.has(key.toUpperCase()))
+    .sort()
+    .map((key) => {
+      const name = key.slice("INPUT_".length).toLowerCase();
+      // A singular for a plural list input (registry → registries) is too far for closest().
+      const plural = names.find((n) => n === `${name}s` || n === name.replace(/y$/, "ies"));
+      const guess = plural ?? closest(name, names);
+      return `input ${name} is not an input of this Action and was ignored${guess === undefined ? "" : `: did you mean ${guess}?`} (inputs: docs/ci/github-actions.md)`;
+    });
 }
 
 /** A list input: one value per line or comma-separated, blanks dropped. */

@@ -21,7 +21,7 @@ import { createLogger, type Logger } from "../platform/logger.js";
 import { MASK } from "../platform/redactor.js";
 import { describeFetch, runTask } from "../task/run.js";
 import { dockerLogin, findDocker } from "./docker.js";
-import { actionInputs, readSettings } from "./inputs.js";
+import { actionInputs, readSettings, unknownInputs } from "./inputs.js";
 import { publishPlan } from "./outputs.js";
 import {
   type ActionCore,
@@ -40,7 +40,10 @@ function inputForFlag(flag: string): string | undefined {
 const OIDC_CONNECTOR = "github-actions-oidc";
 
 export async function runMain(core: ActionCore, env: Env): Promise<void> {
-  const redactor = new MaskingRedactor((secret) => core.setSecret(secret));
+  // Read first: mask-password decides what is masked. Anything but false masks (a value that is
+  // not true or false fails the step below).
+  const maskPassword = core.getInput("mask-password").toLowerCase() !== "false";
+  const redactor = new MaskingRedactor((secret) => core.setSecret(secret), { maskPassword });
   const logger = createLogger({
     stream: { write: (text: string) => process.stdout.write(text) },
     redactor,
@@ -48,8 +51,17 @@ export async function runMain(core: ActionCore, env: Env): Promise<void> {
   });
   let temp: string | undefined;
   try {
+    for (const warning of unknownInputs(env)) core.warning(warning);
     const settings = readSettings((name) => core.getInput(name));
-    const run = runOptions(settings.flags, env);
+    for (const warning of settings.warnings) core.warning(warning);
+    if (!settings.maskPassword) {
+      core.warning(
+        "mask-password: false: the registry password is not masked in this job's log (so that docker_password_<host> can be passed to another job); anything that prints it shows it",
+      );
+    }
+    // http-proxy is for the AWS calls; docker login talks to its daemon, which has its own.
+    const awsEnv = settings.httpProxy === undefined ? env : withProxy(env, settings.httpProxy);
+    const run = runOptions(settings.flags, awsEnv);
     const loaded = await loadTask(settings.flags);
     let { task } = loaded;
     const title = task.description === undefined ? "ecr-vars" : `ecr-vars (${task.description})`;
@@ -75,7 +87,7 @@ export async function runMain(core: ActionCore, env: Env): Promise<void> {
 
     const outcome = await runTask({
       task,
-      env,
+      env: awsEnv,
       label: loaded.label,
       redactor,
       logger,
@@ -132,6 +144,14 @@ export async function runMain(core: ActionCore, env: Env): Promise<void> {
     // The OIDC token file is only needed while the run assumes the role.
     if (temp !== undefined) await rm(temp, { recursive: true, force: true });
   }
+}
+
+/**
+ * The environment with `http-proxy` as the proxy of every AWS call. Lower-case names are set too:
+ * they win over upper-case ones (aws/http.ts reads them as curl does).
+ */
+function withProxy(env: Env, proxy: string): Env {
+  return { ...env, HTTPS_PROXY: proxy, https_proxy: proxy, HTTP_PROXY: proxy, http_proxy: proxy };
 }
 
 /** The workflow's OIDC token from the runner; a refusal is a credentials error, not a bug. */

@@ -18,6 +18,7 @@ export interface ActionCore {
   getState(name: string): string;
   getIDToken(audience?: string): Promise<string>;
   isDebug(): boolean;
+  warning(message: string): void;
   setFailed(message: string): void;
 }
 
@@ -39,19 +40,32 @@ const MIN_MASK_LENGTH = 4;
 /**
  * A redactor that registers every secret, and each form it takes when encoded, with the runner
  * (`::add-mask::`) as soon as it learns of it: mask first, then act.
+ *
+ * With `maskPassword: false` (amazon-ecr-login's `mask-password: false`) the password inside an
+ * ECR authorization token is not registered with the runner, so that a job output holding it can
+ * reach another job; the token itself, the other secrets, and our own log lines stay redacted.
+ * The token always arrives before its password (task/run.ts adds them in that order).
  */
 export class MaskingRedactor extends Redactor {
   readonly #masked = new Set<string>();
   readonly #mask: (secret: string) => void;
+  readonly #maskPassword: boolean;
+  readonly #withheld = new Set<string>();
 
-  constructor(mask: (secret: string) => void) {
+  constructor(mask: (secret: string) => void, options: { maskPassword?: boolean } = {}) {
     super();
     this.#mask = mask;
+    this.#maskPassword = options.maskPassword ?? true;
   }
 
   override add(secret: string | undefined): void {
     super.add(secret);
     if (secret === undefined) return;
+    if (!this.#maskPassword) {
+      const password = passwordOfToken(secret);
+      if (password !== undefined) this.#withheld.add(password);
+      if (this.#withheld.has(secret)) return;
+    }
     for (const form of derivedForms(secret)) {
       if (form.length < MIN_MASK_LENGTH || this.#masked.has(form)) continue;
       this.#masked.add(form);
@@ -93,4 +107,14 @@ export function reportFailure(
     if (logger.debugEnabled && error instanceof Error && error.stack) logger.debug(error.stack);
   }
   core.setFailed(redactor.redact(lines.join("\n")));
+}
+
+/** The password half of an ECR authorization token (canonical base64 of `user:password`). */
+function passwordOfToken(value: string): string | undefined {
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(value)) return undefined;
+  const bytes = Buffer.from(value, "base64");
+  if (bytes.toString("base64") !== value) return undefined;
+  const text = bytes.toString("utf8");
+  const colon = text.indexOf(":");
+  return colon > 0 && colon < text.length - 1 ? text.slice(colon + 1) : undefined;
 }

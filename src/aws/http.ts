@@ -215,9 +215,7 @@ const responseLimit = {
               },
             });
             // A connection that fails mid-answer fails the limited body too, at once (the SDK
-            // reads that one), and a refused answer stops the connection's. By hand, not with
-            // stream.pipeline: loading its modules cost every fresh fetch 0.8 ms (README
-            // "Start-up").
+            // reads that one), and a refused answer stops the connection's.
             const source = body as NodeJS.ReadableStream & { destroy(error?: Error): void };
             source.once("error", (error: Error) => limited.destroy(error));
             limited.once("error", () => source.destroy());

@@ -17,18 +17,21 @@ export async function taskCacheAuthorize(init: {
 }): Promise<Authorize> {
   const { task } = init;
   let connector: string | undefined;
+  let profile: string | undefined;
   if (task.source.kind === "connector") {
     const setting = task.source.connector;
     if (setting.kind === "ref") connector = setting.ref;
+    else if (setting.kind === "profile") profile = setting.profile;
     else {
       // An unresolvable variable fails the run itself, with its own message; key on the text.
       const resolved = resolveExpression(setting.expression, init.env);
       connector = resolved.ok ? resolved.value : setting.expression;
     }
   }
-  const config = await cacheConfigFor(
+  const config = cacheConfigFor(
     {
-      source: task.source.kind,
+      source: profile === undefined ? task.source.kind : "profile",
+      ...(profile === undefined ? {} : { profile }),
       ...(connector === undefined ? {} : { connector, connectorsPath: init.connectorsPath }),
       ...(task.roleArn === undefined ? {} : { roleArn: task.roleArn }),
     },
@@ -38,6 +41,9 @@ export async function taskCacheAuthorize(init: {
     dir: cacheDir(init.env),
     env: init.env,
     config,
+    ...(connector === undefined
+      ? {}
+      : { connector: { path: init.connectorsPath, ref: connector } }),
     logger: init.logger,
   });
 }

@@ -5,12 +5,11 @@
  * key id, as the Go helper does, never hits with assumed roles: their key changes every session.
  *
  * Finding the identity costs an AWS call, which a cache hit must not make. So a second, cheap key
- * describes the *configuration* (source, connector, role, region, registry, endpoints, a hash
- * of the credential-bearing environment, and a stamp of the files the credential source reads)
- * and points at the identity's token. A hit follows that
- * pointer with no AWS call and without loading the SDK. When the configuration changes (a new
- * session's keys in the environment) the pointer misses, one GetCallerIdentity names the identity,
- * and its token is reused if still fresh: one STS call, no new ECR token.
+ * describes the *configuration* (source, connector, role, region, registry, and a hash of the
+ * contents of what the credential source reads: config.ts) and points at the identity's token. A
+ * hit follows that pointer with no AWS call and without loading the SDK. When the configuration
+ * changes (a new session's keys in the environment) the pointer misses, one GetCallerIdentity
+ * names the identity, and its token is reused if still fresh: one STS call, no new ECR token.
  *
  * This module is on the helper's cache-hit path: no node:crypto, no library (see sha256.ts).
  */
@@ -25,76 +24,31 @@ export interface CacheConfig {
   readonly source: string;
   /** Absolute connectors file path, for connector sources. */
   readonly connectorsPath?: string;
-  /** The connectors file's size and mtime: an edited file is a new configuration. */
-  readonly connectorsStamp?: string;
   /**
-   * Inode, size and modification time of every file the credential source reads (shared
-   * credentials and config files, web identity token file, SSO cache, ...): a switched key in
-   * `~/.aws/credentials` is a new configuration, found without reading the file.
+   * SHA-256 of the inputs that decide the identity, by content (config.ts): the AWS variables,
+   * the shared credential files, token files and SSO caches, the connectors file.
    */
-  readonly inputsStamp?: string;
+  readonly inputs: string;
   readonly roleArn?: string;
   readonly region: string;
   /** The registry account id, or `default` for the caller's own registry. */
   readonly registryId: string;
 }
 
-// Environment variables that select or carry credentials or endpoints. Their values enter the
-// key only as a hash. Our own published variables (`*password`) are left out: under
-// `ecr-vars exec` they are in the environment and must not turn every lookup into a miss.
-// Case-insensitively: an ASCII name is matched in upper case, by plain string tests (any regular
-// expression costs its first use more than the whole comparison, README "Start-up"); any other
-// by a case-insensitive regular expression, which differs from toUpperCase for a few non-ASCII
-// letters.
-const IDENTITY_PREFIX = "AWS_";
-const IDENTITY_WORDS = ["KEY", "SECRET", "TOKEN", "ROLE", "PROFILE", "CONNECTOR"];
-
-/** Whether a variable of this name enters the fingerprint (exported for its tests). */
-export function isIdentityName(name: string): boolean {
-  for (let i = 0; i < name.length; i++) {
-    if (name.charCodeAt(i) > 0x7f) {
-      const words = new RegExp(`^${IDENTITY_PREFIX}|${IDENTITY_WORDS.join("|")}`, "i");
-      return words.test(name) && !/password$/i.test(name);
-    }
-  }
-  const upper = name.toUpperCase();
-  return (
-    (upper.startsWith(IDENTITY_PREFIX) || IDENTITY_WORDS.some((word) => upper.includes(word))) &&
-    !upper.endsWith("PASSWORD")
-  );
-}
-
-export function environmentFingerprint(env: Env): string {
-  const parts: string[] = [];
-  for (const name of Object.keys(env).sort()) {
-    if (!isIdentityName(name) || name.startsWith("ECR_VARS_CACHE")) continue;
-    parts.push(`${name}\0${env[name] ?? ""}\0`);
-  }
-  return sha256Hex(parts.join(""));
-}
-
-export function configKey(config: CacheConfig, env: Env): string {
-  return configKeyOf(config, environmentFingerprint(env));
-}
-
 const hashes = new Map<string, string>();
 
 /**
- * configKey with the environment's fingerprint computed once for many registries. The hash
- * covers what may hold secrets or paths (source, connectors, credential files, role, the
- * environment's fingerprint) and is computed once per process for all the registries and regions
- * of one configuration, which follow it in clear: a 40-registry cache hit hashed 40 times in
- * plain JavaScript, a tenth of its time (README "Start-up").
+ * The configuration key. The hash covers what may hold secrets or paths (source, connectors,
+ * inputs, role) and is computed once per process for all the registries and regions of one
+ * configuration, which follow it in clear.
  */
-export function configKeyOf(config: CacheConfig, fingerprint: string): string {
+export function configKey(config: CacheConfig): string {
   const parts = [
-    "v2",
+    "v3",
     config.source,
     config.connectorsPath ?? "",
-    config.connectorsStamp ?? "",
-    config.inputsStamp ?? "",
+    config.inputs,
     config.roleArn ?? "",
-    fingerprint,
   ].join("\n");
   let hash = hashes.get(parts);
   if (hash === undefined) {

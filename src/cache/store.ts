@@ -30,9 +30,23 @@ export interface CachedToken {
   readonly fetchedAt: string;
 }
 
+/** What a token served under a configuration key also depended on (config.ts). */
+export interface CachedDependencies {
+  readonly files: readonly string[];
+  readonly variables: readonly string[];
+  readonly host?: "imds" | "container";
+  /** `dependencyDigest` when the token was written. */
+  readonly digest: string;
+}
+
 export interface CacheData {
   /** Configuration key → token key (see key.ts). */
   aliases: Record<string, string>;
+  /**
+   * Configuration key → its dependencies. An alias without them is not served (one written by a
+   * version that dropped them): a miss, never a token the dependencies were not checked for.
+   */
+  depends: Record<string, CachedDependencies>;
   tokens: Record<string, CachedToken>;
 }
 
@@ -40,11 +54,15 @@ export { cacheDir } from "./dir.js";
 
 export const cacheFile = (dir: string) => join(dir, "tokens.json");
 
-const emptyCache = (): CacheData => ({ aliases: Object.create(null), tokens: Object.create(null) });
+const emptyCache = (): CacheData => ({
+  aliases: Object.create(null),
+  depends: Object.create(null),
+  tokens: Object.create(null),
+});
 
 /**
- * The cache's content; empty when missing, unreadable, corrupt, foreign or exposed. Synchronous
- * on purpose: it is one small file, and node:fs/promises would cost the hit path its start-up.
+ * The cache's content; empty when missing, unreadable, corrupt, foreign or exposed. Synchronous:
+ * it is one small file.
  */
 export async function readCache(dir: string): Promise<CacheData> {
   let fd: number;
@@ -75,11 +93,17 @@ export function parseCache(text: string): CacheData {
     return data;
   }
   if (!isObject(raw) || raw.format !== FORMAT || raw.version !== VERSION) return data;
-  const { aliases, tokens } = raw;
+  const { aliases, depends, tokens } = raw;
   if (isObject(aliases)) {
     for (const key of Object.keys(aliases)) {
       const value = aliases[key];
       if (typeof value === "string") data.aliases[key] = value;
+    }
+  }
+  if (isObject(depends)) {
+    for (const key of Object.keys(depends)) {
+      const value = depends[key];
+      if (isDependencies(value)) data.depends[key] = value;
     }
   }
   if (isObject(tokens)) {
@@ -122,11 +146,11 @@ export async function updateCache(
   now: Date,
   env: Env = {},
 ): Promise<void> {
-  // Loaded here, not at the top: the hit path only reads, and these pull in node:crypto and node:os.
-  const { chmod, lstat, mkdir, unlink } = await import("node:fs/promises");
+  // Loaded here, not at the top: the hit path only reads.
+  const { lstat, unlink } = await import("node:fs/promises");
   const { withFileLock } = await import("../platform/lock.js");
   const { writeSecretFile } = await import("../platform/write-file.js");
-  await prepareCacheDir(dir, env, { chmod, lstat, mkdir });
+  await ensureCacheDir(dir, env);
   const file = cacheFile(dir);
   await withFileLock(file, async () => {
     const data = await readCache(dir);
@@ -137,12 +161,24 @@ export async function updateCache(
     for (const [key, target] of Object.entries(data.aliases)) {
       if (data.tokens[target] === undefined) delete data.aliases[key];
     }
+    for (const key of Object.keys(data.depends)) {
+      if (data.aliases[key] === undefined) delete data.depends[key];
+    }
     // A planted link or a foreign file is removed, not followed: the directory is ours (0700).
     const stat = await lstat(file).catch(() => undefined);
     if (stat !== undefined && (!stat.isFile() || !isOwnedByUser(stat))) await unlink(file);
     const text = JSON.stringify({ format: FORMAT, version: VERSION, ...data });
     await writeSecretFile(file, `${text}\n`);
   });
+}
+
+/**
+ * Creates the cache directory, or checks it, before a token or a lock is written into it; true
+ * when this call created it.
+ */
+export async function ensureCacheDir(dir: string, env: Env): Promise<boolean> {
+  const { chmod, lstat, mkdir } = await import("node:fs/promises");
+  return prepareCacheDir(dir, env, { chmod, lstat, mkdir });
 }
 
 /**
@@ -155,7 +191,7 @@ async function prepareCacheDir(
   dir: string,
   env: Env,
   fs: Pick<typeof import("node:fs/promises"), "chmod" | "lstat" | "mkdir">,
-): Promise<void> {
+): Promise<boolean> {
   const before = await fs.lstat(dir).catch(() => undefined);
   if (before === undefined) {
     await fs.mkdir(dir, { recursive: true, mode: 0o700 });
@@ -165,7 +201,7 @@ async function prepareCacheDir(
     throw new Error(`the cache directory ${dir} is not a directory owned by this user`);
   }
   // Windows reports 0o777 for every directory: its profile's ACLs keep others out (owner.ts).
-  if (!hasPosixModes() || (stat.mode & 0o077) === 0) return;
+  if (!hasPosixModes() || (stat.mode & 0o077) === 0) return before === undefined;
   const ours = before === undefined || !env.ECR_VARS_CACHE_DIR;
   if (!ours) {
     throw new Error(
@@ -174,6 +210,7 @@ async function prepareCacheDir(
   }
   // Created just now with a umask-independent 0700, or the default directory named ecr-vars.
   await fs.chmod(dir, 0o700);
+  return before === undefined;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -189,6 +226,19 @@ const TOKEN_FIELDS = [
   "expiresAt",
   "fetchedAt",
 ] as const satisfies readonly (keyof CachedToken)[];
+
+function isDependencies(value: unknown): value is CachedDependencies {
+  if (!isObject(value)) return false;
+  const { files, variables, host, digest } = value;
+  const strings = (list: unknown) =>
+    Array.isArray(list) && list.every((item) => typeof item === "string");
+  return (
+    strings(files) &&
+    strings(variables) &&
+    typeof digest === "string" &&
+    (host === undefined || host === "imds" || host === "container")
+  );
+}
 
 function isToken(value: unknown): value is CachedToken {
   if (!isObject(value)) return false;

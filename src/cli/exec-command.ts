@@ -53,7 +53,7 @@ export async function runExecCommand(context: CommandContext): Promise<number> {
   let variables: Record<string, string> = {};
   const secrets: string[] = [];
   const run = runOptions(flags, io.env);
-  const loaded = await loadTask(flags);
+  const loaded = await loadTask(flags, io.env);
   if (loaded.task.disabled) {
     logger.info("ecr-vars exec: the task is disabled; running the command without variables.");
   } else {

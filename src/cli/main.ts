@@ -89,7 +89,7 @@ export async function main(io: CliIo): Promise<number> {
 async function fetchAndWrite(context: CommandContext): Promise<number> {
   const { io, values: flags, redactor, logger } = context;
   const run = runOptions(flags, io.env);
-  const loaded = await loadTask(flags);
+  const loaded = await loadTask(flags, io.env);
   const { task } = loaded;
   const title = task.description === undefined ? "ecr-vars" : `ecr-vars (${task.description})`;
   if (task.disabled) {
@@ -101,8 +101,8 @@ async function fetchAndWrite(context: CommandContext): Promise<number> {
   const renderer = getRenderer(run.format);
   if (renderer === undefined)
     throw new Error(`format ${run.format} was validated but has no renderer`);
-  // Writing files (locks, atomic renames) is imported only when there is a file to write: the
-  // common case prints to stdout and must start fast (ARCHITECTURE.md, "Start-up").
+  // Writing files (locks, atomic renames) is imported only when there is a file to write
+  // (ARCHITECTURE.md, "Start-up").
   const files = () => import("../platform/docker-config-file.js");
   checkAgent(renderer, run, io.env);
   const destination = await destinationOf(renderer, run, io, files);
@@ -140,6 +140,8 @@ async function fetchAndWrite(context: CommandContext): Promise<number> {
     ...(run.credentialHelper ? { credentialHelper: true } : {}),
     ...(outcome.registries.length > 1 ? { registries: outcome.registries } : {}),
     ...(flags["report-secrets"] === true ? { reportSecrets: true } : {}),
+    ...(run.secretName === undefined ? {} : { secretName: run.secretName }),
+    ...(run.secretNamespaces.length === 0 ? {} : { secretNamespaces: run.secretNamespaces }),
     secretForms: derivedForms,
   };
   const { merge } = renderer;

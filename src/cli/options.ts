@@ -178,6 +178,22 @@ export const OPTIONS: readonly OptionSpec[] = [
       "with --format docker-config: write credHelpers entries that point at docker-credential-ecr-vars instead of the password",
   },
   {
+    flag: "secret-name",
+    type: "string",
+    value: "NAME",
+    group: "output",
+    description: "with --format kubernetes: the name of the pull Secret (default ecr-vars)",
+  },
+  {
+    flag: "secret-namespace",
+    type: "string",
+    multiple: true,
+    value: "NS",
+    group: "output",
+    description:
+      "with --format kubernetes: write the Secret into this namespace; repeat it for one Secret in each (default: no namespace, kubectl's current one)",
+  },
+  {
     flag: "report-secrets",
     type: "boolean",
     group: "output",

@@ -13,7 +13,7 @@ import { loadTask } from "./task-input.js";
 
 export async function runPolicyCommand(context: CommandContext): Promise<number> {
   const { io, values: flags } = context;
-  const { task, label } = await loadTask(flags);
+  const { task, label } = await loadTask(flags, io.env);
   const region = resolveRegion(task, io.env, label)?.region;
   let registries = resolveRegistries(
     registrySpecsOf(task),

@@ -7,6 +7,7 @@ import { taskCacheAuthorize } from "../cache/for-task.js";
 import { type FieldProblem, optionsError } from "../core/errors.js";
 import type { Env } from "../core/expressions.js";
 import { type EnvNaming, envNamingFor, isEnvPrefix } from "../core/names.js";
+import { namespaceProblem, secretNameProblem } from "../emit/kubernetes.js";
 import { FALLBACK_FORMAT, formatNames, getRenderer, rendererForCi } from "../emit/registry.js";
 import { type CiSystem, detectCi } from "../platform/ci.js";
 import type { Logger } from "../platform/logger.js";
@@ -30,6 +31,9 @@ export interface RunOptions {
   readonly connectors: string | undefined;
   readonly cache: boolean;
   readonly credentialHelper: boolean;
+  /** `--secret-name`, `--secret-namespace` (kubernetes format), each checked. */
+  readonly secretName: string | undefined;
+  readonly secretNamespaces: readonly string[];
 }
 
 export function runOptions(flags: FlagValues, env: Env): RunOptions {
@@ -64,6 +68,51 @@ export function runOptions(flags: FlagValues, env: Env): RunOptions {
       hint: "add --format docker-config, or drop --credential-helper",
     });
   }
+  const secretName = typeof flags["secret-name"] === "string" ? flags["secret-name"] : undefined;
+  const namespaceFlag = flags["secret-namespace"];
+  const secretNamespaces = Array.isArray(namespaceFlag)
+    ? namespaceFlag
+    : typeof namespaceFlag === "string"
+      ? [namespaceFlag]
+      : [];
+  const secretFlags = [
+    ...(secretName === undefined ? [] : ["--secret-name"]),
+    ...(secretNamespaces.length === 0 ? [] : ["--secret-namespace"]),
+  ];
+  if (secretFlags.length > 0 && renderer !== undefined && renderer.secretOptions !== true) {
+    for (const field of secretFlags) {
+      problems.push({
+        field,
+        message: `has no meaning for the ${format} format`,
+        hint: `add --format kubernetes, or drop ${field}`,
+      });
+    }
+  }
+  if (secretName !== undefined) {
+    const problem = secretNameProblem(secretName);
+    if (problem !== undefined)
+      problems.push({
+        field: "--secret-name",
+        message: problem,
+        hint: "e.g. --secret-name ecr-pull",
+      });
+  }
+  for (const namespace of secretNamespaces) {
+    const problem = namespaceProblem(namespace);
+    if (problem !== undefined)
+      problems.push({
+        field: "--secret-namespace",
+        message: problem,
+        hint: "give an existing namespace's name, e.g. --secret-namespace default",
+      });
+  }
+  if (new Set(secretNamespaces).size !== secretNamespaces.length) {
+    problems.push({
+      field: "--secret-namespace",
+      message: "names the same namespace more than once",
+      hint: "give each namespace once",
+    });
+  }
   const output = typeof flags.output === "string" ? flags.output : undefined;
   if (output === "")
     problems.push({
@@ -82,6 +131,8 @@ export function runOptions(flags: FlagValues, env: Env): RunOptions {
     connectors: typeof flags.connectors === "string" ? flags.connectors : undefined,
     cache: flags.cache === true,
     credentialHelper,
+    secretName,
+    secretNamespaces,
   };
 }
 

@@ -1,7 +1,6 @@
 /**
  * The task file (`--task FILE`): read, checked against its schema, fields labelled by file line.
- * Loaded only when a task file is given: zod and yaml would otherwise be most of the CLI's
- * start-up (ARCHITECTURE.md, "Start-up").
+ * Imported only when a task file is given (ARCHITECTURE.md, "Start-up").
  */
 
 import * as z from "zod/mini";

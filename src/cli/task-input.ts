@@ -1,6 +1,7 @@
 /** Builds the task configuration from the task file and the flags; flags win. */
 
 import { configError, type FieldProblem, isEcrVarsError } from "../core/errors.js";
+import { EMPTY_MAP, type RegistryMap } from "../core/registry-map.js";
 import {
   type FieldLabel,
   parseTask,
@@ -8,6 +9,7 @@ import {
   type TaskInput,
   type TaskKey,
 } from "../core/task.js";
+import { readHelperConfig } from "../platform/helper-config-file.js";
 import { OPTIONS } from "./options.js";
 
 export type FlagValues = Record<string, string | boolean | string[] | undefined>;
@@ -19,8 +21,15 @@ export interface LoadedTask {
   readonly label: FieldLabel;
 }
 
-/** Reads `--task FILE` (when given), overlays the flags and validates the result. */
-export async function loadTask(flags: FlagValues): Promise<LoadedTask> {
+/**
+ * Reads `--task FILE` (when given), overlays the flags and validates the result. With `env`,
+ * registries named by host honour the helper config's registry map (docs/docker.md, "Registry
+ * maps"), as the credential helper does.
+ */
+export async function loadTask(
+  flags: FlagValues,
+  env?: Readonly<Record<string, string | undefined>>,
+): Promise<LoadedTask> {
   const fromFlags: TaskInput = {};
   const flagOf = new Map<TaskKey, string>();
   for (const spec of OPTIONS) {
@@ -34,7 +43,7 @@ export async function loadTask(flags: FlagValues): Promise<LoadedTask> {
   const taskPath = flags.task;
   if (typeof taskPath !== "string") {
     const label: FieldLabel = (key) => flagOf.get(key) ?? key;
-    return { task: parseTask(fromFlags, label), label };
+    return { task: parseTask(fromFlags, label, registryMap(fromFlags, env, label)), label };
   }
 
   // Dynamic: the task file's schema (zod) and parser (yaml) are not needed without a task file.
@@ -58,7 +67,8 @@ export async function loadTask(flags: FlagValues): Promise<LoadedTask> {
       : key in fromFile
         ? fileLabel([key])
         : (flagOf.get(key) ?? key);
-  if (file.problems.length === 0) return { task: parseTask(merged, label), label };
+  const map = registryMap(merged, env, label);
+  if (file.problems.length === 0) return { task: parseTask(merged, label, map), label };
   // The file has problems of its own: the task's checks still run on the rest of it, so that
   // every problem is reported at once, less what follows from the keys the file got wrong.
   const skipped = new Set(
@@ -66,10 +76,33 @@ export async function loadTask(flags: FlagValues): Promise<LoadedTask> {
   );
   let later: readonly FieldProblem[] = [];
   try {
-    parseTask(merged, label);
+    parseTask(merged, label, map);
   } catch (error) {
     if (!isEcrVarsError(error)) throw error;
     later = error.problems.filter((problem) => !skipped.has(problem.field));
   }
   throw configError([...file.problems, ...later]);
+}
+
+/** The helper config's registry map, read only when some registry is named by host. */
+function registryMap(
+  input: TaskInput,
+  env: Readonly<Record<string, string | undefined>> | undefined,
+  label: FieldLabel,
+): RegistryMap {
+  const byHost = (input.registries ?? []).some(
+    (entry) => typeof entry === "string" || entry.registry !== undefined,
+  );
+  if (env === undefined || !byHost) return EMPTY_MAP;
+  const config = readHelperConfig(env);
+  if (config.kind === "invalid") {
+    throw configError([
+      {
+        field: label("registries"),
+        message: `the helper config, whose registry map names hosts for --registry, is invalid: ${config.message}`,
+        hint: "fix the file, or point ECR_VARS_HELPER_CONFIG at another one (docs/docker.md)",
+      },
+    ]);
+  }
+  return config.map;
 }

@@ -45,14 +45,8 @@ export interface EcrVarsErrorInit {
   readonly cause?: unknown;
 }
 
-// The CLI's CommonJS start-up file and the ES modules it loads lazily each bundle their own copy
-// of this class (see scripts/build.mjs), so `isEcrVarsError` checks a registered symbol rather
-// than the class object.
-const BRAND = Symbol.for("ecr-vars.EcrVarsError");
-
 export class EcrVarsError extends Error {
   override readonly name = "EcrVarsError";
-  readonly [BRAND] = true;
   readonly kind: ErrorKind;
   readonly code: string;
   readonly hint: string | undefined;
@@ -103,7 +97,7 @@ export function usageError(message: string, hint?: string): EcrVarsError {
 }
 
 export function isEcrVarsError(error: unknown): error is EcrVarsError {
-  return typeof error === "object" && error !== null && BRAND in error;
+  return error instanceof EcrVarsError;
 }
 
 /**

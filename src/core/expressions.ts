@@ -77,11 +77,12 @@ export function resolveExpression(expression: string, env: Env): ExpressionResul
   return failure ?? { ok: true, value, secret };
 }
 
-type Lookup =
+export type Lookup =
   | { ok: true; name: string; envName: string; bamboo: boolean }
   | { ok: false; reason: string; hint: string };
 
-function lookupName(inner: string): Lookup {
+/** The variable a reference's inner text (`env.NAME`, `bamboo.NAME`) reads. */
+export function lookupName(inner: string): Lookup {
   const dot = inner.indexOf(".");
   const kind = dot < 0 ? "" : inner.slice(0, dot);
   const name = inner.slice(dot + 1);

@@ -47,8 +47,6 @@ export function isEnvPrefix(value: string): boolean {
 
 /**
  * A URL's scheme and `://` (RFC 3986: a letter, then letters, digits, `+`, `-`, `.`), capture
- * group 1 the scheme. Spelled out in both cases rather than with the `i` flag: the same set of
- * strings, but a case-insensitive character class costs its first use a Unicode case-folding
- * table, a millisecond on some Node versions (README "Start-up").
+ * group 1 the scheme.
  */
 export const URL_SCHEME = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//;

@@ -18,9 +18,7 @@ export interface PartitionInfo {
 
 // Region codes have the form <area>-<direction>-<number> (one or two digits), or, in the
 // non-commercial partitions, a fixed name with a partition qualifier and one digit
-// (us-gov-west-1, us-iso-east-1, eusc-de-east-1, cn-north-1). Looked up in sets rather than
-// matched by one regular expression of alternatives, which costs its first use (every run)
-// more than a fifth of a millisecond (README "Start-up").
+// (us-gov-west-1, us-iso-east-1, eusc-de-east-1, cn-north-1), looked up in sets.
 const AREAS = new Set(["af", "ap", "ca", "eu", "il", "me", "mx", "sa", "us"]);
 const DIRECTIONS = new Set([
   ...["central", "north", "south", "east", "west"],

@@ -32,7 +32,8 @@ export type RegistrySpec =
   | {
       readonly kind: "host";
       readonly accountId: string;
-      readonly region: string;
+      /** Undefined: the task's region (an alias whose entry names none). */
+      readonly region: string | undefined;
       readonly variant: EndpointVariant;
       readonly host: string;
       readonly identity: IdentitySpec;
@@ -165,10 +166,11 @@ export function nameSegment(registry: Registry, accountId: string): string {
 /** A stable key of an identity: registries with equal keys share credentials and calls. */
 export function identityKey(identity: IdentitySpec): string {
   const { source } = identity;
+  const setting = source.kind === "connector" ? source.connector : undefined;
   const base =
-    source.kind === "connector"
-      ? `connector:${source.connector.kind}:${source.connector.kind === "ref" ? source.connector.ref : source.connector.expression}`
-      : source.kind;
+    setting === undefined
+      ? source.kind
+      : `connector:${setting.kind}:${setting.kind === "ref" ? setting.ref : setting.kind === "profile" ? setting.profile : setting.expression}`;
   return identity.roleArn === undefined ? base : `${base}+role:${identity.roleArn}`;
 }
 

@@ -36,9 +36,11 @@ export interface HostProblem {
 
 export type HostParse = { readonly ok: true; readonly address: RegistryAddress } | HostProblem;
 
-// <account>.dkr.ecr[-fips].<region>.<suffix>        (IPv4 only)
-// <account>.dkr-ecr[-fips].<region>.<dual-stack suffix> (IPv4 and IPv6)
-const PRIVATE_HOST = /^(\d{12})\.(dkr\.ecr|dkr-ecr)(-fips)?\.([a-z0-9][a-z0-9-]*)\.([a-z0-9.-]+)$/;
+// <account>.dkr.ecr[-fips].<region>.<suffix>. The separator after `dkr` may also be a dash: AWS
+// names dual-stack hosts `dkr-ecr`, and the peers that parse these hosts accept either separator
+// with either suffix (docs/registries.md, "Naming a registry"), so it says nothing. The suffix
+// decides: a partition's IPv4-only suffix is a standard endpoint, its dual-stack one dual-stack.
+const PRIVATE_HOST = /^(\d{12})\.dkr[.-]ecr(-fips)?\.([a-z0-9][a-z0-9-]*)\.([a-z0-9.-]+)$/;
 
 /** DNS suffixes of the registry hosts, per partition: [IPv4-only, dual-stack]. */
 const SUFFIXES: Readonly<Record<Partition, readonly [string, string | undefined]>> = {
@@ -52,8 +54,10 @@ const SUFFIXES: Readonly<Record<Partition, readonly [string, string | undefined]
   "aws-iso-f": ["csp.hci.ic.gov", undefined],
 };
 
-/** Partitions where ECR offers FIPS endpoints. */
-const FIPS_PARTITIONS: ReadonlySet<Partition> = new Set(["aws", "aws-us-gov"]);
+/** Every DNS suffix of a private registry host, in any partition. */
+export const REGISTRY_SUFFIXES: readonly string[] = [
+  ...new Set(Object.values(SUFFIXES).flatMap((pair) => pair.filter((s) => s !== undefined))),
+];
 
 const EXAMPLE = "e.g. 123456789012.dkr.ecr.eu-west-1.amazonaws.com or public.ecr.aws";
 
@@ -75,7 +79,7 @@ export function parseRegistryHost(input: string): HostParse {
 
   const match = PRIVATE_HOST.exec(name);
   if (match === null) return fail(describeMismatch(name));
-  const [, accountId = "", service = "", fips, region = "", suffix = ""] = match;
+  const [, accountId = "", fips = "", region = "", suffix = ""] = match;
   if (!isRegion(region)) {
     return fail(
       `"${region}" in ${name} is not an AWS region code`,
@@ -83,16 +87,9 @@ export function parseRegistryHost(input: string): HostParse {
     );
   }
   const { partition } = partitionOf(region);
-  const dualStack = service === "dkr-ecr";
   const [plainSuffix, dualSuffix] = SUFFIXES[partition];
-  const expected = dualStack ? dualSuffix : plainSuffix;
-  if (expected === undefined) {
-    return fail(
-      `${name} asks for a dual-stack registry, which the ${partition} partition does not offer`,
-      `use ${accountId}.dkr.ecr.${region}.${plainSuffix}`,
-    );
-  }
-  if (suffix !== expected) {
+  const dualStack = suffix === dualSuffix;
+  if (!dualStack && suffix !== plainSuffix) {
     const allSuffixes = Object.values(SUFFIXES).flat();
     const embedded = allSuffixes.find(
       (known) => known !== undefined && suffix.startsWith(`${known}.`),
@@ -100,28 +97,26 @@ export function parseRegistryHost(input: string): HostParse {
     if (embedded !== undefined && !allSuffixes.includes(suffix)) {
       return fail(
         `${name} is a look-alike: it continues after .${embedded} with .${suffix.slice(embedded.length + 1)}, so it is not an ECR registry`,
-        `use the registry's own host, which ends in .${expected}`,
+        `use the registry's own host, which ends in .${plainSuffix}`,
       );
     }
+    // A dual-stack suffix of another partition: name this partition's dual-stack suffix, if any.
+    const askedDual = Object.values(SUFFIXES).some(([, dual]) => dual === suffix);
+    if (askedDual && dualSuffix === undefined) {
+      return fail(
+        `${name} asks for a dual-stack registry, which the ${partition} partition does not offer`,
+        `use ${accountId}.dkr.ecr${fips}.${region}.${plainSuffix}`,
+      );
+    }
+    const expected = askedDual ? (dualSuffix ?? plainSuffix) : plainSuffix;
+    const service = expected === dualSuffix ? "dkr-ecr" : "dkr.ecr";
     return fail(
       `${name} does not end in .${expected}, the domain of region ${region} (partition ${partition})`,
-      `use ${accountId}.${service}${fips ?? ""}.${region}.${expected}`,
-    );
-  }
-  if (fips !== undefined && !FIPS_PARTITIONS.has(partition)) {
-    return fail(
-      `${name} asks for a FIPS endpoint, which ECR offers only in the aws and aws-us-gov partitions`,
-      `use ${accountId}.${service}.${region}.${expected}`,
+      `use ${accountId}.${service}${fips}.${region}.${expected}`,
     );
   }
   const variant: EndpointVariant =
-    fips !== undefined
-      ? dualStack
-        ? "fips-dualstack"
-        : "fips"
-      : dualStack
-        ? "dualstack"
-        : "standard";
+    fips !== "" ? (dualStack ? "fips-dualstack" : "fips") : dualStack ? "dualstack" : "standard";
   return {
     ok: true,
     address: { kind: "private", accountId, region, partition, variant, host: name },
@@ -144,8 +139,7 @@ type HostOf = { readonly ok: true; readonly host: string } | HostProblem;
 function hostOf(input: string): HostOf {
   if (input === "") return fail("the registry is empty");
   // Checked before URL parsing, which would silently drop tabs and newlines and trim spaces.
-  // \p{Cc} is U+0000-U+001F and U+007F-U+009F, spelled out: a Unicode property costs its first
-  // use a table lookup set-up (README "Start-up").
+  // The control characters: U+0000-U+001F and U+007F-U+009F.
   // biome-ignore lint/suspicious/noControlCharactersInRegex: matching them is the point
   if (/[\s\x00-\x1f\x7f-\x9f]/.test(input))
     return fail("the registry contains whitespace or control characters");

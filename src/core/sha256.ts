@@ -1,8 +1,7 @@
 /**
  * SHA-256 in plain JavaScript (FIPS 180-4), for the token cache keys and the docker-config
- * ownership marker, both on start-up paths (the credential helper's and the CLI's cache hit):
- * loading `node:crypto` costs a few milliseconds of that budget, hashing a few hundred bytes here
- * costs microseconds. Checked against node:crypto in the unit tests. Not for anything but keys.
+ * ownership marker, so that a cache hit does not load `node:crypto` for a few hundred bytes.
+ * Checked against node:crypto in the unit tests. Not for anything but keys.
  */
 
 const K = new Uint32Array([

@@ -9,6 +9,13 @@ import { isNamespace } from "./names.js";
 import { isRegion } from "./region.js";
 import type { IdentitySpec, RegistrySpec } from "./registries.js";
 import { parseRegistryHost } from "./registry-host.js";
+import {
+  EMPTY_MAP,
+  matchRegistry,
+  normalizeHost,
+  type RegistryEntry,
+  type RegistryMap,
+} from "./registry-map.js";
 import { DEFAULT_NAMESPACE } from "./variables.js";
 
 export type Scope = "local" | "result";
@@ -28,10 +35,15 @@ export type RegionSetting =
    */
   | { readonly kind: "environment" };
 
-/** Either a connector id or name known now, or an expression resolved at run time. */
+/**
+ * Either a connector id or name known now, or an expression resolved at run time; or a connector
+ * of type `profile` given in place (a helper config entry's `profile`), which needs no
+ * connectors file.
+ */
 export type ConnectorSetting =
   | { readonly kind: "ref"; readonly ref: string }
-  | { readonly kind: "variable"; readonly expression: string };
+  | { readonly kind: "variable"; readonly expression: string }
+  | { readonly kind: "profile"; readonly profile: string };
 
 export type CredentialSetting =
   /** The standard AWS credential chain (environment, profile, web identity, container, IMDS). */
@@ -96,8 +108,16 @@ const REGISTRY_ID = /^\d{12}$/;
 export const ROLE_ARN =
   /^arn:aws(?:-cn|-us-gov|-iso|-iso-[a-z]|-eusc)?:iam::\d{12}:role\/(?:[\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/;
 
-/** Builds the task from merged input, or throws one config error listing every problem. */
-export function parseTask(input: TaskInput, label: FieldLabel): TaskConfig {
+/**
+ * Builds the task from merged input, or throws one config error listing every problem. `map` is
+ * the helper config's registry map (docs/docker.md, "Registry maps"): a registry named by host
+ * takes its entry's alias (account and region) and identity, as the credential helper does.
+ */
+export function parseTask(
+  input: TaskInput,
+  label: FieldLabel,
+  map: RegistryMap = EMPTY_MAP,
+): TaskConfig {
   const problems: FieldProblem[] = [];
   const problem = (key: TaskKey, message: string, hint?: string) =>
     problems.push({ field: label(key), message, ...(hint === undefined ? {} : { hint }) });
@@ -109,7 +129,8 @@ export function parseTask(input: TaskInput, label: FieldLabel): TaskConfig {
     input.regionVariable !== undefined ||
     (input.registries ?? []).some(
       (entry) =>
-        typeof entry === "object" && entry.registry === undefined && entry.region === undefined,
+        (typeof entry === "object" && entry.registry === undefined && entry.region === undefined) ||
+        aliasWithoutRegion(typeof entry === "object" ? entry.registry : entry, map),
     );
   const region = needsRegion ? parseRegion(input, problem) : undefined;
   const source = parseSource(input, problem);
@@ -155,7 +176,7 @@ export function parseTask(input: TaskInput, label: FieldLabel): TaskConfig {
       ? undefined
       : { source, ...(input.roleArn === undefined ? {} : { roleArn: input.roleArn }) };
   const registries =
-    identity === undefined ? [] : parseRegistries(input.registries ?? [], identity, problem);
+    identity === undefined ? [] : parseRegistries(input.registries ?? [], identity, problem, map);
 
   if (problems.length > 0 || (needsRegion && !region) || !source) throw configError(problems);
   return {
@@ -180,6 +201,7 @@ function parseRegistries(
   entries: readonly RegistryInput[],
   taskIdentity: IdentitySpec,
   problem: Problem,
+  map: RegistryMap,
 ): RegistrySpec[] {
   const specs: RegistrySpec[] = [];
   for (const [index, raw] of entries.entries()) {
@@ -219,6 +241,21 @@ function parseRegistries(
           "drop them, or write the host of the endpoint you want (e.g. ...dkr.ecr-fips...)",
         );
         continue;
+      }
+      const mapped = mapRegistry(map, entry.registry);
+      if (mapped.kind === "problem") {
+        bad(mapped.message, mapped.hint);
+        continue;
+      }
+      if (mapped.kind === "mapped") {
+        // The entry's identity applies unless this registry names its own (as in the helper).
+        const own = entry.connector !== undefined || entry.roleArn !== undefined;
+        const mappedIdentity = own ? identity : (mapped.identity?.(taskIdentity) ?? identity);
+        if (mapped.alias !== undefined) {
+          specs.push({ kind: "host", ...mapped.alias, identity: mappedIdentity, label });
+          continue;
+        }
+        identity = mappedIdentity;
       }
       const parsed = parseRegistryHost(entry.registry);
       if (!parsed.ok) {
@@ -361,4 +398,118 @@ function parseSource(input: TaskInput, problem: Problem): CredentialSetting | un
     return undefined;
   }
   return { kind: "connector", connector: { kind: "ref", ref: connector } };
+}
+
+type MappedRegistry =
+  | { readonly kind: "unmapped" }
+  | { readonly kind: "problem"; readonly message: string; readonly hint: string }
+  | {
+      readonly kind: "mapped";
+      /** The entry's identity on top of the task's; undefined when it names none. */
+      readonly identity: ((task: IdentitySpec) => IdentitySpec) | undefined;
+      /** An alias: the registry's account and region, published under the host asked for. */
+      readonly alias:
+        | {
+            readonly accountId: string;
+            readonly region: string | undefined;
+            readonly variant: "standard" | "fips" | "dualstack" | "fips-dualstack";
+            readonly host: string;
+          }
+        | undefined;
+    };
+
+/** True when a host is an alias of the map whose entry names no region (the task's applies). */
+function aliasWithoutRegion(registry: string | undefined, map: RegistryMap): boolean {
+  if (registry === undefined) return false;
+  const match = matchRegistry(map, registry);
+  if (match.kind !== "entry" || match.rule.entry.region !== undefined) return false;
+  const parsed = parseRegistryHost(registry);
+  return (
+    match.rule.entry.registryId !== undefined && !(parsed.ok && parsed.address.kind === "private")
+  );
+}
+
+/** What the helper config's registry map says about a registry named by host. */
+function mapRegistry(map: RegistryMap, registry: string): MappedRegistry {
+  const match = matchRegistry(map, registry);
+  if (match.kind === "none") return { kind: "unmapped" };
+  if (match.kind === "ambiguous") {
+    const [a, b] = match.rules;
+    return {
+      kind: "problem",
+      message: `the helper config's registries["${a.key}"] and registries["${b.key}"] both match it and are equally specific`,
+      hint: "add an entry for the host itself, or narrow one pattern (docs/docker.md)",
+    };
+  }
+  const { entry, key } = match.rule;
+  const where = `the helper config's registries["${key}"]`;
+  if (entry.roleArn !== undefined && !ROLE_ARN.test(entry.roleArn))
+    return {
+      kind: "problem",
+      message: `${where}.roleArn "${entry.roleArn}" is not an IAM role ARN`,
+      hint: ROLE_ARN_HINT,
+    };
+  if (entry.source === "connector" && entry.connector === undefined)
+    return {
+      kind: "problem",
+      message: `${where} has source connector but names no connector`,
+      hint: "add its connector",
+    };
+  if (entry.source === "profile" && entry.profile === undefined)
+    return {
+      kind: "problem",
+      message: `${where} has source profile but names no profile`,
+      hint: "add its profile",
+    };
+  const identity = entryIdentity(entry);
+  if (entry.registryId === undefined) return { kind: "mapped", identity, alias: undefined };
+  if (!REGISTRY_ID.test(entry.registryId))
+    return {
+      kind: "problem",
+      message: `${where}.registryId "${entry.registryId}" is not 12 digits`,
+      hint: "use the account id that owns the registry",
+    };
+  if (entry.region !== undefined && !isRegion(entry.region))
+    return {
+      kind: "problem",
+      message: `${where}.region "${entry.region}" is not an AWS region code`,
+      hint: "use a code such as eu-west-1",
+    };
+  const host = normalizeHost(registry);
+  if (
+    !/^[a-z0-9.-]+(:\d+)?$/.test(host) ||
+    registry.includes("/") !== /^https:\/\/[^/]+\/?$/i.test(registry)
+  )
+    return {
+      kind: "problem",
+      message: `"${registry}" is not a host or an https:// URL of one`,
+      hint: "give the host the client pulls from, e.g. mirror.example.com",
+    };
+  const parsed = parseRegistryHost(registry);
+  const address = parsed.ok && parsed.address.kind === "private" ? parsed.address : undefined;
+  return {
+    kind: "mapped",
+    identity,
+    alias: {
+      accountId: entry.registryId,
+      region: entry.region ?? address?.region,
+      variant: address?.variant ?? "standard",
+      host,
+    },
+  };
+}
+
+/** The identity an entry names (source, connector, profile, role), over the task's. */
+function entryIdentity(entry: RegistryEntry): ((task: IdentitySpec) => IdentitySpec) | undefined {
+  const role = entry.roleArn === undefined ? {} : { roleArn: entry.roleArn };
+  let source: CredentialSetting | undefined;
+  if (entry.profile !== undefined)
+    source = { kind: "connector", connector: { kind: "profile", profile: entry.profile } };
+  else if (entry.connector !== undefined)
+    source = { kind: "connector", connector: { kind: "ref", ref: entry.connector } };
+  else if (entry.source === "instance-role" || entry.source === "default-chain")
+    source = { kind: entry.source };
+  if (source !== undefined) return () => ({ source, ...role });
+  if (entry.roleArn !== undefined) return (task) => ({ source: task.source, ...role });
+  return undefined;
 }

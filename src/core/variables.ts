@@ -35,9 +35,7 @@ export function isSecretName(name: string): boolean {
 const pad = (value: number, width = 2) => String(value).padStart(width, "0");
 
 /**
- * ISO-8601 UTC with seconds and no fraction, e.g. `2026-11-26T11:39:00Z`. Built from the UTC
- * fields: on Node 22 the first toISOString of a process costs a cache hit about half a
- * millisecond or more (README "Start-up").
+ * ISO-8601 UTC with seconds and no fraction, e.g. `2026-11-26T11:39:00Z`, from the UTC fields.
  */
 export function formatExpiry(date: Date): string {
   const day = `${pad(date.getUTCFullYear(), 4)}-${pad(date.getUTCMonth() + 1)}-${pad(date.getUTCDate())}`;

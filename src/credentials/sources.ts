@@ -67,9 +67,13 @@ export function fromDefaultChain(context: SourceContext): CredentialProvider {
         }
         throw error;
       }
+      const link = chainLink(credentials as { $source?: Record<string, unknown> }, context.env);
+      const hostBound =
+        link === "instance role" ? "imds" : link === "container role" ? "container" : undefined;
       return {
         ...credentials,
-        source: `the default AWS credential chain (${chainLink(credentials as { $source?: Record<string, unknown> }, context.env)})`,
+        source: `the default AWS credential chain (${link})`,
+        ...(hostBound === undefined ? {} : { hostBound }),
       };
     },
     context,
@@ -130,7 +134,7 @@ export function fromInstanceRole(context: SourceContext): CredentialProvider {
         // again, like any other transient fault, before the run gives up.
         for (let attempt = 1; ; attempt += 1) {
           try {
-            return { ...(await provider()), source };
+            return { ...(await provider()), source, hostBound: "imds" as const };
           } catch (error) {
             if (!blocked(error) || attempt >= context.call.maxAttempts) throw error;
             await new Promise((resolve) => setTimeout(resolve, RETRY_PAUSE_MS));
@@ -190,7 +194,7 @@ export function fromContainerRole(context: SourceContext): CredentialProvider {
         timeout: RETRY_PAUSE_MS,
         maxRetries: Math.max(0, context.call.maxAttempts - 1),
       });
-      return { ...(await provider()), source: "container role" };
+      return { ...(await provider()), source: "container role", hostBound: "container" as const };
     },
     context,
   );

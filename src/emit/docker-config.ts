@@ -64,8 +64,6 @@ export function authValue(login: RegistryLogin): string {
 }
 
 // A hash, not the value: the marker only has to recognise the entry, never to reproduce it.
-// Plain-JS SHA-256: every renderer is on the CLI's start-up path, where node:crypto costs more
-// than hashing one token.
 function fingerprint(auth: string): string {
   return `sha256:${sha256Hex(auth).slice(0, 32)}`;
 }

@@ -11,6 +11,7 @@ import { github } from "./github.js";
 import { gitlab } from "./gitlab.js";
 import { jenkins } from "./jenkins.js";
 import { json } from "./json.js";
+import { kubernetes } from "./kubernetes.js";
 import { password } from "./password.js";
 import { powershell } from "./powershell.js";
 import { sh } from "./sh.js";
@@ -26,6 +27,7 @@ export const renderers: readonly Renderer[] = Object.freeze([
   json,
   password,
   dockerConfig,
+  kubernetes,
   github,
   gitlab,
   azure,

@@ -24,6 +24,10 @@ export interface RenderOptions {
   readonly reportSecrets?: boolean;
   /** `docker-config` only: write `credHelpers` pointers to our helper instead of secrets. */
   readonly credentialHelper?: boolean;
+  /** `kubernetes` only (`--secret-name`): the Secrets' name. */
+  readonly secretName?: string;
+  /** `kubernetes` only (`--secret-namespace`, repeatable): one Secret in each. */
+  readonly secretNamespaces?: readonly string[];
 }
 
 /**
@@ -133,6 +137,8 @@ export interface Renderer {
   readonly refuseTerminal?: boolean;
   /** Accepts `--credential-helper` (`RenderOptions.credentialHelper`). */
   readonly credentialHelper?: boolean;
+  /** Accepts `--secret-name` and `--secret-namespace` (`RenderOptions.secretName`, ...). */
+  readonly secretOptions?: boolean;
   render(variables: readonly Variable[], options: RenderOptions): RenderPlan;
   /**
    * For formats that update a file others also write (`docker-config`): the new text from the

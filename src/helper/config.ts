@@ -1,17 +1,20 @@
 /**
- * What the credential helper does for a registry host: which credentials, which role, which
- * account and region. From, in order: the host's entry in the helper config file, the
- * environment (`ECR_VARS_*`), the file's `defaults`, and the host name itself (account and region
- * of an ECR host). With nothing configured this is the standard AWS credential chain.
+ * What the credential helper (and the kubelet plugin) does for a registry host: which credentials,
+ * which role, which account and region. From, in order: the host's entry in the helper config
+ * file (an exact host, else the most specific pattern: core/registry-map.ts), the environment
+ * (`ECR_VARS_*`), the file's `defaults`, and the host name itself (account and region of an ECR
+ * host). With nothing configured this is the standard AWS credential chain.
  *
- * The config file is JSON (`$ECR_VARS_HELPER_CONFIG`, else `$XDG_CONFIG_HOME/ecr-vars/helper.json`)
- * and is checked by hand: this module is on the cache-hit path, which loads no schema library.
+ * The config file is JSON (`$ECR_VARS_HELPER_CONFIG`, else `$XDG_CONFIG_HOME/ecr-vars/helper.json`,
+ * read by platform/helper-config-file.ts) and is checked by hand: this module is on the cache-hit
+ * path, which loads no schema library.
  *
  *   { "defaults": { "connector": "ci-user" },
  *     "connectors": "/etc/ecr-vars/connectors.yml",
  *     "cache": true,
  *     "registries": {
  *       "123456789012.dkr.ecr.eu-west-1.amazonaws.com": { "roleArn": "arn:aws:iam::123456789012:role/push" },
+ *       "*.dkr.ecr.*.amazonaws.com": { "profile": "ci" },
  *       "registry.internal:5000": { "registryId": "123456789012", "region": "eu-west-1" } } }
  */
 
@@ -20,16 +23,26 @@ import { URL_SCHEME } from "../core/names.js";
 import { isRegion } from "../core/region.js";
 import { PUBLIC_REGION } from "../core/registries.js";
 import { type PublicHost, parseRegistryHost } from "../core/registry-host.js";
+import {
+  ENTRY_KEYS,
+  ENTRY_SOURCES,
+  matchRegistry,
+  normalizeHost,
+  type RegistryEntry,
+} from "../core/registry-map.js";
 import { ROLE_ARN, ROLE_ARN_HINT } from "../core/task.js";
 import { activeProfile, environmentRegion } from "../platform/aws-config.js";
-import { describeSize, LIMITS, readBoundedSync } from "../platform/bounded-read.js";
+import { helperConfigPath, readHelperConfig } from "../platform/helper-config-file.js";
 import { homeDir } from "../platform/home.js";
 
 type Env = Readonly<Record<string, string | undefined>>;
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 export interface HelperSettings {
-  readonly source: "default-chain" | "instance-role" | "connector";
+  readonly source: "default-chain" | "instance-role" | "connector" | "profile";
   readonly connector?: string;
+  /** A profile of the shared AWS config and credentials files (source `profile`). */
+  readonly profile?: string;
   readonly connectorsPath?: string;
   readonly roleArn?: string;
   readonly region: string;
@@ -46,24 +59,10 @@ export type HelperResolution =
   | { readonly kind: "not-ours"; readonly reason: string }
   | { readonly kind: "invalid"; readonly message: string };
 
-interface Entry {
-  source?: string;
-  connector?: string;
-  roleArn?: string;
-  region?: string;
-  registryId?: string;
-}
-
-const ENTRY_KEYS = ["source", "connector", "roleArn", "region", "registryId"] as const;
-
 /** The registry id ECR Public's token is cached under (as in cache/authorize.ts). */
 const PUBLIC_REGISTRY_ID = "public";
 
-export function helperConfigPath(env: Env): string {
-  if (env.ECR_VARS_HELPER_CONFIG) return env.ECR_VARS_HELPER_CONFIG;
-  const configHome = env.XDG_CONFIG_HOME || join(homeDir(env), ".config");
-  return join(configHome, "ecr-vars", "helper.json");
-}
+export { helperConfigPath, normalizeHost };
 
 /**
  * The connectors file when none is configured: the rule of `connectorsFilePath` in
@@ -74,11 +73,6 @@ export function defaultConnectorsPath(env: Env): string {
   if (env.ECR_VARS_CONNECTORS) return env.ECR_VARS_CONNECTORS;
   const configHome = env.XDG_CONFIG_HOME || join(homeDir(env), ".config");
   return join(configHome, "ecr-vars", "connectors.yml");
-}
-
-/** `host[:port]` in lower case, from `host`, `https://host` or `https://host/v2/`. */
-export function normalizeHost(serverUrl: string): string {
-  return serverUrl.trim().replace(URL_SCHEME, "").replace(/\/.*$/, "").toLowerCase();
 }
 
 export async function resolveHelperSettings(
@@ -95,52 +89,39 @@ export async function resolveHelperSettings(
     };
   }
   const host = normalizeHost(serverUrl);
-  const path = helperConfigPath(env);
-  let file: Record<string, unknown> = {};
-  // Synchronous: one small file on the hit path, where node:fs/promises costs start-up time.
-  let text: string | Error | undefined;
-  try {
-    text = readBoundedSync(path, LIMITS.configFile);
-  } catch (error) {
-    text =
-      (error as NodeJS.ErrnoException).code === "ENOENT" && !env.ECR_VARS_HELPER_CONFIG
-        ? undefined
-        : (error as Error);
-  }
-  if (text instanceof Error) {
+  const config = readHelperConfig(env);
+  if (config.kind === "invalid") return { kind: "invalid", message: config.message };
+  const { path, file } = config;
+  const match = matchRegistry(config.map, host);
+  if (match.kind === "ambiguous") {
+    const [a, b] = match.rules;
     return {
       kind: "invalid",
-      message:
-        (text as NodeJS.ErrnoException).code === "EFBIG"
-          ? `the helper config ${path} is larger than ${describeSize(LIMITS.configFile)}`
-          : `cannot read the helper config ${path}: ${(text as NodeJS.ErrnoException).code}`,
+      message: `${path}: registries["${a.key}"] and registries["${b.key}"] both match ${host} and are equally specific (fix: add an entry for ${host} itself, or narrow one pattern)`,
     };
   }
-  if (text !== undefined) {
-    try {
-      const parsed: unknown = JSON.parse(text);
-      if (!isObject(parsed)) throw new Error("not an object");
-      file = parsed;
-    } catch {
-      return { kind: "invalid", message: `the helper config ${path} is not a JSON object` };
-    }
-  }
-  const registries = isObject(file.registries) ? file.registries : {};
-  const ownEntry = Object.hasOwn(registries, host) ? registries[host] : undefined;
-  const fromEnv: Entry = {};
+  const rule = match.kind === "entry" ? match.rule : undefined;
+  const fromEnv: Mutable<RegistryEntry> = {};
   if (env.ECR_VARS_SOURCE) fromEnv.source = env.ECR_VARS_SOURCE;
   if (env.ECR_VARS_CONNECTOR) fromEnv.connector = env.ECR_VARS_CONNECTOR;
+  if (env.ECR_VARS_PROFILE) fromEnv.profile = env.ECR_VARS_PROFILE;
   if (env.ECR_VARS_ROLE_ARN) fromEnv.roleArn = env.ECR_VARS_ROLE_ARN;
   const layers: Array<[string, unknown]> = [
     [`${path}: defaults`, file.defaults],
     ["the environment", fromEnv],
-    [`${path}: registries["${host}"]`, ownEntry],
+    [`${path}: registries["${rule?.key ?? host}"]`, rule?.entry],
   ];
-  const merged: Entry = {};
-  const origin: Partial<Record<keyof Entry, string>> = {};
+  const merged: Mutable<RegistryEntry> = {};
+  const origin: Partial<Record<keyof RegistryEntry, string>> = {};
   for (const [where, layer] of layers) {
     if (layer === undefined) continue;
     if (!isObject(layer)) return { kind: "invalid", message: `${where} is not an object` };
+    // A layer naming its connector or profile replaces the source a lower layer chose.
+    if (layer.connector !== undefined || layer.profile !== undefined) {
+      delete merged.connector;
+      delete merged.profile;
+      delete merged.source;
+    }
     for (const key of ENTRY_KEYS) {
       const value = layer[key];
       if (value === undefined) continue;
@@ -170,7 +151,7 @@ export async function resolveHelperSettings(
       // A host of one's own (a mirror, a proxy) with a registryId: the region as the CLI finds it.
       const found = environmentRegion(env, isRegion);
       if (found?.region === undefined) {
-        const where = `${path}: registries["${host}"]`;
+        const where = `${path}: registries["${rule?.key ?? host}"]`;
         return {
           kind: "invalid",
           message:
@@ -191,25 +172,34 @@ export async function resolveHelperSettings(
   }
   if (publicHost === undefined && !/^\d{12}$/.test(registryId))
     return { kind: "invalid", message: `registryId "${registryId}" for ${host} is not 12 digits` };
-  const source = merged.source ?? (merged.connector === undefined ? "default-chain" : "connector");
-  if (source !== "default-chain" && source !== "instance-role" && source !== "connector") {
+  const source =
+    merged.source ??
+    (merged.profile !== undefined
+      ? "profile"
+      : merged.connector === undefined
+        ? "default-chain"
+        : "connector");
+  if (!(ENTRY_SOURCES as readonly string[]).includes(source)) {
     return {
       kind: "invalid",
-      message: `source "${source}" for ${host} is not one of default-chain, instance-role, connector`,
+      message: `source "${source}" for ${host} is not one of ${ENTRY_SOURCES.join(", ")}`,
     };
   }
   if (source === "connector" && merged.connector === undefined)
     return { kind: "invalid", message: `source connector for ${host} names no connector` };
+  if (source === "profile" && merged.profile === undefined)
+    return { kind: "invalid", message: `source profile for ${host} names no profile` };
   const connectorsPath =
     typeof file.connectors === "string" ? file.connectors : defaultConnectorsPath(env);
   const cacheOff = cacheOffIn(env) || file.cache === false;
   return {
     kind: "settings",
     settings: {
-      source,
+      source: source as HelperSettings["source"],
       ...(source === "connector" && merged.connector !== undefined
         ? { connector: merged.connector }
         : {}),
+      ...(source === "profile" && merged.profile !== undefined ? { profile: merged.profile } : {}),
       ...(connectorsPath === undefined ? {} : { connectorsPath }),
       ...(merged.roleArn === undefined ? {} : { roleArn: merged.roleArn }),
       region,

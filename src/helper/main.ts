@@ -11,7 +11,8 @@
 
 import { cacheConfigFor } from "../cache/config.js";
 import { configKey } from "../cache/key.js";
-import { cacheDir, isFresh, lookup, readCache } from "../cache/store.js";
+import { servedToken } from "../cache/served.js";
+import { cacheDir, isFresh, readCache } from "../cache/store.js";
 import { INTERNAL_ERROR_ADVICE, isEcrVarsError } from "../core/errors.js";
 import { decodeAuthorizationToken } from "../core/variables.js";
 import { logSafe } from "../platform/logger.js";
@@ -43,9 +44,10 @@ registry comes on stdin; answers (and errors, as the protocol wants) go to stdou
   store     accepted and ignored (ECR logins come from AWS, not from docker login)
   erase     forgets the cached token of the registry on stdin
   version   prints the version (also --version, -V); --help, -h, help: this text
-Configuration (environment): ECR_VARS_SOURCE (default-chain, instance-role or connector),
-ECR_VARS_CONNECTOR, ECR_VARS_ROLE_ARN, ECR_VARS_CONNECTORS, ECR_VARS_HELPER_CONFIG (JSON,
-per-registry settings), ECR_VARS_CACHE=0 to bypass the token cache. See docs/docker.md.
+Configuration (environment): ECR_VARS_SOURCE (default-chain, instance-role, connector or
+profile), ECR_VARS_CONNECTOR, ECR_VARS_PROFILE, ECR_VARS_ROLE_ARN, ECR_VARS_CONNECTORS,
+ECR_VARS_HELPER_CONFIG (JSON: per-registry settings, host patterns, aliases), ECR_VARS_CACHE=0
+to bypass the token cache. See docs/docker.md.
 `;
 
 export async function runHelper(io: HelperIo): Promise<number> {
@@ -106,12 +108,10 @@ async function get(io: HelperIo, redactor: Redactor, fail: (m: string) => number
 
   let token: string | undefined;
   if (settings.cache) {
-    const config = await cacheConfigFor(settings, io.env);
-    const key = configKey(
-      { ...config, region: settings.region, registryId: settings.registryId },
-      io.env,
-    );
-    token = lookup(await readCache(cacheDir(io.env)), key, now)?.authorizationToken;
+    const config = cacheConfigFor(settings, io.env);
+    const key = configKey({ ...config, region: settings.region, registryId: settings.registryId });
+    const data = await readCache(cacheDir(io.env));
+    token = (await servedToken(data, key, io.env, now))?.authorizationToken;
   }
   if (token === undefined) {
     const { fetchToken } = await io.loadFetch();

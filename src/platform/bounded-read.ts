@@ -20,6 +20,11 @@ export const LIMITS = {
   secretFile: 64 * KiB,
   /** What a credential helper client sends on stdin (a server URL, or a login for `store`). */
   helperStdin: 64 * KiB,
+  /**
+   * The kubelet's request to `ecr-vars-kubelet`: an image, a service-account token (a few KiB) and
+   * the annotations the config passes on (Kubernetes caps a whole object's at 256 KiB).
+   */
+  kubeletStdin: 512 * KiB,
   /** AWS_CA_BUNDLE: PEM certificates (a system's whole bundle is a few hundred KiB). */
   caBundle: 4 * MiB,
   /** The body of an answer from AWS (src/aws/http.ts). */

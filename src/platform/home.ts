@@ -1,7 +1,5 @@
 /**
- * The user's home directory: HOME, else what os.homedir() says. node:os is loaded only then:
- * loading it cost every cache hit a fifth of a millisecond, for a function that HOME almost
- * always makes unnecessary (README "Start-up").
+ * The user's home directory: HOME, else what os.homedir() says (node:os is loaded only then).
  */
 
 type Env = Readonly<Record<string, string | undefined>>;

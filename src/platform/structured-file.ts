@@ -60,8 +60,7 @@ export async function readStructuredFile(path: string, what: string): Promise<St
     checkNesting(value, path, what);
     return { path, value, lineOf: () => undefined };
   }
-  // YAML is loaded only when a YAML file is read: it is the largest part of start-up otherwise.
-  // yaml ships CommonJS only (see cjs.ts).
+  // The YAML parser is imported only when a YAML file is read (ARCHITECTURE.md, "Start-up").
   const { LineCounter, parseDocument, isNode } = cjsExports(await import("yaml"));
   const lineCounter = new LineCounter();
   let document: ReturnType<typeof parseDocument>;

@@ -44,8 +44,8 @@ export interface AuthorizeRequest {
 export type Authorize = ((request: AuthorizeRequest) => Promise<AuthorizationStep>) & {
   /**
    * The step when it needs no AWS call (a `cache-hit`), else undefined. A run asks this of every
-   * group first, before it arms its deadline: a run answered from the cache never touches timers
-   * or the network, which a cache hit's start-up cannot afford (README "Start-up").
+   * group first, before it arms its deadline: a run answered from the cache needs no timer and
+   * no network.
    */
   readonly hit?: (request: AuthorizeRequest) => Promise<AuthorizationStep | undefined>;
 };

@@ -11,6 +11,7 @@ import type { Connector, ConnectorsFile } from "../credentials/connectors-file.j
 import {
   fromDefaultChain,
   fromInstanceRole,
+  fromProfile,
   type SourceContext,
   withRole,
 } from "../credentials/sources.js";
@@ -22,8 +23,8 @@ import {
 } from "../platform/aws-config.js";
 import { homeDir } from "../platform/home.js";
 
-// Connectors (their file schema, zod and yaml, and the connector sources) load only when an
-// identity names a connector: a run answered from the token cache must start fast (ARCHITECTURE.md, "Start-up").
+// Connectors (their file schema and the connector sources) load only when an identity names a
+// connector (ARCHITECTURE.md, "Start-up").
 const loadConnectors = () =>
   Promise.all([
     import("../credentials/connectors-file.js"),
@@ -127,6 +128,10 @@ export function identityResolver(
         provider = fromInstanceRole(context);
         break;
       case "connector": {
+        if (source.connector.kind === "profile") {
+          provider = fromProfile({ profile: source.connector.profile }, context);
+          break;
+        }
         const connectors = await loadConnectors();
         file ??= connectors.loadConnectorsFile(init.connectorsPath);
         const loaded = await file;
@@ -145,7 +150,7 @@ export function identityResolver(
 function pickConnector(
   { isUuid, findConnector }: Awaited<ReturnType<typeof loadConnectors>>,
   file: ConnectorsFile,
-  setting: ConnectorSetting,
+  setting: Exclude<ConnectorSetting, { kind: "profile" }>,
   env: Env,
   label: FieldLabel,
 ): Connector {

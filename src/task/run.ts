@@ -26,6 +26,7 @@ import {
   formatExpiry,
   type Variable,
 } from "../core/variables.js";
+import type { SourceContext } from "../credentials/sources.js";
 import { withDeadline } from "../platform/deadline.js";
 import type { Logger } from "../platform/logger.js";
 import type { Redactor } from "../platform/redactor.js";
@@ -49,7 +50,16 @@ export interface RunTaskInit {
   readonly otherSources?: string;
   /** How authorizations are obtained; the token cache (`--cache`) wraps ECR here. */
   readonly authorize?: Authorize;
+  /**
+   * The task identity's credentials from this provider instead of its source and role: a
+   * credential the caller was handed with the request (the kubelet plugin's service-account
+   * token, docs/kubernetes.md).
+   */
+  readonly credentials?: TaskCredentials;
 }
+
+/** Builds the task identity's provider for one partition's call options. */
+export type TaskCredentials = (context: SourceContext) => CredentialProvider;
 
 export type TaskOutcome =
   | { readonly kind: "disabled" }
@@ -241,7 +251,11 @@ async function providersFor(
       ...(init.otherSources === undefined ? {} : { otherSources: init.otherSources }),
     };
     const owner = idKey === taskIdentity ? "task" : "registry";
-    providers.set(key, masked(await resolve(registry.identity, context, owner), init.redactor));
+    const provider =
+      owner === "task" && init.credentials !== undefined
+        ? init.credentials(context)
+        : await resolve(registry.identity, context, owner);
+    providers.set(key, masked(provider, init.redactor));
   }
   const used = new Set<CredentialProvider>();
   const lookup = (group: CallGroup): CredentialProvider => {

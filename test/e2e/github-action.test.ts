@@ -20,6 +20,7 @@ import {
 import { fakeDocker } from "../support/fake-docker.js";
 import { type GitHubOidc, startGitHubOidc } from "../support/github-oidc.js";
 import { actionNode, runnerJob, runnerLog, type StepResult } from "../support/github-runner.js";
+import { startProxy } from "../support/proxy.js";
 
 // Shaped like an ECR password: long, base64-ish, with characters that need escaping somewhere.
 const PASSWORD = `eyJwYXlsb2FkIjoi${"Qk1xV2x3d0FhY2Nlc3N+/=".repeat(40)}`;
@@ -45,6 +46,17 @@ async function job(withInputs: Record<string, string>, extra: Record<string, str
   for (const [key, value] of Object.entries(extra)) if (value === "") delete env[key];
   return { runner: await runnerJob({ dir, with: withInputs, env }), docker, dir };
 }
+
+/** What aws-actions/configure-aws-credentials leaves in the job's environment before the step. */
+const CONFIGURED = { AWS_REGION: "eu-west-1", AWS_DEFAULT_REGION: "eu-west-1" };
+const HOST_C = "998877665544.dkr.ecr.eu-west-1.amazonaws.com";
+const SUFFIX_A = `${ACCOUNT}_dkr_ecr_eu_west_1_amazonaws_com`;
+const SUFFIX_C = "998877665544_dkr_ecr_eu_west_1_amazonaws_com";
+
+const masksOf = (result: StepResult) =>
+  result.commands.filter((c) => c.command === "add-mask").map((c) => c.data);
+const warningsOf = (result: StepResult) =>
+  result.commands.filter((c) => c.command === "warning").map((c) => c.data);
 
 /** Secrets and the forms they take, each of which must be masked before it first appears. */
 function secretForms(): string[] {
@@ -113,10 +125,12 @@ describe(`main then post on ${actionNode().version}, scope local, docker login`,
     expect(main.files.env).toMatch(/^CUSTOM_AWS_ECR_PASSWORD<<ghadelimiter_[0-9a-f-]+$/m);
   });
 
-  test("local scope: outputs carry the registry host and no secret", () => {
+  test("local scope: outputs carry the registry host and amazon-ecr-login's docker outputs", () => {
     expect(Object.fromEntries(main.outputs)).toEqual({
       registry: PROXY_DOMAIN,
       registries: PROXY_DOMAIN,
+      [`docker_username_${ACCOUNT}_dkr_ecr_eu_west_1_amazonaws_com`]: "AWS",
+      [`docker_password_${ACCOUNT}_dkr_ecr_eu_west_1_amazonaws_com`]: PASSWORD,
     });
     expect(main.stdout).toContain("scope local");
   });
@@ -329,5 +343,149 @@ describe("skip-logout and failures", () => {
     expect(error?.data).toContain("fix:");
     expect(main.stdout + main.stderr).not.toMatch(/\n\s+at /);
     expect(main.env.size).toBe(0);
+  });
+});
+
+/**
+ * Each of amazon-ecr-login's README examples with only `uses:` swapped and `docker-login: true`
+ * added (the migration docs/ci/github-actions.md gives): the step outputs it sets, verbatim.
+ */
+describe("as aws-actions/amazon-ecr-login's README runs it", () => {
+  test.each([
+    {
+      example: "Login to Amazon ECR Private, then build and push",
+      with: {},
+      outputs: {
+        registry: PROXY_DOMAIN,
+        registries: PROXY_DOMAIN,
+        [`docker_username_${SUFFIX_A}`]: "AWS",
+        [`docker_password_${SUFFIX_A}`]: PASSWORD,
+      },
+      logins: [PROXY_DOMAIN],
+      service: "ecr",
+    },
+    {
+      example: "Login to Amazon ECR Public",
+      with: { "registry-type": "public" },
+      outputs: {
+        registry: "public.ecr.aws",
+        registries: "public.ecr.aws",
+        docker_username_public_ecr_aws: "AWS",
+        docker_password_public_ecr_aws: PASSWORD,
+      },
+      logins: ["public.ecr.aws"],
+      service: "ecr-public",
+    },
+    {
+      example: "Login to ECR on multiple AWS accounts",
+      with: { registries: "123456789012,998877665544" },
+      outputs: {
+        registries: `${PROXY_DOMAIN},${HOST_C}`,
+        [`docker_username_${SUFFIX_A}`]: "AWS",
+        [`docker_password_${SUFFIX_A}`]: PASSWORD,
+        [`docker_username_${SUFFIX_C}`]: "AWS",
+        [`docker_password_${SUFFIX_C}`]: PASSWORD,
+      },
+      logins: [PROXY_DOMAIN, HOST_C],
+      service: "ecr",
+    },
+  ])("$example", async (example) => {
+    const before = ctx.emu.requests.length;
+    const { runner, docker } = await job({ ...example.with, "docker-login": "true" }, CONFIGURED);
+    const main = await runner.main();
+    expect(main.code, main.stdout + main.stderr).toBe(0);
+    // Exactly amazon-ecr-login's outputs (and our `registries`): no `registry` for several.
+    expect(Object.fromEntries(main.outputs)).toEqual(example.outputs);
+    // mask-password defaults to true: the password is masked before anything prints it.
+    expect(masksOf(main)).toContain(PASSWORD);
+    expectMaskedFirst(main, secretForms().slice(0, 2));
+    expect(warningsOf(main)).toEqual([]);
+    const calls = await docker.calls();
+    expect(calls.filter((c) => c.argv[0] === "login").map((c) => c.argv.at(-1))).toEqual(
+      example.logins,
+    );
+    const seen = ctx.emu.requests.slice(before).filter((r) => r.service.startsWith("ecr"));
+    expect(seen.map((r) => [r.service, r.action])).toEqual([
+      [example.service, "GetAuthorizationToken"],
+    ]);
+    const post = await runner.post();
+    expect(post.code).toBe(0);
+    expect(
+      (await docker.calls()).filter((c) => c.argv[0] === "logout").map((c) => c.argv[1]),
+    ).toEqual(example.logins);
+  });
+
+  test("Run an image as a service: mask-password 'false' leaves the password output unmasked", async () => {
+    const { runner } = await job({ "mask-password": "false" }, CONFIGURED);
+    const main = await runner.main();
+    expect(main.code, main.stdout + main.stderr).toBe(0);
+    expect(main.outputs.get(`docker_password_${SUFFIX_A}`)).toBe(PASSWORD);
+    expect(main.outputs.get(`docker_username_${SUFFIX_A}`)).toBe("AWS");
+    expect(main.outputs.get("registry")).toBe(PROXY_DOMAIN);
+    // Not registered with the runner, so a job output holding it reaches the next job; nothing
+    // registered is part of it, or the runner would drop the output.
+    const masks = masksOf(main);
+    expect(masks.some((mask) => PASSWORD.includes(mask))).toBe(false);
+    // The token, the JSON form and the AWS secret key stay masked, and our log never prints it.
+    for (const secret of [tokenOf(PASSWORD), secretForms()[2], secretForms()[3]])
+      expect(masks).toContain(secret);
+    expect(runnerLog(main.stdout)).not.toContain(PASSWORD);
+    expect(warningsOf(main).join("\n")).toContain("mask-password: false");
+  });
+
+  test("http-proxy carries the AWS calls to an endpoint only the proxy reaches", async () => {
+    const endpointHost = "aws-emulator.test";
+    const proxy = await startProxy({
+      tls: () => undefined,
+      http: (host) => (host === endpointHost ? new URL(ctx.emu.url).host : undefined),
+    });
+    try {
+      const endpoint = `http://${endpointHost}:${new URL(ctx.emu.url).port}`;
+      const { runner } = await job(
+        { "http-proxy": proxy.url },
+        { ...CONFIGURED, AWS_ENDPOINT_URL: endpoint },
+      );
+      const main = await runner.main();
+      expect(main.code, main.stdout + main.stderr).toBe(0);
+      expect(main.outputs.get(`docker_password_${SUFFIX_A}`)).toBe(PASSWORD);
+      expect(proxy.seen).toEqual([`POST ${endpointHost}:${new URL(endpoint).port}/`]);
+      // Without the input the endpoint is unreachable: the proxy is what carried the call.
+      const { runner: direct } = await job(
+        { timeout: "3" },
+        { ...CONFIGURED, AWS_ENDPOINT_URL: endpoint },
+      );
+      expect((await direct.main()).code).toBe(1);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  test("an input the Action does not have: a warning naming it, beside the runner's own", async () => {
+    const { runner } = await job(
+      { registry: "998877665544", "mask-passwords": "false" },
+      CONFIGURED,
+    );
+    expect(runner.runnerWarnings.join()).toContain(
+      "Unexpected input(s) 'registry', 'mask-passwords'",
+    );
+    const main = await runner.main();
+    expect(main.code, main.stdout + main.stderr).toBe(0);
+    const warnings = warningsOf(main);
+    expect(warnings).toHaveLength(2);
+    expect(warnings[0]).toContain(
+      "input mask-passwords is not an input of this Action and was ignored: did you mean mask-password?",
+    );
+    expect(warnings[1]).toContain(
+      "input registry is not an input of this Action and was ignored: did you mean registries?",
+    );
+  });
+
+  test("registry-type other than private or public fails the step, naming the input", async () => {
+    const { runner } = await job({ "registry-type": "pubic" }, CONFIGURED);
+    const main = await runner.main();
+    expect(main.code).toBe(1);
+    const error = main.commands.find((c) => c.command === "error")?.data ?? "";
+    expect(error).toContain('input registry-type: "pubic" is not a registry type');
+    expect(main.outputs.size + main.env.size).toBe(0);
   });
 });

@@ -2,8 +2,8 @@
  * The npm package as a user gets it, by each install route (README "Install"): the packed
  * tarball, a git URL (npm clones it, installs the devDependencies and runs `prepare`, which builds
  * dist/), and `npx`. Each route installs into a fresh directory with nothing of this checkout
- * around it, then runs the three bins through their shebangs: `--version`, the emulator bin
- * serving a fetch of `ecr-vars`, and the credential helper's `get`.
+ * around it, then runs the bins through their shebangs: `--version`, the emulator bin serving a
+ * fetch of `ecr-vars`, the credential helper's `get` and the kubelet plugin's answer.
  *
  * Slow (it packs, and a git install builds), so it is its own suite: `npm run test:install`.
  * npm installs from its local cache: the tarball has no dependencies, and the git route's
@@ -230,6 +230,22 @@ async function exercise(route: Route, home: string): Promise<void> {
     expect(answer.Username).toBe("AWS");
     expect(answer.ServerURL).toBe(HOST);
     expect(answer.Secret?.length).toBeGreaterThan(100);
+
+    const kubelet = await bin(
+      route,
+      home,
+      "ecr-vars-kubelet",
+      [],
+      env,
+      JSON.stringify({
+        kind: "CredentialProviderRequest",
+        apiVersion: "credentialprovider.kubelet.k8s.io/v1",
+        image: `${HOST}/app`,
+      }),
+    );
+    expect(kubelet.code, kubelet.stderr).toBe(0);
+    const response = JSON.parse(kubelet.stdout) as { auth: Record<string, { username: string }> };
+    expect(response.auth[HOST]?.username).toBe("AWS");
   } finally {
     await emulator.stop();
   }

@@ -155,6 +155,8 @@ export interface StepResult {
 export interface RunnerJob {
   /** RUNNER_TEMP of the job. */
   readonly temp: string;
+  /** What the runner itself warns about before the step (inputs action.yml does not declare). */
+  readonly runnerWarnings: readonly string[];
   readonly node: { path: string; version: string };
   main(): Promise<StepResult>;
   post(): Promise<StepResult>;
@@ -178,9 +180,16 @@ export async function runnerJob(init: {
     const value = init.with[name] ?? spec.default;
     if (value !== undefined) inputs[inputVariable(name)] = value;
   }
-  for (const name of Object.keys(init.with)) {
-    if (!(name in yml.inputs)) throw new Error(`action.yml has no input ${name}`);
-  }
+  // The runner passes an input action.yml does not declare all the same, and warns in its own
+  // words (actions/runner, src/Runner.Worker/ActionRunner.cs).
+  const unexpected = Object.keys(init.with).filter((name) => !(name in yml.inputs));
+  for (const name of unexpected) inputs[inputVariable(name)] = init.with[name] ?? "";
+  const runnerWarnings =
+    unexpected.length === 0
+      ? []
+      : [
+          `Unexpected input(s) '${unexpected.join("', '")}', valid inputs are ['${Object.keys(yml.inputs).join("', '")}']`,
+        ];
   let exported = new Map<string, string>();
   let state = new Map<string, string>();
   let step = 0;
@@ -243,6 +252,7 @@ export async function runnerJob(init: {
 
   return {
     temp,
+    runnerWarnings,
     node,
     main: async () => {
       const result = await runStep(yml.runs.main, {});

@@ -1,10 +1,24 @@
 import { createHash, randomBytes } from "node:crypto";
-import { appendFile, mkdtemp, readFile, rename, rm, writeFile } from "node:fs/promises";
+import {
+  appendFile,
+  mkdir,
+  mkdtemp,
+  readFile,
+  rm,
+  stat,
+  utimes,
+  writeFile,
+} from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
-import { cacheConfigFor, credentialInputFiles, filesStamp } from "../../src/cache/config.js";
-import { accountOf, configKey, environmentFingerprint, identityOf } from "../../src/cache/key.js";
+import {
+  cacheConfigFor,
+  contentOf,
+  credentialInputFiles,
+  dependencyDigest,
+} from "../../src/cache/config.js";
+import { accountOf, configKey, identityOf } from "../../src/cache/key.js";
 import { type CachedToken, isFresh, lookup, parseCache } from "../../src/cache/store.js";
 import { sha256Hex } from "../../src/core/sha256.js";
 import { defaultConnectorsPath } from "../../src/helper/config.js";
@@ -28,7 +42,10 @@ describe("sha256Hex", () => {
 });
 
 describe("cache keys", () => {
-  const config = { source: "default-chain", region: "eu-west-1", registryId: "123456789012" };
+  const config: { region: string; registryId: string; roleArn?: string } = {
+    region: "eu-west-1",
+    registryId: "123456789012",
+  };
 
   test("an assumed-role session is keyed as its role; other ARNs as they are", () => {
     expect(identityOf("arn:aws:sts::123456789012:assumed-role/ecr-push/build-42")).toBe(
@@ -43,23 +60,35 @@ describe("cache keys", () => {
     expect(accountOf("arn:aws:iam::123456789012:user/ci")).toBe("123456789012");
   });
 
+  const keyIn = (env: Record<string, string>, extra: Partial<typeof config> = {}) =>
+    configKey({ ...config, ...cacheConfigFor({ source: "default-chain" }, env), ...extra });
+
   test("new session keys change the configuration key; unrelated variables do not", () => {
-    const base = { AWS_ACCESS_KEY_ID: "AKIA1", AWS_SECRET_ACCESS_KEY: "s1", PWD: "/a" };
-    const key = configKey(config, base);
-    expect(configKey(config, { ...base, PWD: "/b", SHLVL: "3" })).toBe(key);
-    expect(configKey(config, { ...base, bamboo_custom_aws_ecr_password: "x" })).toBe(key);
-    expect(configKey(config, { ...base, AWS_ACCESS_KEY_ID: "AKIA2" })).not.toBe(key);
-    expect(configKey(config, { ...base, CI_AWS_SECRET_KEY: "k" })).not.toBe(key);
-    expect(configKey({ ...config, roleArn: "arn:aws:iam::1:role/x" }, base)).not.toBe(key);
-    expect(configKey({ ...config, registryId: "210987654321" }, base)).not.toBe(key);
+    const base = {
+      HOME: "/nonexistent-home",
+      AWS_ACCESS_KEY_ID: "AKIA1",
+      AWS_SECRET_ACCESS_KEY: "s1",
+      PWD: "/a",
+    };
+    const key = keyIn(base);
+    expect(keyIn({ ...base, PWD: "/b", SHLVL: "3" })).toBe(key);
+    expect(keyIn({ ...base, bamboo_custom_aws_ecr_password: "x" })).toBe(key);
+    expect(keyIn({ ...base, AWS_ACCESS_KEY_ID: "AKIA2" })).not.toBe(key);
+    expect(keyIn({ ...base, AWS_WEB_IDENTITY_TOKEN_FILE: "/w" })).not.toBe(key);
+    expect(keyIn(base, { roleArn: "arn:aws:iam::1:role/x" })).not.toBe(key);
+    expect(keyIn(base, { registryId: "210987654321" })).not.toBe(key);
   });
 
   test("keys of many registries and regions differ, and hold no value of the environment", () => {
-    const env = { AWS_ACCESS_KEY_ID: "AKIAEXAMPLE", AWS_SECRET_ACCESS_KEY: "very-secret" };
+    const env = {
+      HOME: "/nonexistent-home",
+      AWS_ACCESS_KEY_ID: "AKIAEXAMPLE",
+      AWS_SECRET_ACCESS_KEY: "very-secret",
+    };
     const keys = new Set<string>();
     for (const region of ["eu-west-1", "us-east-1"]) {
       for (const registryId of ["default", "210987654321", "210987654322"]) {
-        const key = configKey({ ...config, region, registryId }, env);
+        const key = keyIn(env, { region, registryId });
         expect(key).not.toContain("very-secret");
         expect(key).not.toContain("AKIAEXAMPLE");
         keys.add(key);
@@ -67,13 +96,19 @@ describe("cache keys", () => {
     }
     expect(keys.size).toBe(6);
     // The same configuration in another environment: other keys for every registry.
-    const other = configKey(config, { ...env, AWS_SECRET_ACCESS_KEY: "other" });
-    expect(keys.has(other)).toBe(false);
+    expect(keys.has(keyIn({ ...env, AWS_SECRET_ACCESS_KEY: "other" }))).toBe(false);
   });
 
-  test("the fingerprint holds no value in clear", () => {
-    expect(environmentFingerprint({ AWS_SECRET_ACCESS_KEY: "very-secret" })).toMatch(
-      /^[0-9a-f]{64}$/,
+  test("a dependency digest follows the values of variables whatever their names", () => {
+    const deps = { files: [], variables: ["MY_PASSWORD"] };
+    const digest = dependencyDigest(deps, { MY_PASSWORD: "one" }, undefined);
+    expect(digest).toMatch(/^[0-9a-f]{64}$/);
+    expect(dependencyDigest(deps, { MY_PASSWORD: "two" }, undefined)).not.toBe(digest);
+    expect(dependencyDigest(deps, {}, undefined)).not.toBe(digest);
+    expect(dependencyDigest(deps, { MY_PASSWORD: "one", OTHER: "x" }, undefined)).toBe(digest);
+    const host = { ...deps, host: "imds" as const };
+    expect(dependencyDigest(host, { MY_PASSWORD: "one" }, "ASIAONE")).not.toBe(
+      dependencyDigest(host, { MY_PASSWORD: "one" }, "ASIATWO"),
     );
   });
 
@@ -113,7 +148,7 @@ describe("cache file", () => {
     ["another version", '{"format":"ecr-vars-token-cache","version":2,"aliases":{},"tokens":{}}'],
     ["an array", "[]"],
   ])("a file that is %s reads as empty", (_name, text) => {
-    expect(parseCache(text)).toEqual({ aliases: {}, tokens: {} });
+    expect(parseCache(text)).toEqual({ aliases: {}, depends: {}, tokens: {} });
   });
 
   test("malformed entries are dropped, good ones kept; __proto__ stays data", () => {
@@ -133,7 +168,7 @@ describe("cache file", () => {
   });
 });
 
-describe("the credential inputs stamp", () => {
+describe("the credential inputs, by content", () => {
   test("default files follow HOME and the AWS_* file variables", () => {
     expect(credentialInputFiles({ HOME: "/h" })).toEqual([
       "/h/.aws/credentials",
@@ -152,23 +187,32 @@ describe("the credential inputs stamp", () => {
     ).toEqual(["/c", "/f", "/h/.aws/sso/cache", "/h/.aws/login/cache", "/w", "/t"]);
   });
 
-  test("changes when a file is replaced, edited or created; not when it is only read", async () => {
+  test("follows content: edited with its timestamps restored, it changes; read, it does not", async () => {
     const dir = await mkdtemp(join(tmpdir(), "ecr-vars-stamp-"));
     try {
       const file = join(dir, "credentials");
-      const stamp = () => filesStamp([file]);
-      const missing = stamp();
+      const missing = contentOf(file);
       await writeFile(file, "[default]\naws_access_key_id = AKIAONE\n");
-      const created = stamp();
+      const created = contentOf(file);
       expect(created).not.toBe(missing);
       await readFile(file);
-      expect(stamp()).toBe(created);
-      await writeFile(`${file}.new`, "[default]\naws_access_key_id = AKIATWO\n");
-      await rename(`${file}.new`, file);
-      const replaced = stamp();
-      expect(replaced).not.toBe(created);
+      expect(contentOf(file)).toBe(created);
+      const { mtime, atime } = await stat(file);
+      await writeFile(file, "[default]\naws_access_key_id = AKIATWO\n");
+      await utimes(file, atime, mtime);
+      const edited = contentOf(file);
+      expect(edited).not.toBe(created);
       await appendFile(file, "region = eu-west-1\n");
-      expect(stamp()).not.toBe(replaced);
+      expect(contentOf(file)).not.toBe(edited);
+      // A directory (the SSO cache): each entry's content.
+      const sso = join(dir, "sso");
+      await mkdir(sso);
+      const empty = contentOf(sso);
+      await writeFile(join(sso, "a.json"), "{}");
+      const one = contentOf(sso);
+      expect(one).not.toBe(empty);
+      await writeFile(join(sso, "a.json"), "[]");
+      expect(contentOf(sso)).not.toBe(one);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
@@ -176,11 +220,12 @@ describe("the credential inputs stamp", () => {
 
   test("the instance role is keyed on no file; other sources are", async () => {
     const env = { HOME: "/nonexistent-home" };
-    expect(await cacheConfigFor({ source: "instance-role" }, env)).toEqual({
-      source: "instance-role",
-    });
-    expect((await cacheConfigFor({ source: "default-chain" }, env)).inputsStamp).toContain(
-      "/nonexistent-home/.aws/credentials\0-",
+    const other = { HOME: "/elsewhere" };
+    expect(cacheConfigFor({ source: "instance-role" }, env)).toEqual(
+      cacheConfigFor({ source: "instance-role" }, other),
+    );
+    expect(cacheConfigFor({ source: "default-chain" }, env)).not.toEqual(
+      cacheConfigFor({ source: "default-chain" }, other),
     );
   });
 });

@@ -38,6 +38,7 @@ describe("registry", () => {
       "json",
       "password",
       "docker-config",
+      "kubernetes",
       "github",
       "gitlab",
       "azure",
@@ -224,9 +225,10 @@ describe("rendering the variables of one registry", () => {
   }
 
   // docker-config writes registry logins, not the variables one by one (test/unit/docker-config.test.ts).
-  // password prints one value (its own tests below).
+  // password prints one value (its own tests below); kubernetes writes Secrets of the logins
+  // (test/unit/kubernetes-secret.test.ts).
   const variableFormats = renderers
-    .filter((r) => r.merge === undefined && r.name !== "password")
+    .filter((r) => r.merge === undefined && r.name !== "password" && r.name !== "kubernetes")
     .map((r) => r.name);
   test.each(variableFormats)("%s keeps the input order", (name) => {
     const names = ["c.d.zulu", "c.d.alpha", "c.d.mike"];
@@ -320,9 +322,10 @@ describe("awkward values", () => {
   });
 
   test("notes never contain a secret value", () => {
-    const secrets = ecrVariables(ECR_PASSWORD).filter((v) => v.secret);
+    const all = ecrVariables(ECR_PASSWORD);
+    const secrets = all.filter((v) => v.secret);
     for (const renderer of renderers) {
-      const notes = renderer.render(secrets, { ...OPTIONS, outputPath: "out" }).notes.join("\n");
+      const notes = renderer.render(all, { ...OPTIONS, outputPath: "out" }).notes.join("\n");
       for (const secret of secrets) expect(notes).not.toContain(secret.value);
     }
   });

@@ -12,6 +12,11 @@ test.each([
   ["docker-credential-ecr-vars-linux-x64", "ecr-vars"],
   ["/opt/docker-credential-ecr-vars/ecr-vars", "ecr-vars"],
   ["", "ecr-vars"],
+  ["ecr-vars-kubelet", "ecr-vars-kubelet"],
+  ["/etc/kubernetes/image-credential-provider/ecr-vars-kubelet", "ecr-vars-kubelet"],
+  ["C:\\k\\credential-provider\\ecr-vars-kubelet.exe", "ecr-vars-kubelet"],
+  ["ecr-vars-kubelet-linux-x64", "ecr-vars"],
+  ["ecr-vars-kubelet.cjs", "ecr-vars"],
 ])("started as %j, the executable runs %s", (argv0, program) => {
   expect(programFor(argv0)).toBe(program);
 });

@@ -120,6 +120,51 @@ const VALID: ReadonlyArray<[string, string, RegistryAddress]> = [
     priv("us-isof-south-1", "aws-iso-f", "standard", `${A}.dkr.ecr.us-isof-south-1.csp.hci.ic.gov`),
   ],
   ["ECR Public", "public.ecr.aws", { kind: "public", host: "public.ecr.aws" }],
+  [
+    "China dual-stack written with dkr.ecr",
+    `${A}.dkr.ecr.cn-north-1.on.amazonwebservices.com.cn`,
+    priv(
+      "cn-north-1",
+      "aws-cn",
+      "dualstack",
+      `${A}.dkr.ecr.cn-north-1.on.amazonwebservices.com.cn`,
+    ),
+  ],
+  [
+    "dual-stack domain written with dkr.ecr",
+    `${A}.dkr.ecr.eu-west-1.on.aws`,
+    priv("eu-west-1", "aws", "dualstack", `${A}.dkr.ecr.eu-west-1.on.aws`),
+  ],
+  [
+    "IPv4 domain written with dkr-ecr",
+    `${A}.dkr-ecr.eu-west-1.amazonaws.com`,
+    priv("eu-west-1", "aws", "standard", `${A}.dkr-ecr.eu-west-1.amazonaws.com`),
+  ],
+  [
+    "ISO domain written with dkr-ecr",
+    `${A}.dkr-ecr.us-iso-east-1.c2s.ic.gov`,
+    priv("us-iso-east-1", "aws-iso", "standard", `${A}.dkr-ecr.us-iso-east-1.c2s.ic.gov`),
+  ],
+  [
+    "EU sovereign cloud FIPS",
+    `${A}.dkr.ecr-fips.eusc-de-east-1.amazonaws.eu`,
+    priv("eusc-de-east-1", "aws-eusc", "fips", `${A}.dkr.ecr-fips.eusc-de-east-1.amazonaws.eu`),
+  ],
+  [
+    "China FIPS",
+    `${A}.dkr.ecr-fips.cn-north-1.amazonaws.com.cn`,
+    priv("cn-north-1", "aws-cn", "fips", `${A}.dkr.ecr-fips.cn-north-1.amazonaws.com.cn`),
+  ],
+  [
+    "China FIPS dual-stack",
+    `${A}.dkr-ecr-fips.cn-north-1.on.amazonwebservices.com.cn`,
+    priv(
+      "cn-north-1",
+      "aws-cn",
+      "fips-dualstack",
+      `${A}.dkr-ecr-fips.cn-north-1.on.amazonwebservices.com.cn`,
+    ),
+  ],
   ["ECR Public URL", "https://public.ecr.aws/", { kind: "public", host: "public.ecr.aws" }],
 ];
 
@@ -184,22 +229,31 @@ const REJECTED: ReadonlyArray<[string, string, string]> = [
     "does not end in .amazonaws.com",
   ],
   [
-    "dual-stack under amazonaws.com",
-    `${A}.dkr-ecr.eu-west-1.amazonaws.com`,
+    "dual-stack domain with an ISO region",
+    `${A}.dkr-ecr.us-iso-east-1.on.aws`,
+    "which the aws-iso partition does not offer",
+  ],
+  [
+    "China dual-stack domain with a commercial region",
+    `${A}.dkr-ecr.eu-west-1.on.amazonwebservices.com.cn`,
     "does not end in .on.aws",
   ],
   [
-    "IPv4-only form under on.aws",
-    `${A}.dkr.ecr.eu-west-1.on.aws`,
-    "does not end in .amazonaws.com",
+    "China region under the commercial dual-stack domain",
+    `${A}.dkr-ecr.cn-north-1.on.aws`,
+    "does not end in .on.amazonwebservices.com.cn",
   ],
-  ["FIPS in China", `${A}.dkr.ecr-fips.cn-north-1.amazonaws.com.cn`, "FIPS endpoint"],
+  ["China look-alike of on.aws", `${A}.dkr.ecr.cn-north-1.on.aws.com.cn`, "is a look-alike"],
   [
-    "FIPS in the EU sovereign cloud",
-    `${A}.dkr.ecr-fips.eusc-de-east-1.amazonaws.eu`,
-    "FIPS endpoint",
+    "neither dot nor dash after dkr",
+    `${A}.dkr_ecr.eu-west-1.amazonaws.com`,
+    "not a valid host name",
   ],
-  ["dual-stack in an ISO partition", `${A}.dkr-ecr.us-iso-east-1.c2s.ic.gov`, "does not offer"],
+  [
+    "dkrecr run together",
+    `${A}.dkrecr.eu-west-1.amazonaws.com`,
+    "is not an Amazon ECR registry host",
+  ],
   ["ECR Public look-alike suffix", "public.ecr.aws.evil.example", "is not ECR Public"],
   ["ECR Public subdomain", "evil.public.ecr.aws", "is not ECR Public"],
   ["ECR Public look-alike prefix", "notpublic.ecr.aws", "is not an Amazon ECR registry host"],
@@ -269,11 +323,16 @@ describe("parseRegistryHost", () => {
 });
 
 describe("registryHost", () => {
-  test.each(VALID.filter(([, , a]) => a.kind === "private"))(
-    "round-trips %s",
-    (_name, _input, address) => {
-      if (address.kind !== "private") return;
-      expect(registryHost(address.accountId, address.region, address.variant)).toBe(address.host);
-    },
+  // registryHost writes AWS's own spelling: dkr-ecr for dual-stack hosts, dkr.ecr otherwise.
+  const canonical = VALID.filter(
+    ([, , a]) =>
+      a.kind === "private" && a.host.includes(".dkr-ecr") === a.variant.endsWith("dualstack"),
   );
+  test("the canonical hosts are most of the table", () => {
+    expect(canonical.length).toBeGreaterThan(20);
+  });
+  test.each(canonical)("round-trips %s", (_name, _input, address) => {
+    if (address.kind !== "private") return;
+    expect(registryHost(address.accountId, address.region, address.variant)).toBe(address.host);
+  });
 });
