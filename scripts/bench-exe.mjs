@@ -2,13 +2,13 @@
 // same Node (the 26.10.0 binary the executable was built from), side by side in one hyperfine
 // run per round, each as a ratio to that Node's `node -e 0`: `--version`, a fetch answered from
 // the token cache (the CLI's `--cache` and the helper's `get`), and a fresh fetch against the
-// local emulator. README, "Standalone executables", holds the bars: no slower than the package;
+// local emulator. docs/start-up.md holds the bars: no slower than the package;
 // cache hit ≤ 1.1× and fresh fetch ≤ 3× `node -e 0`. A report, not a gate: it exits 0.
 //
 // Same environment for every command, without NODE_EXTRA_CA_CERTS (it slows every Node start
 // down); throw-away home and cache directories. BENCH_RUNS=n (default 30, over BENCH_ROUNDS=3).
 // The table shows medians of wall time, their ratios, and the CPU time (user + system) of each.
-//   --write-readme   rewrites the README's table (between <!-- bench-exe:start/end -->)
+//   --write-readme   rewrites the table of docs/start-up.md (between <!-- bench-exe:start/end -->)
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
@@ -17,6 +17,9 @@ import { join, resolve } from "node:path";
 import { createEmulator } from "../dist/emulator.mjs";
 import { NODE_VERSION, nodeBinary, TARGETS } from "./build-exe.mjs";
 import { emulatorEnv } from "./emulator-env.mjs";
+
+/** Where --write-readme writes the table: docs/start-up.md, between its bench-exe markers. */
+const TABLE_FILE = "docs/start-up.md";
 
 const exe = resolve("release/ecr-vars-linux-x64");
 if (!existsSync(exe))
@@ -132,11 +135,12 @@ try {
       "|---|---|---|---|---|",
       ...rows,
     ].join("\n");
-    const readme = await readFile("README.md", "utf8");
+    const readme = await readFile(TABLE_FILE, "utf8");
     const pattern = /(<!-- bench-exe:start -->\n)[\s\S]*?(<!-- bench-exe:end -->)/;
-    if (!pattern.test(readme)) throw new Error("README.md has no <!-- bench-exe:start --> section");
-    await writeFile("README.md", readme.replace(pattern, `$1${table}\n$2`));
-    console.log("README.md: executable bench table rewritten");
+    if (!pattern.test(readme))
+      throw new Error(`${TABLE_FILE} has no <!-- bench-exe:start --> section`);
+    await writeFile(TABLE_FILE, readme.replace(pattern, `$1${table}\n$2`));
+    console.log(`${TABLE_FILE}: executable bench table rewritten`);
   }
 } finally {
   await emu.close();

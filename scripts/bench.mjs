@@ -1,4 +1,4 @@
-// `npm run bench`: the README's speed and memory bars, measured side by side with hyperfine on
+// `npm run bench`: the speed and memory bars (docs/start-up.md), measured side by side with hyperfine on
 // every Node release line found here (the machine's node and those `node scripts/nodes.mjs
 // install 22 24 26` put beside it), each against its own `node -e 0`:
 //   - a fetch answered from the token cache ≤ 1.35× (the credential helper and `ecr-vars
@@ -18,9 +18,9 @@
 // and would hide what we measure. hyperfine runs each command through a shell (the helpers read
 // the registry from stdin) and subtracts the shell's own start-up. Everything runs against the
 // local emulator on loopback with throw-away cache and home directories. hyperfine's warm-up runs
-// also fill Node's compile cache in each Node's cache directory (README "Start-up").
+// also fill Node's compile cache in each Node's cache directory (docs/start-up.md).
 //
-//   --write-readme       rewrites the README's table (between <!-- bench:start/end -->)
+//   --write-readme       rewrites the table of docs/start-up.md (between <!-- bench:start/end -->)
 //   BENCH_RUNS=n         runs of each command per Node (default 40, spread over BENCH_ROUNDS=4)
 //   BENCH_NODES=a,b      node binaries to measure instead of the ones found
 //   BENCH_BASELINE=DIR   adds the same commands of another checkout's built dist/ (e.g. the commit
@@ -35,6 +35,10 @@ import { promisify } from "node:util";
 import { build } from "esbuild";
 import { createEmulator } from "../dist/emulator.mjs";
 import { emulatorEnv } from "./emulator-env.mjs";
+
+/** Where --write-readme writes the table: docs/start-up.md, between its bench markers. */
+const TABLE_FILE = "docs/start-up.md";
+
 import { availableNodes } from "./nodes.mjs";
 
 const run = promisify(execFile);
@@ -177,12 +181,12 @@ try {
 
   console.log(`\n${render(columns, identityCalls, true)}`);
   if (writeReadme) {
-    const readme = await readFile("README.md", "utf8");
+    const readme = await readFile(TABLE_FILE, "utf8");
     const pattern = /(<!-- bench:start -->\n)[\s\S]*?(<!-- bench:end -->)/;
-    if (!pattern.test(readme)) throw new Error("README.md has no <!-- bench:start --> section");
+    if (!pattern.test(readme)) throw new Error(`${TABLE_FILE} has no <!-- bench:start --> section`);
     const table = render(columns, identityCalls, false);
-    await writeFile("README.md", readme.replace(pattern, `$1${table}\n$2`));
-    console.log("README.md: bench table rewritten");
+    await writeFile(TABLE_FILE, readme.replace(pattern, `$1${table}\n$2`));
+    console.log(`${TABLE_FILE}: bench table rewritten`);
   }
 
   /**
@@ -257,7 +261,7 @@ async function peakMemory(commands, env) {
 }
 
 /**
- * The README table: a row per command, a column per Node. A cell: the ratio of wall time to the
+ * The table of docs/start-up.md: a row per command, a column per Node. A cell: the ratio of wall time to the
  * same Node's `node -e 0` and the bar judged on it (the bars are about the time a user waits),
  * then the ratio of CPU time (user + system of every thread, which on a loaded machine other
  * processes distort less, and which exceeds wall time where Node works in parallel).

@@ -1,4 +1,4 @@
-// `npm run build:exe`: the standalone executables (README, "Standalone executables").
+// `npm run build:exe`: the standalone executables (docs/executables.md).
 //
 // Each is a Node single executable application: one official Node binary per platform, taken
 // from the `node-<os>-<arch>` packages of the npm registry, into which that Node version's own
@@ -177,7 +177,7 @@ async function bundleMain(work) {
 /**
  * The binary to inject into, without the publisher's signature, which the injection invalidates
  * (as `signtool remove` and `codesign --remove-signature` would do). Windows: the certificate
- * table goes; macOS: --build-sea drops the signature itself, and the README says how to sign
+ * table goes; macOS: --build-sea drops the signature itself, and docs/executables.md says how to sign
  * ad hoc.
  */
 async function unsigned(target, binary, work) {

@@ -1,4 +1,4 @@
-// Builds dist/ (README "Start-up"):
+// Builds dist/ (docs/start-up.md):
 //   ecr-vars.cjs, docker-credential-ecr-vars.cjs, ecr-vars-kubelet.cjs  the bins
 //       (src/cli/launcher.ts, src/helper/launcher.ts, src/kubelet/launcher.ts): they turn on
 //       Node's module compile cache and require the program

@@ -9,7 +9,7 @@ import { removeTracked } from "../platform/signal-cleanup.js";
 import { VERSION } from "../version.js";
 import { main } from "./main.js";
 
-// The SDK warns on every run that Node 20 support ends; the README says so once instead.
+// The SDK warns on every run that Node 20 support ends; docs/development.md says so once instead.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
 // This process holds secrets in memory. Node starts its inspector on SIGUSR1, which would let

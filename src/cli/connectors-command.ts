@@ -125,7 +125,7 @@ function basis(connector: Connector): string {
 }
 
 function callOptions(region: string | undefined, timeout: string | undefined, env: Env) {
-  // The region precedence of the main job (README, "Region"), with us-east-1 as the last resort:
+  // The region precedence of the main job (docs/reference.md, "Region"), with us-east-1 as the last resort:
   // STS answers GetCallerIdentity in any region of the partition.
   const problems: FieldProblem[] = [];
   const found = region === undefined ? environmentRegion(env, isRegion) : undefined;

@@ -1,4 +1,4 @@
-/** Markdown tables for the README, generated from the same tables as `--help`. */
+/** Markdown tables for the README and docs/reference.md, generated from the same tables as `--help`. */
 
 import { DEFAULT_NAMESPACE, VARIABLE_LEAVES } from "../core/variables.js";
 import { renderers } from "../emit/registry.js";

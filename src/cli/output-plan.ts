@@ -18,7 +18,7 @@ import type { RunOptions } from "./run-options.js";
 import type { FlagValues } from "./task-input.js";
 
 /**
- * Scope must mean something (README, "Options"): `--scope result` with a format that has no way
+ * Scope must mean something (docs/reference.md, "Options"): `--scope result` with a format that has no way
  * to carry variables to later stages is refused, never reported as done. Checked before any AWS
  * call.
  */

@@ -31,7 +31,7 @@ export type RegionSetting =
   | { readonly kind: "variable"; readonly expression: string }
   /**
    * Neither region nor region variable is set: at run time AWS_REGION, AWS_DEFAULT_REGION or the
-   * active profile's region (README, "Region"), as the AWS CLI finds it.
+   * active profile's region (docs/reference.md, "Region"), as the AWS CLI finds it.
    */
   | { readonly kind: "environment" };
 

@@ -9,7 +9,7 @@ export interface RenderOptions {
   readonly namespace: string;
   /** How environment names are made (README, "Variables in the environment"; `core/names.ts`). */
   readonly envNaming: EnvNaming;
-  /** `local` or `result` (README, "Options"). */
+  /** `local` or `result` (docs/reference.md, "Options"). */
   readonly scope: "local" | "result";
   /** Where the rendered text is going to be written, when it is a file. */
   readonly outputPath?: string;
@@ -98,10 +98,10 @@ export type MaskingKind = "by-name" | "commands" | "clear";
 
 export interface Renderer {
   readonly name: string;
-  /** One line for `--help` and the README. */
+  /** One line for `--help` and docs/reference.md. */
   readonly description: string;
   /**
-   * How this format keeps secrets out of logs, one line for `--help` and the README
+   * How this format keeps secrets out of logs, one line for `--help` and docs/reference.md
    * (e.g. "Bamboo masks names containing 'password'").
    */
   readonly masking: string;
@@ -125,7 +125,7 @@ export interface Renderer {
    */
   readonly agentCommands?: boolean;
   /**
-   * The scopes this format can honour (README, "Options"); `--scope result` with a format that
+   * The scopes this format can honour (docs/reference.md, "Options"); `--scope result` with a format that
    * has no way to carry variables to later stages is refused rather than silently ignored.
    * Default: local only.
    */

@@ -1,5 +1,5 @@
 /**
- * Which program a standalone executable runs (see README, "Standalone executables"): one file
+ * Which program a standalone executable runs (see docs/executables.md): one file
  * serves every bin, told apart by the name it was started under, as a symlink, a copy or a
  * rename. Docker and skopeo start a credential helper by its name, and the kubelet starts an
  * image credential provider by its name, so the name must decide; Windows adds `.exe`, in any

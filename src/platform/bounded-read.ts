@@ -1,7 +1,7 @@
 /**
  * Every file and stream ecr-vars reads is read up to a limit: a task file pointed at /dev/urandom,
  * a planted multi-gigabyte auth file or an endless stdin must end in a clear error, not in memory
- * exhaustion. The limits are far above what a real file of each kind holds (see README, "Limits").
+ * exhaustion. The limits are far above what a real file of each kind holds (see docs/reference.md, "Limits").
  */
 
 import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";

@@ -3,7 +3,7 @@
  * bins: the code a run loads after this call starts from V8 code that an earlier run saved,
  * instead of being compiled again. Node keys each entry by the file's content, its own version
  * and flags, and ignores entries that do not match or are damaged. Node 20 has no compile cache
- * and compiles at every start (README "Start-up").
+ * and compiles at every start (docs/start-up.md).
  *
  * The cache holds code that this process will run, so it lives only in a directory that is this
  * user's own and closed to others: `compile/` in the token cache's directory, created 0700.

@@ -3,7 +3,7 @@
  * and closed to others. On POSIX: owned by the process's uid, none of `mask`'s permission bits
  * set. Windows has no uids (`process.getuid` is undefined and stat reports uid 0) and derives
  * modes from the read-only attribute (0o666 or 0o444): there the ACLs of the user's profile,
- * where the cache directory lives, keep others out, and neither check applies (README "Windows").
+ * where the cache directory lives, keep others out, and neither check applies (docs/reference.md, "Windows").
  */
 
 interface Owned {

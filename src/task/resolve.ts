@@ -32,7 +32,7 @@ const loadConnectors = () =>
   ]).then(([file, providers]) => ({ ...file, ...providers }));
 
 /**
- * The region the task runs in and where it came from (README, "Region"): `--region`, the region
+ * The region the task runs in and where it came from (docs/reference.md, "Region"): `--region`, the region
  * variable or the task file; else AWS_REGION, AWS_DEFAULT_REGION, the active profile's region.
  * Undefined when the task needs none because every registry names its own.
  */

@@ -1,5 +1,5 @@
 /**
- * Node's module compile cache (src/platform/compile-cache.ts, README "Start-up"): on a Node that
+ * Node's module compile cache (src/platform/compile-cache.ts, docs/start-up.md): on a Node that
  * has one (22.1 and later; .ci/run runs this suite on each supported version), the bins keep it
  * in `compile/` of the cache directory, 0700, and only where that directory is the user's own and
  * closed to others; a damaged cache changes nothing of what a run prints. Node 20 has none, and

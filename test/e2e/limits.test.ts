@@ -301,7 +301,7 @@ describe("a huge token from a hostile endpoint", () => {
         expect(result.stderr.length).toBeLessThan(4096);
         expect(result.stderr).not.toContain("pppppppp");
         expectNoStack(result.stderr);
-        // Nothing but Node's compile cache (README "Start-up"), which holds no secret.
+        // Nothing but Node's compile cache (docs/start-up.md), which holds no secret.
         const written = await readdir(hostile.dir, { recursive: true });
         expect(written.filter((f) => f !== "cache" && !f.startsWith("cache/compile"))).toEqual([]);
       } finally {

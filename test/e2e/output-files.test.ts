@@ -1,5 +1,5 @@
 /**
- * Output files (README, "Formats"): created 0600, atomically, never through a symlink; a path that cannot be
+ * Output files (docs/reference.md, "Formats"): created 0600, atomically, never through a symlink; a path that cannot be
  * written is exit 5 and leaves nothing behind.
  */
 

@@ -68,7 +68,7 @@ describe.each([
   });
 
   test("holds no publisher signature that the injection broke", () => {
-    // macOS needs an ad-hoc signature made on a Mac (README); Windows runs unsigned files.
+    // macOS needs an ad-hoc signature made on a Mac (docs/executables.md); Windows runs unsigned files.
     expect(info.get(name)?.signed).toBe(false);
   });
 });

@@ -8,27 +8,26 @@ import {
 } from "../../src/cli/docs.js";
 import { OPTIONS } from "../../src/cli/options.js";
 
-// The README's variable, command, option and format tables are generated from the same tables as --help.
+// The variable table in the README, and the command, option and format tables in
+// docs/reference.md, are generated from the same tables as --help.
 // Run with UPDATE_README=1 to rewrite them after changing an option or a format.
-const sections = {
-  variables: variablesMarkdown,
-  commands: commandsMarkdown,
-  options: optionsMarkdown,
-  formats: formatsMarkdown,
-};
+const sections: ReadonlyArray<[string, string, () => string]> = [
+  ["variables", "README.md", variablesMarkdown],
+  ["commands", "docs/reference.md", commandsMarkdown],
+  ["options", "docs/reference.md", optionsMarkdown],
+  ["formats", "docs/reference.md", formatsMarkdown],
+];
 
-test.each(Object.entries(sections))(
-  "the README's %s table matches the code",
-  async (name, generate) => {
-    const readme = await readFile("README.md", "utf8");
-    const pattern = new RegExp(`(<!-- ${name}:start -->\\n)[\\s\\S]*?(<!-- ${name}:end -->)`);
-    const updated = readme.replace(pattern, `$1${generate()}\n$2`);
-    if (process.env.UPDATE_README === "1") await writeFile("README.md", updated);
-    expect(readme).toBe(updated);
-  },
-);
+test.each(sections)("the %s table of %s matches the code", async (name, file, generate) => {
+  const text = await readFile(file, "utf8");
+  const pattern = new RegExp(`(<!-- ${name}:start -->\\n)[\\s\\S]*?(<!-- ${name}:end -->)`);
+  expect(text).toMatch(pattern);
+  const updated = text.replace(pattern, `$1${generate()}\n$2`);
+  if (process.env.UPDATE_README === "1") await writeFile(file, updated);
+  expect(text).toBe(updated);
+});
 
-test("every flag appears in the README", async () => {
-  const readme = await readFile("README.md", "utf8");
-  for (const spec of OPTIONS) expect(readme).toContain(`--${spec.flag}`);
+test("every flag appears in the reference", async () => {
+  const reference = await readFile("docs/reference.md", "utf8");
+  for (const spec of OPTIONS) expect(reference).toContain(`--${spec.flag}`);
 });

@@ -1,5 +1,5 @@
 /**
- * Region precedence (README, "Region"): the task's own region, then AWS_REGION,
+ * Region precedence (docs/reference.md, "Region"): the task's own region, then AWS_REGION,
  * AWS_DEFAULT_REGION and the active profile's region in the shared config file; the summary
  * names where it came from. The CLI runs in-process against the emulator.
  */

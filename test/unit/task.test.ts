@@ -16,7 +16,7 @@ function problemsOf(input: TaskInput): string[] {
 }
 
 describe("parseTask", () => {
-  test("no region: the environment's, found at run time (README, Region)", () => {
+  test("no region: the environment's, found at run time (docs/reference.md, Region)", () => {
     expect(parseTask({}, label).region).toEqual({ kind: "environment" });
   });
 

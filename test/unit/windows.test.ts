@@ -1,5 +1,5 @@
 /**
- * What Windows changes for the token cache and the auth-file lock (README "Windows"): no
+ * What Windows changes for the token cache and the auth-file lock (docs/reference.md, "Windows"): no
  * `process.getuid`, stat reports uid 0 and modes from the read-only attribute (0o666 for a
  * writable file, 0o777 for a directory). Both are simulated here: getuid removed, the files'
  * modes set to what Windows reports.
