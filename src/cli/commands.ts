@@ -88,16 +88,22 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     path: ["logout"],
     summary: "remove the entries ecr-vars wrote from a Docker / containers auth file",
-    usage: ["logout [--output FILE]"],
+    usage: ["logout [--format docker-config|helm-config|kaniko-config] [--output FILE]"],
     about: [
-      "Removes the auths and credHelpers entries that ecr-vars --format docker-config added to FILE.",
-      "Entries written or changed by anything else stay.",
+      "Removes the auths and credHelpers entries that ecr-vars --format docker-config (helm-config,",
+      "kaniko-config) added to FILE. Entries written or changed by anything else stay.",
     ],
     options: [
       {
+        flag: "format",
+        description: "whose auth file, when --output is not given",
+        default: "docker-config",
+      },
+      {
         flag: "output",
         description: "the auth file",
-        default: "$REGISTRY_AUTH_FILE, else $DOCKER_CONFIG/config.json, else ~/.docker/config.json",
+        default:
+          "the format's default file; docker-config: $REGISTRY_AUTH_FILE, else $DOCKER_CONFIG/config.json, else ~/.docker/config.json",
       },
     ],
     positionals: [],

@@ -5,12 +5,15 @@ import { bamboo } from "./bamboo.js";
 import { buildkite } from "./buildkite.js";
 import { circleci } from "./circleci.js";
 import { cmd } from "./cmd.js";
+import { creds } from "./creds.js";
 import { dockerConfig } from "./docker-config.js";
 import { dotenv } from "./dotenv.js";
 import { github } from "./github.js";
 import { gitlab } from "./gitlab.js";
+import { helmConfig } from "./helm-config.js";
 import { jenkins } from "./jenkins.js";
 import { json } from "./json.js";
+import { kanikoConfig } from "./kaniko-config.js";
 import { password } from "./password.js";
 import { powershell } from "./powershell.js";
 import { sh } from "./sh.js";
@@ -25,7 +28,10 @@ export const renderers: readonly Renderer[] = Object.freeze([
   dotenv,
   json,
   password,
+  creds,
   dockerConfig,
+  helmConfig,
+  kanikoConfig,
   github,
   gitlab,
   azure,
