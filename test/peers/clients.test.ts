@@ -85,7 +85,9 @@ describe("files each client reads", () => {
     const login = await run("podman", ["login", "--get-login", PROXY_DOMAIN], {
       env: ctx.env({ REGISTRY_AUTH_FILE: authFile }),
     });
-    console.log(`podman login --get-login ${PROXY_DOMAIN} (REGISTRY_AUTH_FILE): ${login.stdout.trim()}`);
+    console.log(
+      `podman login --get-login ${PROXY_DOMAIN} (REGISTRY_AUTH_FILE): ${login.stdout.trim()}`,
+    );
     expect(login.stdout.trim()).toBe("AWS");
     // No --authfile: skopeo finds the file through REGISTRY_AUTH_FILE as podman does.
     const digest = await push("podman-auth-file", [], { REGISTRY_AUTH_FILE: authFile });
@@ -100,7 +102,13 @@ describe("files each client reads", () => {
     const config = JSON.parse(await readFile(helmFile, "utf8"));
     // Helm's credential store: auths[host].auth = base64("user:password").
     expect(config.auths[PROXY_DOMAIN]).toEqual({ auth: tokenOf(PASSWORD) });
-    const login = await run("podman", ["login", "--get-login", "--authfile", helmFile, PROXY_DOMAIN]);
+    const login = await run("podman", [
+      "login",
+      "--get-login",
+      "--authfile",
+      helmFile,
+      PROXY_DOMAIN,
+    ]);
     expect(login.stdout.trim()).toBe("AWS");
     const digest = await push("helm", ["--authfile", helmFile]);
     console.log(`skopeo push with Helm's registry config: ${digest}`);
@@ -128,15 +136,7 @@ describe("files each client reads", () => {
     const fetch = (user: string) =>
       run(
         "ctr",
-        [
-          ...address,
-          "content",
-          "fetch",
-          "--plain-http",
-          "--user",
-          user,
-          `${PROXY_DOMAIN}/app:ctr`,
-        ],
+        [...address, "content", "fetch", "--plain-http", "--user", user, `${PROXY_DOMAIN}/app:ctr`],
         { env: proxied() },
       );
     await expect(fetch("AWS:wrong-password")).rejects.toThrow(/401|unauthorized/i);

@@ -42,7 +42,13 @@ export async function startContainerd(dir: string): Promise<Containerd> {
     });
   for (let i = 0; i < 100; i++) {
     if (child.exitCode !== null) throw new Error(`containerd ended: ${log}`);
-    if (await access(socket).then(() => true, () => false)) return { socket, stop };
+    if (
+      await access(socket).then(
+        () => true,
+        () => false,
+      )
+    )
+      return { socket, stop };
     await new Promise((done) => setTimeout(done, 100));
   }
   await stop();

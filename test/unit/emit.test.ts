@@ -8,6 +8,7 @@ import {
   dotenv,
   formatNames,
   getRenderer,
+  creds,
   json,
   password,
   powershell,
@@ -37,7 +38,10 @@ describe("registry", () => {
       "dotenv",
       "json",
       "password",
+      "creds",
       "docker-config",
+      "helm-config",
+      "kaniko-config",
       "github",
       "gitlab",
       "azure",
@@ -213,9 +217,9 @@ describe("rendering the variables of one registry", () => {
   }
 
   // docker-config writes registry logins, not the variables one by one (test/unit/docker-config.test.ts).
-  // password prints one value (its own tests below).
+  // password and creds print one login (their own tests below).
   const variableFormats = renderers
-    .filter((r) => r.merge === undefined && r.name !== "password")
+    .filter((r) => r.merge === undefined && r.name !== "password" && r.name !== "creds")
     .map((r) => r.name);
   test.each(variableFormats)("%s keeps the input order", (name) => {
     const names = ["c.d.zulu", "c.d.alpha", "c.d.mike"];
@@ -226,8 +230,9 @@ describe("rendering the variables of one registry", () => {
     expect(positions).toEqual([...positions].sort((a, b) => a - b));
   });
 
-  // password prints the bare password: no names at all.
-  test.each(formatNames.filter((n) => n !== "password"))("%s uses the env prefix", (name) => {
+  // password and creds print the bare login: no names at all.
+  const named = formatNames.filter((n) => n !== "password" && n !== "creds");
+  test.each(named)("%s uses the env prefix", (name) => {
     const text = written(getRenderer(name)?.render(variables, { ...OPTIONS, envPrefix: "" }));
     expect(text).not.toContain("bamboo_");
     expect(text).toContain("ecr");
@@ -292,9 +297,10 @@ describe("awkward values", () => {
   });
 
   test("notes never contain a secret value", () => {
-    const secrets = ecrVariables(ECR_PASSWORD).filter((v) => v.secret);
+    const all = ecrVariables(ECR_PASSWORD);
+    const secrets = all.filter((v) => v.secret);
     for (const renderer of renderers) {
-      const notes = renderer.render(secrets, { ...OPTIONS, outputPath: "out" }).notes.join("\n");
+      const notes = renderer.render(all, { ...OPTIONS, outputPath: "out" }).notes.join("\n");
       for (const secret of secrets) expect(notes).not.toContain(secret.value);
     }
   });
@@ -376,5 +382,46 @@ describe("password", () => {
     expect(password.defaultOutput).toEqual({ kind: "stdout" });
     expect(password.maskingKind).toBe("clear");
     expect(password.refuseTerminal).toBe(true);
+  });
+});
+
+describe("creds", () => {
+  const login = (user: string, secret: string) =>
+    buildVariables(
+      {
+        authorizationToken: Buffer.from(`${user}:${secret}`).toString("base64"),
+        expiresAt: new Date("2031-05-06T07:08:09Z"),
+        proxyEndpoint: "https://123456789012.dkr.ecr.eu-west-1.amazonaws.com",
+      },
+      "custom.aws",
+    );
+
+  test("prints USER:PASSWORD and a newline, which crictl and ctr split at the first colon", () => {
+    const { text } = creds.render(login("AWS", "the-registry-password"), OPTIONS);
+    expect(text).toBe("AWS:the-registry-password\n");
+    // Both readers: the user is what precedes the first ':', the password all that follows.
+    const line = text.trimEnd();
+    const at = line.indexOf(":");
+    expect([line.slice(0, at), line.slice(at + 1)]).toEqual(["AWS", "the-registry-password"]);
+  });
+
+  test("a password with colons stays whole after the first split", () => {
+    const line = creds.render(login("AWS", "a:b:c"), OPTIONS).text.trimEnd();
+    expect(line.slice(line.indexOf(":") + 1)).toBe("a:b:c");
+  });
+
+  test("refuses a run of several registries, naming the fix", () => {
+    const two = [{ registry: "a" }, { registry: "b" }] as unknown as RegistrySummary[];
+    const error = thrown(() =>
+      creds.render(login("AWS", "p"), { ...OPTIONS, registries: two }),
+    );
+    expect(error.message).toMatch(/prints one registry's login, and this run has 2 registries/);
+    expect(error.exitCode).toBe(2);
+  });
+
+  test("declares itself a bare secret: stdout, clear, refused on a terminal", () => {
+    expect(creds.defaultOutput).toEqual({ kind: "stdout" });
+    expect(creds.maskingKind).toBe("clear");
+    expect(creds.refuseTerminal).toBe(true);
   });
 });
