@@ -5,10 +5,10 @@ import { buildVariables } from "../../src/core/variables.js";
 import {
   bamboo,
   cmd,
+  creds,
   dotenv,
   formatNames,
   getRenderer,
-  creds,
   json,
   password,
   powershell,
@@ -412,9 +412,7 @@ describe("creds", () => {
 
   test("refuses a run of several registries, naming the fix", () => {
     const two = [{ registry: "a" }, { registry: "b" }] as unknown as RegistrySummary[];
-    const error = thrown(() =>
-      creds.render(login("AWS", "p"), { ...OPTIONS, registries: two }),
-    );
+    const error = thrown(() => creds.render(login("AWS", "p"), { ...OPTIONS, registries: two }));
     expect(error.message).toMatch(/prints one registry's login, and this run has 2 registries/);
     expect(error.exitCode).toBe(2);
   });
