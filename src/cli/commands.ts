@@ -163,6 +163,36 @@ export const COMMANDS: readonly CommandSpec[] = [
     positionals: [],
   },
   {
+    path: ["doctor"],
+    summary: "say why a pull or a login fails: each check one line with ✓ or ✗ and a fix",
+    usage: ["doctor [--registry HOST ...] [--region CODE] [--format json]"],
+    about: [
+      "Checks, in order: what each link of the default credential chain yields and who it is (no",
+      "secrets), ecr:GetAuthorizationToken with that identity (a real call), the clock against",
+      "AWS's Date header, the instance metadata service (IMDSv2, hop limit), proxy routing per",
+      "endpoint, a web identity token's iss/sub/aud/exp against STS, the cache directory, the",
+      "helper config and connectors file, and per registry the program docker and podman ask",
+      "(credHelpers, credsStore, auths) and whether it answers. Without --registry: the caller's",
+      "own registry in the region. Exit 0 only when every check passes, else the exit code of the",
+      "first failure (docs/doctor.md).",
+    ],
+    options: [
+      {
+        flag: "registry",
+        description:
+          "a registry to check (repeatable); default: the caller's own registry in the region",
+      },
+      {
+        flag: "region",
+        description: "region of the calls when no --registry names one",
+        default: "$AWS_REGION, else $AWS_DEFAULT_REGION, else the profile's region, else us-east-1",
+      },
+      { flag: "format", description: "text (one line per check) or json", default: "text" },
+      ...flags("connectors", "timeout"),
+    ],
+    positionals: [],
+  },
+  {
     path: ["help"],
     summary: "show the help of ecr-vars or of one command",
     usage: ["help [COMMAND [SUBCOMMAND]]"],
