@@ -9,7 +9,6 @@
 import type { AwsCallOptions } from "../aws/call.js";
 import { callerIdentity } from "../aws/caller-identity.js";
 import { ecrEndpointOverridden, fetchAuthorizations } from "../aws/ecr.js";
-import { proxyFor, readProxyEnv } from "../aws/http.js";
 import type { Credentials } from "../core/credentials.js";
 import { isEcrVarsError } from "../core/errors.js";
 import type { Env } from "../core/expressions.js";

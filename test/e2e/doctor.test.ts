@@ -77,8 +77,12 @@ describe("ecr-vars doctor", () => {
     expect(line(result.stdout, `docker ${PROXY_DOMAIN}`)).toMatch(
       /^✓ .*docker-credential-ecr-vars answers \(user AWS\)/,
     );
-    expect(line(result.stdout, "instance metadata (IMDSv2)")).toMatch(/^✓ .*IMDSv2 session token and role /);
-    expect(result.stdout).toMatch(/link 4 \(instance role\): arn:aws:sts::123456789012:assumed-role\//);
+    expect(line(result.stdout, "instance metadata (IMDSv2)")).toMatch(
+      /^✓ .*IMDSv2 session token and role /,
+    );
+    expect(result.stdout).toMatch(
+      /link 4 \(instance role\): arn:aws:sts::123456789012:assumed-role\//,
+    );
     expect(result.stdout).toMatch(/All \d+ checks passed\./);
   });
 
