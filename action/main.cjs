@@ -35999,8 +35999,8 @@ var init_resolveAwsSdkSigV4Config = __esm({
           if (isUserSupplied && !boundProvider.attributed) {
             const isCredentialObject = typeof inputCredentials === "object" && inputCredentials !== null;
             resolvedCredentials = async (options) => {
-              const creds = await boundProvider(options);
-              const attributedCreds = creds;
+              const creds2 = await boundProvider(options);
+              const attributedCreds = creds2;
               if (isCredentialObject && (!attributedCreds.$source || Object.keys(attributedCreds.$source).length === 0)) {
                 return setCredentialFeature(attributedCreds, "CREDENTIALS_CODE", "e");
               }
@@ -36332,12 +36332,12 @@ var isImdsCredentials, fromImdsCredentials;
 var init_ImdsCredentials = __esm({
   "node_modules/@smithy/credential-provider-imds/dist-es/remoteProvider/ImdsCredentials.js"() {
     isImdsCredentials = (arg) => Boolean(arg) && typeof arg === "object" && typeof arg.AccessKeyId === "string" && typeof arg.SecretAccessKey === "string" && typeof arg.Token === "string" && typeof arg.Expiration === "string";
-    fromImdsCredentials = (creds) => ({
-      accessKeyId: creds.AccessKeyId,
-      secretAccessKey: creds.SecretAccessKey,
-      sessionToken: creds.Token,
-      expiration: new Date(creds.Expiration),
-      ...creds.AccountId && { accountId: creds.AccountId }
+    fromImdsCredentials = (creds2) => ({
+      accessKeyId: creds2.AccessKeyId,
+      secretAccessKey: creds2.SecretAccessKey,
+      sessionToken: creds2.Token,
+      expiration: new Date(creds2.Expiration),
+      ...creds2.AccountId && { accountId: creds2.AccountId }
     });
   }
 });
@@ -36712,16 +36712,16 @@ var init_fromInstanceMetadata = __esm({
           return profile3;
         }, maxRetries2)).trim();
         return retry(async () => {
-          let creds;
+          let creds2;
           try {
-            creds = await getCredentialsFromProfile(imdsProfile, options, init);
+            creds2 = await getCredentialsFromProfile(imdsProfile, options, init);
           } catch (err) {
             if (err.statusCode === 401) {
               disableFetchToken = false;
             }
             throw err;
           }
-          return creds;
+          return creds2;
         }, maxRetries2);
       };
       return async () => {
@@ -37522,7 +37522,7 @@ Set AWS_CONTAINER_CREDENTIALS_FULL_URI or AWS_CONTAINER_CREDENTIALS_RELATIVE_URI
         }
         try {
           const result = await requestHandler.handle(request, { requestTimeout });
-          return getCredentials(result.response).then((creds) => setCredentialFeature(creds, "CREDENTIALS_HTTP", "z"));
+          return getCredentials(result.response).then((creds2) => setCredentialFeature(creds2, "CREDENTIALS_HTTP", "z"));
         } catch (e9) {
           throw new CredentialsProviderError(String(e9), { logger: options.logger });
         }
@@ -40961,7 +40961,7 @@ var init_resolveCredentialSource = __esm({
         throw new CredentialsProviderError(`Unsupported credential source in profile ${profileName}. Got ${credentialSource}, expected EcsContainer or Ec2InstanceMetadata or Environment.`, { logger: logger2 });
       }
     };
-    setNamedProvider = (creds) => setCredentialFeature(creds, "CREDENTIALS_PROFILE_NAMED_PROVIDER", "p");
+    setNamedProvider = (creds2) => setCredentialFeature(creds2, "CREDENTIALS_PROFILE_NAMED_PROVIDER", "p");
   }
 });
 
@@ -42393,7 +42393,7 @@ var init_resolveAssumeRoleCredentials = __esm({
         [source_profile]: true
       }, isCredentialSourceWithoutRoleArn(profiles[source_profile] ?? {})) : (await resolveCredentialSource(profileData.credential_source, profileName, options.logger)(options))();
       if (isCredentialSourceWithoutRoleArn(profileData)) {
-        return sourceCredsProvider.then((creds) => setCredentialFeature(creds, "CREDENTIALS_PROFILE_SOURCE_PROFILE", "o"));
+        return sourceCredsProvider.then((creds2) => setCredentialFeature(creds2, "CREDENTIALS_PROFILE_SOURCE_PROFILE", "o"));
       } else {
         const params = {
           RoleArn: profileData.role_arn,
@@ -42410,7 +42410,7 @@ var init_resolveAssumeRoleCredentials = __esm({
           params.TokenCode = await options.mfaCodeProvider(mfa_serial);
         }
         const sourceCreds = await sourceCredsProvider;
-        return options.roleAssumer(sourceCreds, params).then((creds) => setCredentialFeature(creds, "CREDENTIALS_PROFILE_SOURCE_PROFILE", "o"));
+        return options.roleAssumer(sourceCreds, params).then((creds2) => setCredentialFeature(creds2, "CREDENTIALS_PROFILE_SOURCE_PROFILE", "o"));
       }
     };
     isCredentialSourceWithoutRoleArn = (section) => {
@@ -43802,11 +43802,11 @@ var init_resolveSsoCredentials = __esm({
         clientConfig: options.clientConfig
       })({
         callerClientConfig
-      }).then((creds) => {
+      }).then((creds2) => {
         if (profileData.sso_session) {
-          return setCredentialFeature(creds, "CREDENTIALS_PROFILE_SSO", "r");
+          return setCredentialFeature(creds2, "CREDENTIALS_PROFILE_SSO", "r");
         } else {
-          return setCredentialFeature(creds, "CREDENTIALS_PROFILE_SSO_LEGACY", "t");
+          return setCredentialFeature(creds2, "CREDENTIALS_PROFILE_SSO_LEGACY", "t");
         }
       });
     };
@@ -54340,7 +54340,7 @@ var init_fromInstanceMetadata2 = __esm({
         init?.logger?.debug("@smithy/credential-provider-imds", "fromInstanceMetadata");
         const { setCredentialFeature: setCredentialFeature2 } = await Promise.resolve().then(() => (init_client3(), client_exports));
         const { fromInstanceMetadata: _fromInstanceMetadata } = await Promise.resolve().then(() => (init_dist_es5(), dist_es_exports2));
-        return _fromInstanceMetadata(init)().then((creds) => setCredentialFeature2(creds, "CREDENTIALS_IMDS", "0"));
+        return _fromInstanceMetadata(init)().then((creds2) => setCredentialFeature2(creds2, "CREDENTIALS_IMDS", "0"));
       };
     };
   }
@@ -70692,21 +70692,30 @@ function setKey(target, key, value) {
     configurable: true
   });
 }
-var dockerConfig = {
+function authFileFormat(spec) {
+  const renderer = {
+    name: spec.name,
+    description: spec.description,
+    masking: spec.credentialHelper ? "the secret goes only into the 0600 file; --credential-helper writes no secret at all" : "the secret goes only into the 0600 file",
+    maskingKind: "clear",
+    defaultOutput: { kind: "auth-file", client: spec.client },
+    ...spec.credentialHelper ? { credentialHelper: true } : {},
+    render(variables, options) {
+      return renderer.merge?.(void 0, variables, options) ?? { text: "", notes: [] };
+    },
+    merge(existing, variables, options) {
+      const mode = options.credentialHelper ? "credential-helper" : "auths";
+      return mergeDockerConfig(existing, registryLogins(variables), mode, options.outputPath);
+    }
+  };
+  return renderer;
+}
+var dockerConfig = authFileFormat({
   name: "docker-config",
-  description: "merges auths entries (or, with --credential-helper, credHelpers entries) into a Docker config.json or a podman/skopeo auth.json; default file: $REGISTRY_AUTH_FILE, else $DOCKER_CONFIG/config.json, else ~/.docker/config.json",
-  masking: "the secret goes only into the 0600 file; --credential-helper writes no secret at all",
-  maskingKind: "clear",
-  defaultOutput: { kind: "auth-file" },
-  credentialHelper: true,
-  render(variables, options) {
-    return this.merge?.(void 0, variables, options) ?? { text: "", notes: [] };
-  },
-  merge(existing, variables, options) {
-    const mode = options.credentialHelper ? "credential-helper" : "auths";
-    return mergeDockerConfig(existing, registryLogins(variables), mode, options.outputPath);
-  }
-};
+  description: "merges auths entries (or, with --credential-helper, credHelpers entries) into a Docker config.json or a podman/buildah/skopeo auth.json; default file: $REGISTRY_AUTH_FILE, else $DOCKER_CONFIG/config.json, else ~/.docker/config.json",
+  client: "docker",
+  credentialHelper: true
+});
 
 // src/emit/kubernetes.ts
 var DEFAULT_SECRET_NAME = "ecr-vars";
@@ -71086,6 +71095,38 @@ var cmd = {
   }
 };
 
+// src/emit/creds.ts
+init_errors();
+var creds = {
+  name: "creds",
+  description: "USER:PASSWORD and a newline, for crictl pull --creds and ctr images pull --user (one registry)",
+  masking: "none by itself: hand it straight to the command; printing it to a terminal is refused unless --force",
+  maskingKind: "clear",
+  defaultOutput: { kind: "stdout" },
+  refuseTerminal: true,
+  render(variables, options) {
+    if (options.registries !== void 0 && options.registries.length > 1) {
+      throw usageError(
+        `the creds format prints one registry's login, and this run has ${options.registries.length} registries`,
+        "name one registry (--registry HOST, or one --registry-id), or use --format docker-config"
+      );
+    }
+    const username = variables.find((v) => v.relativeName === "ecr.username");
+    const password2 = variables.find((v) => v.relativeName === "ecr.password");
+    if (username === void 0 || password2 === void 0) {
+      throw new Error("the run published no ecr.username and ecr.password variables");
+    }
+    if (username.value.includes(":")) {
+      throw usageError(
+        `the registry's user name contains ":", which crictl and ctr would take as the end of the user name`,
+        "use --format docker-config or --format password instead"
+      );
+    }
+    return { text: `${username.value}:${password2.value}
+`, notes: [] };
+  }
+};
+
 // src/emit/dotenv.ts
 init_names();
 var PLAIN = /^[A-Za-z0-9_./:+=@,-]*$/;
@@ -71298,6 +71339,14 @@ var gitlab = {
   }
 };
 
+// src/emit/helm-config.ts
+var helmConfig = authFileFormat({
+  name: "helm-config",
+  description: "the docker-config merge into Helm's registry config (helm pull/push oci://); default file: $HELM_REGISTRY_CONFIG, else $HELM_CONFIG_HOME/registry/config.json, else ~/.config/helm/registry/config.json",
+  client: "helm",
+  credentialHelper: true
+});
+
 // src/emit/jenkins.ts
 init_names();
 var jenkins = {
@@ -71338,6 +71387,14 @@ var json = {
 `, notes: [] };
   }
 };
+
+// src/emit/kaniko-config.ts
+var kanikoConfig = authFileFormat({
+  name: "kaniko-config",
+  description: "the docker-config merge (auths only) into kaniko's config.json; default file: $DOCKER_CONFIG/config.json, else /kaniko/.docker/config.json",
+  client: "kaniko",
+  credentialHelper: false
+});
 
 // src/emit/password.ts
 init_errors();
@@ -71432,7 +71489,10 @@ var renderers = Object.freeze([
   dotenv,
   json,
   password,
+  creds,
   dockerConfig,
+  helmConfig,
+  kanikoConfig,
   kubernetes,
   github,
   gitlab,
@@ -72110,7 +72170,7 @@ function runOptions(flags2, env2) {
     problems.push({
       field: "--credential-helper",
       message: `has no meaning for the ${format2} format`,
-      hint: "add --format docker-config, or drop --credential-helper"
+      hint: `use a format that accepts it (${renderers.filter((r9) => r9.credentialHelper === true).map((r9) => r9.name).join(", ")}), or drop --credential-helper`
     });
   }
   const secretName = typeof flags2["secret-name"] === "string" ? flags2["secret-name"] : void 0;
@@ -73344,16 +73404,21 @@ var COMMANDS = [
   {
     path: ["logout"],
     summary: "remove the entries ecr-vars wrote from a Docker / containers auth file",
-    usage: ["logout [--output FILE]"],
+    usage: ["logout [--format docker-config|helm-config|kaniko-config] [--output FILE]"],
     about: [
-      "Removes the auths and credHelpers entries that ecr-vars --format docker-config added to FILE.",
-      "Entries written or changed by anything else stay."
+      "Removes the auths and credHelpers entries that ecr-vars --format docker-config (helm-config,",
+      "kaniko-config) added to FILE. Entries written or changed by anything else stay."
     ],
     options: [
       {
+        flag: "format",
+        description: "whose auth file, when --output is not given",
+        default: "docker-config"
+      },
+      {
         flag: "output",
         description: "the auth file",
-        default: "$REGISTRY_AUTH_FILE, else $DOCKER_CONFIG/config.json, else ~/.docker/config.json"
+        default: "the format's default file; docker-config: $REGISTRY_AUTH_FILE, else $DOCKER_CONFIG/config.json, else ~/.docker/config.json"
       }
     ],
     positionals: []
@@ -73408,6 +73473,35 @@ var COMMANDS = [
       "ecr-public:GetAuthorizationToken and sts:GetServiceBearerToken."
     ],
     options: [...flags("pull", "push", "partition"), ...TASK],
+    positionals: []
+  },
+  {
+    path: ["doctor"],
+    summary: "say why a pull or a login fails: each check one line with \u2713 or \u2717 and a fix",
+    usage: ["doctor [--registry HOST ...] [--region CODE] [--format json]"],
+    about: [
+      "Checks, in order: what each link of the default credential chain yields and who it is (no",
+      "secrets), ecr:GetAuthorizationToken with that identity (a real call), the clock against",
+      "AWS's Date header, the instance metadata service (IMDSv2, hop limit), proxy routing per",
+      "endpoint, a web identity token's iss/sub/aud/exp against STS, the cache directory, the",
+      "helper config and connectors file, and per registry the program docker and podman ask",
+      "(credHelpers, credsStore, auths) and whether it answers. Without --registry: the caller's",
+      "own registry in the region. Exit 0 only when every check passes, else the exit code of the",
+      "first failure (docs/doctor.md)."
+    ],
+    options: [
+      {
+        flag: "registry",
+        description: "a registry to check (repeatable); default: the caller's own registry in the region"
+      },
+      {
+        flag: "region",
+        description: "region of the calls when no --registry names one",
+        default: "$AWS_REGION, else $AWS_DEFAULT_REGION, else the profile's region, else us-east-1"
+      },
+      { flag: "format", description: "text (one line per check) or json", default: "text" },
+      ...flags("connectors", "timeout")
+    ],
     positionals: []
   },
   {

@@ -21742,6 +21742,22 @@ function editObject(text, span, edit, layout, depth) {
 // src/emit/docker-config.ts
 var HELPER_NAME = "ecr-vars";
 var MARKER_KEY = "x-ecr-vars";
+function registryLogins(variables) {
+  const byName = new Map(variables.map((v) => [v.relativeName, v.value]));
+  const logins = /* @__PURE__ */ new Map();
+  for (const variable of variables) {
+    if (!variable.relativeName.endsWith(".proxyEndpointDomain")) continue;
+    const prefix = variable.relativeName.slice(0, -".proxyEndpointDomain".length);
+    const username = byName.get(`${prefix}.username`);
+    const password = byName.get(`${prefix}.password`);
+    if (username === void 0 || password === void 0) continue;
+    logins.set(variable.value, { host: variable.value, username, password });
+  }
+  return [...logins.values()];
+}
+function authValue(login) {
+  return Buffer.from(`${login.username}:${login.password}`, "utf8").toString("base64");
+}
 function fingerprint(auth) {
   return `sha256:${sha256Hex(auth).slice(0, 32)}`;
 }
@@ -21795,6 +21811,66 @@ function editMember(doc, key, edit) {
   const text = member === void 0 ? "{}" : doc.text;
   const span = objectSpan(text, member === void 0 ? 0 : member.valueStart);
   return new RawJson(editObject(text, span, edit, doc.layout, 1));
+}
+function mergeDockerConfig(existing, logins, mode, path6) {
+  const doc = readDocument(existing, path6 ?? "the config file");
+  const { config } = doc;
+  const marker = readMarker(config);
+  const auths = objectAt(config, "auths");
+  const helpers = objectAt(config, "credHelpers");
+  const authSet = /* @__PURE__ */ new Map();
+  const authRemove = /* @__PURE__ */ new Set();
+  const helperSet = /* @__PURE__ */ new Map();
+  const helperRemove = /* @__PURE__ */ new Set();
+  const notes = [];
+  for (const login of logins) {
+    const { host } = login;
+    if (mode === "auths") {
+      const auth = authValue(login);
+      authSet.set(host, { auth });
+      marker.auths[host] = fingerprint(auth);
+      if (marker.credHelpers.includes(host) && helpers[host] === HELPER_NAME) {
+        helperRemove.add(host);
+        marker.credHelpers = marker.credHelpers.filter((h) => h !== host);
+      } else if (Object.hasOwn(helpers, host)) {
+        notes.push(
+          `credHelpers has an entry for ${host} (${String(helpers[host])}); clients ask it before the auths entry written here`
+        );
+      }
+    } else {
+      helperSet.set(host, HELPER_NAME);
+      if (!marker.credHelpers.includes(host)) marker.credHelpers.push(host);
+      if (isOurAuth(auths, marker, host)) {
+        authRemove.add(host);
+        delete marker.auths[host];
+      }
+    }
+  }
+  if (mode === "auths" && typeof config.credsStore === "string") {
+    notes.push(
+      `the file sets credsStore "${config.credsStore}": docker reads logins from that store, not from auths; use --credential-helper or a separate DOCKER_CONFIG`
+    );
+  }
+  const set = /* @__PURE__ */ new Map();
+  set.set("auths", editMember(doc, "auths", { set: authSet, remove: authRemove }));
+  if (helperSet.size > 0 || helperRemove.size > 0 || Object.hasOwn(config, "credHelpers")) {
+    set.set(
+      "credHelpers",
+      editMember(doc, "credHelpers", { set: helperSet, remove: helperRemove })
+    );
+  }
+  const remove = /* @__PURE__ */ new Set();
+  if (Object.keys(marker.auths).length === 0 && marker.credHelpers.length === 0) {
+    remove.add(MARKER_KEY);
+  } else {
+    set.set(MARKER_KEY, { auths: marker.auths, credHelpers: marker.credHelpers });
+  }
+  const count = `${logins.length} ${logins.length === 1 ? "registry" : "registries"}`;
+  return {
+    text: editDocument(doc, { set, remove }),
+    notes,
+    wrote: mode === "auths" ? `the auths entries of ${count}` : `credHelpers entries pointing ${count} at docker-credential-${HELPER_NAME} (no secret)`
+  };
 }
 function removeOurEntries(existing, path6) {
   const doc = readDocument(existing, path6 ?? "the config file");
@@ -21858,6 +21934,30 @@ function setKey(target, key, value) {
     configurable: true
   });
 }
+function authFileFormat(spec) {
+  const renderer = {
+    name: spec.name,
+    description: spec.description,
+    masking: spec.credentialHelper ? "the secret goes only into the 0600 file; --credential-helper writes no secret at all" : "the secret goes only into the 0600 file",
+    maskingKind: "clear",
+    defaultOutput: { kind: "auth-file", client: spec.client },
+    ...spec.credentialHelper ? { credentialHelper: true } : {},
+    render(variables, options) {
+      return renderer.merge?.(void 0, variables, options) ?? { text: "", notes: [] };
+    },
+    merge(existing, variables, options) {
+      const mode = options.credentialHelper ? "credential-helper" : "auths";
+      return mergeDockerConfig(existing, registryLogins(variables), mode, options.outputPath);
+    }
+  };
+  return renderer;
+}
+var dockerConfig = authFileFormat({
+  name: "docker-config",
+  description: "merges auths entries (or, with --credential-helper, credHelpers entries) into a Docker config.json or a podman/buildah/skopeo auth.json; default file: $REGISTRY_AUTH_FILE, else $DOCKER_CONFIG/config.json, else ~/.docker/config.json",
+  client: "docker",
+  credentialHelper: true
+});
 
 // src/platform/docker-config-file.ts
 var import_node_fs5 = require("node:fs");

@@ -89,16 +89,22 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     path: ["logout"],
     summary: "remove the entries ecr-vars wrote from a Docker / containers auth file",
-    usage: ["logout [--output FILE]"],
+    usage: ["logout [--format docker-config|helm-config|kaniko-config] [--output FILE]"],
     about: [
-      "Removes the auths and credHelpers entries that ecr-vars --format docker-config added to FILE.",
-      "Entries written or changed by anything else stay.",
+      "Removes the auths and credHelpers entries that ecr-vars --format docker-config (helm-config,",
+      "kaniko-config) added to FILE. Entries written or changed by anything else stay.",
     ],
     options: [
       {
+        flag: "format",
+        description: "whose auth file, when --output is not given",
+        default: "docker-config",
+      },
+      {
         flag: "output",
         description: "the auth file",
-        default: "$REGISTRY_AUTH_FILE, else $DOCKER_CONFIG/config.json, else ~/.docker/config.json",
+        default:
+          "the format's default file; docker-config: $REGISTRY_AUTH_FILE, else $DOCKER_CONFIG/config.json, else ~/.docker/config.json",
       },
     ],
     positionals: [],
@@ -155,6 +161,36 @@ export const COMMANDS: readonly CommandSpec[] = [
       "ecr-public:GetAuthorizationToken and sts:GetServiceBearerToken.",
     ],
     options: [...flags("pull", "push", "partition"), ...TASK],
+    positionals: [],
+  },
+  {
+    path: ["doctor"],
+    summary: "say why a pull or a login fails: each check one line with ✓ or ✗ and a fix",
+    usage: ["doctor [--registry HOST ...] [--region CODE] [--format json]"],
+    about: [
+      "Checks, in order: what each link of the default credential chain yields and who it is (no",
+      "secrets), ecr:GetAuthorizationToken with that identity (a real call), the clock against",
+      "AWS's Date header, the instance metadata service (IMDSv2, hop limit), proxy routing per",
+      "endpoint, a web identity token's iss/sub/aud/exp against STS, the cache directory, the",
+      "helper config and connectors file, and per registry the program docker and podman ask",
+      "(credHelpers, credsStore, auths) and whether it answers. Without --registry: the caller's",
+      "own registry in the region. Exit 0 only when every check passes, else the exit code of the",
+      "first failure (docs/doctor.md).",
+    ],
+    options: [
+      {
+        flag: "registry",
+        description:
+          "a registry to check (repeatable); default: the caller's own registry in the region",
+      },
+      {
+        flag: "region",
+        description: "region of the calls when no --registry names one",
+        default: "$AWS_REGION, else $AWS_DEFAULT_REGION, else the profile's region, else us-east-1",
+      },
+      { flag: "format", description: "text (one line per check) or json", default: "text" },
+      ...flags("connectors", "timeout"),
+    ],
     positionals: [],
   },
   {

@@ -74,6 +74,8 @@ export async function main(io: CliIo): Promise<number> {
         return await (await import("./exec-command.js")).runExecCommand(context);
       case "logout":
         return await (await import("./logout-command.js")).runLogoutCommand(context);
+      case "doctor":
+        return await (await import("./doctor-command.js")).runDoctorCommand(context);
       case "policy":
         return await (await import("./policy-command.js")).runPolicyCommand(context);
       case "connectors":

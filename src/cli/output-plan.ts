@@ -150,7 +150,7 @@ export async function destinationOf(
     case "file":
       return file(fallback.path);
     case "auth-file":
-      return file((await files()).defaultDockerConfigPath(io.env));
+      return file((await files()).authFilePath(fallback.client ?? "docker", io.env));
   }
 }
 

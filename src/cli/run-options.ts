@@ -8,7 +8,13 @@ import { type FieldProblem, optionsError } from "../core/errors.js";
 import type { Env } from "../core/expressions.js";
 import { type EnvNaming, envNamingFor, isEnvPrefix } from "../core/names.js";
 import { namespaceProblem, secretNameProblem } from "../emit/kubernetes.js";
-import { FALLBACK_FORMAT, formatNames, getRenderer, rendererForCi } from "../emit/registry.js";
+import {
+  FALLBACK_FORMAT,
+  formatNames,
+  getRenderer,
+  rendererForCi,
+  renderers,
+} from "../emit/registry.js";
 import { type CiSystem, detectCi } from "../platform/ci.js";
 import type { Logger } from "../platform/logger.js";
 import type { Redactor } from "../platform/redactor.js";
@@ -65,7 +71,10 @@ export function runOptions(flags: FlagValues, env: Env): RunOptions {
     problems.push({
       field: "--credential-helper",
       message: `has no meaning for the ${format} format`,
-      hint: "add --format docker-config, or drop --credential-helper",
+      hint: `use a format that accepts it (${renderers
+        .filter((r) => r.credentialHelper === true)
+        .map((r) => r.name)
+        .join(", ")}), or drop --credential-helper`,
     });
   }
   const secretName = typeof flags["secret-name"] === "string" ? flags["secret-name"] : undefined;

@@ -24,7 +24,7 @@ import {
   RawJson,
   skipWhitespace,
 } from "./json-text.js";
-import type { Renderer, RenderOptions, RenderPlan } from "./types.js";
+import type { AuthFileClient, Renderer, RenderOptions, RenderPlan } from "./types.js";
 
 /** Docker runs `docker-credential-<name>` for a `credHelpers` entry. */
 export const HELPER_NAME = "ecr-vars";
@@ -295,19 +295,41 @@ function setKey(target: object, key: string, value: unknown): void {
   });
 }
 
-export const dockerConfig: Renderer = {
+/**
+ * A format that merges logins into a client's auth file of the Docker `config.json` shape
+ * (docs/clients.md): only where the file is by default, and whether `--credential-helper` means
+ * something there, differ between clients.
+ */
+export function authFileFormat(spec: {
+  readonly name: string;
+  readonly description: string;
+  readonly client: AuthFileClient;
+  readonly credentialHelper: boolean;
+}): Renderer {
+  const renderer: Renderer = {
+    name: spec.name,
+    description: spec.description,
+    masking: spec.credentialHelper
+      ? "the secret goes only into the 0600 file; --credential-helper writes no secret at all"
+      : "the secret goes only into the 0600 file",
+    maskingKind: "clear",
+    defaultOutput: { kind: "auth-file", client: spec.client },
+    ...(spec.credentialHelper ? { credentialHelper: true } : {}),
+    render(variables, options) {
+      return renderer.merge?.(undefined, variables, options) ?? { text: "", notes: [] };
+    },
+    merge(existing: string | undefined, variables: readonly Variable[], options: RenderOptions) {
+      const mode: DockerConfigMode = options.credentialHelper ? "credential-helper" : "auths";
+      return mergeDockerConfig(existing, registryLogins(variables), mode, options.outputPath);
+    },
+  };
+  return renderer;
+}
+
+export const dockerConfig: Renderer = authFileFormat({
   name: "docker-config",
   description:
-    "merges auths entries (or, with --credential-helper, credHelpers entries) into a Docker config.json or a podman/skopeo auth.json; default file: $REGISTRY_AUTH_FILE, else $DOCKER_CONFIG/config.json, else ~/.docker/config.json",
-  masking: "the secret goes only into the 0600 file; --credential-helper writes no secret at all",
-  maskingKind: "clear",
-  defaultOutput: { kind: "auth-file" },
+    "merges auths entries (or, with --credential-helper, credHelpers entries) into a Docker config.json or a podman/buildah/skopeo auth.json; default file: $REGISTRY_AUTH_FILE, else $DOCKER_CONFIG/config.json, else ~/.docker/config.json",
+  client: "docker",
   credentialHelper: true,
-  render(variables, options) {
-    return this.merge?.(undefined, variables, options) ?? { text: "", notes: [] };
-  },
-  merge(existing: string | undefined, variables: readonly Variable[], options: RenderOptions) {
-    const mode: DockerConfigMode = options.credentialHelper ? "credential-helper" : "auths";
-    return mergeDockerConfig(existing, registryLogins(variables), mode, options.outputPath);
-  },
-};
+});

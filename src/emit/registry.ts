@@ -5,12 +5,15 @@ import { bamboo } from "./bamboo.js";
 import { buildkite } from "./buildkite.js";
 import { circleci } from "./circleci.js";
 import { cmd } from "./cmd.js";
+import { creds } from "./creds.js";
 import { dockerConfig } from "./docker-config.js";
 import { dotenv } from "./dotenv.js";
 import { github } from "./github.js";
 import { gitlab } from "./gitlab.js";
+import { helmConfig } from "./helm-config.js";
 import { jenkins } from "./jenkins.js";
 import { json } from "./json.js";
+import { kanikoConfig } from "./kaniko-config.js";
 import { kubernetes } from "./kubernetes.js";
 import { password } from "./password.js";
 import { powershell } from "./powershell.js";
@@ -26,7 +29,10 @@ export const renderers: readonly Renderer[] = Object.freeze([
   dotenv,
   json,
   password,
+  creds,
   dockerConfig,
+  helmConfig,
+  kanikoConfig,
   kubernetes,
   github,
   gitlab,

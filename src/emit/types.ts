@@ -70,20 +70,25 @@ export interface RenderPlan {
  * - `stdout`: printed, e.g. for `eval "$(ecr-vars ...)"`;
  * - `file`: a file of this path, relative to the working directory (never the build log);
  * - `append-env-file`: appended to the file an environment variable names;
- * - `auth-file`: the registry auth file the environment names ($REGISTRY_AUTH_FILE, else
- *   $DOCKER_CONFIG/config.json, else ~/.docker/config.json), its directory created if needed.
+ * - `auth-file`: the registry auth file the environment names for `client`, its directory created
+ *   if needed (docs/clients.md): `docker` (also podman, buildah, skopeo; the default):
+ *   $REGISTRY_AUTH_FILE, else $DOCKER_CONFIG/config.json, else ~/.docker/config.json; `helm`:
+ *   Helm's registry config; `kaniko`: $DOCKER_CONFIG/config.json, else /kaniko/.docker/config.json.
  */
 export type DefaultOutput =
   | { readonly kind: "stdout" }
   /** Appended to the file an environment variable names (CircleCI's `BASH_ENV`). */
   | { readonly kind: "append-env-file"; readonly variable: string }
   | { readonly kind: "file"; readonly path: string }
-  | { readonly kind: "auth-file" }
+  | { readonly kind: "auth-file"; readonly client?: AuthFileClient }
   /**
    * Only the CI system's own files and stderr (GitHub's `GITHUB_ENV`/`GITHUB_OUTPUT`): stdout gets
    * nothing, and `--output FILE` is refused rather than left empty.
    */
   | { readonly kind: "none" };
+
+/** Whose registry auth file a format writes by default (docs/clients.md). */
+export type AuthFileClient = "docker" | "helm" | "kaniko";
 
 /**
  * How a format keeps secrets out of build logs, for the CLI's decisions and warnings:

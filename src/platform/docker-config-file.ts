@@ -6,7 +6,7 @@
 
 import { constants } from "node:fs";
 import { lstat, mkdir } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { dirname, join, win32 } from "node:path";
 import { EcrVarsError } from "../core/errors.js";
 import type { Env } from "../core/expressions.js";
 import { describeSize, LIMITS, readBounded } from "./bounded-read.js";
@@ -23,6 +23,45 @@ export function defaultDockerConfigPath(env: Env): string {
   if (env.REGISTRY_AUTH_FILE) return env.REGISTRY_AUTH_FILE;
   if (env.DOCKER_CONFIG) return join(env.DOCKER_CONFIG, "config.json");
   return join(homeDir(env), ".docker", "config.json");
+}
+
+/** The clients whose own auth file `authFilePath` knows (docs/clients.md). */
+export type AuthFileClient = "docker" | "helm" | "kaniko";
+
+/** Where kaniko's executor image reads registry logins when DOCKER_CONFIG is unset. */
+export const KANIKO_CONFIG = "/kaniko/.docker/config.json";
+
+/**
+ * The file `client` reads its registry logins from (docs/clients.md):
+ * - `docker`: `defaultDockerConfigPath` (Docker, podman, buildah, skopeo);
+ * - `helm`: `HELM_REGISTRY_CONFIG`, else `registry/config.json` under Helm's configuration
+ *   directory: `HELM_CONFIG_HOME`, else `$XDG_CONFIG_HOME/helm`, else the platform's
+ *   (`~/.config/helm`, macOS `~/Library/Preferences/helm`, Windows `%APPDATA%\helm`);
+ * - `kaniko`: `$DOCKER_CONFIG/config.json` (the executor image sets `DOCKER_CONFIG=/kaniko/.docker/`),
+ *   else `/kaniko/.docker/config.json`.
+ */
+export function authFilePath(
+  client: AuthFileClient,
+  env: Env,
+  platform: NodeJS.Platform = process.platform,
+): string {
+  switch (client) {
+    case "docker":
+      return defaultDockerConfigPath(env);
+    case "kaniko":
+      return env.DOCKER_CONFIG ? join(env.DOCKER_CONFIG, "config.json") : KANIKO_CONFIG;
+    case "helm": {
+      if (env.HELM_REGISTRY_CONFIG) return env.HELM_REGISTRY_CONFIG;
+      const path = platform === "win32" ? win32.join : join;
+      const file = ["registry", "config.json"] as const;
+      if (env.HELM_CONFIG_HOME) return path(env.HELM_CONFIG_HOME, ...file);
+      if (env.XDG_CONFIG_HOME) return path(env.XDG_CONFIG_HOME, "helm", ...file);
+      if (platform === "win32" && env.APPDATA) return path(env.APPDATA, "helm", ...file);
+      const home = homeDir(env);
+      if (platform === "darwin") return path(home, "Library", "Preferences", "helm", ...file);
+      return path(home, ".config", "helm", ...file);
+    }
+  }
 }
 
 /**

@@ -71,3 +71,34 @@ describe("ecr-vars exec", () => {
     expect(result.code).toBe(2);
   });
 });
+
+describe("ecr-vars exec streams its command's output", () => {
+  test.each([
+    ["exec first", [...TASK]],
+    ["options before exec", ["--cache", "--region", "eu-west-1", "exec"]],
+  ])(
+    "%s: a line reaches the reader before the command ends",
+    async (_name, args) => {
+      const { spawn } = await import("node:child_process");
+      const { CLI } = await import("../support/cli.js");
+      // The command prints a line, then waits until the file it names exists: the test creates it
+      // only after reading that line, so output held back until the command ends never arrives.
+      const go = ctx.path(`go-${args[0]}`);
+      const script = `process.stdout.write("ready\\n"); const t = setInterval(() => { if (require("node:fs").existsSync(${JSON.stringify(go)})) { clearInterval(t); process.stdout.write("done\\n"); } }, 20);`;
+      const child = spawn(process.execPath, [CLI, ...args, ...node(script)], {
+        env: ctx.env({ ECR_VARS_CACHE_DIR: ctx.path("exec-stream-cache") }),
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      let stdout = "";
+      const { writeFile } = await import("node:fs/promises");
+      child.stdout.on("data", (chunk: Buffer) => {
+        stdout += chunk.toString();
+        if (stdout.includes("ready\n")) void writeFile(go, "");
+      });
+      const code = await new Promise<number | null>((done) => child.on("exit", done));
+      expect(code).toBe(0);
+      expect(stdout).toBe("ready\ndone\n");
+    },
+    20_000,
+  );
+});

@@ -5,6 +5,7 @@ import { buildVariables } from "../../src/core/variables.js";
 import {
   bamboo,
   cmd,
+  creds,
   dotenv,
   formatNames,
   getRenderer,
@@ -37,7 +38,10 @@ describe("registry", () => {
       "dotenv",
       "json",
       "password",
+      "creds",
       "docker-config",
+      "helm-config",
+      "kaniko-config",
       "kubernetes",
       "github",
       "gitlab",
@@ -225,10 +229,16 @@ describe("rendering the variables of one registry", () => {
   }
 
   // docker-config writes registry logins, not the variables one by one (test/unit/docker-config.test.ts).
-  // password prints one value (its own tests below); kubernetes writes Secrets of the logins
-  // (test/unit/kubernetes-secret.test.ts).
+  // password and creds print one login (their own tests below); kubernetes writes Secrets of the
+  // logins (test/unit/kubernetes-secret.test.ts).
   const variableFormats = renderers
-    .filter((r) => r.merge === undefined && r.name !== "password" && r.name !== "kubernetes")
+    .filter(
+      (r) =>
+        r.merge === undefined &&
+        r.name !== "password" &&
+        r.name !== "creds" &&
+        r.name !== "kubernetes",
+    )
     .map((r) => r.name);
   test.each(variableFormats)("%s keeps the input order", (name) => {
     const names = ["c.d.zulu", "c.d.alpha", "c.d.mike"];
@@ -239,8 +249,9 @@ describe("rendering the variables of one registry", () => {
     expect(positions).toEqual([...positions].sort((a, b) => a - b));
   });
 
-  // password prints the bare password: no names at all.
-  test.each(formatNames.filter((n) => n !== "password"))("%s uses the env naming", (name) => {
+  // password and creds print the bare login: no names at all.
+  const named = formatNames.filter((n) => n !== "password" && n !== "creds");
+  test.each(named)("%s uses the env naming", (name) => {
     const text = written(getRenderer(name)?.render(variables, { ...OPTIONS, envNaming: "upper" }));
     expect(text).not.toContain("bamboo_");
     expect(text).toContain("ecr");
@@ -407,5 +418,44 @@ describe("password", () => {
     expect(password.defaultOutput).toEqual({ kind: "stdout" });
     expect(password.maskingKind).toBe("clear");
     expect(password.refuseTerminal).toBe(true);
+  });
+});
+
+describe("creds", () => {
+  const login = (user: string, secret: string) =>
+    buildVariables(
+      {
+        authorizationToken: Buffer.from(`${user}:${secret}`).toString("base64"),
+        expiresAt: new Date("2031-05-06T07:08:09Z"),
+        proxyEndpoint: "https://123456789012.dkr.ecr.eu-west-1.amazonaws.com",
+      },
+      "custom.aws",
+    );
+
+  test("prints USER:PASSWORD and a newline, which crictl and ctr split at the first colon", () => {
+    const { text } = creds.render(login("AWS", "the-registry-password"), OPTIONS);
+    expect(text).toBe("AWS:the-registry-password\n");
+    // Both readers: the user is what precedes the first ':', the password all that follows.
+    const line = text.trimEnd();
+    const at = line.indexOf(":");
+    expect([line.slice(0, at), line.slice(at + 1)]).toEqual(["AWS", "the-registry-password"]);
+  });
+
+  test("a password with colons stays whole after the first split", () => {
+    const line = creds.render(login("AWS", "a:b:c"), OPTIONS).text.trimEnd();
+    expect(line.slice(line.indexOf(":") + 1)).toBe("a:b:c");
+  });
+
+  test("refuses a run of several registries, naming the fix", () => {
+    const two = [{ registry: "a" }, { registry: "b" }] as unknown as RegistrySummary[];
+    const error = thrown(() => creds.render(login("AWS", "p"), { ...OPTIONS, registries: two }));
+    expect(error.message).toMatch(/prints one registry's login, and this run has 2 registries/);
+    expect(error.exitCode).toBe(2);
+  });
+
+  test("declares itself a bare secret: stdout, clear, refused on a terminal", () => {
+    expect(creds.defaultOutput).toEqual({ kind: "stdout" });
+    expect(creds.maskingKind).toBe("clear");
+    expect(creds.refuseTerminal).toBe(true);
   });
 });

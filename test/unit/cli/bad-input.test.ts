@@ -96,7 +96,7 @@ const CASES: readonly BadCase[] = [
     args: [...R, "eu-west-2"],
     error: 'unexpected argument "eu-west-2"',
     field:
-      "  fix: options start with --; the commands are get-login-password, exec, logout, connectors, policy, help (see ecr-vars --help)",
+      "  fix: options start with --; the commands are get-login-password, exec, logout, connectors, policy, doctor, help (see ecr-vars --help)",
   },
   {
     name: "missing region",
