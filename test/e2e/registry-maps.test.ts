@@ -1,14 +1,18 @@
 /**
  * One helper config with a pattern (→ an AWS profile), an exact host (→ a role) and a mirror alias
- * (→ an account and region), resolved alike by the credential helper, the CLI's `--registry` and
- * `resolveHelperSettings` (what the kubelet plugin calls): each host is fetched by the identity its
+ * (→ an account and region), resolved alike by the credential helper, the CLI's `--registry`, the
+ * kubelet plugin and `resolveHelperSettings` (what the plugin calls): each host is fetched by the identity its
  * entry names, and the alias's variables and auth-file entry carry the name the client asked for.
  */
 import { readFile, writeFile } from "node:fs/promises";
+import { resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { resolveHelperSettings } from "../../src/helper/config.js";
 import { ACCOUNT, type E2eContext, expectNoSecrets, startE2e } from "../support/e2e-harness.js";
-import { runHelper } from "../support/registry.js";
+import { decodeResponse, encodeRequest, GROUP } from "../support/kubelet-api.js";
+import { runHelper, runWithInput } from "../support/registry.js";
+
+const KUBELET = resolve("dist/ecr-vars-kubelet.cjs");
 
 const PASSWORD = "registry-maps-password-0123456789abcdefghij";
 const OTHER = "210987654321";
@@ -114,6 +118,24 @@ describe("a registry map resolved alike", () => {
     const variables = JSON.parse(result?.stdout ?? "{}");
     expect(variables["custom.aws.ecr.proxyEndpointDomain"]).toBe(host);
     expect(variables["custom.aws.ecr.password"]).toBe(PASSWORD);
+    expect(calls).toHaveLength(expected.length);
+    for (const [index, call] of calls.entries()) expect(call).toMatch(expected[index] as RegExp);
+    expectNoSecrets(result?.stderr ?? "", [PASSWORD]);
+  });
+
+  test.each(CASES)("ecr-vars-kubelet for an image on %s", async (host, expected) => {
+    let result: { code: number; stdout: string; stderr: string } | undefined;
+    const calls = await ecrCalls(async () => {
+      result = await runWithInput(
+        process.execPath,
+        [KUBELET],
+        encodeRequest("v1", { image: `${host}/team/app` }),
+        env,
+      );
+    });
+    expect(result?.code, result?.stderr).toBe(0);
+    const response = decodeResponse(result?.stdout ?? "", `${GROUP}/v1`);
+    expect(response.auth[host]).toEqual({ username: "AWS", password: PASSWORD });
     expect(calls).toHaveLength(expected.length);
     for (const [index, call] of calls.entries()) expect(call).toMatch(expected[index] as RegExp);
     expectNoSecrets(result?.stderr ?? "", [PASSWORD]);
