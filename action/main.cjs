@@ -70839,6 +70839,14 @@ function checkEnvValue(format2, variable) {
     );
   }
 }
+function checkOneRegistry(format2, what, options, alternative) {
+  const count = options.registries?.length ?? 1;
+  if (count <= 1) return;
+  throw usageError(
+    `the ${format2} format prints one registry's ${what}, and this run has ${count} registries`,
+    `name one registry (--registry HOST, or one --registry-id), or ${alternative}`
+  );
+}
 
 // src/emit/sh.ts
 init_names();
@@ -71105,12 +71113,7 @@ var creds = {
   defaultOutput: { kind: "stdout" },
   refuseTerminal: true,
   render(variables, options) {
-    if (options.registries !== void 0 && options.registries.length > 1) {
-      throw usageError(
-        `the creds format prints one registry's login, and this run has ${options.registries.length} registries`,
-        "name one registry (--registry HOST, or one --registry-id), or use --format docker-config"
-      );
-    }
+    checkOneRegistry("creds", "login", options, "use --format docker-config");
     const username = variables.find((v) => v.relativeName === "ecr.username");
     const password2 = variables.find((v) => v.relativeName === "ecr.password");
     if (username === void 0 || password2 === void 0) {
@@ -71397,7 +71400,6 @@ var kanikoConfig = authFileFormat({
 });
 
 // src/emit/password.ts
-init_errors();
 var password = {
   name: "password",
   description: "the registry password alone and a newline, as aws ecr get-login-password prints it, for ... login --username AWS --password-stdin (also: ecr-vars get-login-password)",
@@ -71406,12 +71408,7 @@ var password = {
   defaultOutput: { kind: "stdout" },
   refuseTerminal: true,
   render(variables, options) {
-    if (options.registries !== void 0 && options.registries.length > 1) {
-      throw usageError(
-        `the password format prints one registry's password, and this run has ${options.registries.length} registries`,
-        "name one registry (--registry HOST, or one --registry-id), or use another format such as json"
-      );
-    }
+    checkOneRegistry("password", "password", options, "use another format such as json");
     const variable = variables.find((v) => v.relativeName === "ecr.password");
     if (variable === void 0) throw new Error("the run published no ecr.password variable");
     const notes = options.outputPath === void 0 ? [] : [

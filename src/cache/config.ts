@@ -101,20 +101,29 @@ export function contentOf(path: string, limit: number = LIMITS.configFile, neste
   );
 }
 
-/** `NAME=value` of every `AWS_*` variable, sorted: the SDK reads its settings from them. */
-function awsVariables(env: Env): string[] {
-  const parts: string[] = [];
+/** `NAME=value` of every `AWS_*` variable, sorted, after a marker: the SDK reads its settings from them. */
+function environmentParts(env: Env): string[] {
+  const parts = ["env"];
   for (const name of Object.keys(env).sort()) {
     if (name.startsWith("AWS_")) parts.push(`${name}\0${env[name] ?? ""}`);
   }
   return parts;
 }
 
+/**
+ * The `inputs` of a configuration whose identity reads no local file, only the AWS variables
+ * (endpoints, region): the instance role's, and the credentials a request hands over (the kubelet
+ * plugin's service-account token).
+ */
+export function environmentInputs(env: Env): string {
+  return sha256Hex(environmentParts(env).join("\n"));
+}
+
 export function cacheConfigFor(
   settings: SourceSettings,
   env: Env,
 ): Omit<CacheConfig, "region" | "registryId"> {
-  const parts = ["env", ...awsVariables(env)];
+  const parts = environmentParts(env);
   // The instance role reads no local file; every other source may (a connector's base included).
   if (settings.source !== "instance-role") {
     for (const file of credentialInputFiles(env)) parts.push(`file\0${file}\0${contentOf(file)}`);

@@ -5,7 +5,8 @@
 
 import { type Dependencies, dependencyDigest } from "./config.js";
 import { hostIdentity } from "./host-identity.js";
-import { type CacheData, type CachedToken, lookup } from "./store.js";
+import { type CacheConfig, configKey } from "./key.js";
+import { type CacheData, type CachedToken, cacheDir, lookup, readCache } from "./store.js";
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -22,6 +23,20 @@ export async function servedToken(
   const depends = data.depends[alias];
   if (token === undefined || depends === undefined) return undefined;
   return (await currentDigest(depends, env)) === depends.digest ? token : undefined;
+}
+
+/**
+ * The token the user's cache serves for one registry of a configuration, if any: the cache-hit
+ * step of the credential helper and the kubelet plugin.
+ */
+export async function servedFromCache(
+  config: Omit<CacheConfig, "region" | "registryId">,
+  registry: Pick<CacheConfig, "region" | "registryId">,
+  env: Env,
+  now: Date,
+): Promise<CachedToken | undefined> {
+  const key = configKey({ ...config, region: registry.region, registryId: registry.registryId });
+  return servedToken(await readCache(cacheDir(env)), key, env, now);
 }
 
 /** The digest of `dependencies` now; undefined when a host-bound endpoint does not answer. */

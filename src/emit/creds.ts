@@ -5,6 +5,7 @@
  */
 
 import { usageError } from "../core/errors.js";
+import { checkOneRegistry } from "./problems.js";
 import type { Renderer } from "./types.js";
 
 export const creds: Renderer = {
@@ -17,12 +18,7 @@ export const creds: Renderer = {
   defaultOutput: { kind: "stdout" },
   refuseTerminal: true,
   render(variables, options) {
-    if (options.registries !== undefined && options.registries.length > 1) {
-      throw usageError(
-        `the creds format prints one registry's login, and this run has ${options.registries.length} registries`,
-        "name one registry (--registry HOST, or one --registry-id), or use --format docker-config",
-      );
-    }
+    checkOneRegistry("creds", "login", options, "use --format docker-config");
     const username = variables.find((v) => v.relativeName === "ecr.username");
     const password = variables.find((v) => v.relativeName === "ecr.password");
     if (username === undefined || password === undefined) {

@@ -3,7 +3,7 @@
  * get-login-password` prints, for `docker|podman|helm|oras login --password-stdin`.
  */
 
-import { usageError } from "../core/errors.js";
+import { checkOneRegistry } from "./problems.js";
 import type { Renderer } from "./types.js";
 
 export const password: Renderer = {
@@ -16,12 +16,7 @@ export const password: Renderer = {
   defaultOutput: { kind: "stdout" },
   refuseTerminal: true,
   render(variables, options) {
-    if (options.registries !== undefined && options.registries.length > 1) {
-      throw usageError(
-        `the password format prints one registry's password, and this run has ${options.registries.length} registries`,
-        "name one registry (--registry HOST, or one --registry-id), or use another format such as json",
-      );
-    }
+    checkOneRegistry("password", "password", options, "use another format such as json");
     const variable = variables.find((v) => v.relativeName === "ecr.password");
     if (variable === undefined) throw new Error("the run published no ecr.password variable");
     const notes =

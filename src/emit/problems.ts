@@ -1,7 +1,8 @@
 /** The errors renderers raise: they name the variable and the reason, never the value. */
 
-import { EcrVarsError } from "../core/errors.js";
+import { EcrVarsError, usageError } from "../core/errors.js";
 import type { Variable } from "../core/variables.js";
+import type { RenderOptions } from "./types.js";
 
 /** A value this format cannot carry exactly (exit 5). `reason` describes characters, not the value. */
 export function unrepresentable(
@@ -61,4 +62,22 @@ export function checkEnvValue(format: string, variable: Variable): void {
       "use --format json or bamboo",
     );
   }
+}
+
+/**
+ * For a format that prints one registry's login (`what`): a run of several registries is refused
+ * (exit 2), with `alternative` as the other way to get them all.
+ */
+export function checkOneRegistry(
+  format: string,
+  what: string,
+  options: RenderOptions,
+  alternative: string,
+): void {
+  const count = options.registries?.length ?? 1;
+  if (count <= 1) return;
+  throw usageError(
+    `the ${format} format prints one registry's ${what}, and this run has ${count} registries`,
+    `name one registry (--registry HOST, or one --registry-id), or ${alternative}`,
+  );
 }

@@ -4,9 +4,9 @@
  * dist/docker-credential-ecr-vars.cjs (helper/launcher.ts), so no top-level await here.
  */
 
-import { writeSync } from "node:fs";
 import { EcrVarsError } from "../core/errors.js";
-import { describeSize, LIMITS, readBoundedSync } from "../platform/bounded-read.js";
+import { describeSize, LIMITS } from "../platform/bounded-read.js";
+import { boundedStdin, syncWriter } from "../platform/program-io.js";
 import { VERSION } from "../version.js";
 import { runHelper } from "./main.js";
 
@@ -17,8 +17,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 process.on("SIGUSR1", () => undefined);
 process.on("SIGQUIT", () => process.exit(128 + 3));
 
-// A blocking read of fd 0; a non-blocking stdin (EAGAIN) falls back to the stream. Either way at
-// most LIMITS.helperStdin: a client sends one server URL.
+// At most LIMITS.helperStdin: a client sends one server URL.
 const limit = LIMITS.helperStdin;
 const tooLarge = () =>
   new EcrVarsError({
@@ -26,39 +25,13 @@ const tooLarge = () =>
     code: "HELPER_INPUT_TOO_LARGE",
     message: `the request on stdin is larger than ${describeSize(limit)}; send one server URL`,
   });
-const stdin = async (): Promise<string> => {
-  try {
-    return readBoundedSync(0, limit);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "EFBIG") throw tooLarge();
-    const chunks: Buffer[] = [];
-    let length = 0;
-    for await (const chunk of process.stdin) {
-      length += (chunk as Buffer).length;
-      if (length > limit) throw tooLarge();
-      chunks.push(chunk as Buffer);
-    }
-    return Buffer.concat(chunks).toString("utf8");
-  }
-};
-
-// Synchronous writes: the answer is one short line, and it is written before the exit below.
-const writer = (fd: 1 | 2) => ({
-  write: (text: string) => {
-    try {
-      writeSync(fd, text);
-    } catch {
-      // The client went away: nobody is left to answer.
-    }
-  },
-});
 
 void runHelper({
   argv: process.argv.slice(2),
   env: process.env,
-  stdin,
-  stdout: writer(1),
-  stderr: writer(2),
+  stdin: boundedStdin(() => process.stdin, limit, tooLarge),
+  stdout: syncWriter(1),
+  stderr: syncWriter(2),
   version: VERSION,
   loadFetch: () => import("./fetch.js"),
 }).then((code) => process.exit(code));

@@ -10,8 +10,7 @@
  */
 
 import { cacheConfigFor } from "../cache/config.js";
-import { configKey } from "../cache/key.js";
-import { servedToken } from "../cache/served.js";
+import { servedFromCache } from "../cache/served.js";
 import { cacheDir, isFresh, readCache } from "../cache/store.js";
 import { INTERNAL_ERROR_ADVICE, isEcrVarsError } from "../core/errors.js";
 import { decodeAuthorizationToken } from "../core/variables.js";
@@ -24,7 +23,8 @@ export const NOT_FOUND = "credentials not found in native keychain";
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-export interface HelperIo {
+/** What a program answering one request on stdin touches of its process (helper, kubelet plugin). */
+export interface ProgramIo<Fetch> {
   readonly argv: readonly string[];
   readonly env: Env;
   readonly stdin: () => Promise<string>;
@@ -33,8 +33,10 @@ export interface HelperIo {
   readonly version: string;
   readonly clock?: () => Date;
   /** Loads the cache-miss path (the SDK and the rest of the run), only when it is needed. */
-  readonly loadFetch: () => Promise<{ readonly fetchToken: typeof fetchToken }>;
+  readonly loadFetch: () => Promise<Fetch>;
 }
+
+export type HelperIo = ProgramIo<{ readonly fetchToken: typeof fetchToken }>;
 
 export const USAGE = `usage: docker-credential-ecr-vars get|list|store|erase|version|--help
 Amazon ECR credentials for Docker, podman, buildah and skopeo (credHelpers / credsStore). The
@@ -109,9 +111,7 @@ async function get(io: HelperIo, redactor: Redactor, fail: (m: string) => number
   let token: string | undefined;
   if (settings.cache) {
     const config = cacheConfigFor(settings, io.env);
-    const key = configKey({ ...config, region: settings.region, registryId: settings.registryId });
-    const data = await readCache(cacheDir(io.env));
-    token = (await servedToken(data, key, io.env, now))?.authorizationToken;
+    token = (await servedFromCache(config, settings, io.env, now))?.authorizationToken;
   }
   if (token === undefined) {
     const { fetchToken } = await io.loadFetch();

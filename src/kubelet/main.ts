@@ -10,12 +10,11 @@
  */
 
 import { cacheConfigFor } from "../cache/config.js";
-import { configKey } from "../cache/key.js";
-import { servedToken } from "../cache/served.js";
-import { cacheDir, readCache } from "../cache/store.js";
+import { servedFromCache } from "../cache/served.js";
 import { INTERNAL_ERROR_ADVICE, isEcrVarsError } from "../core/errors.js";
 import { decodeAuthorizationToken } from "../core/variables.js";
 import { resolveHelperSettings } from "../helper/config.js";
+import type { ProgramIo } from "../helper/main.js";
 import { Redactor } from "../platform/redactor.js";
 import type { fetchForKubelet } from "./fetch.js";
 import { buildResponse, cacheSeconds, parseRequest } from "./protocol.js";
@@ -32,19 +31,7 @@ export const KubeletExit = {
   invalid: 2,
 } as const;
 
-type Env = Readonly<Record<string, string | undefined>>;
-
-export interface KubeletIo {
-  readonly argv: readonly string[];
-  readonly env: Env;
-  readonly stdin: () => Promise<string>;
-  readonly stdout: { write(text: string): unknown };
-  readonly stderr: { write(text: string): unknown };
-  readonly version: string;
-  readonly clock?: () => Date;
-  /** Loads the cache-miss path (the SDK and the rest of the run), only when it is needed. */
-  readonly loadFetch: () => Promise<{ readonly fetchForKubelet: typeof fetchForKubelet }>;
-}
+export type KubeletIo = ProgramIo<{ readonly fetchForKubelet: typeof fetchForKubelet }>;
 
 export const USAGE = `usage: ${PROGRAM} [--help | --version]
 The kubelet's image credential provider for Amazon ECR: the kubelet runs it with one
@@ -124,8 +111,7 @@ async function answer(
       role === undefined
         ? cacheConfigFor(settings, io.env)
         : serviceAccountCacheConfig(role, io.env);
-    const key = configKey({ ...config, region: settings.region, registryId: settings.registryId });
-    const hit = await servedToken(await readCache(cacheDir(io.env)), key, io.env, now);
+    const hit = await servedFromCache(config, settings, io.env, now);
     if (hit !== undefined)
       token = { authorizationToken: hit.authorizationToken, expiresAt: new Date(hit.expiresAt) };
   }

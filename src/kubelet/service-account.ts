@@ -9,7 +9,7 @@
  * with the same role, presents its own token to STS before it is served anything.
  */
 
-import { cacheConfigFor } from "../cache/config.js";
+import { environmentInputs } from "../cache/config.js";
 import type { CacheConfig } from "../cache/key.js";
 import { ROLE_ARN, ROLE_ARN_HINT } from "../core/task.js";
 import type { ProviderRequest } from "./protocol.js";
@@ -78,10 +78,9 @@ export function serviceAccountCacheConfig(
   role: ServiceAccountRole,
   env: Readonly<Record<string, string | undefined>>,
 ): Omit<CacheConfig, "region" | "registryId"> {
-  // The environment's inputs (endpoints, the AWS variables) as for any source; the identity is
-  // the service account's, not the node's.
-  const { inputs } = cacheConfigFor({ source: "default-chain" }, env);
-  return { source: role.cacheSource, inputs, roleArn: role.roleArn };
+  // The AWS variables (endpoints) as for any source; the identity is the service account's, which
+  // reads no file of the node.
+  return { source: role.cacheSource, inputs: environmentInputs(env), roleArn: role.roleArn };
 }
 
 /** `ecr-vars-kubelet@NAMESPACE.NAME` within STS's 64 characters of [\w+=,.@-]. */
