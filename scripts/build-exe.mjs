@@ -2,7 +2,8 @@
 //
 // Each is a Node single executable application: one official Node binary per platform, taken
 // from the `node-<os>-<arch>` packages of the npm registry, into which that Node version's own
-// `--build-sea` injects the main script (src/exe/bin.ts and all it imports, one file). It writes
+// `--build-sea` injects the main script (src/exe/bin.ts and the programs, one file) and the
+// package bundles the programs import dynamically, as assets. It writes
 //   release/ecr-vars-<linux|darwin|win>-<x64|arm64>[.exe]  and  release/SHA256SUMS
 //
 // The Node binaries are downloaded once into a cache directory outside the package
@@ -10,7 +11,7 @@
 // below, and never become dependencies of the package.
 //
 // Start-up: the executable for the platform the build runs on (linux-x64 on the usual build
-// machine) also carries V8's code cache of its main script (see buildSea).
+// machine) also carries V8's code cache of its main script and of each asset (see buildSea).
 import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
 import { createReadStream, existsSync } from "node:fs";
@@ -21,6 +22,7 @@ import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import { build } from "esbuild";
+import { packageBundle, packageImports } from "./bundles.mjs";
 
 const run = promisify(execFile);
 
@@ -139,39 +141,52 @@ async function builderNode() {
 }
 
 /**
- * The executables' main script: src/exe/bin.ts and everything the programs import, dynamic
- * imports included, in one CommonJS file (an executable's script can require Node's built-ins
- * only: anything else fails the build).
+ * The executables' main script: src/exe/bin.ts and the programs, their dynamic imports included,
+ * in one CommonJS file; and the packages they import dynamically as the same two bundles as the
+ * npm package's (`aws-sdk.cjs`, `vendor.cjs`), which become assets of the executable, compiled
+ * when first imported (src/exe/package-bundle.ts). Each file may require Node's built-ins only:
+ * anything else fails the build. Returns the assets for the SEA configuration.
  */
 async function bundleMain(work) {
   const { version } = JSON.parse(await readFile("package.json", "utf8"));
-  const file = join(work, MAIN);
-  await build({
-    entryPoints: ["src/exe/bin.ts"],
-    outfile: file,
+  const common = {
     bundle: true,
     platform: "node",
     target: `node${NODE_VERSION.split(".")[0]}`,
-    format: "cjs",
-    mainFields: ["module", "main"],
-    // A dynamic import() stays in the file, initialised when first imported.
-    supported: { "dynamic-import": false },
     // Less to decode at every start; names stay, so stack traces (--debug) name their functions.
     minifyWhitespace: true,
     define: { __ECR_VARS_VERSION__: JSON.stringify(version) },
     logLevel: "warning",
+  };
+  const packages = { "aws-sdk.cjs": new Set(), "vendor.cjs": new Set() };
+  const load = (file) => `require("./src/exe/package-bundle.ts").packageBundle("${file}")`;
+  await build({
+    ...common,
+    ...packageImports(packages, load),
+    entryPoints: ["src/exe/bin.ts"],
+    outfile: join(work, MAIN),
+    format: "cjs",
+    mainFields: ["module", "main"],
   });
+  const assets = {};
+  for (const [file, names] of Object.entries(packages)) {
+    assets[file] = join(work, file);
+    await packageBundle(names, { ...common, outfile: assets[file] });
+  }
   // node:sea exists only with its scheme (and only in the executable's Node).
-  const builtins = new Set(builtinModules.flatMap((n) => [n, `node:${n}`]));
+  const builtins = new Set([...builtinModules.flatMap((n) => [n, `node:${n}`]), "node:sea"]);
   // Known and harmless: `debug` (under the proxy agents) tries supports-color in a try block;
   // the SDK names its optional CRT signer in an error message's text.
   const optional = new Set(["supports-color", "@aws-sdk/signature-v4-crt"]);
-  const text = await readFile(file, "utf8");
-  const outside = [...text.matchAll(/\brequire\("([^"]+)"\)/g)]
-    .map((match) => match[1])
-    .filter((name) => !builtins.has(name) && !optional.has(name));
-  if (outside.length > 0) throw new Error(`${file}: requires outside the bundle: ${outside}`);
-  if (/\bimport\(/.test(text)) throw new Error(`${file}: an import() the executable cannot run`);
+  for (const file of [join(work, MAIN), ...Object.values(assets)]) {
+    const text = await readFile(file, "utf8");
+    const outside = [...text.matchAll(/\brequire\("([^"]+)"\)/g)]
+      .map((match) => match[1])
+      .filter((name) => !builtins.has(name) && !optional.has(name));
+    if (outside.length > 0) throw new Error(`${file}: requires outside the bundle: ${outside}`);
+    if (/\bimport\(/.test(text)) throw new Error(`${file}: an import() the executable cannot run`);
+  }
+  return assets;
 }
 
 /**
@@ -203,28 +218,53 @@ async function unsigned(target, binary, work) {
  * platform the build runs on carries V8's code cache of the main script (SEA's `useCodeCache`):
  * a code cache is specific to a platform and Node version, so the others go without.
  */
-async function buildSea(builder, target, output, work) {
+async function buildSea(builder, target, output, work, assets) {
   const config = join(work, `${executableName(target)}.json`);
+  const withCache = `${target.os}-${target.arch}` === builder.platform;
   await writeFile(
     config,
     JSON.stringify({
       // Relative to `work`, where --build-sea runs: the blob records this name (stack traces
       // show it), not a path of the build machine.
       main: MAIN,
+      assets: withCache ? { ...assets, ...(await codeCaches(builder, assets)) } : assets,
       output,
       executable: await unsigned(target, await nodeBinary(target), work),
       disableExperimentalSEAWarning: true,
-      useCodeCache: `${target.os}-${target.arch}` === builder.platform,
+      useCodeCache: withCache,
     }),
   );
   await run(builder.node, ["--build-sea", config], { cwd: work, maxBuffer: 1024 * 1024 });
   if (target.os !== "win") await chmod(output, 0o755);
 }
 
+/**
+ * V8's code cache of each package bundle, made by the executable's own Node with the parameters
+ * src/exe/package-bundle.ts compiles it with: assets `<bundle>.code-cache`, beside the bundles.
+ */
+async function codeCaches(builder, assets) {
+  const make = `const { compileFunction } = require("node:vm");
+const { readFileSync, writeFileSync } = require("node:fs");
+const [source, output, name] = process.argv.slice(1);
+const run = compileFunction(readFileSync(source, "utf8"), ["exports", "require", "module"], {
+  filename: name,
+  produceCachedData: true,
+});
+if (!run.cachedDataProduced) throw new Error(name + ": no code cache");
+writeFileSync(output, run.cachedData);`;
+  const caches = {};
+  for (const [name, source] of Object.entries(assets)) {
+    const output = `${source}.code-cache`;
+    await run(builder.node, ["-e", make, source, output, name]);
+    caches[`${name}.code-cache`] = output;
+  }
+  return caches;
+}
+
 async function main() {
   const work = await mkdtemp(join(tmpdir(), "ecr-vars-exe-"));
   try {
-    await bundleMain(work);
+    const assets = await bundleMain(work);
     const builder = await builderNode();
     await rm(RELEASE, { recursive: true, force: true });
     await mkdir(RELEASE);
@@ -232,7 +272,7 @@ async function main() {
     for (const target of TARGETS) {
       const name = executableName(target);
       const output = join(RELEASE, name);
-      await buildSea(builder, target, output, work);
+      await buildSea(builder, target, output, work, assets);
       const { size } = await stat(output);
       sums.push(`${(await digest(output, "sha256")).toString("hex")}  ${name}\n`);
       const cache =

@@ -7,12 +7,13 @@ import { build } from "esbuild";
  * esbuild options for a CommonJS program (or a bundle of packages) whose dynamic imports of
  * packages take them from bundles beside it, required when first imported: the AWS SDK's from
  * `aws-sdk.cjs`, any other package's from `vendor.cjs` (see `packageBundle`). `files` collects
- * the packages of each. A dynamic import() of the project's own modules stays in the program,
+ * the packages of each; `load` is the expression that loads a bundle file (a require beside the
+ * program; the executables take it from their assets). A dynamic import() of the project's own modules stays in the program,
  * initialised when first imported, so no module of ours exists twice; with `dynamic-import`
  * unsupported, esbuild writes Node built-ins as require(), so no run starts Node's ES module
  * loader.
  */
-export function packageImports(files) {
+export function packageImports(files, load = (file) => `require("./${file}")`) {
   const fileOf = (name) => (name.startsWith("@aws-sdk/") ? "aws-sdk.cjs" : "vendor.cjs");
   return {
     supported: { "dynamic-import": false },
@@ -27,8 +28,9 @@ export function packageImports(files) {
             return { path: args.path, namespace: "package-bundle" };
           });
           plugin.onLoad({ filter: /.*/, namespace: "package-bundle" }, (args) => ({
-            contents: `module.exports = require("./${fileOf(args.path)}")[${JSON.stringify(args.path)}];`,
+            contents: `module.exports = ${load(fileOf(args.path))}[${JSON.stringify(args.path)}];`,
             loader: "js",
+            resolveDir: process.cwd(),
           }));
         },
       },

@@ -1,4 +1,4 @@
-// The environment the build's training runs and the benchmark give the CLI: the local emulator's
+// The environment the benchmarks give the programs: the local emulator's
 // user, a throw-away home and token cache, and nothing of this machine's own AWS set-up.
 import { join } from "node:path";
 

@@ -4,7 +4,7 @@
  * (cli/launcher.ts), so no top-level await here.
  */
 
-import { fstatSync, writeSync } from "node:fs";
+import { fstatSync, statSync, writeSync } from "node:fs";
 import { removeTracked } from "../platform/signal-cleanup.js";
 import { VERSION } from "../version.js";
 import { main } from "./main.js";
@@ -57,12 +57,18 @@ function direct(fd: 1 | 2, stream: () => NodeJS.WriteStream) {
   };
 }
 
-/** isatty without loading node:tty where the answer is plain: only a character device can be one. */
+/**
+ * isatty without loading node:tty where the answer is plain: only a character device can be one,
+ * and /dev/null (`> /dev/null`, `2> /dev/null`) is not.
+ */
 function isTerminal(fd: 1 | 2): boolean {
   try {
-    if (!fstatSync(fd).isCharacterDevice()) return false;
+    const stat = fstatSync(fd);
+    if (!stat.isCharacterDevice()) return false;
+    const devNull = statSync("/dev/null");
+    if (stat.rdev === devNull.rdev && stat.ino === devNull.ino) return false;
   } catch {
-    return false;
+    // No /dev/null (Windows): node:tty answers.
   }
   return (require("node:tty") as typeof import("node:tty")).isatty(fd);
 }

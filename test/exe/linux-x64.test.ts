@@ -5,7 +5,7 @@
  */
 
 import { execFile } from "node:child_process";
-import { readdir, stat } from "node:fs/promises";
+import { readdir, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import {
@@ -87,6 +87,18 @@ test("a fresh fetch against the emulator prints the seven variables, with no war
   // Nothing but our summary on stderr: no SDK or Node warning.
   expect(result.stderr).not.toMatch(/warning|deprecat|experimental/i);
   console.log(`fresh fetch: AWS calls ${calls.join(", ")}`);
+});
+
+test("a YAML task file: the YAML parser comes from the executable's package bundles", async () => {
+  const task = ctx.path("task.yml");
+  await writeFile(task, "description: from YAML\nregion: eu-west-1\n");
+  const { result, calls } = await callsDuring(() =>
+    exe(LINUX_X64, ["--task", task, "--format", "dotenv"]),
+  );
+  expect(result.code, result.stderr).toBe(0);
+  expect(calls).toEqual(["ecr:GetAuthorizationToken"]);
+  expect(result.stdout).toContain(`CUSTOM_AWS_ECR_PASSWORD=${PASSWORD}`);
+  expect(result.stderr).toContain("from YAML");
 });
 
 test("--cache: the first run fills the token cache, the second answers without AWS", async () => {

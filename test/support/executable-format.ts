@@ -201,6 +201,22 @@ export function readSeaBlob(blob: Buffer): { flags: number; main: string } {
   return { flags: blob.readUInt32LE(4), main: blob.toString("utf8", start, start + length) };
 }
 
+/**
+ * The asset `key` of a SEA blob, or undefined: Node writes each asset as its key and its content,
+ * each after its u64 length, after the main script.
+ */
+export function readSeaAsset(blob: Buffer, key: string): Buffer | undefined {
+  const name = Buffer.alloc(8 + Buffer.byteLength(key));
+  name.writeBigUInt64LE(BigInt(Buffer.byteLength(key)));
+  name.write(key, 8);
+  const at = blob.indexOf(name);
+  if (at < 0) return undefined;
+  const start = at + name.length + 8;
+  const length = Number(blob.readBigUInt64LE(start - 8));
+  if (start + length > blob.length) throw new Error(`SEA blob: asset ${key} runs past the end`);
+  return blob.subarray(start, start + length);
+}
+
 /** Bits of the SEA blob's flags (Node's SeaFlags). */
 export const SEA_FLAGS = {
   disableExperimentalWarning: 1 << 0,
