@@ -1,7 +1,8 @@
 /**
  * The user's cache directory: `$ECR_VARS_CACHE_DIR`, else `$XDG_CACHE_HOME/ecr-vars`, else
- * `~/.cache/ecr-vars`. The token cache (store.ts) and the code caches (platform/launch.ts) live
- * there; this module stays tiny because the CLI's launcher loads it.
+ * `~/.cache/ecr-vars`. The token cache (store.ts) and Node's compile cache
+ * (platform/compile-cache.ts) live there; this module stays tiny because the bins' launchers
+ * load it.
  */
 
 import { join } from "node:path";
