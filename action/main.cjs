@@ -9,15 +9,15 @@ var __esm = (fn, res, err) => function __init() {
   if (err) throw err[0];
   try {
     return fn && (res = (0, fn[__getOwnPropNames(fn)[0]])(fn = 0)), res;
-  } catch (e9) {
-    throw err = [e9], e9;
+  } catch (e8) {
+    throw err = [e8], e8;
   }
 };
 var __commonJS = (cb, mod) => function __require() {
   try {
     return mod || (0, cb[__getOwnPropNames(cb)[0]])((mod = { exports: {} }).exports, mod), mod.exports;
-  } catch (e9) {
-    throw mod = 0, e9;
+  } catch (e8) {
+    throw mod = 0, e8;
   }
 };
 var __export = (target, all) => {
@@ -81,44 +81,44 @@ var require_tunnel = __commonJS({
       return agent;
     }
     function TunnelingAgent(options) {
-      var self2 = this;
-      self2.options = options || {};
-      self2.proxyOptions = self2.options.proxy || {};
-      self2.maxSockets = self2.options.maxSockets || http2.Agent.defaultMaxSockets;
-      self2.requests = [];
-      self2.sockets = [];
-      self2.on("free", function onFree(socket, host, port, localAddress) {
+      var self = this;
+      self.options = options || {};
+      self.proxyOptions = self.options.proxy || {};
+      self.maxSockets = self.options.maxSockets || http2.Agent.defaultMaxSockets;
+      self.requests = [];
+      self.sockets = [];
+      self.on("free", function onFree(socket, host, port, localAddress) {
         var options2 = toOptions(host, port, localAddress);
-        for (var i9 = 0, len = self2.requests.length; i9 < len; ++i9) {
-          var pending = self2.requests[i9];
+        for (var i8 = 0, len = self.requests.length; i8 < len; ++i8) {
+          var pending = self.requests[i8];
           if (pending.host === options2.host && pending.port === options2.port) {
-            self2.requests.splice(i9, 1);
+            self.requests.splice(i8, 1);
             pending.request.onSocket(socket);
             return;
           }
         }
         socket.destroy();
-        self2.removeSocket(socket);
+        self.removeSocket(socket);
       });
     }
     util.inherits(TunnelingAgent, events2.EventEmitter);
     TunnelingAgent.prototype.addRequest = function addRequest(req, host, port, localAddress) {
-      var self2 = this;
-      var options = mergeOptions({ request: req }, self2.options, toOptions(host, port, localAddress));
-      if (self2.sockets.length >= this.maxSockets) {
-        self2.requests.push(options);
+      var self = this;
+      var options = mergeOptions({ request: req }, self.options, toOptions(host, port, localAddress));
+      if (self.sockets.length >= this.maxSockets) {
+        self.requests.push(options);
         return;
       }
-      self2.createSocket(options, function(socket) {
+      self.createSocket(options, function(socket) {
         socket.on("free", onFree);
         socket.on("close", onCloseOrRemove);
         socket.on("agentRemove", onCloseOrRemove);
         req.onSocket(socket);
         function onFree() {
-          self2.emit("free", socket, options);
+          self.emit("free", socket, options);
         }
         function onCloseOrRemove(err) {
-          self2.removeSocket(socket);
+          self.removeSocket(socket);
           socket.removeListener("free", onFree);
           socket.removeListener("close", onCloseOrRemove);
           socket.removeListener("agentRemove", onCloseOrRemove);
@@ -126,10 +126,10 @@ var require_tunnel = __commonJS({
       });
     };
     TunnelingAgent.prototype.createSocket = function createSocket(options, cb) {
-      var self2 = this;
+      var self = this;
       var placeholder = {};
-      self2.sockets.push(placeholder);
-      var connectOptions = mergeOptions({}, self2.proxyOptions, {
+      self.sockets.push(placeholder);
+      var connectOptions = mergeOptions({}, self.proxyOptions, {
         method: "CONNECT",
         path: options.host + ":" + options.port,
         agent: false,
@@ -145,7 +145,7 @@ var require_tunnel = __commonJS({
         connectOptions.headers["Proxy-Authorization"] = "Basic " + new Buffer(connectOptions.proxyAuth).toString("base64");
       }
       debug2("making CONNECT request");
-      var connectReq = self2.request(connectOptions);
+      var connectReq = self.request(connectOptions);
       connectReq.useChunkedEncodingByDefault = false;
       connectReq.once("response", onResponse);
       connectReq.once("upgrade", onUpgrade);
@@ -172,7 +172,7 @@ var require_tunnel = __commonJS({
           var error2 = new Error("tunneling socket could not be established, statusCode=" + res.statusCode);
           error2.code = "ECONNRESET";
           options.request.emit("error", error2);
-          self2.removeSocket(placeholder);
+          self.removeSocket(placeholder);
           return;
         }
         if (head.length > 0) {
@@ -181,11 +181,11 @@ var require_tunnel = __commonJS({
           var error2 = new Error("got illegal response body from proxy");
           error2.code = "ECONNRESET";
           options.request.emit("error", error2);
-          self2.removeSocket(placeholder);
+          self.removeSocket(placeholder);
           return;
         }
         debug2("tunneling connection has established");
-        self2.sockets[self2.sockets.indexOf(placeholder)] = socket;
+        self.sockets[self.sockets.indexOf(placeholder)] = socket;
         return cb(socket);
       }
       function onError(cause) {
@@ -198,7 +198,7 @@ var require_tunnel = __commonJS({
         var error2 = new Error("tunneling socket could not be established, cause=" + cause.message);
         error2.code = "ECONNRESET";
         options.request.emit("error", error2);
-        self2.removeSocket(placeholder);
+        self.removeSocket(placeholder);
       }
     };
     TunnelingAgent.prototype.removeSocket = function removeSocket(socket) {
@@ -215,15 +215,15 @@ var require_tunnel = __commonJS({
       }
     };
     function createSecureSocket(options, cb) {
-      var self2 = this;
-      TunnelingAgent.prototype.createSocket.call(self2, options, function(socket) {
+      var self = this;
+      TunnelingAgent.prototype.createSocket.call(self, options, function(socket) {
         var hostHeader = options.request.getHeader("host");
-        var tlsOptions = mergeOptions({}, self2.options, {
+        var tlsOptions = mergeOptions({}, self.options, {
           socket,
           servername: hostHeader ? hostHeader.replace(/:.*$/, "") : options.host
         });
         var secureSocket = tls.connect(0, tlsOptions);
-        self2.sockets[self2.sockets.indexOf(socket)] = secureSocket;
+        self.sockets[self.sockets.indexOf(socket)] = secureSocket;
         cb(secureSocket);
       });
     }
@@ -238,14 +238,14 @@ var require_tunnel = __commonJS({
       return host;
     }
     function mergeOptions(target) {
-      for (var i9 = 1, len = arguments.length; i9 < len; ++i9) {
-        var overrides = arguments[i9];
+      for (var i8 = 1, len = arguments.length; i8 < len; ++i8) {
+        var overrides = arguments[i8];
         if (typeof overrides === "object") {
           var keys = Object.keys(overrides);
-          for (var j9 = 0, keyLen = keys.length; j9 < keyLen; ++j9) {
-            var k9 = keys[j9];
-            if (overrides[k9] !== void 0) {
-              target[k9] = overrides[k9];
+          for (var j8 = 0, keyLen = keys.length; j8 < keyLen; ++j8) {
+            var k8 = keys[j8];
+            if (overrides[k8] !== void 0) {
+              target[k8] = overrides[k8];
             }
           }
         }
@@ -811,8 +811,8 @@ var require_constants = __commonJS({
       "X-Requested-With",
       "X-XSS-Protection"
     ];
-    for (let i9 = 0; i9 < wellknownHeaderNames.length; ++i9) {
-      const key = wellknownHeaderNames[i9];
+    for (let i8 = 0; i8 < wellknownHeaderNames.length; ++i8) {
+      const key = wellknownHeaderNames[i8];
       const lowerCasedKey = key.toLowerCase();
       headerNameLowerCasedRecord[key] = headerNameLowerCasedRecord[lowerCasedKey] = lowerCasedKey;
     }
@@ -953,8 +953,8 @@ var require_tree = __commonJS({
       }
     };
     var tree = new TernarySearchTree();
-    for (let i9 = 0; i9 < wellknownHeaderNames.length; ++i9) {
-      const key = headerNameLowerCasedRecord[wellknownHeaderNames[i9]];
+    for (let i8 = 0; i8 < wellknownHeaderNames.length; ++i8) {
+      const key = headerNameLowerCasedRecord[wellknownHeaderNames[i8]];
       tree.insert(key, key);
     }
     module2.exports = {
@@ -1167,8 +1167,8 @@ var require_util = __commonJS({
     }
     var KEEPALIVE_TIMEOUT_EXPR = /timeout=(\d+)/;
     function parseKeepAliveTimeout(val) {
-      const m6 = val.toString().match(KEEPALIVE_TIMEOUT_EXPR);
-      return m6 ? parseInt(m6[1], 10) * 1e3 : null;
+      const m5 = val.toString().match(KEEPALIVE_TIMEOUT_EXPR);
+      return m5 ? parseInt(m5[1], 10) * 1e3 : null;
     }
     function headerNameToString(value) {
       return typeof value === "string" ? headerNameLowerCasedRecord[value] ?? value.toLowerCase() : tree.lookup(value) ?? value.toString("latin1").toLowerCase();
@@ -1178,17 +1178,17 @@ var require_util = __commonJS({
     }
     function parseHeaders(headers, obj) {
       if (obj === void 0) obj = {};
-      for (let i9 = 0; i9 < headers.length; i9 += 2) {
-        const key = headerNameToString(headers[i9]);
+      for (let i8 = 0; i8 < headers.length; i8 += 2) {
+        const key = headerNameToString(headers[i8]);
         let val = obj[key];
         if (val) {
           if (typeof val === "string") {
             val = [val];
             obj[key] = val;
           }
-          val.push(headers[i9 + 1].toString("utf8"));
+          val.push(headers[i8 + 1].toString("utf8"));
         } else {
-          const headersValue = headers[i9 + 1];
+          const headersValue = headers[i8 + 1];
           if (typeof headersValue === "string") {
             obj[key] = headersValue;
           } else {
@@ -1329,8 +1329,8 @@ var require_util = __commonJS({
     function isUSVString(val) {
       return hasIsWellFormed ? `${val}`.isWellFormed() : toUSVString(val) === `${val}`;
     }
-    function isTokenCharCode(c9) {
-      switch (c9) {
+    function isTokenCharCode(c8) {
+      switch (c8) {
         case 34:
         case 40:
         case 41:
@@ -1350,15 +1350,15 @@ var require_util = __commonJS({
         case 125:
           return false;
         default:
-          return c9 >= 33 && c9 <= 126;
+          return c8 >= 33 && c8 <= 126;
       }
     }
     function isValidHTTPToken(characters) {
       if (characters.length === 0) {
         return false;
       }
-      for (let i9 = 0; i9 < characters.length; ++i9) {
-        if (!isTokenCharCode(characters.charCodeAt(i9))) {
+      for (let i8 = 0; i8 < characters.length; ++i8) {
+        if (!isTokenCharCode(characters.charCodeAt(i8))) {
           return false;
         }
       }
@@ -1370,11 +1370,11 @@ var require_util = __commonJS({
     }
     function parseRangeHeader(range2) {
       if (range2 == null || range2 === "") return { start: 0, end: null, size: null };
-      const m6 = range2 ? range2.match(/^bytes (\d+)-(\d+)\/(\d+)?$/) : null;
-      return m6 ? {
-        start: parseInt(m6[1]),
-        end: m6[2] ? parseInt(m6[2]) : null,
-        size: m6[3] ? parseInt(m6[3]) : null
+      const m5 = range2 ? range2.match(/^bytes (\d+)-(\d+)\/(\d+)?$/) : null;
+      return m5 ? {
+        start: parseInt(m5[1]),
+        end: m5[2] ? parseInt(m5[2]) : null,
+        size: m5[3] ? parseInt(m5[3]) : null
       } : null;
     }
     function addListener(obj, name, listener) {
@@ -1783,8 +1783,8 @@ var require_request = __commonJS({
           if (headers.length % 2 !== 0) {
             throw new InvalidArgumentError("headers array must be even");
           }
-          for (let i9 = 0; i9 < headers.length; i9 += 2) {
-            processHeader(this, headers[i9], headers[i9 + 1]);
+          for (let i8 = 0; i8 < headers.length; i8 += 2) {
+            processHeader(this, headers[i8], headers[i8 + 1]);
           }
         } else if (headers && typeof headers === "object") {
           if (headers[Symbol.iterator]) {
@@ -1796,8 +1796,8 @@ var require_request = __commonJS({
             }
           } else {
             const keys = Object.keys(headers);
-            for (let i9 = 0; i9 < keys.length; ++i9) {
-              processHeader(this, keys[i9], headers[keys[i9]]);
+            for (let i8 = 0; i8 < keys.length; ++i8) {
+              processHeader(this, keys[i8], headers[keys[i8]]);
             }
           }
         } else if (headers != null) {
@@ -1981,18 +1981,18 @@ var require_request = __commonJS({
       }
       if (Array.isArray(val)) {
         const arr = [];
-        for (let i9 = 0; i9 < val.length; i9++) {
-          if (typeof val[i9] === "string") {
-            if (!isValidHeaderValue(val[i9])) {
+        for (let i8 = 0; i8 < val.length; i8++) {
+          if (typeof val[i8] === "string") {
+            if (!isValidHeaderValue(val[i8])) {
               throw new InvalidArgumentError(`invalid ${key} header`);
             }
-            arr.push(val[i9]);
-          } else if (val[i9] === null) {
+            arr.push(val[i8]);
+          } else if (val[i8] === null) {
             arr.push("");
-          } else if (typeof val[i9] === "object") {
+          } else if (typeof val[i8] === "object") {
             throw new InvalidArgumentError(`invalid ${key} header`);
           } else {
-            const str = `${val[i9]}`;
+            const str = `${val[i8]}`;
             if (!isValidHeaderValue(str)) {
               throw new InvalidArgumentError(`invalid ${key} header`);
             }
@@ -2155,8 +2155,8 @@ var require_dispatcher_base = __commonJS({
       }
       set interceptors(newInterceptors) {
         if (newInterceptors) {
-          for (let i9 = newInterceptors.length - 1; i9 >= 0; i9--) {
-            const interceptor = this[kInterceptors][i9];
+          for (let i8 = newInterceptors.length - 1; i8 >= 0; i8--) {
+            const interceptor = this[kInterceptors][i8];
             if (typeof interceptor !== "function") {
               throw new InvalidArgumentError("interceptor must be an function");
             }
@@ -2192,8 +2192,8 @@ var require_dispatcher_base = __commonJS({
         const onClosed = () => {
           const callbacks = this[kOnClosed];
           this[kOnClosed] = null;
-          for (let i9 = 0; i9 < callbacks.length; i9++) {
-            callbacks[i9](null, null);
+          for (let i8 = 0; i8 < callbacks.length; i8++) {
+            callbacks[i8](null, null);
           }
         };
         this[kClose]().then(() => this.destroy()).then(() => {
@@ -2235,8 +2235,8 @@ var require_dispatcher_base = __commonJS({
         const onDestroyed = () => {
           const callbacks = this[kOnDestroyed];
           this[kOnDestroyed] = null;
-          for (let i9 = 0; i9 < callbacks.length; i9++) {
-            callbacks[i9](null, null);
+          for (let i8 = 0; i8 < callbacks.length; i8++) {
+            callbacks[i8](null, null);
           }
         };
         this[kDestroy](err).then(() => {
@@ -2249,8 +2249,8 @@ var require_dispatcher_base = __commonJS({
           return this[kDispatch](opts, handler);
         }
         let dispatch = this[kDispatch].bind(this);
-        for (let i9 = this[kInterceptors].length - 1; i9 >= 0; i9--) {
-          dispatch = this[kInterceptors][i9](dispatch);
+        for (let i8 = this[kInterceptors].length - 1; i8 >= 0; i8--) {
+          dispatch = this[kInterceptors][i8](dispatch);
         }
         this[kInterceptedDispatch] = dispatch;
         return dispatch(opts, handler);
@@ -2894,9 +2894,9 @@ var require_constants2 = __commonJS({
       FINISH2[FINISH2["UNSAFE"] = 2] = "UNSAFE";
     })(FINISH = exports2.FINISH || (exports2.FINISH = {}));
     exports2.ALPHA = [];
-    for (let i9 = "A".charCodeAt(0); i9 <= "Z".charCodeAt(0); i9++) {
-      exports2.ALPHA.push(String.fromCharCode(i9));
-      exports2.ALPHA.push(String.fromCharCode(i9 + 32));
+    for (let i8 = "A".charCodeAt(0); i8 <= "Z".charCodeAt(0); i8++) {
+      exports2.ALPHA.push(String.fromCharCode(i8));
+      exports2.ALPHA.push(String.fromCharCode(i8 + 32));
     }
     exports2.NUM_MAP = {
       0: 0,
@@ -2982,8 +2982,8 @@ var require_constants2 = __commonJS({
       "~"
     ].concat(exports2.ALPHANUM);
     exports2.URL_CHAR = exports2.STRICT_URL_CHAR.concat(["	", "\f"]);
-    for (let i9 = 128; i9 <= 255; i9++) {
-      exports2.URL_CHAR.push(i9);
+    for (let i8 = 128; i8 <= 255; i8++) {
+      exports2.URL_CHAR.push(i8);
     }
     exports2.HEX = exports2.NUM.concat(["a", "b", "c", "d", "e", "f", "A", "B", "C", "D", "E", "F"]);
     exports2.STRICT_TOKEN = [
@@ -3005,12 +3005,12 @@ var require_constants2 = __commonJS({
     ].concat(exports2.ALPHANUM);
     exports2.TOKEN = exports2.STRICT_TOKEN.concat([" "]);
     exports2.HEADER_CHARS = ["	"];
-    for (let i9 = 32; i9 <= 255; i9++) {
-      if (i9 !== 127) {
-        exports2.HEADER_CHARS.push(i9);
+    for (let i8 = 32; i8 <= 255; i8++) {
+      if (i8 !== 127) {
+        exports2.HEADER_CHARS.push(i8);
       }
     }
-    exports2.CONNECTION_TOKEN_CHARS = exports2.HEADER_CHARS.filter((c9) => c9 !== 44);
+    exports2.CONNECTION_TOKEN_CHARS = exports2.HEADER_CHARS.filter((c8) => c8 !== 44);
     exports2.MAJOR = exports2.NUM_MAP;
     exports2.MINOR = exports2.MAJOR;
     var HEADER_STATE;
@@ -3400,19 +3400,19 @@ var require_data_url = __commonJS({
     function percentDecode(input) {
       const length = input.length;
       const output = new Uint8Array(length);
-      let j9 = 0;
-      for (let i9 = 0; i9 < length; ++i9) {
-        const byte = input[i9];
+      let j8 = 0;
+      for (let i8 = 0; i8 < length; ++i8) {
+        const byte = input[i8];
         if (byte !== 37) {
-          output[j9++] = byte;
-        } else if (byte === 37 && !(isHexCharByte(input[i9 + 1]) && isHexCharByte(input[i9 + 2]))) {
-          output[j9++] = 37;
+          output[j8++] = byte;
+        } else if (byte === 37 && !(isHexCharByte(input[i8 + 1]) && isHexCharByte(input[i8 + 2]))) {
+          output[j8++] = 37;
         } else {
-          output[j9++] = hexByteToNumber(input[i9 + 1]) << 4 | hexByteToNumber(input[i9 + 2]);
-          i9 += 2;
+          output[j8++] = hexByteToNumber(input[i8 + 1]) << 4 | hexByteToNumber(input[i8 + 2]);
+          i8 += 2;
         }
       }
-      return length === j9 ? output : output.subarray(0, j9);
+      return length === j8 ? output : output.subarray(0, j8);
     }
     function parseMIMEType(input) {
       input = removeHTTPWhitespace(input, true, true);
@@ -3595,13 +3595,13 @@ var require_data_url = __commonJS({
         return String.fromCharCode.apply(null, input);
       }
       let result = "";
-      let i9 = 0;
+      let i8 = 0;
       let addition = (2 << 15) - 1;
-      while (i9 < length) {
-        if (i9 + addition > length) {
-          addition = length - i9;
+      while (i8 < length) {
+        if (i8 + addition > length) {
+          addition = length - i8;
         }
-        result += String.fromCharCode.apply(null, input.subarray(i9, i9 += addition));
+        result += String.fromCharCode.apply(null, input.subarray(i8, i8 += addition));
       }
       return result;
     }
@@ -3798,11 +3798,11 @@ var require_webidl = __commonJS({
       return x;
     };
     webidl.util.IntegerPart = function(n4) {
-      const r9 = Math.floor(Math.abs(n4));
+      const r8 = Math.floor(Math.abs(n4));
       if (n4 < 0) {
-        return -1 * r9;
+        return -1 * r8;
       }
-      return r9;
+      return r8;
     };
     webidl.util.Stringify = function(V) {
       const type = webidl.util.Type(V);
@@ -3874,12 +3874,12 @@ var require_webidl = __commonJS({
         return result;
       };
     };
-    webidl.interfaceConverter = function(i9) {
+    webidl.interfaceConverter = function(i8) {
       return (V, prefix, argument, opts) => {
-        if (opts?.strict !== false && !(V instanceof i9)) {
+        if (opts?.strict !== false && !(V instanceof i8)) {
           throw webidl.errors.exception({
             header: prefix,
-            message: `Expected ${argument} ("${webidl.util.Stringify(V)}") to be an instance of ${i9.name}.`
+            message: `Expected ${argument} ("${webidl.util.Stringify(V)}") to be an instance of ${i8.name}.`
           });
         }
         return V;
@@ -4122,8 +4122,8 @@ var require_util2 = __commonJS({
       return location;
     }
     function isValidEncodedURL(url) {
-      for (let i9 = 0; i9 < url.length; ++i9) {
-        const code = url.charCodeAt(i9);
+      for (let i8 = 0; i8 < url.length; ++i8) {
+        const code = url.charCodeAt(i8);
         if (code > 126 || // Non-US-ASCII + DEL
         code < 32) {
           return false;
@@ -4148,11 +4148,11 @@ var require_util2 = __commonJS({
       return object instanceof Error || (object?.constructor?.name === "Error" || object?.constructor?.name === "DOMException");
     }
     function isValidReasonPhrase(statusText) {
-      for (let i9 = 0; i9 < statusText.length; ++i9) {
-        const c9 = statusText.charCodeAt(i9);
-        if (!(c9 === 9 || // HTAB
-        c9 >= 32 && c9 <= 126 || // SP / VCHAR
-        c9 >= 128 && c9 <= 255)) {
+      for (let i8 = 0; i8 < statusText.length; ++i8) {
+        const c8 = statusText.charCodeAt(i8);
+        if (!(c8 === 9 || // HTAB
+        c8 >= 32 && c8 <= 126 || // SP / VCHAR
+        c8 >= 128 && c8 <= 255)) {
           return false;
         }
       }
@@ -4167,8 +4167,8 @@ var require_util2 = __commonJS({
       const policyHeader = (headersList.get("referrer-policy", true) ?? "").split(",");
       let policy2 = "";
       if (policyHeader.length > 0) {
-        for (let i9 = policyHeader.length; i9 !== 0; i9--) {
-          const token = policyHeader[i9 - 1].trim();
+        for (let i8 = policyHeader.length; i8 !== 0; i8--) {
+          const token = policyHeader[i8 - 1].trim();
           if (referrerPolicyTokens.has(token)) {
             policy2 = token;
             break;
@@ -4424,8 +4424,8 @@ var require_util2 = __commonJS({
       if (algorithm[3] === "5") {
         return algorithm;
       }
-      for (let i9 = 1; i9 < metadataList.length; ++i9) {
-        const metadata = metadataList[i9];
+      for (let i8 = 1; i8 < metadataList.length; ++i8) {
+        const metadata = metadataList[i8];
         if (metadata.algo[3] === "5") {
           algorithm = "sha512";
           break;
@@ -4442,9 +4442,9 @@ var require_util2 = __commonJS({
         return metadataList;
       }
       let pos = 0;
-      for (let i9 = 0; i9 < metadataList.length; ++i9) {
-        if (metadataList[i9].algo === algorithm) {
-          metadataList[pos++] = metadataList[i9];
+      for (let i8 = 0; i8 < metadataList.length; ++i8) {
+        if (metadataList[i8].algo === algorithm) {
+          metadataList[pos++] = metadataList[i8];
         }
       }
       metadataList.length = pos;
@@ -4454,9 +4454,9 @@ var require_util2 = __commonJS({
       if (actualValue.length !== expectedValue.length) {
         return false;
       }
-      for (let i9 = 0; i9 < actualValue.length; ++i9) {
-        if (actualValue[i9] !== expectedValue[i9]) {
-          if (actualValue[i9] === "+" && expectedValue[i9] === "-" || actualValue[i9] === "/" && expectedValue[i9] === "_") {
+      for (let i8 = 0; i8 < actualValue.length; ++i8) {
+        if (actualValue[i8] !== expectedValue[i8]) {
+          if (actualValue[i8] === "+" && expectedValue[i8] === "-" || actualValue[i8] === "/" && expectedValue[i8] === "_") {
             continue;
           }
           return false;
@@ -4634,14 +4634,14 @@ var require_util2 = __commonJS({
       let reader;
       try {
         reader = body.stream.getReader();
-      } catch (e9) {
-        errorSteps(e9);
+      } catch (e8) {
+        errorSteps(e8);
         return;
       }
       try {
         successSteps(await readAllBytes(reader));
-      } catch (e9) {
-        errorSteps(e9);
+      } catch (e8) {
+        errorSteps(e8);
       }
     }
     function isReadableStreamLike(stream) {
@@ -4973,12 +4973,12 @@ var require_file = __commonJS({
       constructor(blobLike, fileName, options = {}) {
         const n4 = fileName;
         const t = options.type;
-        const d9 = options.lastModified ?? Date.now();
+        const d8 = options.lastModified ?? Date.now();
         this[kState] = {
           blobLike,
           name: n4,
           type: t,
-          lastModified: d9
+          lastModified: d8
         };
       }
       stream(...args) {
@@ -5121,17 +5121,17 @@ var require_formdata = __commonJS({
         }
       }
       [nodeUtil.inspect.custom](depth, options) {
-        const state2 = this[kState].reduce((a9, b9) => {
-          if (a9[b9.name]) {
-            if (Array.isArray(a9[b9.name])) {
-              a9[b9.name].push(b9.value);
+        const state2 = this[kState].reduce((a8, b8) => {
+          if (a8[b8.name]) {
+            if (Array.isArray(a8[b8.name])) {
+              a8[b8.name].push(b8.value);
             } else {
-              a9[b9.name] = [a9[b9.name], b9.value];
+              a8[b8.name] = [a8[b8.name], b8.value];
             }
           } else {
-            a9[b9.name] = b9.value;
+            a8[b8.name] = b8.value;
           }
-          return a9;
+          return a8;
         }, { __proto__: null });
         options.depth ??= depth;
         options.colors ??= true;
@@ -5189,8 +5189,8 @@ var require_formdata_parser = __commonJS({
     var dd = Buffer.from("--");
     var ddcrlf = Buffer.from("--\r\n");
     function isAsciiString(chars2) {
-      for (let i9 = 0; i9 < chars2.length; ++i9) {
-        if ((chars2.charCodeAt(i9) & ~127) !== 0) {
+      for (let i8 = 0; i8 < chars2.length; ++i8) {
+        if ((chars2.charCodeAt(i8) & ~127) !== 0) {
           return false;
         }
       }
@@ -5201,8 +5201,8 @@ var require_formdata_parser = __commonJS({
       if (length < 27 || length > 70) {
         return false;
       }
-      for (let i9 = 0; i9 < length; ++i9) {
-        const cp = boundary.charCodeAt(i9);
+      for (let i8 = 0; i8 < length; ++i8) {
+        const cp = boundary.charCodeAt(i8);
         if (!(cp >= 48 && cp <= 57 || cp >= 65 && cp <= 90 || cp >= 97 && cp <= 122 || cp === 39 || cp === 45 || cp === 95)) {
           return false;
         }
@@ -5409,8 +5409,8 @@ var require_formdata_parser = __commonJS({
       if (buffer.length < start.length) {
         return false;
       }
-      for (let i9 = 0; i9 < start.length; i9++) {
-        if (start[i9] !== buffer[position.position + i9]) {
+      for (let i8 = 0; i8 < start.length; i8++) {
+        if (start[i8] !== buffer[position.position + i8]) {
           return false;
         }
       }
@@ -5699,8 +5699,8 @@ Content-Type: ${value.type || "application/octet-stream"}\r
       const successSteps = (data) => {
         try {
           promise.resolve(convertBytesToJSValue(data));
-        } catch (e9) {
-          errorSteps(e9);
+        } catch (e8) {
+          errorSteps(e8);
         }
       };
       if (object[kState].body == null) {
@@ -5805,7 +5805,7 @@ var require_client_h1 = __commonJS({
       let mod;
       try {
         mod = await WebAssembly.compile(require_llhttp_simd_wasm());
-      } catch (e9) {
+      } catch (e8) {
         mod = await WebAssembly.compile(llhttpWasmData || require_llhttp_wasm());
       }
       return await WebAssembly.instantiate(mod, {
@@ -6337,8 +6337,8 @@ var require_client_h1 = __commonJS({
         if (client2.destroyed) {
           assert(client2[kPending] === 0);
           const requests = client2[kQueue].splice(client2[kRunningIdx]);
-          for (let i9 = 0; i9 < requests.length; i9++) {
-            const request = requests[i9];
+          for (let i8 = 0; i8 < requests.length; i8++) {
+            const request = requests[i8];
             util.errorRequest(client2, request, err);
           }
         } else if (client2[kRunning] > 0 && err.code !== "UND_ERR_INFO") {
@@ -6565,8 +6565,8 @@ upgrade: ${upgrade}\r
           const key = headers[n4 + 0];
           const val = headers[n4 + 1];
           if (Array.isArray(val)) {
-            for (let i9 = 0; i9 < val.length; i9++) {
-              header += `${key}: ${val[i9]}\r
+            for (let i8 = 0; i8 < val.length; i8++) {
+              header += `${key}: ${val[i8]}\r
 `;
             }
           } else {
@@ -6964,8 +6964,8 @@ var require_client_h2 = __commonJS({
         if (client2.destroyed) {
           assert(client2[kPending] === 0);
           const requests = client2[kQueue].splice(client2[kRunningIdx]);
-          for (let i9 = 0; i9 < requests.length; i9++) {
-            const request = requests[i9];
+          for (let i8 = 0; i8 < requests.length; i8++) {
+            const request = requests[i8];
             util.errorRequest(client2, request, err);
           }
         }
@@ -7083,11 +7083,11 @@ var require_client_h2 = __commonJS({
         const key = reqHeaders[n4 + 0];
         const val = reqHeaders[n4 + 1];
         if (Array.isArray(val)) {
-          for (let i9 = 0; i9 < val.length; i9++) {
+          for (let i8 = 0; i8 < val.length; i8++) {
             if (headers[key]) {
-              headers[key] += `,${val[i9]}`;
+              headers[key] += `,${val[i8]}`;
             } else {
-              headers[key] = val[i9];
+              headers[key] = val[i8];
             }
           }
         } else {
@@ -7558,9 +7558,9 @@ var require_redirect_handler = __commonJS({
       if (redirectableStatusCodes.indexOf(statusCode) === -1) {
         return null;
       }
-      for (let i9 = 0; i9 < headers.length; i9 += 2) {
-        if (headers[i9].length === 8 && util.headerNameToString(headers[i9]) === "location") {
-          return headers[i9 + 1];
+      for (let i8 = 0; i8 < headers.length; i8 += 2) {
+        if (headers[i8].length === 8 && util.headerNameToString(headers[i8]) === "location") {
+          return headers[i8 + 1];
         }
       }
     }
@@ -7580,9 +7580,9 @@ var require_redirect_handler = __commonJS({
     function cleanRequestHeaders(headers, removeContent, unknownOrigin) {
       const ret = [];
       if (Array.isArray(headers)) {
-        for (let i9 = 0; i9 < headers.length; i9 += 2) {
-          if (!shouldRemoveHeader(headers[i9], removeContent, unknownOrigin)) {
-            ret.push(headers[i9], headers[i9 + 1]);
+        for (let i8 = 0; i8 < headers.length; i8 += 2) {
+          if (!shouldRemoveHeader(headers[i8], removeContent, unknownOrigin)) {
+            ret.push(headers[i8], headers[i8 + 1]);
           }
         }
       } else if (headers && typeof headers === "object") {
@@ -7900,8 +7900,8 @@ var require_client = __commonJS({
       async [kDestroy](err) {
         return new Promise((resolve2) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
-          for (let i9 = 0; i9 < requests.length; i9++) {
-            const request = requests[i9];
+          for (let i8 = 0; i8 < requests.length; i8++) {
+            const request = requests[i8];
             util.errorRequest(this, request, err);
           }
           const callback = () => {
@@ -7926,8 +7926,8 @@ var require_client = __commonJS({
       if (client[kRunning] === 0 && err.code !== "UND_ERR_INFO" && err.code !== "UND_ERR_SOCKET") {
         assert(client[kPendingIdx] === client[kRunningIdx]);
         const requests = client[kQueue].splice(client[kRunningIdx]);
-        for (let i9 = 0; i9 < requests.length; i9++) {
-          const request = requests[i9];
+        for (let i8 = 0; i8 < requests.length; i8++) {
+          const request = requests[i8];
           util.errorRequest(client, request, err);
         }
         assert(client[kSize] === 0);
@@ -8257,7 +8257,7 @@ var require_pool_base = __commonJS({
             pool2.emit("drain", origin, [pool2, ...targets]);
           }
           if (pool2[kClosedResolve] && queue.isEmpty()) {
-            Promise.all(pool2[kClients].map((c9) => c9.close())).then(pool2[kClosedResolve]);
+            Promise.all(pool2[kClients].map((c8) => c8.close())).then(pool2[kClosedResolve]);
           }
         };
         this[kOnConnect] = (origin, targets) => {
@@ -8306,7 +8306,7 @@ var require_pool_base = __commonJS({
       }
       async [kClose]() {
         if (this[kQueue].isEmpty()) {
-          await Promise.all(this[kClients].map((c9) => c9.close()));
+          await Promise.all(this[kClients].map((c8) => c8.close()));
         } else {
           await new Promise((resolve2) => {
             this[kClosedResolve] = resolve2;
@@ -8321,7 +8321,7 @@ var require_pool_base = __commonJS({
           }
           item.handler.onError(err);
         }
-        await Promise.all(this[kClients].map((c9) => c9.destroy(err)));
+        await Promise.all(this[kClients].map((c8) => c8.destroy(err)));
       }
       [kDispatch](opts, handler) {
         const dispatcher = this[kGetDispatcher]();
@@ -8486,14 +8486,14 @@ var require_balanced_pool = __commonJS({
     var kWeight = /* @__PURE__ */ Symbol("kWeight");
     var kMaxWeightPerServer = /* @__PURE__ */ Symbol("kMaxWeightPerServer");
     var kErrorPenalty = /* @__PURE__ */ Symbol("kErrorPenalty");
-    function getGreatestCommonDivisor(a9, b9) {
-      if (a9 === 0) return b9;
-      while (b9 !== 0) {
-        const t = b9;
-        b9 = a9 % b9;
-        a9 = t;
+    function getGreatestCommonDivisor(a8, b8) {
+      if (a8 === 0) return b8;
+      while (b8 !== 0) {
+        const t = b8;
+        b8 = a8 % b8;
+        a8 = t;
       }
-      return a9;
+      return a8;
     }
     function defaultFactory(origin, opts) {
       return new Pool(origin, opts);
@@ -8548,8 +8548,8 @@ var require_balanced_pool = __commonJS({
       }
       _updateBalancedPoolStats() {
         let result = 0;
-        for (let i9 = 0; i9 < this[kClients].length; i9++) {
-          result = getGreatestCommonDivisor(this[kClients][i9][kWeight], result);
+        for (let i8 = 0; i8 < this[kClients].length; i8++) {
+          result = getGreatestCommonDivisor(this[kClients][i8][kWeight], result);
         }
         this[kGreatestCommonDivisor] = result;
       }
@@ -8572,7 +8572,7 @@ var require_balanced_pool = __commonJS({
         if (!dispatcher) {
           return;
         }
-        const allClientsBusy = this[kClients].map((pool2) => pool2[kNeedDrain]).reduce((a9, b9) => a9 && b9, true);
+        const allClientsBusy = this[kClients].map((pool2) => pool2[kNeedDrain]).reduce((a8, b8) => a8 && b8, true);
         if (allClientsBusy) {
           return;
         }
@@ -8909,8 +8909,8 @@ var require_proxy_agent = __commonJS({
     function buildHeaders(headers) {
       if (Array.isArray(headers)) {
         const headersPair = {};
-        for (let i9 = 0; i9 < headers.length; i9 += 2) {
-          headersPair[headers[i9]] = headers[i9 + 1];
+        for (let i8 = 0; i8 < headers.length; i8 += 2) {
+          headersPair[headers[i8]] = headers[i8 + 1];
         }
         return headersPair;
       }
@@ -9013,8 +9013,8 @@ var require_env_http_proxy_agent = __commonJS({
         if (this.#noProxyValue === "*") {
           return false;
         }
-        for (let i9 = 0; i9 < this.#noProxyEntries.length; i9++) {
-          const entry = this.#noProxyEntries[i9];
+        for (let i8 = 0; i8 < this.#noProxyEntries.length; i8++) {
+          const entry = this.#noProxyEntries[i8];
           if (entry.port && entry.port !== port) {
             continue;
           }
@@ -9034,8 +9034,8 @@ var require_env_http_proxy_agent = __commonJS({
         const noProxyValue = this.#opts.noProxy ?? this.#noProxyEnv;
         const noProxySplit = noProxyValue.split(/[,\s]/);
         const noProxyEntries = [];
-        for (let i9 = 0; i9 < noProxySplit.length; i9++) {
-          const entry = noProxySplit[i9];
+        for (let i8 = 0; i8 < noProxySplit.length; i8++) {
+          const entry = noProxySplit[i8];
           if (!entry) {
             continue;
           }
@@ -9602,11 +9602,11 @@ var require_readable = __commonJS({
         });
       }
     };
-    function isLocked(self2) {
-      return self2[kBody] && self2[kBody].locked === true || self2[kConsume];
+    function isLocked(self) {
+      return self[kBody] && self[kBody].locked === true || self[kConsume];
     }
-    function isUnusable(self2) {
-      return util.isDisturbed(self2) || isLocked(self2);
+    function isUnusable(self) {
+      return util.isDisturbed(self) || isLocked(self);
     }
     async function consume(stream, type) {
       assert(!stream[kConsume]);
@@ -9689,8 +9689,8 @@ var require_readable = __commonJS({
       }
       const buffer = new Uint8Array(Buffer.allocUnsafeSlow(length).buffer);
       let offset = 0;
-      for (let i9 = 0; i9 < chunks.length; ++i9) {
-        const chunk = chunks[i9];
+      for (let i8 = 0; i8 < chunks.length; ++i8) {
+        const chunk = chunks[i8];
         buffer.set(chunk, offset);
         offset += chunk.length;
       }
@@ -9993,42 +9993,42 @@ var require_abort_signal = __commonJS({
     var { RequestAbortedError } = require_errors();
     var kListener = /* @__PURE__ */ Symbol("kListener");
     var kSignal = /* @__PURE__ */ Symbol("kSignal");
-    function abort(self2) {
-      if (self2.abort) {
-        self2.abort(self2[kSignal]?.reason);
+    function abort(self) {
+      if (self.abort) {
+        self.abort(self[kSignal]?.reason);
       } else {
-        self2.reason = self2[kSignal]?.reason ?? new RequestAbortedError();
+        self.reason = self[kSignal]?.reason ?? new RequestAbortedError();
       }
-      removeSignal(self2);
+      removeSignal(self);
     }
-    function addSignal(self2, signal) {
-      self2.reason = null;
-      self2[kSignal] = null;
-      self2[kListener] = null;
+    function addSignal(self, signal) {
+      self.reason = null;
+      self[kSignal] = null;
+      self[kListener] = null;
       if (!signal) {
         return;
       }
       if (signal.aborted) {
-        abort(self2);
+        abort(self);
         return;
       }
-      self2[kSignal] = signal;
-      self2[kListener] = () => {
-        abort(self2);
+      self[kSignal] = signal;
+      self[kListener] = () => {
+        abort(self);
       };
-      addAbortListener(self2[kSignal], self2[kListener]);
+      addAbortListener(self[kSignal], self[kListener]);
     }
-    function removeSignal(self2) {
-      if (!self2[kSignal]) {
+    function removeSignal(self) {
+      if (!self[kSignal]) {
         return;
       }
-      if ("removeEventListener" in self2[kSignal]) {
-        self2[kSignal].removeEventListener("abort", self2[kListener]);
+      if ("removeEventListener" in self[kSignal]) {
+        self[kSignal].removeEventListener("abort", self[kListener]);
       } else {
-        self2[kSignal].removeListener("abort", self2[kListener]);
+        self[kSignal].removeListener("abort", self[kListener]);
       }
-      self2[kSignal] = null;
-      self2[kListener] = null;
+      self[kSignal] = null;
+      self[kListener] = null;
     }
     module2.exports = {
       addSignal,
@@ -10697,9 +10697,9 @@ var require_mock_utils = __commonJS({
     }
     function getHeaderByName(headers, key) {
       if (Array.isArray(headers)) {
-        for (let i9 = 0; i9 < headers.length; i9 += 2) {
-          if (headers[i9].toLocaleLowerCase() === key.toLocaleLowerCase()) {
-            return headers[i9 + 1];
+        for (let i8 = 0; i8 < headers.length; i8 += 2) {
+          if (headers[i8].toLocaleLowerCase() === key.toLocaleLowerCase()) {
+            return headers[i8 + 1];
           }
         }
         return void 0;
@@ -10823,13 +10823,13 @@ var require_mock_utils = __commonJS({
     function generateKeyValues(data) {
       const keys = Object.keys(data);
       const result = [];
-      for (let i9 = 0; i9 < keys.length; ++i9) {
-        const key = keys[i9];
+      for (let i8 = 0; i8 < keys.length; ++i8) {
+        const key = keys[i8];
         const value = data[key];
         const name = Buffer.from(`${key}`);
         if (Array.isArray(value)) {
-          for (let j9 = 0; j9 < value.length; ++j9) {
-            result.push(name, Buffer.from(`${value[j9]}`));
+          for (let j8 = 0; j8 < value.length; ++j8) {
+            result.push(name, Buffer.from(`${value[j8]}`));
           }
         } else {
           result.push(name, Buffer.from(`${value}`));
@@ -10870,9 +10870,9 @@ var require_mock_utils = __commonJS({
       } else {
         handleReply(this[kDispatches]);
       }
-      function handleReply(mockDispatches, _data9 = data) {
+      function handleReply(mockDispatches, _data8 = data) {
         const optsHeaders = Array.isArray(opts.headers) ? buildHeadersFromArray(opts.headers) : opts.headers;
-        const body = typeof _data9 === "function" ? _data9({ ...opts, headers: optsHeaders }) : _data9;
+        const body = typeof _data8 === "function" ? _data8({ ...opts, headers: optsHeaders }) : _data8;
         if (isPromise(body)) {
           body.then((newData) => handleReply(mockDispatches, newData));
           return;
@@ -11951,16 +11951,16 @@ var require_headers = __commonJS({
       return code === 10 || code === 13 || code === 9 || code === 32;
     }
     function headerValueNormalize(potentialValue) {
-      let i9 = 0;
-      let j9 = potentialValue.length;
-      while (j9 > i9 && isHTTPWhiteSpaceCharCode(potentialValue.charCodeAt(j9 - 1))) --j9;
-      while (j9 > i9 && isHTTPWhiteSpaceCharCode(potentialValue.charCodeAt(i9))) ++i9;
-      return i9 === 0 && j9 === potentialValue.length ? potentialValue : potentialValue.substring(i9, j9);
+      let i8 = 0;
+      let j8 = potentialValue.length;
+      while (j8 > i8 && isHTTPWhiteSpaceCharCode(potentialValue.charCodeAt(j8 - 1))) --j8;
+      while (j8 > i8 && isHTTPWhiteSpaceCharCode(potentialValue.charCodeAt(i8))) ++i8;
+      return i8 === 0 && j8 === potentialValue.length ? potentialValue : potentialValue.substring(i8, j8);
     }
     function fill(headers, object) {
       if (Array.isArray(object)) {
-        for (let i9 = 0; i9 < object.length; ++i9) {
-          const header = object[i9];
+        for (let i8 = 0; i8 < object.length; ++i8) {
+          const header = object[i8];
           if (header.length !== 2) {
             throw webidl.errors.exception({
               header: "Headers constructor",
@@ -11971,8 +11971,8 @@ var require_headers = __commonJS({
         }
       } else if (typeof object === "object" && object !== null) {
         const keys = Object.keys(object);
-        for (let i9 = 0; i9 < keys.length; ++i9) {
-          appendHeader(headers, keys[i9], object[keys[i9]]);
+        for (let i8 = 0; i8 < keys.length; ++i8) {
+          appendHeader(headers, keys[i8], object[keys[i8]]);
         }
       } else {
         throw webidl.errors.conversionFailed({
@@ -12002,8 +12002,8 @@ var require_headers = __commonJS({
       }
       return getHeadersList(headers).append(name, value, false);
     }
-    function compareHeaderName(a9, b9) {
-      return a9[0] < b9[0] ? -1 : 1;
+    function compareHeaderName(a8, b8) {
+      return a8[0] < b8[0] ? -1 : 1;
     }
     var HeadersList = class _HeadersList {
       /** @type {[string, string][]|null} */
@@ -12134,12 +12134,12 @@ var require_headers = __commonJS({
           const firstValue = iterator.next().value;
           array2[0] = [firstValue[0], firstValue[1].value];
           assert(firstValue[1].value !== null);
-          for (let i9 = 1, j9 = 0, right = 0, left = 0, pivot = 0, x, value; i9 < size; ++i9) {
+          for (let i8 = 1, j8 = 0, right = 0, left = 0, pivot = 0, x, value; i8 < size; ++i8) {
             value = iterator.next().value;
-            x = array2[i9] = [value[0], value[1].value];
+            x = array2[i8] = [value[0], value[1].value];
             assert(x[1] !== null);
             left = 0;
-            right = i9;
+            right = i8;
             while (left < right) {
               pivot = left + (right - left >> 1);
               if (array2[pivot][0] <= x[0]) {
@@ -12148,10 +12148,10 @@ var require_headers = __commonJS({
                 right = pivot;
               }
             }
-            if (i9 !== pivot) {
-              j9 = i9;
-              while (j9 > left) {
-                array2[j9] = array2[--j9];
+            if (i8 !== pivot) {
+              j8 = i8;
+              while (j8 > left) {
+                array2[j8] = array2[--j8];
               }
               array2[left] = x;
             }
@@ -12161,9 +12161,9 @@ var require_headers = __commonJS({
           }
           return array2;
         } else {
-          let i9 = 0;
+          let i8 = 0;
           for (const { 0: name, 1: { value } } of this[kHeadersMap]) {
-            array2[i9++] = [name, value];
+            array2[i8++] = [name, value];
             assert(value !== null);
           }
           return array2.sort(compareHeaderName);
@@ -12291,11 +12291,11 @@ var require_headers = __commonJS({
         if (cookies === null || cookies.length === 1) {
           return this.#headersList[kHeadersSortedMap] = names;
         }
-        for (let i9 = 0; i9 < names.length; ++i9) {
-          const { 0: name, 1: value } = names[i9];
+        for (let i8 = 0; i8 < names.length; ++i8) {
+          const { 0: name, 1: value } = names[i8];
           if (name === "set-cookie") {
-            for (let j9 = 0; j9 < cookies.length; ++j9) {
-              headers.push([name, cookies[j9]]);
+            for (let j8 = 0; j8 < cookies.length; ++j8) {
+              headers.push([name, cookies[j8]]);
             }
           } else {
             headers.push([name, value]);
@@ -13619,8 +13619,8 @@ var require_fetch = __commonJS({
       let requestObject;
       try {
         requestObject = new Request(input, init);
-      } catch (e9) {
-        p4.reject(e9);
+      } catch (e8) {
+        p4.reject(e8);
         return p4.promise;
       }
       const request = requestObject[kState];
@@ -14311,14 +14311,14 @@ var require_fetch = __commonJS({
             fetchParams.processRequestEndOfBody();
           }
         };
-        const processBodyError = (e9) => {
+        const processBodyError = (e8) => {
           if (isCancelled(fetchParams)) {
             return;
           }
-          if (e9.name === "AbortError") {
+          if (e8.name === "AbortError") {
             fetchParams.controller.abort();
           } else {
-            fetchParams.controller.terminate(e9);
+            fetchParams.controller.terminate(e8);
           }
         };
         requestBody = (async function* () {
@@ -14469,8 +14469,8 @@ var require_fetch = __commonJS({
               }
               let location = "";
               const headersList = new HeadersList();
-              for (let i9 = 0; i9 < rawHeaders.length; i9 += 2) {
-                headersList.append(bufferToLowerCasedHeaderName(rawHeaders[i9]), rawHeaders[i9 + 1].toString("latin1"), true);
+              for (let i8 = 0; i8 < rawHeaders.length; i8 += 2) {
+                headersList.append(bufferToLowerCasedHeaderName(rawHeaders[i8]), rawHeaders[i8 + 1].toString("latin1"), true);
               }
               location = headersList.get("location", true);
               const decoders = [];
@@ -14483,8 +14483,8 @@ var require_fetch = __commonJS({
                   this.abort(new Error(`too many content-encodings in response: ${codings.length}, maximum allowed is ${maxContentEncodings}`));
                   return true;
                 }
-                for (let i9 = codings.length - 1; i9 >= 0; --i9) {
-                  const coding = codings[i9].trim();
+                for (let i8 = codings.length - 1; i8 >= 0; --i8) {
+                  const coding = codings[i8].trim();
                   if (coding === "x-gzip" || coding === "gzip") {
                     decoders.push(zlib2.createGunzip({
                       // Be less strict when decoding compressed responses, since sometimes
@@ -14552,8 +14552,8 @@ var require_fetch = __commonJS({
                 return;
               }
               const headersList = new HeadersList();
-              for (let i9 = 0; i9 < rawHeaders.length; i9 += 2) {
-                headersList.append(bufferToLowerCasedHeaderName(rawHeaders[i9]), rawHeaders[i9 + 1].toString("latin1"), true);
+              for (let i8 = 0; i8 < rawHeaders.length; i8 += 2) {
+                headersList.append(bufferToLowerCasedHeaderName(rawHeaders[i8]), rawHeaders[i8 + 1].toString("latin1"), true);
               }
               resolve2({
                 status,
@@ -15035,8 +15035,8 @@ var require_util4 = __commonJS({
         }
       })();
     }
-    function fireAProgressEvent(e9, reader) {
-      const event = new ProgressEvent(e9, {
+    function fireAProgressEvent(e8, reader) {
+      const event = new ProgressEvent(e8, {
         bubbles: false,
         cancelable: false
       });
@@ -15101,25 +15101,25 @@ var require_util4 = __commonJS({
       return new TextDecoder(encoding).decode(sliced);
     }
     function BOMSniffing(ioQueue) {
-      const [a9, b9, c9] = ioQueue;
-      if (a9 === 239 && b9 === 187 && c9 === 191) {
+      const [a8, b8, c8] = ioQueue;
+      if (a8 === 239 && b8 === 187 && c8 === 191) {
         return "UTF-8";
-      } else if (a9 === 254 && b9 === 255) {
+      } else if (a8 === 254 && b8 === 255) {
         return "UTF-16BE";
-      } else if (a9 === 255 && b9 === 254) {
+      } else if (a8 === 255 && b8 === 254) {
         return "UTF-16LE";
       }
       return null;
     }
     function combineByteSequences(sequences) {
-      const size = sequences.reduce((a9, b9) => {
-        return a9 + b9.byteLength;
+      const size = sequences.reduce((a8, b8) => {
+        return a8 + b8.byteLength;
       }, 0);
       let offset = 0;
-      return sequences.reduce((a9, b9) => {
-        a9.set(b9, offset);
-        offset += b9.byteLength;
-        return a9;
+      return sequences.reduce((a8, b8) => {
+        a8.set(b8, offset);
+        offset += b8.byteLength;
+        return a8;
       }, new Uint8Array(size));
     }
     module2.exports = {
@@ -15502,8 +15502,8 @@ var require_cache = __commonJS({
           if (typeof request === "string") {
             continue;
           }
-          const r9 = request[kState];
-          if (!urlIsHttpHttpsScheme(r9.url) || r9.method !== "GET") {
+          const r8 = request[kState];
+          if (!urlIsHttpHttpsScheme(r8.url) || r8.method !== "GET") {
             throw webidl.errors.exception({
               header: prefix,
               message: "Expected http/s scheme when method is not GET."
@@ -15512,19 +15512,19 @@ var require_cache = __commonJS({
         }
         const fetchControllers = [];
         for (const request of requests) {
-          const r9 = new Request(request)[kState];
-          if (!urlIsHttpHttpsScheme(r9.url)) {
+          const r8 = new Request(request)[kState];
+          if (!urlIsHttpHttpsScheme(r8.url)) {
             throw webidl.errors.exception({
               header: prefix,
               message: "Expected http/s scheme."
             });
           }
-          r9.initiator = "fetch";
-          r9.destination = "subresource";
-          requestList.push(r9);
+          r8.initiator = "fetch";
+          r8.destination = "subresource";
+          requestList.push(r8);
           const responsePromise = createDeferredPromise();
           fetchControllers.push(fetching({
-            request: r9,
+            request: r8,
             processResponse(response) {
               if (response.type === "error" || response.status === 206 || response.status < 200 || response.status > 299) {
                 responsePromise.reject(webidl.errors.exception({
@@ -15577,8 +15577,8 @@ var require_cache = __commonJS({
         let errorData = null;
         try {
           this.#batchCacheOperations(operations);
-        } catch (e9) {
-          errorData = e9;
+        } catch (e8) {
+          errorData = e8;
         }
         queueMicrotask(() => {
           if (errorData === null) {
@@ -15658,8 +15658,8 @@ var require_cache = __commonJS({
         let errorData = null;
         try {
           this.#batchCacheOperations(operations);
-        } catch (e9) {
-          errorData = e9;
+        } catch (e8) {
+          errorData = e8;
         }
         queueMicrotask(() => {
           if (errorData === null) {
@@ -15676,20 +15676,20 @@ var require_cache = __commonJS({
         webidl.argumentLengthCheck(arguments, 1, prefix);
         request = webidl.converters.RequestInfo(request, prefix, "request");
         options = webidl.converters.CacheQueryOptions(options, prefix, "options");
-        let r9 = null;
+        let r8 = null;
         if (request instanceof Request) {
-          r9 = request[kState];
-          if (r9.method !== "GET" && !options.ignoreMethod) {
+          r8 = request[kState];
+          if (r8.method !== "GET" && !options.ignoreMethod) {
             return false;
           }
         } else {
           assert(typeof request === "string");
-          r9 = new Request(request)[kState];
+          r8 = new Request(request)[kState];
         }
         const operations = [];
         const operation2 = {
           type: "delete",
-          request: r9,
+          request: r8,
           options
         };
         operations.push(operation2);
@@ -15698,8 +15698,8 @@ var require_cache = __commonJS({
         let requestResponses;
         try {
           requestResponses = this.#batchCacheOperations(operations);
-        } catch (e9) {
-          errorData = e9;
+        } catch (e8) {
+          errorData = e8;
         }
         queueMicrotask(() => {
           if (errorData === null) {
@@ -15721,15 +15721,15 @@ var require_cache = __commonJS({
         const prefix = "Cache.keys";
         if (request !== void 0) request = webidl.converters.RequestInfo(request, prefix, "request");
         options = webidl.converters.CacheQueryOptions(options, prefix, "options");
-        let r9 = null;
+        let r8 = null;
         if (request !== void 0) {
           if (request instanceof Request) {
-            r9 = request[kState];
-            if (r9.method !== "GET" && !options.ignoreMethod) {
+            r8 = request[kState];
+            if (r8.method !== "GET" && !options.ignoreMethod) {
               return [];
             }
           } else if (typeof request === "string") {
-            r9 = new Request(request)[kState];
+            r8 = new Request(request)[kState];
           }
         }
         const promise = createDeferredPromise();
@@ -15739,7 +15739,7 @@ var require_cache = __commonJS({
             requests.push(requestResponse[0]);
           }
         } else {
-          const requestResponses = this.#queryCache(r9, options);
+          const requestResponses = this.#queryCache(r8, options);
           for (const requestResponse of requestResponses) {
             requests.push(requestResponse[0]);
           }
@@ -15764,8 +15764,8 @@ var require_cache = __commonJS({
        * @returns {requestResponseList}
        */
       #batchCacheOperations(operations) {
-        const cache9 = this.#relevantRequestResponseList;
-        const backupCache = [...cache9];
+        const cache8 = this.#relevantRequestResponseList;
+        const backupCache = [...cache8];
         const addedItems = [];
         const resultList = [];
         try {
@@ -15792,9 +15792,9 @@ var require_cache = __commonJS({
                 return [];
               }
               for (const requestResponse of requestResponses) {
-                const idx = cache9.indexOf(requestResponse);
+                const idx = cache8.indexOf(requestResponse);
                 assert(idx !== -1);
-                cache9.splice(idx, 1);
+                cache8.splice(idx, 1);
               }
             } else if (operation2.type === "put") {
               if (operation2.response == null) {
@@ -15803,14 +15803,14 @@ var require_cache = __commonJS({
                   message: "put operation should have an associated response"
                 });
               }
-              const r9 = operation2.request;
-              if (!urlIsHttpHttpsScheme(r9.url)) {
+              const r8 = operation2.request;
+              if (!urlIsHttpHttpsScheme(r8.url)) {
                 throw webidl.errors.exception({
                   header: "Cache.#batchCacheOperations",
                   message: "expected http or https scheme"
                 });
               }
-              if (r9.method !== "GET") {
+              if (r8.method !== "GET") {
                 throw webidl.errors.exception({
                   header: "Cache.#batchCacheOperations",
                   message: "not get method"
@@ -15824,20 +15824,20 @@ var require_cache = __commonJS({
               }
               requestResponses = this.#queryCache(operation2.request);
               for (const requestResponse of requestResponses) {
-                const idx = cache9.indexOf(requestResponse);
+                const idx = cache8.indexOf(requestResponse);
                 assert(idx !== -1);
-                cache9.splice(idx, 1);
+                cache8.splice(idx, 1);
               }
-              cache9.push([operation2.request, operation2.response]);
+              cache8.push([operation2.request, operation2.response]);
               addedItems.push([operation2.request, operation2.response]);
             }
             resultList.push([operation2.request, operation2.response]);
           }
           return resultList;
-        } catch (e9) {
+        } catch (e8) {
           this.#relevantRequestResponseList.length = 0;
           this.#relevantRequestResponseList = backupCache;
-          throw e9;
+          throw e8;
         }
       }
       /**
@@ -15893,15 +15893,15 @@ var require_cache = __commonJS({
         return true;
       }
       #internalMatchAll(request, options, maxResponses = Infinity) {
-        let r9 = null;
+        let r8 = null;
         if (request !== void 0) {
           if (request instanceof Request) {
-            r9 = request[kState];
-            if (r9.method !== "GET" && !options.ignoreMethod) {
+            r8 = request[kState];
+            if (r8.method !== "GET" && !options.ignoreMethod) {
               return [];
             }
           } else if (typeof request === "string") {
-            r9 = new Request(request)[kState];
+            r8 = new Request(request)[kState];
           }
         }
         const responses = [];
@@ -15910,7 +15910,7 @@ var require_cache = __commonJS({
             responses.push(requestResponse[1]);
           }
         } else {
-          const requestResponses = this.#queryCache(r9, options);
+          const requestResponses = this.#queryCache(r8, options);
           for (const requestResponse of requestResponses) {
             responses.push(requestResponse[1]);
           }
@@ -16002,13 +16002,13 @@ var require_cachestorage = __commonJS({
         if (options.cacheName != null) {
           if (this.#caches.has(options.cacheName)) {
             const cacheList = this.#caches.get(options.cacheName);
-            const cache9 = new Cache(kConstruct, cacheList);
-            return await cache9.match(request, options);
+            const cache8 = new Cache(kConstruct, cacheList);
+            return await cache8.match(request, options);
           }
         } else {
           for (const cacheList of this.#caches.values()) {
-            const cache9 = new Cache(kConstruct, cacheList);
-            const response = await cache9.match(request, options);
+            const cache8 = new Cache(kConstruct, cacheList);
+            const response = await cache8.match(request, options);
             if (response !== void 0) {
               return response;
             }
@@ -16038,12 +16038,12 @@ var require_cachestorage = __commonJS({
         webidl.argumentLengthCheck(arguments, 1, prefix);
         cacheName = webidl.converters.DOMString(cacheName, prefix, "cacheName");
         if (this.#caches.has(cacheName)) {
-          const cache10 = this.#caches.get(cacheName);
-          return new Cache(kConstruct, cache10);
+          const cache9 = this.#caches.get(cacheName);
+          return new Cache(kConstruct, cache9);
         }
-        const cache9 = [];
-        this.#caches.set(cacheName, cache9);
-        return new Cache(kConstruct, cache9);
+        const cache8 = [];
+        this.#caches.set(cacheName, cache8);
+        return new Cache(kConstruct, cache8);
       }
       /**
        * @see https://w3c.github.io/ServiceWorker/#cache-storage-delete
@@ -16102,8 +16102,8 @@ var require_util6 = __commonJS({
   "node_modules/undici/lib/web/cookies/util.js"(exports2, module2) {
     "use strict";
     function isCTLExcludingHtab(value) {
-      for (let i9 = 0; i9 < value.length; ++i9) {
-        const code = value.charCodeAt(i9);
+      for (let i8 = 0; i8 < value.length; ++i8) {
+        const code = value.charCodeAt(i8);
         if (code >= 0 && code <= 8 || code >= 10 && code <= 31 || code === 127) {
           return true;
         }
@@ -16111,8 +16111,8 @@ var require_util6 = __commonJS({
       return false;
     }
     function validateCookieName(name) {
-      for (let i9 = 0; i9 < name.length; ++i9) {
-        const code = name.charCodeAt(i9);
+      for (let i8 = 0; i8 < name.length; ++i8) {
+        const code = name.charCodeAt(i8);
         if (code < 33 || // exclude CTLs (0-31), SP and HT
         code > 126 || // exclude non-ascii and DEL
         code === 34 || // "
@@ -16138,16 +16138,16 @@ var require_util6 = __commonJS({
     }
     function validateCookieValue(value) {
       let len = value.length;
-      let i9 = 0;
+      let i8 = 0;
       if (value[0] === '"') {
         if (len === 1 || value[len - 1] !== '"') {
           throw new Error("Invalid cookie value");
         }
         --len;
-        ++i9;
+        ++i8;
       }
-      while (i9 < len) {
-        const code = value.charCodeAt(i9++);
+      while (i8 < len) {
+        const code = value.charCodeAt(i8++);
         if (code < 33 || // exclude CTLs (0-31)
         code > 126 || // non-ascii and DEL (127)
         code === 34 || // "
@@ -16159,8 +16159,8 @@ var require_util6 = __commonJS({
       }
     }
     function validateCookiePath(path6) {
-      for (let i9 = 0; i9 < path6.length; ++i9) {
-        const code = path6.charCodeAt(i9);
+      for (let i8 = 0; i8 < path6.length; ++i8) {
+        const code = path6.charCodeAt(i8);
         if (code < 32 || // exclude CTLs (0-31)
         code > 126 || // exclude DEL and non-ascii
         code === 59) {
@@ -16181,13 +16181,13 @@ var require_util6 = __commonJS({
         throw new Error("Invalid cookie domain");
       }
       let labelLength = 0;
-      for (let i9 = 0; i9 < domain.length; ++i9) {
-        const code = domain.charCodeAt(i9);
+      for (let i8 = 0; i8 < domain.length; ++i8) {
+        const code = domain.charCodeAt(i8);
         if (code === 46) {
           if (labelLength === 0) {
             throw new Error("Invalid cookie domain");
           }
-          if (domain.charCodeAt(i9 - 1) === 45) {
+          if (domain.charCodeAt(i8 - 1) === 45) {
             throw new Error("Invalid cookie domain");
           }
           labelLength = 0;
@@ -16230,7 +16230,7 @@ var require_util6 = __commonJS({
       "Nov",
       "Dec"
     ];
-    var IMFPaddedNumbers = Array(61).fill(0).map((_, i9) => i9.toString().padStart(2, "0"));
+    var IMFPaddedNumbers = Array(61).fill(0).map((_, i8) => i8.toString().padStart(2, "0"));
     function toIMFDate(date3) {
       if (typeof date3 === "number") {
         date3 = new Date(date3);
@@ -16931,8 +16931,8 @@ var require_util7 = __commonJS({
     function isClosed(ws) {
       return ws[kReadyState] === states.CLOSED;
     }
-    function fireEvent(e9, target, eventFactory = (type, init) => new Event(type, init), eventInitDict = {}) {
-      const event = eventFactory(e9, eventInitDict);
+    function fireEvent(e8, target, eventFactory = (type, init) => new Event(type, init), eventInitDict = {}) {
+      const event = eventFactory(e8, eventInitDict);
       target.dispatchEvent(event);
     }
     function websocketMessageReceived(ws, type, data) {
@@ -16969,8 +16969,8 @@ var require_util7 = __commonJS({
       if (protocol.length === 0) {
         return false;
       }
-      for (let i9 = 0; i9 < protocol.length; ++i9) {
-        const code = protocol.charCodeAt(i9);
+      for (let i8 = 0; i8 < protocol.length; ++i8) {
+        const code = protocol.charCodeAt(i8);
         if (code < 33 || // CTL, contains SP (0x20) and HT (0x09)
         code > 126 || code === 34 || // "
         code === 40 || // (
@@ -17045,8 +17045,8 @@ var require_util7 = __commonJS({
       if (value.length === 0) {
         return false;
       }
-      for (let i9 = 0; i9 < value.length; i9++) {
-        const byte = value.charCodeAt(i9);
+      for (let i8 = 0; i8 < value.length; i8++) {
+        const byte = value.charCodeAt(i8);
         if (byte < 48 || byte > 57) {
           return false;
         }
@@ -17098,8 +17098,8 @@ var require_frame = __commonJS({
       crypto3 = {
         // not full compatibility, but minimum.
         randomFillSync: function randomFillSync(buffer2, _offset, _size2) {
-          for (let i9 = 0; i9 < buffer2.length; ++i9) {
-            buffer2[i9] = Math.random() * 255 | 0;
+          for (let i8 = 0; i8 < buffer2.length; ++i8) {
+            buffer2[i8] = Math.random() * 255 | 0;
           }
           return buffer2;
         }
@@ -17148,8 +17148,8 @@ var require_frame = __commonJS({
           buffer2.writeUIntBE(bodyLength, 4, 6);
         }
         buffer2[1] |= 128;
-        for (let i9 = 0; i9 < bodyLength; ++i9) {
-          buffer2[offset + i9] = frameData[i9] ^ maskKey[i9 & 3];
+        for (let i8 = 0; i8 < bodyLength; ++i8) {
+          buffer2[offset + i8] = frameData[i8] ^ maskKey[i8 & 3];
         }
         return buffer2;
       }
@@ -17950,8 +17950,8 @@ var require_websocket = __commonJS({
         let urlRecord;
         try {
           urlRecord = new URL(url, baseURL);
-        } catch (e9) {
-          throw new DOMException(e9, "SyntaxError");
+        } catch (e8) {
+          throw new DOMException(e8, "SyntaxError");
         }
         if (urlRecord.protocol === "http:") {
           urlRecord.protocol = "ws:";
@@ -18290,8 +18290,8 @@ var require_util8 = __commonJS({
     }
     function isASCIINumber(value) {
       if (value.length === 0) return false;
-      for (let i9 = 0; i9 < value.length; i9++) {
-        if (value.charCodeAt(i9) < 48 || value.charCodeAt(i9) > 57) return false;
+      for (let i8 = 0; i8 < value.length; i8++) {
+        if (value.charCodeAt(i8) < 48 || value.charCodeAt(i8) > 57) return false;
       }
       return true;
     }
@@ -18332,16 +18332,16 @@ var require_eventsource_stream = __commonJS({
       if (start >= buffer2.length) {
         return false;
       }
-      for (let i9 = start; i9 < buffer2.length; i9++) {
-        if (buffer2[i9] < 48 || buffer2[i9] > 57) {
+      for (let i8 = start; i8 < buffer2.length; i8++) {
+        if (buffer2[i8] < 48 || buffer2[i8] > 57) {
           return false;
         }
       }
       return true;
     }
     function isValidLastEventIdBytes(buffer2, start) {
-      for (let i9 = start; i9 < buffer2.length; i9++) {
-        if (buffer2[i9] === 0) {
+      for (let i8 = start; i8 < buffer2.length; i8++) {
+        if (buffer2[i8] === 0) {
           return false;
         }
       }
@@ -18351,8 +18351,8 @@ var require_eventsource_stream = __commonJS({
       if (length !== field.length) {
         return false;
       }
-      for (let i9 = 0; i9 < length; i9++) {
-        if (line5[i9] !== field[i9]) {
+      for (let i8 = 0; i8 < length; i8++) {
+        if (line5[i8] !== field[i8]) {
           return false;
         }
       }
@@ -18641,10 +18641,10 @@ ${value}`;
         }
         const chunks = [];
         let length = 0;
-        for (let i9 = this.lineChunkIndex; i9 <= this.chunkIndex; i9++) {
-          const chunk = this.chunks[i9];
-          const start = i9 === this.lineChunkIndex ? this.linePos : 0;
-          const end = i9 === this.chunkIndex ? this.pos : chunk.length;
+        for (let i8 = this.lineChunkIndex; i8 <= this.chunkIndex; i8++) {
+          const chunk = this.chunks[i8];
+          const start = i8 === this.lineChunkIndex ? this.linePos : 0;
+          const end = i8 === this.chunkIndex ? this.pos : chunk.length;
           const slice = chunk.subarray(start, end);
           length += slice.length;
           chunks.push(slice);
@@ -18781,8 +18781,8 @@ var require_eventsource = __commonJS({
         try {
           urlRecord = new URL(url, settings2.settingsObject.baseUrl);
           this.#state.origin = urlRecord.origin;
-        } catch (e9) {
-          throw new DOMException(e9, "SyntaxError");
+        } catch (e8) {
+          throw new DOMException(e8, "SyntaxError");
         }
         this.#url = urlRecord.href;
         let corsAttributeState = ANONYMOUS;
@@ -19437,16 +19437,16 @@ function endpointOf(error2) {
   return typeof value === "string" ? value : void 0;
 }
 function attemptOf(request, context, region) {
-  const r9 = request ?? {};
-  const hostname2 = r9.hostname ?? "?";
+  const r8 = request ?? {};
+  const hostname2 = r8.hostname ?? "?";
   const host = hostname2.includes(":") && !hostname2.startsWith("[") ? `[${hostname2}]` : hostname2;
-  const counts = /attempt=(\d+); max=(\d+)/.exec(r9.headers?.["amz-sdk-request"] ?? "");
+  const counts = /attempt=(\d+); max=(\d+)/.exec(r8.headers?.["amz-sdk-request"] ?? "");
   const clientName = String(context.clientName ?? "");
   return {
     service: SERVICE_NAMES[clientName] ?? clientName.replace(/Client$/, ""),
     operation: String(context.commandName ?? "call").replace(/Command$/, ""),
     region,
-    endpoint: `${r9.protocol ?? "https:"}//${host}${r9.port === void 0 ? "" : `:${r9.port}`}`,
+    endpoint: `${r8.protocol ?? "https:"}//${host}${r8.port === void 0 ? "" : `:${r8.port}`}`,
     attempt: Number(counts?.[1] ?? 1),
     maxAttempts: Number(counts?.[2] ?? 1)
   };
@@ -19752,18 +19752,18 @@ var init_cjs = __esm({
 var require_helpers = __commonJS({
   "node_modules/agent-base/dist/helpers.js"(exports2) {
     "use strict";
-    var __createBinding = exports2 && exports2.__createBinding || (Object.create ? (function(o4, m6, k9, k22) {
-      if (k22 === void 0) k22 = k9;
-      var desc = Object.getOwnPropertyDescriptor(m6, k9);
-      if (!desc || ("get" in desc ? !m6.__esModule : desc.writable || desc.configurable)) {
+    var __createBinding = exports2 && exports2.__createBinding || (Object.create ? (function(o4, m5, k8, k22) {
+      if (k22 === void 0) k22 = k8;
+      var desc = Object.getOwnPropertyDescriptor(m5, k8);
+      if (!desc || ("get" in desc ? !m5.__esModule : desc.writable || desc.configurable)) {
         desc = { enumerable: true, get: function() {
-          return m6[k9];
+          return m5[k8];
         } };
       }
       Object.defineProperty(o4, k22, desc);
-    }) : (function(o4, m6, k9, k22) {
-      if (k22 === void 0) k22 = k9;
-      o4[k22] = m6[k9];
+    }) : (function(o4, m5, k8, k22) {
+      if (k22 === void 0) k22 = k8;
+      o4[k22] = m5[k8];
     }));
     var __setModuleDefault = exports2 && exports2.__setModuleDefault || (Object.create ? (function(o4, v) {
       Object.defineProperty(o4, "default", { enumerable: true, value: v });
@@ -19774,7 +19774,7 @@ var require_helpers = __commonJS({
       if (mod && mod.__esModule) return mod;
       var result = {};
       if (mod != null) {
-        for (var k9 in mod) if (k9 !== "default" && Object.prototype.hasOwnProperty.call(mod, k9)) __createBinding(result, mod, k9);
+        for (var k8 in mod) if (k8 !== "default" && Object.prototype.hasOwnProperty.call(mod, k8)) __createBinding(result, mod, k8);
       }
       __setModuleDefault(result, mod);
       return result;
@@ -19822,18 +19822,18 @@ var require_helpers = __commonJS({
 var require_dist = __commonJS({
   "node_modules/agent-base/dist/index.js"(exports2) {
     "use strict";
-    var __createBinding = exports2 && exports2.__createBinding || (Object.create ? (function(o4, m6, k9, k22) {
-      if (k22 === void 0) k22 = k9;
-      var desc = Object.getOwnPropertyDescriptor(m6, k9);
-      if (!desc || ("get" in desc ? !m6.__esModule : desc.writable || desc.configurable)) {
+    var __createBinding = exports2 && exports2.__createBinding || (Object.create ? (function(o4, m5, k8, k22) {
+      if (k22 === void 0) k22 = k8;
+      var desc = Object.getOwnPropertyDescriptor(m5, k8);
+      if (!desc || ("get" in desc ? !m5.__esModule : desc.writable || desc.configurable)) {
         desc = { enumerable: true, get: function() {
-          return m6[k9];
+          return m5[k8];
         } };
       }
       Object.defineProperty(o4, k22, desc);
-    }) : (function(o4, m6, k9, k22) {
-      if (k22 === void 0) k22 = k9;
-      o4[k22] = m6[k9];
+    }) : (function(o4, m5, k8, k22) {
+      if (k22 === void 0) k22 = k8;
+      o4[k22] = m5[k8];
     }));
     var __setModuleDefault = exports2 && exports2.__setModuleDefault || (Object.create ? (function(o4, v) {
       Object.defineProperty(o4, "default", { enumerable: true, value: v });
@@ -19844,13 +19844,13 @@ var require_dist = __commonJS({
       if (mod && mod.__esModule) return mod;
       var result = {};
       if (mod != null) {
-        for (var k9 in mod) if (k9 !== "default" && Object.prototype.hasOwnProperty.call(mod, k9)) __createBinding(result, mod, k9);
+        for (var k8 in mod) if (k8 !== "default" && Object.prototype.hasOwnProperty.call(mod, k8)) __createBinding(result, mod, k8);
       }
       __setModuleDefault(result, mod);
       return result;
     };
-    var __exportStar = exports2 && exports2.__exportStar || function(m6, exports3) {
-      for (var p4 in m6) if (p4 !== "default" && !Object.prototype.hasOwnProperty.call(exports3, p4)) __createBinding(exports3, m6, p4);
+    var __exportStar = exports2 && exports2.__exportStar || function(m5, exports3) {
+      for (var p4 in m5) if (p4 !== "default" && !Object.prototype.hasOwnProperty.call(exports3, p4)) __createBinding(exports3, m5, p4);
     };
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.Agent = void 0;
@@ -19879,7 +19879,7 @@ var require_dist = __commonJS({
         const { stack } = new Error();
         if (typeof stack !== "string")
           return false;
-        return stack.split("\n").some((l6) => l6.indexOf("(https.js:") !== -1 || l6.indexOf("node:https:") !== -1);
+        return stack.split("\n").some((l5) => l5.indexOf("(https.js:") !== -1 || l5.indexOf("node:https:") !== -1);
       }
       // In order to support async signatures in `connect()` and Node's native
       // connection pooling in `http.Agent`, the array of sockets for each origin
@@ -19978,11 +19978,11 @@ var require_dist = __commonJS({
 var require_ms = __commonJS({
   "node_modules/ms/index.js"(exports2, module2) {
     var s2 = 1e3;
-    var m6 = s2 * 60;
-    var h9 = m6 * 60;
-    var d9 = h9 * 24;
-    var w = d9 * 7;
-    var y = d9 * 365.25;
+    var m5 = s2 * 60;
+    var h8 = m5 * 60;
+    var d8 = h8 * 24;
+    var w = d8 * 7;
+    var y = d8 * 365.25;
     module2.exports = function(val, options) {
       options = options || {};
       var type = typeof val;
@@ -20022,19 +20022,19 @@ var require_ms = __commonJS({
         case "days":
         case "day":
         case "d":
-          return n4 * d9;
+          return n4 * d8;
         case "hours":
         case "hour":
         case "hrs":
         case "hr":
         case "h":
-          return n4 * h9;
+          return n4 * h8;
         case "minutes":
         case "minute":
         case "mins":
         case "min":
         case "m":
-          return n4 * m6;
+          return n4 * m5;
         case "seconds":
         case "second":
         case "secs":
@@ -20053,14 +20053,14 @@ var require_ms = __commonJS({
     }
     function fmtShort(ms) {
       var msAbs = Math.abs(ms);
-      if (msAbs >= d9) {
-        return Math.round(ms / d9) + "d";
+      if (msAbs >= d8) {
+        return Math.round(ms / d8) + "d";
       }
-      if (msAbs >= h9) {
-        return Math.round(ms / h9) + "h";
+      if (msAbs >= h8) {
+        return Math.round(ms / h8) + "h";
       }
-      if (msAbs >= m6) {
-        return Math.round(ms / m6) + "m";
+      if (msAbs >= m5) {
+        return Math.round(ms / m5) + "m";
       }
       if (msAbs >= s2) {
         return Math.round(ms / s2) + "s";
@@ -20069,14 +20069,14 @@ var require_ms = __commonJS({
     }
     function fmtLong(ms) {
       var msAbs = Math.abs(ms);
-      if (msAbs >= d9) {
-        return plural2(ms, msAbs, d9, "day");
+      if (msAbs >= d8) {
+        return plural2(ms, msAbs, d8, "day");
       }
-      if (msAbs >= h9) {
-        return plural2(ms, msAbs, h9, "hour");
+      if (msAbs >= h8) {
+        return plural2(ms, msAbs, h8, "hour");
       }
-      if (msAbs >= m6) {
-        return plural2(ms, msAbs, m6, "minute");
+      if (msAbs >= m5) {
+        return plural2(ms, msAbs, m5, "minute");
       }
       if (msAbs >= s2) {
         return plural2(ms, msAbs, s2, "second");
@@ -20110,8 +20110,8 @@ var require_common = __commonJS({
       createDebug.formatters = {};
       function selectColor(namespace) {
         let hash = 0;
-        for (let i9 = 0; i9 < namespace.length; i9++) {
-          hash = (hash << 5) - hash + namespace.charCodeAt(i9);
+        for (let i8 = 0; i8 < namespace.length; i8++) {
+          hash = (hash << 5) - hash + namespace.charCodeAt(i8);
           hash |= 0;
         }
         return createDebug.colors[Math.abs(hash) % createDebug.colors.length];
@@ -20126,12 +20126,12 @@ var require_common = __commonJS({
           if (!debug2.enabled) {
             return;
           }
-          const self2 = debug2;
+          const self = debug2;
           const curr = Number(/* @__PURE__ */ new Date());
           const ms = curr - (prevTime || curr);
-          self2.diff = ms;
-          self2.prev = prevTime;
-          self2.curr = curr;
+          self.diff = ms;
+          self.prev = prevTime;
+          self.curr = curr;
           prevTime = curr;
           args[0] = createDebug.coerce(args[0]);
           if (typeof args[0] !== "string") {
@@ -20146,15 +20146,15 @@ var require_common = __commonJS({
             const formatter = createDebug.formatters[format2];
             if (typeof formatter === "function") {
               const val = args[index];
-              match = formatter.call(self2, val);
+              match = formatter.call(self, val);
               args.splice(index, 1);
               index--;
             }
             return match;
           });
-          createDebug.formatArgs.call(self2, args);
-          const logFn = self2.log || createDebug.log;
-          logFn.apply(self2, args);
+          createDebug.formatArgs.call(self, args);
+          const logFn = self.log || createDebug.log;
+          logFn.apply(self, args);
         }
         debug2.namespace = namespace;
         debug2.useColors = createDebug.useColors();
@@ -20369,11 +20369,11 @@ var require_browser = __commonJS({
       if (typeof navigator !== "undefined" && navigator.userAgent && navigator.userAgent.toLowerCase().match(/(edge|trident)\/(\d+)/)) {
         return false;
       }
-      let m6;
+      let m5;
       return typeof document !== "undefined" && document.documentElement && document.documentElement.style && document.documentElement.style.WebkitAppearance || // Is firebug? http://stackoverflow.com/a/398120/376773
       typeof window !== "undefined" && window.console && (window.console.firebug || window.console.exception && window.console.table) || // Is firefox >= v31?
       // https://developer.mozilla.org/en-US/docs/Tools/Web_Console#Styling_messages
-      typeof navigator !== "undefined" && navigator.userAgent && (m6 = navigator.userAgent.toLowerCase().match(/firefox\/(\d+)/)) && parseInt(m6[1], 10) >= 31 || // Double check webkit in userAgent just in case we are in a worker
+      typeof navigator !== "undefined" && navigator.userAgent && (m5 = navigator.userAgent.toLowerCase().match(/firefox\/(\d+)/)) && parseInt(m5[1], 10) >= 31 || // Double check webkit in userAgent just in case we are in a worker
       typeof navigator !== "undefined" && navigator.userAgent && navigator.userAgent.toLowerCase().match(/applewebkit\/(\d+)/);
     }
     function formatArgs(args) {
@@ -20381,8 +20381,8 @@ var require_browser = __commonJS({
       if (!this.useColors) {
         return;
       }
-      const c9 = "color: " + this.color;
-      args.splice(1, 0, c9, "color: inherit");
+      const c8 = "color: " + this.color;
+      args.splice(1, 0, c8, "color: inherit");
       let index = 0;
       let lastC = 0;
       args[0].replace(/%[a-zA-Z%]/g, (match) => {
@@ -20394,7 +20394,7 @@ var require_browser = __commonJS({
           lastC = index;
         }
       });
-      args.splice(lastC, 0, c9);
+      args.splice(lastC, 0, c8);
     }
     exports2.log = console.debug || console.log || (() => {
     });
@@ -20409,15 +20409,15 @@ var require_browser = __commonJS({
       }
     }
     function load() {
-      let r9;
+      let r8;
       try {
-        r9 = exports2.storage.getItem("debug") || exports2.storage.getItem("DEBUG");
+        r8 = exports2.storage.getItem("debug") || exports2.storage.getItem("DEBUG");
       } catch (error2) {
       }
-      if (!r9 && typeof process !== "undefined" && "env" in process) {
-        r9 = process.env.DEBUG;
+      if (!r8 && typeof process !== "undefined" && "env" in process) {
+        r8 = process.env.DEBUG;
       }
-      return r9;
+      return r8;
     }
     function localstorage() {
       try {
@@ -20541,8 +20541,8 @@ var require_node = __commonJS({
     exports2.inspectOpts = Object.keys(process.env).filter((key) => {
       return /^debug_/i.test(key);
     }).reduce((obj, key) => {
-      const prop = key.substring(6).toLowerCase().replace(/_([a-z])/g, (_, k9) => {
-        return k9.toUpperCase();
+      const prop = key.substring(6).toLowerCase().replace(/_([a-z])/g, (_, k8) => {
+        return k8.toUpperCase();
       });
       let val = process.env[key];
       if (/^(yes|on|true|enabled)$/i.test(val)) {
@@ -20563,8 +20563,8 @@ var require_node = __commonJS({
     function formatArgs(args) {
       const { namespace: name, useColors: useColors2 } = this;
       if (useColors2) {
-        const c9 = this.color;
-        const colorCode = "\x1B[3" + (c9 < 8 ? c9 : "8;5;" + c9);
+        const c8 = this.color;
+        const colorCode = "\x1B[3" + (c8 < 8 ? c8 : "8;5;" + c8);
         const prefix = `  ${colorCode};1m${name} \x1B[0m`;
         args[0] = prefix + args[0].split("\n").join("\n" + prefix);
         args.push(colorCode + "m+" + module2.exports.humanize(this.diff) + "\x1B[0m");
@@ -20594,8 +20594,8 @@ var require_node = __commonJS({
     function init(debug2) {
       debug2.inspectOpts = {};
       const keys = Object.keys(exports2.inspectOpts);
-      for (let i9 = 0; i9 < keys.length; i9++) {
-        debug2.inspectOpts[keys[i9]] = exports2.inspectOpts[keys[i9]];
+      for (let i8 = 0; i8 < keys.length; i8++) {
+        debug2.inspectOpts[keys[i8]] = exports2.inspectOpts[keys[i8]];
       }
     }
     module2.exports = require_common()(exports2);
@@ -20638,9 +20638,9 @@ var require_parse_proxy_response = __commonJS({
         let buffersLength = 0;
         const buffers = [];
         function read() {
-          const b9 = socket.read();
-          if (b9)
-            ondata(b9);
+          const b8 = socket.read();
+          if (b8)
+            ondata(b8);
           else
             socket.once("readable", read);
         }
@@ -20659,9 +20659,9 @@ var require_parse_proxy_response = __commonJS({
           debug2("onerror %o", err);
           reject(err);
         }
-        function ondata(b9) {
-          buffers.push(b9);
-          buffersLength += b9.length;
+        function ondata(b8) {
+          buffers.push(b8);
+          buffersLength += b8.length;
           const buffered = Buffer.concat(buffers, buffersLength);
           const endOfHeaders = buffered.indexOf("\r\n\r\n");
           if (endOfHeaders === -1) {
@@ -20722,18 +20722,18 @@ var require_parse_proxy_response = __commonJS({
 var require_dist2 = __commonJS({
   "node_modules/https-proxy-agent/dist/index.js"(exports2) {
     "use strict";
-    var __createBinding = exports2 && exports2.__createBinding || (Object.create ? (function(o4, m6, k9, k22) {
-      if (k22 === void 0) k22 = k9;
-      var desc = Object.getOwnPropertyDescriptor(m6, k9);
-      if (!desc || ("get" in desc ? !m6.__esModule : desc.writable || desc.configurable)) {
+    var __createBinding = exports2 && exports2.__createBinding || (Object.create ? (function(o4, m5, k8, k22) {
+      if (k22 === void 0) k22 = k8;
+      var desc = Object.getOwnPropertyDescriptor(m5, k8);
+      if (!desc || ("get" in desc ? !m5.__esModule : desc.writable || desc.configurable)) {
         desc = { enumerable: true, get: function() {
-          return m6[k9];
+          return m5[k8];
         } };
       }
       Object.defineProperty(o4, k22, desc);
-    }) : (function(o4, m6, k9, k22) {
-      if (k22 === void 0) k22 = k9;
-      o4[k22] = m6[k9];
+    }) : (function(o4, m5, k8, k22) {
+      if (k22 === void 0) k22 = k8;
+      o4[k22] = m5[k8];
     }));
     var __setModuleDefault = exports2 && exports2.__setModuleDefault || (Object.create ? (function(o4, v) {
       Object.defineProperty(o4, "default", { enumerable: true, value: v });
@@ -20744,7 +20744,7 @@ var require_dist2 = __commonJS({
       if (mod && mod.__esModule) return mod;
       var result = {};
       if (mod != null) {
-        for (var k9 in mod) if (k9 !== "default" && Object.prototype.hasOwnProperty.call(mod, k9)) __createBinding(result, mod, k9);
+        for (var k8 in mod) if (k8 !== "default" && Object.prototype.hasOwnProperty.call(mod, k8)) __createBinding(result, mod, k8);
       }
       __setModuleDefault(result, mod);
       return result;
@@ -20872,18 +20872,18 @@ var require_dist2 = __commonJS({
 var require_dist3 = __commonJS({
   "node_modules/http-proxy-agent/dist/index.js"(exports2) {
     "use strict";
-    var __createBinding = exports2 && exports2.__createBinding || (Object.create ? (function(o4, m6, k9, k22) {
-      if (k22 === void 0) k22 = k9;
-      var desc = Object.getOwnPropertyDescriptor(m6, k9);
-      if (!desc || ("get" in desc ? !m6.__esModule : desc.writable || desc.configurable)) {
+    var __createBinding = exports2 && exports2.__createBinding || (Object.create ? (function(o4, m5, k8, k22) {
+      if (k22 === void 0) k22 = k8;
+      var desc = Object.getOwnPropertyDescriptor(m5, k8);
+      if (!desc || ("get" in desc ? !m5.__esModule : desc.writable || desc.configurable)) {
         desc = { enumerable: true, get: function() {
-          return m6[k9];
+          return m5[k8];
         } };
       }
       Object.defineProperty(o4, k22, desc);
-    }) : (function(o4, m6, k9, k22) {
-      if (k22 === void 0) k22 = k9;
-      o4[k22] = m6[k9];
+    }) : (function(o4, m5, k8, k22) {
+      if (k22 === void 0) k22 = k8;
+      o4[k22] = m5[k8];
     }));
     var __setModuleDefault = exports2 && exports2.__setModuleDefault || (Object.create ? (function(o4, v) {
       Object.defineProperty(o4, "default", { enumerable: true, value: v });
@@ -20894,7 +20894,7 @@ var require_dist3 = __commonJS({
       if (mod && mod.__esModule) return mod;
       var result = {};
       if (mod != null) {
-        for (var k9 in mod) if (k9 !== "default" && Object.prototype.hasOwnProperty.call(mod, k9)) __createBinding(result, mod, k9);
+        for (var k8 in mod) if (k8 !== "default" && Object.prototype.hasOwnProperty.call(mod, k8)) __createBinding(result, mod, k8);
       }
       __setModuleDefault(result, mod);
       return result;
@@ -21495,7 +21495,7 @@ function bindV4(getRandomValues2) {
 var decimalToHex;
 var init_v4 = __esm({
   "node_modules/@smithy/core/dist-es/submodules/serde/uuid/v4.js"() {
-    decimalToHex = Array.from({ length: 256 }, (_, i9) => i9.toString(16).padStart(2, "0"));
+    decimalToHex = Array.from({ length: 256 }, (_, i8) => i8.toString(16).padStart(2, "0"));
   }
 });
 
@@ -21571,8 +21571,8 @@ var init_getSmithyContext = __esm({
 });
 
 // node_modules/@smithy/core/dist-es/submodules/transport/hasOwn.js
-function hasOwn(o4, k9) {
-  return Object.prototype.hasOwnProperty.call(o4, k9);
+function hasOwn(o4, k8) {
+  return Object.prototype.hasOwnProperty.call(o4, k8);
 }
 var init_hasOwn = __esm({
   "node_modules/@smithy/core/dist-es/submodules/transport/hasOwn.js"() {
@@ -22260,13 +22260,13 @@ function splitEvery(value, delimiter4, numDelimiters) {
   }
   const compoundSegments = [];
   let currentSegment = "";
-  for (let i9 = 0; i9 < segments.length; i9++) {
+  for (let i8 = 0; i8 < segments.length; i8++) {
     if (currentSegment === "") {
-      currentSegment = segments[i9];
+      currentSegment = segments[i8];
     } else {
-      currentSegment += delimiter4 + segments[i9];
+      currentSegment += delimiter4 + segments[i8];
     }
-    if ((i9 + 1) % numDelimiters === 0) {
+    if ((i8 + 1) % numDelimiters === 0) {
       compoundSegments.push(currentSegment);
       currentSegment = "";
     }
@@ -22291,8 +22291,8 @@ var init_split_header = __esm({
       let withinQuotes = false;
       let escaped = false;
       let anchor = 0;
-      for (let i9 = 0; i9 < z; ++i9) {
-        const char = value[i9];
+      for (let i8 = 0; i8 < z; ++i8) {
+        const char = value[i8];
         switch (char) {
           case `"`:
             if (!escaped) {
@@ -22301,8 +22301,8 @@ var init_split_header = __esm({
             break;
           case ",":
             if (!withinQuotes) {
-              values.push(value.slice(anchor, i9));
-              anchor = i9 + 1;
+              values.push(value.slice(anchor, i8));
+              anchor = i8 + 1;
             }
             break;
           default:
@@ -22361,10 +22361,10 @@ function fromHex(encoded) {
     throw new Error("Hex encoded strings must have an even number length");
   }
   const out = new Uint8Array(encoded.length / 2);
-  for (let i9 = 0; i9 < encoded.length; i9 += 2) {
-    const encodedByte = encoded.slice(i9, i9 + 2).toLowerCase();
+  for (let i8 = 0; i8 < encoded.length; i8 += 2) {
+    const encodedByte = encoded.slice(i8, i8 + 2).toLowerCase();
     if (encodedByte in HEX_TO_SHORT) {
-      out[i9 / 2] = HEX_TO_SHORT[encodedByte];
+      out[i8 / 2] = HEX_TO_SHORT[encodedByte];
     } else {
       throw new Error(`Cannot decode unrecognized sequence ${encodedByte} as hexadecimal`);
     }
@@ -22373,8 +22373,8 @@ function fromHex(encoded) {
 }
 function toHex(bytes) {
   let out = "";
-  for (let i9 = 0; i9 < bytes.byteLength; i9++) {
-    out += SHORT_TO_HEX[bytes[i9]];
+  for (let i8 = 0; i8 < bytes.byteLength; i8++) {
+    out += SHORT_TO_HEX[bytes[i8]];
   }
   return out;
 }
@@ -22383,13 +22383,13 @@ var init_hex_encoding = __esm({
   "node_modules/@smithy/core/dist-es/submodules/serde/util-hex-encoding/hex-encoding.js"() {
     SHORT_TO_HEX = {};
     HEX_TO_SHORT = {};
-    for (let i9 = 0; i9 < 256; i9++) {
-      let encodedByte = i9.toString(16).toLowerCase();
+    for (let i8 = 0; i8 < 256; i8++) {
+      let encodedByte = i8.toString(16).toLowerCase();
       if (encodedByte.length === 1) {
         encodedByte = `0${encodedByte}`;
       }
-      SHORT_TO_HEX[i9] = encodedByte;
-      HEX_TO_SHORT[encodedByte] = i9;
+      SHORT_TO_HEX[i8] = encodedByte;
+      HEX_TO_SHORT[encodedByte] = i8;
     }
   }
 });
@@ -22993,8 +22993,8 @@ var init_fromEnv = __esm({
           throw new Error();
         }
         return config2;
-      } catch (e9) {
-        throw new CredentialsProviderError(e9.message || `Not found in ENV: ${getSelectorName(envVarSelector.toString())}`, { logger: options?.logger });
+      } catch (e8) {
+        throw new CredentialsProviderError(e8.message || `Not found in ENV: ${getSelectorName(envVarSelector.toString())}`, { logger: options?.logger });
       }
     };
   }
@@ -23021,8 +23021,8 @@ var init_fromSharedConfigFiles = __esm({
           throw new Error();
         }
         return configValue;
-      } catch (e9) {
-        throw new CredentialsProviderError(e9.message || `Not found in config files w/ profile [${profile2}]: ${getSelectorName(configSelector.toString())}`, { logger: init.logger });
+      } catch (e8) {
+        throw new CredentialsProviderError(e8.message || `Not found in config files w/ profile [${profile2}]: ${getSelectorName(configSelector.toString())}`, { logger: init.logger });
       }
     };
   }
@@ -23111,7 +23111,7 @@ var init_MiddlewareStack = __esm({
       let relativeEntries = [];
       let identifyOnResolve = false;
       const entriesNameSet = /* @__PURE__ */ new Set();
-      const sort = (entries) => entries.sort((a9, b9) => stepWeights[b9.step] - stepWeights[a9.step] || priorityWeights[b9.priority || "normal"] - priorityWeights[a9.priority || "normal"]);
+      const sort = (entries) => entries.sort((a8, b8) => stepWeights[b8.step] - stepWeights[a8.step] || priorityWeights[b8.priority || "normal"] - priorityWeights[a8.priority || "normal"]);
       const removeByName = (toRemove) => {
         let isRemoved = false;
         const filterCb = (entry) => {
@@ -23239,7 +23239,7 @@ var init_MiddlewareStack = __esm({
                 throw new Error(`Duplicate middleware name '${getMiddlewareNameWithAliases(name, _aliases)}'`);
               }
               for (const alias of aliases) {
-                const toOverrideIndex = absoluteEntries.findIndex((entry2) => entry2.name === alias || entry2.aliases?.some((a9) => a9 === alias));
+                const toOverrideIndex = absoluteEntries.findIndex((entry2) => entry2.name === alias || entry2.aliases?.some((a8) => a8 === alias));
                 if (toOverrideIndex === -1) {
                   continue;
                 }
@@ -23269,7 +23269,7 @@ var init_MiddlewareStack = __esm({
                 throw new Error(`Duplicate middleware name '${getMiddlewareNameWithAliases(name, _aliases)}'`);
               }
               for (const alias of aliases) {
-                const toOverrideIndex = relativeEntries.findIndex((entry2) => entry2.name === alias || entry2.aliases?.some((a9) => a9 === alias));
+                const toOverrideIndex = relativeEntries.findIndex((entry2) => entry2.name === alias || entry2.aliases?.some((a8) => a8 === alias));
                 if (toOverrideIndex === -1) {
                   continue;
                 }
@@ -23614,7 +23614,7 @@ var init_client = __esm({
           }
         }
       }
-      send(command9, optionsOrCb, cb) {
+      send(command8, optionsOrCb, cb) {
         const options = typeof optionsOrCb !== "function" ? optionsOrCb : void 0;
         const callback = typeof optionsOrCb === "function" ? optionsOrCb : cb;
         const useHandlerCache = options === void 0 && this.config.cacheMiddleware === true;
@@ -23624,21 +23624,21 @@ var init_client = __esm({
             this.handlers = /* @__PURE__ */ new WeakMap();
           }
           const handlers = this.handlers;
-          if (handlers.has(command9.constructor)) {
-            handler = handlers.get(command9.constructor);
+          if (handlers.has(command8.constructor)) {
+            handler = handlers.get(command8.constructor);
           } else {
-            handler = command9.resolveMiddleware(this.middlewareStack, this.config, options);
-            handlers.set(command9.constructor, handler);
+            handler = command8.resolveMiddleware(this.middlewareStack, this.config, options);
+            handlers.set(command8.constructor, handler);
           }
         } else {
           delete this.handlers;
-          handler = command9.resolveMiddleware(this.middlewareStack, this.config, options);
+          handler = command8.resolveMiddleware(this.middlewareStack, this.config, options);
         }
         if (callback) {
-          handler(command9).then((result) => callback(null, result.output), (err) => callback(err)).catch(() => {
+          handler(command8).then((result) => callback(null, result.output), (err) => callback(err)).catch(() => {
           });
         } else {
-          return handler(command9).then((result) => result.output);
+          return handler(command8).then((result) => result.output);
         }
       }
       destroy() {
@@ -23685,9 +23685,9 @@ var init_schemaDeserializationMiddleware = __esm({
     schemaDeserializationMiddleware = (config2) => (next, context) => async (args) => {
       const { response } = await next(args);
       const { operationSchema } = getSmithyContext(context);
-      const [, ns, n4, t, i9, o4] = operationSchema ?? [];
+      const [, ns, n4, t, i8, o4] = operationSchema ?? [];
       try {
-        const parsed = await config2.protocol.deserializeResponse(operation(ns, n4, t, i9, o4), {
+        const parsed = await config2.protocol.deserializeResponse(operation(ns, n4, t, i8, o4), {
           ...config2,
           ...context
         }, response);
@@ -23736,8 +23736,8 @@ var init_schemaDeserializationMiddleware = __esm({
       }
     };
     findHeader = (pattern, headers) => {
-      return (headers.find(([k9]) => {
-        return k9.match(pattern);
+      return (headers.find(([k8]) => {
+        return k8.match(pattern);
       }) || [void 0, void 0])[1];
     };
   }
@@ -23751,9 +23751,9 @@ var init_schemaSerializationMiddleware = __esm({
     init_operation();
     schemaSerializationMiddleware = (config2) => (next, context) => async (args) => {
       const { operationSchema } = getSmithyContext(context);
-      const [, ns, n4, t, i9, o4] = operationSchema ?? [];
+      const [, ns, n4, t, i8, o4] = operationSchema ?? [];
       const endpoint = context.endpointV2 ? async () => toEndpointV1(context.endpointV2) : config2.endpoint;
-      const request = await config2.protocol.serializeRequest(operation(ns, n4, t, i9, o4), args.input, {
+      const request = await config2.protocol.serializeRequest(operation(ns, n4, t, i8, o4), args.input, {
         ...config2,
         ...context,
         endpoint
@@ -23806,7 +23806,7 @@ function translateTraits(indicator) {
     return traitsCache[indicator];
   }
   const traits = {};
-  let i9 = 0;
+  let i8 = 0;
   for (const trait of [
     "httpLabel",
     "idempotent",
@@ -23816,7 +23816,7 @@ function translateTraits(indicator) {
     "httpResponseCode",
     "httpQueryParams"
   ]) {
-    if ((indicator >> i9++ & 1) === 1) {
+    if ((indicator >> i8++ & 1) === 1) {
       traits[trait] = 1;
     }
   }
@@ -23877,8 +23877,8 @@ var init_NormalizedSchema = __esm({
         }
         if (traitStack.length > 0) {
           this.memberTraits = {};
-          for (let i9 = traitStack.length - 1; i9 >= 0; --i9) {
-            const traitSet = traitStack[i9];
+          for (let i8 = traitStack.length - 1; i8 >= 0; --i8) {
+            const traitSet = traitStack[i8];
             Object.assign(this.memberTraits, translateTraits(traitSet));
           }
         } else {
@@ -24061,8 +24061,8 @@ var init_NormalizedSchema = __esm({
       getMemberSchema(memberName) {
         const struct = this.getSchema();
         if (this.isStructSchema() && struct[4].includes(memberName)) {
-          const i9 = struct[4].indexOf(memberName);
-          const memberSchema = struct[5][i9];
+          const i8 = struct[4].indexOf(memberName);
+          const memberSchema = struct[5][i8];
           return member(isMemberSchema(memberSchema) ? memberSchema : [memberSchema, 0], memberName);
         }
         if (this.isDocumentSchema()) {
@@ -24073,8 +24073,8 @@ var init_NormalizedSchema = __esm({
       getMemberSchemas() {
         const buffer = {};
         try {
-          for (const [k9, v] of this.structIterator()) {
-            buffer[k9] = v;
+          for (const [k8, v] of this.structIterator()) {
+            buffer[k8] = v;
           }
         } catch (ignored) {
         }
@@ -24105,10 +24105,10 @@ var init_NormalizedSchema = __esm({
           return;
         }
         it = Array(z);
-        for (let i9 = 0; i9 < z; ++i9) {
-          const k9 = struct[4][i9];
-          const v = member([struct[5][i9], 0], k9);
-          yield it[i9] = [k9, v];
+        for (let i8 = 0; i8 < z; ++i8) {
+          const k8 = struct[4][i8];
+          const v = member([struct[5][i8], 0], k8);
+          yield it[i8] = [k8, v];
         }
         struct[anno.it] = it;
       }
@@ -24140,22 +24140,22 @@ var init_TypeRegistry = __esm({
       }
       copyFrom(other) {
         const { schemas, exceptions } = this;
-        for (const [k9, v] of other.schemas) {
-          if (!schemas.has(k9)) {
-            schemas.set(k9, v);
+        for (const [k8, v] of other.schemas) {
+          if (!schemas.has(k8)) {
+            schemas.set(k8, v);
           }
         }
-        for (const [k9, v] of other.exceptions) {
-          if (!exceptions.has(k9)) {
-            exceptions.set(k9, v);
+        for (const [k8, v] of other.exceptions) {
+          if (!exceptions.has(k8)) {
+            exceptions.set(k8, v);
           }
         }
       }
       register(shapeId, schema) {
         const qualifiedName = this.normalizeShapeId(shapeId);
-        for (const r9 of [this, _TypeRegistry.for(qualifiedName.split("#")[0])]) {
-          if (!r9.schemas.has(qualifiedName)) {
-            r9.schemas.set(qualifiedName, schema);
+        for (const r8 of [this, _TypeRegistry.for(qualifiedName.split("#")[0])]) {
+          if (!r8.schemas.has(qualifiedName)) {
+            r8.schemas.set(qualifiedName, schema);
           }
         }
       }
@@ -24185,10 +24185,10 @@ var init_TypeRegistry = __esm({
         if (!ctor.hasOwnProperty?.("shapeId")) {
           ctor.shapeId = qualifiedName;
         }
-        for (const r9 of [this, _TypeRegistry.for(ns)]) {
-          if (!r9.schemas.has(qualifiedName) && !r9.exceptions.has($error)) {
-            r9.schemas.set(qualifiedName, $error);
-            r9.exceptions.set($error, ctor);
+        for (const r8 of [this, _TypeRegistry.for(ns)]) {
+          if (!r8.schemas.has(qualifiedName) && !r8.exceptions.has($error)) {
+            r8.schemas.set(qualifiedName, $error);
+            r8.exceptions.set($error, ctor);
           }
         }
       }
@@ -24454,22 +24454,22 @@ var init_command = __esm({
 var createAggregatedClient;
 var init_create_aggregated_client = __esm({
   "node_modules/@smithy/core/dist-es/submodules/client/smithy-client/create-aggregated-client.js"() {
-    createAggregatedClient = (commands9, Client2, options) => {
-      for (const [command9, CommandCtor] of Object.entries(commands9)) {
+    createAggregatedClient = (commands8, Client2, options) => {
+      for (const [command8, CommandCtor] of Object.entries(commands8)) {
         const methodImpl = async function(args, optionsOrCb, cb) {
-          const command10 = new CommandCtor(args);
+          const command9 = new CommandCtor(args);
           if (typeof optionsOrCb === "function") {
-            this.send(command10, optionsOrCb);
+            this.send(command9, optionsOrCb);
           } else if (typeof cb === "function") {
             if (typeof optionsOrCb !== "object") {
               throw new Error(`Expected http options but got ${typeof optionsOrCb}`);
             }
-            this.send(command10, optionsOrCb || {}, cb);
+            this.send(command9, optionsOrCb || {}, cb);
           } else {
-            return this.send(command10, optionsOrCb);
+            return this.send(command9, optionsOrCb);
           }
         };
-        const methodName = (command9[0].toLowerCase() + command9.slice(1)).replace(/Command$/, "");
+        const methodName = (command8[0].toLowerCase() + command8.slice(1)).replace(/Command$/, "");
         Client2.prototype[methodName] = methodImpl;
       }
       const { paginators: paginators3 = {}, waiters: waiters2 = {} } = options ?? {};
@@ -24577,9 +24577,9 @@ var init_exceptions = __esm({
       }
     };
     decorateServiceException = (exception, additions = {}) => {
-      Object.entries(additions).filter(([, v]) => v !== void 0).forEach(([k9, v]) => {
-        if (exception[k9] == void 0 || exception[k9] === "") {
-          exception[k9] = v;
+      Object.entries(additions).filter(([, v]) => v !== void 0).forEach(([k8, v]) => {
+        if (exception[k8] == void 0 || exception[k8] === "") {
+          exception[k8] = v;
         }
       });
       const message = exception.message || exception.Message || "UnknownError";
@@ -25489,14 +25489,14 @@ var init_BinaryDecisionDiagram = __esm({
       root;
       conditions;
       results;
-      constructor(bdd9, root9, conditions, results) {
-        this.nodes = bdd9;
-        this.root = root9;
+      constructor(bdd8, root8, conditions, results) {
+        this.nodes = bdd8;
+        this.root = root8;
         this.conditions = conditions;
         this.results = results;
       }
-      static from(bdd9, root9, conditions, results) {
-        return new _BinaryDecisionDiagram(bdd9, root9, conditions, results);
+      static from(bdd8, root8, conditions, results) {
+        return new _BinaryDecisionDiagram(bdd8, root8, conditions, results);
       }
     };
   }
@@ -25524,11 +25524,11 @@ var init_EndpointCache = __esm({
         if (!this.data.has(key)) {
           if (this.data.size > this.capacity + 10) {
             const keys = this.data.keys();
-            let i9 = 0;
+            let i8 = 0;
             while (true) {
               const { value, done } = keys.next();
               this.data.delete(value);
-              if (done || ++i9 > 10) {
+              if (done || ++i8 > 10) {
                 break;
               }
             }
@@ -25685,8 +25685,8 @@ var init_getAttr = __esm({
       if (typeof acc !== "object") {
         throw new EndpointError(`Index '${index}' in '${path6}' not found in '${JSON.stringify(value)}'`);
       } else if (Array.isArray(acc)) {
-        const i9 = parseInt(index);
-        return acc[i9 < 0 ? acc.length + i9 : i9];
+        const i8 = parseInt(index);
+        return acc[i8 < 0 ? acc.length + i8 : i8];
       }
       return acc[index];
     }, value);
@@ -25746,7 +25746,7 @@ var init_parseURL = __esm({
           if (typeof value === "object" && "hostname" in value) {
             const { hostname: hostname3, port, protocol: protocol2 = "", path: path6 = "", query = {} } = value;
             const url = new URL(`${protocol2}//${hostname3}${port ? `:${port}` : ""}${path6}`);
-            url.search = Object.entries(query).map(([k9, v]) => `${k9}=${v}`).join("&");
+            url.search = Object.entries(query).map(([k8, v]) => `${k8}=${v}`).join("&");
             return url;
           }
           return new URL(value);
@@ -25828,7 +25828,7 @@ var init_substring = __esm({
 var uriEncode;
 var init_uriEncode = __esm({
   "node_modules/@smithy/core/dist-es/submodules/endpoints/util-endpoints/lib/uriEncode.js"() {
-    uriEncode = (value) => encodeURIComponent(value).replace(/[!*'()]/g, (c9) => `%${c9.charCodeAt(0).toString(16).toUpperCase()}`);
+    uriEncode = (value) => encodeURIComponent(value).replace(/[!*'()]/g, (c8) => `%${c8.charCodeAt(0).toString(16).toUpperCase()}`);
   }
 });
 
@@ -25942,12 +25942,12 @@ var init_evaluateExpression = __esm({
     };
     callFunction = ({ fn, argv }, options) => {
       const evaluatedArgs = Array(argv.length);
-      for (let i9 = 0; i9 < evaluatedArgs.length; ++i9) {
-        const arg = argv[i9];
+      for (let i8 = 0; i8 < evaluatedArgs.length; ++i8) {
+        const arg = argv[i8];
         if (typeof arg === "boolean" || typeof arg === "number") {
-          evaluatedArgs[i9] = arg;
+          evaluatedArgs[i8] = arg;
         } else {
-          evaluatedArgs[i9] = group2.evaluateExpression(arg, "arg", options);
+          evaluatedArgs[i8] = group2.evaluateExpression(arg, "arg", options);
         }
       }
       const namespaceSeparatorIndex = fn.indexOf(".");
@@ -26087,9 +26087,9 @@ var init_decideEndpoint = __esm({
     init_getEndpointProperties();
     init_getEndpointUrl();
     RESULT = 1e8;
-    decideEndpoint = (bdd9, options) => {
-      const { nodes: nodes9, root: root9, results, conditions } = bdd9;
-      let ref = root9;
+    decideEndpoint = (bdd8, options) => {
+      const { nodes: nodes8, root: root8, results, conditions } = bdd8;
+      let ref = root8;
       const referenceRecord = {};
       const closure = {
         referenceRecord,
@@ -26098,7 +26098,7 @@ var init_decideEndpoint = __esm({
       };
       while (ref !== 1 && ref !== -1 && ref < RESULT) {
         const node_i = 3 * (Math.abs(ref) - 1);
-        const [condition_i, highRef, lowRef] = [nodes9[node_i], nodes9[node_i + 1], nodes9[node_i + 2]];
+        const [condition_i, highRef, lowRef] = [nodes8[node_i], nodes8[node_i + 1], nodes8[node_i + 2]];
         const [fn, argv, assign] = conditions[condition_i];
         const evaluation = evaluateCondition({ fn, assign, argv }, closure);
         if (evaluation.toAssign) {
@@ -26346,8 +26346,8 @@ var chars, alphabetByEncoding, alphabetByValue, bitsPerLetter, bitsPerByte, maxL
 var init_constants_for_browser = __esm({
   "node_modules/@smithy/core/dist-es/submodules/serde/util-base64/constants-for-browser.js"() {
     chars = `ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/`;
-    alphabetByEncoding = Object.entries(chars).reduce((acc, [i9, c9]) => {
-      acc[c9] = Number(i9);
+    alphabetByEncoding = Object.entries(chars).reduce((acc, [i8, c8]) => {
+      acc[c8] = Number(i8);
       return acc;
     }, {});
     alphabetByValue = chars.split("");
@@ -26371,17 +26371,17 @@ function toBase642(_input) {
     throw new Error("@smithy/util-base64: toBase64 encoder function only accepts string | Uint8Array.");
   }
   let str = "";
-  for (let i9 = 0; i9 < input.length; i9 += 3) {
+  for (let i8 = 0; i8 < input.length; i8 += 3) {
     let bits = 0;
     let bitLength = 0;
-    for (let j9 = i9, limit = Math.min(i9 + 3, input.length); j9 < limit; j9++) {
-      bits |= input[j9] << (limit - j9 - 1) * bitsPerByte;
+    for (let j8 = i8, limit = Math.min(i8 + 3, input.length); j8 < limit; j8++) {
+      bits |= input[j8] << (limit - j8 - 1) * bitsPerByte;
       bitLength += bitsPerByte;
     }
     const bitClusterCount = Math.ceil(bitLength / bitsPerLetter);
     bits <<= bitClusterCount * bitsPerLetter - bitLength;
-    for (let k9 = 1; k9 <= bitClusterCount; k9++) {
-      const offset = (bitClusterCount - k9) * bitsPerLetter;
+    for (let k8 = 1; k8 <= bitClusterCount; k8++) {
+      const offset = (bitClusterCount - k8) * bitsPerLetter;
       str += alphabetByValue[(bits & maxLetterValue << offset) >> offset];
     }
     str += "==".slice(0, 4 - bitClusterCount);
@@ -26670,8 +26670,8 @@ function extendedEncodeURIComponent(str) {
   if (/^[\w.~-]+$/.test(str)) {
     return str;
   }
-  return encodeURIComponent(str).replace(/[!'()*]/g, function(c9) {
-    return "%" + c9.charCodeAt(0).toString(16).toUpperCase();
+  return encodeURIComponent(str).replace(/[!'()*]/g, function(c8) {
+    return "%" + c8.charCodeAt(0).toString(16).toUpperCase();
   });
 }
 var init_extended_encode_uri_component = __esm({
@@ -26699,8 +26699,8 @@ var init_HttpBindingNormalizedSchema = __esm({
           return ns;
         }
         const schemaCache = ns.isMemberSchema() ? ns : ns.getSchema();
-        const cache9 = typeof schemaCache === "object" && schemaCache !== null ? schemaCache : ns;
-        return cache9[HTTP_BINDINGS] ??= new _HttpBindingNormalizedSchema(ns);
+        const cache8 = typeof schemaCache === "object" && schemaCache !== null ? schemaCache : ns;
+        return cache8[HTTP_BINDINGS] ??= new _HttpBindingNormalizedSchema(ns);
       }
       getHttpBindingLocation(traits) {
         if (traits.httpPayload) {
@@ -26890,20 +26890,20 @@ var CRC32_TABLE, ONES, Crc32Js;
 var init_Crc32Js = __esm({
   "node_modules/@smithy/core/dist-es/submodules/checksum/crc32/Crc32Js.js"() {
     CRC32_TABLE = new Uint32Array(256);
-    for (let i9 = 0; i9 < 256; ++i9) {
-      let c9 = i9;
-      for (let j9 = 0; j9 < 8; ++j9) {
-        c9 = c9 & 1 ? 3988292384 ^ c9 >>> 1 : c9 >>> 1;
+    for (let i8 = 0; i8 < 256; ++i8) {
+      let c8 = i8;
+      for (let j8 = 0; j8 < 8; ++j8) {
+        c8 = c8 & 1 ? 3988292384 ^ c8 >>> 1 : c8 >>> 1;
       }
-      CRC32_TABLE[i9] = c9 >>> 0;
+      CRC32_TABLE[i8] = c8 >>> 0;
     }
     ONES = 4294967295;
     Crc32Js = class {
       digestLength = 4;
       checksum = ONES;
       update(data) {
-        for (let i9 = 0; i9 < data.length; ++i9) {
-          this.checksum = this.checksum >>> 8 ^ CRC32_TABLE[(this.checksum ^ data[i9]) & 255];
+        for (let i8 = 0; i8 < data.length; ++i8) {
+          this.checksum = this.checksum >>> 8 ^ CRC32_TABLE[(this.checksum ^ data[i8]) & 255];
         }
       }
       digestSync() {
@@ -26978,9 +26978,9 @@ var init_Sha256Js = __esm({
           this.outer = new _Sha256Js();
           const { inner, outer } = this;
           const pad2 = new Uint8Array(BLOCK * 2);
-          for (let i9 = 0; i9 < BLOCK; ++i9) {
-            pad2[i9] = 54 ^ key[i9];
-            pad2[i9 + BLOCK] = 92 ^ key[i9];
+          for (let i8 = 0; i8 < BLOCK; ++i8) {
+            pad2[i8] = 54 ^ key[i8];
+            pad2[i8 + BLOCK] = 92 ^ key[i8];
           }
           inner.update(pad2.subarray(0, BLOCK));
           outer.update(pad2.subarray(BLOCK));
@@ -27037,33 +27037,33 @@ var init_Sha256Js = __esm({
         const bufferView = new DataView(buffer.buffer, buffer.byteOffset, buffer.byteLength);
         bufferView.setUint8(bufferLength++, 128);
         if ((bufferLength - 1) % BLOCK >= BLOCK - 8) {
-          for (let i9 = bufferLength; i9 < BLOCK; ++i9) {
-            bufferView.setUint8(i9, 0);
+          for (let i8 = bufferLength; i8 < BLOCK; ++i8) {
+            bufferView.setUint8(i8, 0);
           }
           this.hashBufferWith(state2, buffer);
           bufferLength = 0;
         }
-        for (let i9 = bufferLength; i9 < BLOCK - 8; ++i9) {
-          bufferView.setUint8(i9, 0);
+        for (let i8 = bufferLength; i8 < BLOCK - 8; ++i8) {
+          bufferView.setUint8(i8, 0);
         }
         bufferView.setUint32(BLOCK - 8, Math.floor(bitsHashed / 4294967296), false);
         bufferView.setUint32(BLOCK - 4, bitsHashed, false);
         this.hashBufferWith(state2, buffer);
         const out = new Uint8Array(DIGEST_LENGTH);
-        for (let i9 = 0; i9 < 8; ++i9) {
-          out[i9 * 4] = state2[i9] >>> 24 & 255;
-          out[i9 * 4 + 1] = state2[i9] >>> 16 & 255;
-          out[i9 * 4 + 2] = state2[i9] >>> 8 & 255;
-          out[i9 * 4 + 3] = state2[i9] >>> 0 & 255;
+        for (let i8 = 0; i8 < 8; ++i8) {
+          out[i8 * 4] = state2[i8] >>> 24 & 255;
+          out[i8 * 4 + 1] = state2[i8] >>> 16 & 255;
+          out[i8 * 4 + 2] = state2[i8] >>> 8 & 255;
+          out[i8 * 4 + 3] = state2[i8] >>> 0 & 255;
         }
         return out;
       }
       static normalizeKey(secret) {
         const key = toUint8Array(secret);
         if (key.byteLength > BLOCK) {
-          const h9 = new _Sha256Js();
-          h9.update(key);
-          const out = h9.digestSync();
+          const h8 = new _Sha256Js();
+          h8.update(key);
+          const out = h8.digestSync();
           const padded = new Uint8Array(BLOCK);
           padded.set(out);
           return padded;
@@ -27081,17 +27081,17 @@ var init_Sha256Js = __esm({
       hashBufferWith(state2, buffer) {
         const w = this.w ??= new Int32Array(64);
         let s0 = state2[0], s1 = state2[1], s2 = state2[2], s3 = state2[3], s4 = state2[4], s5 = state2[5], s6 = state2[6], s7 = state2[7];
-        for (let i9 = 0; i9 < BLOCK; ++i9) {
-          if (i9 < 16) {
-            w[i9] = (buffer[i9 * 4] & 255) << 24 | (buffer[i9 * 4 + 1] & 255) << 16 | (buffer[i9 * 4 + 2] & 255) << 8 | buffer[i9 * 4 + 3] & 255;
+        for (let i8 = 0; i8 < BLOCK; ++i8) {
+          if (i8 < 16) {
+            w[i8] = (buffer[i8 * 4] & 255) << 24 | (buffer[i8 * 4 + 1] & 255) << 16 | (buffer[i8 * 4 + 2] & 255) << 8 | buffer[i8 * 4 + 3] & 255;
           } else {
-            let u = w[i9 - 2];
+            let u = w[i8 - 2];
             const t12 = (u >>> 17 | u << 15) ^ (u >>> 19 | u << 13) ^ u >>> 10;
-            u = w[i9 - 15];
+            u = w[i8 - 15];
             const t22 = (u >>> 7 | u << 25) ^ (u >>> 18 | u << 14) ^ u >>> 3;
-            w[i9] = (t12 + w[i9 - 7] | 0) + (t22 + w[i9 - 16] | 0);
+            w[i8] = (t12 + w[i8 - 7] | 0) + (t22 + w[i8 - 16] | 0);
           }
-          const t1 = (((s4 >>> 6 | s4 << 26) ^ (s4 >>> 11 | s4 << 21) ^ (s4 >>> 25 | s4 << 7)) + (s4 & s5 ^ ~s4 & s6) | 0) + (s7 + (K[i9] + w[i9] | 0) | 0) | 0;
+          const t1 = (((s4 >>> 6 | s4 << 26) ^ (s4 >>> 11 | s4 << 21) ^ (s4 >>> 25 | s4 << 7)) + (s4 & s5 ^ ~s4 & s6) | 0) + (s7 + (K[i8] + w[i8] | 0) | 0) | 0;
           const t2 = ((s0 >>> 2 | s0 << 30) ^ (s0 >>> 13 | s0 << 19) ^ (s0 >>> 22 | s0 << 10)) + (s0 & s1 ^ s0 & s2 ^ s1 & s2) | 0;
           s7 = s6;
           s6 = s5;
@@ -27265,12 +27265,12 @@ var init_checksum3 = __esm({
 
 // node_modules/@smithy/core/dist-es/submodules/event-streams/eventstream-codec/Int64.js
 function negate(bytes) {
-  for (let i9 = 0; i9 < 8; i9++) {
-    bytes[i9] ^= 255;
+  for (let i8 = 0; i8 < 8; i8++) {
+    bytes[i8] ^= 255;
   }
-  for (let i9 = 7; i9 > -1; i9--) {
-    bytes[i9]++;
-    if (bytes[i9] !== 0) {
+  for (let i8 = 7; i8 > -1; i8--) {
+    bytes[i8]++;
+    if (bytes[i8] !== 0) {
       break;
     }
   }
@@ -27292,8 +27292,8 @@ var init_Int64 = __esm({
           throw new Error(`${number3} is too large (or, if negative, too small) to represent as an Int64`);
         }
         const bytes = new Uint8Array(8);
-        for (let i9 = 7, remaining = Math.abs(Math.round(number3)); i9 > -1 && remaining > 0; i9--, remaining /= 256) {
-          bytes[i9] = remaining;
+        for (let i8 = 7, remaining = Math.abs(Math.round(number3)); i8 > -1 && remaining > 0; i8--, remaining /= 256) {
+          bytes[i8] = remaining;
         }
         if (number3 < 0) {
           negate(bytes);
@@ -28346,8 +28346,8 @@ var init_HttpProtocol = __esm({
           if (!request.query) {
             request.query = {};
           }
-          for (const [k9, v] of endpoint.url.searchParams.entries()) {
-            request.query[k9] = v;
+          for (const [k8, v] of endpoint.url.searchParams.entries()) {
+            request.query[k8] = v;
           }
           if (endpoint.headers) {
             for (const name in endpoint.headers) {
@@ -28557,8 +28557,8 @@ var init_HttpBindingProtocol = __esm({
         const prototype = Object.getPrototypeOf(input);
         const sparse = (prototype === Object.prototype || prototype === null) && !bindings.hasIdempotency && !bindings.hasPrefixHeaders && names.length * 2 < bindings.memberBindings.length;
         const length = sparse ? names.length : bindings.memberBindings.length;
-        for (let i9 = 0; i9 < length; ++i9) {
-          const binding = sparse ? hasOwn(bindings.byName, names[i9]) ? bindings.byName[names[i9]] : void 0 : bindings.memberBindings[i9];
+        for (let i8 = 0; i8 < length; ++i8) {
+          const binding = sparse ? hasOwn(bindings.byName, names[i8]) ? bindings.byName[names[i8]] : void 0 : bindings.memberBindings[i8];
           if (!binding) {
             continue;
           }
@@ -29271,7 +29271,7 @@ var escapeUri, hexEncode;
 var init_escape_uri = __esm({
   "node_modules/@smithy/core/dist-es/submodules/protocols/util-uri-escape/escape-uri.js"() {
     escapeUri = (uri) => encodeURIComponent(uri).replace(/[!'()*]/g, hexEncode);
-    hexEncode = (c9) => `%${c9.charCodeAt(0).toString(16).toUpperCase()}`;
+    hexEncode = (c8) => `%${c8.charCodeAt(0).toString(16).toUpperCase()}`;
   }
 });
 
@@ -29282,8 +29282,8 @@ function buildQueryString(query) {
     const value = query[key];
     key = escapeUri(key);
     if (Array.isArray(value)) {
-      for (let i9 = 0, iLen = value.length; i9 < iLen; i9++) {
-        parts.push(`${key}=${escapeUri(value[i9])}`);
+      for (let i8 = 0, iLen = value.length; i8 < iLen; i8++) {
+        parts.push(`${key}=${escapeUri(value[i8])}`);
       }
     } else {
       let qsEntry = key;
@@ -29338,9 +29338,9 @@ var init_UnionSerde = __esm({
       }
       writeUnknown() {
         if (this.hasUnknown()) {
-          const k9 = this.keys.values().next().value;
-          const v = this.from[k9];
-          this.to.$unknown = [k9, v];
+          const k8 = this.keys.values().next().value;
+          const v = this.from[k8];
+          this.to.$unknown = [k8, v];
         }
       }
     };
@@ -29567,13 +29567,13 @@ async function parseJsonBody(streamBody, context, schema) {
   const reviver = schema && needsReviver(schema) ? jsonReviver : void 0;
   try {
     return JSON.parse(parsingInput, reviver);
-  } catch (e9) {
-    if (e9?.name === "SyntaxError") {
-      Object.defineProperty(e9, "$responseBodyText", {
+  } catch (e8) {
+    if (e8?.name === "SyntaxError") {
+      Object.defineProperty(e8, "$responseBodyText", {
         value: typeof parsingInput === "string" ? parsingInput : parsingInput.toString("utf8")
       });
     }
-    throw e9;
+    throw e8;
   }
 }
 var findKey, sanitizeErrorCode, loadRestJsonErrorCode, loadJsonRpcErrorCode, loadErrorCode;
@@ -29584,7 +29584,7 @@ var init_parseJsonBody = __esm({
     init_detectBufferParsing();
     init_jsonReviver();
     init_needsReviver();
-    findKey = (object, key) => Object.keys(object).find((k9) => k9.toLowerCase() === key.toLowerCase());
+    findKey = (object, key) => Object.keys(object).find((k8) => k8.toLowerCase() === key.toLowerCase());
     sanitizeErrorCode = (rawValue) => {
       let cleanValue = rawValue;
       if (typeof cleanValue === "number") {
@@ -29686,8 +29686,8 @@ var init_JsonShapeDeserializer2 = __esm({
           if (Array.isArray(value) && ns.isListSchema()) {
             const listMember = ns.getValueSchema();
             if (this.needsTransform(listMember)) {
-              for (let i9 = 0; i9 < value.length; ++i9) {
-                value[i9] = this._read(listMember, value[i9]);
+              for (let i8 = 0; i8 < value.length; ++i8) {
+                value[i8] = this._read(listMember, value[i8]);
               }
             }
             return value;
@@ -29696,14 +29696,14 @@ var init_JsonShapeDeserializer2 = __esm({
             const mapMember = ns.getValueSchema();
             const map = value;
             if (this.needsTransform(mapMember)) {
-              for (const k9 in map) {
-                if (!hasOwn(map, k9)) {
+              for (const k8 in map) {
+                if (!hasOwn(map, k8)) {
                   continue;
                 }
-                if (k9 === "__proto__") {
+                if (k8 === "__proto__") {
                   writeKey(map);
                 }
-                map[k9] = this._read(mapMember, map[k9]);
+                map[k8] = this._read(mapMember, map[k8]);
               }
             }
             return map;
@@ -29761,24 +29761,24 @@ var init_JsonShapeDeserializer2 = __esm({
         if (ns.isDocumentSchema()) {
           if (isObject4) {
             if (Array.isArray(value)) {
-              for (let i9 = 0; i9 < value.length; ++i9) {
-                const v = value[i9];
+              for (let i8 = 0; i8 < value.length; ++i8) {
+                const v = value[i8];
                 if (!(v instanceof NumericValue)) {
-                  value[i9] = this._read(ns, v);
+                  value[i8] = this._read(ns, v);
                 }
               }
             } else {
               const doc = value;
-              for (const k9 in doc) {
-                if (!hasOwn(doc, k9)) {
+              for (const k8 in doc) {
+                if (!hasOwn(doc, k8)) {
                   continue;
                 }
-                if (k9 === "__proto__") {
+                if (k8 === "__proto__") {
                   writeKey(doc);
                 }
-                const v = doc[k9];
+                const v = doc[k8];
                 if (!(v instanceof NumericValue)) {
-                  doc[k9] = this._read(ns, v);
+                  doc[k8] = this._read(ns, v);
                 }
               }
             }
@@ -29817,12 +29817,12 @@ var init_JsonShapeDeserializer2 = __esm({
         if (union2) {
           unionSerde.writeUnknown();
         } else if (hasType) {
-          for (const k9 in record2) {
-            if (!hasOwn(record2, k9)) {
+          for (const k8 in record2) {
+            if (!hasOwn(record2, k8)) {
               continue;
             }
-            const v = record2[k9];
-            const t = jsonName ? nameMap[k9] ?? k9 : k9;
+            const v = record2[k8];
+            const t = jsonName ? nameMap[k8] ?? k8 : k8;
             if (!(t in out)) {
               out[t] = v;
             }
@@ -29988,9 +29988,9 @@ var init_JsonShapeSerializer2 = __esm({
     ESCAPE_TABLE[13] = "r";
     ESCAPE_TABLE[34] = '"';
     ESCAPE_TABLE[92] = "\\";
-    for (let i9 = 0; i9 < 32; i9++) {
-      if (ESCAPE_TABLE[i9] === null) {
-        ESCAPE_TABLE[i9] = "u00" + i9.toString(16).padStart(2, "0");
+    for (let i8 = 0; i8 < 32; i8++) {
+      if (ESCAPE_TABLE[i8] === null) {
+        ESCAPE_TABLE[i8] = "u00" + i8.toString(16).padStart(2, "0");
       }
     }
     INITIAL_BUFFER_SIZE = 2048;
@@ -30045,10 +30045,10 @@ var init_JsonShapeSerializer2 = __esm({
         return result;
       }
       ensure(byteCount) {
-        const { i: i9, json: json2 } = this;
-        if (i9 + byteCount > json2.length) {
+        const { i: i8, json: json2 } = this;
+        if (i8 + byteCount > json2.length) {
           let newSize = json2.length * 2;
-          while (newSize < i9 + byteCount) {
+          while (newSize < i8 + byteCount) {
             newSize *= 2;
           }
           const next = alloc(newSize);
@@ -30059,87 +30059,87 @@ var init_JsonShapeSerializer2 = __esm({
       writeAscii(s2) {
         const z = s2.length;
         this.ensure(z);
-        let { i: i9, json: json2 } = this;
-        for (let j9 = 0; j9 < z; ++j9) {
-          json2[i9] = s2.charCodeAt(j9);
-          i9 += 1;
+        let { i: i8, json: json2 } = this;
+        for (let j8 = 0; j8 < z; ++j8) {
+          json2[i8] = s2.charCodeAt(j8);
+          i8 += 1;
         }
-        this.i = i9;
+        this.i = i8;
       }
       writeAsciiQuoted(s2) {
         const z = s2.length;
         this.ensure(z + 4);
-        let { json: json2, i: i9 } = this;
-        json2[i9++] = QUOTE;
-        for (let j9 = 0; j9 < z; ++j9) {
-          json2[i9++] = s2.charCodeAt(j9);
+        let { json: json2, i: i8 } = this;
+        json2[i8++] = QUOTE;
+        for (let j8 = 0; j8 < z; ++j8) {
+          json2[i8++] = s2.charCodeAt(j8);
         }
-        json2[i9++] = QUOTE;
-        this.i = i9;
+        json2[i8++] = QUOTE;
+        this.i = i8;
       }
       writeJsonString(s2) {
         const z = s2.length;
         this.ensure(z * 3 + 2);
         this.json[this.i++] = QUOTE;
-        for (let j9 = 0; j9 < z; ++j9) {
-          const c9 = s2.charCodeAt(j9);
-          if (c9 > 34 && c9 < 92) {
-            this.json[this.i++] = c9;
-          } else if (c9 < 128) {
-            const esc2 = ESCAPE_TABLE[c9];
+        for (let j8 = 0; j8 < z; ++j8) {
+          const c8 = s2.charCodeAt(j8);
+          if (c8 > 34 && c8 < 92) {
+            this.json[this.i++] = c8;
+          } else if (c8 < 128) {
+            const esc2 = ESCAPE_TABLE[c8];
             if (esc2 !== null) {
-              this.ensure(esc2.length + 1 + (z - j9 - 1) * 3 + 1);
+              this.ensure(esc2.length + 1 + (z - j8 - 1) * 3 + 1);
               this.json[this.i++] = BACKSLASH;
-              for (let k9 = 0; k9 < esc2.length; k9++) {
-                this.json[this.i++] = esc2.charCodeAt(k9);
+              for (let k8 = 0; k8 < esc2.length; k8++) {
+                this.json[this.i++] = esc2.charCodeAt(k8);
               }
             } else {
-              this.json[this.i++] = c9;
+              this.json[this.i++] = c8;
             }
-          } else if (c9 >= 55296 && c9 <= 56319) {
-            const next = j9 + 1 < z ? s2.charCodeAt(j9 + 1) : 0;
+          } else if (c8 >= 55296 && c8 <= 56319) {
+            const next = j8 + 1 < z ? s2.charCodeAt(j8 + 1) : 0;
             if (next >= 56320 && next <= 57343) {
               this.ensure(4);
-              const { written } = encoder.encodeInto(s2.substring(j9, j9 + 2), this.json.subarray(this.i));
+              const { written } = encoder.encodeInto(s2.substring(j8, j8 + 2), this.json.subarray(this.i));
               this.i += written;
-              ++j9;
+              ++j8;
             } else {
-              this.ensure(6 + (z - j9 - 1) * 3 + 1);
-              this.writeUnicodeEscape(c9);
+              this.ensure(6 + (z - j8 - 1) * 3 + 1);
+              this.writeUnicodeEscape(c8);
             }
-          } else if (c9 >= 56320 && c9 <= 57343) {
-            this.ensure(6 + (z - j9 - 1) * 3 + 1);
-            this.writeUnicodeEscape(c9);
+          } else if (c8 >= 56320 && c8 <= 57343) {
+            this.ensure(6 + (z - j8 - 1) * 3 + 1);
+            this.writeUnicodeEscape(c8);
           } else {
-            let { i: i9, json: json2 } = this;
-            if (c9 < 2048) {
-              json2[i9++] = 192 | c9 >> 6;
-              json2[i9++] = 128 | c9 & 63;
+            let { i: i8, json: json2 } = this;
+            if (c8 < 2048) {
+              json2[i8++] = 192 | c8 >> 6;
+              json2[i8++] = 128 | c8 & 63;
             } else {
-              json2[i9++] = 224 | c9 >> 12;
-              json2[i9++] = 128 | c9 >> 6 & 63;
-              json2[i9++] = 128 | c9 & 63;
+              json2[i8++] = 224 | c8 >> 12;
+              json2[i8++] = 128 | c8 >> 6 & 63;
+              json2[i8++] = 128 | c8 & 63;
             }
-            this.i = i9;
+            this.i = i8;
           }
         }
         this.json[this.i++] = QUOTE;
       }
       writeUnicodeEscape(code) {
-        let { json: json2, i: i9 } = this;
-        json2[i9++] = BACKSLASH;
-        json2[i9++] = 117;
+        let { json: json2, i: i8 } = this;
+        json2[i8++] = BACKSLASH;
+        json2[i8++] = 117;
         const hex = code.toString(16).padStart(4, "0");
-        for (let j9 = 0; j9 < 4; ++j9) {
-          json2[i9++] = hex.charCodeAt(j9);
+        for (let j8 = 0; j8 < 4; ++j8) {
+          json2[i8++] = hex.charCodeAt(j8);
         }
-        this.i = i9;
+        this.i = i8;
       }
       static B64 = (() => {
         const chars2 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
         const table = new Uint8Array(64);
-        for (let i9 = 0; i9 < 64; ++i9) {
-          table[i9] = chars2.charCodeAt(i9);
+        for (let i8 = 0; i8 < 64; ++i8) {
+          table[i8] = chars2.charCodeAt(i8);
         }
         return table;
       })();
@@ -30148,36 +30148,36 @@ var init_JsonShapeSerializer2 = __esm({
         this.ensure(b64Len + 2);
         const json2 = this.json;
         const B64 = _JsonShapeSerializer2.B64;
-        let i9 = this.i;
-        json2[i9++] = QUOTE;
+        let i8 = this.i;
+        json2[i8++] = QUOTE;
         const len = data.length;
         const remainder = len % 3;
         const mainLen = len - remainder;
-        for (let j9 = 0; j9 < mainLen; j9 += 3) {
-          const a9 = data[j9];
-          const b9 = data[j9 + 1];
-          const c9 = data[j9 + 2];
-          json2[i9++] = B64[a9 >> 2];
-          json2[i9++] = B64[(a9 & 3) << 4 | b9 >> 4];
-          json2[i9++] = B64[(b9 & 15) << 2 | c9 >> 6];
-          json2[i9++] = B64[c9 & 63];
+        for (let j8 = 0; j8 < mainLen; j8 += 3) {
+          const a8 = data[j8];
+          const b8 = data[j8 + 1];
+          const c8 = data[j8 + 2];
+          json2[i8++] = B64[a8 >> 2];
+          json2[i8++] = B64[(a8 & 3) << 4 | b8 >> 4];
+          json2[i8++] = B64[(b8 & 15) << 2 | c8 >> 6];
+          json2[i8++] = B64[c8 & 63];
         }
         if (remainder === 2) {
-          const a9 = data[mainLen];
-          const b9 = data[mainLen + 1];
-          json2[i9++] = B64[a9 >> 2];
-          json2[i9++] = B64[(a9 & 3) << 4 | b9 >> 4];
-          json2[i9++] = B64[(b9 & 15) << 2];
-          json2[i9++] = 61;
+          const a8 = data[mainLen];
+          const b8 = data[mainLen + 1];
+          json2[i8++] = B64[a8 >> 2];
+          json2[i8++] = B64[(a8 & 3) << 4 | b8 >> 4];
+          json2[i8++] = B64[(b8 & 15) << 2];
+          json2[i8++] = 61;
         } else if (remainder === 1) {
-          const a9 = data[mainLen];
-          json2[i9++] = B64[a9 >> 2];
-          json2[i9++] = B64[(a9 & 3) << 4];
-          json2[i9++] = 61;
-          json2[i9++] = 61;
+          const a8 = data[mainLen];
+          json2[i8++] = B64[a8 >> 2];
+          json2[i8++] = B64[(a8 & 3) << 4];
+          json2[i8++] = 61;
+          json2[i8++] = 61;
         }
-        json2[i9++] = QUOTE;
-        this.i = i9;
+        json2[i8++] = QUOTE;
+        this.i = i8;
       }
       writeValue(schema, value, container) {
         if (value == null) {
@@ -30270,15 +30270,15 @@ var init_JsonShapeSerializer2 = __esm({
         }
         if (typeof value === "boolean") {
           this.ensure(5);
-          let { i: i9, json: json2 } = this;
+          let { i: i8, json: json2 } = this;
           if (value) {
-            json2.set(TRUE, i9);
-            i9 += 4;
+            json2.set(TRUE, i8);
+            i8 += 4;
           } else {
-            json2.set(FALSE, i9);
-            i9 += 5;
+            json2.set(FALSE, i8);
+            i8 += 5;
           }
-          this.i = i9;
+          this.i = i8;
           return;
         }
         if (typeof value === "bigint") {
@@ -30318,25 +30318,25 @@ var init_JsonShapeSerializer2 = __esm({
         if (!wroteAny && ns.isUnionSchema()) {
           const { $unknown } = value;
           if (Array.isArray($unknown)) {
-            const [k9, v] = $unknown;
-            this.writeAsciiQuoted(k9);
+            const [k8, v] = $unknown;
+            this.writeAsciiQuoted(k8);
             this.ensure(1);
             this.json[this.i++] = COLON;
             this.writeValue(15, v, ns);
           }
         } else if (hasType) {
-          for (const k9 in value) {
-            if (writtenKeys.has(k9)) {
+          for (const k8 in value) {
+            if (writtenKeys.has(k8)) {
               continue;
             }
-            writtenKeys.add(k9);
-            const v = value[k9];
+            writtenKeys.add(k8);
+            const v = value[k8];
             if (wroteAny) {
               this.ensure(1);
               this.json[this.i++] = COMMA;
             }
             wroteAny = true;
-            this.writeAsciiQuoted(k9);
+            this.writeAsciiQuoted(k8);
             this.ensure(1);
             this.json[this.i++] = COLON;
             this.writeValue(15, v, void 0);
@@ -30351,8 +30351,8 @@ var init_JsonShapeSerializer2 = __esm({
         if (!isDocument) {
           if (valueSchema.isStringSchema() || valueSchema.isNumericSchema() || valueSchema.isBooleanSchema()) {
             let hasSpecials = false;
-            for (let i9 = 0; i9 < value.length; ++i9) {
-              const v = value[i9];
+            for (let i8 = 0; i8 < value.length; ++i8) {
+              const v = value[i8];
               if (Number.isNaN(v) || v === Infinity || v === -Infinity || v == null && !sparse) {
                 hasSpecials = true;
                 break;
@@ -30363,8 +30363,8 @@ var init_JsonShapeSerializer2 = __esm({
               json2 = JSON.stringify(value);
             } else {
               const out = [];
-              for (let i9 = 0; i9 < value.length; ++i9) {
-                const v = value[i9];
+              for (let i8 = 0; i8 < value.length; ++i8) {
+                const v = value[i8];
                 if (v == null && !sparse) {
                   continue;
                 }
@@ -30384,8 +30384,8 @@ var init_JsonShapeSerializer2 = __esm({
         this.ensure(2);
         this.json[this.i++] = OPEN_BRACKET;
         let wroteFirstItem = false;
-        for (let i9 = 0; i9 < value.length; ++i9) {
-          const item = value[i9];
+        for (let i8 = 0; i8 < value.length; ++i8) {
+          const item = value[i8];
           if (isDocument ? item === void 0 : item == null && !sparse) {
             continue;
           }
@@ -30405,17 +30405,17 @@ var init_JsonShapeSerializer2 = __esm({
         if (!isDocument) {
           if (valueSchema.isStringSchema() || valueSchema.isNumericSchema() || valueSchema.isBooleanSchema()) {
             let modifications;
-            for (const k9 in value) {
-              if (!hasOwn(value, k9)) {
+            for (const k8 in value) {
+              if (!hasOwn(value, k8)) {
                 continue;
               }
-              const v = value[k9];
+              const v = value[k8];
               if (Number.isNaN(v) || v === Infinity || v === -Infinity) {
-                (modifications ??= {})[k9] = v;
-                value[k9] = String(v);
+                (modifications ??= {})[k8] = v;
+                value[k8] = String(v);
               } else if (v === null && !sparse) {
-                (modifications ??= {})[k9] = null;
-                value[k9] = void 0;
+                (modifications ??= {})[k8] = null;
+                value[k8] = void 0;
               }
             }
             const json2 = JSON.stringify(value);
@@ -30430,11 +30430,11 @@ var init_JsonShapeSerializer2 = __esm({
         this.ensure(2);
         this.json[this.i++] = OPEN_BRACE;
         let first = true;
-        for (const k9 in value) {
-          if (!hasOwn(value, k9)) {
+        for (const k8 in value) {
+          if (!hasOwn(value, k8)) {
             continue;
           }
-          const v = value[k9];
+          const v = value[k8];
           if (isDocument ? v === void 0 : v == null && !sparse) {
             continue;
           }
@@ -30443,7 +30443,7 @@ var init_JsonShapeSerializer2 = __esm({
             this.json[this.i++] = COMMA;
           }
           first = false;
-          this.writeJsonString(k9);
+          this.writeJsonString(k8);
           this.ensure(1);
           this.json[this.i++] = COLON;
           this.writeValue(valueSchema, v, void 0);
@@ -30792,7 +30792,7 @@ var init_recursionDetectionMiddleware = __esm({
       }
       let invokeStore;
       {
-        const traceIdHeader = Object.keys(request.headers ?? {}).find((h9) => h9.toLowerCase() === X_AMZN_TRACE_ID.toLowerCase()) ?? X_AMZN_TRACE_ID;
+        const traceIdHeader = Object.keys(request.headers ?? {}).find((h8) => h8.toLowerCase() === X_AMZN_TRACE_ID.toLowerCase()) ?? X_AMZN_TRACE_ID;
         if (!request.headers.hasOwnProperty(traceIdHeader)) {
           const functionName = process.env[AWS_LAMBDA_FUNCTION_NAME];
           const traceIdFromEnv = process.env[_X_AMZN_TRACE_ID];
@@ -31052,9 +31052,9 @@ var makePagedClientRequest, get;
 var init_createPaginator = __esm({
   "node_modules/@smithy/core/dist-es/legacy-root-exports/pagination/createPaginator.js"() {
     makePagedClientRequest = async (CommandCtor, client, input, withCommand = (_) => _, ...args) => {
-      let command9 = new CommandCtor(input);
-      command9 = withCommand(command9) ?? command9;
-      return await client.send(command9, ...args);
+      let command8 = new CommandCtor(input);
+      command8 = withCommand(command8) ?? command8;
+      return await client.send(command8, ...args);
     };
     get = (fromObject, path6) => {
       let cursor = fromObject;
@@ -31695,17 +31695,17 @@ function parseRetryAfterHeader(response, logger2) {
     if (!hasOwn(response.headers, header)) {
       continue;
     }
-    const h9 = header.toLowerCase();
-    if (h9 === "retry-after") {
+    const h8 = header.toLowerCase();
+    if (h8 === "retry-after") {
       const retryAfter = response.headers[header];
       let retryAfterSeconds = NaN;
       if (retryAfter.endsWith("GMT")) {
         try {
           const date3 = parseRfc7231DateTime(retryAfter);
           retryAfterSeconds = (date3.getTime() - Date.now()) / 1e3;
-        } catch (e9) {
+        } catch (e8) {
           logger2?.trace?.("Failed to parse retry-after header");
-          logger2?.trace?.(e9);
+          logger2?.trace?.(e8);
         }
       } else if (retryAfter.match(/ GMT, ((\d+)|(\d+\.\d+))$/)) {
         retryAfterSeconds = Number(retryAfter.match(/ GMT, ([\d.]+)$/)?.[1]);
@@ -31718,7 +31718,7 @@ function parseRetryAfterHeader(response, logger2) {
         return;
       }
       return new Date(Date.now() + retryAfterSeconds * 1e3);
-    } else if (h9 === "x-amz-retry-after") {
+    } else if (h8 === "x-amz-retry-after") {
       const v = response.headers[header];
       const backoffMilliseconds = Number(v);
       if (isNaN(backoffMilliseconds)) {
@@ -31784,9 +31784,9 @@ function bindRetryMiddleware(isStreamingPayload2) {
           output.$metadata.attempts = attempts + 1;
           output.$metadata.totalRetryDelay = totalRetryDelay;
           return { response, output };
-        } catch (e9) {
-          const retryErrorInfo = getRetryErrorInfo(e9, options.logger);
-          lastError = asSdkError(e9);
+        } catch (e8) {
+          const retryErrorInfo = getRetryErrorInfo(e8, options.logger);
+          lastError = asSdkError(e8);
           if (isRequest && isStreamingPayload2(request)) {
             (context.logger instanceof NoOpLogger ? console : context.logger)?.warn("An error was encountered in a non-retryable streaming request.");
             throw lastError;
@@ -32028,10 +32028,10 @@ var init_DefaultRetryBackoffStrategy = __esm({
     init_retries_2026_config();
     DefaultRetryBackoffStrategy = class {
       x = Retry.delay();
-      computeNextBackoffDelay(i9) {
-        const b9 = Math.random();
-        const r9 = 2;
-        const t_i = b9 * Math.min(this.x * r9 ** i9, MAXIMUM_RETRY_DELAY);
+      computeNextBackoffDelay(i8) {
+        const b8 = Math.random();
+        const r8 = 2;
+        const t_i = b8 * Math.min(this.x * r8 ** i8, MAXIMUM_RETRY_DELAY);
         return Math.floor(t_i);
       }
       setDelayBase(delay) {
@@ -32142,13 +32142,13 @@ var init_StandardRetryStrategy = __esm({
           if (!shouldRetry) {
             const longPollBackoff = retryCode === refusal.capacity && isLongPoll ? retryDelay : 0;
             if (longPollBackoff > 0) {
-              await new Promise((r9) => setTimeout(r9, longPollBackoff));
+              await new Promise((r8) => setTimeout(r8, longPollBackoff));
             }
           } else {
             const capacityCost = this.getCapacityCost(errorType);
             this.capacity -= capacityCost;
             const nextToken = new DefaultRetryToken(0, token.getRetryCount() + 1, capacityCost, token.isLongPoll?.() ?? false);
-            await new Promise((r9) => setTimeout(r9, retryDelay));
+            await new Promise((r8) => setTimeout(r8, retryDelay));
             nextToken.$retryLog.acquisitionDelay = retryDelay;
             return nextToken;
           }
@@ -32592,30 +32592,30 @@ __export(bowser_exports, {
   getParser: () => getParser,
   parse: () => parse
 });
-function _defineProperties(e9, r9) {
-  for (var t = 0; t < r9.length; t++) {
-    var o4 = r9[t];
-    o4.enumerable = o4.enumerable || false, o4.configurable = true, "value" in o4 && (o4.writable = true), Object.defineProperty(e9, _toPropertyKey(o4.key), o4);
+function _defineProperties(e8, r8) {
+  for (var t = 0; t < r8.length; t++) {
+    var o4 = r8[t];
+    o4.enumerable = o4.enumerable || false, o4.configurable = true, "value" in o4 && (o4.writable = true), Object.defineProperty(e8, _toPropertyKey(o4.key), o4);
   }
 }
-function _createClass(e9, r9, t) {
-  return r9 && _defineProperties(e9.prototype, r9), t && _defineProperties(e9, t), Object.defineProperty(e9, "prototype", {
+function _createClass(e8, r8, t) {
+  return r8 && _defineProperties(e8.prototype, r8), t && _defineProperties(e8, t), Object.defineProperty(e8, "prototype", {
     writable: false
-  }), e9;
+  }), e8;
 }
 function _toPropertyKey(t) {
-  var i9 = _toPrimitive(t, "string");
-  return "symbol" == typeof i9 ? i9 : i9 + "";
+  var i8 = _toPrimitive(t, "string");
+  return "symbol" == typeof i8 ? i8 : i8 + "";
 }
-function _toPrimitive(t, r9) {
+function _toPrimitive(t, r8) {
   if ("object" != typeof t || !t) return t;
-  var e9 = t[Symbol.toPrimitive];
-  if (void 0 !== e9) {
-    var i9 = e9.call(t, r9 || "default");
-    if ("object" != typeof i9) return i9;
+  var e8 = t[Symbol.toPrimitive];
+  if (void 0 !== e8) {
+    var i8 = e8.call(t, r8 || "default");
+    if ("object" != typeof i8) return i8;
     throw new TypeError("@@toPrimitive must return a primitive value.");
   }
-  return ("string" === r9 ? String : Number)(t);
+  return ("string" === r8 ? String : Number)(t);
 }
 var BROWSER_ALIASES_MAP, BROWSER_MAP, PLATFORMS_MAP, OS_MAP, ENGINE_MAP, Utils, commonVersionIdentifier, browsersList, parser_os_default, parser_platforms_default, parser_engines_default, Parser, Bowser, parse, getParser;
 var init_bowser = __esm({
@@ -32945,33 +32945,33 @@ var init_bowser = __esm({
       };
       Utils2.map = function map(arr, iterator) {
         var result = [];
-        var i9;
+        var i8;
         if (Array.prototype.map) return Array.prototype.map.call(arr, iterator);
-        for (i9 = 0; i9 < arr.length; i9 += 1) result.push(iterator(arr[i9]));
+        for (i8 = 0; i8 < arr.length; i8 += 1) result.push(iterator(arr[i8]));
         return result;
       };
       Utils2.find = function find(arr, predicate) {
-        var i9;
-        var l6;
+        var i8;
+        var l5;
         if (Array.prototype.find) return Array.prototype.find.call(arr, predicate);
-        for (i9 = 0, l6 = arr.length; i9 < l6; i9 += 1) {
-          var value = arr[i9];
-          if (predicate(value, i9)) return value;
+        for (i8 = 0, l5 = arr.length; i8 < l5; i8 += 1) {
+          var value = arr[i8];
+          if (predicate(value, i8)) return value;
         }
       };
       Utils2.assign = function assign(obj) {
         var result = obj;
-        var i9;
-        var l6;
+        var i8;
+        var l5;
         for (var _len = arguments.length, assigners = new Array(_len > 1 ? _len - 1 : 0), _key = 1; _key < _len; _key++) assigners[_key - 1] = arguments[_key];
         if (Object.assign) return Object.assign.apply(Object, [obj].concat(assigners));
         var _loop = function _loop2() {
-          var assigner = assigners[i9];
+          var assigner = assigners[i8];
           if (typeof assigner === "object" && assigner !== null) Object.keys(assigner).forEach(function(key) {
             result[key] = assigner[key];
           });
         };
-        for (i9 = 0, l6 = assigners.length; i9 < l6; i9 += 1) _loop();
+        for (i8 = 0, l5 = assigners.length; i8 < l5; i8 += 1) _loop();
         return obj;
       };
       Utils2.getBrowserAlias = function getBrowserAlias(browserName) {
@@ -34453,15 +34453,15 @@ var init_bowser = __esm({
       _proto.hasBrand = function hasBrand(brandName) {
         if (!this._hints || !Array.isArray(this._hints.brands)) return false;
         var brandLower = brandName.toLowerCase();
-        return this._hints.brands.some(function(b9) {
-          return b9.brand && b9.brand.toLowerCase() === brandLower;
+        return this._hints.brands.some(function(b8) {
+          return b8.brand && b8.brand.toLowerCase() === brandLower;
         });
       };
       _proto.getBrandVersion = function getBrandVersion(brandName) {
         if (!this._hints || !Array.isArray(this._hints.brands)) return;
         var brandLower = brandName.toLowerCase();
-        var brand = Utils.find(this._hints.brands, function(b9) {
-          return b9.brand && b9.brand.toLowerCase() === brandLower;
+        var brand = Utils.find(this._hints.brands, function(b8) {
+          return b8.brand && b8.brand.toLowerCase() === brandLower;
         });
         return brand ? brand.version : void 0;
       };
@@ -35312,12 +35312,12 @@ var init_resolveAwsSdkSigV4AConfig = __esm({
 
 // node_modules/@smithy/signature-v4/dist-es/HeaderFormatter.js
 function negate2(bytes) {
-  for (let i9 = 0; i9 < 8; i9++) {
-    bytes[i9] ^= 255;
+  for (let i8 = 0; i8 < 8; i8++) {
+    bytes[i8] ^= 255;
   }
-  for (let i9 = 7; i9 > -1; i9--) {
-    bytes[i9]++;
-    if (bytes[i9] !== 0) {
+  for (let i8 = 7; i8 > -1; i8--) {
+    bytes[i8]++;
+    if (bytes[i8] !== 0) {
       break;
     }
   }
@@ -35423,8 +35423,8 @@ var init_HeaderFormatter = __esm({
           throw new Error(`${number3} is too large (or, if negative, too small) to represent as an Int64`);
         }
         const bytes = new Uint8Array(8);
-        for (let i9 = 7, remaining = Math.abs(Math.round(number3)); i9 > -1 && remaining > 0; i9--, remaining /= 256) {
-          bytes[i9] = remaining;
+        for (let i8 = 7, remaining = Math.abs(Math.round(number3)); i8 > -1 && remaining > 0; i8--, remaining /= 256) {
+          bytes[i8] = remaining;
         }
         if (number3 < 0) {
           negate2(bytes);
@@ -36407,7 +36407,7 @@ var init_retry3 = __esm({
   "node_modules/@smithy/credential-provider-imds/dist-es/remoteProvider/retry.js"() {
     retry = (toRetry, maxRetries) => {
       let promise = toRetry();
-      for (let i9 = 0; i9 < maxRetries; i9++) {
+      for (let i8 = 0; i8 < maxRetries; i8++) {
         promise = promise.catch(toRetry);
       }
       return promise;
@@ -36628,12 +36628,12 @@ var init_staticStabilityProvider = __esm({
           if (credentials.expiration && credentials.expiration.getTime() < Date.now()) {
             credentials = getExtendedInstanceMetadataCredentials(credentials, logger2);
           }
-        } catch (e9) {
+        } catch (e8) {
           if (pastCredentials) {
-            logger2.warn("Credential renew failed: ", e9);
+            logger2.warn("Credential renew failed: ", e8);
             credentials = getExtendedInstanceMetadataCredentials(pastCredentials, logger2);
           } else {
-            throw e9;
+            throw e8;
           }
         }
         pastCredentials = credentials;
@@ -37286,9 +37286,9 @@ or increase socketAcquisitionWarningTimeout=(millis) in the NodeHttpHandler conf
               keepAliveMsecs: httpAgent.keepAliveMsecs
             });
           }
-          writeRequestBodyPromise = writeRequestBody(req, request, effectiveRequestTimeout, this.externalAgent).catch((e9) => {
+          writeRequestBodyPromise = writeRequestBody(req, request, effectiveRequestTimeout, this.externalAgent).catch((e8) => {
             clearTimeouts();
-            return _reject(e9);
+            return _reject(e8);
           });
         });
       }
@@ -37406,8 +37406,8 @@ function createGetRequest(url) {
     hostname: url.hostname,
     port: Number(url.port),
     path: url.pathname,
-    query: Array.from(url.searchParams.entries()).reduce((acc, [k9, v]) => {
-      acc[k9] = v;
+    query: Array.from(url.searchParams.entries()).reduce((acc, [k8, v]) => {
+      acc[k8] = v;
       return acc;
     }, {}),
     fragment: url.hash
@@ -37432,7 +37432,7 @@ async function getCredentials(response, logger2) {
     let parsedBody = {};
     try {
       parsedBody = JSON.parse(str);
-    } catch (e9) {
+    } catch (e8) {
     }
     throw Object.assign(new CredentialsProviderError(`Server responded with status: ${response.statusCode}`, { logger: logger2 }), {
       Code: parsedBody.Code,
@@ -37456,10 +37456,10 @@ var init_retry_wrapper = __esm({
   "node_modules/@aws-sdk/credential-provider-http/dist-es/fromHttp/retry-wrapper.js"() {
     retryWrapper = (toRetry, maxRetries, delayMs) => {
       return async () => {
-        for (let i9 = 0; i9 < maxRetries; ++i9) {
+        for (let i8 = 0; i8 < maxRetries; ++i8) {
           try {
             return await toRetry();
-          } catch (e9) {
+          } catch (e8) {
             await new Promise((resolve2) => setTimeout(resolve2, delayMs));
           }
         }
@@ -37523,8 +37523,8 @@ Set AWS_CONTAINER_CREDENTIALS_FULL_URI or AWS_CONTAINER_CREDENTIALS_RELATIVE_URI
         try {
           const result = await requestHandler.handle(request, { requestTimeout });
           return getCredentials(result.response).then((creds2) => setCredentialFeature(creds2, "CREDENTIALS_HTTP", "z"));
-        } catch (e9) {
-          throw new CredentialsProviderError(String(e9), { logger: options.logger });
+        } catch (e8) {
+          throw new CredentialsProviderError(String(e8), { logger: options.logger });
         }
       }, options.maxRetries ?? 3, options.timeout ?? 1e3);
       return async () => {
@@ -37589,8 +37589,8 @@ function memoizeChain(providers, treatAsExpired) {
   const provider = async (options) => {
     if (options?.forceRefresh) {
       if (!forceRefreshLock) {
-        forceRefreshLock = chain2(options).then((c9) => {
-          credentials = c9;
+        forceRefreshLock = chain2(options).then((c8) => {
+          credentials = c8;
         }).finally(() => {
           forceRefreshLock = void 0;
         });
@@ -37608,16 +37608,16 @@ function memoizeChain(providers, treatAsExpired) {
     } else if (!credentials || treatAsExpired?.(credentials)) {
       if (credentials) {
         if (!passiveLock) {
-          passiveLock = chain2(options).then((c9) => {
-            credentials = c9;
+          passiveLock = chain2(options).then((c8) => {
+            credentials = c8;
           }).catch(() => {
           }).finally(() => {
             passiveLock = void 0;
           });
         }
       } else {
-        activeLock = chain2(options).then((c9) => {
-          credentials = c9;
+        activeLock = chain2(options).then((c8) => {
+          credentials = c8;
         }).finally(() => {
           activeLock = void 0;
         });
@@ -37886,8 +37886,8 @@ var init_ProtocolLib = __esm({
       }
       resolveRestContentType(defaultContentType, inputSchema) {
         const members2 = inputSchema.getMemberSchemas();
-        const httpPayloadMember = Object.values(members2).find((m6) => {
-          return !!m6.getMergedTraits().httpPayload;
+        const httpPayloadMember = Object.values(members2).find((m5) => {
+          return !!m5.getMergedTraits().httpPayload;
         });
         if (httpPayloadMember) {
           const mediaType = httpPayloadMember.getMergedTraits().mediaType;
@@ -37901,8 +37901,8 @@ var init_ProtocolLib = __esm({
             return defaultContentType;
           }
         } else if (!inputSchema.isUnitSchema()) {
-          const hasBody = Object.values(members2).find((m6) => {
-            const { httpQuery, httpQueryParams, httpHeader, httpLabel, httpPrefixHeaders } = m6.getMergedTraits();
+          const hasBody = Object.values(members2).find((m5) => {
+            const { httpQuery, httpQueryParams, httpHeader, httpLabel, httpPrefixHeaders } = m5.getMergedTraits();
             const noPrefixHeaders = httpPrefixHeaders === void 0;
             return !httpQuery && !httpQueryParams && !httpHeader && !httpLabel && noPrefixHeaders;
           });
@@ -37926,7 +37926,7 @@ var init_ProtocolLib = __esm({
         try {
           const errorSchema = getErrorSchema?.(this.errorRegistry, errorName) ?? this.errorRegistry.getSchema(errorIdentifier);
           return { errorSchema, errorMetadata };
-        } catch (e9) {
+        } catch (e8) {
           dataObject.message = dataObject.message ?? dataObject.Message ?? "UnknownError";
           const synthetic = this.errorRegistry;
           const baseExceptionSchema = synthetic.getBaseException();
@@ -37934,8 +37934,8 @@ var init_ProtocolLib = __esm({
             const ErrorCtor = synthetic.getErrorCtor(baseExceptionSchema) ?? Error;
             throw this.decorateServiceException(Object.assign(new ErrorCtor({ name: errorName }), errorMetadata), dataObject);
           }
-          const d9 = dataObject;
-          const message = d9?.message ?? d9?.Message ?? d9?.Error?.Message ?? d9?.Error?.message;
+          const d8 = dataObject;
+          const message = d8?.message ?? d8?.Message ?? d8?.Error?.Message ?? d8?.Error?.message;
           throw this.decorateServiceException(Object.assign(new Error(message), {
             name: errorName
           }, errorMetadata), dataObject);
@@ -37983,9 +37983,9 @@ var init_ProtocolLib = __esm({
           };
           output.Code = Code;
           output.Type = Type;
-          for (let i9 = 0; i9 < keys.length; i9++) {
-            const k9 = keys[i9];
-            Error2[k9 === "message" ? "Message" : k9] = output[k9];
+          for (let i8 = 0; i8 < keys.length; i8++) {
+            const k8 = keys[i8];
+            Error2[k8 === "message" ? "Message" : k8] = output[k8];
           }
           delete Error2.__type;
           output.Error = Error2;
@@ -38005,7 +38005,7 @@ var init_ProtocolLib = __esm({
       findQueryCompatibleError(registry2, errorName) {
         try {
           return registry2.getSchema(errorName);
-        } catch (e9) {
+        } catch (e8) {
           return registry2.find((schema) => NormalizedSchema.of(schema).getMergedTraits().awsQueryError?.[0] === errorName);
         }
       }
@@ -38027,10 +38027,10 @@ var init_AwsJsonRpcProtocol = __esm({
       codec;
       mixin;
       awsQueryCompatible;
-      constructor({ defaultNamespace, errorTypeRegistries: errorTypeRegistries9, serviceTarget, awsQueryCompatible, jsonCodec }) {
+      constructor({ defaultNamespace, errorTypeRegistries: errorTypeRegistries8, serviceTarget, awsQueryCompatible, jsonCodec }) {
         super({
           defaultNamespace,
-          errorTypeRegistries: errorTypeRegistries9
+          errorTypeRegistries: errorTypeRegistries8
         });
         this.serviceTarget = serviceTarget;
         this.codec = jsonCodec ?? new JsonCodec2({
@@ -38100,10 +38100,10 @@ var init_AwsJson1_1Protocol = __esm({
   "node_modules/@aws-sdk/core/dist-es/submodules/protocols/json/AwsJson1_1Protocol.js"() {
     init_AwsJsonRpcProtocol();
     AwsJson1_1Protocol = class extends AwsJsonRpcProtocol {
-      constructor({ defaultNamespace, errorTypeRegistries: errorTypeRegistries9, serviceTarget, awsQueryCompatible, jsonCodec }) {
+      constructor({ defaultNamespace, errorTypeRegistries: errorTypeRegistries8, serviceTarget, awsQueryCompatible, jsonCodec }) {
         super({
           defaultNamespace,
-          errorTypeRegistries: errorTypeRegistries9,
+          errorTypeRegistries: errorTypeRegistries8,
           serviceTarget,
           awsQueryCompatible,
           jsonCodec
@@ -38134,10 +38134,10 @@ var init_AwsRestJsonProtocol = __esm({
       deserializer;
       codec;
       mixin = new ProtocolLib();
-      constructor({ defaultNamespace, errorTypeRegistries: errorTypeRegistries9, jsonCodec }) {
+      constructor({ defaultNamespace, errorTypeRegistries: errorTypeRegistries8, jsonCodec }) {
         super({
           defaultNamespace,
-          errorTypeRegistries: errorTypeRegistries9
+          errorTypeRegistries: errorTypeRegistries8
         });
         const settings2 = {
           timestampFormat: {
@@ -38250,8 +38250,8 @@ var init_xml_parser = __esm({
             p4.skipDoctype();
             p4.trim();
           } else if (p4.x[p4.i] === "<") {
-            const root9 = p4.parseTag();
-            return { [root9.tag]: root9.value };
+            const root8 = p4.parseTag();
+            return { [root8.tag]: root8.value };
           } else {
             throw new Error("@aws-sdk XML parse error: unexpected content.");
           }
@@ -38403,11 +38403,11 @@ var init_xml_parser = __esm({
             obj[child2.tag] = child2.value;
           }
         }
-        for (const [k9, v] of Object.entries(attrs)) {
-          if (k9 === "__proto__") {
+        for (const [k8, v] of Object.entries(attrs)) {
+          if (k8 === "__proto__") {
             writeKey2(obj);
           }
-          obj[k9] = v;
+          obj[k8] = v;
         }
         return { tag, value: obj };
       }
@@ -38423,12 +38423,12 @@ var init_xml_parser = __esm({
         p4.i += 9;
         let depth = 0;
         while (p4.i < p4.z) {
-          const c9 = p4.x[p4.i];
-          if (c9 === "[") {
+          const c8 = p4.x[p4.i];
+          if (c8 === "[") {
             ++depth;
-          } else if (c9 === "]") {
+          } else if (c8 === "]") {
             --depth;
-          } else if (c9 === ">" && depth === 0) {
+          } else if (c8 === ">" && depth === 0) {
             ++p4.i;
             return;
           }
@@ -38495,9 +38495,9 @@ var init_UnionSerde2 = __esm({
       }
       writeUnknown() {
         if (this.hasUnknown()) {
-          const k9 = this.keys.values().next().value;
-          const v = this.from[k9];
-          this.to.$unknown = [k9, v];
+          const k8 = this.keys.values().next().value;
+          const v = this.from[k8];
+          this.to.$unknown = [k8, v];
         }
       }
     };
@@ -38647,13 +38647,13 @@ var init_XmlShapeDeserializer = __esm({
           let parsedObj;
           try {
             parsedObj = parseXML(xml);
-          } catch (e9) {
-            if (e9 && typeof e9 === "object") {
-              Object.defineProperty(e9, "$responseBodyText", {
+          } catch (e8) {
+            if (e8 && typeof e8 === "object") {
+              Object.defineProperty(e8, "$responseBodyText", {
                 value: xml
               });
             }
-            throw e9;
+            throw e8;
           }
           const textNodeName = "#text";
           const key = Object.keys(parsedObj)[0];
@@ -38756,16 +38756,16 @@ var init_QueryShapeSerializer = __esm({
             } else {
               const member2 = ns.getValueSchema();
               const flat = this.settings.flattenLists || ns.getMergedTraits().xmlFlattened;
-              let i9 = 1;
+              let i8 = 1;
               for (const item of value) {
                 if (item == null) {
                   continue;
                 }
                 const traits = member2.getMergedTraits();
                 const suffix = this.getKey("member", traits.xmlName, traits.ec2QueryName);
-                const key = flat ? `${prefix}${i9}` : `${prefix}${suffix}.${i9}`;
+                const key = flat ? `${prefix}${i8}` : `${prefix}${suffix}.${i8}`;
                 this.write(member2, item, key);
-                ++i9;
+                ++i8;
               }
             }
           }
@@ -38774,21 +38774,21 @@ var init_QueryShapeSerializer = __esm({
             const keySchema = ns.getKeySchema();
             const memberSchema = ns.getValueSchema();
             const flat = ns.getMergedTraits().xmlFlattened;
-            let i9 = 1;
-            for (const k9 in value) {
-              const v = value[k9];
+            let i8 = 1;
+            for (const k8 in value) {
+              const v = value[k8];
               if (v == null) {
                 continue;
               }
               const keyTraits = keySchema.getMergedTraits();
               const keySuffix = this.getKey("key", keyTraits.xmlName, keyTraits.ec2QueryName);
-              const key = flat ? `${prefix}${i9}.${keySuffix}` : `${prefix}entry.${i9}.${keySuffix}`;
+              const key = flat ? `${prefix}${i8}.${keySuffix}` : `${prefix}entry.${i8}.${keySuffix}`;
               const valTraits = memberSchema.getMergedTraits();
               const valueSuffix = this.getKey("value", valTraits.xmlName, valTraits.ec2QueryName);
-              const valueKey = flat ? `${prefix}${i9}.${valueSuffix}` : `${prefix}entry.${i9}.${valueSuffix}`;
-              this.write(keySchema, k9, key);
+              const valueKey = flat ? `${prefix}${i8}.${valueSuffix}` : `${prefix}entry.${i8}.${valueSuffix}`;
+              this.write(keySchema, k8, key);
               this.write(memberSchema, v, valueKey);
-              ++i9;
+              ++i8;
             }
           }
         } else if (ns.isStructSchema()) {
@@ -38807,8 +38807,8 @@ var init_QueryShapeSerializer = __esm({
             if (!didWriteMember && ns.isUnionSchema()) {
               const { $unknown } = value;
               if (Array.isArray($unknown)) {
-                const [k9, v] = $unknown;
-                const key = `${prefix}${k9}`;
+                const [k8, v] = $unknown;
+                const key = `${prefix}${k8}`;
                 this.write(15, v, key);
               }
             }
@@ -39974,7 +39974,7 @@ var init_fromSso = __esm({
       let ssoToken;
       try {
         ssoToken = await getSSOTokenFromFile(ssoSessionName);
-      } catch (e9) {
+      } catch (e8) {
         throw new TokenProviderError(`The SSO session token associated with profile=${profileName} was not found or is invalid. ${REFRESH_MESSAGE}`, false);
       }
       validateTokenKey("accessToken", ssoToken.accessToken);
@@ -40746,8 +40746,8 @@ var init_resolveSSOCredentials = __esm({
             accessToken: _token.token,
             expiresAt: new Date(_token.expiration).toISOString()
           };
-        } catch (e9) {
-          throw new CredentialsProviderError(e9.message, {
+        } catch (e8) {
+          throw new CredentialsProviderError(e8.message, {
             tryNextLink: SHOULD_FAIL_CREDENTIAL_CHAIN,
             logger: logger2
           });
@@ -40755,7 +40755,7 @@ var init_resolveSSOCredentials = __esm({
       } else {
         try {
           token = await getSSOTokenFromFile(ssoStartUrl);
-        } catch (e9) {
+        } catch (e8) {
           throw new CredentialsProviderError(`The SSO session associated with this profile is invalid. ${refreshMessage}`, {
             tryNextLink: SHOULD_FAIL_CREDENTIAL_CHAIN,
             logger: logger2
@@ -40782,8 +40782,8 @@ var init_resolveSSOCredentials = __esm({
           roleName: ssoRoleName,
           accessToken
         }));
-      } catch (e9) {
-        throw new CredentialsProviderError(e9, {
+      } catch (e8) {
+        throw new CredentialsProviderError(e8, {
           tryNextLink: SHOULD_FAIL_CREDENTIAL_CHAIN,
           logger: logger2
         });
@@ -41374,9 +41374,9 @@ var init_httpAuthSchemeProvider4 = __esm({
       };
     };
     defaultSTSHttpAuthSchemeParametersProvider = createEndpointRuleSetHttpAuthSchemeParametersProvider(_defaultSTSHttpAuthSchemeParametersProvider);
-    createEndpointRuleSetHttpAuthSchemeProvider = (defaultEndpointResolver9, defaultHttpAuthSchemeResolver, createHttpAuthOptionFunctions) => {
+    createEndpointRuleSetHttpAuthSchemeProvider = (defaultEndpointResolver8, defaultHttpAuthSchemeResolver, createHttpAuthOptionFunctions) => {
       const endpointRuleSetHttpAuthSchemeProvider = (authParameters) => {
-        const endpoint = defaultEndpointResolver9(authParameters);
+        const endpoint = defaultEndpointResolver8(authParameters);
         const authSchemes = endpoint.properties?.authSchemes;
         if (!authSchemes) {
           return defaultHttpAuthSchemeResolver(authParameters);
@@ -42373,8 +42373,8 @@ var init_resolveAssumeRoleCredentials = __esm({
       const profileData = profiles[profileName];
       const { source_profile, region } = profileData;
       if (!options.roleAssumer) {
-        const { getDefaultRoleAssumer: getDefaultRoleAssumer5 } = await Promise.resolve().then(() => (init_sts(), sts_exports));
-        options.roleAssumer = getDefaultRoleAssumer5({
+        const { getDefaultRoleAssumer: getDefaultRoleAssumer3 } = await Promise.resolve().then(() => (init_sts(), sts_exports));
+        options.roleAssumer = getDefaultRoleAssumer3({
           ...options.clientConfig,
           credentialProviderLogger: options.logger,
           parentClientConfig: {
@@ -43404,10 +43404,10 @@ var init_LoginCredentialsFetcher = __esm({
         }
         const { SigninClient: SigninClient2, CreateOAuth2TokenCommand: CreateOAuth2TokenCommand2 } = await Promise.resolve().then(() => (init_signin(), signin_exports));
         const { logger: logger2, userAgentAppId } = this.callerClientConfig ?? {};
-        const isH23 = (requestHandler2) => {
+        const isH22 = (requestHandler2) => {
           return requestHandler2?.metadata?.handlerProtocol === "h2";
         };
-        const requestHandler = isH23(this.callerClientConfig?.requestHandler) ? void 0 : this.callerClientConfig?.requestHandler;
+        const requestHandler = isH22(this.callerClientConfig?.requestHandler) ? void 0 : this.callerClientConfig?.requestHandler;
         const signInRegion = typeof freshToken.signInRegion === "string" && freshToken.signInRegion.length > 0 ? freshToken.signInRegion : void 0;
         const region = signInRegion ?? this.profileData.region ?? await this.callerClientConfig?.region?.() ?? process.env.AWS_REGION;
         const client = new SigninClient2({
@@ -43490,7 +43490,7 @@ var init_LoginCredentialsFetcher = __esm({
         try {
           const tokenData = await import_node_fs4.promises.readFile(tokenFilePath, "utf8");
           const token = JSON.parse(tokenData);
-          const missingFields = ["accessToken", "clientId", "refreshToken", "dpopKey"].filter((k9) => !token[k9]);
+          const missingFields = ["accessToken", "clientId", "refreshToken", "dpopKey"].filter((k8) => !token[k8]);
           if (!token.accessToken?.accountId) {
             missingFields.push("accountId");
           }
@@ -43530,7 +43530,7 @@ var init_LoginCredentialsFetcher = __esm({
         }
         offset++;
         const rLength = derSignature[offset++];
-        let r9 = derSignature.subarray(offset, offset + rLength);
+        let r8 = derSignature.subarray(offset, offset + rLength);
         offset += rLength;
         if (derSignature[offset] !== 2) {
           throw new Error("Invalid DER signature");
@@ -43538,9 +43538,9 @@ var init_LoginCredentialsFetcher = __esm({
         offset++;
         const sLength = derSignature[offset++];
         let s2 = derSignature.subarray(offset, offset + sLength);
-        r9 = r9[0] === 0 ? r9.subarray(1) : r9;
+        r8 = r8[0] === 0 ? r8.subarray(1) : r8;
         s2 = s2[0] === 0 ? s2.subarray(1) : s2;
-        const rPadded = Buffer.concat([Buffer.alloc(32 - r9.length), r9]);
+        const rPadded = Buffer.concat([Buffer.alloc(32 - r8.length), r8]);
         const sPadded = Buffer.concat([Buffer.alloc(32 - s2.length), s2]);
         return Buffer.concat([rPadded, sPadded]);
       }
@@ -43573,9 +43573,9 @@ var init_LoginCredentialsFetcher = __esm({
           const publicKey = (0, import_node_crypto4.createPublicKey)(privateKey);
           const publicDer = publicKey.export({ format: "der", type: "spki" });
           let pointStart = -1;
-          for (let i9 = 0; i9 < publicDer.length; i9++) {
-            if (publicDer[i9] === 4) {
-              pointStart = i9;
+          for (let i8 = 0; i8 < publicDer.length; i8++) {
+            if (publicDer[i8] === 4) {
+              pointStart = i8;
               break;
             }
           }
@@ -43659,8 +43659,8 @@ var init_resolveLoginCredentials = __esm({
       return Boolean(data && data.login_session);
     };
     resolveLoginCredentials = async (profileName, options, callerClientConfig) => {
-      const { fromLoginCredentials: fromLoginCredentials3 } = await Promise.resolve().then(() => (init_dist_es12(), dist_es_exports5));
-      const credentials = await fromLoginCredentials3({
+      const { fromLoginCredentials: fromLoginCredentials2 } = await Promise.resolve().then(() => (init_dist_es12(), dist_es_exports5));
+      const credentials = await fromLoginCredentials2({
         ...options,
         profile: profileName
       })({ callerClientConfig });
@@ -43778,8 +43778,8 @@ var init_resolveProcessCredentials2 = __esm({
     init_client3();
     isProcessProfile = (arg) => Boolean(arg) && typeof arg === "object" && typeof arg.credential_process === "string";
     resolveProcessCredentials2 = async (options, profile2) => {
-      const { fromProcess: fromProcess3 } = await Promise.resolve().then(() => (init_dist_es13(), dist_es_exports6));
-      const credentials = await fromProcess3({
+      const { fromProcess: fromProcess2 } = await Promise.resolve().then(() => (init_dist_es13(), dist_es_exports6));
+      const credentials = await fromProcess2({
         ...options,
         profile: profile2
       })();
@@ -43794,8 +43794,8 @@ var init_resolveSsoCredentials = __esm({
   "node_modules/@aws-sdk/credential-provider-ini/dist-es/resolveSsoCredentials.js"() {
     init_client3();
     resolveSsoCredentials = async (profile2, profileData, options = {}, callerClientConfig) => {
-      const { fromSSO: fromSSO3 } = await Promise.resolve().then(() => (init_dist_es10(), dist_es_exports4));
-      return fromSSO3({
+      const { fromSSO: fromSSO2 } = await Promise.resolve().then(() => (init_dist_es10(), dist_es_exports4));
+      return fromSSO2({
         profile: profile2,
         logger: options.logger,
         parentClientConfig: options.parentClientConfig,
@@ -43843,8 +43843,8 @@ var init_fromWebToken = __esm({
       const { roleArn: roleArn2, roleSessionName, webIdentityToken, providerId, policyArns, policy: policy2, durationSeconds } = init;
       let { roleAssumerWithWebIdentity } = init;
       if (!roleAssumerWithWebIdentity) {
-        const { getDefaultRoleAssumerWithWebIdentity: getDefaultRoleAssumerWithWebIdentity5 } = await Promise.resolve().then(() => (init_sts(), sts_exports));
-        roleAssumerWithWebIdentity = getDefaultRoleAssumerWithWebIdentity5({
+        const { getDefaultRoleAssumerWithWebIdentity: getDefaultRoleAssumerWithWebIdentity3 } = await Promise.resolve().then(() => (init_sts(), sts_exports));
+        roleAssumerWithWebIdentity = getDefaultRoleAssumerWithWebIdentity3({
           ...init.clientConfig,
           credentialProviderLogger: init.logger,
           parentClientConfig: {
@@ -44046,8 +44046,8 @@ var init_defaultProvider = __esm({
         if (!ssoStartUrl && !ssoAccountId && !ssoRegion && !ssoRoleName && !ssoSession) {
           throw new CredentialsProviderError("Skipping SSO provider in default chain (inputs do not include SSO fields).", { logger: init.logger });
         }
-        const { fromSSO: fromSSO3 } = await Promise.resolve().then(() => (init_dist_es10(), dist_es_exports4));
-        return fromSSO3(init)(awsIdentityProperties);
+        const { fromSSO: fromSSO2 } = await Promise.resolve().then(() => (init_dist_es10(), dist_es_exports4));
+        return fromSSO2(init)(awsIdentityProperties);
       },
       async (awsIdentityProperties) => {
         init.logger?.debug("@aws-sdk/credential-provider-node - defaultProvider::fromIni");
@@ -44056,8 +44056,8 @@ var init_defaultProvider = __esm({
       },
       async (awsIdentityProperties) => {
         init.logger?.debug("@aws-sdk/credential-provider-node - defaultProvider::fromProcess");
-        const { fromProcess: fromProcess3 } = await Promise.resolve().then(() => (init_dist_es13(), dist_es_exports6));
-        return fromProcess3(init)(awsIdentityProperties);
+        const { fromProcess: fromProcess2 } = await Promise.resolve().then(() => (init_dist_es13(), dist_es_exports6));
+        return fromProcess2(init)(awsIdentityProperties);
       },
       async (awsIdentityProperties) => {
         init.logger?.debug("@aws-sdk/credential-provider-node - defaultProvider::fromTokenFile");
@@ -49238,7 +49238,7 @@ var init_ListReplicationBackfillsPaginator = __esm({
 });
 
 // node_modules/@aws-sdk/client-ecr/dist-es/waiters/waitForImageScanComplete.js
-var checkState, waitForImageScanComplete, waitUntilImageScanComplete;
+var checkState, waitUntilImageScanComplete;
 var init_waitForImageScanComplete = __esm({
   "node_modules/@aws-sdk/client-ecr/dist-es/waiters/waitForImageScanComplete.js"() {
     init_client2();
@@ -49255,7 +49255,7 @@ var init_waitForImageScanComplete = __esm({
           if (returnComparator() === "COMPLETE") {
             return { state: WaiterState.SUCCESS, reason };
           }
-        } catch (e9) {
+        } catch (e8) {
         }
         try {
           const returnComparator = () => {
@@ -49264,16 +49264,12 @@ var init_waitForImageScanComplete = __esm({
           if (returnComparator() === "FAILED") {
             return { state: WaiterState.FAILURE, reason };
           }
-        } catch (e9) {
+        } catch (e8) {
         }
       } catch (exception) {
         reason = exception;
       }
       return { state: WaiterState.RETRY, reason };
-    };
-    waitForImageScanComplete = async (params, input) => {
-      const serviceDefaults = { minDelay: 5, maxDelay: 120 };
-      return createWaiter({ ...serviceDefaults, ...params }, input, checkState);
     };
     waitUntilImageScanComplete = async (params, input) => {
       const serviceDefaults = { minDelay: 5, maxDelay: 120 };
@@ -49284,7 +49280,7 @@ var init_waitForImageScanComplete = __esm({
 });
 
 // node_modules/@aws-sdk/client-ecr/dist-es/waiters/waitForLifecyclePolicyPreviewComplete.js
-var checkState2, waitForLifecyclePolicyPreviewComplete, waitUntilLifecyclePolicyPreviewComplete;
+var checkState2, waitUntilLifecyclePolicyPreviewComplete;
 var init_waitForLifecyclePolicyPreviewComplete = __esm({
   "node_modules/@aws-sdk/client-ecr/dist-es/waiters/waitForLifecyclePolicyPreviewComplete.js"() {
     init_client2();
@@ -49301,7 +49297,7 @@ var init_waitForLifecyclePolicyPreviewComplete = __esm({
           if (returnComparator() === "COMPLETE") {
             return { state: WaiterState.SUCCESS, reason };
           }
-        } catch (e9) {
+        } catch (e8) {
         }
         try {
           const returnComparator = () => {
@@ -49310,16 +49306,12 @@ var init_waitForLifecyclePolicyPreviewComplete = __esm({
           if (returnComparator() === "FAILED") {
             return { state: WaiterState.FAILURE, reason };
           }
-        } catch (e9) {
+        } catch (e8) {
         }
       } catch (exception) {
         reason = exception;
       }
       return { state: WaiterState.RETRY, reason };
-    };
-    waitForLifecyclePolicyPreviewComplete = async (params, input) => {
-      const serviceDefaults = { minDelay: 5, maxDelay: 120 };
-      return createWaiter({ ...serviceDefaults, ...params }, input, checkState2);
     };
     waitUntilLifecyclePolicyPreviewComplete = async (params, input) => {
       const serviceDefaults = { minDelay: 5, maxDelay: 120 };
@@ -49592,172 +49584,8 @@ var init_waiters = __esm({
 });
 
 // node_modules/@aws-sdk/client-ecr/dist-es/models/enums.js
-var LayerFailureCode, LayerAvailability, ImageFailureCode, ScanningConfigurationFailureCode, ScanningRepositoryFilterType, ScanFrequency, UpstreamRegistry, EncryptionType, ImageTagMutability, ImageTagMutabilityExclusionFilterType, RCTAppliedFor, SigningRepositoryFilterType, ReplicationStatus, ImageStatusFilter, TagStatus, FindingSeverity, ScanStatus, ImageStatus, SigningStatus, RepositoryFilterType, ReplicationBackfillResultStatus, ReplicationBackfillStatus, LifecyclePolicyTargetStorageClass, ImageActionType, LifecyclePolicyStorageClass, LifecyclePolicyPreviewStatus, ScanType, ArtifactStatusFilter, ArtifactStatus, TargetStorageClass;
 var init_enums3 = __esm({
   "node_modules/@aws-sdk/client-ecr/dist-es/models/enums.js"() {
-    LayerFailureCode = {
-      InvalidLayerDigest: "InvalidLayerDigest",
-      MissingLayerDigest: "MissingLayerDigest"
-    };
-    LayerAvailability = {
-      ARCHIVED: "ARCHIVED",
-      AVAILABLE: "AVAILABLE",
-      UNAVAILABLE: "UNAVAILABLE"
-    };
-    ImageFailureCode = {
-      ImageInaccessible: "ImageInaccessible",
-      ImageNotFound: "ImageNotFound",
-      ImageReferencedByManifestList: "ImageReferencedByManifestList",
-      ImageTagDoesNotMatchDigest: "ImageTagDoesNotMatchDigest",
-      InvalidImageDigest: "InvalidImageDigest",
-      InvalidImageTag: "InvalidImageTag",
-      KmsError: "KmsError",
-      MissingDigestAndTag: "MissingDigestAndTag",
-      UpstreamAccessDenied: "UpstreamAccessDenied",
-      UpstreamTooManyRequests: "UpstreamTooManyRequests",
-      UpstreamUnavailable: "UpstreamUnavailable"
-    };
-    ScanningConfigurationFailureCode = {
-      REPOSITORY_NOT_FOUND: "REPOSITORY_NOT_FOUND"
-    };
-    ScanningRepositoryFilterType = {
-      WILDCARD: "WILDCARD"
-    };
-    ScanFrequency = {
-      CONTINUOUS_SCAN: "CONTINUOUS_SCAN",
-      MANUAL: "MANUAL",
-      SCAN_ON_PUSH: "SCAN_ON_PUSH"
-    };
-    UpstreamRegistry = {
-      AzureContainerRegistry: "azure-container-registry",
-      Chainguard: "chainguard",
-      DockerHub: "docker-hub",
-      Ecr: "ecr",
-      EcrPublic: "ecr-public",
-      GitHubContainerRegistry: "github-container-registry",
-      GitLabContainerRegistry: "gitlab-container-registry",
-      K8s: "k8s",
-      Quay: "quay"
-    };
-    EncryptionType = {
-      AES256: "AES256",
-      KMS: "KMS",
-      KMS_DSSE: "KMS_DSSE"
-    };
-    ImageTagMutability = {
-      IMMUTABLE: "IMMUTABLE",
-      IMMUTABLE_WITH_EXCLUSION: "IMMUTABLE_WITH_EXCLUSION",
-      MUTABLE: "MUTABLE",
-      MUTABLE_WITH_EXCLUSION: "MUTABLE_WITH_EXCLUSION"
-    };
-    ImageTagMutabilityExclusionFilterType = {
-      WILDCARD: "WILDCARD"
-    };
-    RCTAppliedFor = {
-      CREATE_ON_PUSH: "CREATE_ON_PUSH",
-      PULL_THROUGH_CACHE: "PULL_THROUGH_CACHE",
-      REPLICATION: "REPLICATION"
-    };
-    SigningRepositoryFilterType = {
-      WILDCARD_MATCH: "WILDCARD_MATCH"
-    };
-    ReplicationStatus = {
-      COMPLETE: "COMPLETE",
-      FAILED: "FAILED",
-      IN_PROGRESS: "IN_PROGRESS"
-    };
-    ImageStatusFilter = {
-      ACTIVATING: "ACTIVATING",
-      ACTIVE: "ACTIVE",
-      ANY: "ANY",
-      ARCHIVED: "ARCHIVED"
-    };
-    TagStatus = {
-      ANY: "ANY",
-      TAGGED: "TAGGED",
-      UNTAGGED: "UNTAGGED"
-    };
-    FindingSeverity = {
-      CRITICAL: "CRITICAL",
-      HIGH: "HIGH",
-      INFORMATIONAL: "INFORMATIONAL",
-      LOW: "LOW",
-      MEDIUM: "MEDIUM",
-      UNDEFINED: "UNDEFINED"
-    };
-    ScanStatus = {
-      ACTIVE: "ACTIVE",
-      COMPLETE: "COMPLETE",
-      FAILED: "FAILED",
-      FINDINGS_UNAVAILABLE: "FINDINGS_UNAVAILABLE",
-      IMAGE_ARCHIVED: "IMAGE_ARCHIVED",
-      IN_PROGRESS: "IN_PROGRESS",
-      LIMIT_EXCEEDED: "LIMIT_EXCEEDED",
-      PENDING: "PENDING",
-      SCAN_ELIGIBILITY_EXPIRED: "SCAN_ELIGIBILITY_EXPIRED",
-      UNSUPPORTED_IMAGE: "UNSUPPORTED_IMAGE"
-    };
-    ImageStatus = {
-      ACTIVATING: "ACTIVATING",
-      ACTIVE: "ACTIVE",
-      ARCHIVED: "ARCHIVED"
-    };
-    SigningStatus = {
-      COMPLETE: "COMPLETE",
-      FAILED: "FAILED",
-      IN_PROGRESS: "IN_PROGRESS"
-    };
-    RepositoryFilterType = {
-      PREFIX_MATCH: "PREFIX_MATCH"
-    };
-    ReplicationBackfillResultStatus = {
-      COMPLETE: "COMPLETE",
-      FAILED: "FAILED"
-    };
-    ReplicationBackfillStatus = {
-      COMPLETE: "COMPLETE",
-      FAILED: "FAILED",
-      IN_PROGRESS: "IN_PROGRESS",
-      PREPARING: "PREPARING",
-      STOPPED: "STOPPED",
-      STOPPING: "STOPPING"
-    };
-    LifecyclePolicyTargetStorageClass = {
-      ARCHIVE: "ARCHIVE"
-    };
-    ImageActionType = {
-      EXPIRE: "EXPIRE",
-      TRANSITION: "TRANSITION"
-    };
-    LifecyclePolicyStorageClass = {
-      ARCHIVE: "ARCHIVE",
-      STANDARD: "STANDARD"
-    };
-    LifecyclePolicyPreviewStatus = {
-      COMPLETE: "COMPLETE",
-      EXPIRED: "EXPIRED",
-      FAILED: "FAILED",
-      IN_PROGRESS: "IN_PROGRESS"
-    };
-    ScanType = {
-      BASIC: "BASIC",
-      ENHANCED: "ENHANCED"
-    };
-    ArtifactStatusFilter = {
-      ACTIVATING: "ACTIVATING",
-      ACTIVE: "ACTIVE",
-      ANY: "ANY",
-      ARCHIVED: "ARCHIVED"
-    };
-    ArtifactStatus = {
-      ACTIVATING: "ACTIVATING",
-      ACTIVE: "ACTIVE",
-      ARCHIVED: "ARCHIVED"
-    };
-    TargetStorageClass = {
-      ARCHIVE: "ARCHIVE",
-      STANDARD: "STANDARD"
-    };
   }
 });
 
@@ -49768,479 +49596,17 @@ var init_models_05 = __esm({
 });
 
 // node_modules/@aws-sdk/client-ecr/dist-es/index.js
-var dist_es_exports10 = {};
-__export(dist_es_exports10, {
-  $Command: () => Command2,
-  ArtifactStatus: () => ArtifactStatus,
-  ArtifactStatusFilter: () => ArtifactStatusFilter,
-  Attribute$: () => Attribute$,
-  AuthorizationData$: () => AuthorizationData$,
-  AwsEcrContainerImageDetails$: () => AwsEcrContainerImageDetails$,
-  BatchCheckLayerAvailability$: () => BatchCheckLayerAvailability$,
-  BatchCheckLayerAvailabilityCommand: () => BatchCheckLayerAvailabilityCommand,
-  BatchCheckLayerAvailabilityRequest$: () => BatchCheckLayerAvailabilityRequest$,
-  BatchCheckLayerAvailabilityResponse$: () => BatchCheckLayerAvailabilityResponse$,
-  BatchDeleteImage$: () => BatchDeleteImage$,
-  BatchDeleteImageCommand: () => BatchDeleteImageCommand,
-  BatchDeleteImageRequest$: () => BatchDeleteImageRequest$,
-  BatchDeleteImageResponse$: () => BatchDeleteImageResponse$,
-  BatchGetImage$: () => BatchGetImage$,
-  BatchGetImageCommand: () => BatchGetImageCommand,
-  BatchGetImageRequest$: () => BatchGetImageRequest$,
-  BatchGetImageResponse$: () => BatchGetImageResponse$,
-  BatchGetRepositoryScanningConfiguration$: () => BatchGetRepositoryScanningConfiguration$,
-  BatchGetRepositoryScanningConfigurationCommand: () => BatchGetRepositoryScanningConfigurationCommand,
-  BatchGetRepositoryScanningConfigurationRequest$: () => BatchGetRepositoryScanningConfigurationRequest$,
-  BatchGetRepositoryScanningConfigurationResponse$: () => BatchGetRepositoryScanningConfigurationResponse$,
-  BlockedByOrganizationPolicyException: () => BlockedByOrganizationPolicyException,
-  BlockedByOrganizationPolicyException$: () => BlockedByOrganizationPolicyException$,
-  CompleteLayerUpload$: () => CompleteLayerUpload$,
-  CompleteLayerUploadCommand: () => CompleteLayerUploadCommand,
-  CompleteLayerUploadRequest$: () => CompleteLayerUploadRequest$,
-  CompleteLayerUploadResponse$: () => CompleteLayerUploadResponse$,
-  CreatePullThroughCacheRule$: () => CreatePullThroughCacheRule$,
-  CreatePullThroughCacheRuleCommand: () => CreatePullThroughCacheRuleCommand,
-  CreatePullThroughCacheRuleRequest$: () => CreatePullThroughCacheRuleRequest$,
-  CreatePullThroughCacheRuleResponse$: () => CreatePullThroughCacheRuleResponse$,
-  CreateRepository$: () => CreateRepository$,
-  CreateRepositoryCommand: () => CreateRepositoryCommand,
-  CreateRepositoryCreationTemplate$: () => CreateRepositoryCreationTemplate$,
-  CreateRepositoryCreationTemplateCommand: () => CreateRepositoryCreationTemplateCommand,
-  CreateRepositoryCreationTemplateRequest$: () => CreateRepositoryCreationTemplateRequest$,
-  CreateRepositoryCreationTemplateResponse$: () => CreateRepositoryCreationTemplateResponse$,
-  CreateRepositoryRequest$: () => CreateRepositoryRequest$,
-  CreateRepositoryResponse$: () => CreateRepositoryResponse$,
-  CvssScore$: () => CvssScore$,
-  CvssScoreAdjustment$: () => CvssScoreAdjustment$,
-  CvssScoreDetails$: () => CvssScoreDetails$,
-  DeleteLifecyclePolicy$: () => DeleteLifecyclePolicy$,
-  DeleteLifecyclePolicyCommand: () => DeleteLifecyclePolicyCommand,
-  DeleteLifecyclePolicyRequest$: () => DeleteLifecyclePolicyRequest$,
-  DeleteLifecyclePolicyResponse$: () => DeleteLifecyclePolicyResponse$,
-  DeletePullThroughCacheRule$: () => DeletePullThroughCacheRule$,
-  DeletePullThroughCacheRuleCommand: () => DeletePullThroughCacheRuleCommand,
-  DeletePullThroughCacheRuleRequest$: () => DeletePullThroughCacheRuleRequest$,
-  DeletePullThroughCacheRuleResponse$: () => DeletePullThroughCacheRuleResponse$,
-  DeleteRegistryPolicy$: () => DeleteRegistryPolicy$,
-  DeleteRegistryPolicyCommand: () => DeleteRegistryPolicyCommand,
-  DeleteRegistryPolicyRequest$: () => DeleteRegistryPolicyRequest$,
-  DeleteRegistryPolicyResponse$: () => DeleteRegistryPolicyResponse$,
-  DeleteRepository$: () => DeleteRepository$,
-  DeleteRepositoryCommand: () => DeleteRepositoryCommand,
-  DeleteRepositoryCreationTemplate$: () => DeleteRepositoryCreationTemplate$,
-  DeleteRepositoryCreationTemplateCommand: () => DeleteRepositoryCreationTemplateCommand,
-  DeleteRepositoryCreationTemplateRequest$: () => DeleteRepositoryCreationTemplateRequest$,
-  DeleteRepositoryCreationTemplateResponse$: () => DeleteRepositoryCreationTemplateResponse$,
-  DeleteRepositoryPolicy$: () => DeleteRepositoryPolicy$,
-  DeleteRepositoryPolicyCommand: () => DeleteRepositoryPolicyCommand,
-  DeleteRepositoryPolicyRequest$: () => DeleteRepositoryPolicyRequest$,
-  DeleteRepositoryPolicyResponse$: () => DeleteRepositoryPolicyResponse$,
-  DeleteRepositoryRequest$: () => DeleteRepositoryRequest$,
-  DeleteRepositoryResponse$: () => DeleteRepositoryResponse$,
-  DeleteSigningConfiguration$: () => DeleteSigningConfiguration$,
-  DeleteSigningConfigurationCommand: () => DeleteSigningConfigurationCommand,
-  DeleteSigningConfigurationRequest$: () => DeleteSigningConfigurationRequest$,
-  DeleteSigningConfigurationResponse$: () => DeleteSigningConfigurationResponse$,
-  DeregisterPullTimeUpdateExclusion$: () => DeregisterPullTimeUpdateExclusion$,
-  DeregisterPullTimeUpdateExclusionCommand: () => DeregisterPullTimeUpdateExclusionCommand,
-  DeregisterPullTimeUpdateExclusionRequest$: () => DeregisterPullTimeUpdateExclusionRequest$,
-  DeregisterPullTimeUpdateExclusionResponse$: () => DeregisterPullTimeUpdateExclusionResponse$,
-  DescribeImageReplicationStatus$: () => DescribeImageReplicationStatus$,
-  DescribeImageReplicationStatusCommand: () => DescribeImageReplicationStatusCommand,
-  DescribeImageReplicationStatusRequest$: () => DescribeImageReplicationStatusRequest$,
-  DescribeImageReplicationStatusResponse$: () => DescribeImageReplicationStatusResponse$,
-  DescribeImageScanFindings$: () => DescribeImageScanFindings$,
-  DescribeImageScanFindingsCommand: () => DescribeImageScanFindingsCommand,
-  DescribeImageScanFindingsRequest$: () => DescribeImageScanFindingsRequest$,
-  DescribeImageScanFindingsResponse$: () => DescribeImageScanFindingsResponse$,
-  DescribeImageSigningStatus$: () => DescribeImageSigningStatus$,
-  DescribeImageSigningStatusCommand: () => DescribeImageSigningStatusCommand,
-  DescribeImageSigningStatusRequest$: () => DescribeImageSigningStatusRequest$,
-  DescribeImageSigningStatusResponse$: () => DescribeImageSigningStatusResponse$,
-  DescribeImages$: () => DescribeImages$,
-  DescribeImagesCommand: () => DescribeImagesCommand,
-  DescribeImagesFilter$: () => DescribeImagesFilter$,
-  DescribeImagesRequest$: () => DescribeImagesRequest$,
-  DescribeImagesResponse$: () => DescribeImagesResponse$,
-  DescribePullThroughCacheRules$: () => DescribePullThroughCacheRules$,
-  DescribePullThroughCacheRulesCommand: () => DescribePullThroughCacheRulesCommand,
-  DescribePullThroughCacheRulesRequest$: () => DescribePullThroughCacheRulesRequest$,
-  DescribePullThroughCacheRulesResponse$: () => DescribePullThroughCacheRulesResponse$,
-  DescribeRegistry$: () => DescribeRegistry$,
-  DescribeRegistryCommand: () => DescribeRegistryCommand,
-  DescribeRegistryRequest$: () => DescribeRegistryRequest$,
-  DescribeRegistryResponse$: () => DescribeRegistryResponse$,
-  DescribeReplicationBackfillResults$: () => DescribeReplicationBackfillResults$,
-  DescribeReplicationBackfillResultsCommand: () => DescribeReplicationBackfillResultsCommand,
-  DescribeReplicationBackfillResultsRequest$: () => DescribeReplicationBackfillResultsRequest$,
-  DescribeReplicationBackfillResultsResponse$: () => DescribeReplicationBackfillResultsResponse$,
-  DescribeRepositories$: () => DescribeRepositories$,
-  DescribeRepositoriesCommand: () => DescribeRepositoriesCommand,
-  DescribeRepositoriesRequest$: () => DescribeRepositoriesRequest$,
-  DescribeRepositoriesResponse$: () => DescribeRepositoriesResponse$,
-  DescribeRepositoryCreationTemplates$: () => DescribeRepositoryCreationTemplates$,
-  DescribeRepositoryCreationTemplatesCommand: () => DescribeRepositoryCreationTemplatesCommand,
-  DescribeRepositoryCreationTemplatesRequest$: () => DescribeRepositoryCreationTemplatesRequest$,
-  DescribeRepositoryCreationTemplatesResponse$: () => DescribeRepositoryCreationTemplatesResponse$,
-  ECR: () => ECR,
-  ECRClient: () => ECRClient,
-  ECRServiceException: () => ECRServiceException,
-  ECRServiceException$: () => ECRServiceException$,
-  EmptyUploadException: () => EmptyUploadException,
-  EmptyUploadException$: () => EmptyUploadException$,
-  EncryptionConfiguration$: () => EncryptionConfiguration$,
-  EncryptionConfigurationForRepositoryCreationTemplate$: () => EncryptionConfigurationForRepositoryCreationTemplate$,
-  EncryptionType: () => EncryptionType,
-  EnhancedImageScanFinding$: () => EnhancedImageScanFinding$,
-  ExclusionAlreadyExistsException: () => ExclusionAlreadyExistsException,
-  ExclusionAlreadyExistsException$: () => ExclusionAlreadyExistsException$,
-  ExclusionNotFoundException: () => ExclusionNotFoundException,
-  ExclusionNotFoundException$: () => ExclusionNotFoundException$,
-  FindingSeverity: () => FindingSeverity,
-  GetAccountSetting$: () => GetAccountSetting$,
-  GetAccountSettingCommand: () => GetAccountSettingCommand,
-  GetAccountSettingRequest$: () => GetAccountSettingRequest$,
-  GetAccountSettingResponse$: () => GetAccountSettingResponse$,
-  GetAuthorizationToken$: () => GetAuthorizationToken$,
-  GetAuthorizationTokenCommand: () => GetAuthorizationTokenCommand,
-  GetAuthorizationTokenRequest$: () => GetAuthorizationTokenRequest$,
-  GetAuthorizationTokenResponse$: () => GetAuthorizationTokenResponse$,
-  GetDownloadUrlForLayer$: () => GetDownloadUrlForLayer$,
-  GetDownloadUrlForLayerCommand: () => GetDownloadUrlForLayerCommand,
-  GetDownloadUrlForLayerRequest$: () => GetDownloadUrlForLayerRequest$,
-  GetDownloadUrlForLayerResponse$: () => GetDownloadUrlForLayerResponse$,
-  GetLifecyclePolicy$: () => GetLifecyclePolicy$,
-  GetLifecyclePolicyCommand: () => GetLifecyclePolicyCommand,
-  GetLifecyclePolicyPreview$: () => GetLifecyclePolicyPreview$,
-  GetLifecyclePolicyPreviewCommand: () => GetLifecyclePolicyPreviewCommand,
-  GetLifecyclePolicyPreviewRequest$: () => GetLifecyclePolicyPreviewRequest$,
-  GetLifecyclePolicyPreviewResponse$: () => GetLifecyclePolicyPreviewResponse$,
-  GetLifecyclePolicyRequest$: () => GetLifecyclePolicyRequest$,
-  GetLifecyclePolicyResponse$: () => GetLifecyclePolicyResponse$,
-  GetRegistryPolicy$: () => GetRegistryPolicy$,
-  GetRegistryPolicyCommand: () => GetRegistryPolicyCommand,
-  GetRegistryPolicyRequest$: () => GetRegistryPolicyRequest$,
-  GetRegistryPolicyResponse$: () => GetRegistryPolicyResponse$,
-  GetRegistryScanningConfiguration$: () => GetRegistryScanningConfiguration$,
-  GetRegistryScanningConfigurationCommand: () => GetRegistryScanningConfigurationCommand,
-  GetRegistryScanningConfigurationRequest$: () => GetRegistryScanningConfigurationRequest$,
-  GetRegistryScanningConfigurationResponse$: () => GetRegistryScanningConfigurationResponse$,
-  GetRepositoryPolicy$: () => GetRepositoryPolicy$,
-  GetRepositoryPolicyCommand: () => GetRepositoryPolicyCommand,
-  GetRepositoryPolicyRequest$: () => GetRepositoryPolicyRequest$,
-  GetRepositoryPolicyResponse$: () => GetRepositoryPolicyResponse$,
-  GetSigningConfiguration$: () => GetSigningConfiguration$,
-  GetSigningConfigurationCommand: () => GetSigningConfigurationCommand,
-  GetSigningConfigurationRequest$: () => GetSigningConfigurationRequest$,
-  GetSigningConfigurationResponse$: () => GetSigningConfigurationResponse$,
-  Image$: () => Image$,
-  ImageActionType: () => ImageActionType,
-  ImageAlreadyExistsException: () => ImageAlreadyExistsException,
-  ImageAlreadyExistsException$: () => ImageAlreadyExistsException$,
-  ImageArchivedException: () => ImageArchivedException,
-  ImageArchivedException$: () => ImageArchivedException$,
-  ImageDetail$: () => ImageDetail$,
-  ImageDigestDoesNotMatchException: () => ImageDigestDoesNotMatchException,
-  ImageDigestDoesNotMatchException$: () => ImageDigestDoesNotMatchException$,
-  ImageFailure$: () => ImageFailure$,
-  ImageFailureCode: () => ImageFailureCode,
-  ImageIdentifier$: () => ImageIdentifier$,
-  ImageNotFoundException: () => ImageNotFoundException,
-  ImageNotFoundException$: () => ImageNotFoundException$,
-  ImageReferrer$: () => ImageReferrer$,
-  ImageReplicationStatus$: () => ImageReplicationStatus$,
-  ImageScanFinding$: () => ImageScanFinding$,
-  ImageScanFindings$: () => ImageScanFindings$,
-  ImageScanFindingsSummary$: () => ImageScanFindingsSummary$,
-  ImageScanStatus$: () => ImageScanStatus$,
-  ImageScanningConfiguration$: () => ImageScanningConfiguration$,
-  ImageSigningStatus$: () => ImageSigningStatus$,
-  ImageStatus: () => ImageStatus,
-  ImageStatusFilter: () => ImageStatusFilter,
-  ImageStorageClassUpdateNotSupportedException: () => ImageStorageClassUpdateNotSupportedException,
-  ImageStorageClassUpdateNotSupportedException$: () => ImageStorageClassUpdateNotSupportedException$,
-  ImageTagAlreadyExistsException: () => ImageTagAlreadyExistsException,
-  ImageTagAlreadyExistsException$: () => ImageTagAlreadyExistsException$,
-  ImageTagMutability: () => ImageTagMutability,
-  ImageTagMutabilityExclusionFilter$: () => ImageTagMutabilityExclusionFilter$,
-  ImageTagMutabilityExclusionFilterType: () => ImageTagMutabilityExclusionFilterType,
-  InitiateLayerUpload$: () => InitiateLayerUpload$,
-  InitiateLayerUploadCommand: () => InitiateLayerUploadCommand,
-  InitiateLayerUploadRequest$: () => InitiateLayerUploadRequest$,
-  InitiateLayerUploadResponse$: () => InitiateLayerUploadResponse$,
-  InvalidLayerException: () => InvalidLayerException,
-  InvalidLayerException$: () => InvalidLayerException$,
-  InvalidLayerPartException: () => InvalidLayerPartException,
-  InvalidLayerPartException$: () => InvalidLayerPartException$,
-  InvalidParameterException: () => InvalidParameterException,
-  InvalidParameterException$: () => InvalidParameterException$,
-  InvalidTagParameterException: () => InvalidTagParameterException,
-  InvalidTagParameterException$: () => InvalidTagParameterException$,
-  KmsException: () => KmsException,
-  KmsException$: () => KmsException$,
-  Layer$: () => Layer$,
-  LayerAlreadyExistsException: () => LayerAlreadyExistsException,
-  LayerAlreadyExistsException$: () => LayerAlreadyExistsException$,
-  LayerAvailability: () => LayerAvailability,
-  LayerFailure$: () => LayerFailure$,
-  LayerFailureCode: () => LayerFailureCode,
-  LayerInaccessibleException: () => LayerInaccessibleException,
-  LayerInaccessibleException$: () => LayerInaccessibleException$,
-  LayerPartTooSmallException: () => LayerPartTooSmallException,
-  LayerPartTooSmallException$: () => LayerPartTooSmallException$,
-  LayersNotFoundException: () => LayersNotFoundException,
-  LayersNotFoundException$: () => LayersNotFoundException$,
-  LifecyclePolicyNotFoundException: () => LifecyclePolicyNotFoundException,
-  LifecyclePolicyNotFoundException$: () => LifecyclePolicyNotFoundException$,
-  LifecyclePolicyPreviewFilter$: () => LifecyclePolicyPreviewFilter$,
-  LifecyclePolicyPreviewInProgressException: () => LifecyclePolicyPreviewInProgressException,
-  LifecyclePolicyPreviewInProgressException$: () => LifecyclePolicyPreviewInProgressException$,
-  LifecyclePolicyPreviewNotFoundException: () => LifecyclePolicyPreviewNotFoundException,
-  LifecyclePolicyPreviewNotFoundException$: () => LifecyclePolicyPreviewNotFoundException$,
-  LifecyclePolicyPreviewResult$: () => LifecyclePolicyPreviewResult$,
-  LifecyclePolicyPreviewStatus: () => LifecyclePolicyPreviewStatus,
-  LifecyclePolicyPreviewSummary$: () => LifecyclePolicyPreviewSummary$,
-  LifecyclePolicyRuleAction$: () => LifecyclePolicyRuleAction$,
-  LifecyclePolicyStorageClass: () => LifecyclePolicyStorageClass,
-  LifecyclePolicyTargetStorageClass: () => LifecyclePolicyTargetStorageClass,
-  LimitExceededException: () => LimitExceededException,
-  LimitExceededException$: () => LimitExceededException$,
-  ListImageReferrers$: () => ListImageReferrers$,
-  ListImageReferrersCommand: () => ListImageReferrersCommand,
-  ListImageReferrersFilter$: () => ListImageReferrersFilter$,
-  ListImageReferrersRequest$: () => ListImageReferrersRequest$,
-  ListImageReferrersResponse$: () => ListImageReferrersResponse$,
-  ListImages$: () => ListImages$,
-  ListImagesCommand: () => ListImagesCommand,
-  ListImagesFilter$: () => ListImagesFilter$,
-  ListImagesRequest$: () => ListImagesRequest$,
-  ListImagesResponse$: () => ListImagesResponse$,
-  ListPullTimeUpdateExclusions$: () => ListPullTimeUpdateExclusions$,
-  ListPullTimeUpdateExclusionsCommand: () => ListPullTimeUpdateExclusionsCommand,
-  ListPullTimeUpdateExclusionsRequest$: () => ListPullTimeUpdateExclusionsRequest$,
-  ListPullTimeUpdateExclusionsResponse$: () => ListPullTimeUpdateExclusionsResponse$,
-  ListReplicationBackfills$: () => ListReplicationBackfills$,
-  ListReplicationBackfillsCommand: () => ListReplicationBackfillsCommand,
-  ListReplicationBackfillsRequest$: () => ListReplicationBackfillsRequest$,
-  ListReplicationBackfillsResponse$: () => ListReplicationBackfillsResponse$,
-  ListTagsForResource$: () => ListTagsForResource$,
-  ListTagsForResourceCommand: () => ListTagsForResourceCommand,
-  ListTagsForResourceRequest$: () => ListTagsForResourceRequest$,
-  ListTagsForResourceResponse$: () => ListTagsForResourceResponse$,
-  PackageVulnerabilityDetails$: () => PackageVulnerabilityDetails$,
-  PullThroughCacheRule$: () => PullThroughCacheRule$,
-  PullThroughCacheRuleAlreadyExistsException: () => PullThroughCacheRuleAlreadyExistsException,
-  PullThroughCacheRuleAlreadyExistsException$: () => PullThroughCacheRuleAlreadyExistsException$,
-  PullThroughCacheRuleNotFoundException: () => PullThroughCacheRuleNotFoundException,
-  PullThroughCacheRuleNotFoundException$: () => PullThroughCacheRuleNotFoundException$,
-  PutAccountSetting$: () => PutAccountSetting$,
-  PutAccountSettingCommand: () => PutAccountSettingCommand,
-  PutAccountSettingRequest$: () => PutAccountSettingRequest$,
-  PutAccountSettingResponse$: () => PutAccountSettingResponse$,
-  PutImage$: () => PutImage$,
-  PutImageCommand: () => PutImageCommand,
-  PutImageRequest$: () => PutImageRequest$,
-  PutImageResponse$: () => PutImageResponse$,
-  PutImageScanningConfiguration$: () => PutImageScanningConfiguration$,
-  PutImageScanningConfigurationCommand: () => PutImageScanningConfigurationCommand,
-  PutImageScanningConfigurationRequest$: () => PutImageScanningConfigurationRequest$,
-  PutImageScanningConfigurationResponse$: () => PutImageScanningConfigurationResponse$,
-  PutImageTagMutability$: () => PutImageTagMutability$,
-  PutImageTagMutabilityCommand: () => PutImageTagMutabilityCommand,
-  PutImageTagMutabilityRequest$: () => PutImageTagMutabilityRequest$,
-  PutImageTagMutabilityResponse$: () => PutImageTagMutabilityResponse$,
-  PutLifecyclePolicy$: () => PutLifecyclePolicy$,
-  PutLifecyclePolicyCommand: () => PutLifecyclePolicyCommand,
-  PutLifecyclePolicyRequest$: () => PutLifecyclePolicyRequest$,
-  PutLifecyclePolicyResponse$: () => PutLifecyclePolicyResponse$,
-  PutRegistryPolicy$: () => PutRegistryPolicy$,
-  PutRegistryPolicyCommand: () => PutRegistryPolicyCommand,
-  PutRegistryPolicyRequest$: () => PutRegistryPolicyRequest$,
-  PutRegistryPolicyResponse$: () => PutRegistryPolicyResponse$,
-  PutRegistryScanningConfiguration$: () => PutRegistryScanningConfiguration$,
-  PutRegistryScanningConfigurationCommand: () => PutRegistryScanningConfigurationCommand,
-  PutRegistryScanningConfigurationRequest$: () => PutRegistryScanningConfigurationRequest$,
-  PutRegistryScanningConfigurationResponse$: () => PutRegistryScanningConfigurationResponse$,
-  PutReplicationConfiguration$: () => PutReplicationConfiguration$,
-  PutReplicationConfigurationCommand: () => PutReplicationConfigurationCommand,
-  PutReplicationConfigurationRequest$: () => PutReplicationConfigurationRequest$,
-  PutReplicationConfigurationResponse$: () => PutReplicationConfigurationResponse$,
-  PutSigningConfiguration$: () => PutSigningConfiguration$,
-  PutSigningConfigurationCommand: () => PutSigningConfigurationCommand,
-  PutSigningConfigurationRequest$: () => PutSigningConfigurationRequest$,
-  PutSigningConfigurationResponse$: () => PutSigningConfigurationResponse$,
-  RCTAppliedFor: () => RCTAppliedFor,
-  Recommendation$: () => Recommendation$,
-  ReferencedImagesNotFoundException: () => ReferencedImagesNotFoundException,
-  ReferencedImagesNotFoundException$: () => ReferencedImagesNotFoundException$,
-  RegisterPullTimeUpdateExclusion$: () => RegisterPullTimeUpdateExclusion$,
-  RegisterPullTimeUpdateExclusionCommand: () => RegisterPullTimeUpdateExclusionCommand,
-  RegisterPullTimeUpdateExclusionRequest$: () => RegisterPullTimeUpdateExclusionRequest$,
-  RegisterPullTimeUpdateExclusionResponse$: () => RegisterPullTimeUpdateExclusionResponse$,
-  RegistryPolicyNotFoundException: () => RegistryPolicyNotFoundException,
-  RegistryPolicyNotFoundException$: () => RegistryPolicyNotFoundException$,
-  RegistryScanningConfiguration$: () => RegistryScanningConfiguration$,
-  RegistryScanningRule$: () => RegistryScanningRule$,
-  Remediation$: () => Remediation$,
-  ReplicationBackfillInProgressException: () => ReplicationBackfillInProgressException,
-  ReplicationBackfillInProgressException$: () => ReplicationBackfillInProgressException$,
-  ReplicationBackfillInvalidStatusException: () => ReplicationBackfillInvalidStatusException,
-  ReplicationBackfillInvalidStatusException$: () => ReplicationBackfillInvalidStatusException$,
-  ReplicationBackfillNotFoundException: () => ReplicationBackfillNotFoundException,
-  ReplicationBackfillNotFoundException$: () => ReplicationBackfillNotFoundException$,
-  ReplicationBackfillProgress$: () => ReplicationBackfillProgress$,
-  ReplicationBackfillResult$: () => ReplicationBackfillResult$,
-  ReplicationBackfillResultStatus: () => ReplicationBackfillResultStatus,
-  ReplicationBackfillStatus: () => ReplicationBackfillStatus,
-  ReplicationBackfillSummary$: () => ReplicationBackfillSummary$,
-  ReplicationConfiguration$: () => ReplicationConfiguration$,
-  ReplicationDestination$: () => ReplicationDestination$,
-  ReplicationRule$: () => ReplicationRule$,
-  ReplicationStatus: () => ReplicationStatus,
-  Repository$: () => Repository$,
-  RepositoryAlreadyExistsException: () => RepositoryAlreadyExistsException,
-  RepositoryAlreadyExistsException$: () => RepositoryAlreadyExistsException$,
-  RepositoryCreationTemplate$: () => RepositoryCreationTemplate$,
-  RepositoryFilter$: () => RepositoryFilter$,
-  RepositoryFilterType: () => RepositoryFilterType,
-  RepositoryNotEmptyException: () => RepositoryNotEmptyException,
-  RepositoryNotEmptyException$: () => RepositoryNotEmptyException$,
-  RepositoryNotFoundException: () => RepositoryNotFoundException,
-  RepositoryNotFoundException$: () => RepositoryNotFoundException$,
-  RepositoryPolicyNotFoundException: () => RepositoryPolicyNotFoundException,
-  RepositoryPolicyNotFoundException$: () => RepositoryPolicyNotFoundException$,
-  RepositoryScanningConfiguration$: () => RepositoryScanningConfiguration$,
-  RepositoryScanningConfigurationFailure$: () => RepositoryScanningConfigurationFailure$,
-  Resource$: () => Resource$,
-  ResourceDetails$: () => ResourceDetails$,
-  ScanFrequency: () => ScanFrequency,
-  ScanNotFoundException: () => ScanNotFoundException,
-  ScanNotFoundException$: () => ScanNotFoundException$,
-  ScanStatus: () => ScanStatus,
-  ScanType: () => ScanType,
-  ScanningConfigurationFailureCode: () => ScanningConfigurationFailureCode,
-  ScanningRepositoryFilter$: () => ScanningRepositoryFilter$,
-  ScanningRepositoryFilterType: () => ScanningRepositoryFilterType,
-  ScoreDetails$: () => ScoreDetails$,
-  SecretNotFoundException: () => SecretNotFoundException,
-  SecretNotFoundException$: () => SecretNotFoundException$,
-  ServerException: () => ServerException,
-  ServerException$: () => ServerException$,
-  SetRepositoryPolicy$: () => SetRepositoryPolicy$,
-  SetRepositoryPolicyCommand: () => SetRepositoryPolicyCommand,
-  SetRepositoryPolicyRequest$: () => SetRepositoryPolicyRequest$,
-  SetRepositoryPolicyResponse$: () => SetRepositoryPolicyResponse$,
-  SigningConfiguration$: () => SigningConfiguration$,
-  SigningConfigurationNotFoundException: () => SigningConfigurationNotFoundException,
-  SigningConfigurationNotFoundException$: () => SigningConfigurationNotFoundException$,
-  SigningRepositoryFilter$: () => SigningRepositoryFilter$,
-  SigningRepositoryFilterType: () => SigningRepositoryFilterType,
-  SigningRule$: () => SigningRule$,
-  SigningStatus: () => SigningStatus,
-  StartImageScan$: () => StartImageScan$,
-  StartImageScanCommand: () => StartImageScanCommand,
-  StartImageScanRequest$: () => StartImageScanRequest$,
-  StartImageScanResponse$: () => StartImageScanResponse$,
-  StartLifecyclePolicyPreview$: () => StartLifecyclePolicyPreview$,
-  StartLifecyclePolicyPreviewCommand: () => StartLifecyclePolicyPreviewCommand,
-  StartLifecyclePolicyPreviewRequest$: () => StartLifecyclePolicyPreviewRequest$,
-  StartLifecyclePolicyPreviewResponse$: () => StartLifecyclePolicyPreviewResponse$,
-  StartReplicationBackfill$: () => StartReplicationBackfill$,
-  StartReplicationBackfillCommand: () => StartReplicationBackfillCommand,
-  StartReplicationBackfillRequest$: () => StartReplicationBackfillRequest$,
-  StartReplicationBackfillResponse$: () => StartReplicationBackfillResponse$,
-  StopReplicationBackfill$: () => StopReplicationBackfill$,
-  StopReplicationBackfillCommand: () => StopReplicationBackfillCommand,
-  StopReplicationBackfillRequest$: () => StopReplicationBackfillRequest$,
-  StopReplicationBackfillResponse$: () => StopReplicationBackfillResponse$,
-  SubjectIdentifier$: () => SubjectIdentifier$,
-  Tag$: () => Tag$2,
-  TagResource$: () => TagResource$,
-  TagResourceCommand: () => TagResourceCommand,
-  TagResourceRequest$: () => TagResourceRequest$,
-  TagResourceResponse$: () => TagResourceResponse$,
-  TagStatus: () => TagStatus,
-  TargetStorageClass: () => TargetStorageClass,
-  TemplateAlreadyExistsException: () => TemplateAlreadyExistsException,
-  TemplateAlreadyExistsException$: () => TemplateAlreadyExistsException$,
-  TemplateNotFoundException: () => TemplateNotFoundException,
-  TemplateNotFoundException$: () => TemplateNotFoundException$,
-  TooManyTagsException: () => TooManyTagsException,
-  TooManyTagsException$: () => TooManyTagsException$,
-  TransitioningImageTotalCount$: () => TransitioningImageTotalCount$,
-  UnableToAccessSecretException: () => UnableToAccessSecretException,
-  UnableToAccessSecretException$: () => UnableToAccessSecretException$,
-  UnableToDecryptSecretValueException: () => UnableToDecryptSecretValueException,
-  UnableToDecryptSecretValueException$: () => UnableToDecryptSecretValueException$,
-  UnableToGetUpstreamImageException: () => UnableToGetUpstreamImageException,
-  UnableToGetUpstreamImageException$: () => UnableToGetUpstreamImageException$,
-  UnableToGetUpstreamLayerException: () => UnableToGetUpstreamLayerException,
-  UnableToGetUpstreamLayerException$: () => UnableToGetUpstreamLayerException$,
-  UnableToListUpstreamImageReferrersException: () => UnableToListUpstreamImageReferrersException,
-  UnableToListUpstreamImageReferrersException$: () => UnableToListUpstreamImageReferrersException$,
-  UnsupportedImageTypeException: () => UnsupportedImageTypeException,
-  UnsupportedImageTypeException$: () => UnsupportedImageTypeException$,
-  UnsupportedUpstreamRegistryException: () => UnsupportedUpstreamRegistryException,
-  UnsupportedUpstreamRegistryException$: () => UnsupportedUpstreamRegistryException$,
-  UntagResource$: () => UntagResource$,
-  UntagResourceCommand: () => UntagResourceCommand,
-  UntagResourceRequest$: () => UntagResourceRequest$,
-  UntagResourceResponse$: () => UntagResourceResponse$,
-  UpdateImageStorageClass$: () => UpdateImageStorageClass$,
-  UpdateImageStorageClassCommand: () => UpdateImageStorageClassCommand,
-  UpdateImageStorageClassRequest$: () => UpdateImageStorageClassRequest$,
-  UpdateImageStorageClassResponse$: () => UpdateImageStorageClassResponse$,
-  UpdatePullThroughCacheRule$: () => UpdatePullThroughCacheRule$,
-  UpdatePullThroughCacheRuleCommand: () => UpdatePullThroughCacheRuleCommand,
-  UpdatePullThroughCacheRuleRequest$: () => UpdatePullThroughCacheRuleRequest$,
-  UpdatePullThroughCacheRuleResponse$: () => UpdatePullThroughCacheRuleResponse$,
-  UpdateRepositoryCreationTemplate$: () => UpdateRepositoryCreationTemplate$,
-  UpdateRepositoryCreationTemplateCommand: () => UpdateRepositoryCreationTemplateCommand,
-  UpdateRepositoryCreationTemplateRequest$: () => UpdateRepositoryCreationTemplateRequest$,
-  UpdateRepositoryCreationTemplateResponse$: () => UpdateRepositoryCreationTemplateResponse$,
-  UploadLayerPart$: () => UploadLayerPart$,
-  UploadLayerPartCommand: () => UploadLayerPartCommand,
-  UploadLayerPartRequest$: () => UploadLayerPartRequest$,
-  UploadLayerPartResponse$: () => UploadLayerPartResponse$,
-  UploadNotFoundException: () => UploadNotFoundException,
-  UploadNotFoundException$: () => UploadNotFoundException$,
-  UpstreamRegistry: () => UpstreamRegistry,
-  ValidatePullThroughCacheRule$: () => ValidatePullThroughCacheRule$,
-  ValidatePullThroughCacheRuleCommand: () => ValidatePullThroughCacheRuleCommand,
-  ValidatePullThroughCacheRuleRequest$: () => ValidatePullThroughCacheRuleRequest$,
-  ValidatePullThroughCacheRuleResponse$: () => ValidatePullThroughCacheRuleResponse$,
-  ValidationException: () => ValidationException2,
-  ValidationException$: () => ValidationException$2,
-  VulnerablePackage$: () => VulnerablePackage$,
-  __Client: () => Client,
-  errorTypeRegistries: () => errorTypeRegistries5,
-  paginateDescribeImageScanFindings: () => paginateDescribeImageScanFindings,
-  paginateDescribeImages: () => paginateDescribeImages,
-  paginateDescribePullThroughCacheRules: () => paginateDescribePullThroughCacheRules,
-  paginateDescribeReplicationBackfillResults: () => paginateDescribeReplicationBackfillResults,
-  paginateDescribeRepositories: () => paginateDescribeRepositories,
-  paginateDescribeRepositoryCreationTemplates: () => paginateDescribeRepositoryCreationTemplates,
-  paginateGetLifecyclePolicyPreview: () => paginateGetLifecyclePolicyPreview,
-  paginateListImages: () => paginateListImages,
-  paginateListReplicationBackfills: () => paginateListReplicationBackfills,
-  waitForImageScanComplete: () => waitForImageScanComplete,
-  waitForLifecyclePolicyPreviewComplete: () => waitForLifecyclePolicyPreviewComplete,
-  waitUntilImageScanComplete: () => waitUntilImageScanComplete,
-  waitUntilLifecyclePolicyPreviewComplete: () => waitUntilLifecyclePolicyPreviewComplete
-});
 var init_dist_es17 = __esm({
   "node_modules/@aws-sdk/client-ecr/dist-es/index.js"() {
     init_ECRClient();
     init_ECR();
     init_commands5();
-    init_client2();
     init_pagination();
     init_waiters();
     init_schemas_05();
     init_enums3();
     init_errors7();
     init_models_05();
-    init_ECRServiceException();
   }
 });
 
@@ -52665,31 +52031,8 @@ var init_pagination2 = __esm({
 });
 
 // node_modules/@aws-sdk/client-ecr-public/dist-es/models/enums.js
-var LayerFailureCode2, LayerAvailability2, ImageFailureCode2, RegistryAliasStatus;
 var init_enums4 = __esm({
   "node_modules/@aws-sdk/client-ecr-public/dist-es/models/enums.js"() {
-    LayerFailureCode2 = {
-      InvalidLayerDigest: "InvalidLayerDigest",
-      MissingLayerDigest: "MissingLayerDigest"
-    };
-    LayerAvailability2 = {
-      AVAILABLE: "AVAILABLE",
-      UNAVAILABLE: "UNAVAILABLE"
-    };
-    ImageFailureCode2 = {
-      ImageNotFound: "ImageNotFound",
-      ImageReferencedByManifestList: "ImageReferencedByManifestList",
-      ImageTagDoesNotMatchDigest: "ImageTagDoesNotMatchDigest",
-      InvalidImageDigest: "InvalidImageDigest",
-      InvalidImageTag: "InvalidImageTag",
-      KmsError: "KmsError",
-      MissingDigestAndTag: "MissingDigestAndTag"
-    };
-    RegistryAliasStatus = {
-      ACTIVE: "ACTIVE",
-      PENDING: "PENDING",
-      REJECTED: "REJECTED"
-    };
   }
 });
 
@@ -52700,464 +52043,230 @@ var init_models_06 = __esm({
 });
 
 // node_modules/@aws-sdk/client-ecr-public/dist-es/index.js
-var dist_es_exports11 = {};
-__export(dist_es_exports11, {
-  $Command: () => Command2,
-  AuthorizationData$: () => AuthorizationData$2,
-  BatchCheckLayerAvailability$: () => BatchCheckLayerAvailability$2,
-  BatchCheckLayerAvailabilityCommand: () => BatchCheckLayerAvailabilityCommand2,
-  BatchCheckLayerAvailabilityRequest$: () => BatchCheckLayerAvailabilityRequest$2,
-  BatchCheckLayerAvailabilityResponse$: () => BatchCheckLayerAvailabilityResponse$2,
-  BatchDeleteImage$: () => BatchDeleteImage$2,
-  BatchDeleteImageCommand: () => BatchDeleteImageCommand2,
-  BatchDeleteImageRequest$: () => BatchDeleteImageRequest$2,
-  BatchDeleteImageResponse$: () => BatchDeleteImageResponse$2,
-  CompleteLayerUpload$: () => CompleteLayerUpload$2,
-  CompleteLayerUploadCommand: () => CompleteLayerUploadCommand2,
-  CompleteLayerUploadRequest$: () => CompleteLayerUploadRequest$2,
-  CompleteLayerUploadResponse$: () => CompleteLayerUploadResponse$2,
-  CreateRepository$: () => CreateRepository$2,
-  CreateRepositoryCommand: () => CreateRepositoryCommand2,
-  CreateRepositoryRequest$: () => CreateRepositoryRequest$2,
-  CreateRepositoryResponse$: () => CreateRepositoryResponse$2,
-  DeleteRepository$: () => DeleteRepository$2,
-  DeleteRepositoryCommand: () => DeleteRepositoryCommand2,
-  DeleteRepositoryPolicy$: () => DeleteRepositoryPolicy$2,
-  DeleteRepositoryPolicyCommand: () => DeleteRepositoryPolicyCommand2,
-  DeleteRepositoryPolicyRequest$: () => DeleteRepositoryPolicyRequest$2,
-  DeleteRepositoryPolicyResponse$: () => DeleteRepositoryPolicyResponse$2,
-  DeleteRepositoryRequest$: () => DeleteRepositoryRequest$2,
-  DeleteRepositoryResponse$: () => DeleteRepositoryResponse$2,
-  DescribeImageTags$: () => DescribeImageTags$,
-  DescribeImageTagsCommand: () => DescribeImageTagsCommand,
-  DescribeImageTagsRequest$: () => DescribeImageTagsRequest$,
-  DescribeImageTagsResponse$: () => DescribeImageTagsResponse$,
-  DescribeImages$: () => DescribeImages$2,
-  DescribeImagesCommand: () => DescribeImagesCommand2,
-  DescribeImagesRequest$: () => DescribeImagesRequest$2,
-  DescribeImagesResponse$: () => DescribeImagesResponse$2,
-  DescribeRegistries$: () => DescribeRegistries$,
-  DescribeRegistriesCommand: () => DescribeRegistriesCommand,
-  DescribeRegistriesRequest$: () => DescribeRegistriesRequest$,
-  DescribeRegistriesResponse$: () => DescribeRegistriesResponse$,
-  DescribeRepositories$: () => DescribeRepositories$2,
-  DescribeRepositoriesCommand: () => DescribeRepositoriesCommand2,
-  DescribeRepositoriesRequest$: () => DescribeRepositoriesRequest$2,
-  DescribeRepositoriesResponse$: () => DescribeRepositoriesResponse$2,
-  ECRPUBLIC: () => ECRPUBLIC,
-  ECRPUBLICClient: () => ECRPUBLICClient,
-  ECRPUBLICServiceException: () => ECRPUBLICServiceException,
-  ECRPUBLICServiceException$: () => ECRPUBLICServiceException$,
-  EmptyUploadException: () => EmptyUploadException2,
-  EmptyUploadException$: () => EmptyUploadException$2,
-  GetAuthorizationToken$: () => GetAuthorizationToken$2,
-  GetAuthorizationTokenCommand: () => GetAuthorizationTokenCommand2,
-  GetAuthorizationTokenRequest$: () => GetAuthorizationTokenRequest$2,
-  GetAuthorizationTokenResponse$: () => GetAuthorizationTokenResponse$2,
-  GetRegistryCatalogData$: () => GetRegistryCatalogData$,
-  GetRegistryCatalogDataCommand: () => GetRegistryCatalogDataCommand,
-  GetRegistryCatalogDataRequest$: () => GetRegistryCatalogDataRequest$,
-  GetRegistryCatalogDataResponse$: () => GetRegistryCatalogDataResponse$,
-  GetRepositoryCatalogData$: () => GetRepositoryCatalogData$,
-  GetRepositoryCatalogDataCommand: () => GetRepositoryCatalogDataCommand,
-  GetRepositoryCatalogDataRequest$: () => GetRepositoryCatalogDataRequest$,
-  GetRepositoryCatalogDataResponse$: () => GetRepositoryCatalogDataResponse$,
-  GetRepositoryPolicy$: () => GetRepositoryPolicy$2,
-  GetRepositoryPolicyCommand: () => GetRepositoryPolicyCommand2,
-  GetRepositoryPolicyRequest$: () => GetRepositoryPolicyRequest$2,
-  GetRepositoryPolicyResponse$: () => GetRepositoryPolicyResponse$2,
-  Image$: () => Image$2,
-  ImageAlreadyExistsException: () => ImageAlreadyExistsException2,
-  ImageAlreadyExistsException$: () => ImageAlreadyExistsException$2,
-  ImageDetail$: () => ImageDetail$2,
-  ImageDigestDoesNotMatchException: () => ImageDigestDoesNotMatchException2,
-  ImageDigestDoesNotMatchException$: () => ImageDigestDoesNotMatchException$2,
-  ImageFailure$: () => ImageFailure$2,
-  ImageFailureCode: () => ImageFailureCode2,
-  ImageIdentifier$: () => ImageIdentifier$2,
-  ImageNotFoundException: () => ImageNotFoundException2,
-  ImageNotFoundException$: () => ImageNotFoundException$2,
-  ImageTagAlreadyExistsException: () => ImageTagAlreadyExistsException2,
-  ImageTagAlreadyExistsException$: () => ImageTagAlreadyExistsException$2,
-  ImageTagDetail$: () => ImageTagDetail$,
-  InitiateLayerUpload$: () => InitiateLayerUpload$2,
-  InitiateLayerUploadCommand: () => InitiateLayerUploadCommand2,
-  InitiateLayerUploadRequest$: () => InitiateLayerUploadRequest$2,
-  InitiateLayerUploadResponse$: () => InitiateLayerUploadResponse$2,
-  InvalidLayerException: () => InvalidLayerException2,
-  InvalidLayerException$: () => InvalidLayerException$2,
-  InvalidLayerPartException: () => InvalidLayerPartException2,
-  InvalidLayerPartException$: () => InvalidLayerPartException$2,
-  InvalidParameterException: () => InvalidParameterException2,
-  InvalidParameterException$: () => InvalidParameterException$2,
-  InvalidTagParameterException: () => InvalidTagParameterException2,
-  InvalidTagParameterException$: () => InvalidTagParameterException$2,
-  Layer$: () => Layer$2,
-  LayerAlreadyExistsException: () => LayerAlreadyExistsException2,
-  LayerAlreadyExistsException$: () => LayerAlreadyExistsException$2,
-  LayerAvailability: () => LayerAvailability2,
-  LayerFailure$: () => LayerFailure$2,
-  LayerFailureCode: () => LayerFailureCode2,
-  LayerPartTooSmallException: () => LayerPartTooSmallException2,
-  LayerPartTooSmallException$: () => LayerPartTooSmallException$2,
-  LayersNotFoundException: () => LayersNotFoundException2,
-  LayersNotFoundException$: () => LayersNotFoundException$2,
-  LimitExceededException: () => LimitExceededException2,
-  LimitExceededException$: () => LimitExceededException$2,
-  ListTagsForResource$: () => ListTagsForResource$2,
-  ListTagsForResourceCommand: () => ListTagsForResourceCommand2,
-  ListTagsForResourceRequest$: () => ListTagsForResourceRequest$2,
-  ListTagsForResourceResponse$: () => ListTagsForResourceResponse$2,
-  PutImage$: () => PutImage$2,
-  PutImageCommand: () => PutImageCommand2,
-  PutImageRequest$: () => PutImageRequest$2,
-  PutImageResponse$: () => PutImageResponse$2,
-  PutRegistryCatalogData$: () => PutRegistryCatalogData$,
-  PutRegistryCatalogDataCommand: () => PutRegistryCatalogDataCommand,
-  PutRegistryCatalogDataRequest$: () => PutRegistryCatalogDataRequest$,
-  PutRegistryCatalogDataResponse$: () => PutRegistryCatalogDataResponse$,
-  PutRepositoryCatalogData$: () => PutRepositoryCatalogData$,
-  PutRepositoryCatalogDataCommand: () => PutRepositoryCatalogDataCommand,
-  PutRepositoryCatalogDataRequest$: () => PutRepositoryCatalogDataRequest$,
-  PutRepositoryCatalogDataResponse$: () => PutRepositoryCatalogDataResponse$,
-  ReferencedImageDetail$: () => ReferencedImageDetail$,
-  ReferencedImagesNotFoundException: () => ReferencedImagesNotFoundException2,
-  ReferencedImagesNotFoundException$: () => ReferencedImagesNotFoundException$2,
-  Registry$: () => Registry$,
-  RegistryAlias$: () => RegistryAlias$,
-  RegistryAliasStatus: () => RegistryAliasStatus,
-  RegistryCatalogData$: () => RegistryCatalogData$,
-  RegistryNotFoundException: () => RegistryNotFoundException,
-  RegistryNotFoundException$: () => RegistryNotFoundException$,
-  Repository$: () => Repository$2,
-  RepositoryAlreadyExistsException: () => RepositoryAlreadyExistsException2,
-  RepositoryAlreadyExistsException$: () => RepositoryAlreadyExistsException$2,
-  RepositoryCatalogData$: () => RepositoryCatalogData$,
-  RepositoryCatalogDataInput$: () => RepositoryCatalogDataInput$,
-  RepositoryCatalogDataNotFoundException: () => RepositoryCatalogDataNotFoundException,
-  RepositoryCatalogDataNotFoundException$: () => RepositoryCatalogDataNotFoundException$,
-  RepositoryNotEmptyException: () => RepositoryNotEmptyException2,
-  RepositoryNotEmptyException$: () => RepositoryNotEmptyException$2,
-  RepositoryNotFoundException: () => RepositoryNotFoundException2,
-  RepositoryNotFoundException$: () => RepositoryNotFoundException$2,
-  RepositoryPolicyNotFoundException: () => RepositoryPolicyNotFoundException2,
-  RepositoryPolicyNotFoundException$: () => RepositoryPolicyNotFoundException$2,
-  ServerException: () => ServerException2,
-  ServerException$: () => ServerException$2,
-  SetRepositoryPolicy$: () => SetRepositoryPolicy$2,
-  SetRepositoryPolicyCommand: () => SetRepositoryPolicyCommand2,
-  SetRepositoryPolicyRequest$: () => SetRepositoryPolicyRequest$2,
-  SetRepositoryPolicyResponse$: () => SetRepositoryPolicyResponse$2,
-  Tag$: () => Tag$3,
-  TagResource$: () => TagResource$2,
-  TagResourceCommand: () => TagResourceCommand2,
-  TagResourceRequest$: () => TagResourceRequest$2,
-  TagResourceResponse$: () => TagResourceResponse$2,
-  TooManyTagsException: () => TooManyTagsException2,
-  TooManyTagsException$: () => TooManyTagsException$2,
-  UnsupportedCommandException: () => UnsupportedCommandException,
-  UnsupportedCommandException$: () => UnsupportedCommandException$,
-  UntagResource$: () => UntagResource$2,
-  UntagResourceCommand: () => UntagResourceCommand2,
-  UntagResourceRequest$: () => UntagResourceRequest$2,
-  UntagResourceResponse$: () => UntagResourceResponse$2,
-  UploadLayerPart$: () => UploadLayerPart$2,
-  UploadLayerPartCommand: () => UploadLayerPartCommand2,
-  UploadLayerPartRequest$: () => UploadLayerPartRequest$2,
-  UploadLayerPartResponse$: () => UploadLayerPartResponse$2,
-  UploadNotFoundException: () => UploadNotFoundException2,
-  UploadNotFoundException$: () => UploadNotFoundException$2,
-  __Client: () => Client,
-  errorTypeRegistries: () => errorTypeRegistries6,
-  paginateDescribeImageTags: () => paginateDescribeImageTags,
-  paginateDescribeImages: () => paginateDescribeImages2,
-  paginateDescribeRegistries: () => paginateDescribeRegistries,
-  paginateDescribeRepositories: () => paginateDescribeRepositories2
-});
 var init_dist_es18 = __esm({
   "node_modules/@aws-sdk/client-ecr-public/dist-es/index.js"() {
     init_ECRPUBLICClient();
     init_ECRPUBLIC();
     init_commands6();
-    init_client2();
     init_pagination2();
     init_schemas_06();
     init_enums4();
     init_errors8();
     init_models_06();
-    init_ECRPUBLICServiceException();
   }
 });
 
-// src/platform/home.ts
-function homeDir(env2) {
-  if (env2.HOME) return env2.HOME;
-  const os6 = process.getBuiltinModule?.("node:os") ?? require("node:os");
-  return os6.homedir();
-}
-var init_home = __esm({
-  "src/platform/home.ts"() {
-    "use strict";
-  }
-});
-
-// src/core/nesting.ts
-function nestingDepth(value, limit = MAX_NESTING) {
-  let deepest = 0;
-  const stack = [[value, 0]];
-  while (stack.length > 0) {
-    const [current, depth] = stack.pop();
-    if (typeof current !== "object" || current === null) continue;
-    const level = depth + 1;
-    if (level > deepest) deepest = level;
-    if (deepest > limit) return deepest;
-    for (const child2 of Object.values(current)) stack.push([child2, level]);
-  }
-  return deepest;
-}
-var MAX_NESTING;
-var init_nesting = __esm({
-  "src/core/nesting.ts"() {
-    "use strict";
-    MAX_NESTING = 64;
-  }
-});
-
-// src/platform/aws-config.ts
-function sharedConfigPath(env2) {
-  return env2.AWS_CONFIG_FILE || (0, import_node_path7.join)(homeDir(env2), ".aws", "config");
-}
-function activeProfile(env2) {
-  return env2.AWS_PROFILE || "default";
-}
-function profileRegion(env2) {
-  const file = sharedConfigPath(env2);
-  let text2;
-  try {
-    text2 = readBoundedSync(file, LIMITS.configFile);
-  } catch {
-    return void 0;
-  }
-  const profile2 = activeProfile(env2);
-  const region = regionOf(text2, profile2);
-  return region === void 0 ? void 0 : { region, profile: profile2, file };
-}
-function regionOf(text2, profile2) {
-  return profileSettings(text2, profile2, "config")?.get("region") || void 0;
-}
-function profileSettings(text2, profile2, kind) {
-  let inProfile = false;
-  let settings2;
-  for (const raw of text2.split(/\r?\n/)) {
-    const line5 = raw.trim();
-    if (line5 === "" || line5.startsWith("#") || line5.startsWith(";")) continue;
-    const header = /^\[\s*([^\]]*?)\s*\]$/.exec(line5);
-    if (header !== null) {
-      const title = header[1] ?? "";
-      const name = kind === "config" ? title.replace(/^profile\s+/, "") : title;
-      const prefixed = title !== name;
-      inProfile = name === profile2 && (kind === "credentials" || profile2 === "default" || prefixed);
-      if (inProfile) settings2 ??= /* @__PURE__ */ new Map();
-      continue;
-    }
-    if (!inProfile || settings2 === void 0) continue;
-    const setting = /^([A-Za-z0-9_.-]+)\s*=\s*(.*)$/.exec(line5);
-    if (setting === null) continue;
-    const value = (setting[2] ?? "").replace(/\s+[#;].*$/, "").trim();
-    settings2.set((setting[1] ?? "").toLowerCase(), value);
-  }
-  return settings2;
-}
-function sharedCredentialsPath(env2) {
-  return env2.AWS_SHARED_CREDENTIALS_FILE || (0, import_node_path7.join)(homeDir(env2), ".aws", "credentials");
-}
-function readSharedFile(path6) {
-  try {
-    return { text: readBoundedSync(path6, LIMITS.configFile) };
-  } catch (error2) {
-    return { error: error2.code ?? error2.message };
-  }
-}
-function environmentRegion(env2, isRegion2) {
-  for (const name of ["AWS_REGION", "AWS_DEFAULT_REGION"]) {
-    const value = env2[name];
-    if (!value) continue;
-    return isRegion2(value) ? { region: value, origin: name } : { origin: name, invalid: value };
-  }
-  const fromProfile2 = profileRegion(env2);
-  if (fromProfile2 === void 0) return void 0;
-  const origin = `profile ${fromProfile2.profile} in ${fromProfile2.file}`;
-  return isRegion2(fromProfile2.region) ? { region: fromProfile2.region, origin } : { origin, invalid: fromProfile2.region };
-}
-var import_node_path7;
-var init_aws_config = __esm({
-  "src/platform/aws-config.ts"() {
-    "use strict";
-    import_node_path7 = require("node:path");
-    init_bounded_read();
-    init_home();
-  }
-});
-
-// src/credentials/chain-diagnosis.ts
-function diagnoseDefaultChain(env2) {
-  const links = [];
-  const profile2 = activeProfile(env2);
-  const profileSet = Boolean(env2.AWS_PROFILE);
-  const keyId = Boolean(env2.AWS_ACCESS_KEY_ID);
-  const secret = Boolean(env2.AWS_SECRET_ACCESS_KEY);
-  links.push([
-    "environment",
-    profileSet ? `skipped: AWS_PROFILE=${profile2} is set, and then the SDK reads keys only from that profile` : keyId && !secret ? "AWS_ACCESS_KEY_ID is set but AWS_SECRET_ACCESS_KEY is not" : !keyId && secret ? "AWS_SECRET_ACCESS_KEY is set but AWS_ACCESS_KEY_ID is not" : "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set"
-  ]);
-  const configPath = sharedConfigPath(env2);
-  const credentialsPath = sharedCredentialsPath(env2);
-  const config2 = readSharedFile(configPath);
-  const credentials = readSharedFile(credentialsPath);
-  const fromConfig = "text" in config2 ? profileSettings(config2.text, profile2, "config") : void 0;
-  const fromCredentials = "text" in credentials ? profileSettings(credentials.text, profile2, "credentials") : void 0;
-  const settings2 = new Map([...fromConfig ?? [], ...fromCredentials ?? []]);
-  const files = `${configPath} (${"text" in config2 ? "read" : config2.error}) and ${credentialsPath} (${"text" in credentials ? "read" : credentials.error})`;
-  if (fromConfig === void 0 && fromCredentials === void 0) {
-    links.push(["profile", `no profile "${profile2}" in ${files}`]);
-  } else {
-    const has = (key) => Boolean(settings2.get(key));
-    const kinds = [
-      has("sso_session") || has("sso_start_url") ? "SSO" : "",
-      has("aws_access_key_id") ? "keys" : "",
-      has("role_arn") ? "an assumed role" : "",
-      has("credential_process") ? "credential_process" : "",
-      has("web_identity_token_file") ? "web identity" : ""
-    ].filter((k9) => k9 !== "");
-    links.push([
-      "profile",
-      kinds.length === 0 ? `profile "${profile2}" (in ${files}) sets no credentials: no keys, SSO, role or credential_process` : `profile "${profile2}" sets ${kinds.join(", ")}, which gave no credentials${kinds.includes("SSO") ? " (is the SSO login current? aws sso login)" : ""}`
-    ]);
-  }
-  const tokenFile = env2.AWS_WEB_IDENTITY_TOKEN_FILE;
-  links.push([
-    "web identity",
-    tokenFile && env2.AWS_ROLE_ARN ? `AWS_WEB_IDENTITY_TOKEN_FILE=${tokenFile} with AWS_ROLE_ARN gave no credentials` : tokenFile ? "AWS_WEB_IDENTITY_TOKEN_FILE is set but AWS_ROLE_ARN is not" : "AWS_WEB_IDENTITY_TOKEN_FILE and AWS_ROLE_ARN are not set"
-  ]);
-  const container = env2.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI || env2.AWS_CONTAINER_CREDENTIALS_FULL_URI;
-  if (container) {
-    links.push(["container role", `the container credentials endpoint ${container} gave none`]);
-  } else {
-    links.push([
-      "container role",
-      "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI / _FULL_URI are not set (not an ECS task or EKS pod)"
-    ]);
-    links.push([
-      "instance role",
-      env2.AWS_EC2_METADATA_DISABLED?.toLowerCase() === "true" ? "not asked: AWS_EC2_METADATA_DISABLED=true" : `the instance metadata service at ${env2.AWS_EC2_METADATA_SERVICE_ENDPOINT || DEFAULT_IMDS} gave no role credentials (not an EC2 instance, no role attached, or IMDSv2 unreachable)`
-    ]);
-  }
-  return links.map(([name, message], index) => ({ field: `link ${index + 1} (${name})`, message }));
-}
-var DEFAULT_IMDS, EMPTY_CHAIN_HINT;
-var init_chain_diagnosis = __esm({
-  "src/credentials/chain-diagnosis.ts"() {
-    "use strict";
-    init_aws_config();
-    DEFAULT_IMDS = "http://169.254.169.254";
-    EMPTY_CHAIN_HINT = "set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE=NAME for a profile of ~/.aws/config (after aws sso login --profile NAME for SSO), or run on an EC2 instance, ECS task or EKS pod with a role";
-  }
-});
-
-// src/credentials/session-name.ts
-function ciBuildKey(env2) {
-  return env2.bamboo_buildResultKey ?? (env2.GITHUB_RUN_ID ? `${env2.GITHUB_REPOSITORY ?? "github"}-${env2.GITHUB_RUN_ID}${env2.GITHUB_RUN_ATTEMPT ? `-${env2.GITHUB_RUN_ATTEMPT}` : ""}` : void 0) ?? (env2.CI_JOB_ID ? `${env2.CI_PROJECT_PATH ?? "gitlab"}-${env2.CI_JOB_ID}` : void 0) ?? (env2.BUILD_BUILDID ? `${env2.SYSTEM_TEAMPROJECT ?? "azure"}-${env2.BUILD_BUILDID}` : void 0);
-}
-function defaultSessionName(env2, fallback2, max = 64) {
-  const detail = ciBuildKey(env2) ?? fallback2;
-  return toSessionName(detail === void 0 ? "ecr-vars" : `${PREFIX}${detail}`, max);
-}
-function toSessionName(text2, max = 64) {
-  const cleaned = text2.replace(INVALID, "-");
-  const short = cleaned.length <= max ? cleaned : `${cleaned.slice(0, PREFIX.length)}${cleaned.slice(cleaned.length - (max - PREFIX.length))}`;
-  return short.length >= 2 ? short : "ecr-vars";
-}
-var INVALID, PREFIX;
-var init_session_name = __esm({
-  "src/credentials/session-name.ts"() {
-    "use strict";
-    INVALID = /[^\w+=,.@-]+/g;
-    PREFIX = "ecr-vars-";
-  }
-});
-
-// node_modules/@aws-sdk/credential-providers/dist-es/createCredentialChain.js
-var createCredentialChain, propertyProviderChain;
-var init_createCredentialChain = __esm({
-  "node_modules/@aws-sdk/credential-providers/dist-es/createCredentialChain.js"() {
-    init_config2();
-    createCredentialChain = (...credentialProviders) => {
-      let expireAfter = -1;
-      const baseFunction = async (awsIdentityProperties) => {
-        const credentials = await propertyProviderChain(...credentialProviders)(awsIdentityProperties);
-        if (!credentials.expiration && expireAfter !== -1) {
-          credentials.expiration = new Date(Date.now() + expireAfter);
-        }
-        return credentials;
-      };
-      const withOptions = Object.assign(baseFunction, {
-        expireAfter(milliseconds) {
-          if (milliseconds < 5 * 6e4) {
-            throw new Error("@aws-sdk/credential-providers - createCredentialChain(...).expireAfter(ms) may not be called with a duration lower than five minutes.");
-          }
-          expireAfter = milliseconds;
-          return withOptions;
-        }
-      });
-      return withOptions;
+// node_modules/@aws-sdk/client-sts/dist-es/endpoint/bdd.js
+var q3, a7, b7, c7, d7, e7, f7, g7, h7, i7, j7, k7, l4, m4, n3, o3, p3, _data7, root7, r7, nodes7, bdd7;
+var init_bdd7 = __esm({
+  "node_modules/@aws-sdk/client-sts/dist-es/endpoint/bdd.js"() {
+    init_endpoints();
+    q3 = "ref";
+    a7 = -1;
+    b7 = true;
+    c7 = "isSet";
+    d7 = "PartitionResult";
+    e7 = "booleanEquals";
+    f7 = "stringEquals";
+    g7 = "getAttr";
+    h7 = "us-east-1";
+    i7 = "sigv4";
+    j7 = "sts";
+    k7 = "https://sts.{Region}.{PartitionResult#dnsSuffix}";
+    l4 = { [q3]: "Endpoint" };
+    m4 = { [q3]: "Region" };
+    n3 = { [q3]: d7 };
+    o3 = {};
+    p3 = [m4];
+    _data7 = {
+      conditions: [
+        [c7, [l4]],
+        [c7, p3],
+        ["aws.partition", p3, d7],
+        [e7, [{ [q3]: "UseFIPS" }, b7]],
+        [e7, [{ [q3]: "UseDualStack" }, b7]],
+        [f7, [m4, "aws-global"]],
+        [e7, [{ [q3]: "UseGlobalEndpoint" }, b7]],
+        [f7, [m4, "eu-central-1"]],
+        [e7, [{ fn: g7, argv: [n3, "supportsDualStack"] }, b7]],
+        [e7, [{ fn: g7, argv: [n3, "supportsFIPS"] }, b7]],
+        [f7, [m4, "ap-south-1"]],
+        [f7, [m4, "eu-north-1"]],
+        [f7, [m4, "eu-west-1"]],
+        [f7, [m4, "eu-west-2"]],
+        [f7, [m4, "eu-west-3"]],
+        [f7, [m4, "sa-east-1"]],
+        [f7, [m4, h7]],
+        [f7, [m4, "us-east-2"]],
+        [f7, [m4, "us-west-2"]],
+        [f7, [m4, "us-west-1"]],
+        [f7, [m4, "ca-central-1"]],
+        [f7, [m4, "ap-southeast-1"]],
+        [f7, [m4, "ap-northeast-1"]],
+        [f7, [m4, "ap-southeast-2"]],
+        [f7, [{ fn: g7, argv: [n3, "name"] }, "aws-us-gov"]]
+      ],
+      results: [
+        [a7],
+        ["https://sts.amazonaws.com", { authSchemes: [{ name: i7, signingName: j7, signingRegion: h7 }] }],
+        [k7, { authSchemes: [{ name: i7, signingName: j7, signingRegion: "{Region}" }] }],
+        [a7, "Invalid Configuration: FIPS and custom endpoint are not supported"],
+        [a7, "Invalid Configuration: Dualstack and custom endpoint are not supported"],
+        [l4, o3],
+        ["https://sts-fips.{Region}.{PartitionResult#dualStackDnsSuffix}", o3],
+        [a7, "FIPS and DualStack are enabled, but this partition does not support one or both"],
+        ["https://sts.{Region}.amazonaws.com", o3],
+        ["https://sts-fips.{Region}.{PartitionResult#dnsSuffix}", o3],
+        [a7, "FIPS is enabled but this partition does not support FIPS"],
+        ["https://sts.{Region}.{PartitionResult#dualStackDnsSuffix}", o3],
+        [a7, "DualStack is enabled but this partition does not support DualStack"],
+        [k7, o3],
+        [a7, "Invalid Configuration: Missing Region"]
+      ]
     };
-    propertyProviderChain = (...providers) => async (awsIdentityProperties) => {
-      if (providers.length === 0) {
-        throw new ProviderError("No providers in chain", { tryNextLink: false });
-      }
-      let lastProviderError;
-      for (const provider of providers) {
-        try {
-          return await provider(awsIdentityProperties);
-        } catch (err) {
-          lastProviderError = err;
-          if (err?.tryNextLink) {
-            continue;
-          }
-          throw err;
-        }
-      }
-      throw lastProviderError;
+    root7 = 2;
+    r7 = 1e8;
+    nodes7 = new Int32Array([
+      -1,
+      1,
+      -1,
+      0,
+      30,
+      3,
+      1,
+      4,
+      r7 + 14,
+      2,
+      5,
+      r7 + 14,
+      3,
+      25,
+      6,
+      4,
+      24,
+      7,
+      5,
+      r7 + 1,
+      8,
+      6,
+      9,
+      r7 + 13,
+      7,
+      r7 + 1,
+      10,
+      10,
+      r7 + 1,
+      11,
+      11,
+      r7 + 1,
+      12,
+      12,
+      r7 + 1,
+      13,
+      13,
+      r7 + 1,
+      14,
+      14,
+      r7 + 1,
+      15,
+      15,
+      r7 + 1,
+      16,
+      16,
+      r7 + 1,
+      17,
+      17,
+      r7 + 1,
+      18,
+      18,
+      r7 + 1,
+      19,
+      19,
+      r7 + 1,
+      20,
+      20,
+      r7 + 1,
+      21,
+      21,
+      r7 + 1,
+      22,
+      22,
+      r7 + 1,
+      23,
+      23,
+      r7 + 1,
+      r7 + 2,
+      8,
+      r7 + 11,
+      r7 + 12,
+      4,
+      28,
+      26,
+      9,
+      27,
+      r7 + 10,
+      24,
+      r7 + 8,
+      r7 + 9,
+      8,
+      29,
+      r7 + 7,
+      9,
+      r7 + 6,
+      r7 + 7,
+      3,
+      r7 + 3,
+      31,
+      4,
+      r7 + 4,
+      r7 + 5
+    ]);
+    bdd7 = BinaryDecisionDiagram.from(nodes7, root7, _data7.conditions, _data7.results);
+  }
+});
+
+// node_modules/@aws-sdk/client-sts/dist-es/endpoint/endpointResolver.js
+var cache7, defaultEndpointResolver7;
+var init_endpointResolver7 = __esm({
+  "node_modules/@aws-sdk/client-sts/dist-es/endpoint/endpointResolver.js"() {
+    init_client3();
+    init_endpoints();
+    init_bdd7();
+    cache7 = new EndpointCache({
+      size: 50,
+      params: ["Endpoint", "Region", "UseDualStack", "UseFIPS", "UseGlobalEndpoint"]
+    });
+    defaultEndpointResolver7 = (endpointParams, context = {}) => {
+      return cache7.get(endpointParams, () => decideEndpoint(bdd7, {
+        endpointParams,
+        logger: context.logger
+      }));
     };
+    customEndpointFunctions.aws = awsEndpointFunctions;
   }
 });
 
-// node_modules/@aws-sdk/credential-provider-cognito-identity/dist-es/resolveLogins.js
-function resolveLogins(logins) {
-  return Promise.all(Object.keys(logins).reduce((arr, name) => {
-    const tokenOrProvider = logins[name];
-    if (typeof tokenOrProvider === "string") {
-      arr.push([name, tokenOrProvider]);
-    } else {
-      arr.push(tokenOrProvider().then((token) => [name, token]));
-    }
-    return arr;
-  }, [])).then((resolvedPairs) => resolvedPairs.reduce((logins2, [key, value]) => {
-    logins2[key] = value;
-    return logins2;
-  }, {}));
-}
-var init_resolveLogins = __esm({
-  "node_modules/@aws-sdk/credential-provider-cognito-identity/dist-es/resolveLogins.js"() {
-  }
-});
-
-// node_modules/@aws-sdk/nested-clients/dist-es/submodules/cognito-identity/auth/httpAuthSchemeProvider.js
+// node_modules/@aws-sdk/client-sts/dist-es/auth/httpAuthSchemeProvider.js
 function createAwsAuthSigv4HttpAuthOption7(authParameters) {
   return {
     schemeId: "aws.auth#sigv4",
     signingProperties: {
-      name: "cognito-identity",
+      name: "sts",
+      region: authParameters.region
+    },
+    propertiesExtractor: (config2, context) => ({
+      signingProperties: {
+        config: config2,
+        context
+      }
+    })
+  };
+}
+function createAwsAuthSigv4aHttpAuthOption2(authParameters) {
+  return {
+    schemeId: "aws.auth#sigv4a",
+    signingProperties: {
+      name: "sts",
       region: authParameters.region
     },
     propertiesExtractor: (config2, context) => ({
@@ -53173,12 +52282,27 @@ function createSmithyApiNoAuthHttpAuthOption5(authParameters) {
     schemeId: "smithy.api#noAuth"
   };
 }
-var defaultCognitoIdentityHttpAuthSchemeParametersProvider, defaultCognitoIdentityHttpAuthSchemeProvider, resolveHttpAuthSchemeConfig7;
+var createEndpointRuleSetHttpAuthSchemeParametersProvider2, _defaultSTSHttpAuthSchemeParametersProvider2, defaultSTSHttpAuthSchemeParametersProvider2, createEndpointRuleSetHttpAuthSchemeProvider2, _defaultSTSHttpAuthSchemeProvider2, defaultSTSHttpAuthSchemeProvider2, resolveHttpAuthSchemeConfig7;
 var init_httpAuthSchemeProvider7 = __esm({
-  "node_modules/@aws-sdk/nested-clients/dist-es/submodules/cognito-identity/auth/httpAuthSchemeProvider.js"() {
+  "node_modules/@aws-sdk/client-sts/dist-es/auth/httpAuthSchemeProvider.js"() {
     init_httpAuthSchemes2();
+    init_dist_es11();
     init_client2();
-    defaultCognitoIdentityHttpAuthSchemeParametersProvider = async (config2, context, input) => {
+    init_endpoints();
+    init_endpointResolver7();
+    createEndpointRuleSetHttpAuthSchemeParametersProvider2 = (defaultHttpAuthSchemeParametersProvider) => async (config2, context, input) => {
+      if (!input) {
+        throw new Error("Could not find `input` for `defaultEndpointRuleSetHttpAuthSchemeParametersProvider`");
+      }
+      const defaultParameters = await defaultHttpAuthSchemeParametersProvider(config2, context, input);
+      const instructionsFn = getSmithyContext(context)?.commandInstance?.constructor?.getEndpointParameterInstructions;
+      if (!instructionsFn) {
+        throw new Error(`getEndpointParameterInstructions() is not defined on '${context.commandName}'`);
+      }
+      const endpointParameters = await resolveParams(input, { getEndpointParameterInstructions: instructionsFn }, config2);
+      return Object.assign(defaultParameters, endpointParameters);
+    };
+    _defaultSTSHttpAuthSchemeParametersProvider2 = async (config2, context, input) => {
       return {
         operation: getSmithyContext(context).operation,
         region: await normalizeProvider(config2.region)() || (() => {
@@ -53186,48 +52310,98 @@ var init_httpAuthSchemeProvider7 = __esm({
         })()
       };
     };
-    defaultCognitoIdentityHttpAuthSchemeProvider = (authParameters) => {
+    defaultSTSHttpAuthSchemeParametersProvider2 = createEndpointRuleSetHttpAuthSchemeParametersProvider2(_defaultSTSHttpAuthSchemeParametersProvider2);
+    createEndpointRuleSetHttpAuthSchemeProvider2 = (defaultEndpointResolver8, defaultHttpAuthSchemeResolver, createHttpAuthOptionFunctions) => {
+      const endpointRuleSetHttpAuthSchemeProvider = (authParameters) => {
+        const endpoint = defaultEndpointResolver8(authParameters);
+        const authSchemes = endpoint.properties?.authSchemes;
+        if (!authSchemes) {
+          return defaultHttpAuthSchemeResolver(authParameters);
+        }
+        const options = [];
+        for (const scheme of authSchemes) {
+          const { name: resolvedName, properties = {}, ...rest } = scheme;
+          const name = resolvedName.toLowerCase();
+          if (resolvedName !== name) {
+            console.warn(`HttpAuthScheme has been normalized with lowercasing: '${resolvedName}' to '${name}'`);
+          }
+          let schemeId;
+          if (name === "sigv4a") {
+            schemeId = "aws.auth#sigv4a";
+            const sigv4Present = authSchemes.find((s2) => {
+              const name2 = s2.name.toLowerCase();
+              return name2 !== "sigv4a" && name2.startsWith("sigv4");
+            });
+            if (SignatureV4MultiRegion.sigv4aDependency() === "none" && sigv4Present) {
+              continue;
+            }
+          } else if (name.startsWith("sigv4")) {
+            schemeId = "aws.auth#sigv4";
+          } else {
+            throw new Error(`Unknown HttpAuthScheme found in '@smithy.rules#endpointRuleSet': '${name}'`);
+          }
+          const createOption = createHttpAuthOptionFunctions[schemeId];
+          if (!createOption) {
+            throw new Error(`Could not find HttpAuthOption create function for '${schemeId}'`);
+          }
+          const option = createOption(authParameters);
+          option.schemeId = schemeId;
+          option.signingProperties = { ...option.signingProperties || {}, ...rest, ...properties };
+          options.push(option);
+        }
+        return options;
+      };
+      return endpointRuleSetHttpAuthSchemeProvider;
+    };
+    _defaultSTSHttpAuthSchemeProvider2 = (authParameters) => {
       const options = [];
       switch (authParameters.operation) {
-        case "GetCredentialsForIdentity":
-          {
-            options.push(createSmithyApiNoAuthHttpAuthOption5(authParameters));
-            break;
-          }
-          ;
-        case "GetId":
-          {
-            options.push(createSmithyApiNoAuthHttpAuthOption5(authParameters));
-            break;
-          }
-          ;
+        case "AssumeRoleWithSAML": {
+          options.push(createSmithyApiNoAuthHttpAuthOption5(authParameters));
+          options.push(createAwsAuthSigv4aHttpAuthOption2(authParameters));
+          break;
+        }
+        case "AssumeRoleWithWebIdentity": {
+          options.push(createSmithyApiNoAuthHttpAuthOption5(authParameters));
+          options.push(createAwsAuthSigv4aHttpAuthOption2(authParameters));
+          break;
+        }
         default: {
           options.push(createAwsAuthSigv4HttpAuthOption7(authParameters));
+          options.push(createAwsAuthSigv4aHttpAuthOption2(authParameters));
         }
       }
       return options;
     };
+    defaultSTSHttpAuthSchemeProvider2 = createEndpointRuleSetHttpAuthSchemeProvider2(defaultEndpointResolver7, _defaultSTSHttpAuthSchemeProvider2, {
+      "aws.auth#sigv4": createAwsAuthSigv4HttpAuthOption7,
+      "aws.auth#sigv4a": createAwsAuthSigv4aHttpAuthOption2,
+      "smithy.api#noAuth": createSmithyApiNoAuthHttpAuthOption5
+    });
     resolveHttpAuthSchemeConfig7 = (config2) => {
       const config_0 = resolveAwsSdkSigV4Config(config2);
-      return Object.assign(config_0, {
+      const config_1 = resolveAwsSdkSigV4AConfig(config_0);
+      return Object.assign(config_1, {
         authSchemePreference: normalizeProvider(config2.authSchemePreference ?? [])
       });
     };
   }
 });
 
-// node_modules/@aws-sdk/nested-clients/dist-es/submodules/cognito-identity/endpoint/EndpointParameters.js
+// node_modules/@aws-sdk/client-sts/dist-es/endpoint/EndpointParameters.js
 var resolveClientEndpointParameters7, commonParams7;
 var init_EndpointParameters7 = __esm({
-  "node_modules/@aws-sdk/nested-clients/dist-es/submodules/cognito-identity/endpoint/EndpointParameters.js"() {
+  "node_modules/@aws-sdk/client-sts/dist-es/endpoint/EndpointParameters.js"() {
     resolveClientEndpointParameters7 = (options) => {
       return Object.assign(options, {
         useDualstackEndpoint: options.useDualstackEndpoint ?? false,
         useFipsEndpoint: options.useFipsEndpoint ?? false,
-        defaultSigningName: "cognito-identity"
+        useGlobalEndpoint: options.useGlobalEndpoint ?? false,
+        defaultSigningName: "sts"
       });
     };
     commonParams7 = {
+      UseGlobalEndpoint: { type: "builtInParams", name: "useGlobalEndpoint" },
       UseFIPS: { type: "builtInParams", name: "useFipsEndpoint" },
       Endpoint: { type: "builtInParams", name: "endpoint" },
       Region: { type: "builtInParams", name: "region" },
@@ -53236,496 +52410,872 @@ var init_EndpointParameters7 = __esm({
   }
 });
 
-// node_modules/@aws-sdk/nested-clients/dist-es/submodules/cognito-identity/endpoint/bdd.js
-var m4, a7, b7, c7, d7, e7, f7, g7, h7, i7, j7, k7, l4, _data7, root7, r7, nodes7, bdd7;
-var init_bdd7 = __esm({
-  "node_modules/@aws-sdk/nested-clients/dist-es/submodules/cognito-identity/endpoint/bdd.js"() {
-    init_endpoints();
-    m4 = "ref";
-    a7 = -1;
-    b7 = true;
-    c7 = "isSet";
-    d7 = "PartitionResult";
-    e7 = "booleanEquals";
-    f7 = "getAttr";
-    g7 = "stringEquals";
-    h7 = { [m4]: "Endpoint" };
-    i7 = { [m4]: d7 };
-    j7 = { [m4]: "Region" };
-    k7 = {};
-    l4 = [j7];
-    _data7 = {
-      conditions: [
-        [c7, [h7]],
-        [c7, l4],
-        ["aws.partition", l4, d7],
-        [e7, [{ [m4]: "UseFIPS" }, b7]],
-        [e7, [{ fn: f7, argv: [i7, "supportsFIPS"] }, b7]],
-        [e7, [{ [m4]: "UseDualStack" }, b7]],
-        [e7, [{ fn: f7, argv: [i7, "supportsDualStack"] }, b7]],
-        [g7, [{ fn: f7, argv: [i7, "name"] }, "aws"]],
-        [g7, [j7, "us-east-1"]],
-        [g7, [j7, "us-east-2"]],
-        [g7, [j7, "us-west-1"]],
-        [g7, [j7, "us-west-2"]]
+// node_modules/@aws-sdk/client-sts/package.json
+var package_default4;
+var init_package4 = __esm({
+  "node_modules/@aws-sdk/client-sts/package.json"() {
+    package_default4 = {
+      name: "@aws-sdk/client-sts",
+      version: "3.1169.0",
+      description: "AWS SDK for JavaScript Sts Client for Node.js, Browser and React Native",
+      homepage: "https://github.com/aws/aws-sdk-js-v3/tree/main/clients/client-sts",
+      license: "Apache-2.0",
+      author: {
+        name: "AWS SDK for JavaScript Team",
+        url: "https://aws.amazon.com/sdk-for-javascript/"
+      },
+      repository: {
+        type: "git",
+        url: "https://github.com/aws/aws-sdk-js-v3.git",
+        directory: "clients/client-sts"
+      },
+      files: [
+        "dist-*/**"
       ],
-      results: [
-        [a7],
-        [a7, "Invalid Configuration: FIPS and custom endpoint are not supported"],
-        [a7, "Invalid Configuration: Dualstack and custom endpoint are not supported"],
-        [h7, k7],
-        ["https://cognito-identity-fips.us-east-1.amazonaws.com", k7],
-        ["https://cognito-identity-fips.us-east-2.amazonaws.com", k7],
-        ["https://cognito-identity-fips.us-west-1.amazonaws.com", k7],
-        ["https://cognito-identity-fips.us-west-2.amazonaws.com", k7],
-        ["https://cognito-identity-fips.{Region}.{PartitionResult#dualStackDnsSuffix}", k7],
-        [a7, "FIPS and DualStack are enabled, but this partition does not support one or both"],
-        ["https://cognito-identity-fips.{Region}.{PartitionResult#dnsSuffix}", k7],
-        [a7, "FIPS is enabled but this partition does not support FIPS"],
-        ["https://cognito-identity.{Region}.amazonaws.com", k7],
-        ["https://cognito-identity.{Region}.{PartitionResult#dualStackDnsSuffix}", k7],
-        [a7, "DualStack is enabled but this partition does not support DualStack"],
-        ["https://cognito-identity.{Region}.{PartitionResult#dnsSuffix}", k7],
-        [a7, "Invalid Configuration: Missing Region"]
-      ]
+      sideEffects: false,
+      main: "./dist-cjs/index.js",
+      module: "./dist-es/index.js",
+      browser: {
+        "./dist-es/runtimeConfig": "./dist-es/runtimeConfig.browser"
+      },
+      types: "./dist-types/index.d.ts",
+      typesVersions: {
+        "<4.5": {
+          "dist-types/*": [
+            "dist-types/ts3.4/*"
+          ]
+        }
+      },
+      "react-native": {
+        "./dist-es/runtimeConfig": "./dist-es/runtimeConfig.native"
+      },
+      scripts: {
+        build: "concurrently 'yarn:build:types' 'yarn:build:es' && yarn build:cjs",
+        "build:cjs": "node ../../scripts/compilation/inline",
+        "build:es": "premove dist-es && tsc -p tsconfig.es.json",
+        "build:include:deps": 'yarn g:turbo run build -F="$npm_package_name"',
+        "build:types": "premove dist-types && tsc -p tsconfig.types.json",
+        "build:types:downlevel": "downlevel-dts dist-types dist-types/ts3.4",
+        clean: "premove dist-cjs dist-es dist-types",
+        "extract:docs": "api-extractor run --local",
+        "generate:client": "node ../../scripts/generate-clients/single-service",
+        test: "yarn g:vitest run --passWithNoTests",
+        "test:watch": "yarn g:vitest watch --passWithNoTests",
+        "test:integration": "yarn g:vitest run --passWithNoTests -c vitest.config.integ.mts",
+        "test:integration:watch": "yarn g:vitest watch --passWithNoTests -c vitest.config.integ.mts",
+        "test:e2e": "yarn g:vitest run -c vitest.config.e2e.mts",
+        "test:e2e:watch": "yarn g:vitest watch -c vitest.config.e2e.mts",
+        "test:index": "tsc -p tsconfig.test.json && node ./test/index-objects.spec.mjs"
+      },
+      dependencies: {
+        "@aws-sdk/core": "^3.981.0",
+        "@aws-sdk/credential-provider-node": "^3.972.97",
+        "@aws-sdk/signature-v4-multi-region": "^3.996.52",
+        "@aws-sdk/types": "^3.975.1",
+        "@smithy/core": "^3.40.0",
+        "@smithy/fetch-http-handler": "^5.8.1",
+        "@smithy/node-http-handler": "^4.14.2",
+        "@smithy/types": "^4.20.0",
+        tslib: "^2.6.2"
+      },
+      devDependencies: {
+        "@smithy/snapshot-testing": "^2.4.0",
+        "@tsconfig/node20": "20.1.8",
+        "@types/node": "^20.14.8",
+        concurrently: "7.0.0",
+        "downlevel-dts": "0.10.1",
+        premove: "4.0.0",
+        typescript: "~7.0.2",
+        vitest: "^4.0.17"
+      },
+      engines: {
+        node: ">=20.0.0"
+      }
     };
-    root7 = 2;
-    r7 = 1e8;
-    nodes7 = new Int32Array([
-      -1,
-      1,
-      -1,
-      0,
-      17,
-      3,
-      1,
-      4,
-      r7 + 16,
-      2,
-      5,
-      r7 + 16,
-      3,
-      9,
-      6,
-      5,
-      7,
-      r7 + 15,
-      6,
-      8,
-      r7 + 14,
-      7,
-      r7 + 12,
-      r7 + 13,
-      4,
-      11,
-      10,
-      5,
-      r7 + 9,
-      r7 + 11,
-      5,
-      12,
-      r7 + 10,
-      6,
-      13,
-      r7 + 9,
-      8,
-      r7 + 4,
-      14,
-      9,
-      r7 + 5,
-      15,
-      10,
-      r7 + 6,
-      16,
-      11,
-      r7 + 7,
-      r7 + 8,
-      3,
-      r7 + 1,
-      18,
-      5,
-      r7 + 2,
-      r7 + 3
-    ]);
-    bdd7 = BinaryDecisionDiagram.from(nodes7, root7, _data7.conditions, _data7.results);
   }
 });
 
-// node_modules/@aws-sdk/nested-clients/dist-es/submodules/cognito-identity/endpoint/endpointResolver.js
-var cache7, defaultEndpointResolver7;
-var init_endpointResolver7 = __esm({
-  "node_modules/@aws-sdk/nested-clients/dist-es/submodules/cognito-identity/endpoint/endpointResolver.js"() {
-    init_client3();
-    init_endpoints();
-    init_bdd7();
-    cache7 = new EndpointCache({
-      size: 50,
-      params: ["Endpoint", "Region", "UseDualStack", "UseFIPS"]
-    });
-    defaultEndpointResolver7 = (endpointParams, context = {}) => {
-      return cache7.get(endpointParams, () => decideEndpoint(bdd7, {
-        endpointParams,
-        logger: context.logger
-      }));
-    };
-    customEndpointFunctions.aws = awsEndpointFunctions;
-  }
-});
-
-// node_modules/@aws-sdk/nested-clients/dist-es/submodules/cognito-identity/models/CognitoIdentityServiceException.js
-var CognitoIdentityServiceException;
-var init_CognitoIdentityServiceException = __esm({
-  "node_modules/@aws-sdk/nested-clients/dist-es/submodules/cognito-identity/models/CognitoIdentityServiceException.js"() {
+// node_modules/@aws-sdk/client-sts/dist-es/models/STSServiceException.js
+var STSServiceException2;
+var init_STSServiceException2 = __esm({
+  "node_modules/@aws-sdk/client-sts/dist-es/models/STSServiceException.js"() {
     init_client2();
-    CognitoIdentityServiceException = class _CognitoIdentityServiceException extends ServiceException {
-      static shapeId = "smithy.ts.sdk.synthetic.com.amazonaws.cognitoidentity#CognitoIdentityServiceException";
+    STSServiceException2 = class _STSServiceException extends ServiceException {
+      static shapeId = "smithy.ts.sdk.synthetic.com.amazonaws.sts#STSServiceException";
       constructor(options) {
         super(options);
-        Object.setPrototypeOf(this, _CognitoIdentityServiceException.prototype);
+        Object.setPrototypeOf(this, _STSServiceException.prototype);
       }
     };
   }
 });
 
-// node_modules/@aws-sdk/nested-clients/dist-es/submodules/cognito-identity/models/errors.js
-var ExternalServiceException, InternalErrorException, InvalidIdentityPoolConfigurationException, InvalidParameterException3, NotAuthorizedException, ResourceConflictException, ResourceNotFoundException2, TooManyRequestsException2, LimitExceededException3;
+// node_modules/@aws-sdk/client-sts/dist-es/models/errors.js
+var ExpiredTokenException3, MalformedPolicyDocumentException2, PackedPolicyTooLargeException2, RegionDisabledException2, IDPRejectedClaimException2, InvalidIdentityTokenException2, IDPCommunicationErrorException2, InvalidAuthorizationMessageException, ExpiredTradeInTokenException, JWTPayloadSizeExceededException, OutboundWebIdentityFederationDisabledException, SessionDurationEscalationException;
 var init_errors9 = __esm({
-  "node_modules/@aws-sdk/nested-clients/dist-es/submodules/cognito-identity/models/errors.js"() {
-    init_CognitoIdentityServiceException();
-    ExternalServiceException = class _ExternalServiceException extends CognitoIdentityServiceException {
-      static shapeId = "com.amazonaws.cognitoidentity#ExternalServiceException";
-      name = "ExternalServiceException";
+  "node_modules/@aws-sdk/client-sts/dist-es/models/errors.js"() {
+    init_STSServiceException2();
+    ExpiredTokenException3 = class _ExpiredTokenException extends STSServiceException2 {
+      static shapeId = "com.amazonaws.sts#ExpiredTokenException";
+      name = "ExpiredTokenException";
       $fault = "client";
       constructor(opts) {
         super({
-          name: "ExternalServiceException",
+          name: "ExpiredTokenException",
           $fault: "client",
           ...opts
         });
-        Object.setPrototypeOf(this, _ExternalServiceException.prototype);
+        Object.setPrototypeOf(this, _ExpiredTokenException.prototype);
       }
     };
-    InternalErrorException = class _InternalErrorException extends CognitoIdentityServiceException {
-      static shapeId = "com.amazonaws.cognitoidentity#InternalErrorException";
-      name = "InternalErrorException";
-      $fault = "server";
-      constructor(opts) {
-        super({
-          name: "InternalErrorException",
-          $fault: "server",
-          ...opts
-        });
-        Object.setPrototypeOf(this, _InternalErrorException.prototype);
-      }
-    };
-    InvalidIdentityPoolConfigurationException = class _InvalidIdentityPoolConfigurationException extends CognitoIdentityServiceException {
-      static shapeId = "com.amazonaws.cognitoidentity#InvalidIdentityPoolConfigurationException";
-      name = "InvalidIdentityPoolConfigurationException";
+    MalformedPolicyDocumentException2 = class _MalformedPolicyDocumentException extends STSServiceException2 {
+      static shapeId = "com.amazonaws.sts#MalformedPolicyDocumentException";
+      name = "MalformedPolicyDocumentException";
       $fault = "client";
       constructor(opts) {
         super({
-          name: "InvalidIdentityPoolConfigurationException",
+          name: "MalformedPolicyDocumentException",
           $fault: "client",
           ...opts
         });
-        Object.setPrototypeOf(this, _InvalidIdentityPoolConfigurationException.prototype);
+        Object.setPrototypeOf(this, _MalformedPolicyDocumentException.prototype);
       }
     };
-    InvalidParameterException3 = class _InvalidParameterException extends CognitoIdentityServiceException {
-      static shapeId = "com.amazonaws.cognitoidentity#InvalidParameterException";
-      name = "InvalidParameterException";
+    PackedPolicyTooLargeException2 = class _PackedPolicyTooLargeException extends STSServiceException2 {
+      static shapeId = "com.amazonaws.sts#PackedPolicyTooLargeException";
+      name = "PackedPolicyTooLargeException";
       $fault = "client";
       constructor(opts) {
         super({
-          name: "InvalidParameterException",
+          name: "PackedPolicyTooLargeException",
           $fault: "client",
           ...opts
         });
-        Object.setPrototypeOf(this, _InvalidParameterException.prototype);
+        Object.setPrototypeOf(this, _PackedPolicyTooLargeException.prototype);
       }
     };
-    NotAuthorizedException = class _NotAuthorizedException extends CognitoIdentityServiceException {
-      static shapeId = "com.amazonaws.cognitoidentity#NotAuthorizedException";
-      name = "NotAuthorizedException";
+    RegionDisabledException2 = class _RegionDisabledException extends STSServiceException2 {
+      static shapeId = "com.amazonaws.sts#RegionDisabledException";
+      name = "RegionDisabledException";
       $fault = "client";
       constructor(opts) {
         super({
-          name: "NotAuthorizedException",
+          name: "RegionDisabledException",
           $fault: "client",
           ...opts
         });
-        Object.setPrototypeOf(this, _NotAuthorizedException.prototype);
+        Object.setPrototypeOf(this, _RegionDisabledException.prototype);
       }
     };
-    ResourceConflictException = class _ResourceConflictException extends CognitoIdentityServiceException {
-      static shapeId = "com.amazonaws.cognitoidentity#ResourceConflictException";
-      name = "ResourceConflictException";
+    IDPRejectedClaimException2 = class _IDPRejectedClaimException extends STSServiceException2 {
+      static shapeId = "com.amazonaws.sts#IDPRejectedClaimException";
+      name = "IDPRejectedClaimException";
       $fault = "client";
       constructor(opts) {
         super({
-          name: "ResourceConflictException",
+          name: "IDPRejectedClaimException",
           $fault: "client",
           ...opts
         });
-        Object.setPrototypeOf(this, _ResourceConflictException.prototype);
+        Object.setPrototypeOf(this, _IDPRejectedClaimException.prototype);
       }
     };
-    ResourceNotFoundException2 = class _ResourceNotFoundException extends CognitoIdentityServiceException {
-      static shapeId = "com.amazonaws.cognitoidentity#ResourceNotFoundException";
-      name = "ResourceNotFoundException";
+    InvalidIdentityTokenException2 = class _InvalidIdentityTokenException extends STSServiceException2 {
+      static shapeId = "com.amazonaws.sts#InvalidIdentityTokenException";
+      name = "InvalidIdentityTokenException";
       $fault = "client";
       constructor(opts) {
         super({
-          name: "ResourceNotFoundException",
+          name: "InvalidIdentityTokenException",
           $fault: "client",
           ...opts
         });
-        Object.setPrototypeOf(this, _ResourceNotFoundException.prototype);
+        Object.setPrototypeOf(this, _InvalidIdentityTokenException.prototype);
       }
     };
-    TooManyRequestsException2 = class _TooManyRequestsException extends CognitoIdentityServiceException {
-      static shapeId = "com.amazonaws.cognitoidentity#TooManyRequestsException";
-      name = "TooManyRequestsException";
+    IDPCommunicationErrorException2 = class _IDPCommunicationErrorException extends STSServiceException2 {
+      static shapeId = "com.amazonaws.sts#IDPCommunicationErrorException";
+      name = "IDPCommunicationErrorException";
+      $fault = "client";
+      $retryable = {};
+      constructor(opts) {
+        super({
+          name: "IDPCommunicationErrorException",
+          $fault: "client",
+          ...opts
+        });
+        Object.setPrototypeOf(this, _IDPCommunicationErrorException.prototype);
+      }
+    };
+    InvalidAuthorizationMessageException = class _InvalidAuthorizationMessageException extends STSServiceException2 {
+      static shapeId = "com.amazonaws.sts#InvalidAuthorizationMessageException";
+      name = "InvalidAuthorizationMessageException";
       $fault = "client";
       constructor(opts) {
         super({
-          name: "TooManyRequestsException",
+          name: "InvalidAuthorizationMessageException",
           $fault: "client",
           ...opts
         });
-        Object.setPrototypeOf(this, _TooManyRequestsException.prototype);
+        Object.setPrototypeOf(this, _InvalidAuthorizationMessageException.prototype);
       }
     };
-    LimitExceededException3 = class _LimitExceededException extends CognitoIdentityServiceException {
-      static shapeId = "com.amazonaws.cognitoidentity#LimitExceededException";
-      name = "LimitExceededException";
+    ExpiredTradeInTokenException = class _ExpiredTradeInTokenException extends STSServiceException2 {
+      static shapeId = "com.amazonaws.sts#ExpiredTradeInTokenException";
+      name = "ExpiredTradeInTokenException";
       $fault = "client";
       constructor(opts) {
         super({
-          name: "LimitExceededException",
+          name: "ExpiredTradeInTokenException",
           $fault: "client",
           ...opts
         });
-        Object.setPrototypeOf(this, _LimitExceededException.prototype);
+        Object.setPrototypeOf(this, _ExpiredTradeInTokenException.prototype);
+      }
+    };
+    JWTPayloadSizeExceededException = class _JWTPayloadSizeExceededException extends STSServiceException2 {
+      static shapeId = "com.amazonaws.sts#JWTPayloadSizeExceededException";
+      name = "JWTPayloadSizeExceededException";
+      $fault = "client";
+      constructor(opts) {
+        super({
+          name: "JWTPayloadSizeExceededException",
+          $fault: "client",
+          ...opts
+        });
+        Object.setPrototypeOf(this, _JWTPayloadSizeExceededException.prototype);
+      }
+    };
+    OutboundWebIdentityFederationDisabledException = class _OutboundWebIdentityFederationDisabledException extends STSServiceException2 {
+      static shapeId = "com.amazonaws.sts#OutboundWebIdentityFederationDisabledException";
+      name = "OutboundWebIdentityFederationDisabledException";
+      $fault = "client";
+      constructor(opts) {
+        super({
+          name: "OutboundWebIdentityFederationDisabledException",
+          $fault: "client",
+          ...opts
+        });
+        Object.setPrototypeOf(this, _OutboundWebIdentityFederationDisabledException.prototype);
+      }
+    };
+    SessionDurationEscalationException = class _SessionDurationEscalationException extends STSServiceException2 {
+      static shapeId = "com.amazonaws.sts#SessionDurationEscalationException";
+      name = "SessionDurationEscalationException";
+      $fault = "client";
+      constructor(opts) {
+        super({
+          name: "SessionDurationEscalationException",
+          $fault: "client",
+          ...opts
+        });
+        Object.setPrototypeOf(this, _SessionDurationEscalationException.prototype);
       }
     };
   }
 });
 
-// node_modules/@aws-sdk/nested-clients/dist-es/submodules/cognito-identity/schemas/schemas_0.js
-var _AI, _AKI2, _C2, _CRA, _E2, _ESE, _GCFI, _GCFII, _GCFIR, _GI, _GII, _GIR, _IEE, _II3, _IIPCE, _IPE3, _IPI, _IPT, _L3, _LEE3, _LM, _NAE, _RCE, _RNFE4, _SK, _SKS, _ST2, _TMRE3, _c7, _e7, _hE6, _m6, _s7, _se5, n07, _s_registry7, CognitoIdentityServiceException$, n0_registry7, ExternalServiceException$, InternalErrorException$, InvalidIdentityPoolConfigurationException$, InvalidParameterException$3, LimitExceededException$3, NotAuthorizedException$, ResourceConflictException$, ResourceNotFoundException$2, TooManyRequestsException$2, errorTypeRegistries7, IdentityProviderToken, SecretKeyString, Credentials$2, GetCredentialsForIdentityInput$, GetCredentialsForIdentityResponse$, GetIdInput$, GetIdResponse$, LoginsMap, GetCredentialsForIdentity$, GetId$;
+// node_modules/@aws-sdk/client-sts/dist-es/schemas/schemas_0.js
+var _A3, _AKI2, _AP, _AR2, _ARI2, _ARR2, _ARRs2, _ARRss, _ARRssu, _ARU2, _ARWSAML, _ARWSAMLR, _ARWSAMLRs, _ARWWI2, _ARWWIR2, _ARWWIRs2, _ARs, _Ac, _Au2, _C2, _CA2, _DAM, _DAMR, _DAMRe, _DM, _DS2, _E2, _EI2, _EM, _ETE3, _ETITE, _FU, _FUI, _GAKI, _GAKIR, _GAKIRe, _GCI, _GCIR, _GCIRe, _GDAT, _GDATR, _GDATRe, _GFT, _GFTR, _GFTRe, _GST, _GSTR, _GSTRe, _GWIT, _GWITR, _GWITRe, _I3, _IAME, _IDPCEE2, _IDPRCE2, _IITE2, _JWTPSEE, _K4, _MPDE2, _MSTS2, _N, _NQ, _OWIFDE, _P2, _PA2, _PAr2, _PAro, _PC2, _PCLT2, _PCr2, _PDT2, _PI4, _PPS2, _PPTLE2, _Pr2, _RA3, _RDE2, _RSN2, _S, _SA, _SAK2, _SAMLA, _SAMLAT, _SDEE, _SFWIT2, _SI3, _SN2, _ST2, _STS2, _STU2, _STe, _T4, _TC2, _TIT, _TP, _TPA, _TTK2, _Ta2, _UI, _V4, _WIT2, _a4, _aKST2, _aQE2, _c7, _cTT2, _e7, _hE6, _m6, _pDLT2, _s7, _tITT, _tLT2, _wITT, n07, _s_registry7, STSServiceException$2, n0_registry7, ExpiredTokenException$3, ExpiredTradeInTokenException$, IDPCommunicationErrorException$2, IDPRejectedClaimException$2, InvalidAuthorizationMessageException$, InvalidIdentityTokenException$2, JWTPayloadSizeExceededException$, MalformedPolicyDocumentException$2, OutboundWebIdentityFederationDisabledException$, PackedPolicyTooLargeException$2, RegionDisabledException$2, SessionDurationEscalationException$, errorTypeRegistries7, accessKeySecretType2, clientTokenType2, SAMLAssertionType, tradeInTokenType, webIdentityTokenType, AssumedRoleUser$2, AssumeRoleRequest$2, AssumeRoleResponse$2, AssumeRoleWithSAMLRequest$, AssumeRoleWithSAMLResponse$, AssumeRoleWithWebIdentityRequest$2, AssumeRoleWithWebIdentityResponse$2, AssumeRootRequest$, AssumeRootResponse$, Credentials$2, DecodeAuthorizationMessageRequest$, DecodeAuthorizationMessageResponse$, FederatedUser$, GetAccessKeyInfoRequest$, GetAccessKeyInfoResponse$, GetCallerIdentityRequest$, GetCallerIdentityResponse$, GetDelegatedAccessTokenRequest$, GetDelegatedAccessTokenResponse$, GetFederationTokenRequest$, GetFederationTokenResponse$, GetSessionTokenRequest$, GetSessionTokenResponse$, GetWebIdentityTokenRequest$, GetWebIdentityTokenResponse$, PolicyDescriptorType$2, ProvidedContext$2, Tag$4, policyDescriptorListType2, ProvidedContextsListType2, tagKeyListType2, tagListType2, webIdentityTokenAudienceListType, AssumeRole$2, AssumeRoleWithSAML$, AssumeRoleWithWebIdentity$2, AssumeRoot$, DecodeAuthorizationMessage$, GetAccessKeyInfo$, GetCallerIdentity$, GetDelegatedAccessToken$, GetFederationToken$, GetSessionToken$, GetWebIdentityToken$;
 var init_schemas_07 = __esm({
-  "node_modules/@aws-sdk/nested-clients/dist-es/submodules/cognito-identity/schemas/schemas_0.js"() {
+  "node_modules/@aws-sdk/client-sts/dist-es/schemas/schemas_0.js"() {
     init_schema();
-    init_CognitoIdentityServiceException();
     init_errors9();
-    _AI = "AccountId";
+    init_STSServiceException2();
+    _A3 = "Arn";
     _AKI2 = "AccessKeyId";
+    _AP = "AssumedPrincipal";
+    _AR2 = "AssumeRole";
+    _ARI2 = "AssumedRoleId";
+    _ARR2 = "AssumeRoleRequest";
+    _ARRs2 = "AssumeRoleResponse";
+    _ARRss = "AssumeRootRequest";
+    _ARRssu = "AssumeRootResponse";
+    _ARU2 = "AssumedRoleUser";
+    _ARWSAML = "AssumeRoleWithSAML";
+    _ARWSAMLR = "AssumeRoleWithSAMLRequest";
+    _ARWSAMLRs = "AssumeRoleWithSAMLResponse";
+    _ARWWI2 = "AssumeRoleWithWebIdentity";
+    _ARWWIR2 = "AssumeRoleWithWebIdentityRequest";
+    _ARWWIRs2 = "AssumeRoleWithWebIdentityResponse";
+    _ARs = "AssumeRoot";
+    _Ac = "Account";
+    _Au2 = "Audience";
     _C2 = "Credentials";
-    _CRA = "CustomRoleArn";
+    _CA2 = "ContextAssertion";
+    _DAM = "DecodeAuthorizationMessage";
+    _DAMR = "DecodeAuthorizationMessageRequest";
+    _DAMRe = "DecodeAuthorizationMessageResponse";
+    _DM = "DecodedMessage";
+    _DS2 = "DurationSeconds";
     _E2 = "Expiration";
-    _ESE = "ExternalServiceException";
-    _GCFI = "GetCredentialsForIdentity";
-    _GCFII = "GetCredentialsForIdentityInput";
-    _GCFIR = "GetCredentialsForIdentityResponse";
-    _GI = "GetId";
-    _GII = "GetIdInput";
-    _GIR = "GetIdResponse";
-    _IEE = "InternalErrorException";
-    _II3 = "IdentityId";
-    _IIPCE = "InvalidIdentityPoolConfigurationException";
-    _IPE3 = "InvalidParameterException";
-    _IPI = "IdentityPoolId";
-    _IPT = "IdentityProviderToken";
-    _L3 = "Logins";
-    _LEE3 = "LimitExceededException";
-    _LM = "LoginsMap";
-    _NAE = "NotAuthorizedException";
-    _RCE = "ResourceConflictException";
-    _RNFE4 = "ResourceNotFoundException";
-    _SK = "SecretKey";
-    _SKS = "SecretKeyString";
-    _ST2 = "SessionToken";
-    _TMRE3 = "TooManyRequestsException";
+    _EI2 = "ExternalId";
+    _EM = "EncodedMessage";
+    _ETE3 = "ExpiredTokenException";
+    _ETITE = "ExpiredTradeInTokenException";
+    _FU = "FederatedUser";
+    _FUI = "FederatedUserId";
+    _GAKI = "GetAccessKeyInfo";
+    _GAKIR = "GetAccessKeyInfoRequest";
+    _GAKIRe = "GetAccessKeyInfoResponse";
+    _GCI = "GetCallerIdentity";
+    _GCIR = "GetCallerIdentityRequest";
+    _GCIRe = "GetCallerIdentityResponse";
+    _GDAT = "GetDelegatedAccessToken";
+    _GDATR = "GetDelegatedAccessTokenRequest";
+    _GDATRe = "GetDelegatedAccessTokenResponse";
+    _GFT = "GetFederationToken";
+    _GFTR = "GetFederationTokenRequest";
+    _GFTRe = "GetFederationTokenResponse";
+    _GST = "GetSessionToken";
+    _GSTR = "GetSessionTokenRequest";
+    _GSTRe = "GetSessionTokenResponse";
+    _GWIT = "GetWebIdentityToken";
+    _GWITR = "GetWebIdentityTokenRequest";
+    _GWITRe = "GetWebIdentityTokenResponse";
+    _I3 = "Issuer";
+    _IAME = "InvalidAuthorizationMessageException";
+    _IDPCEE2 = "IDPCommunicationErrorException";
+    _IDPRCE2 = "IDPRejectedClaimException";
+    _IITE2 = "InvalidIdentityTokenException";
+    _JWTPSEE = "JWTPayloadSizeExceededException";
+    _K4 = "Key";
+    _MPDE2 = "MalformedPolicyDocumentException";
+    _MSTS2 = "MinimumSessionTokenSize";
+    _N = "Name";
+    _NQ = "NameQualifier";
+    _OWIFDE = "OutboundWebIdentityFederationDisabledException";
+    _P2 = "Policy";
+    _PA2 = "PolicyArns";
+    _PAr2 = "PrincipalArn";
+    _PAro = "ProviderArn";
+    _PC2 = "ProvidedContexts";
+    _PCLT2 = "ProvidedContextsListType";
+    _PCr2 = "ProvidedContext";
+    _PDT2 = "PolicyDescriptorType";
+    _PI4 = "ProviderId";
+    _PPS2 = "PackedPolicySize";
+    _PPTLE2 = "PackedPolicyTooLargeException";
+    _Pr2 = "Provider";
+    _RA3 = "RoleArn";
+    _RDE2 = "RegionDisabledException";
+    _RSN2 = "RoleSessionName";
+    _S = "Subject";
+    _SA = "SigningAlgorithm";
+    _SAK2 = "SecretAccessKey";
+    _SAMLA = "SAMLAssertion";
+    _SAMLAT = "SAMLAssertionType";
+    _SDEE = "SessionDurationEscalationException";
+    _SFWIT2 = "SubjectFromWebIdentityToken";
+    _SI3 = "SourceIdentity";
+    _SN2 = "SerialNumber";
+    _ST2 = "SubjectType";
+    _STS2 = "SessionTokenSize";
+    _STU2 = "SessionTokenUtilization";
+    _STe = "SessionToken";
+    _T4 = "Tags";
+    _TC2 = "TokenCode";
+    _TIT = "TradeInToken";
+    _TP = "TargetPrincipal";
+    _TPA = "TaskPolicyArn";
+    _TTK2 = "TransitiveTagKeys";
+    _Ta2 = "Tag";
+    _UI = "UserId";
+    _V4 = "Value";
+    _WIT2 = "WebIdentityToken";
+    _a4 = "arn";
+    _aKST2 = "accessKeySecretType";
+    _aQE2 = "awsQueryError";
     _c7 = "client";
+    _cTT2 = "clientTokenType";
     _e7 = "error";
     _hE6 = "httpError";
     _m6 = "message";
-    _s7 = "smithy.ts.sdk.synthetic.com.amazonaws.cognitoidentity";
-    _se5 = "server";
-    n07 = "com.amazonaws.cognitoidentity";
+    _pDLT2 = "policyDescriptorListType";
+    _s7 = "smithy.ts.sdk.synthetic.com.amazonaws.sts";
+    _tITT = "tradeInTokenType";
+    _tLT2 = "tagListType";
+    _wITT = "webIdentityTokenType";
+    n07 = "com.amazonaws.sts";
     _s_registry7 = new TypeRegistry(_s7);
-    CognitoIdentityServiceException$ = [-3, _s7, "CognitoIdentityServiceException", 0, [], []];
-    _s_registry7.registerError(CognitoIdentityServiceException$, CognitoIdentityServiceException);
+    STSServiceException$2 = [-3, _s7, "STSServiceException", 0, [], []];
+    _s_registry7.registerError(STSServiceException$2, STSServiceException2);
     n0_registry7 = new TypeRegistry(n07);
-    ExternalServiceException$ = [
+    ExpiredTokenException$3 = [
       -3,
       n07,
-      _ESE,
-      { [_e7]: _c7, [_hE6]: 400 },
+      _ETE3,
+      { [_aQE2]: [`ExpiredTokenException`, 400], [_e7]: _c7, [_hE6]: 400 },
       [_m6],
       [0]
     ];
-    n0_registry7.registerError(ExternalServiceException$, ExternalServiceException);
-    InternalErrorException$ = [
+    n0_registry7.registerError(ExpiredTokenException$3, ExpiredTokenException3);
+    ExpiredTradeInTokenException$ = [
       -3,
       n07,
-      _IEE,
-      { [_e7]: _se5 },
+      _ETITE,
+      { [_aQE2]: [`ExpiredTradeInTokenException`, 400], [_e7]: _c7, [_hE6]: 400 },
       [_m6],
       [0]
     ];
-    n0_registry7.registerError(InternalErrorException$, InternalErrorException);
-    InvalidIdentityPoolConfigurationException$ = [
+    n0_registry7.registerError(ExpiredTradeInTokenException$, ExpiredTradeInTokenException);
+    IDPCommunicationErrorException$2 = [
       -3,
       n07,
-      _IIPCE,
-      { [_e7]: _c7, [_hE6]: 400 },
+      _IDPCEE2,
+      { [_aQE2]: [`IDPCommunicationError`, 400], [_e7]: _c7, [_hE6]: 400 },
       [_m6],
       [0]
     ];
-    n0_registry7.registerError(InvalidIdentityPoolConfigurationException$, InvalidIdentityPoolConfigurationException);
-    InvalidParameterException$3 = [
+    n0_registry7.registerError(IDPCommunicationErrorException$2, IDPCommunicationErrorException2);
+    IDPRejectedClaimException$2 = [
       -3,
       n07,
-      _IPE3,
-      { [_e7]: _c7, [_hE6]: 400 },
+      _IDPRCE2,
+      { [_aQE2]: [`IDPRejectedClaim`, 403], [_e7]: _c7, [_hE6]: 403 },
       [_m6],
       [0]
     ];
-    n0_registry7.registerError(InvalidParameterException$3, InvalidParameterException3);
-    LimitExceededException$3 = [
+    n0_registry7.registerError(IDPRejectedClaimException$2, IDPRejectedClaimException2);
+    InvalidAuthorizationMessageException$ = [
       -3,
       n07,
-      _LEE3,
-      { [_e7]: _c7, [_hE6]: 400 },
+      _IAME,
+      { [_aQE2]: [`InvalidAuthorizationMessageException`, 400], [_e7]: _c7, [_hE6]: 400 },
       [_m6],
       [0]
     ];
-    n0_registry7.registerError(LimitExceededException$3, LimitExceededException3);
-    NotAuthorizedException$ = [
+    n0_registry7.registerError(InvalidAuthorizationMessageException$, InvalidAuthorizationMessageException);
+    InvalidIdentityTokenException$2 = [
       -3,
       n07,
-      _NAE,
-      { [_e7]: _c7, [_hE6]: 403 },
+      _IITE2,
+      { [_aQE2]: [`InvalidIdentityToken`, 400], [_e7]: _c7, [_hE6]: 400 },
       [_m6],
       [0]
     ];
-    n0_registry7.registerError(NotAuthorizedException$, NotAuthorizedException);
-    ResourceConflictException$ = [
+    n0_registry7.registerError(InvalidIdentityTokenException$2, InvalidIdentityTokenException2);
+    JWTPayloadSizeExceededException$ = [
       -3,
       n07,
-      _RCE,
-      { [_e7]: _c7, [_hE6]: 409 },
+      _JWTPSEE,
+      { [_aQE2]: [`JWTPayloadSizeExceededException`, 400], [_e7]: _c7, [_hE6]: 400 },
       [_m6],
       [0]
     ];
-    n0_registry7.registerError(ResourceConflictException$, ResourceConflictException);
-    ResourceNotFoundException$2 = [
+    n0_registry7.registerError(JWTPayloadSizeExceededException$, JWTPayloadSizeExceededException);
+    MalformedPolicyDocumentException$2 = [
       -3,
       n07,
-      _RNFE4,
-      { [_e7]: _c7, [_hE6]: 404 },
+      _MPDE2,
+      { [_aQE2]: [`MalformedPolicyDocument`, 400], [_e7]: _c7, [_hE6]: 400 },
       [_m6],
       [0]
     ];
-    n0_registry7.registerError(ResourceNotFoundException$2, ResourceNotFoundException2);
-    TooManyRequestsException$2 = [
+    n0_registry7.registerError(MalformedPolicyDocumentException$2, MalformedPolicyDocumentException2);
+    OutboundWebIdentityFederationDisabledException$ = [
       -3,
       n07,
-      _TMRE3,
-      { [_e7]: _c7, [_hE6]: 429 },
+      _OWIFDE,
+      { [_aQE2]: [`OutboundWebIdentityFederationDisabledException`, 403], [_e7]: _c7, [_hE6]: 403 },
       [_m6],
       [0]
     ];
-    n0_registry7.registerError(TooManyRequestsException$2, TooManyRequestsException2);
+    n0_registry7.registerError(OutboundWebIdentityFederationDisabledException$, OutboundWebIdentityFederationDisabledException);
+    PackedPolicyTooLargeException$2 = [
+      -3,
+      n07,
+      _PPTLE2,
+      { [_aQE2]: [`PackedPolicyTooLarge`, 400], [_e7]: _c7, [_hE6]: 400 },
+      [_m6],
+      [0]
+    ];
+    n0_registry7.registerError(PackedPolicyTooLargeException$2, PackedPolicyTooLargeException2);
+    RegionDisabledException$2 = [
+      -3,
+      n07,
+      _RDE2,
+      { [_aQE2]: [`RegionDisabledException`, 403], [_e7]: _c7, [_hE6]: 403 },
+      [_m6],
+      [0]
+    ];
+    n0_registry7.registerError(RegionDisabledException$2, RegionDisabledException2);
+    SessionDurationEscalationException$ = [
+      -3,
+      n07,
+      _SDEE,
+      { [_aQE2]: [`SessionDurationEscalationException`, 403], [_e7]: _c7, [_hE6]: 403 },
+      [_m6],
+      [0]
+    ];
+    n0_registry7.registerError(SessionDurationEscalationException$, SessionDurationEscalationException);
     errorTypeRegistries7 = [
       _s_registry7,
       n0_registry7
     ];
-    IdentityProviderToken = [0, n07, _IPT, 8, 0];
-    SecretKeyString = [0, n07, _SKS, 8, 0];
+    accessKeySecretType2 = [0, n07, _aKST2, 8, 0];
+    clientTokenType2 = [0, n07, _cTT2, 8, 0];
+    SAMLAssertionType = [0, n07, _SAMLAT, 8, 0];
+    tradeInTokenType = [0, n07, _tITT, 8, 0];
+    webIdentityTokenType = [0, n07, _wITT, 8, 0];
+    AssumedRoleUser$2 = [
+      3,
+      n07,
+      _ARU2,
+      0,
+      [_ARI2, _A3],
+      [0, 0],
+      2
+    ];
+    AssumeRoleRequest$2 = [
+      3,
+      n07,
+      _ARR2,
+      0,
+      [_RA3, _RSN2, _PA2, _P2, _DS2, _T4, _TTK2, _EI2, _SN2, _TC2, _SI3, _PC2, _MSTS2],
+      [0, 0, () => policyDescriptorListType2, 0, 1, () => tagListType2, 64 | 0, 0, 0, 0, 0, () => ProvidedContextsListType2, 1],
+      2
+    ];
+    AssumeRoleResponse$2 = [
+      3,
+      n07,
+      _ARRs2,
+      0,
+      [_C2, _ARU2, _PPS2, _SI3, _STU2, _STS2],
+      [[() => Credentials$2, 0], () => AssumedRoleUser$2, 1, 0, 1, 1]
+    ];
+    AssumeRoleWithSAMLRequest$ = [
+      3,
+      n07,
+      _ARWSAMLR,
+      0,
+      [_RA3, _PAr2, _SAMLA, _PA2, _P2, _DS2, _MSTS2],
+      [0, 0, [() => SAMLAssertionType, 0], () => policyDescriptorListType2, 0, 1, 1],
+      3
+    ];
+    AssumeRoleWithSAMLResponse$ = [
+      3,
+      n07,
+      _ARWSAMLRs,
+      0,
+      [_C2, _ARU2, _PPS2, _S, _ST2, _I3, _Au2, _NQ, _SI3, _STU2, _STS2],
+      [[() => Credentials$2, 0], () => AssumedRoleUser$2, 1, 0, 0, 0, 0, 0, 0, 1, 1]
+    ];
+    AssumeRoleWithWebIdentityRequest$2 = [
+      3,
+      n07,
+      _ARWWIR2,
+      0,
+      [_RA3, _RSN2, _WIT2, _PI4, _PA2, _P2, _DS2, _MSTS2],
+      [0, 0, [() => clientTokenType2, 0], 0, () => policyDescriptorListType2, 0, 1, 1],
+      3
+    ];
+    AssumeRoleWithWebIdentityResponse$2 = [
+      3,
+      n07,
+      _ARWWIRs2,
+      0,
+      [_C2, _SFWIT2, _ARU2, _PPS2, _Pr2, _Au2, _SI3, _STU2, _STS2],
+      [[() => Credentials$2, 0], 0, () => AssumedRoleUser$2, 1, 0, 0, 0, 1, 1]
+    ];
+    AssumeRootRequest$ = [
+      3,
+      n07,
+      _ARRss,
+      0,
+      [_TP, _TPA, _DS2, _MSTS2],
+      [0, () => PolicyDescriptorType$2, 1, 1],
+      2
+    ];
+    AssumeRootResponse$ = [
+      3,
+      n07,
+      _ARRssu,
+      0,
+      [_C2, _SI3, _STU2, _STS2],
+      [[() => Credentials$2, 0], 0, 1, 1]
+    ];
     Credentials$2 = [
       3,
       n07,
       _C2,
       0,
-      [_AKI2, _SK, _ST2, _E2],
-      [0, [() => SecretKeyString, 0], 0, 4]
+      [_AKI2, _SAK2, _STe, _E2],
+      [0, [() => accessKeySecretType2, 0], 0, 4],
+      4
     ];
-    GetCredentialsForIdentityInput$ = [
+    DecodeAuthorizationMessageRequest$ = [
       3,
       n07,
-      _GCFII,
+      _DAMR,
       0,
-      [_II3, _L3, _CRA],
-      [0, [() => LoginsMap, 0], 0],
+      [_EM],
+      [0],
       1
     ];
-    GetCredentialsForIdentityResponse$ = [
+    DecodeAuthorizationMessageResponse$ = [
       3,
       n07,
-      _GCFIR,
+      _DAMRe,
       0,
-      [_II3, _C2],
-      [0, [() => Credentials$2, 0]]
-    ];
-    GetIdInput$ = [
-      3,
-      n07,
-      _GII,
-      0,
-      [_IPI, _AI, _L3],
-      [0, 0, [() => LoginsMap, 0]],
-      1
-    ];
-    GetIdResponse$ = [
-      3,
-      n07,
-      _GIR,
-      0,
-      [_II3],
+      [_DM],
       [0]
     ];
-    LoginsMap = [
-      2,
+    FederatedUser$ = [
+      3,
       n07,
-      _LM,
+      _FU,
       0,
-      [
-        0,
-        0
-      ],
-      [
-        () => IdentityProviderToken,
-        0
-      ]
+      [_FUI, _A3],
+      [0, 0],
+      2
     ];
-    GetCredentialsForIdentity$ = [
+    GetAccessKeyInfoRequest$ = [
+      3,
+      n07,
+      _GAKIR,
+      0,
+      [_AKI2],
+      [0],
+      1
+    ];
+    GetAccessKeyInfoResponse$ = [
+      3,
+      n07,
+      _GAKIRe,
+      0,
+      [_Ac],
+      [0]
+    ];
+    GetCallerIdentityRequest$ = [
+      3,
+      n07,
+      _GCIR,
+      0,
+      [],
+      []
+    ];
+    GetCallerIdentityResponse$ = [
+      3,
+      n07,
+      _GCIRe,
+      0,
+      [_UI, _Ac, _A3],
+      [0, 0, 0]
+    ];
+    GetDelegatedAccessTokenRequest$ = [
+      3,
+      n07,
+      _GDATR,
+      0,
+      [_TIT],
+      [[() => tradeInTokenType, 0]],
+      1
+    ];
+    GetDelegatedAccessTokenResponse$ = [
+      3,
+      n07,
+      _GDATRe,
+      0,
+      [_C2, _PPS2, _AP],
+      [[() => Credentials$2, 0], 1, 0]
+    ];
+    GetFederationTokenRequest$ = [
+      3,
+      n07,
+      _GFTR,
+      0,
+      [_N, _P2, _PA2, _DS2, _T4, _MSTS2],
+      [0, 0, () => policyDescriptorListType2, 1, () => tagListType2, 1],
+      1
+    ];
+    GetFederationTokenResponse$ = [
+      3,
+      n07,
+      _GFTRe,
+      0,
+      [_C2, _FU, _PPS2, _STU2, _STS2],
+      [[() => Credentials$2, 0], () => FederatedUser$, 1, 1, 1]
+    ];
+    GetSessionTokenRequest$ = [
+      3,
+      n07,
+      _GSTR,
+      0,
+      [_DS2, _SN2, _TC2, _MSTS2],
+      [1, 0, 0, 1]
+    ];
+    GetSessionTokenResponse$ = [
+      3,
+      n07,
+      _GSTRe,
+      0,
+      [_C2, _STU2, _STS2],
+      [[() => Credentials$2, 0], 1, 1]
+    ];
+    GetWebIdentityTokenRequest$ = [
+      3,
+      n07,
+      _GWITR,
+      0,
+      [_Au2, _SA, _DS2, _T4],
+      [64 | 0, 0, 1, () => tagListType2],
+      2
+    ];
+    GetWebIdentityTokenResponse$ = [
+      3,
+      n07,
+      _GWITRe,
+      0,
+      [_WIT2, _E2],
+      [[() => webIdentityTokenType, 0], 4]
+    ];
+    PolicyDescriptorType$2 = [
+      3,
+      n07,
+      _PDT2,
+      0,
+      [_a4],
+      [0]
+    ];
+    ProvidedContext$2 = [
+      3,
+      n07,
+      _PCr2,
+      0,
+      [_PAro, _CA2],
+      [0, 0]
+    ];
+    Tag$4 = [
+      3,
+      n07,
+      _Ta2,
+      0,
+      [_K4, _V4],
+      [0, 0],
+      2
+    ];
+    policyDescriptorListType2 = [
+      1,
+      n07,
+      _pDLT2,
+      0,
+      () => PolicyDescriptorType$2
+    ];
+    ProvidedContextsListType2 = [
+      1,
+      n07,
+      _PCLT2,
+      0,
+      () => ProvidedContext$2
+    ];
+    tagKeyListType2 = 64 | 0;
+    tagListType2 = [
+      1,
+      n07,
+      _tLT2,
+      0,
+      () => Tag$4
+    ];
+    webIdentityTokenAudienceListType = 64 | 0;
+    AssumeRole$2 = [
       9,
       n07,
-      _GCFI,
+      _AR2,
       0,
-      () => GetCredentialsForIdentityInput$,
-      () => GetCredentialsForIdentityResponse$
+      () => AssumeRoleRequest$2,
+      () => AssumeRoleResponse$2
     ];
-    GetId$ = [
+    AssumeRoleWithSAML$ = [
       9,
       n07,
-      _GI,
+      _ARWSAML,
       0,
-      () => GetIdInput$,
-      () => GetIdResponse$
+      () => AssumeRoleWithSAMLRequest$,
+      () => AssumeRoleWithSAMLResponse$
+    ];
+    AssumeRoleWithWebIdentity$2 = [
+      9,
+      n07,
+      _ARWWI2,
+      0,
+      () => AssumeRoleWithWebIdentityRequest$2,
+      () => AssumeRoleWithWebIdentityResponse$2
+    ];
+    AssumeRoot$ = [
+      9,
+      n07,
+      _ARs,
+      0,
+      () => AssumeRootRequest$,
+      () => AssumeRootResponse$
+    ];
+    DecodeAuthorizationMessage$ = [
+      9,
+      n07,
+      _DAM,
+      0,
+      () => DecodeAuthorizationMessageRequest$,
+      () => DecodeAuthorizationMessageResponse$
+    ];
+    GetAccessKeyInfo$ = [
+      9,
+      n07,
+      _GAKI,
+      0,
+      () => GetAccessKeyInfoRequest$,
+      () => GetAccessKeyInfoResponse$
+    ];
+    GetCallerIdentity$ = [
+      9,
+      n07,
+      _GCI,
+      0,
+      () => GetCallerIdentityRequest$,
+      () => GetCallerIdentityResponse$
+    ];
+    GetDelegatedAccessToken$ = [
+      9,
+      n07,
+      _GDAT,
+      0,
+      () => GetDelegatedAccessTokenRequest$,
+      () => GetDelegatedAccessTokenResponse$
+    ];
+    GetFederationToken$ = [
+      9,
+      n07,
+      _GFT,
+      0,
+      () => GetFederationTokenRequest$,
+      () => GetFederationTokenResponse$
+    ];
+    GetSessionToken$ = [
+      9,
+      n07,
+      _GST,
+      0,
+      () => GetSessionTokenRequest$,
+      () => GetSessionTokenResponse$
+    ];
+    GetWebIdentityToken$ = [
+      9,
+      n07,
+      _GWIT,
+      0,
+      () => GetWebIdentityTokenRequest$,
+      () => GetWebIdentityTokenResponse$
     ];
   }
 });
 
-// node_modules/@aws-sdk/nested-clients/dist-es/submodules/cognito-identity/runtimeConfig.shared.js
+// node_modules/@aws-sdk/client-sts/dist-es/runtimeConfig.shared.js
 var getRuntimeConfig13;
 var init_runtimeConfig_shared7 = __esm({
-  "node_modules/@aws-sdk/nested-clients/dist-es/submodules/cognito-identity/runtimeConfig.shared.js"() {
+  "node_modules/@aws-sdk/client-sts/dist-es/runtimeConfig.shared.js"() {
     init_httpAuthSchemes2();
     init_protocols2();
+    init_dist_es11();
     init_dist_es2();
     init_checksum3();
     init_client2();
@@ -53736,18 +53286,23 @@ var init_runtimeConfig_shared7 = __esm({
     init_schemas_07();
     getRuntimeConfig13 = (config2) => {
       return {
-        apiVersion: "2014-06-30",
+        apiVersion: "2011-06-15",
         base64Decoder: config2?.base64Decoder ?? fromBase64,
         base64Encoder: config2?.base64Encoder ?? toBase64,
         disableHostPrefix: config2?.disableHostPrefix ?? false,
         endpointProvider: config2?.endpointProvider ?? defaultEndpointResolver7,
         extensions: config2?.extensions ?? [],
-        httpAuthSchemeProvider: config2?.httpAuthSchemeProvider ?? defaultCognitoIdentityHttpAuthSchemeProvider,
+        httpAuthSchemeProvider: config2?.httpAuthSchemeProvider ?? defaultSTSHttpAuthSchemeProvider2,
         httpAuthSchemes: config2?.httpAuthSchemes ?? [
           {
             schemeId: "aws.auth#sigv4",
             identityProvider: (ipc) => ipc.getIdentityProvider("aws.auth#sigv4"),
             signer: new AwsSdkSigV4Signer()
+          },
+          {
+            schemeId: "aws.auth#sigv4a",
+            identityProvider: (ipc) => ipc.getIdentityProvider("aws.auth#sigv4a"),
+            signer: new AwsSdkSigV4ASigner()
           },
           {
             schemeId: "smithy.api#noAuth",
@@ -53756,16 +53311,17 @@ var init_runtimeConfig_shared7 = __esm({
           }
         ],
         logger: config2?.logger ?? new NoOpLogger(),
-        protocol: config2?.protocol ?? AwsJson1_1Protocol,
+        protocol: config2?.protocol ?? AwsQueryProtocol,
         protocolSettings: config2?.protocolSettings ?? {
-          defaultNamespace: "com.amazonaws.cognitoidentity",
+          defaultNamespace: "com.amazonaws.sts",
           errorTypeRegistries: errorTypeRegistries7,
-          xmlNamespace: "http://cognito-identity.amazonaws.com/doc/2014-06-30/",
-          version: "2014-06-30",
-          serviceTarget: "AWSCognitoIdentityService"
+          xmlNamespace: "https://sts.amazonaws.com/doc/2011-06-15/",
+          version: "2011-06-15",
+          serviceTarget: "AWSSecurityTokenServiceV20110615"
         },
-        serviceId: config2?.serviceId ?? "Cognito Identity",
+        serviceId: config2?.serviceId ?? "STS",
         sha256: config2?.sha256 ?? Sha256Node,
+        signerConstructor: config2?.signerConstructor ?? SignatureV4MultiRegion,
         urlParser: config2?.urlParser ?? parseUrl,
         utf8Decoder: config2?.utf8Decoder ?? fromUtf8,
         utf8Encoder: config2?.utf8Encoder ?? toUtf8
@@ -53774,13 +53330,15 @@ var init_runtimeConfig_shared7 = __esm({
   }
 });
 
-// node_modules/@aws-sdk/nested-clients/dist-es/submodules/cognito-identity/runtimeConfig.js
+// node_modules/@aws-sdk/client-sts/dist-es/runtimeConfig.js
 var getRuntimeConfig14;
 var init_runtimeConfig7 = __esm({
-  "node_modules/@aws-sdk/nested-clients/dist-es/submodules/cognito-identity/runtimeConfig.js"() {
-    init_package2();
+  "node_modules/@aws-sdk/client-sts/dist-es/runtimeConfig.js"() {
+    init_package4();
     init_client3();
     init_httpAuthSchemes2();
+    init_dist_es16();
+    init_dist_es2();
     init_client2();
     init_config2();
     init_retry2();
@@ -53804,8 +53362,26 @@ var init_runtimeConfig7 = __esm({
         defaultsMode,
         authSchemePreference: config2?.authSchemePreference ?? loadConfig(NODE_AUTH_SCHEME_PREFERENCE_OPTIONS, loaderConfig),
         bodyLengthChecker: config2?.bodyLengthChecker ?? calculateBodyLength,
+        credentialDefaultProvider: config2?.credentialDefaultProvider ?? defaultProvider,
         defaultSocketTimeout: getDefaultSocketTimeout(config2?.requestHandler, 3e5),
-        defaultUserAgentProvider: config2?.defaultUserAgentProvider ?? createDefaultUserAgentProvider({ serviceId: clientSharedValues.serviceId, clientVersion: package_default2.version }),
+        defaultUserAgentProvider: config2?.defaultUserAgentProvider ?? createDefaultUserAgentProvider({ serviceId: clientSharedValues.serviceId, clientVersion: package_default4.version }),
+        httpAuthSchemes: config2?.httpAuthSchemes ?? [
+          {
+            schemeId: "aws.auth#sigv4",
+            identityProvider: (ipc) => ipc.getIdentityProvider("aws.auth#sigv4") || (async (idProps) => await defaultProvider(idProps?.__config || {})()),
+            signer: new AwsSdkSigV4Signer()
+          },
+          {
+            schemeId: "aws.auth#sigv4a",
+            identityProvider: (ipc) => ipc.getIdentityProvider("aws.auth#sigv4a"),
+            signer: new AwsSdkSigV4ASigner()
+          },
+          {
+            schemeId: "smithy.api#noAuth",
+            identityProvider: (ipc) => ipc.getIdentityProvider("smithy.api#noAuth") || (async () => ({})),
+            signer: new NoAuthSigner()
+          }
+        ],
         maxAttempts: config2?.maxAttempts ?? loadConfig(NODE_MAX_ATTEMPT_CONFIG_OPTIONS, config2),
         region: config2?.region ?? loadConfig(NODE_REGION_CONFIG_OPTIONS, { ...NODE_REGION_CONFIG_FILE_OPTIONS, ...loaderConfig }),
         requestHandler: NodeHttpHandler.create(config2?.requestHandler ?? defaultConfigProvider),
@@ -53813,6 +53389,7 @@ var init_runtimeConfig7 = __esm({
           ...NODE_RETRY_MODE_CONFIG_OPTIONS,
           default: async () => (await defaultConfigProvider()).retryMode || DEFAULT_RETRY_MODE
         }, config2),
+        sigv4aSigningRegionSet: config2?.sigv4aSigningRegionSet ?? loadConfig(NODE_SIGV4A_CONFIG_OPTIONS, loaderConfig),
         streamCollector: config2?.streamCollector ?? streamCollector2,
         useDualstackEndpoint: config2?.useDualstackEndpoint ?? loadConfig(NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, loaderConfig),
         useFipsEndpoint: config2?.useFipsEndpoint ?? loadConfig(NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, loaderConfig),
@@ -53822,10 +53399,10 @@ var init_runtimeConfig7 = __esm({
   }
 });
 
-// node_modules/@aws-sdk/nested-clients/dist-es/submodules/cognito-identity/auth/httpAuthExtensionConfiguration.js
+// node_modules/@aws-sdk/client-sts/dist-es/auth/httpAuthExtensionConfiguration.js
 var getHttpAuthExtensionConfiguration7, resolveHttpAuthRuntimeConfig7;
 var init_httpAuthExtensionConfiguration7 = __esm({
-  "node_modules/@aws-sdk/nested-clients/dist-es/submodules/cognito-identity/auth/httpAuthExtensionConfiguration.js"() {
+  "node_modules/@aws-sdk/client-sts/dist-es/auth/httpAuthExtensionConfiguration.js"() {
     getHttpAuthExtensionConfiguration7 = (runtimeConfig) => {
       const _httpAuthSchemes = runtimeConfig.httpAuthSchemes;
       let _httpAuthSchemeProvider = runtimeConfig.httpAuthSchemeProvider;
@@ -53866,10 +53443,10 @@ var init_httpAuthExtensionConfiguration7 = __esm({
   }
 });
 
-// node_modules/@aws-sdk/nested-clients/dist-es/submodules/cognito-identity/runtimeExtensions.js
+// node_modules/@aws-sdk/client-sts/dist-es/runtimeExtensions.js
 var resolveRuntimeExtensions7;
 var init_runtimeExtensions7 = __esm({
-  "node_modules/@aws-sdk/nested-clients/dist-es/submodules/cognito-identity/runtimeExtensions.js"() {
+  "node_modules/@aws-sdk/client-sts/dist-es/runtimeExtensions.js"() {
     init_client3();
     init_client2();
     init_protocols();
@@ -53882,10 +53459,10 @@ var init_runtimeExtensions7 = __esm({
   }
 });
 
-// node_modules/@aws-sdk/nested-clients/dist-es/submodules/cognito-identity/CognitoIdentityClient.js
-var CognitoIdentityClient;
-var init_CognitoIdentityClient = __esm({
-  "node_modules/@aws-sdk/nested-clients/dist-es/submodules/cognito-identity/CognitoIdentityClient.js"() {
+// node_modules/@aws-sdk/client-sts/dist-es/STSClient.js
+var STSClient2;
+var init_STSClient2 = __esm({
+  "node_modules/@aws-sdk/client-sts/dist-es/STSClient.js"() {
     init_client3();
     init_dist_es2();
     init_client2();
@@ -53898,7 +53475,7 @@ var init_CognitoIdentityClient = __esm({
     init_EndpointParameters7();
     init_runtimeConfig7();
     init_runtimeExtensions7();
-    CognitoIdentityClient = class extends Client {
+    STSClient2 = class extends Client {
       config;
       constructor(...[configuration]) {
         const _config_0 = getRuntimeConfig14(configuration || {});
@@ -53921,9 +53498,10 @@ var init_CognitoIdentityClient = __esm({
         this.middlewareStack.use(getLoggerPlugin(this.config));
         this.middlewareStack.use(getRecursionDetectionPlugin(this.config));
         this.middlewareStack.use(getHttpAuthSchemeEndpointRuleSetPlugin(this.config, {
-          httpAuthSchemeParametersProvider: defaultCognitoIdentityHttpAuthSchemeParametersProvider,
+          httpAuthSchemeParametersProvider: defaultSTSHttpAuthSchemeParametersProvider2,
           identityProviderConfigProvider: async (config2) => new DefaultIdentityProviderConfig({
-            "aws.auth#sigv4": config2.credentials
+            "aws.auth#sigv4": config2.credentials,
+            "aws.auth#sigv4a": config2.credentials
           })
         }));
         this.middlewareStack.use(getHttpSigningPlugin(this.config));
@@ -53935,346 +53513,215 @@ var init_CognitoIdentityClient = __esm({
   }
 });
 
-// node_modules/@aws-sdk/nested-clients/dist-es/submodules/cognito-identity/commandBuilder.js
+// node_modules/@aws-sdk/client-sts/dist-es/commandBuilder.js
 var command7, _ep07, _mw07;
 var init_commandBuilder7 = __esm({
-  "node_modules/@aws-sdk/nested-clients/dist-es/submodules/cognito-identity/commandBuilder.js"() {
+  "node_modules/@aws-sdk/client-sts/dist-es/commandBuilder.js"() {
     init_client2();
     init_endpoints();
     init_EndpointParameters7();
-    command7 = makeBuilder(commonParams7, "AWSCognitoIdentityService", "CognitoIdentityClient", getEndpointPlugin);
+    command7 = makeBuilder(commonParams7, "AWSSecurityTokenServiceV20110615", "STSClient", getEndpointPlugin);
     _ep07 = {};
     _mw07 = (Command3, cs, config2, o4) => [];
   }
 });
 
-// node_modules/@aws-sdk/nested-clients/dist-es/submodules/cognito-identity/commands/GetCredentialsForIdentityCommand.js
-var GetCredentialsForIdentityCommand;
-var init_GetCredentialsForIdentityCommand = __esm({
-  "node_modules/@aws-sdk/nested-clients/dist-es/submodules/cognito-identity/commands/GetCredentialsForIdentityCommand.js"() {
+// node_modules/@aws-sdk/client-sts/dist-es/commands/AssumeRoleCommand.js
+var AssumeRoleCommand2;
+var init_AssumeRoleCommand2 = __esm({
+  "node_modules/@aws-sdk/client-sts/dist-es/commands/AssumeRoleCommand.js"() {
     init_commandBuilder7();
     init_schemas_07();
-    GetCredentialsForIdentityCommand = class extends command7(_ep07, _mw07, "GetCredentialsForIdentity", GetCredentialsForIdentity$) {
+    AssumeRoleCommand2 = class extends command7(_ep07, _mw07, "AssumeRole", AssumeRole$2) {
     };
   }
 });
 
-// node_modules/@aws-sdk/nested-clients/dist-es/submodules/cognito-identity/commands/GetIdCommand.js
-var GetIdCommand;
-var init_GetIdCommand = __esm({
-  "node_modules/@aws-sdk/nested-clients/dist-es/submodules/cognito-identity/commands/GetIdCommand.js"() {
+// node_modules/@aws-sdk/client-sts/dist-es/commands/AssumeRoleWithSAMLCommand.js
+var AssumeRoleWithSAMLCommand;
+var init_AssumeRoleWithSAMLCommand = __esm({
+  "node_modules/@aws-sdk/client-sts/dist-es/commands/AssumeRoleWithSAMLCommand.js"() {
     init_commandBuilder7();
     init_schemas_07();
-    GetIdCommand = class extends command7(_ep07, _mw07, "GetId", GetId$) {
+    AssumeRoleWithSAMLCommand = class extends command7(_ep07, _mw07, "AssumeRoleWithSAML", AssumeRoleWithSAML$) {
     };
   }
 });
 
-// node_modules/@aws-sdk/nested-clients/dist-es/submodules/cognito-identity/CognitoIdentity.js
-var commands7, CognitoIdentity;
-var init_CognitoIdentity = __esm({
-  "node_modules/@aws-sdk/nested-clients/dist-es/submodules/cognito-identity/CognitoIdentity.js"() {
+// node_modules/@aws-sdk/client-sts/dist-es/commands/AssumeRoleWithWebIdentityCommand.js
+var AssumeRoleWithWebIdentityCommand2;
+var init_AssumeRoleWithWebIdentityCommand2 = __esm({
+  "node_modules/@aws-sdk/client-sts/dist-es/commands/AssumeRoleWithWebIdentityCommand.js"() {
+    init_commandBuilder7();
+    init_schemas_07();
+    AssumeRoleWithWebIdentityCommand2 = class extends command7(_ep07, _mw07, "AssumeRoleWithWebIdentity", AssumeRoleWithWebIdentity$2) {
+    };
+  }
+});
+
+// node_modules/@aws-sdk/client-sts/dist-es/commands/AssumeRootCommand.js
+var AssumeRootCommand;
+var init_AssumeRootCommand = __esm({
+  "node_modules/@aws-sdk/client-sts/dist-es/commands/AssumeRootCommand.js"() {
+    init_commandBuilder7();
+    init_schemas_07();
+    AssumeRootCommand = class extends command7(_ep07, _mw07, "AssumeRoot", AssumeRoot$) {
+    };
+  }
+});
+
+// node_modules/@aws-sdk/client-sts/dist-es/commands/DecodeAuthorizationMessageCommand.js
+var DecodeAuthorizationMessageCommand;
+var init_DecodeAuthorizationMessageCommand = __esm({
+  "node_modules/@aws-sdk/client-sts/dist-es/commands/DecodeAuthorizationMessageCommand.js"() {
+    init_commandBuilder7();
+    init_schemas_07();
+    DecodeAuthorizationMessageCommand = class extends command7(_ep07, _mw07, "DecodeAuthorizationMessage", DecodeAuthorizationMessage$) {
+    };
+  }
+});
+
+// node_modules/@aws-sdk/client-sts/dist-es/commands/GetAccessKeyInfoCommand.js
+var GetAccessKeyInfoCommand;
+var init_GetAccessKeyInfoCommand = __esm({
+  "node_modules/@aws-sdk/client-sts/dist-es/commands/GetAccessKeyInfoCommand.js"() {
+    init_commandBuilder7();
+    init_schemas_07();
+    GetAccessKeyInfoCommand = class extends command7(_ep07, _mw07, "GetAccessKeyInfo", GetAccessKeyInfo$) {
+    };
+  }
+});
+
+// node_modules/@aws-sdk/client-sts/dist-es/commands/GetCallerIdentityCommand.js
+var GetCallerIdentityCommand;
+var init_GetCallerIdentityCommand = __esm({
+  "node_modules/@aws-sdk/client-sts/dist-es/commands/GetCallerIdentityCommand.js"() {
+    init_commandBuilder7();
+    init_schemas_07();
+    GetCallerIdentityCommand = class extends command7(_ep07, _mw07, "GetCallerIdentity", GetCallerIdentity$) {
+    };
+  }
+});
+
+// node_modules/@aws-sdk/client-sts/dist-es/commands/GetDelegatedAccessTokenCommand.js
+var GetDelegatedAccessTokenCommand;
+var init_GetDelegatedAccessTokenCommand = __esm({
+  "node_modules/@aws-sdk/client-sts/dist-es/commands/GetDelegatedAccessTokenCommand.js"() {
+    init_commandBuilder7();
+    init_schemas_07();
+    GetDelegatedAccessTokenCommand = class extends command7(_ep07, _mw07, "GetDelegatedAccessToken", GetDelegatedAccessToken$) {
+    };
+  }
+});
+
+// node_modules/@aws-sdk/client-sts/dist-es/commands/GetFederationTokenCommand.js
+var GetFederationTokenCommand;
+var init_GetFederationTokenCommand = __esm({
+  "node_modules/@aws-sdk/client-sts/dist-es/commands/GetFederationTokenCommand.js"() {
+    init_commandBuilder7();
+    init_schemas_07();
+    GetFederationTokenCommand = class extends command7(_ep07, _mw07, "GetFederationToken", GetFederationToken$) {
+    };
+  }
+});
+
+// node_modules/@aws-sdk/client-sts/dist-es/commands/GetSessionTokenCommand.js
+var GetSessionTokenCommand;
+var init_GetSessionTokenCommand = __esm({
+  "node_modules/@aws-sdk/client-sts/dist-es/commands/GetSessionTokenCommand.js"() {
+    init_commandBuilder7();
+    init_schemas_07();
+    GetSessionTokenCommand = class extends command7(_ep07, _mw07, "GetSessionToken", GetSessionToken$) {
+    };
+  }
+});
+
+// node_modules/@aws-sdk/client-sts/dist-es/commands/GetWebIdentityTokenCommand.js
+var GetWebIdentityTokenCommand;
+var init_GetWebIdentityTokenCommand = __esm({
+  "node_modules/@aws-sdk/client-sts/dist-es/commands/GetWebIdentityTokenCommand.js"() {
+    init_commandBuilder7();
+    init_schemas_07();
+    GetWebIdentityTokenCommand = class extends command7(_ep07, _mw07, "GetWebIdentityToken", GetWebIdentityToken$) {
+    };
+  }
+});
+
+// node_modules/@aws-sdk/client-sts/dist-es/STS.js
+var commands7, STS2;
+var init_STS2 = __esm({
+  "node_modules/@aws-sdk/client-sts/dist-es/STS.js"() {
     init_client2();
-    init_CognitoIdentityClient();
-    init_GetCredentialsForIdentityCommand();
-    init_GetIdCommand();
+    init_AssumeRoleCommand2();
+    init_AssumeRoleWithSAMLCommand();
+    init_AssumeRoleWithWebIdentityCommand2();
+    init_AssumeRootCommand();
+    init_DecodeAuthorizationMessageCommand();
+    init_GetAccessKeyInfoCommand();
+    init_GetCallerIdentityCommand();
+    init_GetDelegatedAccessTokenCommand();
+    init_GetFederationTokenCommand();
+    init_GetSessionTokenCommand();
+    init_GetWebIdentityTokenCommand();
+    init_STSClient2();
     commands7 = {
-      GetCredentialsForIdentityCommand,
-      GetIdCommand
+      AssumeRoleCommand: AssumeRoleCommand2,
+      AssumeRoleWithSAMLCommand,
+      AssumeRoleWithWebIdentityCommand: AssumeRoleWithWebIdentityCommand2,
+      AssumeRootCommand,
+      DecodeAuthorizationMessageCommand,
+      GetAccessKeyInfoCommand,
+      GetCallerIdentityCommand,
+      GetDelegatedAccessTokenCommand,
+      GetFederationTokenCommand,
+      GetSessionTokenCommand,
+      GetWebIdentityTokenCommand
     };
-    CognitoIdentity = class extends CognitoIdentityClient {
+    STS2 = class extends STSClient2 {
     };
-    createAggregatedClient(commands7, CognitoIdentity);
+    createAggregatedClient(commands7, STS2);
   }
 });
 
-// node_modules/@aws-sdk/nested-clients/dist-es/submodules/cognito-identity/commands/index.js
+// node_modules/@aws-sdk/client-sts/dist-es/commands/index.js
 var init_commands7 = __esm({
-  "node_modules/@aws-sdk/nested-clients/dist-es/submodules/cognito-identity/commands/index.js"() {
-    init_GetCredentialsForIdentityCommand();
-    init_GetIdCommand();
+  "node_modules/@aws-sdk/client-sts/dist-es/commands/index.js"() {
+    init_AssumeRoleCommand2();
+    init_AssumeRoleWithSAMLCommand();
+    init_AssumeRoleWithWebIdentityCommand2();
+    init_AssumeRootCommand();
+    init_DecodeAuthorizationMessageCommand();
+    init_GetAccessKeyInfoCommand();
+    init_GetCallerIdentityCommand();
+    init_GetDelegatedAccessTokenCommand();
+    init_GetFederationTokenCommand();
+    init_GetSessionTokenCommand();
+    init_GetWebIdentityTokenCommand();
   }
 });
 
-// node_modules/@aws-sdk/nested-clients/dist-es/submodules/cognito-identity/models/models_0.js
+// node_modules/@aws-sdk/client-sts/dist-es/models/models_0.js
 var init_models_07 = __esm({
-  "node_modules/@aws-sdk/nested-clients/dist-es/submodules/cognito-identity/models/models_0.js"() {
+  "node_modules/@aws-sdk/client-sts/dist-es/models/models_0.js"() {
   }
 });
 
-// node_modules/@aws-sdk/nested-clients/dist-es/submodules/cognito-identity/index.js
-var init_cognito_identity = __esm({
-  "node_modules/@aws-sdk/nested-clients/dist-es/submodules/cognito-identity/index.js"() {
-    init_CognitoIdentityClient();
-    init_CognitoIdentity();
+// node_modules/@aws-sdk/client-sts/dist-es/defaultRoleAssumers.js
+var init_defaultRoleAssumers2 = __esm({
+  "node_modules/@aws-sdk/client-sts/dist-es/defaultRoleAssumers.js"() {
+  }
+});
+
+// node_modules/@aws-sdk/client-sts/dist-es/index.js
+var init_dist_es19 = __esm({
+  "node_modules/@aws-sdk/client-sts/dist-es/index.js"() {
+    init_STSClient2();
+    init_STS2();
     init_commands7();
     init_schemas_07();
     init_errors9();
     init_models_07();
-  }
-});
-
-// node_modules/@aws-sdk/credential-provider-cognito-identity/dist-es/loadCognitoIdentity.js
-var loadCognitoIdentity_exports = {};
-__export(loadCognitoIdentity_exports, {
-  CognitoIdentityClient: () => CognitoIdentityClient,
-  GetCredentialsForIdentityCommand: () => GetCredentialsForIdentityCommand,
-  GetIdCommand: () => GetIdCommand
-});
-var init_loadCognitoIdentity = __esm({
-  "node_modules/@aws-sdk/credential-provider-cognito-identity/dist-es/loadCognitoIdentity.js"() {
-    init_cognito_identity();
-  }
-});
-
-// node_modules/@aws-sdk/credential-provider-cognito-identity/dist-es/fromCognitoIdentity.js
-function fromCognitoIdentity(parameters) {
-  return async (awsIdentityProperties) => {
-    parameters.logger?.debug("@aws-sdk/credential-provider-cognito-identity - fromCognitoIdentity");
-    const { GetCredentialsForIdentityCommand: GetCredentialsForIdentityCommand2, CognitoIdentityClient: CognitoIdentityClient2 } = await Promise.resolve().then(() => (init_loadCognitoIdentity(), loadCognitoIdentity_exports));
-    const fromConfigs = (property) => parameters.clientConfig?.[property] ?? parameters.parentClientConfig?.[property] ?? awsIdentityProperties?.callerClientConfig?.[property];
-    const { Credentials: { AccessKeyId = throwOnMissingAccessKeyId(parameters.logger), Expiration, SecretKey = throwOnMissingSecretKey(parameters.logger), SessionToken } = throwOnMissingCredentials(parameters.logger) } = await (parameters.client ?? new CognitoIdentityClient2(Object.assign({}, parameters.clientConfig ?? {}, {
-      region: fromConfigs("region"),
-      profile: fromConfigs("profile"),
-      userAgentAppId: fromConfigs("userAgentAppId")
-    }))).send(new GetCredentialsForIdentityCommand2({
-      CustomRoleArn: parameters.customRoleArn,
-      IdentityId: parameters.identityId,
-      Logins: parameters.logins ? await resolveLogins(parameters.logins) : void 0
-    }));
-    return {
-      identityId: parameters.identityId,
-      accessKeyId: AccessKeyId,
-      secretAccessKey: SecretKey,
-      sessionToken: SessionToken,
-      expiration: Expiration
-    };
-  };
-}
-function throwOnMissingAccessKeyId(logger2) {
-  throw new CredentialsProviderError("Response from Amazon Cognito contained no access key ID", { logger: logger2 });
-}
-function throwOnMissingCredentials(logger2) {
-  throw new CredentialsProviderError("Response from Amazon Cognito contained no credentials", { logger: logger2 });
-}
-function throwOnMissingSecretKey(logger2) {
-  throw new CredentialsProviderError("Response from Amazon Cognito contained no secret key", { logger: logger2 });
-}
-var init_fromCognitoIdentity = __esm({
-  "node_modules/@aws-sdk/credential-provider-cognito-identity/dist-es/fromCognitoIdentity.js"() {
-    init_config2();
-    init_resolveLogins();
-  }
-});
-
-// node_modules/@aws-sdk/credential-provider-cognito-identity/dist-es/IndexedDbStorage.js
-var STORE_NAME, IndexedDbStorage;
-var init_IndexedDbStorage = __esm({
-  "node_modules/@aws-sdk/credential-provider-cognito-identity/dist-es/IndexedDbStorage.js"() {
-    STORE_NAME = "IdentityIds";
-    IndexedDbStorage = class {
-      dbName;
-      constructor(dbName = "aws:cognito-identity-ids") {
-        this.dbName = dbName;
-      }
-      getItem(key) {
-        return this.withObjectStore("readonly", (store) => {
-          const req = store.get(key);
-          return new Promise((resolve2) => {
-            req.onerror = () => resolve2(null);
-            req.onsuccess = () => resolve2(req.result ? req.result.value : null);
-          });
-        }).catch(() => null);
-      }
-      removeItem(key) {
-        return this.withObjectStore("readwrite", (store) => {
-          const req = store.delete(key);
-          return new Promise((resolve2, reject) => {
-            req.onerror = () => reject(req.error);
-            req.onsuccess = () => resolve2();
-          });
-        });
-      }
-      setItem(id, value) {
-        return this.withObjectStore("readwrite", (store) => {
-          const req = store.put({ id, value });
-          return new Promise((resolve2, reject) => {
-            req.onerror = () => reject(req.error);
-            req.onsuccess = () => resolve2();
-          });
-        });
-      }
-      getDb() {
-        const openDbRequest = self.indexedDB.open(this.dbName, 1);
-        return new Promise((resolve2, reject) => {
-          openDbRequest.onsuccess = () => {
-            resolve2(openDbRequest.result);
-          };
-          openDbRequest.onerror = () => {
-            reject(openDbRequest.error);
-          };
-          openDbRequest.onblocked = () => {
-            reject(new Error("Unable to access DB"));
-          };
-          openDbRequest.onupgradeneeded = () => {
-            const db = openDbRequest.result;
-            db.onerror = () => {
-              reject(new Error("Failed to create object store"));
-            };
-            db.createObjectStore(STORE_NAME, { keyPath: "id" });
-          };
-        });
-      }
-      withObjectStore(mode, action) {
-        return this.getDb().then((db) => {
-          const tx = db.transaction(STORE_NAME, mode);
-          tx.oncomplete = () => db.close();
-          return new Promise((resolve2, reject) => {
-            tx.onerror = () => reject(tx.error);
-            resolve2(action(tx.objectStore(STORE_NAME)));
-          }).catch((err) => {
-            db.close();
-            throw err;
-          });
-        });
-      }
-    };
-  }
-});
-
-// node_modules/@aws-sdk/credential-provider-cognito-identity/dist-es/InMemoryStorage.js
-var InMemoryStorage;
-var init_InMemoryStorage = __esm({
-  "node_modules/@aws-sdk/credential-provider-cognito-identity/dist-es/InMemoryStorage.js"() {
-    InMemoryStorage = class {
-      store;
-      constructor(store = {}) {
-        this.store = store;
-      }
-      getItem(key) {
-        if (key in this.store) {
-          return this.store[key];
-        }
-        return null;
-      }
-      removeItem(key) {
-        delete this.store[key];
-      }
-      setItem(key, value) {
-        this.store[key] = value;
-      }
-    };
-  }
-});
-
-// node_modules/@aws-sdk/credential-provider-cognito-identity/dist-es/localStorage.js
-function localStorage2() {
-  if (typeof self === "object" && self.indexedDB) {
-    return new IndexedDbStorage();
-  }
-  if (typeof window === "object" && window.localStorage) {
-    return window.localStorage;
-  }
-  return inMemoryStorage;
-}
-var inMemoryStorage;
-var init_localStorage = __esm({
-  "node_modules/@aws-sdk/credential-provider-cognito-identity/dist-es/localStorage.js"() {
-    init_IndexedDbStorage();
-    init_InMemoryStorage();
-    inMemoryStorage = new InMemoryStorage();
-  }
-});
-
-// node_modules/@aws-sdk/credential-provider-cognito-identity/dist-es/fromCognitoIdentityPool.js
-function fromCognitoIdentityPool({ accountId, cache: cache9 = localStorage2(), client, clientConfig: clientConfig2, customRoleArn, identityPoolId, logins, userIdentifier = !logins || Object.keys(logins).length === 0 ? "ANONYMOUS" : void 0, logger: logger2, parentClientConfig }) {
-  logger2?.debug("@aws-sdk/credential-provider-cognito-identity - fromCognitoIdentity");
-  const cacheKey = userIdentifier ? `aws:cognito-identity-credentials:${identityPoolId}:${userIdentifier}` : void 0;
-  let provider = async (awsIdentityProperties) => {
-    const { GetIdCommand: GetIdCommand2, CognitoIdentityClient: CognitoIdentityClient2 } = await Promise.resolve().then(() => (init_loadCognitoIdentity(), loadCognitoIdentity_exports));
-    const fromConfigs = (property) => clientConfig2?.[property] ?? parentClientConfig?.[property] ?? awsIdentityProperties?.callerClientConfig?.[property];
-    const _client = client ?? new CognitoIdentityClient2(Object.assign({}, clientConfig2 ?? {}, {
-      region: fromConfigs("region"),
-      profile: fromConfigs("profile"),
-      userAgentAppId: fromConfigs("userAgentAppId")
-    }));
-    let identityId = cacheKey && await cache9.getItem(cacheKey);
-    if (!identityId) {
-      const { IdentityId = throwOnMissingId(logger2) } = await _client.send(new GetIdCommand2({
-        AccountId: accountId,
-        IdentityPoolId: identityPoolId,
-        Logins: logins ? await resolveLogins(logins) : void 0
-      }));
-      identityId = IdentityId;
-      if (cacheKey) {
-        Promise.resolve(cache9.setItem(cacheKey, identityId)).catch(() => {
-        });
-      }
-    }
-    provider = fromCognitoIdentity({
-      client: _client,
-      customRoleArn,
-      logins,
-      identityId
-    });
-    return provider(awsIdentityProperties);
-  };
-  return (awsIdentityProperties) => provider(awsIdentityProperties).catch(async (err) => {
-    if (cacheKey) {
-      Promise.resolve(cache9.removeItem(cacheKey)).catch(() => {
-      });
-    }
-    throw err;
-  });
-}
-function throwOnMissingId(logger2) {
-  throw new CredentialsProviderError("Response from Amazon Cognito contained no identity ID", { logger: logger2 });
-}
-var init_fromCognitoIdentityPool = __esm({
-  "node_modules/@aws-sdk/credential-provider-cognito-identity/dist-es/fromCognitoIdentityPool.js"() {
-    init_config2();
-    init_fromCognitoIdentity();
-    init_localStorage();
-    init_resolveLogins();
-  }
-});
-
-// node_modules/@aws-sdk/credential-provider-cognito-identity/dist-es/index.js
-var dist_es_exports12 = {};
-__export(dist_es_exports12, {
-  fromCognitoIdentity: () => fromCognitoIdentity,
-  fromCognitoIdentityPool: () => fromCognitoIdentityPool
-});
-var init_dist_es19 = __esm({
-  "node_modules/@aws-sdk/credential-provider-cognito-identity/dist-es/index.js"() {
-    init_fromCognitoIdentity();
-    init_fromCognitoIdentityPool();
-  }
-});
-
-// node_modules/@aws-sdk/credential-providers/dist-es/fromCognitoIdentity.js
-var fromCognitoIdentity2;
-var init_fromCognitoIdentity2 = __esm({
-  "node_modules/@aws-sdk/credential-providers/dist-es/fromCognitoIdentity.js"() {
-    fromCognitoIdentity2 = (options) => {
-      return async (args) => {
-        const { fromCognitoIdentity: _fromCognitoIdentity } = await Promise.resolve().then(() => (init_dist_es19(), dist_es_exports12));
-        return _fromCognitoIdentity(options)(args);
-      };
-    };
-  }
-});
-
-// node_modules/@aws-sdk/credential-providers/dist-es/fromCognitoIdentityPool.js
-var fromCognitoIdentityPool2;
-var init_fromCognitoIdentityPool2 = __esm({
-  "node_modules/@aws-sdk/credential-providers/dist-es/fromCognitoIdentityPool.js"() {
-    fromCognitoIdentityPool2 = (options) => {
-      return async (args) => {
-        const { fromCognitoIdentityPool: _fromCognitoIdentityPool } = await Promise.resolve().then(() => (init_dist_es19(), dist_es_exports12));
-        return _fromCognitoIdentityPool(options)(args);
-      };
-    };
+    init_defaultRoleAssumers2();
   }
 });
 
@@ -54346,19 +53793,6 @@ var init_fromInstanceMetadata2 = __esm({
   }
 });
 
-// node_modules/@aws-sdk/credential-providers/dist-es/fromLoginCredentials.js
-var fromLoginCredentials2;
-var init_fromLoginCredentials2 = __esm({
-  "node_modules/@aws-sdk/credential-providers/dist-es/fromLoginCredentials.js"() {
-    fromLoginCredentials2 = (init) => {
-      return async (args) => {
-        const { fromLoginCredentials: _fromLoginCredentials } = await Promise.resolve().then(() => (init_dist_es12(), dist_es_exports5));
-        return _fromLoginCredentials({ ...init })(args);
-      };
-    };
-  }
-});
-
 // node_modules/@aws-sdk/credential-providers/dist-es/fromNodeProviderChain.js
 var fromNodeProviderChain;
 var init_fromNodeProviderChain = __esm({
@@ -54371,32 +53805,6 @@ var init_fromNodeProviderChain = __esm({
           chain2 = defaultProvider2({ ...init });
         }
         return chain2(args);
-      };
-    };
-  }
-});
-
-// node_modules/@aws-sdk/credential-providers/dist-es/fromProcess.js
-var fromProcess2;
-var init_fromProcess2 = __esm({
-  "node_modules/@aws-sdk/credential-providers/dist-es/fromProcess.js"() {
-    fromProcess2 = (init) => {
-      return async (args) => {
-        const { fromProcess: _fromProcess } = await Promise.resolve().then(() => (init_dist_es13(), dist_es_exports6));
-        return _fromProcess(init)(args);
-      };
-    };
-  }
-});
-
-// node_modules/@aws-sdk/credential-providers/dist-es/fromSSO.js
-var fromSSO2;
-var init_fromSSO2 = __esm({
-  "node_modules/@aws-sdk/credential-providers/dist-es/fromSSO.js"() {
-    fromSSO2 = (init = {}) => {
-      return async (args) => {
-        const { fromSSO: _fromSSO } = await Promise.resolve().then(() => (init_dist_es10(), dist_es_exports4));
-        return _fromSSO({ ...init })(args);
       };
     };
   }
@@ -54577,42 +53985,245 @@ var init_fromWebToken2 = __esm({
 });
 
 // node_modules/@aws-sdk/credential-providers/dist-es/index.js
-var dist_es_exports13 = {};
-__export(dist_es_exports13, {
-  createCredentialChain: () => createCredentialChain,
-  fromCognitoIdentity: () => fromCognitoIdentity2,
-  fromCognitoIdentityPool: () => fromCognitoIdentityPool2,
-  fromContainerMetadata: () => fromContainerMetadata2,
-  fromEnv: () => fromEnv3,
-  fromHttp: () => fromHttp2,
-  fromIni: () => fromIni2,
-  fromInstanceMetadata: () => fromInstanceMetadata2,
-  fromLoginCredentials: () => fromLoginCredentials2,
-  fromNodeProviderChain: () => fromNodeProviderChain,
-  fromProcess: () => fromProcess2,
-  fromSSO: () => fromSSO2,
-  fromTemporaryCredentials: () => fromTemporaryCredentials2,
-  fromTokenFile: () => fromTokenFile2,
-  fromWebToken: () => fromWebToken2,
-  propertyProviderChain: () => propertyProviderChain
-});
 var init_dist_es20 = __esm({
   "node_modules/@aws-sdk/credential-providers/dist-es/index.js"() {
-    init_createCredentialChain();
-    init_fromCognitoIdentity2();
-    init_fromCognitoIdentityPool2();
     init_fromContainerMetadata2();
     init_fromEnv3();
     init_fromHttp2();
     init_fromIni2();
     init_fromInstanceMetadata2();
-    init_fromLoginCredentials2();
     init_fromNodeProviderChain();
-    init_fromProcess2();
-    init_fromSSO2();
     init_fromTemporaryCredentials();
     init_fromTokenFile2();
     init_fromWebToken2();
+  }
+});
+
+// src/aws/sdk.ts
+var sdk_exports = {};
+__export(sdk_exports, {
+  ECRClient: () => ECRClient,
+  ECRPUBLICClient: () => ECRPUBLICClient,
+  GetAuthorizationTokenCommand: () => GetAuthorizationTokenCommand,
+  GetCallerIdentityCommand: () => GetCallerIdentityCommand,
+  GetFederationTokenCommand: () => GetFederationTokenCommand,
+  GetPublicAuthorizationTokenCommand: () => GetAuthorizationTokenCommand2,
+  GetSessionTokenCommand: () => GetSessionTokenCommand,
+  STSClient: () => STSClient2,
+  fromContainerMetadata: () => fromContainerMetadata2,
+  fromEnv: () => fromEnv3,
+  fromHttp: () => fromHttp2,
+  fromIni: () => fromIni2,
+  fromInstanceMetadata: () => fromInstanceMetadata2,
+  fromNodeProviderChain: () => fromNodeProviderChain,
+  fromTemporaryCredentials: () => fromTemporaryCredentials2,
+  fromTokenFile: () => fromTokenFile2,
+  fromWebToken: () => fromWebToken2
+});
+var init_sdk = __esm({
+  "src/aws/sdk.ts"() {
+    "use strict";
+    init_dist_es17();
+    init_dist_es18();
+    init_dist_es19();
+    init_dist_es20();
+  }
+});
+
+// src/platform/home.ts
+function homeDir(env2) {
+  if (env2.HOME) return env2.HOME;
+  const os6 = process.getBuiltinModule?.("node:os") ?? require("node:os");
+  return os6.homedir();
+}
+var init_home = __esm({
+  "src/platform/home.ts"() {
+    "use strict";
+  }
+});
+
+// src/core/nesting.ts
+function nestingDepth(value, limit = MAX_NESTING) {
+  let deepest = 0;
+  const stack = [[value, 0]];
+  while (stack.length > 0) {
+    const [current, depth] = stack.pop();
+    if (typeof current !== "object" || current === null) continue;
+    const level = depth + 1;
+    if (level > deepest) deepest = level;
+    if (deepest > limit) return deepest;
+    for (const child2 of Object.values(current)) stack.push([child2, level]);
+  }
+  return deepest;
+}
+var MAX_NESTING;
+var init_nesting = __esm({
+  "src/core/nesting.ts"() {
+    "use strict";
+    MAX_NESTING = 64;
+  }
+});
+
+// src/platform/aws-config.ts
+function sharedConfigPath(env2) {
+  return env2.AWS_CONFIG_FILE || (0, import_node_path7.join)(homeDir(env2), ".aws", "config");
+}
+function activeProfile(env2) {
+  return env2.AWS_PROFILE || "default";
+}
+function profileRegion(env2) {
+  const file = sharedConfigPath(env2);
+  let text2;
+  try {
+    text2 = readBoundedSync(file, LIMITS.configFile);
+  } catch {
+    return void 0;
+  }
+  const profile2 = activeProfile(env2);
+  const region = regionOf(text2, profile2);
+  return region === void 0 ? void 0 : { region, profile: profile2, file };
+}
+function regionOf(text2, profile2) {
+  return profileSettings(text2, profile2, "config")?.get("region") || void 0;
+}
+function profileSettings(text2, profile2, kind) {
+  let inProfile = false;
+  let settings2;
+  for (const raw of text2.split(/\r?\n/)) {
+    const line5 = raw.trim();
+    if (line5 === "" || line5.startsWith("#") || line5.startsWith(";")) continue;
+    const header = /^\[\s*([^\]]*?)\s*\]$/.exec(line5);
+    if (header !== null) {
+      const title = header[1] ?? "";
+      const name = kind === "config" ? title.replace(/^profile\s+/, "") : title;
+      const prefixed = title !== name;
+      inProfile = name === profile2 && (kind === "credentials" || profile2 === "default" || prefixed);
+      if (inProfile) settings2 ??= /* @__PURE__ */ new Map();
+      continue;
+    }
+    if (!inProfile || settings2 === void 0) continue;
+    const setting = /^([A-Za-z0-9_.-]+)\s*=\s*(.*)$/.exec(line5);
+    if (setting === null) continue;
+    const value = (setting[2] ?? "").replace(/\s+[#;].*$/, "").trim();
+    settings2.set((setting[1] ?? "").toLowerCase(), value);
+  }
+  return settings2;
+}
+function sharedCredentialsPath(env2) {
+  return env2.AWS_SHARED_CREDENTIALS_FILE || (0, import_node_path7.join)(homeDir(env2), ".aws", "credentials");
+}
+function readSharedFile(path6) {
+  try {
+    return { text: readBoundedSync(path6, LIMITS.configFile) };
+  } catch (error2) {
+    return { error: error2.code ?? error2.message };
+  }
+}
+function environmentRegion(env2, isRegion2) {
+  for (const name of ["AWS_REGION", "AWS_DEFAULT_REGION"]) {
+    const value = env2[name];
+    if (!value) continue;
+    return isRegion2(value) ? { region: value, origin: name } : { origin: name, invalid: value };
+  }
+  const fromProfile2 = profileRegion(env2);
+  if (fromProfile2 === void 0) return void 0;
+  const origin = `profile ${fromProfile2.profile} in ${fromProfile2.file}`;
+  return isRegion2(fromProfile2.region) ? { region: fromProfile2.region, origin } : { origin, invalid: fromProfile2.region };
+}
+var import_node_path7;
+var init_aws_config = __esm({
+  "src/platform/aws-config.ts"() {
+    "use strict";
+    import_node_path7 = require("node:path");
+    init_bounded_read();
+    init_home();
+  }
+});
+
+// src/credentials/chain-diagnosis.ts
+function diagnoseDefaultChain(env2) {
+  const links = [];
+  const profile2 = activeProfile(env2);
+  const profileSet = Boolean(env2.AWS_PROFILE);
+  const keyId = Boolean(env2.AWS_ACCESS_KEY_ID);
+  const secret = Boolean(env2.AWS_SECRET_ACCESS_KEY);
+  links.push([
+    "environment",
+    profileSet ? `skipped: AWS_PROFILE=${profile2} is set, and then the SDK reads keys only from that profile` : keyId && !secret ? "AWS_ACCESS_KEY_ID is set but AWS_SECRET_ACCESS_KEY is not" : !keyId && secret ? "AWS_SECRET_ACCESS_KEY is set but AWS_ACCESS_KEY_ID is not" : "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set"
+  ]);
+  const configPath = sharedConfigPath(env2);
+  const credentialsPath = sharedCredentialsPath(env2);
+  const config2 = readSharedFile(configPath);
+  const credentials = readSharedFile(credentialsPath);
+  const fromConfig = "text" in config2 ? profileSettings(config2.text, profile2, "config") : void 0;
+  const fromCredentials = "text" in credentials ? profileSettings(credentials.text, profile2, "credentials") : void 0;
+  const settings2 = new Map([...fromConfig ?? [], ...fromCredentials ?? []]);
+  const files = `${configPath} (${"text" in config2 ? "read" : config2.error}) and ${credentialsPath} (${"text" in credentials ? "read" : credentials.error})`;
+  if (fromConfig === void 0 && fromCredentials === void 0) {
+    links.push(["profile", `no profile "${profile2}" in ${files}`]);
+  } else {
+    const has = (key) => Boolean(settings2.get(key));
+    const kinds = [
+      has("sso_session") || has("sso_start_url") ? "SSO" : "",
+      has("aws_access_key_id") ? "keys" : "",
+      has("role_arn") ? "an assumed role" : "",
+      has("credential_process") ? "credential_process" : "",
+      has("web_identity_token_file") ? "web identity" : ""
+    ].filter((k8) => k8 !== "");
+    links.push([
+      "profile",
+      kinds.length === 0 ? `profile "${profile2}" (in ${files}) sets no credentials: no keys, SSO, role or credential_process` : `profile "${profile2}" sets ${kinds.join(", ")}, which gave no credentials${kinds.includes("SSO") ? " (is the SSO login current? aws sso login)" : ""}`
+    ]);
+  }
+  const tokenFile = env2.AWS_WEB_IDENTITY_TOKEN_FILE;
+  links.push([
+    "web identity",
+    tokenFile && env2.AWS_ROLE_ARN ? `AWS_WEB_IDENTITY_TOKEN_FILE=${tokenFile} with AWS_ROLE_ARN gave no credentials` : tokenFile ? "AWS_WEB_IDENTITY_TOKEN_FILE is set but AWS_ROLE_ARN is not" : "AWS_WEB_IDENTITY_TOKEN_FILE and AWS_ROLE_ARN are not set"
+  ]);
+  const container = env2.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI || env2.AWS_CONTAINER_CREDENTIALS_FULL_URI;
+  if (container) {
+    links.push(["container role", `the container credentials endpoint ${container} gave none`]);
+  } else {
+    links.push([
+      "container role",
+      "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI / _FULL_URI are not set (not an ECS task or EKS pod)"
+    ]);
+    links.push([
+      "instance role",
+      env2.AWS_EC2_METADATA_DISABLED?.toLowerCase() === "true" ? "not asked: AWS_EC2_METADATA_DISABLED=true" : `the instance metadata service at ${env2.AWS_EC2_METADATA_SERVICE_ENDPOINT || DEFAULT_IMDS} gave no role credentials (not an EC2 instance, no role attached, or IMDSv2 unreachable)`
+    ]);
+  }
+  return links.map(([name, message], index) => ({ field: `link ${index + 1} (${name})`, message }));
+}
+var DEFAULT_IMDS, EMPTY_CHAIN_HINT;
+var init_chain_diagnosis = __esm({
+  "src/credentials/chain-diagnosis.ts"() {
+    "use strict";
+    init_aws_config();
+    DEFAULT_IMDS = "http://169.254.169.254";
+    EMPTY_CHAIN_HINT = "set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE=NAME for a profile of ~/.aws/config (after aws sso login --profile NAME for SSO), or run on an EC2 instance, ECS task or EKS pod with a role";
+  }
+});
+
+// src/credentials/session-name.ts
+function ciBuildKey(env2) {
+  return env2.bamboo_buildResultKey ?? (env2.GITHUB_RUN_ID ? `${env2.GITHUB_REPOSITORY ?? "github"}-${env2.GITHUB_RUN_ID}${env2.GITHUB_RUN_ATTEMPT ? `-${env2.GITHUB_RUN_ATTEMPT}` : ""}` : void 0) ?? (env2.CI_JOB_ID ? `${env2.CI_PROJECT_PATH ?? "gitlab"}-${env2.CI_JOB_ID}` : void 0) ?? (env2.BUILD_BUILDID ? `${env2.SYSTEM_TEAMPROJECT ?? "azure"}-${env2.BUILD_BUILDID}` : void 0);
+}
+function defaultSessionName(env2, fallback2, max = 64) {
+  const detail = ciBuildKey(env2) ?? fallback2;
+  return toSessionName(detail === void 0 ? "ecr-vars" : `${PREFIX}${detail}`, max);
+}
+function toSessionName(text2, max = 64) {
+  const cleaned = text2.replace(INVALID, "-");
+  const short = cleaned.length <= max ? cleaned : `${cleaned.slice(0, PREFIX.length)}${cleaned.slice(cleaned.length - (max - PREFIX.length))}`;
+  return short.length >= 2 ? short : "ecr-vars";
+}
+var INVALID, PREFIX;
+var init_session_name = __esm({
+  "src/credentials/session-name.ts"() {
+    "use strict";
+    INVALID = /[^\w+=,.@-]+/g;
+    PREFIX = "ecr-vars-";
   }
 });
 
@@ -54622,7 +54233,7 @@ function fromDefaultChain(context) {
   return guarded(
     source,
     async () => {
-      const { fromNodeProviderChain: fromNodeProviderChain2 } = await Promise.resolve().then(() => (init_dist_es20(), dist_es_exports13));
+      const { fromNodeProviderChain: fromNodeProviderChain2 } = await Promise.resolve().then(() => (init_sdk(), sdk_exports));
       const provider = fromNodeProviderChain2({
         ...await providerClients(context.call),
         timeout: context.call.attemptTimeoutMs
@@ -54696,7 +54307,7 @@ function fromInstanceRole(context) {
           hint: `unset AWS_EC2_METADATA_DISABLED on an EC2 agent, or choose another source: ${context.otherSources ?? CLI_OTHER_SOURCES}`
         });
       }
-      const { fromInstanceMetadata: fromInstanceMetadata3 } = await Promise.resolve().then(() => (init_dist_es20(), dist_es_exports13));
+      const { fromInstanceMetadata: fromInstanceMetadata3 } = await Promise.resolve().then(() => (init_sdk(), sdk_exports));
       const provider = fromInstanceMetadata3({
         timeout: context.call.attemptTimeoutMs,
         maxRetries: Math.max(0, context.call.maxAttempts - 1),
@@ -54745,7 +54356,7 @@ function fromContainerRole(context) {
       }
       const token = env2.AWS_CONTAINER_AUTHORIZATION_TOKEN;
       if (token) context.onSecret?.(token);
-      const { fromHttp: fromHttp3 } = await Promise.resolve().then(() => (init_dist_es20(), dist_es_exports13));
+      const { fromHttp: fromHttp3 } = await Promise.resolve().then(() => (init_sdk(), sdk_exports));
       const provider = fromHttp3({
         ...fullUri ? { awsContainerCredentialsFullUri: fullUri } : {},
         ...relativeUri ? { awsContainerCredentialsRelativeUri: relativeUri } : {},
@@ -54765,7 +54376,7 @@ function fromProfile(init, context) {
   return guarded(
     source,
     async () => {
-      const { fromIni: fromIni3 } = await Promise.resolve().then(() => (init_dist_es20(), dist_es_exports13));
+      const { fromIni: fromIni3 } = await Promise.resolve().then(() => (init_sdk(), sdk_exports));
       const provider = fromIni3({
         profile: init.profile,
         ...init.configFile === void 0 ? {} : { configFilepath: init.configFile },
@@ -54786,7 +54397,7 @@ async function assumeRole(base, init, context, via = base.source) {
   return callAws(
     { service: "STS", operation: "AssumeRole", call: context.call, identity: source },
     async (kit) => {
-      const { fromTemporaryCredentials: fromTemporaryCredentials3 } = await Promise.resolve().then(() => (init_dist_es20(), dist_es_exports13));
+      const { fromTemporaryCredentials: fromTemporaryCredentials3 } = await Promise.resolve().then(() => (init_sdk(), sdk_exports));
       const tags = Object.entries(init.tags ?? {}).map(([Key, Value]) => ({ Key, Value }));
       const provider = fromTemporaryCredentials3({
         masterCredentials: base,
@@ -54835,26 +54446,26 @@ var init_sources = __esm({
 });
 
 // src/core/suggest.ts
-function editDistance(a9, b9) {
-  const rows = a9.length + 1;
-  const cols = b9.length + 1;
-  const d9 = Array.from(
+function editDistance(a8, b8) {
+  const rows = a8.length + 1;
+  const cols = b8.length + 1;
+  const d8 = Array.from(
     { length: rows },
-    (_, i9) => Array.from({ length: cols }, (_2, j9) => i9 === 0 ? j9 : j9 === 0 ? i9 : 0)
+    (_, i8) => Array.from({ length: cols }, (_2, j8) => i8 === 0 ? j8 : j8 === 0 ? i8 : 0)
   );
-  const at = (i9, j9) => d9[i9]?.[j9] ?? Number.POSITIVE_INFINITY;
-  for (let i9 = 1; i9 < rows; i9++) {
-    for (let j9 = 1; j9 < cols; j9++) {
-      const cost = a9[i9 - 1] === b9[j9 - 1] ? 0 : 1;
-      let best = Math.min(at(i9 - 1, j9) + 1, at(i9, j9 - 1) + 1, at(i9 - 1, j9 - 1) + cost);
-      if (i9 > 1 && j9 > 1 && a9[i9 - 1] === b9[j9 - 2] && a9[i9 - 2] === b9[j9 - 1]) {
-        best = Math.min(best, at(i9 - 2, j9 - 2) + 1);
+  const at = (i8, j8) => d8[i8]?.[j8] ?? Number.POSITIVE_INFINITY;
+  for (let i8 = 1; i8 < rows; i8++) {
+    for (let j8 = 1; j8 < cols; j8++) {
+      const cost = a8[i8 - 1] === b8[j8 - 1] ? 0 : 1;
+      let best = Math.min(at(i8 - 1, j8) + 1, at(i8, j8 - 1) + 1, at(i8 - 1, j8 - 1) + cost);
+      if (i8 > 1 && j8 > 1 && a8[i8 - 1] === b8[j8 - 2] && a8[i8 - 2] === b8[j8 - 1]) {
+        best = Math.min(best, at(i8 - 2, j8 - 2) + 1);
       }
-      const row = d9[i9];
-      if (row !== void 0) row[j9] = best;
+      const row = d8[i8];
+      if (row !== void 0) row[j8] = best;
     }
   }
-  return at(a9.length, b9.length);
+  return at(a8.length, b8.length);
 }
 function closest(word, candidates) {
   const lower = word.toLowerCase();
@@ -54899,7 +54510,7 @@ function issueToProblem(issue3, label, knownKeys) {
       const guess = known === void 0 || key === void 0 ? void 0 : closest(key, known);
       return {
         field,
-        message: `unknown key${issue3.keys.length > 1 ? "s" : ""} ${issue3.keys.map((k9) => `"${k9}"`).join(", ")}`,
+        message: `unknown key${issue3.keys.length > 1 ? "s" : ""} ${issue3.keys.map((k8) => `"${k8}"`).join(", ")}`,
         hint: guess !== void 0 ? `did you mean "${guess}"?` : known !== void 0 ? `use one of: ${known.join(", ")}` : "check the spelling against the documented keys"
       };
     }
@@ -55027,15 +54638,15 @@ var require_visit = __commonJS({
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
           path6 = Object.freeze(path6.concat(node));
-          for (let i9 = 0; i9 < node.items.length; ++i9) {
-            const ci = visit_(i9, node.items[i9], visitor, path6);
+          for (let i8 = 0; i8 < node.items.length; ++i8) {
+            const ci = visit_(i8, node.items[i8], visitor, path6);
             if (typeof ci === "number")
-              i9 = ci - 1;
+              i8 = ci - 1;
             else if (ci === BREAK)
               return BREAK;
             else if (ci === REMOVE) {
-              node.items.splice(i9, 1);
-              i9 -= 1;
+              node.items.splice(i8, 1);
+              i8 -= 1;
             }
           }
         } else if (identity.isPair(node)) {
@@ -55075,15 +54686,15 @@ var require_visit = __commonJS({
       if (typeof ctrl !== "symbol") {
         if (identity.isCollection(node)) {
           path6 = Object.freeze(path6.concat(node));
-          for (let i9 = 0; i9 < node.items.length; ++i9) {
-            const ci = await visitAsync_(i9, node.items[i9], visitor, path6);
+          for (let i8 = 0; i8 < node.items.length; ++i8) {
+            const ci = await visitAsync_(i8, node.items[i8], visitor, path6);
             if (typeof ci === "number")
-              i9 = ci - 1;
+              i8 = ci - 1;
             else if (ci === BREAK)
               return BREAK;
             else if (ci === REMOVE) {
-              node.items.splice(i9, 1);
-              i9 -= 1;
+              node.items.splice(i8, 1);
+              i8 -= 1;
             }
           }
         } else if (identity.isPair(node)) {
@@ -55341,9 +54952,9 @@ var require_anchors = __commonJS({
       }
       return true;
     }
-    function anchorNames(root9) {
+    function anchorNames(root8) {
       const anchors = /* @__PURE__ */ new Set();
-      visit.visit(root9, {
+      visit.visit(root8, {
         Value(_key, node) {
           if (node.anchor)
             anchors.add(node.anchor);
@@ -55352,8 +54963,8 @@ var require_anchors = __commonJS({
       return anchors;
     }
     function findNewAnchor(prefix, exclude) {
-      for (let i9 = 1; true; ++i9) {
-        const name = `${prefix}${i9}`;
+      for (let i8 = 1; true; ++i8) {
+        const name = `${prefix}${i8}`;
         if (!exclude.has(name))
           return name;
       }
@@ -55404,22 +55015,22 @@ var require_applyReviver = __commonJS({
     function applyReviver(reviver, obj, key, val) {
       if (val && typeof val === "object") {
         if (Array.isArray(val)) {
-          for (let i9 = 0, len = val.length; i9 < len; ++i9) {
-            const v0 = val[i9];
-            const v1 = applyReviver(reviver, val, String(i9), v0);
+          for (let i8 = 0, len = val.length; i8 < len; ++i8) {
+            const v0 = val[i8];
+            const v1 = applyReviver(reviver, val, String(i8), v0);
             if (v1 === void 0)
-              delete val[i9];
+              delete val[i8];
             else if (v1 !== v0)
-              val[i9] = v1;
+              val[i8] = v1;
           }
         } else if (val instanceof Map) {
-          for (const k9 of Array.from(val.keys())) {
-            const v0 = val.get(k9);
-            const v1 = applyReviver(reviver, val, k9, v0);
+          for (const k8 of Array.from(val.keys())) {
+            const v0 = val.get(k8);
+            const v1 = applyReviver(reviver, val, k8, v0);
             if (v1 === void 0)
-              val.delete(k9);
+              val.delete(k8);
             else if (v1 !== v0)
-              val.set(k9, v1);
+              val.set(k8, v1);
           }
         } else if (val instanceof Set) {
           for (const v0 of Array.from(val)) {
@@ -55432,12 +55043,12 @@ var require_applyReviver = __commonJS({
             }
           }
         } else {
-          for (const [k9, v0] of Object.entries(val)) {
-            const v1 = applyReviver(reviver, val, k9, v0);
+          for (const [k8, v0] of Object.entries(val)) {
+            const v1 = applyReviver(reviver, val, k8, v0);
             if (v1 === void 0)
-              delete val[k9];
+              delete val[k8];
             else if (v1 !== v0)
-              val[k9] = v1;
+              val[k8] = v1;
           }
         }
       }
@@ -55454,7 +55065,7 @@ var require_toJS = __commonJS({
     var identity = require_identity();
     function toJS(value, arg, ctx) {
       if (Array.isArray(value))
-        return value.map((v, i9) => toJS(v, String(i9), ctx));
+        return value.map((v, i8) => toJS(v, String(i8), ctx));
       if (value && typeof value.toJSON === "function") {
         if (!ctx || !identity.hasAnchor(value))
           return value.toJSON(arg, ctx);
@@ -55544,22 +55155,22 @@ var require_Alias = __commonJS({
       resolve(doc, ctx) {
         if (ctx?.maxAliasCount === 0)
           throw new ReferenceError("Alias resolution is disabled");
-        let nodes9;
+        let nodes8;
         if (ctx?.aliasResolveCache) {
-          nodes9 = ctx.aliasResolveCache;
+          nodes8 = ctx.aliasResolveCache;
         } else {
-          nodes9 = [];
+          nodes8 = [];
           visit.visit(doc, {
             Node: (_key, node) => {
               if (identity.isAlias(node) || identity.hasAnchor(node))
-                nodes9.push(node);
+                nodes8.push(node);
             }
           });
           if (ctx)
-            ctx.aliasResolveCache = nodes9;
+            ctx.aliasResolveCache = nodes8;
         }
         let found = void 0;
-        for (const node of nodes9) {
+        for (const node of nodes8) {
           if (node === this)
             break;
           if (node.anchor === this.source)
@@ -55620,9 +55231,9 @@ var require_Alias = __commonJS({
       } else if (identity.isCollection(node)) {
         let count = 0;
         for (const item of node.items) {
-          const c9 = getAliasCount(doc, item, anchors2);
-          if (c9 > count)
-            count = c9;
+          const c8 = getAliasCount(doc, item, anchors2);
+          if (c8 > count)
+            count = c8;
         }
         return count;
       } else if (identity.isPair(node)) {
@@ -55750,14 +55361,14 @@ var require_Collection = __commonJS({
     var Node = require_Node();
     function collectionFromPath(schema, path6, value) {
       let v = value;
-      for (let i9 = path6.length - 1; i9 >= 0; --i9) {
-        const k9 = path6[i9];
-        if (typeof k9 === "number" && Number.isInteger(k9) && k9 >= 0) {
-          const a9 = [];
-          a9[k9] = v;
-          v = a9;
+      for (let i8 = path6.length - 1; i8 >= 0; --i8) {
+        const k8 = path6[i8];
+        if (typeof k8 === "number" && Number.isInteger(k8) && k8 >= 0) {
+          const a8 = [];
+          a8[k8] = v;
+          v = a8;
         } else {
-          v = /* @__PURE__ */ new Map([[k9, v]]);
+          v = /* @__PURE__ */ new Map([[k8, v]]);
         }
       }
       return createNode.createNode(v, void 0, {
@@ -55928,44 +55539,44 @@ var require_foldFlowLines = __commonJS({
       let split2 = void 0;
       let prev = void 0;
       let overflow = false;
-      let i9 = -1;
+      let i8 = -1;
       let escStart = -1;
       let escEnd = -1;
       if (mode === FOLD_BLOCK) {
-        i9 = consumeMoreIndentedLines(text2, i9, indent.length);
-        if (i9 !== -1)
-          end = i9 + endStep;
+        i8 = consumeMoreIndentedLines(text2, i8, indent.length);
+        if (i8 !== -1)
+          end = i8 + endStep;
       }
-      for (let ch; ch = text2[i9 += 1]; ) {
+      for (let ch; ch = text2[i8 += 1]; ) {
         if (mode === FOLD_QUOTED && ch === "\\") {
-          escStart = i9;
-          switch (text2[i9 + 1]) {
+          escStart = i8;
+          switch (text2[i8 + 1]) {
             case "x":
-              i9 += 3;
+              i8 += 3;
               break;
             case "u":
-              i9 += 5;
+              i8 += 5;
               break;
             case "U":
-              i9 += 9;
+              i8 += 9;
               break;
             default:
-              i9 += 1;
+              i8 += 1;
           }
-          escEnd = i9;
+          escEnd = i8;
         }
         if (ch === "\n") {
           if (mode === FOLD_BLOCK)
-            i9 = consumeMoreIndentedLines(text2, i9, indent.length);
-          end = i9 + indent.length + endStep;
+            i8 = consumeMoreIndentedLines(text2, i8, indent.length);
+          end = i8 + indent.length + endStep;
           split2 = void 0;
         } else {
           if (ch === " " && prev && prev !== " " && prev !== "\n" && prev !== "	") {
-            const next = text2[i9 + 1];
+            const next = text2[i8 + 1];
             if (next && next !== " " && next !== "\n" && next !== "	")
-              split2 = i9;
+              split2 = i8;
           }
-          if (i9 >= end) {
+          if (i8 >= end) {
             if (split2) {
               folds.push(split2);
               end = split2 + endStep;
@@ -55973,15 +55584,15 @@ var require_foldFlowLines = __commonJS({
             } else if (mode === FOLD_QUOTED) {
               while (prev === " " || prev === "	") {
                 prev = ch;
-                ch = text2[i9 += 1];
+                ch = text2[i8 += 1];
                 overflow = true;
               }
-              const j9 = i9 > escEnd + 1 ? i9 - 2 : escStart - 1;
-              if (escapedFolds[j9])
+              const j8 = i8 > escEnd + 1 ? i8 - 2 : escStart - 1;
+              if (escapedFolds[j8])
                 return text2;
-              folds.push(j9);
-              escapedFolds[j9] = true;
-              end = j9 + endStep;
+              folds.push(j8);
+              escapedFolds[j8] = true;
+              end = j8 + endStep;
               split2 = void 0;
             } else {
               overflow = true;
@@ -55997,9 +55608,9 @@ var require_foldFlowLines = __commonJS({
       if (onFold)
         onFold();
       let res = text2.slice(0, folds[0]);
-      for (let i10 = 0; i10 < folds.length; ++i10) {
-        const fold = folds[i10];
-        const end2 = folds[i10 + 1] || text2.length;
+      for (let i9 = 0; i9 < folds.length; ++i9) {
+        const fold = folds[i9];
+        const end2 = folds[i9 + 1] || text2.length;
         if (fold === 0)
           res = `
 ${indent}${text2.slice(0, end2)}`;
@@ -56012,19 +55623,19 @@ ${indent}${text2.slice(fold + 1, end2)}`;
       }
       return res;
     }
-    function consumeMoreIndentedLines(text2, i9, indent) {
-      let end = i9;
-      let start = i9 + 1;
+    function consumeMoreIndentedLines(text2, i8, indent) {
+      let end = i8;
+      let start = i8 + 1;
       let ch = text2[start];
       while (ch === " " || ch === "	") {
-        if (i9 < start + indent) {
-          ch = text2[++i9];
+        if (i8 < start + indent) {
+          ch = text2[++i8];
         } else {
           do {
-            ch = text2[++i9];
+            ch = text2[++i8];
           } while (ch && ch !== "\n");
-          end = i9;
-          start = i9 + 1;
+          end = i8;
+          start = i8 + 1;
           ch = text2[start];
         }
       }
@@ -56056,11 +55667,11 @@ var require_stringifyString = __commonJS({
       const strLen = str.length;
       if (strLen <= limit)
         return false;
-      for (let i9 = 0, start = 0; i9 < strLen; ++i9) {
-        if (str[i9] === "\n") {
-          if (i9 - start > limit)
+      for (let i8 = 0, start = 0; i8 < strLen; ++i8) {
+        if (str[i8] === "\n") {
+          if (i8 - start > limit)
             return true;
-          start = i9 + 1;
+          start = i8 + 1;
           if (strLen - start <= limit)
             return false;
         }
@@ -56076,19 +55687,19 @@ var require_stringifyString = __commonJS({
       const indent = ctx.indent || (containsDocumentMarker(value) ? "  " : "");
       let str = "";
       let start = 0;
-      for (let i9 = 0, ch = json2[i9]; ch; ch = json2[++i9]) {
-        if (ch === " " && json2[i9 + 1] === "\\" && json2[i9 + 2] === "n") {
-          str += json2.slice(start, i9) + "\\ ";
-          i9 += 1;
-          start = i9;
+      for (let i8 = 0, ch = json2[i8]; ch; ch = json2[++i8]) {
+        if (ch === " " && json2[i8 + 1] === "\\" && json2[i8 + 2] === "n") {
+          str += json2.slice(start, i8) + "\\ ";
+          i8 += 1;
+          start = i8;
           ch = "\\";
         }
         if (ch === "\\")
-          switch (json2[i9 + 1]) {
+          switch (json2[i8 + 1]) {
             case "u":
               {
-                str += json2.slice(start, i9);
-                const code = json2.substr(i9 + 2, 4);
+                str += json2.slice(start, i8);
+                const code = json2.substr(i8 + 2, 4);
                 switch (code) {
                   case "0000":
                     str += "\\0";
@@ -56118,30 +55729,30 @@ var require_stringifyString = __commonJS({
                     if (code.substr(0, 2) === "00")
                       str += "\\x" + code.substr(2);
                     else
-                      str += json2.substr(i9, 6);
+                      str += json2.substr(i8, 6);
                 }
-                i9 += 5;
-                start = i9 + 1;
+                i8 += 5;
+                start = i8 + 1;
               }
               break;
             case "n":
-              if (implicitKey || json2[i9 + 2] === '"' || json2.length < minMultiLineLength) {
-                i9 += 1;
+              if (implicitKey || json2[i8 + 2] === '"' || json2.length < minMultiLineLength) {
+                i8 += 1;
               } else {
-                str += json2.slice(start, i9) + "\n\n";
-                while (json2[i9 + 2] === "\\" && json2[i9 + 3] === "n" && json2[i9 + 4] !== '"') {
+                str += json2.slice(start, i8) + "\n\n";
+                while (json2[i8 + 2] === "\\" && json2[i8 + 3] === "n" && json2[i8 + 4] !== '"') {
                   str += "\n";
-                  i9 += 2;
+                  i8 += 2;
                 }
                 str += indent;
-                if (json2[i9 + 2] === " ")
+                if (json2[i8 + 2] === " ")
                   str += "\\";
-                i9 += 1;
-                start = i9 + 1;
+                i8 += 1;
+                start = i8 + 1;
               }
               break;
             default:
-              i9 += 1;
+              i8 += 1;
           }
       }
       str = start ? str + json2.slice(start) : json2;
@@ -56732,9 +56343,9 @@ var require_Pair = __commonJS({
     var addPairToJSMap = require_addPairToJSMap();
     var identity = require_identity();
     function createPair(key, value, ctx) {
-      const k9 = createNode.createNode(key, void 0, ctx);
+      const k8 = createNode.createNode(key, void 0, ctx);
       const v = createNode.createNode(value, void 0, ctx);
-      return new Pair(k9, v);
+      return new Pair(k8, v);
     }
     var Pair = class _Pair {
       constructor(key, value = null) {
@@ -56780,8 +56391,8 @@ var require_stringifyCollection = __commonJS({
       const itemCtx = Object.assign({}, ctx, { indent: itemIndent, type: null });
       let chompKeep = false;
       const lines = [];
-      for (let i9 = 0; i9 < items.length; ++i9) {
-        const item = items[i9];
+      for (let i8 = 0; i8 < items.length; ++i8) {
+        const item = items[i8];
         let comment2 = null;
         if (identity.isNode(item)) {
           if (!chompKeep && item.spaceBefore)
@@ -56810,8 +56421,8 @@ var require_stringifyCollection = __commonJS({
         str = flowChars.start + flowChars.end;
       } else {
         str = lines[0];
-        for (let i9 = 1; i9 < lines.length; ++i9) {
-          const line5 = lines[i9];
+        for (let i8 = 1; i8 < lines.length; ++i8) {
+          const line5 = lines[i8];
           str += line5 ? `
 ${indent}${line5}` : "\n";
         }
@@ -56835,8 +56446,8 @@ ${indent}${line5}` : "\n";
       let reqNewline = false;
       let linesAtValue = 0;
       const lines = [];
-      for (let i9 = 0; i9 < items.length; ++i9) {
-        const item = items[i9];
+      for (let i8 = 0; i8 < items.length; ++i8) {
+        const item = items[i8];
         let comment = null;
         if (identity.isNode(item)) {
           if (item.spaceBefore)
@@ -56867,7 +56478,7 @@ ${indent}${line5}` : "\n";
           reqNewline = true;
         let str = stringify.stringify(item, itemCtx, () => comment = null);
         reqNewline || (reqNewline = lines.length > linesAtValue || str.includes("\n"));
-        if (i9 < items.length - 1) {
+        if (i8 < items.length - 1) {
           str += ",";
         } else if (ctx.options.trailingComma) {
           if (ctx.options.lineWidth > 0) {
@@ -56925,12 +56536,12 @@ var require_YAMLMap = __commonJS({
     var Pair = require_Pair();
     var Scalar = require_Scalar();
     function findPair(items, key) {
-      const k9 = identity.isScalar(key) ? key.value : key;
+      const k8 = identity.isScalar(key) ? key.value : key;
       for (const it of items) {
         if (identity.isPair(it)) {
-          if (it.key === key || it.key === k9)
+          if (it.key === key || it.key === k8)
             return it;
-          if (identity.isScalar(it.key) && it.key.value === k9)
+          if (identity.isScalar(it.key) && it.key.value === k8)
             return it;
         }
       }
@@ -56995,11 +56606,11 @@ var require_YAMLMap = __commonJS({
           else
             prev.value = _pair.value;
         } else if (sortEntries) {
-          const i9 = this.items.findIndex((item) => sortEntries(_pair, item) < 0);
-          if (i9 === -1)
+          const i8 = this.items.findIndex((item) => sortEntries(_pair, item) < 0);
+          if (i8 === -1)
             this.items.push(_pair);
           else
-            this.items.splice(i9, 0, _pair);
+            this.items.splice(i8, 0, _pair);
         } else {
           this.items.push(_pair);
         }
@@ -57154,9 +56765,9 @@ var require_YAMLSeq = __commonJS({
         const seq = [];
         if (ctx?.onCreate)
           ctx.onCreate(seq);
-        let i9 = 0;
+        let i8 = 0;
         for (const item of this.items)
-          seq.push(toJS.toJS(item, String(i9++), ctx));
+          seq.push(toJS.toJS(item, String(i8++), ctx));
         return seq;
       }
       toString(ctx, onComment, onChompKeep) {
@@ -57174,10 +56785,10 @@ var require_YAMLSeq = __commonJS({
         const { replacer } = ctx;
         const seq = new this(schema);
         if (obj && Symbol.iterator in Object(obj)) {
-          let i9 = 0;
+          let i8 = 0;
           for (let it of obj) {
             if (typeof replacer === "function") {
-              const key = obj instanceof Set ? it : String(i9++);
+              const key = obj instanceof Set ? it : String(i8++);
               it = replacer.call(obj, key, it);
             }
             seq.items.push(createNode.createNode(it, void 0, ctx));
@@ -57291,13 +56902,13 @@ var require_stringifyNumber = __commonJS({
         return isNaN(num) ? ".nan" : num < 0 ? "-.inf" : ".inf";
       let n4 = Object.is(value, -0) ? "-0" : JSON.stringify(value);
       if (!format2 && minFractionDigits && (!tag || tag === "tag:yaml.org,2002:float") && /^-?\d/.test(n4) && !n4.includes("e")) {
-        let i9 = n4.indexOf(".");
-        if (i9 < 0) {
-          i9 = n4.length;
+        let i8 = n4.indexOf(".");
+        if (i8 < 0) {
+          i8 = n4.length;
           n4 += ".";
         }
-        let d9 = minFractionDigits - (n4.length - i9 - 1);
-        while (d9-- > 0)
+        let d8 = minFractionDigits - (n4.length - i8 - 1);
+        while (d8-- > 0)
           n4 += "0";
       }
       return n4;
@@ -57518,8 +57129,8 @@ var require_binary = __commonJS({
         } else if (typeof atob === "function") {
           const str = atob(src.replace(/[\n\r]/g, ""));
           const buffer = new Uint8Array(str.length);
-          for (let i9 = 0; i9 < str.length; ++i9)
-            buffer[i9] = str.charCodeAt(i9);
+          for (let i8 = 0; i8 < str.length; ++i8)
+            buffer[i8] = str.charCodeAt(i8);
           return buffer;
         } else {
           onError("This environment does not support reading binary tags; either Buffer or atob is required");
@@ -57535,8 +57146,8 @@ var require_binary = __commonJS({
           str = buf instanceof node_buffer.Buffer ? buf.toString("base64") : node_buffer.Buffer.from(buf.buffer).toString("base64");
         } else if (typeof btoa === "function") {
           let s2 = "";
-          for (let i9 = 0; i9 < buf.length; ++i9)
-            s2 += String.fromCharCode(buf[i9]);
+          for (let i8 = 0; i8 < buf.length; ++i8)
+            s2 += String.fromCharCode(buf[i8]);
           str = btoa(s2);
         } else {
           throw new Error("This environment does not support writing binary tags; either Buffer or btoa is required");
@@ -57546,8 +57157,8 @@ var require_binary = __commonJS({
           const lineWidth = Math.max(ctx.options.lineWidth - ctx.indent.length, ctx.options.minContentWidth);
           const n4 = Math.ceil(str.length / lineWidth);
           const lines = new Array(n4);
-          for (let i9 = 0, o4 = 0; i9 < n4; ++i9, o4 += lineWidth) {
-            lines[i9] = str.substr(o4, lineWidth);
+          for (let i8 = 0, o4 = 0; i8 < n4; ++i8, o4 += lineWidth) {
+            lines[i8] = str.substr(o4, lineWidth);
           }
           str = lines.join(type === Scalar.Scalar.BLOCK_LITERAL ? "\n" : " ");
         }
@@ -57568,8 +57179,8 @@ var require_pairs = __commonJS({
     var YAMLSeq = require_YAMLSeq();
     function resolvePairs(seq, onError) {
       if (identity.isSeq(seq)) {
-        for (let i9 = 0; i9 < seq.items.length; ++i9) {
-          let item = seq.items[i9];
+        for (let i8 = 0; i8 < seq.items.length; ++i8) {
+          let item = seq.items[i8];
           if (identity.isPair(item))
             continue;
           else if (identity.isMap(item)) {
@@ -57586,7 +57197,7 @@ ${cn.comment}` : item.comment;
             }
             item = pair;
           }
-          seq.items[i9] = identity.isPair(item) ? item : new Pair.Pair(item);
+          seq.items[i8] = identity.isPair(item) ? item : new Pair.Pair(item);
         }
       } else
         onError("Expected a sequence for this tag");
@@ -57596,11 +57207,11 @@ ${cn.comment}` : item.comment;
       const { replacer } = ctx;
       const pairs2 = new YAMLSeq.YAMLSeq(schema);
       pairs2.tag = "tag:yaml.org,2002:pairs";
-      let i9 = 0;
+      let i8 = 0;
       if (iterable && Symbol.iterator in Object(iterable))
         for (let it of iterable) {
           if (typeof replacer === "function")
-            it = replacer.call(iterable, String(i9++), it);
+            it = replacer.call(iterable, String(i8++), it);
           let key, value;
           if (Array.isArray(it)) {
             if (it.length === 2) {
@@ -57781,9 +57392,9 @@ var require_float2 = __commonJS({
         const node = new Scalar.Scalar(parseFloat(str.replace(/_/g, "")));
         const dot = str.indexOf(".");
         if (dot !== -1) {
-          const f9 = str.substring(dot + 1).replace(/_/g, "");
-          if (f9[f9.length - 1] === "0")
-            node.minFractionDigits = f9.length;
+          const f8 = str.substring(dot + 1).replace(/_/g, "");
+          if (f8[f8.length - 1] === "0")
+            node.minFractionDigits = f8.length;
         }
         return node;
       },
@@ -58036,10 +57647,10 @@ var require_timestamp = __commonJS({
         let date3 = Date.UTC(year2, month - 1, day, hour || 0, minute || 0, second || 0, millisec);
         const tz = match[8];
         if (tz && tz !== "Z") {
-          let d9 = parseSexagesimal(tz, false);
-          if (Math.abs(d9) < 30)
-            d9 *= 60;
-          date3 -= 6e4 * d9;
+          let d8 = parseSexagesimal(tz, false);
+          if (Math.abs(d8) < 30)
+            d8 *= 60;
+          date3 -= 6e4 * d8;
         }
         return new Date(date3);
       },
@@ -58198,7 +57809,7 @@ var require_Schema = __commonJS({
     var seq = require_seq();
     var string3 = require_string();
     var tags = require_tags();
-    var sortMapEntriesByKey = (a9, b9) => a9.key < b9.key ? -1 : a9.key > b9.key ? 1 : 0;
+    var sortMapEntriesByKey = (a8, b8) => a8.key < b8.key ? -1 : a8.key > b8.key ? 1 : 0;
     var Schema = class _Schema {
       constructor({ compat, customTags, merge: merge2, resolveKnownTags, schema, sortMapEntries, toStringDefaults }) {
         this.compat = Array.isArray(compat) ? tags.getTags(compat, "compat") : compat ? tags.getTags(null, compat) : null;
@@ -58441,9 +58052,9 @@ var require_Document = __commonJS({
        * recursively wrapping all values as `Scalar` or `Collection` nodes.
        */
       createPair(key, value, options = {}) {
-        const k9 = this.createNode(key, null, options);
+        const k8 = this.createNode(key, null, options);
         const v = this.createNode(value, null, options);
-        return new Pair.Pair(k9, v);
+        return new Pair.Pair(k8, v);
       }
       /**
        * Removes a value from the document.
@@ -58878,7 +58489,7 @@ var require_util_map_includes = __commonJS({
       const { uniqueKeys } = ctx.options;
       if (uniqueKeys === false)
         return false;
-      const isEqual = typeof uniqueKeys === "function" ? uniqueKeys : (a9, b9) => a9 === b9 || identity.isScalar(a9) && identity.isScalar(b9) && a9.value === b9.value;
+      const isEqual = typeof uniqueKeys === "function" ? uniqueKeys : (a8, b8) => a8 === b8 || identity.isScalar(a8) && identity.isScalar(b8) && a8.value === b8.value;
       return items.some((pair) => isEqual(pair.key, search));
     }
     exports2.mapIncludes = mapIncludes;
@@ -59113,8 +58724,8 @@ var require_resolve_flow_collection = __commonJS({
       if (ctx.atKey)
         ctx.atKey = false;
       let offset = fc.offset + fc.start.source.length;
-      for (let i9 = 0; i9 < fc.items.length; ++i9) {
-        const collItem = fc.items[i9];
+      for (let i8 = 0; i8 < fc.items.length; ++i8) {
+        const collItem = fc.items[i8];
         const { start, key, sep: sep4, value } = collItem;
         const props = resolveProps.resolveProps(start, {
           flow: fcName,
@@ -59127,9 +58738,9 @@ var require_resolve_flow_collection = __commonJS({
         });
         if (!props.found) {
           if (!props.anchor && !props.tag && !sep4 && !value) {
-            if (i9 === 0 && props.comma)
+            if (i8 === 0 && props.comma)
               onError(props.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
-            else if (i9 < fc.items.length - 1)
+            else if (i8 < fc.items.length - 1)
               onError(props.start, "UNEXPECTED_TOKEN", `Unexpected empty item in ${fcName}`);
             if (props.comment) {
               if (coll.comment)
@@ -59148,7 +58759,7 @@ var require_resolve_flow_collection = __commonJS({
               "Implicit keys of flow sequence pairs need to be on a single line"
             );
         }
-        if (i9 === 0) {
+        if (i8 === 0) {
           if (props.comma)
             onError(props.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
         } else {
@@ -59359,10 +58970,10 @@ var require_resolve_block_scalar = __commonJS({
       const type = header.mode === ">" ? Scalar.Scalar.BLOCK_FOLDED : Scalar.Scalar.BLOCK_LITERAL;
       const lines = scalar.source ? splitLines(scalar.source) : [];
       let chompStart = lines.length;
-      for (let i9 = lines.length - 1; i9 >= 0; --i9) {
-        const content = lines[i9][1];
+      for (let i8 = lines.length - 1; i8 >= 0; --i8) {
+        const content = lines[i8][1];
         if (content === "" || content === "\r")
-          chompStart = i9;
+          chompStart = i8;
         else
           break;
       }
@@ -59376,8 +58987,8 @@ var require_resolve_block_scalar = __commonJS({
       let trimIndent = scalar.indent + header.indent;
       let offset = scalar.offset + header.length;
       let contentStart = 0;
-      for (let i9 = 0; i9 < chompStart; ++i9) {
-        const [indent, content] = lines[i9];
+      for (let i8 = 0; i8 < chompStart; ++i8) {
+        const [indent, content] = lines[i8];
         if (content === "" || content === "\r") {
           if (header.indent === 0 && indent.length > trimIndent)
             trimIndent = indent.length;
@@ -59388,7 +58999,7 @@ var require_resolve_block_scalar = __commonJS({
           }
           if (header.indent === 0)
             trimIndent = indent.length;
-          contentStart = i9;
+          contentStart = i8;
           if (trimIndent === 0 && !ctx.atRoot) {
             const message = "Block scalar values in collections must be indented";
             onError(offset, "BAD_INDENT", message);
@@ -59397,17 +59008,17 @@ var require_resolve_block_scalar = __commonJS({
         }
         offset += indent.length + content.length + 1;
       }
-      for (let i9 = lines.length - 1; i9 >= chompStart; --i9) {
-        if (lines[i9][0].length > trimIndent)
-          chompStart = i9 + 1;
+      for (let i8 = lines.length - 1; i8 >= chompStart; --i8) {
+        if (lines[i8][0].length > trimIndent)
+          chompStart = i8 + 1;
       }
       let value = "";
       let sep4 = "";
       let prevMoreIndented = false;
-      for (let i9 = 0; i9 < contentStart; ++i9)
-        value += lines[i9][0].slice(trimIndent) + "\n";
-      for (let i9 = contentStart; i9 < chompStart; ++i9) {
-        let [indent, content] = lines[i9];
+      for (let i8 = 0; i8 < contentStart; ++i8)
+        value += lines[i8][0].slice(trimIndent) + "\n";
+      for (let i8 = contentStart; i8 < chompStart; ++i8) {
+        let [indent, content] = lines[i8];
         offset += indent.length + content.length + 1;
         const crlf = content[content.length - 1] === "\r";
         if (crlf)
@@ -59444,8 +59055,8 @@ var require_resolve_block_scalar = __commonJS({
         case "-":
           break;
         case "+":
-          for (let i9 = chompStart; i9 < lines.length; ++i9)
-            value += "\n" + lines[i9][0].slice(trimIndent);
+          for (let i8 = chompStart; i8 < lines.length; ++i8)
+            value += "\n" + lines[i8][0].slice(trimIndent);
           if (value[value.length - 1] !== "\n")
             value += "\n";
           break;
@@ -59465,8 +59076,8 @@ var require_resolve_block_scalar = __commonJS({
       let indent = 0;
       let chomp = "";
       let error2 = -1;
-      for (let i9 = 1; i9 < source.length; ++i9) {
-        const ch = source[i9];
+      for (let i8 = 1; i8 < source.length; ++i8) {
+        const ch = source[i8];
         if (!chomp && (ch === "-" || ch === "+"))
           chomp = ch;
         else {
@@ -59474,7 +59085,7 @@ var require_resolve_block_scalar = __commonJS({
           if (!indent && n4)
             indent = n4;
           else if (error2 === -1)
-            error2 = offset + i9;
+            error2 = offset + i8;
         }
       }
       if (error2 !== -1)
@@ -59482,8 +59093,8 @@ var require_resolve_block_scalar = __commonJS({
       let hasSpace = false;
       let comment = "";
       let length = source.length;
-      for (let i9 = 1; i9 < props.length; ++i9) {
-        const token = props[i9];
+      for (let i8 = 1; i8 < props.length; ++i8) {
+        const token = props[i8];
         switch (token.type) {
           case "space":
             hasSpace = true;
@@ -59518,11 +59129,11 @@ var require_resolve_block_scalar = __commonJS({
     function splitLines(source) {
       const split2 = source.split(/\n( *)/);
       const first = split2[0];
-      const m6 = first.match(/^( *)/);
-      const line0 = m6?.[1] ? [m6[1], first.slice(m6[1].length)] : ["", first];
+      const m5 = first.match(/^( *)/);
+      const line0 = m5?.[1] ? [m5[1], first.slice(m5[1].length)] : ["", first];
       const lines = [line0];
-      for (let i9 = 1; i9 < split2.length; i9 += 2)
-        lines.push([split2[i9], split2[i9 + 1]]);
+      for (let i8 = 1; i8 < split2.length; i8 += 2)
+        lines.push([split2[i8], split2[i8 + 1]]);
       return lines;
     }
     exports2.resolveBlockScalar = resolveBlockScalar;
@@ -59641,43 +59252,43 @@ var require_resolve_flow_scalar = __commonJS({
     }
     function doubleQuotedValue(source, onError) {
       let res = "";
-      for (let i9 = 1; i9 < source.length - 1; ++i9) {
-        const ch = source[i9];
-        if (ch === "\r" && source[i9 + 1] === "\n")
+      for (let i8 = 1; i8 < source.length - 1; ++i8) {
+        const ch = source[i8];
+        if (ch === "\r" && source[i8 + 1] === "\n")
           continue;
         if (ch === "\n") {
-          const { fold, offset } = foldNewline(source, i9);
+          const { fold, offset } = foldNewline(source, i8);
           res += fold;
-          i9 = offset;
+          i8 = offset;
         } else if (ch === "\\") {
-          let next = source[++i9];
+          let next = source[++i8];
           const cc = escapeCodes[next];
           if (cc)
             res += cc;
           else if (next === "\n") {
-            next = source[i9 + 1];
+            next = source[i8 + 1];
             while (next === " " || next === "	")
-              next = source[++i9 + 1];
-          } else if (next === "\r" && source[i9 + 1] === "\n") {
-            next = source[++i9 + 1];
+              next = source[++i8 + 1];
+          } else if (next === "\r" && source[i8 + 1] === "\n") {
+            next = source[++i8 + 1];
             while (next === " " || next === "	")
-              next = source[++i9 + 1];
+              next = source[++i8 + 1];
           } else if (next === "x" || next === "u" || next === "U") {
             const length = next === "x" ? 2 : next === "u" ? 4 : 8;
-            res += parseCharCode(source, i9 + 1, length, onError);
-            i9 += length;
+            res += parseCharCode(source, i8 + 1, length, onError);
+            i8 += length;
           } else {
-            const raw = source.substr(i9 - 1, 2);
-            onError(i9 - 1, "BAD_DQ_ESCAPE", `Invalid escape sequence ${raw}`);
+            const raw = source.substr(i8 - 1, 2);
+            onError(i8 - 1, "BAD_DQ_ESCAPE", `Invalid escape sequence ${raw}`);
             res += raw;
           }
         } else if (ch === " " || ch === "	") {
-          const wsStart = i9;
-          let next = source[i9 + 1];
+          const wsStart = i8;
+          let next = source[i8 + 1];
           while (next === " " || next === "	")
-            next = source[++i9 + 1];
-          if (next !== "\n" && !(next === "\r" && source[i9 + 2] === "\n"))
-            res += i9 > wsStart ? source.slice(wsStart, i9 + 1) : ch;
+            next = source[++i8 + 1];
+          if (next !== "\n" && !(next === "\r" && source[i8 + 2] === "\n"))
+            res += i8 > wsStart ? source.slice(wsStart, i8 + 1) : ch;
         } else {
           res += ch;
         }
@@ -59838,8 +59449,8 @@ var require_util_empty_scalar_position = __commonJS({
     function emptyScalarPosition(offset, before, pos) {
       if (before) {
         pos ?? (pos = before.length);
-        for (let i9 = pos - 1; i9 >= 0; --i9) {
-          let st = before[i9];
+        for (let i8 = pos - 1; i8 >= 0; --i8) {
+          let st = before[i8];
           switch (st.type) {
             case "space":
             case "comment":
@@ -59847,10 +59458,10 @@ var require_util_empty_scalar_position = __commonJS({
               offset -= st.source.length;
               continue;
           }
-          st = before[++i9];
+          st = before[++i8];
           while (st?.type === "space") {
             offset += st.source.length;
-            st = before[++i9];
+            st = before[++i8];
           }
           break;
         }
@@ -60033,8 +59644,8 @@ var require_composer = __commonJS({
       let comment = "";
       let atComment = false;
       let afterEmptyLine = false;
-      for (let i9 = 0; i9 < prelude.length; ++i9) {
-        const source = prelude[i9];
+      for (let i8 = 0; i8 < prelude.length; ++i8) {
+        const source = prelude[i8];
         switch (source[0]) {
           case "#":
             comment += (comment === "" ? "" : afterEmptyLine ? "\n\n" : "\n") + (source.substring(1) || " ");
@@ -60042,8 +59653,8 @@ var require_composer = __commonJS({
             afterEmptyLine = false;
             break;
           case "%":
-            if (prelude[i9 + 1]?.[0] !== "#")
-              i9 += 1;
+            if (prelude[i8 + 1]?.[0] !== "#")
+              i8 += 1;
             atComment = false;
             break;
           default:
@@ -60094,10 +59705,10 @@ ${cb}` : comment;
           }
         }
         if (afterDoc) {
-          for (let i9 = 0; i9 < this.errors.length; ++i9)
-            doc.errors.push(this.errors[i9]);
-          for (let i9 = 0; i9 < this.warnings.length; ++i9)
-            doc.warnings.push(this.warnings[i9]);
+          for (let i8 = 0; i8 < this.errors.length; ++i8)
+            doc.errors.push(this.errors[i8]);
+          for (let i8 = 0; i8 < this.warnings.length; ++i8)
+            doc.warnings.push(this.warnings[i8]);
         } else {
           doc.errors = this.errors;
           doc.warnings = this.warnings;
@@ -60505,15 +60116,15 @@ var require_cst_visit = __commonJS({
       for (const field of ["key", "value"]) {
         const token = item[field];
         if (token && "items" in token) {
-          for (let i9 = 0; i9 < token.items.length; ++i9) {
-            const ci = _visit(Object.freeze(path6.concat([[field, i9]])), token.items[i9], visitor);
+          for (let i8 = 0; i8 < token.items.length; ++i8) {
+            const ci = _visit(Object.freeze(path6.concat([[field, i8]])), token.items[i8], visitor);
             if (typeof ci === "number")
-              i9 = ci - 1;
+              i8 = ci - 1;
             else if (ci === BREAK)
               return BREAK;
             else if (ci === REMOVE) {
-              token.items.splice(i9, 1);
-              i9 -= 1;
+              token.items.splice(i8, 1);
+              i8 -= 1;
             }
           }
           if (typeof ctrl === "function" && field === "key")
@@ -60683,14 +60294,14 @@ var require_lexer = __commonJS({
           next = yield* this.parseNext(next);
       }
       atLineEnd() {
-        let i9 = this.pos;
-        let ch = this.buffer[i9];
+        let i8 = this.pos;
+        let ch = this.buffer[i8];
         while (ch === " " || ch === "	")
-          ch = this.buffer[++i9];
+          ch = this.buffer[++i8];
         if (!ch || ch === "#" || ch === "\n")
           return true;
         if (ch === "\r")
-          return this.buffer[i9 + 1] === "\n";
+          return this.buffer[i8 + 1] === "\n";
         return false;
       }
       charAt(n4) {
@@ -60985,9 +60596,9 @@ var require_lexer = __commonJS({
       *parseBlockScalarHeader() {
         this.blockScalarIndent = -1;
         this.blockScalarKeep = false;
-        let i9 = this.pos;
+        let i8 = this.pos;
         while (true) {
-          const ch = this.buffer[++i9];
+          const ch = this.buffer[++i8];
           if (ch === "+")
             this.blockScalarKeep = true;
           else if (ch > "0" && ch <= "9")
@@ -61001,17 +60612,17 @@ var require_lexer = __commonJS({
         let nl = this.pos - 1;
         let indent = 0;
         let ch;
-        loop: for (let i10 = this.pos; ch = this.buffer[i10]; ++i10) {
+        loop: for (let i9 = this.pos; ch = this.buffer[i9]; ++i9) {
           switch (ch) {
             case " ":
               indent += 1;
               break;
             case "\n":
-              nl = i10;
+              nl = i9;
               indent = 0;
               break;
             case "\r": {
-              const next = this.buffer[i10 + 1];
+              const next = this.buffer[i9 + 1];
               if (!next && !this.atEnd)
                 return this.setNext("block-scalar");
               if (next === "\n")
@@ -61042,25 +60653,25 @@ var require_lexer = __commonJS({
             nl = this.buffer.length;
           }
         }
-        let i9 = nl + 1;
-        ch = this.buffer[i9];
+        let i8 = nl + 1;
+        ch = this.buffer[i8];
         while (ch === " ")
-          ch = this.buffer[++i9];
+          ch = this.buffer[++i8];
         if (ch === "	") {
           while (ch === "	" || ch === " " || ch === "\r" || ch === "\n")
-            ch = this.buffer[++i9];
-          nl = i9 - 1;
+            ch = this.buffer[++i8];
+          nl = i8 - 1;
         } else if (!this.blockScalarKeep) {
           do {
-            let i10 = nl - 1;
-            let ch2 = this.buffer[i10];
+            let i9 = nl - 1;
+            let ch2 = this.buffer[i9];
             if (ch2 === "\r")
-              ch2 = this.buffer[--i10];
-            const lastChar = i10;
+              ch2 = this.buffer[--i9];
+            const lastChar = i9;
             while (ch2 === " ")
-              ch2 = this.buffer[--i10];
-            if (ch2 === "\n" && i10 >= this.pos && i10 + 1 + indent > lastChar)
-              nl = i10;
+              ch2 = this.buffer[--i9];
+            if (ch2 === "\n" && i9 >= this.pos && i9 + 1 + indent > lastChar)
+              nl = i9;
             else
               break;
           } while (true);
@@ -61072,36 +60683,36 @@ var require_lexer = __commonJS({
       *parsePlainScalar() {
         const inFlow = this.flowLevel > 0;
         let end = this.pos - 1;
-        let i9 = this.pos - 1;
+        let i8 = this.pos - 1;
         let ch;
-        while (ch = this.buffer[++i9]) {
+        while (ch = this.buffer[++i8]) {
           if (ch === ":") {
-            const next = this.buffer[i9 + 1];
+            const next = this.buffer[i8 + 1];
             if (isEmpty(next) || inFlow && flowIndicatorChars.has(next))
               break;
-            end = i9;
+            end = i8;
           } else if (isEmpty(ch)) {
-            let next = this.buffer[i9 + 1];
+            let next = this.buffer[i8 + 1];
             if (ch === "\r") {
               if (next === "\n") {
-                i9 += 1;
+                i8 += 1;
                 ch = "\n";
-                next = this.buffer[i9 + 1];
+                next = this.buffer[i8 + 1];
               } else
-                end = i9;
+                end = i8;
             }
             if (next === "#" || inFlow && flowIndicatorChars.has(next))
               break;
             if (ch === "\n") {
-              const cs = this.continueScalar(i9 + 1);
+              const cs = this.continueScalar(i8 + 1);
               if (cs === -1)
                 break;
-              i9 = Math.max(i9, cs - 2);
+              i8 = Math.max(i8, cs - 2);
             }
           } else {
             if (inFlow && flowIndicatorChars.has(ch))
               break;
-            end = i9;
+            end = i8;
           }
         }
         if (!ch && !this.atEnd)
@@ -61118,8 +60729,8 @@ var require_lexer = __commonJS({
         }
         return 0;
       }
-      *pushToIndex(i9, allowEmpty) {
-        const s2 = this.buffer.slice(this.pos, i9);
+      *pushToIndex(i8, allowEmpty) {
+        const s2 = this.buffer.slice(this.pos, i8);
         if (s2) {
           yield s2;
           this.pos += s2.length;
@@ -61164,23 +60775,23 @@ var require_lexer = __commonJS({
       }
       *pushTag() {
         if (this.charAt(1) === "<") {
-          let i9 = this.pos + 2;
-          let ch = this.buffer[i9];
+          let i8 = this.pos + 2;
+          let ch = this.buffer[i8];
           while (!isEmpty(ch) && ch !== ">")
-            ch = this.buffer[++i9];
-          return yield* this.pushToIndex(ch === ">" ? i9 + 1 : i9, false);
+            ch = this.buffer[++i8];
+          return yield* this.pushToIndex(ch === ">" ? i8 + 1 : i8, false);
         } else {
-          let i9 = this.pos + 1;
-          let ch = this.buffer[i9];
+          let i8 = this.pos + 1;
+          let ch = this.buffer[i8];
           while (ch) {
             if (tagChars.has(ch))
-              ch = this.buffer[++i9];
-            else if (ch === "%" && hexDigits.has(this.buffer[i9 + 1]) && hexDigits.has(this.buffer[i9 + 2])) {
-              ch = this.buffer[i9 += 3];
+              ch = this.buffer[++i8];
+            else if (ch === "%" && hexDigits.has(this.buffer[i8 + 1]) && hexDigits.has(this.buffer[i8 + 2])) {
+              ch = this.buffer[i8 += 3];
             } else
               break;
           }
-          return yield* this.pushToIndex(i9, false);
+          return yield* this.pushToIndex(i8, false);
         }
       }
       *pushNewline() {
@@ -61193,24 +60804,24 @@ var require_lexer = __commonJS({
           return 0;
       }
       *pushSpaces(allowTabs) {
-        let i9 = this.pos - 1;
+        let i8 = this.pos - 1;
         let ch;
         do {
-          ch = this.buffer[++i9];
+          ch = this.buffer[++i8];
         } while (ch === " " || allowTabs && ch === "	");
-        const n4 = i9 - this.pos;
+        const n4 = i8 - this.pos;
         if (n4 > 0) {
           yield this.buffer.substr(this.pos, n4);
-          this.pos = i9;
+          this.pos = i8;
         }
         return n4;
       }
       *pushUntil(test24) {
-        let i9 = this.pos;
-        let ch = this.buffer[i9];
+        let i8 = this.pos;
+        let ch = this.buffer[i8];
         while (!test24(ch))
-          ch = this.buffer[++i9];
-        return yield* this.pushToIndex(i9, false);
+          ch = this.buffer[++i8];
+        return yield* this.pushToIndex(i8, false);
       }
     };
     exports2.Lexer = Lexer;
@@ -61256,20 +60867,20 @@ var require_parser = __commonJS({
     var cst = require_cst();
     var lexer = require_lexer();
     function includesToken(list, type) {
-      for (let i9 = 0; i9 < list.length; ++i9)
-        if (list[i9].type === type)
+      for (let i8 = 0; i8 < list.length; ++i8)
+        if (list[i8].type === type)
           return true;
       return false;
     }
     function findNonEmptyIndex(list) {
-      for (let i9 = 0; i9 < list.length; ++i9) {
-        switch (list[i9].type) {
+      for (let i8 = 0; i8 < list.length; ++i8) {
+        switch (list[i8].type) {
           case "space":
           case "comment":
           case "newline":
             break;
           default:
-            return i9;
+            return i8;
         }
       }
       return -1;
@@ -61304,9 +60915,9 @@ var require_parser = __commonJS({
     function getFirstKeyStartProps(prev) {
       if (prev.length === 0)
         return [];
-      let i9 = prev.length;
-      loop: while (--i9 >= 0) {
-        switch (prev[i9].type) {
+      let i8 = prev.length;
+      loop: while (--i8 >= 0) {
+        switch (prev[i8].type) {
           case "doc-start":
           case "explicit-key-ind":
           case "map-value-ind":
@@ -61315,16 +60926,16 @@ var require_parser = __commonJS({
             break loop;
         }
       }
-      while (prev[++i9]?.type === "space") {
+      while (prev[++i8]?.type === "space") {
       }
-      return prev.splice(i9, prev.length);
+      return prev.splice(i8, prev.length);
     }
     function arrayPushArray(target, source) {
       if (source.length < 1e5)
         Array.prototype.push.apply(target, source);
       else
-        for (let i9 = 0; i9 < source.length; ++i9)
-          target.push(source[i9]);
+        for (let i8 = 0; i8 < source.length; ++i8)
+          target.push(source[i8]);
     }
     function fixFlowSeqItems(fc) {
       if (fc.start.type === "flow-seq-start") {
@@ -61710,11 +61321,11 @@ var require_parser = __commonJS({
           let start = [];
           if (atNextItem && it.sep && !it.value) {
             const nl = [];
-            for (let i9 = 0; i9 < it.sep.length; ++i9) {
-              const st = it.sep[i9];
+            for (let i8 = 0; i8 < it.sep.length; ++i8) {
+              const st = it.sep[i8];
               switch (st.type) {
                 case "newline":
-                  nl.push(i9);
+                  nl.push(i8);
                   break;
                 case "space":
                   break;
@@ -62455,15 +62066,15 @@ function normalizeParams(_params) {
   return params;
 }
 function optionalKeys(shape) {
-  return Object.keys(shape).filter((k9) => {
-    return shape[k9]._zod.optin !== void 0 && shape[k9]._zod.optout === "optional";
+  return Object.keys(shape).filter((k8) => {
+    return shape[k8]._zod.optin !== void 0 && shape[k8]._zod.optout === "optional";
   });
 }
 function aborted(x, startIndex = 0) {
   if (x.aborted === true)
     return true;
-  for (let i9 = startIndex; i9 < x.issues.length; i9++) {
-    if (x.issues[i9]?.continue !== true) {
+  for (let i8 = startIndex; i8 < x.issues.length; i8++) {
+    if (x.issues[i8]?.continue !== true) {
       return true;
     }
   }
@@ -62472,8 +62083,8 @@ function aborted(x, startIndex = 0) {
 function explicitlyAborted(x, startIndex = 0) {
   if (x.aborted === true)
     return true;
-  for (let i9 = startIndex; i9 < x.issues.length; i9++) {
-    if (x.issues[i9]?.continue === false) {
+  for (let i8 = startIndex; i8 < x.issues.length; i8++) {
+    if (x.issues[i8]?.continue === false) {
       return true;
     }
   }
@@ -62493,10 +62104,10 @@ function unwrapMessage(message) {
 function sizeCaps(defChecks) {
   const caps = [];
   for (const ch of defChecks ?? []) {
-    const d9 = ch._zod.def;
-    if (!/_(length|size)$|_equals$/.test(d9.check))
+    const d8 = ch._zod.def;
+    if (!/_(length|size)$|_equals$/.test(d8.check))
       break;
-    const max = d9.maximum ?? d9.length ?? d9.size;
+    const max = d8.maximum ?? d8.length ?? d8.size;
     if (max >= 0)
       caps.push([max, ch]);
   }
@@ -62504,8 +62115,8 @@ function sizeCaps(defChecks) {
 }
 function attachSchema(issues, start, inst) {
   var _a7;
-  for (let i9 = start; i9 < issues.length; i9++) {
-    (_a7 = issues[i9]).schema ?? (_a7.schema = inst);
+  for (let i8 = start; i8 < issues.length; i8++) {
+    (_a7 = issues[i8]).schema ?? (_a7.schema = inst);
   }
 }
 function finalizeIssue(iss, ctx, config2) {
@@ -62520,10 +62131,10 @@ function finalizeIssue(iss, ctx, config2) {
   const schemaError = iss.schema !== iss.inst ? iss.schema?._zod.def?.error : void 0;
   const message = iss.message ? iss.message : unwrapMessage(iss.inst?._zod.def?.error?.(iss)) ?? unwrapMessage(schemaError?.(iss)) ?? unwrapMessage(ctx?.error?.(iss)) ?? unwrapMessage(config2.customError?.(iss)) ?? unwrapMessage(config2.localeError?.(iss)) ?? "Invalid input";
   const full = {};
-  for (const k9 of Object.keys(iss)) {
-    if (k9 === "inst" || k9 === "schema" || k9 === "continue" || k9 === "input" || k9 === "__proto__")
+  for (const k8 of Object.keys(iss)) {
+    if (k8 === "inst" || k8 === "schema" || k8 === "continue" || k8 === "input" || k8 === "__proto__")
       continue;
-    full[k9] = iss[k9];
+    full[k8] = iss[k8];
   }
   full.path ?? (full.path = []);
   full.message = message;
@@ -62537,10 +62148,10 @@ function codePointLength(str) {
   if (!highSurrogate.test(str))
     return units;
   let count = units;
-  for (let i9 = 0; i9 < units - 1; i9++) {
-    if ((str.charCodeAt(i9) & 64512) === 55296 && (str.charCodeAt(i9 + 1) & 64512) === 56320) {
+  for (let i8 = 0; i8 < units - 1; i8++) {
+    if ((str.charCodeAt(i8) & 64512) === 55296 && (str.charCodeAt(i8 + 1) & 64512) === 56320) {
       count--;
-      i9++;
+      i8++;
     }
   }
   return count;
@@ -62734,11 +62345,11 @@ function $constructor(name, initializer2, proto, params) {
       }
     }
     const proto2 = _.prototype;
-    for (const k9 in proto2) {
-      if (!Object.prototype.hasOwnProperty.call(proto2, k9))
+    for (const k8 in proto2) {
+      if (!Object.prototype.hasOwnProperty.call(proto2, k8))
         continue;
-      if (!(k9 in inst)) {
-        inst[k9] = proto2[k9].bind(inst);
+      if (!(k8 in inst)) {
+        inst[k8] = proto2[k8].bind(inst);
       }
     }
   }
@@ -62777,7 +62388,7 @@ function config(newConfig) {
     Object.assign(globalConfig, newConfig);
   return globalConfig;
 }
-var _a4, _zodDesc, _E3, $ZodAsyncError, $ZodEncodeError, globalConfig;
+var _a5, _zodDesc, _E3, $ZodAsyncError, $ZodEncodeError, globalConfig;
 var init_core = __esm({
   "node_modules/zod/v4/core/core.js"() {
     init_util2();
@@ -62794,7 +62405,7 @@ var init_core = __esm({
         this.name = "ZodEncodeError";
       }
     };
-    (_a4 = globalThis).__zod_globalConfig ?? (_a4.__zod_globalConfig = {});
+    (_a5 = globalThis).__zod_globalConfig ?? (_a5.__zod_globalConfig = {});
     globalConfig = globalThis.__zod_globalConfig;
   }
 });
@@ -62864,8 +62475,8 @@ function failure(Err, issues, ctx) {
       }
       return error2;
     },
-    set error(e9) {
-      error2 = e9;
+    set error(e8) {
+      error2 = e8;
       issues = void 0;
       ctx = void 0;
     }
@@ -62885,9 +62496,9 @@ var init_parse = __esm({
           throw new $ZodAsyncError();
         }
         if (result.issues.length) {
-          const e9 = new (_params?.Err ?? _Err)(result.issues.map((iss) => finalizeIssue(iss, ctx, config())));
-          captureStackTrace(e9, _params?.callee ?? fn);
-          throw e9;
+          const e8 = new (_params?.Err ?? _Err)(result.issues.map((iss) => finalizeIssue(iss, ctx, config())));
+          captureStackTrace(e8, _params?.callee ?? fn);
+          throw e8;
         }
         return result.value;
       };
@@ -62901,9 +62512,9 @@ var init_parse = __esm({
         if (result instanceof Promise)
           result = await result;
         if (result.issues.length) {
-          const e9 = new (params?.Err ?? _Err)(result.issues.map((iss) => finalizeIssue(iss, ctx, config())));
-          captureStackTrace(e9, params?.callee ?? fn);
-          throw e9;
+          const e8 = new (params?.Err ?? _Err)(result.issues.map((iss) => finalizeIssue(iss, ctx, config())));
+          captureStackTrace(e8, params?.callee ?? fn);
+          throw e8;
         }
         return result.value;
       };
@@ -63111,9 +62722,9 @@ function standardProps(inst) {
     validate: (value) => {
       const ctx = { async: false };
       try {
-        const r9 = inst._zod.run({ value, issues: [] }, ctx);
-        if (!(r9 instanceof Promise))
-          return toStandardResult(r9, ctx);
+        const r8 = inst._zod.run({ value, issues: [] }, ctx);
+        if (!(r8 instanceof Promise))
+          return toStandardResult(r8, ctx);
       } catch (_) {
       }
       return validateAsync(inst, value);
@@ -63126,7 +62737,7 @@ function capSize(inst, size) {
   const caps = sizeCaps(inst._zod.def.checks);
   if (!caps.length)
     return;
-  const cap = Math.min(...caps.map((c9) => c9[0]));
+  const cap = Math.min(...caps.map((c8) => c8[0]));
   const parse3 = inst._zod.parse;
   inst._zod.parse = (payload, ctx) => {
     const n4 = size(payload.value);
@@ -63186,9 +62797,9 @@ function normalizeDef(def) {
   const ownSymbols = Object.getOwnPropertySymbols(def.shape);
   const symbolKeys = ownSymbols.length ? ownSymbols : NO_SYMBOL_KEYS;
   const allKeys = symbolKeys.length ? [...keys, ...symbolKeys] : keys;
-  for (const k9 of allKeys) {
-    if (!def.shape?.[k9]?._zod?.traits?.has("$ZodType")) {
-      throw new Error(`Invalid element at key "${String(k9)}": expected a Zod schema`);
+  for (const k8 of allKeys) {
+    if (!def.shape?.[k8]?._zod?.traits?.has("$ZodType")) {
+      throw new Error(`Invalid element at key "${String(k8)}": expected a Zod schema`);
     }
   }
   const okeys = optionalKeys(def.shape);
@@ -63227,11 +62838,11 @@ function handleCatchall(proms, input, payload, ctx, def, inst, abortEarly) {
       unrecognized.push(key);
       continue;
     }
-    const r9 = _catchall.run({ value: input[key], issues: [] }, ctx);
-    if (r9 instanceof Promise) {
-      proms.push(r9.then((r10) => handlePropertyResult(r10, payload, key, input, optin, optout)));
+    const r8 = _catchall.run({ value: input[key], issues: [] }, ctx);
+    if (r8 instanceof Promise) {
+      proms.push(r8.then((r9) => handlePropertyResult(r9, payload, key, input, optin, optout)));
     } else {
-      handlePropertyResult(r9, payload, key, input, optin, optout);
+      handlePropertyResult(r8, payload, key, input, optin, optout);
     }
   }
   if (unrecognized.length) {
@@ -63257,7 +62868,7 @@ function handleUnionResults(results, final, inst, ctx) {
       return final;
     }
   }
-  const nonaborted = results.filter((r9) => !aborted(r9));
+  const nonaborted = results.filter((r8) => !aborted(r8));
   if (nonaborted.length === 1) {
     final.value = nonaborted[0].value;
     return nonaborted[0];
@@ -63434,7 +63045,7 @@ var init_schemas = __esm({
         own(this, "~standard", value);
       }
     });
-    toStandardResult = (r9, ctx) => r9.issues.length ? { issues: r9.issues.map((iss) => finalizeIssue(iss, ctx, config())) } : { value: r9.value };
+    toStandardResult = (r8, ctx) => r8.issues.length ? { issues: r8.issues.map((iss) => finalizeIssue(iss, ctx, config())) } : { value: r8.value };
     $ZodString = /* @__PURE__ */ $constructor("$ZodString", (inst, def) => {
       $ZodType.init(inst, def);
       inst._zod.pattern = def.pattern ?? anyString;
@@ -63535,16 +63146,16 @@ var init_schemas = __esm({
         payload.value = memo ? memo.alloc(inst, payload, Array(input.length), ctx) : Array(input.length);
         const proms = [];
         const abortEarly = ctx?.abortEarly;
-        for (let i9 = 0; i9 < input.length; i9++) {
-          const item = input[i9];
+        for (let i8 = 0; i8 < input.length; i8++) {
+          const item = input[i8];
           const result = def.element._zod.run({
             value: item,
             issues: []
           }, ctx);
           if (result instanceof Promise) {
-            proms.push(result.then((result2) => handleArrayResult(result2, payload, i9)));
+            proms.push(result.then((result2) => handleArrayResult(result2, payload, i8)));
           } else {
-            handleArrayResult(result, payload, i9);
+            handleArrayResult(result, payload, i8);
             if (abortEarly && result.issues.length !== 0 && aborted(result))
               break;
           }
@@ -63622,11 +63233,11 @@ var init_schemas = __esm({
           const el = shape[key];
           const optin = el._zod.optin;
           const optout = el._zod.optout;
-          const r9 = el._zod.run({ value: input[key], issues: [] }, ctx);
-          if (r9 instanceof Promise) {
-            proms.push(r9.then((r10) => handlePropertyResult(r10, payload, key, input, optin, optout)));
+          const r8 = el._zod.run({ value: input[key], issues: [] }, ctx);
+          if (r8 instanceof Promise) {
+            proms.push(r8.then((r9) => handlePropertyResult(r9, payload, key, input, optin, optout)));
           } else {
-            handlePropertyResult(r9, payload, key, input, optin, optout);
+            handlePropertyResult(r8, payload, key, input, optin, optout);
           }
         }
         if (!catchall) {
@@ -63693,12 +63304,12 @@ var init_schemas = __esm({
             throw new Error(`Invalid discriminated union option at index "${zod.def.options.indexOf(option)}"`);
           if (pv[zod.def.discriminator]?.has(void 0))
             undefinedCount++;
-          for (const [k9, v] of Object.entries(pv)) {
-            if (!Object.prototype.hasOwnProperty.call(propValues, k9)) {
-              assignProp(propValues, k9, /* @__PURE__ */ new Set());
+          for (const [k8, v] of Object.entries(pv)) {
+            if (!Object.prototype.hasOwnProperty.call(propValues, k8)) {
+              assignProp(propValues, k8, /* @__PURE__ */ new Set());
             }
             for (const val of v) {
-              propValues[k9].add(val);
+              propValues[k8].add(val);
             }
           }
         }
@@ -63706,10 +63317,10 @@ var init_schemas = __esm({
           propValues[zod.def.discriminator]?.delete(void 0);
         return propValues;
       });
-      def.options.forEach((option, i9) => {
+      def.options.forEach((option, i8) => {
         const propShape = rawShape(option._zod.def);
         if (propShape && !Object.prototype.hasOwnProperty.call(propShape, def.discriminator)) {
-          throw new Error(`Invalid discriminated union option at index "${i9}"`);
+          throw new Error(`Invalid discriminated union option at index "${i8}"`);
         }
       });
       const disc = cached(() => discriminatorMap(def));
@@ -63998,11 +63609,11 @@ var init_schemas = __esm({
       };
       inst._zod.check = (payload) => {
         const input = payload.value;
-        const r9 = def.fn(input);
-        if (r9 instanceof Promise) {
-          return r9.then((r10) => handleRefineResult(r10, payload, input, inst));
+        const r8 = def.fn(input);
+        if (r8 instanceof Promise) {
+          return r8.then((r9) => handleRefineResult(r9, payload, input, inst));
         }
-        handleRefineResult(r9, payload, input, inst);
+        handleRefineResult(r8, payload, input, inst);
         return;
       };
     });
@@ -64025,7 +63636,7 @@ var init_locales = __esm({
 function registry() {
   return new $ZodRegistry();
 }
-var _a5, $ZodRegistry, globalRegistry;
+var _a6, $ZodRegistry, globalRegistry;
 var init_registries = __esm({
   "node_modules/zod/v4/core/registries.js"() {
     $ZodRegistry = class {
@@ -64059,8 +63670,8 @@ var init_registries = __esm({
         if (p4) {
           const pm = { ...this.get(p4) ?? {} };
           delete pm.id;
-          const f9 = { ...pm, ...this._map.get(schema) };
-          return Object.keys(f9).length ? f9 : void 0;
+          const f8 = { ...pm, ...this._map.get(schema) };
+          return Object.keys(f8).length ? f8 : void 0;
         }
         return this._map.get(schema);
       }
@@ -64068,7 +63679,7 @@ var init_registries = __esm({
         return this._map.has(schema);
       }
     };
-    (_a5 = globalThis).__zod_globalRegistry ?? (_a5.__zod_globalRegistry = registry());
+    (_a6 = globalThis).__zod_globalRegistry ?? (_a6.__zod_globalRegistry = registry());
     globalRegistry = globalThis.__zod_globalRegistry;
   }
 });
@@ -64404,7 +64015,7 @@ var init_schemas2 = __esm({
     ZodMiniObject = /* @__PURE__ */ $constructor("ZodMiniObject", (inst, def) => {
       $ZodObject.init(inst, def);
       ZodMiniType.init(inst, def);
-      installLazyProp(inst, "shape", (self2) => self2._zod.def.shape, false);
+      installLazyProp(inst, "shape", (self) => self._zod.def.shape, false);
     });
     ZodMiniUnion = /* @__PURE__ */ $constructor("ZodMiniUnion", (inst, def) => {
       $ZodUnion.init(inst, def);
@@ -64660,1895 +64271,6 @@ var init_references = __esm({
   }
 });
 
-// node_modules/@aws-sdk/client-sts/dist-es/endpoint/bdd.js
-var q3, a8, b8, c8, d8, e8, f8, g8, h8, i8, j8, k8, l5, m5, n3, o3, p3, _data8, root8, r8, nodes8, bdd8;
-var init_bdd8 = __esm({
-  "node_modules/@aws-sdk/client-sts/dist-es/endpoint/bdd.js"() {
-    init_endpoints();
-    q3 = "ref";
-    a8 = -1;
-    b8 = true;
-    c8 = "isSet";
-    d8 = "PartitionResult";
-    e8 = "booleanEquals";
-    f8 = "stringEquals";
-    g8 = "getAttr";
-    h8 = "us-east-1";
-    i8 = "sigv4";
-    j8 = "sts";
-    k8 = "https://sts.{Region}.{PartitionResult#dnsSuffix}";
-    l5 = { [q3]: "Endpoint" };
-    m5 = { [q3]: "Region" };
-    n3 = { [q3]: d8 };
-    o3 = {};
-    p3 = [m5];
-    _data8 = {
-      conditions: [
-        [c8, [l5]],
-        [c8, p3],
-        ["aws.partition", p3, d8],
-        [e8, [{ [q3]: "UseFIPS" }, b8]],
-        [e8, [{ [q3]: "UseDualStack" }, b8]],
-        [f8, [m5, "aws-global"]],
-        [e8, [{ [q3]: "UseGlobalEndpoint" }, b8]],
-        [f8, [m5, "eu-central-1"]],
-        [e8, [{ fn: g8, argv: [n3, "supportsDualStack"] }, b8]],
-        [e8, [{ fn: g8, argv: [n3, "supportsFIPS"] }, b8]],
-        [f8, [m5, "ap-south-1"]],
-        [f8, [m5, "eu-north-1"]],
-        [f8, [m5, "eu-west-1"]],
-        [f8, [m5, "eu-west-2"]],
-        [f8, [m5, "eu-west-3"]],
-        [f8, [m5, "sa-east-1"]],
-        [f8, [m5, h8]],
-        [f8, [m5, "us-east-2"]],
-        [f8, [m5, "us-west-2"]],
-        [f8, [m5, "us-west-1"]],
-        [f8, [m5, "ca-central-1"]],
-        [f8, [m5, "ap-southeast-1"]],
-        [f8, [m5, "ap-northeast-1"]],
-        [f8, [m5, "ap-southeast-2"]],
-        [f8, [{ fn: g8, argv: [n3, "name"] }, "aws-us-gov"]]
-      ],
-      results: [
-        [a8],
-        ["https://sts.amazonaws.com", { authSchemes: [{ name: i8, signingName: j8, signingRegion: h8 }] }],
-        [k8, { authSchemes: [{ name: i8, signingName: j8, signingRegion: "{Region}" }] }],
-        [a8, "Invalid Configuration: FIPS and custom endpoint are not supported"],
-        [a8, "Invalid Configuration: Dualstack and custom endpoint are not supported"],
-        [l5, o3],
-        ["https://sts-fips.{Region}.{PartitionResult#dualStackDnsSuffix}", o3],
-        [a8, "FIPS and DualStack are enabled, but this partition does not support one or both"],
-        ["https://sts.{Region}.amazonaws.com", o3],
-        ["https://sts-fips.{Region}.{PartitionResult#dnsSuffix}", o3],
-        [a8, "FIPS is enabled but this partition does not support FIPS"],
-        ["https://sts.{Region}.{PartitionResult#dualStackDnsSuffix}", o3],
-        [a8, "DualStack is enabled but this partition does not support DualStack"],
-        [k8, o3],
-        [a8, "Invalid Configuration: Missing Region"]
-      ]
-    };
-    root8 = 2;
-    r8 = 1e8;
-    nodes8 = new Int32Array([
-      -1,
-      1,
-      -1,
-      0,
-      30,
-      3,
-      1,
-      4,
-      r8 + 14,
-      2,
-      5,
-      r8 + 14,
-      3,
-      25,
-      6,
-      4,
-      24,
-      7,
-      5,
-      r8 + 1,
-      8,
-      6,
-      9,
-      r8 + 13,
-      7,
-      r8 + 1,
-      10,
-      10,
-      r8 + 1,
-      11,
-      11,
-      r8 + 1,
-      12,
-      12,
-      r8 + 1,
-      13,
-      13,
-      r8 + 1,
-      14,
-      14,
-      r8 + 1,
-      15,
-      15,
-      r8 + 1,
-      16,
-      16,
-      r8 + 1,
-      17,
-      17,
-      r8 + 1,
-      18,
-      18,
-      r8 + 1,
-      19,
-      19,
-      r8 + 1,
-      20,
-      20,
-      r8 + 1,
-      21,
-      21,
-      r8 + 1,
-      22,
-      22,
-      r8 + 1,
-      23,
-      23,
-      r8 + 1,
-      r8 + 2,
-      8,
-      r8 + 11,
-      r8 + 12,
-      4,
-      28,
-      26,
-      9,
-      27,
-      r8 + 10,
-      24,
-      r8 + 8,
-      r8 + 9,
-      8,
-      29,
-      r8 + 7,
-      9,
-      r8 + 6,
-      r8 + 7,
-      3,
-      r8 + 3,
-      31,
-      4,
-      r8 + 4,
-      r8 + 5
-    ]);
-    bdd8 = BinaryDecisionDiagram.from(nodes8, root8, _data8.conditions, _data8.results);
-  }
-});
-
-// node_modules/@aws-sdk/client-sts/dist-es/endpoint/endpointResolver.js
-var cache8, defaultEndpointResolver8;
-var init_endpointResolver8 = __esm({
-  "node_modules/@aws-sdk/client-sts/dist-es/endpoint/endpointResolver.js"() {
-    init_client3();
-    init_endpoints();
-    init_bdd8();
-    cache8 = new EndpointCache({
-      size: 50,
-      params: ["Endpoint", "Region", "UseDualStack", "UseFIPS", "UseGlobalEndpoint"]
-    });
-    defaultEndpointResolver8 = (endpointParams, context = {}) => {
-      return cache8.get(endpointParams, () => decideEndpoint(bdd8, {
-        endpointParams,
-        logger: context.logger
-      }));
-    };
-    customEndpointFunctions.aws = awsEndpointFunctions;
-  }
-});
-
-// node_modules/@aws-sdk/client-sts/dist-es/auth/httpAuthSchemeProvider.js
-function createAwsAuthSigv4HttpAuthOption8(authParameters) {
-  return {
-    schemeId: "aws.auth#sigv4",
-    signingProperties: {
-      name: "sts",
-      region: authParameters.region
-    },
-    propertiesExtractor: (config2, context) => ({
-      signingProperties: {
-        config: config2,
-        context
-      }
-    })
-  };
-}
-function createAwsAuthSigv4aHttpAuthOption2(authParameters) {
-  return {
-    schemeId: "aws.auth#sigv4a",
-    signingProperties: {
-      name: "sts",
-      region: authParameters.region
-    },
-    propertiesExtractor: (config2, context) => ({
-      signingProperties: {
-        config: config2,
-        context
-      }
-    })
-  };
-}
-function createSmithyApiNoAuthHttpAuthOption6(authParameters) {
-  return {
-    schemeId: "smithy.api#noAuth"
-  };
-}
-var createEndpointRuleSetHttpAuthSchemeParametersProvider2, _defaultSTSHttpAuthSchemeParametersProvider2, defaultSTSHttpAuthSchemeParametersProvider2, createEndpointRuleSetHttpAuthSchemeProvider2, _defaultSTSHttpAuthSchemeProvider2, defaultSTSHttpAuthSchemeProvider2, resolveHttpAuthSchemeConfig8;
-var init_httpAuthSchemeProvider8 = __esm({
-  "node_modules/@aws-sdk/client-sts/dist-es/auth/httpAuthSchemeProvider.js"() {
-    init_httpAuthSchemes2();
-    init_dist_es11();
-    init_client2();
-    init_endpoints();
-    init_endpointResolver8();
-    createEndpointRuleSetHttpAuthSchemeParametersProvider2 = (defaultHttpAuthSchemeParametersProvider) => async (config2, context, input) => {
-      if (!input) {
-        throw new Error("Could not find `input` for `defaultEndpointRuleSetHttpAuthSchemeParametersProvider`");
-      }
-      const defaultParameters = await defaultHttpAuthSchemeParametersProvider(config2, context, input);
-      const instructionsFn = getSmithyContext(context)?.commandInstance?.constructor?.getEndpointParameterInstructions;
-      if (!instructionsFn) {
-        throw new Error(`getEndpointParameterInstructions() is not defined on '${context.commandName}'`);
-      }
-      const endpointParameters = await resolveParams(input, { getEndpointParameterInstructions: instructionsFn }, config2);
-      return Object.assign(defaultParameters, endpointParameters);
-    };
-    _defaultSTSHttpAuthSchemeParametersProvider2 = async (config2, context, input) => {
-      return {
-        operation: getSmithyContext(context).operation,
-        region: await normalizeProvider(config2.region)() || (() => {
-          throw new Error("expected `region` to be configured for `aws.auth#sigv4`");
-        })()
-      };
-    };
-    defaultSTSHttpAuthSchemeParametersProvider2 = createEndpointRuleSetHttpAuthSchemeParametersProvider2(_defaultSTSHttpAuthSchemeParametersProvider2);
-    createEndpointRuleSetHttpAuthSchemeProvider2 = (defaultEndpointResolver9, defaultHttpAuthSchemeResolver, createHttpAuthOptionFunctions) => {
-      const endpointRuleSetHttpAuthSchemeProvider = (authParameters) => {
-        const endpoint = defaultEndpointResolver9(authParameters);
-        const authSchemes = endpoint.properties?.authSchemes;
-        if (!authSchemes) {
-          return defaultHttpAuthSchemeResolver(authParameters);
-        }
-        const options = [];
-        for (const scheme of authSchemes) {
-          const { name: resolvedName, properties = {}, ...rest } = scheme;
-          const name = resolvedName.toLowerCase();
-          if (resolvedName !== name) {
-            console.warn(`HttpAuthScheme has been normalized with lowercasing: '${resolvedName}' to '${name}'`);
-          }
-          let schemeId;
-          if (name === "sigv4a") {
-            schemeId = "aws.auth#sigv4a";
-            const sigv4Present = authSchemes.find((s2) => {
-              const name2 = s2.name.toLowerCase();
-              return name2 !== "sigv4a" && name2.startsWith("sigv4");
-            });
-            if (SignatureV4MultiRegion.sigv4aDependency() === "none" && sigv4Present) {
-              continue;
-            }
-          } else if (name.startsWith("sigv4")) {
-            schemeId = "aws.auth#sigv4";
-          } else {
-            throw new Error(`Unknown HttpAuthScheme found in '@smithy.rules#endpointRuleSet': '${name}'`);
-          }
-          const createOption = createHttpAuthOptionFunctions[schemeId];
-          if (!createOption) {
-            throw new Error(`Could not find HttpAuthOption create function for '${schemeId}'`);
-          }
-          const option = createOption(authParameters);
-          option.schemeId = schemeId;
-          option.signingProperties = { ...option.signingProperties || {}, ...rest, ...properties };
-          options.push(option);
-        }
-        return options;
-      };
-      return endpointRuleSetHttpAuthSchemeProvider;
-    };
-    _defaultSTSHttpAuthSchemeProvider2 = (authParameters) => {
-      const options = [];
-      switch (authParameters.operation) {
-        case "AssumeRoleWithSAML": {
-          options.push(createSmithyApiNoAuthHttpAuthOption6(authParameters));
-          options.push(createAwsAuthSigv4aHttpAuthOption2(authParameters));
-          break;
-        }
-        case "AssumeRoleWithWebIdentity": {
-          options.push(createSmithyApiNoAuthHttpAuthOption6(authParameters));
-          options.push(createAwsAuthSigv4aHttpAuthOption2(authParameters));
-          break;
-        }
-        default: {
-          options.push(createAwsAuthSigv4HttpAuthOption8(authParameters));
-          options.push(createAwsAuthSigv4aHttpAuthOption2(authParameters));
-        }
-      }
-      return options;
-    };
-    defaultSTSHttpAuthSchemeProvider2 = createEndpointRuleSetHttpAuthSchemeProvider2(defaultEndpointResolver8, _defaultSTSHttpAuthSchemeProvider2, {
-      "aws.auth#sigv4": createAwsAuthSigv4HttpAuthOption8,
-      "aws.auth#sigv4a": createAwsAuthSigv4aHttpAuthOption2,
-      "smithy.api#noAuth": createSmithyApiNoAuthHttpAuthOption6
-    });
-    resolveHttpAuthSchemeConfig8 = (config2) => {
-      const config_0 = resolveAwsSdkSigV4Config(config2);
-      const config_1 = resolveAwsSdkSigV4AConfig(config_0);
-      return Object.assign(config_1, {
-        authSchemePreference: normalizeProvider(config2.authSchemePreference ?? [])
-      });
-    };
-  }
-});
-
-// node_modules/@aws-sdk/client-sts/dist-es/endpoint/EndpointParameters.js
-var resolveClientEndpointParameters8, commonParams8;
-var init_EndpointParameters8 = __esm({
-  "node_modules/@aws-sdk/client-sts/dist-es/endpoint/EndpointParameters.js"() {
-    resolveClientEndpointParameters8 = (options) => {
-      return Object.assign(options, {
-        useDualstackEndpoint: options.useDualstackEndpoint ?? false,
-        useFipsEndpoint: options.useFipsEndpoint ?? false,
-        useGlobalEndpoint: options.useGlobalEndpoint ?? false,
-        defaultSigningName: "sts"
-      });
-    };
-    commonParams8 = {
-      UseGlobalEndpoint: { type: "builtInParams", name: "useGlobalEndpoint" },
-      UseFIPS: { type: "builtInParams", name: "useFipsEndpoint" },
-      Endpoint: { type: "builtInParams", name: "endpoint" },
-      Region: { type: "builtInParams", name: "region" },
-      UseDualStack: { type: "builtInParams", name: "useDualstackEndpoint" }
-    };
-  }
-});
-
-// node_modules/@aws-sdk/client-sts/package.json
-var package_default4;
-var init_package4 = __esm({
-  "node_modules/@aws-sdk/client-sts/package.json"() {
-    package_default4 = {
-      name: "@aws-sdk/client-sts",
-      version: "3.1169.0",
-      description: "AWS SDK for JavaScript Sts Client for Node.js, Browser and React Native",
-      homepage: "https://github.com/aws/aws-sdk-js-v3/tree/main/clients/client-sts",
-      license: "Apache-2.0",
-      author: {
-        name: "AWS SDK for JavaScript Team",
-        url: "https://aws.amazon.com/sdk-for-javascript/"
-      },
-      repository: {
-        type: "git",
-        url: "https://github.com/aws/aws-sdk-js-v3.git",
-        directory: "clients/client-sts"
-      },
-      files: [
-        "dist-*/**"
-      ],
-      sideEffects: false,
-      main: "./dist-cjs/index.js",
-      module: "./dist-es/index.js",
-      browser: {
-        "./dist-es/runtimeConfig": "./dist-es/runtimeConfig.browser"
-      },
-      types: "./dist-types/index.d.ts",
-      typesVersions: {
-        "<4.5": {
-          "dist-types/*": [
-            "dist-types/ts3.4/*"
-          ]
-        }
-      },
-      "react-native": {
-        "./dist-es/runtimeConfig": "./dist-es/runtimeConfig.native"
-      },
-      scripts: {
-        build: "concurrently 'yarn:build:types' 'yarn:build:es' && yarn build:cjs",
-        "build:cjs": "node ../../scripts/compilation/inline",
-        "build:es": "premove dist-es && tsc -p tsconfig.es.json",
-        "build:include:deps": 'yarn g:turbo run build -F="$npm_package_name"',
-        "build:types": "premove dist-types && tsc -p tsconfig.types.json",
-        "build:types:downlevel": "downlevel-dts dist-types dist-types/ts3.4",
-        clean: "premove dist-cjs dist-es dist-types",
-        "extract:docs": "api-extractor run --local",
-        "generate:client": "node ../../scripts/generate-clients/single-service",
-        test: "yarn g:vitest run --passWithNoTests",
-        "test:watch": "yarn g:vitest watch --passWithNoTests",
-        "test:integration": "yarn g:vitest run --passWithNoTests -c vitest.config.integ.mts",
-        "test:integration:watch": "yarn g:vitest watch --passWithNoTests -c vitest.config.integ.mts",
-        "test:e2e": "yarn g:vitest run -c vitest.config.e2e.mts",
-        "test:e2e:watch": "yarn g:vitest watch -c vitest.config.e2e.mts",
-        "test:index": "tsc -p tsconfig.test.json && node ./test/index-objects.spec.mjs"
-      },
-      dependencies: {
-        "@aws-sdk/core": "^3.981.0",
-        "@aws-sdk/credential-provider-node": "^3.972.97",
-        "@aws-sdk/signature-v4-multi-region": "^3.996.52",
-        "@aws-sdk/types": "^3.975.1",
-        "@smithy/core": "^3.40.0",
-        "@smithy/fetch-http-handler": "^5.8.1",
-        "@smithy/node-http-handler": "^4.14.2",
-        "@smithy/types": "^4.20.0",
-        tslib: "^2.6.2"
-      },
-      devDependencies: {
-        "@smithy/snapshot-testing": "^2.4.0",
-        "@tsconfig/node20": "20.1.8",
-        "@types/node": "^20.14.8",
-        concurrently: "7.0.0",
-        "downlevel-dts": "0.10.1",
-        premove: "4.0.0",
-        typescript: "~7.0.2",
-        vitest: "^4.0.17"
-      },
-      engines: {
-        node: ">=20.0.0"
-      }
-    };
-  }
-});
-
-// node_modules/@aws-sdk/client-sts/dist-es/models/STSServiceException.js
-var STSServiceException2;
-var init_STSServiceException2 = __esm({
-  "node_modules/@aws-sdk/client-sts/dist-es/models/STSServiceException.js"() {
-    init_client2();
-    STSServiceException2 = class _STSServiceException extends ServiceException {
-      static shapeId = "smithy.ts.sdk.synthetic.com.amazonaws.sts#STSServiceException";
-      constructor(options) {
-        super(options);
-        Object.setPrototypeOf(this, _STSServiceException.prototype);
-      }
-    };
-  }
-});
-
-// node_modules/@aws-sdk/client-sts/dist-es/models/errors.js
-var ExpiredTokenException3, MalformedPolicyDocumentException2, PackedPolicyTooLargeException2, RegionDisabledException2, IDPRejectedClaimException2, InvalidIdentityTokenException2, IDPCommunicationErrorException2, InvalidAuthorizationMessageException, ExpiredTradeInTokenException, JWTPayloadSizeExceededException, OutboundWebIdentityFederationDisabledException, SessionDurationEscalationException;
-var init_errors11 = __esm({
-  "node_modules/@aws-sdk/client-sts/dist-es/models/errors.js"() {
-    init_STSServiceException2();
-    ExpiredTokenException3 = class _ExpiredTokenException extends STSServiceException2 {
-      static shapeId = "com.amazonaws.sts#ExpiredTokenException";
-      name = "ExpiredTokenException";
-      $fault = "client";
-      constructor(opts) {
-        super({
-          name: "ExpiredTokenException",
-          $fault: "client",
-          ...opts
-        });
-        Object.setPrototypeOf(this, _ExpiredTokenException.prototype);
-      }
-    };
-    MalformedPolicyDocumentException2 = class _MalformedPolicyDocumentException extends STSServiceException2 {
-      static shapeId = "com.amazonaws.sts#MalformedPolicyDocumentException";
-      name = "MalformedPolicyDocumentException";
-      $fault = "client";
-      constructor(opts) {
-        super({
-          name: "MalformedPolicyDocumentException",
-          $fault: "client",
-          ...opts
-        });
-        Object.setPrototypeOf(this, _MalformedPolicyDocumentException.prototype);
-      }
-    };
-    PackedPolicyTooLargeException2 = class _PackedPolicyTooLargeException extends STSServiceException2 {
-      static shapeId = "com.amazonaws.sts#PackedPolicyTooLargeException";
-      name = "PackedPolicyTooLargeException";
-      $fault = "client";
-      constructor(opts) {
-        super({
-          name: "PackedPolicyTooLargeException",
-          $fault: "client",
-          ...opts
-        });
-        Object.setPrototypeOf(this, _PackedPolicyTooLargeException.prototype);
-      }
-    };
-    RegionDisabledException2 = class _RegionDisabledException extends STSServiceException2 {
-      static shapeId = "com.amazonaws.sts#RegionDisabledException";
-      name = "RegionDisabledException";
-      $fault = "client";
-      constructor(opts) {
-        super({
-          name: "RegionDisabledException",
-          $fault: "client",
-          ...opts
-        });
-        Object.setPrototypeOf(this, _RegionDisabledException.prototype);
-      }
-    };
-    IDPRejectedClaimException2 = class _IDPRejectedClaimException extends STSServiceException2 {
-      static shapeId = "com.amazonaws.sts#IDPRejectedClaimException";
-      name = "IDPRejectedClaimException";
-      $fault = "client";
-      constructor(opts) {
-        super({
-          name: "IDPRejectedClaimException",
-          $fault: "client",
-          ...opts
-        });
-        Object.setPrototypeOf(this, _IDPRejectedClaimException.prototype);
-      }
-    };
-    InvalidIdentityTokenException2 = class _InvalidIdentityTokenException extends STSServiceException2 {
-      static shapeId = "com.amazonaws.sts#InvalidIdentityTokenException";
-      name = "InvalidIdentityTokenException";
-      $fault = "client";
-      constructor(opts) {
-        super({
-          name: "InvalidIdentityTokenException",
-          $fault: "client",
-          ...opts
-        });
-        Object.setPrototypeOf(this, _InvalidIdentityTokenException.prototype);
-      }
-    };
-    IDPCommunicationErrorException2 = class _IDPCommunicationErrorException extends STSServiceException2 {
-      static shapeId = "com.amazonaws.sts#IDPCommunicationErrorException";
-      name = "IDPCommunicationErrorException";
-      $fault = "client";
-      $retryable = {};
-      constructor(opts) {
-        super({
-          name: "IDPCommunicationErrorException",
-          $fault: "client",
-          ...opts
-        });
-        Object.setPrototypeOf(this, _IDPCommunicationErrorException.prototype);
-      }
-    };
-    InvalidAuthorizationMessageException = class _InvalidAuthorizationMessageException extends STSServiceException2 {
-      static shapeId = "com.amazonaws.sts#InvalidAuthorizationMessageException";
-      name = "InvalidAuthorizationMessageException";
-      $fault = "client";
-      constructor(opts) {
-        super({
-          name: "InvalidAuthorizationMessageException",
-          $fault: "client",
-          ...opts
-        });
-        Object.setPrototypeOf(this, _InvalidAuthorizationMessageException.prototype);
-      }
-    };
-    ExpiredTradeInTokenException = class _ExpiredTradeInTokenException extends STSServiceException2 {
-      static shapeId = "com.amazonaws.sts#ExpiredTradeInTokenException";
-      name = "ExpiredTradeInTokenException";
-      $fault = "client";
-      constructor(opts) {
-        super({
-          name: "ExpiredTradeInTokenException",
-          $fault: "client",
-          ...opts
-        });
-        Object.setPrototypeOf(this, _ExpiredTradeInTokenException.prototype);
-      }
-    };
-    JWTPayloadSizeExceededException = class _JWTPayloadSizeExceededException extends STSServiceException2 {
-      static shapeId = "com.amazonaws.sts#JWTPayloadSizeExceededException";
-      name = "JWTPayloadSizeExceededException";
-      $fault = "client";
-      constructor(opts) {
-        super({
-          name: "JWTPayloadSizeExceededException",
-          $fault: "client",
-          ...opts
-        });
-        Object.setPrototypeOf(this, _JWTPayloadSizeExceededException.prototype);
-      }
-    };
-    OutboundWebIdentityFederationDisabledException = class _OutboundWebIdentityFederationDisabledException extends STSServiceException2 {
-      static shapeId = "com.amazonaws.sts#OutboundWebIdentityFederationDisabledException";
-      name = "OutboundWebIdentityFederationDisabledException";
-      $fault = "client";
-      constructor(opts) {
-        super({
-          name: "OutboundWebIdentityFederationDisabledException",
-          $fault: "client",
-          ...opts
-        });
-        Object.setPrototypeOf(this, _OutboundWebIdentityFederationDisabledException.prototype);
-      }
-    };
-    SessionDurationEscalationException = class _SessionDurationEscalationException extends STSServiceException2 {
-      static shapeId = "com.amazonaws.sts#SessionDurationEscalationException";
-      name = "SessionDurationEscalationException";
-      $fault = "client";
-      constructor(opts) {
-        super({
-          name: "SessionDurationEscalationException",
-          $fault: "client",
-          ...opts
-        });
-        Object.setPrototypeOf(this, _SessionDurationEscalationException.prototype);
-      }
-    };
-  }
-});
-
-// node_modules/@aws-sdk/client-sts/dist-es/schemas/schemas_0.js
-var _A3, _AKI3, _AP, _AR2, _ARI2, _ARR2, _ARRs2, _ARRss, _ARRssu, _ARU2, _ARWSAML, _ARWSAMLR, _ARWSAMLRs, _ARWWI2, _ARWWIR2, _ARWWIRs2, _ARs, _Ac, _Au2, _C3, _CA2, _DAM, _DAMR, _DAMRe, _DM, _DS2, _E4, _EI2, _EM, _ETE3, _ETITE, _FU, _FUI, _GAKI, _GAKIR, _GAKIRe, _GCI, _GCIR, _GCIRe, _GDAT, _GDATR, _GDATRe, _GFT, _GFTR, _GFTRe, _GST, _GSTR, _GSTRe, _GWIT, _GWITR, _GWITRe, _I3, _IAME, _IDPCEE2, _IDPRCE2, _IITE2, _JWTPSEE, _K4, _MPDE2, _MSTS2, _N, _NQ, _OWIFDE, _P2, _PA2, _PAr2, _PAro, _PC2, _PCLT2, _PCr2, _PDT2, _PI4, _PPS2, _PPTLE2, _Pr2, _RA3, _RDE2, _RSN2, _S, _SA, _SAK2, _SAMLA, _SAMLAT, _SDEE, _SFWIT2, _SI3, _SN2, _ST3, _STS2, _STU2, _STe, _T4, _TC2, _TIT, _TP, _TPA, _TTK2, _Ta2, _UI, _V4, _WIT2, _a6, _aKST2, _aQE2, _c8, _cTT2, _e8, _hE7, _m7, _pDLT2, _s8, _tITT, _tLT2, _wITT, n08, _s_registry8, STSServiceException$2, n0_registry8, ExpiredTokenException$3, ExpiredTradeInTokenException$, IDPCommunicationErrorException$2, IDPRejectedClaimException$2, InvalidAuthorizationMessageException$, InvalidIdentityTokenException$2, JWTPayloadSizeExceededException$, MalformedPolicyDocumentException$2, OutboundWebIdentityFederationDisabledException$, PackedPolicyTooLargeException$2, RegionDisabledException$2, SessionDurationEscalationException$, errorTypeRegistries8, accessKeySecretType2, clientTokenType2, SAMLAssertionType, tradeInTokenType, webIdentityTokenType, AssumedRoleUser$2, AssumeRoleRequest$2, AssumeRoleResponse$2, AssumeRoleWithSAMLRequest$, AssumeRoleWithSAMLResponse$, AssumeRoleWithWebIdentityRequest$2, AssumeRoleWithWebIdentityResponse$2, AssumeRootRequest$, AssumeRootResponse$, Credentials$3, DecodeAuthorizationMessageRequest$, DecodeAuthorizationMessageResponse$, FederatedUser$, GetAccessKeyInfoRequest$, GetAccessKeyInfoResponse$, GetCallerIdentityRequest$, GetCallerIdentityResponse$, GetDelegatedAccessTokenRequest$, GetDelegatedAccessTokenResponse$, GetFederationTokenRequest$, GetFederationTokenResponse$, GetSessionTokenRequest$, GetSessionTokenResponse$, GetWebIdentityTokenRequest$, GetWebIdentityTokenResponse$, PolicyDescriptorType$2, ProvidedContext$2, Tag$4, policyDescriptorListType2, ProvidedContextsListType2, tagKeyListType2, tagListType2, webIdentityTokenAudienceListType, AssumeRole$2, AssumeRoleWithSAML$, AssumeRoleWithWebIdentity$2, AssumeRoot$, DecodeAuthorizationMessage$, GetAccessKeyInfo$, GetCallerIdentity$, GetDelegatedAccessToken$, GetFederationToken$, GetSessionToken$, GetWebIdentityToken$;
-var init_schemas_08 = __esm({
-  "node_modules/@aws-sdk/client-sts/dist-es/schemas/schemas_0.js"() {
-    init_schema();
-    init_errors11();
-    init_STSServiceException2();
-    _A3 = "Arn";
-    _AKI3 = "AccessKeyId";
-    _AP = "AssumedPrincipal";
-    _AR2 = "AssumeRole";
-    _ARI2 = "AssumedRoleId";
-    _ARR2 = "AssumeRoleRequest";
-    _ARRs2 = "AssumeRoleResponse";
-    _ARRss = "AssumeRootRequest";
-    _ARRssu = "AssumeRootResponse";
-    _ARU2 = "AssumedRoleUser";
-    _ARWSAML = "AssumeRoleWithSAML";
-    _ARWSAMLR = "AssumeRoleWithSAMLRequest";
-    _ARWSAMLRs = "AssumeRoleWithSAMLResponse";
-    _ARWWI2 = "AssumeRoleWithWebIdentity";
-    _ARWWIR2 = "AssumeRoleWithWebIdentityRequest";
-    _ARWWIRs2 = "AssumeRoleWithWebIdentityResponse";
-    _ARs = "AssumeRoot";
-    _Ac = "Account";
-    _Au2 = "Audience";
-    _C3 = "Credentials";
-    _CA2 = "ContextAssertion";
-    _DAM = "DecodeAuthorizationMessage";
-    _DAMR = "DecodeAuthorizationMessageRequest";
-    _DAMRe = "DecodeAuthorizationMessageResponse";
-    _DM = "DecodedMessage";
-    _DS2 = "DurationSeconds";
-    _E4 = "Expiration";
-    _EI2 = "ExternalId";
-    _EM = "EncodedMessage";
-    _ETE3 = "ExpiredTokenException";
-    _ETITE = "ExpiredTradeInTokenException";
-    _FU = "FederatedUser";
-    _FUI = "FederatedUserId";
-    _GAKI = "GetAccessKeyInfo";
-    _GAKIR = "GetAccessKeyInfoRequest";
-    _GAKIRe = "GetAccessKeyInfoResponse";
-    _GCI = "GetCallerIdentity";
-    _GCIR = "GetCallerIdentityRequest";
-    _GCIRe = "GetCallerIdentityResponse";
-    _GDAT = "GetDelegatedAccessToken";
-    _GDATR = "GetDelegatedAccessTokenRequest";
-    _GDATRe = "GetDelegatedAccessTokenResponse";
-    _GFT = "GetFederationToken";
-    _GFTR = "GetFederationTokenRequest";
-    _GFTRe = "GetFederationTokenResponse";
-    _GST = "GetSessionToken";
-    _GSTR = "GetSessionTokenRequest";
-    _GSTRe = "GetSessionTokenResponse";
-    _GWIT = "GetWebIdentityToken";
-    _GWITR = "GetWebIdentityTokenRequest";
-    _GWITRe = "GetWebIdentityTokenResponse";
-    _I3 = "Issuer";
-    _IAME = "InvalidAuthorizationMessageException";
-    _IDPCEE2 = "IDPCommunicationErrorException";
-    _IDPRCE2 = "IDPRejectedClaimException";
-    _IITE2 = "InvalidIdentityTokenException";
-    _JWTPSEE = "JWTPayloadSizeExceededException";
-    _K4 = "Key";
-    _MPDE2 = "MalformedPolicyDocumentException";
-    _MSTS2 = "MinimumSessionTokenSize";
-    _N = "Name";
-    _NQ = "NameQualifier";
-    _OWIFDE = "OutboundWebIdentityFederationDisabledException";
-    _P2 = "Policy";
-    _PA2 = "PolicyArns";
-    _PAr2 = "PrincipalArn";
-    _PAro = "ProviderArn";
-    _PC2 = "ProvidedContexts";
-    _PCLT2 = "ProvidedContextsListType";
-    _PCr2 = "ProvidedContext";
-    _PDT2 = "PolicyDescriptorType";
-    _PI4 = "ProviderId";
-    _PPS2 = "PackedPolicySize";
-    _PPTLE2 = "PackedPolicyTooLargeException";
-    _Pr2 = "Provider";
-    _RA3 = "RoleArn";
-    _RDE2 = "RegionDisabledException";
-    _RSN2 = "RoleSessionName";
-    _S = "Subject";
-    _SA = "SigningAlgorithm";
-    _SAK2 = "SecretAccessKey";
-    _SAMLA = "SAMLAssertion";
-    _SAMLAT = "SAMLAssertionType";
-    _SDEE = "SessionDurationEscalationException";
-    _SFWIT2 = "SubjectFromWebIdentityToken";
-    _SI3 = "SourceIdentity";
-    _SN2 = "SerialNumber";
-    _ST3 = "SubjectType";
-    _STS2 = "SessionTokenSize";
-    _STU2 = "SessionTokenUtilization";
-    _STe = "SessionToken";
-    _T4 = "Tags";
-    _TC2 = "TokenCode";
-    _TIT = "TradeInToken";
-    _TP = "TargetPrincipal";
-    _TPA = "TaskPolicyArn";
-    _TTK2 = "TransitiveTagKeys";
-    _Ta2 = "Tag";
-    _UI = "UserId";
-    _V4 = "Value";
-    _WIT2 = "WebIdentityToken";
-    _a6 = "arn";
-    _aKST2 = "accessKeySecretType";
-    _aQE2 = "awsQueryError";
-    _c8 = "client";
-    _cTT2 = "clientTokenType";
-    _e8 = "error";
-    _hE7 = "httpError";
-    _m7 = "message";
-    _pDLT2 = "policyDescriptorListType";
-    _s8 = "smithy.ts.sdk.synthetic.com.amazonaws.sts";
-    _tITT = "tradeInTokenType";
-    _tLT2 = "tagListType";
-    _wITT = "webIdentityTokenType";
-    n08 = "com.amazonaws.sts";
-    _s_registry8 = new TypeRegistry(_s8);
-    STSServiceException$2 = [-3, _s8, "STSServiceException", 0, [], []];
-    _s_registry8.registerError(STSServiceException$2, STSServiceException2);
-    n0_registry8 = new TypeRegistry(n08);
-    ExpiredTokenException$3 = [
-      -3,
-      n08,
-      _ETE3,
-      { [_aQE2]: [`ExpiredTokenException`, 400], [_e8]: _c8, [_hE7]: 400 },
-      [_m7],
-      [0]
-    ];
-    n0_registry8.registerError(ExpiredTokenException$3, ExpiredTokenException3);
-    ExpiredTradeInTokenException$ = [
-      -3,
-      n08,
-      _ETITE,
-      { [_aQE2]: [`ExpiredTradeInTokenException`, 400], [_e8]: _c8, [_hE7]: 400 },
-      [_m7],
-      [0]
-    ];
-    n0_registry8.registerError(ExpiredTradeInTokenException$, ExpiredTradeInTokenException);
-    IDPCommunicationErrorException$2 = [
-      -3,
-      n08,
-      _IDPCEE2,
-      { [_aQE2]: [`IDPCommunicationError`, 400], [_e8]: _c8, [_hE7]: 400 },
-      [_m7],
-      [0]
-    ];
-    n0_registry8.registerError(IDPCommunicationErrorException$2, IDPCommunicationErrorException2);
-    IDPRejectedClaimException$2 = [
-      -3,
-      n08,
-      _IDPRCE2,
-      { [_aQE2]: [`IDPRejectedClaim`, 403], [_e8]: _c8, [_hE7]: 403 },
-      [_m7],
-      [0]
-    ];
-    n0_registry8.registerError(IDPRejectedClaimException$2, IDPRejectedClaimException2);
-    InvalidAuthorizationMessageException$ = [
-      -3,
-      n08,
-      _IAME,
-      { [_aQE2]: [`InvalidAuthorizationMessageException`, 400], [_e8]: _c8, [_hE7]: 400 },
-      [_m7],
-      [0]
-    ];
-    n0_registry8.registerError(InvalidAuthorizationMessageException$, InvalidAuthorizationMessageException);
-    InvalidIdentityTokenException$2 = [
-      -3,
-      n08,
-      _IITE2,
-      { [_aQE2]: [`InvalidIdentityToken`, 400], [_e8]: _c8, [_hE7]: 400 },
-      [_m7],
-      [0]
-    ];
-    n0_registry8.registerError(InvalidIdentityTokenException$2, InvalidIdentityTokenException2);
-    JWTPayloadSizeExceededException$ = [
-      -3,
-      n08,
-      _JWTPSEE,
-      { [_aQE2]: [`JWTPayloadSizeExceededException`, 400], [_e8]: _c8, [_hE7]: 400 },
-      [_m7],
-      [0]
-    ];
-    n0_registry8.registerError(JWTPayloadSizeExceededException$, JWTPayloadSizeExceededException);
-    MalformedPolicyDocumentException$2 = [
-      -3,
-      n08,
-      _MPDE2,
-      { [_aQE2]: [`MalformedPolicyDocument`, 400], [_e8]: _c8, [_hE7]: 400 },
-      [_m7],
-      [0]
-    ];
-    n0_registry8.registerError(MalformedPolicyDocumentException$2, MalformedPolicyDocumentException2);
-    OutboundWebIdentityFederationDisabledException$ = [
-      -3,
-      n08,
-      _OWIFDE,
-      { [_aQE2]: [`OutboundWebIdentityFederationDisabledException`, 403], [_e8]: _c8, [_hE7]: 403 },
-      [_m7],
-      [0]
-    ];
-    n0_registry8.registerError(OutboundWebIdentityFederationDisabledException$, OutboundWebIdentityFederationDisabledException);
-    PackedPolicyTooLargeException$2 = [
-      -3,
-      n08,
-      _PPTLE2,
-      { [_aQE2]: [`PackedPolicyTooLarge`, 400], [_e8]: _c8, [_hE7]: 400 },
-      [_m7],
-      [0]
-    ];
-    n0_registry8.registerError(PackedPolicyTooLargeException$2, PackedPolicyTooLargeException2);
-    RegionDisabledException$2 = [
-      -3,
-      n08,
-      _RDE2,
-      { [_aQE2]: [`RegionDisabledException`, 403], [_e8]: _c8, [_hE7]: 403 },
-      [_m7],
-      [0]
-    ];
-    n0_registry8.registerError(RegionDisabledException$2, RegionDisabledException2);
-    SessionDurationEscalationException$ = [
-      -3,
-      n08,
-      _SDEE,
-      { [_aQE2]: [`SessionDurationEscalationException`, 403], [_e8]: _c8, [_hE7]: 403 },
-      [_m7],
-      [0]
-    ];
-    n0_registry8.registerError(SessionDurationEscalationException$, SessionDurationEscalationException);
-    errorTypeRegistries8 = [
-      _s_registry8,
-      n0_registry8
-    ];
-    accessKeySecretType2 = [0, n08, _aKST2, 8, 0];
-    clientTokenType2 = [0, n08, _cTT2, 8, 0];
-    SAMLAssertionType = [0, n08, _SAMLAT, 8, 0];
-    tradeInTokenType = [0, n08, _tITT, 8, 0];
-    webIdentityTokenType = [0, n08, _wITT, 8, 0];
-    AssumedRoleUser$2 = [
-      3,
-      n08,
-      _ARU2,
-      0,
-      [_ARI2, _A3],
-      [0, 0],
-      2
-    ];
-    AssumeRoleRequest$2 = [
-      3,
-      n08,
-      _ARR2,
-      0,
-      [_RA3, _RSN2, _PA2, _P2, _DS2, _T4, _TTK2, _EI2, _SN2, _TC2, _SI3, _PC2, _MSTS2],
-      [0, 0, () => policyDescriptorListType2, 0, 1, () => tagListType2, 64 | 0, 0, 0, 0, 0, () => ProvidedContextsListType2, 1],
-      2
-    ];
-    AssumeRoleResponse$2 = [
-      3,
-      n08,
-      _ARRs2,
-      0,
-      [_C3, _ARU2, _PPS2, _SI3, _STU2, _STS2],
-      [[() => Credentials$3, 0], () => AssumedRoleUser$2, 1, 0, 1, 1]
-    ];
-    AssumeRoleWithSAMLRequest$ = [
-      3,
-      n08,
-      _ARWSAMLR,
-      0,
-      [_RA3, _PAr2, _SAMLA, _PA2, _P2, _DS2, _MSTS2],
-      [0, 0, [() => SAMLAssertionType, 0], () => policyDescriptorListType2, 0, 1, 1],
-      3
-    ];
-    AssumeRoleWithSAMLResponse$ = [
-      3,
-      n08,
-      _ARWSAMLRs,
-      0,
-      [_C3, _ARU2, _PPS2, _S, _ST3, _I3, _Au2, _NQ, _SI3, _STU2, _STS2],
-      [[() => Credentials$3, 0], () => AssumedRoleUser$2, 1, 0, 0, 0, 0, 0, 0, 1, 1]
-    ];
-    AssumeRoleWithWebIdentityRequest$2 = [
-      3,
-      n08,
-      _ARWWIR2,
-      0,
-      [_RA3, _RSN2, _WIT2, _PI4, _PA2, _P2, _DS2, _MSTS2],
-      [0, 0, [() => clientTokenType2, 0], 0, () => policyDescriptorListType2, 0, 1, 1],
-      3
-    ];
-    AssumeRoleWithWebIdentityResponse$2 = [
-      3,
-      n08,
-      _ARWWIRs2,
-      0,
-      [_C3, _SFWIT2, _ARU2, _PPS2, _Pr2, _Au2, _SI3, _STU2, _STS2],
-      [[() => Credentials$3, 0], 0, () => AssumedRoleUser$2, 1, 0, 0, 0, 1, 1]
-    ];
-    AssumeRootRequest$ = [
-      3,
-      n08,
-      _ARRss,
-      0,
-      [_TP, _TPA, _DS2, _MSTS2],
-      [0, () => PolicyDescriptorType$2, 1, 1],
-      2
-    ];
-    AssumeRootResponse$ = [
-      3,
-      n08,
-      _ARRssu,
-      0,
-      [_C3, _SI3, _STU2, _STS2],
-      [[() => Credentials$3, 0], 0, 1, 1]
-    ];
-    Credentials$3 = [
-      3,
-      n08,
-      _C3,
-      0,
-      [_AKI3, _SAK2, _STe, _E4],
-      [0, [() => accessKeySecretType2, 0], 0, 4],
-      4
-    ];
-    DecodeAuthorizationMessageRequest$ = [
-      3,
-      n08,
-      _DAMR,
-      0,
-      [_EM],
-      [0],
-      1
-    ];
-    DecodeAuthorizationMessageResponse$ = [
-      3,
-      n08,
-      _DAMRe,
-      0,
-      [_DM],
-      [0]
-    ];
-    FederatedUser$ = [
-      3,
-      n08,
-      _FU,
-      0,
-      [_FUI, _A3],
-      [0, 0],
-      2
-    ];
-    GetAccessKeyInfoRequest$ = [
-      3,
-      n08,
-      _GAKIR,
-      0,
-      [_AKI3],
-      [0],
-      1
-    ];
-    GetAccessKeyInfoResponse$ = [
-      3,
-      n08,
-      _GAKIRe,
-      0,
-      [_Ac],
-      [0]
-    ];
-    GetCallerIdentityRequest$ = [
-      3,
-      n08,
-      _GCIR,
-      0,
-      [],
-      []
-    ];
-    GetCallerIdentityResponse$ = [
-      3,
-      n08,
-      _GCIRe,
-      0,
-      [_UI, _Ac, _A3],
-      [0, 0, 0]
-    ];
-    GetDelegatedAccessTokenRequest$ = [
-      3,
-      n08,
-      _GDATR,
-      0,
-      [_TIT],
-      [[() => tradeInTokenType, 0]],
-      1
-    ];
-    GetDelegatedAccessTokenResponse$ = [
-      3,
-      n08,
-      _GDATRe,
-      0,
-      [_C3, _PPS2, _AP],
-      [[() => Credentials$3, 0], 1, 0]
-    ];
-    GetFederationTokenRequest$ = [
-      3,
-      n08,
-      _GFTR,
-      0,
-      [_N, _P2, _PA2, _DS2, _T4, _MSTS2],
-      [0, 0, () => policyDescriptorListType2, 1, () => tagListType2, 1],
-      1
-    ];
-    GetFederationTokenResponse$ = [
-      3,
-      n08,
-      _GFTRe,
-      0,
-      [_C3, _FU, _PPS2, _STU2, _STS2],
-      [[() => Credentials$3, 0], () => FederatedUser$, 1, 1, 1]
-    ];
-    GetSessionTokenRequest$ = [
-      3,
-      n08,
-      _GSTR,
-      0,
-      [_DS2, _SN2, _TC2, _MSTS2],
-      [1, 0, 0, 1]
-    ];
-    GetSessionTokenResponse$ = [
-      3,
-      n08,
-      _GSTRe,
-      0,
-      [_C3, _STU2, _STS2],
-      [[() => Credentials$3, 0], 1, 1]
-    ];
-    GetWebIdentityTokenRequest$ = [
-      3,
-      n08,
-      _GWITR,
-      0,
-      [_Au2, _SA, _DS2, _T4],
-      [64 | 0, 0, 1, () => tagListType2],
-      2
-    ];
-    GetWebIdentityTokenResponse$ = [
-      3,
-      n08,
-      _GWITRe,
-      0,
-      [_WIT2, _E4],
-      [[() => webIdentityTokenType, 0], 4]
-    ];
-    PolicyDescriptorType$2 = [
-      3,
-      n08,
-      _PDT2,
-      0,
-      [_a6],
-      [0]
-    ];
-    ProvidedContext$2 = [
-      3,
-      n08,
-      _PCr2,
-      0,
-      [_PAro, _CA2],
-      [0, 0]
-    ];
-    Tag$4 = [
-      3,
-      n08,
-      _Ta2,
-      0,
-      [_K4, _V4],
-      [0, 0],
-      2
-    ];
-    policyDescriptorListType2 = [
-      1,
-      n08,
-      _pDLT2,
-      0,
-      () => PolicyDescriptorType$2
-    ];
-    ProvidedContextsListType2 = [
-      1,
-      n08,
-      _PCLT2,
-      0,
-      () => ProvidedContext$2
-    ];
-    tagKeyListType2 = 64 | 0;
-    tagListType2 = [
-      1,
-      n08,
-      _tLT2,
-      0,
-      () => Tag$4
-    ];
-    webIdentityTokenAudienceListType = 64 | 0;
-    AssumeRole$2 = [
-      9,
-      n08,
-      _AR2,
-      0,
-      () => AssumeRoleRequest$2,
-      () => AssumeRoleResponse$2
-    ];
-    AssumeRoleWithSAML$ = [
-      9,
-      n08,
-      _ARWSAML,
-      0,
-      () => AssumeRoleWithSAMLRequest$,
-      () => AssumeRoleWithSAMLResponse$
-    ];
-    AssumeRoleWithWebIdentity$2 = [
-      9,
-      n08,
-      _ARWWI2,
-      0,
-      () => AssumeRoleWithWebIdentityRequest$2,
-      () => AssumeRoleWithWebIdentityResponse$2
-    ];
-    AssumeRoot$ = [
-      9,
-      n08,
-      _ARs,
-      0,
-      () => AssumeRootRequest$,
-      () => AssumeRootResponse$
-    ];
-    DecodeAuthorizationMessage$ = [
-      9,
-      n08,
-      _DAM,
-      0,
-      () => DecodeAuthorizationMessageRequest$,
-      () => DecodeAuthorizationMessageResponse$
-    ];
-    GetAccessKeyInfo$ = [
-      9,
-      n08,
-      _GAKI,
-      0,
-      () => GetAccessKeyInfoRequest$,
-      () => GetAccessKeyInfoResponse$
-    ];
-    GetCallerIdentity$ = [
-      9,
-      n08,
-      _GCI,
-      0,
-      () => GetCallerIdentityRequest$,
-      () => GetCallerIdentityResponse$
-    ];
-    GetDelegatedAccessToken$ = [
-      9,
-      n08,
-      _GDAT,
-      0,
-      () => GetDelegatedAccessTokenRequest$,
-      () => GetDelegatedAccessTokenResponse$
-    ];
-    GetFederationToken$ = [
-      9,
-      n08,
-      _GFT,
-      0,
-      () => GetFederationTokenRequest$,
-      () => GetFederationTokenResponse$
-    ];
-    GetSessionToken$ = [
-      9,
-      n08,
-      _GST,
-      0,
-      () => GetSessionTokenRequest$,
-      () => GetSessionTokenResponse$
-    ];
-    GetWebIdentityToken$ = [
-      9,
-      n08,
-      _GWIT,
-      0,
-      () => GetWebIdentityTokenRequest$,
-      () => GetWebIdentityTokenResponse$
-    ];
-  }
-});
-
-// node_modules/@aws-sdk/client-sts/dist-es/runtimeConfig.shared.js
-var getRuntimeConfig15;
-var init_runtimeConfig_shared8 = __esm({
-  "node_modules/@aws-sdk/client-sts/dist-es/runtimeConfig.shared.js"() {
-    init_httpAuthSchemes2();
-    init_protocols2();
-    init_dist_es11();
-    init_dist_es2();
-    init_checksum3();
-    init_client2();
-    init_protocols();
-    init_serde();
-    init_httpAuthSchemeProvider8();
-    init_endpointResolver8();
-    init_schemas_08();
-    getRuntimeConfig15 = (config2) => {
-      return {
-        apiVersion: "2011-06-15",
-        base64Decoder: config2?.base64Decoder ?? fromBase64,
-        base64Encoder: config2?.base64Encoder ?? toBase64,
-        disableHostPrefix: config2?.disableHostPrefix ?? false,
-        endpointProvider: config2?.endpointProvider ?? defaultEndpointResolver8,
-        extensions: config2?.extensions ?? [],
-        httpAuthSchemeProvider: config2?.httpAuthSchemeProvider ?? defaultSTSHttpAuthSchemeProvider2,
-        httpAuthSchemes: config2?.httpAuthSchemes ?? [
-          {
-            schemeId: "aws.auth#sigv4",
-            identityProvider: (ipc) => ipc.getIdentityProvider("aws.auth#sigv4"),
-            signer: new AwsSdkSigV4Signer()
-          },
-          {
-            schemeId: "aws.auth#sigv4a",
-            identityProvider: (ipc) => ipc.getIdentityProvider("aws.auth#sigv4a"),
-            signer: new AwsSdkSigV4ASigner()
-          },
-          {
-            schemeId: "smithy.api#noAuth",
-            identityProvider: (ipc) => ipc.getIdentityProvider("smithy.api#noAuth") || (async () => ({})),
-            signer: new NoAuthSigner()
-          }
-        ],
-        logger: config2?.logger ?? new NoOpLogger(),
-        protocol: config2?.protocol ?? AwsQueryProtocol,
-        protocolSettings: config2?.protocolSettings ?? {
-          defaultNamespace: "com.amazonaws.sts",
-          errorTypeRegistries: errorTypeRegistries8,
-          xmlNamespace: "https://sts.amazonaws.com/doc/2011-06-15/",
-          version: "2011-06-15",
-          serviceTarget: "AWSSecurityTokenServiceV20110615"
-        },
-        serviceId: config2?.serviceId ?? "STS",
-        sha256: config2?.sha256 ?? Sha256Node,
-        signerConstructor: config2?.signerConstructor ?? SignatureV4MultiRegion,
-        urlParser: config2?.urlParser ?? parseUrl,
-        utf8Decoder: config2?.utf8Decoder ?? fromUtf8,
-        utf8Encoder: config2?.utf8Encoder ?? toUtf8
-      };
-    };
-  }
-});
-
-// node_modules/@aws-sdk/client-sts/dist-es/runtimeConfig.js
-var getRuntimeConfig16;
-var init_runtimeConfig8 = __esm({
-  "node_modules/@aws-sdk/client-sts/dist-es/runtimeConfig.js"() {
-    init_package4();
-    init_client3();
-    init_httpAuthSchemes2();
-    init_dist_es16();
-    init_dist_es2();
-    init_client2();
-    init_config2();
-    init_retry2();
-    init_serde();
-    init_dist_es6();
-    init_runtimeConfig_shared8();
-    getRuntimeConfig16 = (config2) => {
-      emitWarningIfUnsupportedVersion2(process.version);
-      const defaultsMode = resolveDefaultsModeConfig(config2);
-      const defaultConfigProvider = () => defaultsMode().then(loadConfigsForDefaultMode);
-      const clientSharedValues = getRuntimeConfig15(config2);
-      emitWarningIfUnsupportedVersion(process.version);
-      const loaderConfig = {
-        profile: config2?.profile,
-        logger: clientSharedValues.logger
-      };
-      return {
-        ...clientSharedValues,
-        ...config2,
-        runtime: "node",
-        defaultsMode,
-        authSchemePreference: config2?.authSchemePreference ?? loadConfig(NODE_AUTH_SCHEME_PREFERENCE_OPTIONS, loaderConfig),
-        bodyLengthChecker: config2?.bodyLengthChecker ?? calculateBodyLength,
-        credentialDefaultProvider: config2?.credentialDefaultProvider ?? defaultProvider,
-        defaultSocketTimeout: getDefaultSocketTimeout(config2?.requestHandler, 3e5),
-        defaultUserAgentProvider: config2?.defaultUserAgentProvider ?? createDefaultUserAgentProvider({ serviceId: clientSharedValues.serviceId, clientVersion: package_default4.version }),
-        httpAuthSchemes: config2?.httpAuthSchemes ?? [
-          {
-            schemeId: "aws.auth#sigv4",
-            identityProvider: (ipc) => ipc.getIdentityProvider("aws.auth#sigv4") || (async (idProps) => await defaultProvider(idProps?.__config || {})()),
-            signer: new AwsSdkSigV4Signer()
-          },
-          {
-            schemeId: "aws.auth#sigv4a",
-            identityProvider: (ipc) => ipc.getIdentityProvider("aws.auth#sigv4a"),
-            signer: new AwsSdkSigV4ASigner()
-          },
-          {
-            schemeId: "smithy.api#noAuth",
-            identityProvider: (ipc) => ipc.getIdentityProvider("smithy.api#noAuth") || (async () => ({})),
-            signer: new NoAuthSigner()
-          }
-        ],
-        maxAttempts: config2?.maxAttempts ?? loadConfig(NODE_MAX_ATTEMPT_CONFIG_OPTIONS, config2),
-        region: config2?.region ?? loadConfig(NODE_REGION_CONFIG_OPTIONS, { ...NODE_REGION_CONFIG_FILE_OPTIONS, ...loaderConfig }),
-        requestHandler: NodeHttpHandler.create(config2?.requestHandler ?? defaultConfigProvider),
-        retryMode: config2?.retryMode ?? loadConfig({
-          ...NODE_RETRY_MODE_CONFIG_OPTIONS,
-          default: async () => (await defaultConfigProvider()).retryMode || DEFAULT_RETRY_MODE
-        }, config2),
-        sigv4aSigningRegionSet: config2?.sigv4aSigningRegionSet ?? loadConfig(NODE_SIGV4A_CONFIG_OPTIONS, loaderConfig),
-        streamCollector: config2?.streamCollector ?? streamCollector2,
-        useDualstackEndpoint: config2?.useDualstackEndpoint ?? loadConfig(NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, loaderConfig),
-        useFipsEndpoint: config2?.useFipsEndpoint ?? loadConfig(NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, loaderConfig),
-        userAgentAppId: config2?.userAgentAppId ?? loadConfig(NODE_APP_ID_CONFIG_OPTIONS, loaderConfig)
-      };
-    };
-  }
-});
-
-// node_modules/@aws-sdk/client-sts/dist-es/auth/httpAuthExtensionConfiguration.js
-var getHttpAuthExtensionConfiguration8, resolveHttpAuthRuntimeConfig8;
-var init_httpAuthExtensionConfiguration8 = __esm({
-  "node_modules/@aws-sdk/client-sts/dist-es/auth/httpAuthExtensionConfiguration.js"() {
-    getHttpAuthExtensionConfiguration8 = (runtimeConfig) => {
-      const _httpAuthSchemes = runtimeConfig.httpAuthSchemes;
-      let _httpAuthSchemeProvider = runtimeConfig.httpAuthSchemeProvider;
-      let _credentials = runtimeConfig.credentials;
-      return {
-        setHttpAuthScheme(httpAuthScheme) {
-          const index = _httpAuthSchemes.findIndex((scheme) => scheme.schemeId === httpAuthScheme.schemeId);
-          if (index === -1) {
-            _httpAuthSchemes.push(httpAuthScheme);
-          } else {
-            _httpAuthSchemes.splice(index, 1, httpAuthScheme);
-          }
-        },
-        httpAuthSchemes() {
-          return _httpAuthSchemes;
-        },
-        setHttpAuthSchemeProvider(httpAuthSchemeProvider) {
-          _httpAuthSchemeProvider = httpAuthSchemeProvider;
-        },
-        httpAuthSchemeProvider() {
-          return _httpAuthSchemeProvider;
-        },
-        setCredentials(credentials) {
-          _credentials = credentials;
-        },
-        credentials() {
-          return _credentials;
-        }
-      };
-    };
-    resolveHttpAuthRuntimeConfig8 = (config2) => {
-      return {
-        httpAuthSchemes: config2.httpAuthSchemes(),
-        httpAuthSchemeProvider: config2.httpAuthSchemeProvider(),
-        credentials: config2.credentials()
-      };
-    };
-  }
-});
-
-// node_modules/@aws-sdk/client-sts/dist-es/runtimeExtensions.js
-var resolveRuntimeExtensions8;
-var init_runtimeExtensions8 = __esm({
-  "node_modules/@aws-sdk/client-sts/dist-es/runtimeExtensions.js"() {
-    init_client3();
-    init_client2();
-    init_protocols();
-    init_httpAuthExtensionConfiguration8();
-    resolveRuntimeExtensions8 = (runtimeConfig, extensions) => {
-      const extensionConfiguration = Object.assign(getAwsRegionExtensionConfiguration(runtimeConfig), getDefaultExtensionConfiguration(runtimeConfig), getHttpHandlerExtensionConfiguration(runtimeConfig), getHttpAuthExtensionConfiguration8(runtimeConfig));
-      extensions.forEach((extension) => extension.configure(extensionConfiguration));
-      return Object.assign(runtimeConfig, resolveAwsRegionExtensionConfiguration(extensionConfiguration), resolveDefaultRuntimeConfig2(extensionConfiguration), resolveHttpHandlerRuntimeConfig(extensionConfiguration), resolveHttpAuthRuntimeConfig8(extensionConfiguration));
-    };
-  }
-});
-
-// node_modules/@aws-sdk/client-sts/dist-es/STSClient.js
-var STSClient2;
-var init_STSClient2 = __esm({
-  "node_modules/@aws-sdk/client-sts/dist-es/STSClient.js"() {
-    init_client3();
-    init_dist_es2();
-    init_client2();
-    init_config2();
-    init_endpoints();
-    init_protocols();
-    init_retry2();
-    init_schema();
-    init_httpAuthSchemeProvider8();
-    init_EndpointParameters8();
-    init_runtimeConfig8();
-    init_runtimeExtensions8();
-    STSClient2 = class extends Client {
-      config;
-      constructor(...[configuration]) {
-        const _config_0 = getRuntimeConfig16(configuration || {});
-        super(_config_0);
-        this.initConfig = _config_0;
-        const _config_1 = resolveClientEndpointParameters8(_config_0);
-        const _config_2 = resolveUserAgentConfig(_config_1);
-        const _config_3 = resolveRetryConfig(_config_2);
-        const _config_4 = resolveRegionConfig(_config_3);
-        const _config_5 = resolveHostHeaderConfig(_config_4);
-        const _config_6 = resolveEndpointConfig(_config_5);
-        const _config_7 = resolveHttpAuthSchemeConfig8(_config_6);
-        const _config_8 = resolveRuntimeExtensions8(_config_7, configuration?.extensions || []);
-        this.config = _config_8;
-        this.middlewareStack.use(getSchemaSerdePlugin(this.config));
-        this.middlewareStack.use(getUserAgentPlugin(this.config));
-        this.middlewareStack.use(getRetryPlugin(this.config));
-        this.middlewareStack.use(getContentLengthPlugin(this.config));
-        this.middlewareStack.use(getHostHeaderPlugin(this.config));
-        this.middlewareStack.use(getLoggerPlugin(this.config));
-        this.middlewareStack.use(getRecursionDetectionPlugin(this.config));
-        this.middlewareStack.use(getHttpAuthSchemeEndpointRuleSetPlugin(this.config, {
-          httpAuthSchemeParametersProvider: defaultSTSHttpAuthSchemeParametersProvider2,
-          identityProviderConfigProvider: async (config2) => new DefaultIdentityProviderConfig({
-            "aws.auth#sigv4": config2.credentials,
-            "aws.auth#sigv4a": config2.credentials
-          })
-        }));
-        this.middlewareStack.use(getHttpSigningPlugin(this.config));
-      }
-      destroy() {
-        super.destroy();
-      }
-    };
-  }
-});
-
-// node_modules/@aws-sdk/client-sts/dist-es/commandBuilder.js
-var command8, _ep08, _mw08;
-var init_commandBuilder8 = __esm({
-  "node_modules/@aws-sdk/client-sts/dist-es/commandBuilder.js"() {
-    init_client2();
-    init_endpoints();
-    init_EndpointParameters8();
-    command8 = makeBuilder(commonParams8, "AWSSecurityTokenServiceV20110615", "STSClient", getEndpointPlugin);
-    _ep08 = {};
-    _mw08 = (Command3, cs, config2, o4) => [];
-  }
-});
-
-// node_modules/@aws-sdk/client-sts/dist-es/commands/AssumeRoleCommand.js
-var AssumeRoleCommand2;
-var init_AssumeRoleCommand2 = __esm({
-  "node_modules/@aws-sdk/client-sts/dist-es/commands/AssumeRoleCommand.js"() {
-    init_commandBuilder8();
-    init_schemas_08();
-    AssumeRoleCommand2 = class extends command8(_ep08, _mw08, "AssumeRole", AssumeRole$2) {
-    };
-  }
-});
-
-// node_modules/@aws-sdk/client-sts/dist-es/commands/AssumeRoleWithSAMLCommand.js
-var AssumeRoleWithSAMLCommand;
-var init_AssumeRoleWithSAMLCommand = __esm({
-  "node_modules/@aws-sdk/client-sts/dist-es/commands/AssumeRoleWithSAMLCommand.js"() {
-    init_commandBuilder8();
-    init_schemas_08();
-    AssumeRoleWithSAMLCommand = class extends command8(_ep08, _mw08, "AssumeRoleWithSAML", AssumeRoleWithSAML$) {
-    };
-  }
-});
-
-// node_modules/@aws-sdk/client-sts/dist-es/commands/AssumeRoleWithWebIdentityCommand.js
-var AssumeRoleWithWebIdentityCommand2;
-var init_AssumeRoleWithWebIdentityCommand2 = __esm({
-  "node_modules/@aws-sdk/client-sts/dist-es/commands/AssumeRoleWithWebIdentityCommand.js"() {
-    init_commandBuilder8();
-    init_schemas_08();
-    AssumeRoleWithWebIdentityCommand2 = class extends command8(_ep08, _mw08, "AssumeRoleWithWebIdentity", AssumeRoleWithWebIdentity$2) {
-    };
-  }
-});
-
-// node_modules/@aws-sdk/client-sts/dist-es/commands/AssumeRootCommand.js
-var AssumeRootCommand;
-var init_AssumeRootCommand = __esm({
-  "node_modules/@aws-sdk/client-sts/dist-es/commands/AssumeRootCommand.js"() {
-    init_commandBuilder8();
-    init_schemas_08();
-    AssumeRootCommand = class extends command8(_ep08, _mw08, "AssumeRoot", AssumeRoot$) {
-    };
-  }
-});
-
-// node_modules/@aws-sdk/client-sts/dist-es/commands/DecodeAuthorizationMessageCommand.js
-var DecodeAuthorizationMessageCommand;
-var init_DecodeAuthorizationMessageCommand = __esm({
-  "node_modules/@aws-sdk/client-sts/dist-es/commands/DecodeAuthorizationMessageCommand.js"() {
-    init_commandBuilder8();
-    init_schemas_08();
-    DecodeAuthorizationMessageCommand = class extends command8(_ep08, _mw08, "DecodeAuthorizationMessage", DecodeAuthorizationMessage$) {
-    };
-  }
-});
-
-// node_modules/@aws-sdk/client-sts/dist-es/commands/GetAccessKeyInfoCommand.js
-var GetAccessKeyInfoCommand;
-var init_GetAccessKeyInfoCommand = __esm({
-  "node_modules/@aws-sdk/client-sts/dist-es/commands/GetAccessKeyInfoCommand.js"() {
-    init_commandBuilder8();
-    init_schemas_08();
-    GetAccessKeyInfoCommand = class extends command8(_ep08, _mw08, "GetAccessKeyInfo", GetAccessKeyInfo$) {
-    };
-  }
-});
-
-// node_modules/@aws-sdk/client-sts/dist-es/commands/GetCallerIdentityCommand.js
-var GetCallerIdentityCommand;
-var init_GetCallerIdentityCommand = __esm({
-  "node_modules/@aws-sdk/client-sts/dist-es/commands/GetCallerIdentityCommand.js"() {
-    init_commandBuilder8();
-    init_schemas_08();
-    GetCallerIdentityCommand = class extends command8(_ep08, _mw08, "GetCallerIdentity", GetCallerIdentity$) {
-    };
-  }
-});
-
-// node_modules/@aws-sdk/client-sts/dist-es/commands/GetDelegatedAccessTokenCommand.js
-var GetDelegatedAccessTokenCommand;
-var init_GetDelegatedAccessTokenCommand = __esm({
-  "node_modules/@aws-sdk/client-sts/dist-es/commands/GetDelegatedAccessTokenCommand.js"() {
-    init_commandBuilder8();
-    init_schemas_08();
-    GetDelegatedAccessTokenCommand = class extends command8(_ep08, _mw08, "GetDelegatedAccessToken", GetDelegatedAccessToken$) {
-    };
-  }
-});
-
-// node_modules/@aws-sdk/client-sts/dist-es/commands/GetFederationTokenCommand.js
-var GetFederationTokenCommand;
-var init_GetFederationTokenCommand = __esm({
-  "node_modules/@aws-sdk/client-sts/dist-es/commands/GetFederationTokenCommand.js"() {
-    init_commandBuilder8();
-    init_schemas_08();
-    GetFederationTokenCommand = class extends command8(_ep08, _mw08, "GetFederationToken", GetFederationToken$) {
-    };
-  }
-});
-
-// node_modules/@aws-sdk/client-sts/dist-es/commands/GetSessionTokenCommand.js
-var GetSessionTokenCommand;
-var init_GetSessionTokenCommand = __esm({
-  "node_modules/@aws-sdk/client-sts/dist-es/commands/GetSessionTokenCommand.js"() {
-    init_commandBuilder8();
-    init_schemas_08();
-    GetSessionTokenCommand = class extends command8(_ep08, _mw08, "GetSessionToken", GetSessionToken$) {
-    };
-  }
-});
-
-// node_modules/@aws-sdk/client-sts/dist-es/commands/GetWebIdentityTokenCommand.js
-var GetWebIdentityTokenCommand;
-var init_GetWebIdentityTokenCommand = __esm({
-  "node_modules/@aws-sdk/client-sts/dist-es/commands/GetWebIdentityTokenCommand.js"() {
-    init_commandBuilder8();
-    init_schemas_08();
-    GetWebIdentityTokenCommand = class extends command8(_ep08, _mw08, "GetWebIdentityToken", GetWebIdentityToken$) {
-    };
-  }
-});
-
-// node_modules/@aws-sdk/client-sts/dist-es/STS.js
-var commands8, STS2;
-var init_STS2 = __esm({
-  "node_modules/@aws-sdk/client-sts/dist-es/STS.js"() {
-    init_client2();
-    init_AssumeRoleCommand2();
-    init_AssumeRoleWithSAMLCommand();
-    init_AssumeRoleWithWebIdentityCommand2();
-    init_AssumeRootCommand();
-    init_DecodeAuthorizationMessageCommand();
-    init_GetAccessKeyInfoCommand();
-    init_GetCallerIdentityCommand();
-    init_GetDelegatedAccessTokenCommand();
-    init_GetFederationTokenCommand();
-    init_GetSessionTokenCommand();
-    init_GetWebIdentityTokenCommand();
-    init_STSClient2();
-    commands8 = {
-      AssumeRoleCommand: AssumeRoleCommand2,
-      AssumeRoleWithSAMLCommand,
-      AssumeRoleWithWebIdentityCommand: AssumeRoleWithWebIdentityCommand2,
-      AssumeRootCommand,
-      DecodeAuthorizationMessageCommand,
-      GetAccessKeyInfoCommand,
-      GetCallerIdentityCommand,
-      GetDelegatedAccessTokenCommand,
-      GetFederationTokenCommand,
-      GetSessionTokenCommand,
-      GetWebIdentityTokenCommand
-    };
-    STS2 = class extends STSClient2 {
-    };
-    createAggregatedClient(commands8, STS2);
-  }
-});
-
-// node_modules/@aws-sdk/client-sts/dist-es/commands/index.js
-var init_commands8 = __esm({
-  "node_modules/@aws-sdk/client-sts/dist-es/commands/index.js"() {
-    init_AssumeRoleCommand2();
-    init_AssumeRoleWithSAMLCommand();
-    init_AssumeRoleWithWebIdentityCommand2();
-    init_AssumeRootCommand();
-    init_DecodeAuthorizationMessageCommand();
-    init_GetAccessKeyInfoCommand();
-    init_GetCallerIdentityCommand();
-    init_GetDelegatedAccessTokenCommand();
-    init_GetFederationTokenCommand();
-    init_GetSessionTokenCommand();
-    init_GetWebIdentityTokenCommand();
-  }
-});
-
-// node_modules/@aws-sdk/client-sts/dist-es/models/models_0.js
-var init_models_08 = __esm({
-  "node_modules/@aws-sdk/client-sts/dist-es/models/models_0.js"() {
-  }
-});
-
-// node_modules/@aws-sdk/client-sts/dist-es/defaultStsRoleAssumers.js
-var getAccountIdFromAssumedRoleUser2, resolveRegion2, getDefaultRoleAssumer3, getDefaultRoleAssumerWithWebIdentity3, isH22;
-var init_defaultStsRoleAssumers2 = __esm({
-  "node_modules/@aws-sdk/client-sts/dist-es/defaultStsRoleAssumers.js"() {
-    init_client3();
-    init_AssumeRoleCommand2();
-    init_AssumeRoleWithWebIdentityCommand2();
-    getAccountIdFromAssumedRoleUser2 = (assumedRoleUser) => {
-      if (typeof assumedRoleUser?.Arn === "string") {
-        const arnComponents = assumedRoleUser.Arn.split(":");
-        if (arnComponents.length > 4 && arnComponents[4] !== "") {
-          return arnComponents[4];
-        }
-      }
-      return void 0;
-    };
-    resolveRegion2 = async (_region, _parentRegion, credentialProviderLogger, loaderConfig = {}) => {
-      const region = typeof _region === "function" ? await _region() : _region;
-      const parentRegion = typeof _parentRegion === "function" ? await _parentRegion() : _parentRegion;
-      let stsDefaultRegion = "";
-      const resolvedRegion = region ?? parentRegion ?? (stsDefaultRegion = await stsRegionDefaultResolver(loaderConfig)());
-      credentialProviderLogger?.debug?.("@aws-sdk/client-sts::resolveRegion", "accepting first of:", `${region} (credential provider clientConfig)`, `${parentRegion} (contextual client)`, `${stsDefaultRegion} (STS default: AWS_REGION, profile region, or us-east-1)`);
-      return resolvedRegion;
-    };
-    getDefaultRoleAssumer3 = (stsOptions, STSClient3) => {
-      let stsClient;
-      let closureSourceCreds;
-      return async (sourceCreds, params) => {
-        closureSourceCreds = sourceCreds;
-        if (!stsClient) {
-          const { logger: logger2 = stsOptions?.parentClientConfig?.logger, profile: profile2 = stsOptions?.parentClientConfig?.profile, region, requestHandler = stsOptions?.parentClientConfig?.requestHandler, credentialProviderLogger, userAgentAppId = stsOptions?.parentClientConfig?.userAgentAppId } = stsOptions;
-          const resolvedRegion = await resolveRegion2(region, stsOptions?.parentClientConfig?.region, credentialProviderLogger, {
-            logger: logger2,
-            profile: profile2
-          });
-          const isCompatibleRequestHandler = !isH22(requestHandler);
-          stsClient = new STSClient3({
-            ...stsOptions,
-            userAgentAppId,
-            profile: profile2,
-            credentialDefaultProvider: () => async () => closureSourceCreds,
-            region: resolvedRegion,
-            requestHandler: isCompatibleRequestHandler ? requestHandler : void 0,
-            logger: logger2
-          });
-        }
-        const { Credentials, AssumedRoleUser } = await stsClient.send(new AssumeRoleCommand2(params));
-        if (!Credentials || !Credentials.AccessKeyId || !Credentials.SecretAccessKey) {
-          throw new Error(`Invalid response from STS.assumeRole call with role ${params.RoleArn}`);
-        }
-        const accountId = getAccountIdFromAssumedRoleUser2(AssumedRoleUser);
-        const credentials = {
-          accessKeyId: Credentials.AccessKeyId,
-          secretAccessKey: Credentials.SecretAccessKey,
-          sessionToken: Credentials.SessionToken,
-          expiration: Credentials.Expiration,
-          ...Credentials.CredentialScope && { credentialScope: Credentials.CredentialScope },
-          ...accountId && { accountId }
-        };
-        setCredentialFeature(credentials, "CREDENTIALS_STS_ASSUME_ROLE", "i");
-        return credentials;
-      };
-    };
-    getDefaultRoleAssumerWithWebIdentity3 = (stsOptions, STSClient3) => {
-      let stsClient;
-      return async (params) => {
-        if (!stsClient) {
-          const { logger: logger2 = stsOptions?.parentClientConfig?.logger, profile: profile2 = stsOptions?.parentClientConfig?.profile, region, requestHandler = stsOptions?.parentClientConfig?.requestHandler, credentialProviderLogger, userAgentAppId = stsOptions?.parentClientConfig?.userAgentAppId } = stsOptions;
-          const resolvedRegion = await resolveRegion2(region, stsOptions?.parentClientConfig?.region, credentialProviderLogger, {
-            logger: logger2,
-            profile: profile2
-          });
-          const isCompatibleRequestHandler = !isH22(requestHandler);
-          stsClient = new STSClient3({
-            ...stsOptions,
-            userAgentAppId,
-            profile: profile2,
-            region: resolvedRegion,
-            requestHandler: isCompatibleRequestHandler ? requestHandler : void 0,
-            logger: logger2
-          });
-        }
-        const { Credentials, AssumedRoleUser } = await stsClient.send(new AssumeRoleWithWebIdentityCommand2(params));
-        if (!Credentials || !Credentials.AccessKeyId || !Credentials.SecretAccessKey) {
-          throw new Error(`Invalid response from STS.assumeRoleWithWebIdentity call with role ${params.RoleArn}`);
-        }
-        const accountId = getAccountIdFromAssumedRoleUser2(AssumedRoleUser);
-        const credentials = {
-          accessKeyId: Credentials.AccessKeyId,
-          secretAccessKey: Credentials.SecretAccessKey,
-          sessionToken: Credentials.SessionToken,
-          expiration: Credentials.Expiration,
-          ...Credentials.CredentialScope && { credentialScope: Credentials.CredentialScope },
-          ...accountId && { accountId }
-        };
-        if (accountId) {
-          setCredentialFeature(credentials, "RESOLVED_ACCOUNT_ID", "T");
-        }
-        setCredentialFeature(credentials, "CREDENTIALS_STS_ASSUME_ROLE_WEB_ID", "k");
-        return credentials;
-      };
-    };
-    isH22 = (requestHandler) => {
-      return requestHandler?.metadata?.handlerProtocol === "h2";
-    };
-  }
-});
-
-// node_modules/@aws-sdk/client-sts/dist-es/defaultRoleAssumers.js
-var getCustomizableStsClientCtor2, getDefaultRoleAssumer4, getDefaultRoleAssumerWithWebIdentity4, decorateDefaultCredentialProvider2;
-var init_defaultRoleAssumers2 = __esm({
-  "node_modules/@aws-sdk/client-sts/dist-es/defaultRoleAssumers.js"() {
-    init_defaultStsRoleAssumers2();
-    init_STSClient2();
-    getCustomizableStsClientCtor2 = (baseCtor, customizations) => {
-      if (!customizations)
-        return baseCtor;
-      else
-        return class CustomizableSTSClient extends baseCtor {
-          constructor(config2) {
-            super(config2);
-            for (const customization of customizations) {
-              this.middlewareStack.use(customization);
-            }
-          }
-        };
-    };
-    getDefaultRoleAssumer4 = (stsOptions = {}, stsPlugins) => getDefaultRoleAssumer3(stsOptions, getCustomizableStsClientCtor2(STSClient2, stsPlugins));
-    getDefaultRoleAssumerWithWebIdentity4 = (stsOptions = {}, stsPlugins) => getDefaultRoleAssumerWithWebIdentity3(stsOptions, getCustomizableStsClientCtor2(STSClient2, stsPlugins));
-    decorateDefaultCredentialProvider2 = (provider) => (input) => provider({
-      roleAssumer: getDefaultRoleAssumer4(input),
-      roleAssumerWithWebIdentity: getDefaultRoleAssumerWithWebIdentity4(input),
-      ...input
-    });
-  }
-});
-
-// node_modules/@aws-sdk/client-sts/dist-es/index.js
-var dist_es_exports14 = {};
-__export(dist_es_exports14, {
-  $Command: () => Command2,
-  AssumeRole$: () => AssumeRole$2,
-  AssumeRoleCommand: () => AssumeRoleCommand2,
-  AssumeRoleRequest$: () => AssumeRoleRequest$2,
-  AssumeRoleResponse$: () => AssumeRoleResponse$2,
-  AssumeRoleWithSAML$: () => AssumeRoleWithSAML$,
-  AssumeRoleWithSAMLCommand: () => AssumeRoleWithSAMLCommand,
-  AssumeRoleWithSAMLRequest$: () => AssumeRoleWithSAMLRequest$,
-  AssumeRoleWithSAMLResponse$: () => AssumeRoleWithSAMLResponse$,
-  AssumeRoleWithWebIdentity$: () => AssumeRoleWithWebIdentity$2,
-  AssumeRoleWithWebIdentityCommand: () => AssumeRoleWithWebIdentityCommand2,
-  AssumeRoleWithWebIdentityRequest$: () => AssumeRoleWithWebIdentityRequest$2,
-  AssumeRoleWithWebIdentityResponse$: () => AssumeRoleWithWebIdentityResponse$2,
-  AssumeRoot$: () => AssumeRoot$,
-  AssumeRootCommand: () => AssumeRootCommand,
-  AssumeRootRequest$: () => AssumeRootRequest$,
-  AssumeRootResponse$: () => AssumeRootResponse$,
-  AssumedRoleUser$: () => AssumedRoleUser$2,
-  Credentials$: () => Credentials$3,
-  DecodeAuthorizationMessage$: () => DecodeAuthorizationMessage$,
-  DecodeAuthorizationMessageCommand: () => DecodeAuthorizationMessageCommand,
-  DecodeAuthorizationMessageRequest$: () => DecodeAuthorizationMessageRequest$,
-  DecodeAuthorizationMessageResponse$: () => DecodeAuthorizationMessageResponse$,
-  ExpiredTokenException: () => ExpiredTokenException3,
-  ExpiredTokenException$: () => ExpiredTokenException$3,
-  ExpiredTradeInTokenException: () => ExpiredTradeInTokenException,
-  ExpiredTradeInTokenException$: () => ExpiredTradeInTokenException$,
-  FederatedUser$: () => FederatedUser$,
-  GetAccessKeyInfo$: () => GetAccessKeyInfo$,
-  GetAccessKeyInfoCommand: () => GetAccessKeyInfoCommand,
-  GetAccessKeyInfoRequest$: () => GetAccessKeyInfoRequest$,
-  GetAccessKeyInfoResponse$: () => GetAccessKeyInfoResponse$,
-  GetCallerIdentity$: () => GetCallerIdentity$,
-  GetCallerIdentityCommand: () => GetCallerIdentityCommand,
-  GetCallerIdentityRequest$: () => GetCallerIdentityRequest$,
-  GetCallerIdentityResponse$: () => GetCallerIdentityResponse$,
-  GetDelegatedAccessToken$: () => GetDelegatedAccessToken$,
-  GetDelegatedAccessTokenCommand: () => GetDelegatedAccessTokenCommand,
-  GetDelegatedAccessTokenRequest$: () => GetDelegatedAccessTokenRequest$,
-  GetDelegatedAccessTokenResponse$: () => GetDelegatedAccessTokenResponse$,
-  GetFederationToken$: () => GetFederationToken$,
-  GetFederationTokenCommand: () => GetFederationTokenCommand,
-  GetFederationTokenRequest$: () => GetFederationTokenRequest$,
-  GetFederationTokenResponse$: () => GetFederationTokenResponse$,
-  GetSessionToken$: () => GetSessionToken$,
-  GetSessionTokenCommand: () => GetSessionTokenCommand,
-  GetSessionTokenRequest$: () => GetSessionTokenRequest$,
-  GetSessionTokenResponse$: () => GetSessionTokenResponse$,
-  GetWebIdentityToken$: () => GetWebIdentityToken$,
-  GetWebIdentityTokenCommand: () => GetWebIdentityTokenCommand,
-  GetWebIdentityTokenRequest$: () => GetWebIdentityTokenRequest$,
-  GetWebIdentityTokenResponse$: () => GetWebIdentityTokenResponse$,
-  IDPCommunicationErrorException: () => IDPCommunicationErrorException2,
-  IDPCommunicationErrorException$: () => IDPCommunicationErrorException$2,
-  IDPRejectedClaimException: () => IDPRejectedClaimException2,
-  IDPRejectedClaimException$: () => IDPRejectedClaimException$2,
-  InvalidAuthorizationMessageException: () => InvalidAuthorizationMessageException,
-  InvalidAuthorizationMessageException$: () => InvalidAuthorizationMessageException$,
-  InvalidIdentityTokenException: () => InvalidIdentityTokenException2,
-  InvalidIdentityTokenException$: () => InvalidIdentityTokenException$2,
-  JWTPayloadSizeExceededException: () => JWTPayloadSizeExceededException,
-  JWTPayloadSizeExceededException$: () => JWTPayloadSizeExceededException$,
-  MalformedPolicyDocumentException: () => MalformedPolicyDocumentException2,
-  MalformedPolicyDocumentException$: () => MalformedPolicyDocumentException$2,
-  OutboundWebIdentityFederationDisabledException: () => OutboundWebIdentityFederationDisabledException,
-  OutboundWebIdentityFederationDisabledException$: () => OutboundWebIdentityFederationDisabledException$,
-  PackedPolicyTooLargeException: () => PackedPolicyTooLargeException2,
-  PackedPolicyTooLargeException$: () => PackedPolicyTooLargeException$2,
-  PolicyDescriptorType$: () => PolicyDescriptorType$2,
-  ProvidedContext$: () => ProvidedContext$2,
-  RegionDisabledException: () => RegionDisabledException2,
-  RegionDisabledException$: () => RegionDisabledException$2,
-  STS: () => STS2,
-  STSClient: () => STSClient2,
-  STSServiceException: () => STSServiceException2,
-  STSServiceException$: () => STSServiceException$2,
-  SessionDurationEscalationException: () => SessionDurationEscalationException,
-  SessionDurationEscalationException$: () => SessionDurationEscalationException$,
-  Tag$: () => Tag$4,
-  __Client: () => Client,
-  decorateDefaultCredentialProvider: () => decorateDefaultCredentialProvider2,
-  errorTypeRegistries: () => errorTypeRegistries8,
-  getDefaultRoleAssumer: () => getDefaultRoleAssumer4,
-  getDefaultRoleAssumerWithWebIdentity: () => getDefaultRoleAssumerWithWebIdentity4
-});
-var init_dist_es21 = __esm({
-  "node_modules/@aws-sdk/client-sts/dist-es/index.js"() {
-    init_STSClient2();
-    init_STS2();
-    init_commands8();
-    init_client2();
-    init_schemas_08();
-    init_errors11();
-    init_models_08();
-    init_defaultRoleAssumers2();
-    init_STSServiceException2();
-  }
-});
-
 // src/credentials/sts-sources.ts
 function fromStsCredentials(out, source, operation2) {
   if (!out?.AccessKeyId || !out.SecretAccessKey) {
@@ -66565,14 +64287,14 @@ function fromStsCredentials(out, source, operation2) {
 function exchange(operation2, base, context, source, send) {
   const { source: identity, ...credentials } = base;
   return callAws({ service: "STS", operation: operation2, call: context.call, identity }, async (kit) => {
-    const { STSClient: STSClient3 } = await Promise.resolve().then(() => (init_dist_es21(), dist_es_exports14));
+    const { STSClient: STSClient3 } = await Promise.resolve().then(() => (init_sdk(), sdk_exports));
     const out = await send(kit.use(new STSClient3({ ...kit.config, credentials })));
     return fromStsCredentials(out.Credentials, source, operation2);
   });
 }
 async function getSessionToken(base, init, context, source) {
   return exchange("GetSessionToken", base, context, source, async (client) => {
-    const { GetSessionTokenCommand: GetSessionTokenCommand2 } = await Promise.resolve().then(() => (init_dist_es21(), dist_es_exports14));
+    const { GetSessionTokenCommand: GetSessionTokenCommand2 } = await Promise.resolve().then(() => (init_sdk(), sdk_exports));
     return client.send(
       new GetSessionTokenCommand2({
         ...init.mfaSerial === void 0 ? {} : { SerialNumber: init.mfaSerial },
@@ -66584,7 +64306,7 @@ async function getSessionToken(base, init, context, source) {
 }
 async function getFederationToken(base, init, context, source) {
   return exchange("GetFederationToken", base, context, source, async (client) => {
-    const { GetFederationTokenCommand: GetFederationTokenCommand2 } = await Promise.resolve().then(() => (init_dist_es21(), dist_es_exports14));
+    const { GetFederationTokenCommand: GetFederationTokenCommand2 } = await Promise.resolve().then(() => (init_sdk(), sdk_exports));
     return client.send(
       new GetFederationTokenCommand2({
         Name: init.name,
@@ -66599,7 +64321,7 @@ async function assumeRoleWithWebIdentity(init, context, source) {
   return callAws(
     { ...about, call: context.call, identity: `role ${init.roleArn}` },
     async (kit) => {
-      const { fromWebToken: fromWebToken3 } = await Promise.resolve().then(() => (init_dist_es20(), dist_es_exports13));
+      const { fromWebToken: fromWebToken3 } = await Promise.resolve().then(() => (init_sdk(), sdk_exports));
       const provider = fromWebToken3({
         roleArn: init.roleArn,
         webIdentityToken: init.token,
@@ -66961,7 +64683,7 @@ function parseConnectors(file) {
   for (const cycle of findCycles(connectors, find)) {
     problems.push({
       field: label(["connectors", cycle[0] ?? 0, "base"]),
-      message: `forms a cycle: ${cycle.map((i9) => connectors[i9]?.name).join(" -> ")} -> ${connectors[cycle[0] ?? 0]?.name}`,
+      message: `forms a cycle: ${cycle.map((i8) => connectors[i8]?.name).join(" -> ")} -> ${connectors[cycle[0] ?? 0]?.name}`,
       hint: "end every chain of bases at a connector with its own credentials, environment or instance-role"
     });
   }
@@ -66970,15 +64692,15 @@ function parseConnectors(file) {
 }
 function findConnector(connectors, ref) {
   const lower = ref.toLowerCase();
-  return connectors.find((c9) => c9.id.toLowerCase() === lower) ?? connectors.find((c9) => c9.name === ref);
+  return connectors.find((c8) => c8.id.toLowerCase() === lower) ?? connectors.find((c8) => c8.name === ref);
 }
 function connectorIndex(connectors) {
   const byId = /* @__PURE__ */ new Map();
   const byName2 = /* @__PURE__ */ new Map();
-  connectors.forEach((c9, index) => {
-    const id = c9.id.toLowerCase();
+  connectors.forEach((c8, index) => {
+    const id = c8.id.toLowerCase();
     if (!byId.has(id)) byId.set(id, index);
-    if (!byName2.has(c9.name)) byName2.set(c9.name, index);
+    if (!byName2.has(c8.name)) byName2.set(c8.name, index);
   });
   return (ref) => byId.get(ref.toLowerCase()) ?? byName2.get(ref);
 }
@@ -67029,10 +64751,10 @@ function findCycles(connectors, find) {
     }
     if (current === void 0 || walkOf[current] !== walk) continue;
     const cycle = path6.slice(path6.indexOf(current));
-    const lowest = cycle.indexOf(cycle.reduce((a9, b9) => Math.min(a9, b9)));
+    const lowest = cycle.indexOf(cycle.reduce((a8, b8) => Math.min(a8, b8)));
     cycles.push([...cycle.slice(lowest), ...cycle.slice(0, lowest)]);
   }
-  return cycles.sort((a9, b9) => (a9[0] ?? 0) - (b9[0] ?? 0));
+  return cycles.sort((a8, b8) => (a8[0] ?? 0) - (b8[0] ?? 0));
 }
 function connectorField(value, path6) {
   const index = path6[1];
@@ -67067,12 +64789,12 @@ function linkFailed(label, error2) {
 }
 function baseFailed(label, baseLabel, error2) {
   const inner = error2 instanceof CredentialChainError ? error2 : linkFailed(baseLabel, error2);
-  const root9 = inner.links[inner.links.length - 1];
+  const root8 = inner.links[inner.links.length - 1];
   const links = [
     { label, outcome: `not tried: its base ${baseLabel} gave no credentials` },
     ...inner.links
   ];
-  const rootText = root9 === void 0 ? inner.message : `${root9.label} ${root9.outcome}`;
+  const rootText = root8 === void 0 ? inner.message : `${root8.label} ${root8.outcome}`;
   return new CredentialChainError(inner, links, `no usable credentials for ${label}: ${rootText}`);
 }
 var CredentialChainError;
@@ -67082,18 +64804,18 @@ var init_chain2 = __esm({
     init_errors();
     CredentialChainError = class extends EcrVarsError {
       links;
-      constructor(root9, links, message) {
+      constructor(root8, links, message) {
         super({
-          kind: root9.kind,
-          code: root9.code,
+          kind: root8.kind,
+          code: root8.code,
           message,
-          ...root9.hint === void 0 ? {} : { hint: root9.hint },
+          ...root8.hint === void 0 ? {} : { hint: root8.hint },
           // One link says everything in its message; a longer chain lists its links.
-          problems: links.length < 2 ? [] : links.map((link2, i9) => ({
-            field: `link ${i9 + 1}: ${link2.label}`,
+          problems: links.length < 2 ? [] : links.map((link2, i8) => ({
+            field: `link ${i8 + 1}: ${link2.label}`,
             message: link2.outcome
           })),
-          cause: root9.cause ?? root9
+          cause: root8.cause ?? root8
         });
         this.links = links;
       }
@@ -67290,9 +65012,9 @@ function currentProcess() {
     ...start === void 0 ? {} : { start }
   };
 }
-function isRunning(owner, self2 = currentProcess()) {
-  if (owner.host !== self2.host) return void 0;
-  if (owner.boot !== void 0 && self2.boot !== void 0 && owner.boot !== self2.boot) return false;
+function isRunning(owner, self = currentProcess()) {
+  if (owner.host !== self.host) return void 0;
+  if (owner.boot !== void 0 && self.boot !== void 0 && owner.boot !== self.boot) return false;
   if (!pidExists(owner.pid)) return false;
   if (owner.start === void 0) return true;
   const start = processStartTime(owner.pid);
@@ -67352,16 +65074,16 @@ var init_signal_cleanup = __esm({
 // src/platform/lock.ts
 async function withFileLock(path6, work, options = {}) {
   const lockPath = `${path6}.lock`;
-  const self2 = currentProcess();
+  const self = currentProcess();
   const content = `${JSON.stringify({
-    ...self2,
+    ...self,
     since: (/* @__PURE__ */ new Date()).toISOString(),
     nonce: (0, import_node_crypto5.randomBytes)(8).toString("hex")
   })}
 `;
   const forgetLock = removeOnSignal(lockPath, content);
   try {
-    await acquire(lockPath, content, self2, options);
+    await acquire(lockPath, content, self, options);
   } catch (error2) {
     forgetLock();
     throw error2;
@@ -67373,7 +65095,7 @@ async function withFileLock(path6, work, options = {}) {
     forgetLock();
   }
 }
-async function acquire(lockPath, content, self2, options) {
+async function acquire(lockPath, content, self, options) {
   const deadline = Date.now() + (options.timeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS);
   const staleAfterMs = options.staleAfterMs ?? UNVERIFIABLE_LOCK_MS;
   const temp = (0, import_node_path10.join)(
@@ -67385,7 +65107,7 @@ async function acquire(lockPath, content, self2, options) {
     await writeNew(temp, content, lockPath);
     for (let attempt = 0; ; attempt++) {
       if (await tryLink(temp, lockPath, content)) return;
-      const state2 = await inspect(lockPath, self2, staleAfterMs);
+      const state2 = await inspect(lockPath, self, staleAfterMs);
       if (state2.kind === "stale" && await takeOver(lockPath, state2.id, temp, staleAfterMs)) {
         if (await readSmall(lockPath) === content) return;
         await writeNew(temp, content, lockPath);
@@ -67436,14 +65158,14 @@ async function tryLink(temp, lockPath, content) {
     throw lockError(lockPath, code ?? "cannot create the lock", error2);
   }
 }
-async function inspect(lockPath, self2, staleAfterMs) {
+async function inspect(lockPath, self, staleAfterMs) {
   const id = await identityOf2(lockPath);
   if (id === void 0) return { kind: "gone" };
   const owner = parseOwner(await readSmall(lockPath));
   const age = Date.now() - id.mtimeMs;
-  const running = owner === void 0 ? void 0 : isRunning(owner, self2);
+  const running = owner === void 0 ? void 0 : isRunning(owner, self);
   if (running === false) return { kind: "stale", id: id.key };
-  const verified = running === true && (owner?.start !== void 0 || self2.start === void 0);
+  const verified = running === true && (owner?.start !== void 0 || self.start === void 0);
   if (!verified && age > staleAfterMs) return { kind: "stale", id: id.key };
   if (owner?.start === void 0 && age > PID_ONLY_LOCK_MS) return { kind: "stale", id: id.key };
   return { kind: "live", owner };
@@ -67721,8 +65443,8 @@ function toCommandProperties(annotationProperties) {
 }
 
 // node_modules/@actions/core/lib/command.js
-function issueCommand(command9, properties, message) {
-  const cmd2 = new Command(command9, properties, message);
+function issueCommand(command8, properties, message) {
+  const cmd2 = new Command(command8, properties, message);
   process.stdout.write(cmd2.toString() + os.EOL);
 }
 function issue(name, message = "") {
@@ -67730,11 +65452,11 @@ function issue(name, message = "") {
 }
 var CMD_STRING = "::";
 var Command = class {
-  constructor(command9, properties, message) {
-    if (!command9) {
-      command9 = "missing.command";
+  constructor(command8, properties, message) {
+    if (!command8) {
+      command8 = "missing.command";
     }
-    this.command = command9;
+    this.command = command8;
     this.properties = properties;
     this.message = message;
   }
@@ -67772,10 +65494,10 @@ function escapeProperty(s2) {
 var crypto2 = __toESM(require("crypto"), 1);
 var fs = __toESM(require("fs"), 1);
 var os2 = __toESM(require("os"), 1);
-function issueFileCommand(command9, message) {
-  const filePath = process.env[`GITHUB_${command9}`];
+function issueFileCommand(command8, message) {
+  const filePath = process.env[`GITHUB_${command8}`];
   if (!filePath) {
-    throw new Error(`Unable to find environment variable for file command ${command9}`);
+    throw new Error(`Unable to find environment variable for file command ${command8}`);
   }
   if (!fs.existsSync(filePath)) {
     throw new Error(`Missing file at path: ${filePath}`);
@@ -67890,15 +65612,15 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
-      } catch (e9) {
-        reject(e9);
+      } catch (e8) {
+        reject(e8);
       }
     }
     function rejected(value) {
       try {
         step(generator["throw"](value));
-      } catch (e9) {
-        reject(e9);
+      } catch (e8) {
+        reject(e8);
       }
     }
     function step(result) {
@@ -68465,9 +66187,9 @@ var HttpClient = class {
         }
         function dateTimeDeserializer(key, value) {
           if (typeof value === "string") {
-            const a9 = new Date(value);
-            if (!isNaN(a9.valueOf())) {
-              return a9;
+            const a8 = new Date(value);
+            if (!isNaN(a8.valueOf())) {
+              return a8;
             }
           }
           return value;
@@ -68506,7 +66228,7 @@ var HttpClient = class {
     });
   }
 };
-var lowercaseKeys = (obj) => Object.keys(obj).reduce((c9, k9) => (c9[k9.toLowerCase()] = obj[k9], c9), {});
+var lowercaseKeys = (obj) => Object.keys(obj).reduce((c8, k8) => (c8[k8.toLowerCase()] = obj[k8], c8), {});
 
 // node_modules/@actions/http-client/lib/auth.js
 var __awaiter2 = function(thisArg, _arguments, P, generator) {
@@ -68519,15 +66241,15 @@ var __awaiter2 = function(thisArg, _arguments, P, generator) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
-      } catch (e9) {
-        reject(e9);
+      } catch (e8) {
+        reject(e8);
       }
     }
     function rejected(value) {
       try {
         step(generator["throw"](value));
-      } catch (e9) {
-        reject(e9);
+      } catch (e8) {
+        reject(e8);
       }
     }
     function step(result) {
@@ -68570,15 +66292,15 @@ var __awaiter3 = function(thisArg, _arguments, P, generator) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
-      } catch (e9) {
-        reject(e9);
+      } catch (e8) {
+        reject(e8);
       }
     }
     function rejected(value) {
       try {
         step(generator["throw"](value));
-      } catch (e9) {
-        reject(e9);
+      } catch (e8) {
+        reject(e8);
       }
     }
     function step(result) {
@@ -68659,15 +66381,15 @@ var __awaiter4 = function(thisArg, _arguments, P, generator) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
-      } catch (e9) {
-        reject(e9);
+      } catch (e8) {
+        reject(e8);
       }
     }
     function rejected(value) {
       try {
         step(generator["throw"](value));
-      } catch (e9) {
-        reject(e9);
+      } catch (e8) {
+        reject(e8);
       }
     }
     function step(result) {
@@ -68981,15 +66703,15 @@ var __awaiter5 = function(thisArg, _arguments, P, generator) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
-      } catch (e9) {
-        reject(e9);
+      } catch (e8) {
+        reject(e8);
       }
     }
     function rejected(value) {
       try {
         step(generator["throw"](value));
-      } catch (e9) {
-        reject(e9);
+      } catch (e8) {
+        reject(e8);
       }
     }
     function step(result) {
@@ -69105,15 +66827,15 @@ var __awaiter6 = function(thisArg, _arguments, P, generator) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
-      } catch (e9) {
-        reject(e9);
+      } catch (e8) {
+        reject(e8);
       }
     }
     function rejected(value) {
       try {
         step(generator["throw"](value));
-      } catch (e9) {
-        reject(e9);
+      } catch (e8) {
+        reject(e8);
       }
     }
     function step(result) {
@@ -69199,15 +66921,15 @@ var __awaiter7 = function(thisArg, _arguments, P, generator) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
-      } catch (e9) {
-        reject(e9);
+      } catch (e8) {
+        reject(e8);
       }
     }
     function rejected(value) {
       try {
         step(generator["throw"](value));
-      } catch (e9) {
-        reject(e9);
+      } catch (e8) {
+        reject(e8);
       }
     }
     function step(result) {
@@ -69239,24 +66961,24 @@ var ToolRunner = class extends events.EventEmitter {
     if (IS_WINDOWS2) {
       if (this._isCmdFile()) {
         cmd2 += toolPath;
-        for (const a9 of args) {
-          cmd2 += ` ${a9}`;
+        for (const a8 of args) {
+          cmd2 += ` ${a8}`;
         }
       } else if (options.windowsVerbatimArguments) {
         cmd2 += `"${toolPath}"`;
-        for (const a9 of args) {
-          cmd2 += ` ${a9}`;
+        for (const a8 of args) {
+          cmd2 += ` ${a8}`;
         }
       } else {
         cmd2 += this._windowsQuoteCmdArg(toolPath);
-        for (const a9 of args) {
-          cmd2 += ` ${this._windowsQuoteCmdArg(a9)}`;
+        for (const a8 of args) {
+          cmd2 += ` ${this._windowsQuoteCmdArg(a8)}`;
         }
       }
     } else {
       cmd2 += toolPath;
-      for (const a9 of args) {
-        cmd2 += ` ${a9}`;
+      for (const a8 of args) {
+        cmd2 += ` ${a8}`;
       }
     }
     return cmd2;
@@ -69289,9 +67011,9 @@ var ToolRunner = class extends events.EventEmitter {
     if (IS_WINDOWS2) {
       if (this._isCmdFile()) {
         let argline = `/D /S /C "${this._windowsQuoteCmdArg(this.toolPath)}`;
-        for (const a9 of this.args) {
+        for (const a8 of this.args) {
           argline += " ";
-          argline += options.windowsVerbatimArguments ? a9 : this._windowsQuoteCmdArg(a9);
+          argline += options.windowsVerbatimArguments ? a8 : this._windowsQuoteCmdArg(a8);
         }
         argline += '"';
         return [argline];
@@ -69349,11 +67071,11 @@ var ToolRunner = class extends events.EventEmitter {
     }
     let reverse = '"';
     let quoteHit = true;
-    for (let i9 = arg.length; i9 > 0; i9--) {
-      reverse += arg[i9 - 1];
-      if (quoteHit && arg[i9 - 1] === "\\") {
+    for (let i8 = arg.length; i8 > 0; i8--) {
+      reverse += arg[i8 - 1];
+      if (quoteHit && arg[i8 - 1] === "\\") {
         reverse += "\\";
-      } else if (arg[i9 - 1] === '"') {
+      } else if (arg[i8 - 1] === '"') {
         quoteHit = true;
         reverse += '"';
       } else {
@@ -69375,11 +67097,11 @@ var ToolRunner = class extends events.EventEmitter {
     }
     let reverse = '"';
     let quoteHit = true;
-    for (let i9 = arg.length; i9 > 0; i9--) {
-      reverse += arg[i9 - 1];
-      if (quoteHit && arg[i9 - 1] === "\\") {
+    for (let i8 = arg.length; i8 > 0; i8--) {
+      reverse += arg[i8 - 1];
+      if (quoteHit && arg[i8 - 1] === "\\") {
         reverse += "\\";
-      } else if (arg[i9 - 1] === '"') {
+      } else if (arg[i8 - 1] === '"') {
         quoteHit = true;
         reverse += "\\";
       } else {
@@ -69531,39 +67253,39 @@ function argStringToArray(argString) {
   let inQuotes = false;
   let escaped = false;
   let arg = "";
-  function append(c9) {
-    if (escaped && c9 !== '"') {
+  function append(c8) {
+    if (escaped && c8 !== '"') {
       arg += "\\";
     }
-    arg += c9;
+    arg += c8;
     escaped = false;
   }
-  for (let i9 = 0; i9 < argString.length; i9++) {
-    const c9 = argString.charAt(i9);
-    if (c9 === '"') {
+  for (let i8 = 0; i8 < argString.length; i8++) {
+    const c8 = argString.charAt(i8);
+    if (c8 === '"') {
       if (!escaped) {
         inQuotes = !inQuotes;
       } else {
-        append(c9);
+        append(c8);
       }
       continue;
     }
-    if (c9 === "\\" && escaped) {
-      append(c9);
+    if (c8 === "\\" && escaped) {
+      append(c8);
       continue;
     }
-    if (c9 === "\\" && inQuotes) {
+    if (c8 === "\\" && inQuotes) {
       escaped = true;
       continue;
     }
-    if (c9 === " " && !inQuotes) {
+    if (c8 === " " && !inQuotes) {
       if (arg.length > 0) {
         args.push(arg);
         arg = "";
       }
       continue;
     }
-    append(c9);
+    append(c8);
   }
   if (arg.length > 0) {
     args.push(arg.trim());
@@ -69644,15 +67366,15 @@ var __awaiter8 = function(thisArg, _arguments, P, generator) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
-      } catch (e9) {
-        reject(e9);
+      } catch (e8) {
+        reject(e8);
       }
     }
     function rejected(value) {
       try {
         step(generator["throw"](value));
-      } catch (e9) {
-        reject(e9);
+      } catch (e8) {
+        reject(e8);
       }
     }
     function step(result) {
@@ -69717,15 +67439,15 @@ var __awaiter9 = function(thisArg, _arguments, P, generator) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
-      } catch (e9) {
-        reject(e9);
+      } catch (e8) {
+        reject(e8);
       }
     }
     function rejected(value) {
       try {
         step(generator["throw"](value));
-      } catch (e9) {
-        reject(e9);
+      } catch (e8) {
+        reject(e8);
       }
     }
     function step(result) {
@@ -69747,12 +67469,12 @@ var getWindowsInfo = () => __awaiter9(void 0, void 0, void 0, function* () {
   };
 });
 var getMacOsInfo = () => __awaiter9(void 0, void 0, void 0, function* () {
-  var _a7, _b2, _c9, _d3;
+  var _a7, _b2, _c8, _d3;
   const { stdout } = yield getExecOutput("sw_vers", void 0, {
     silent: true
   });
   const version2 = (_b2 = (_a7 = stdout.match(/ProductVersion:\s*(.+)/)) === null || _a7 === void 0 ? void 0 : _a7[1]) !== null && _b2 !== void 0 ? _b2 : "";
-  const name = (_d3 = (_c9 = stdout.match(/ProductName:\s*(.+)/)) === null || _c9 === void 0 ? void 0 : _c9[1]) !== null && _d3 !== void 0 ? _d3 : "";
+  const name = (_d3 = (_c8 = stdout.match(/ProductName:\s*(.+)/)) === null || _c8 === void 0 ? void 0 : _c8[1]) !== null && _d3 !== void 0 ? _d3 : "";
   return {
     name,
     version: version2
@@ -69796,15 +67518,15 @@ var __awaiter10 = function(thisArg, _arguments, P, generator) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
-      } catch (e9) {
-        reject(e9);
+      } catch (e8) {
+        reject(e8);
       }
     }
     function rejected(value) {
       try {
         step(generator["throw"](value));
-      } catch (e9) {
-        reject(e9);
+      } catch (e8) {
+        reject(e8);
       }
     }
     function step(result) {
@@ -69966,7 +67688,7 @@ async function fetchAuthorizations(init) {
   return callAws(
     { service: "ECR", operation: "GetAuthorizationToken", identity: source, call: init.call },
     async ({ config: config2, use }) => {
-      const { ECRClient: ECRClient2, GetAuthorizationTokenCommand: GetAuthorizationTokenCommand3 } = await Promise.resolve().then(() => (init_dist_es17(), dist_es_exports10));
+      const { ECRClient: ECRClient2, GetAuthorizationTokenCommand: GetAuthorizationTokenCommand3 } = await Promise.resolve().then(() => (init_sdk(), sdk_exports));
       const endpoint = ecrEndpointOptions(init.variant, init.endpointOverridden);
       const client = use(new ECRClient2({ ...config2, credentials, ...endpoint }));
       const output = await client.send(
@@ -70216,9 +67938,9 @@ async function fetchPublicAuthorization(init) {
       call: init.call
     },
     async ({ config: config2, use }) => {
-      const { ECRPUBLICClient: ECRPUBLICClient2, GetAuthorizationTokenCommand: GetAuthorizationTokenCommand3 } = await Promise.resolve().then(() => (init_dist_es18(), dist_es_exports11));
+      const { ECRPUBLICClient: ECRPUBLICClient2, GetPublicAuthorizationTokenCommand } = await Promise.resolve().then(() => (init_sdk(), sdk_exports));
       const client = use(new ECRPUBLICClient2({ ...config2, credentials }));
-      const data = (await client.send(new GetAuthorizationTokenCommand3({}))).authorizationData;
+      const data = (await client.send(new GetPublicAuthorizationTokenCommand({}))).authorizationData;
       if (!data?.authorizationToken || !data.expiresAt) {
         throw new EcrVarsError({
           kind: "aws",
@@ -70330,48 +68052,48 @@ function sha256Hex(text2) {
   const w = new Int32Array(64);
   for (let block = 0; block < blocks; block++) {
     const at = block * 64;
-    for (let i9 = 0; i9 < 16; i9++) {
-      const j9 = at + i9 * 4;
-      w[i9] = padded[j9] << 24 | padded[j9 + 1] << 16 | padded[j9 + 2] << 8 | padded[j9 + 3];
+    for (let i8 = 0; i8 < 16; i8++) {
+      const j8 = at + i8 * 4;
+      w[i8] = padded[j8] << 24 | padded[j8 + 1] << 16 | padded[j8 + 2] << 8 | padded[j8 + 3];
     }
-    for (let i9 = 16; i9 < 64; i9++) {
-      const x = w[i9 - 15];
-      const y = w[i9 - 2];
+    for (let i8 = 16; i8 < 64; i8++) {
+      const x = w[i8 - 15];
+      const y = w[i8 - 2];
       const s0 = (x >>> 7 | x << 25) ^ (x >>> 18 | x << 14) ^ x >>> 3;
       const s1 = (y >>> 17 | y << 15) ^ (y >>> 19 | y << 13) ^ y >>> 10;
-      w[i9] = w[i9 - 16] + s0 + w[i9 - 7] + s1 | 0;
+      w[i8] = w[i8 - 16] + s0 + w[i8 - 7] + s1 | 0;
     }
-    let a9 = h0;
-    let b9 = h1;
-    let c9 = h22;
-    let d9 = h32;
-    let e9 = h42;
-    let f9 = h52;
-    let g9 = h62;
-    let h9 = h72;
-    for (let i9 = 0; i9 < 64; i9++) {
-      const s1 = (e9 >>> 6 | e9 << 26) ^ (e9 >>> 11 | e9 << 21) ^ (e9 >>> 25 | e9 << 7);
-      const ch = e9 & f9 ^ ~e9 & g9;
-      const t1 = h9 + s1 + ch + K2[i9] + w[i9] | 0;
-      const s0 = (a9 >>> 2 | a9 << 30) ^ (a9 >>> 13 | a9 << 19) ^ (a9 >>> 22 | a9 << 10);
-      const maj = a9 & b9 ^ a9 & c9 ^ b9 & c9;
-      h9 = g9;
-      g9 = f9;
-      f9 = e9;
-      e9 = d9 + t1 | 0;
-      d9 = c9;
-      c9 = b9;
-      b9 = a9;
-      a9 = t1 + s0 + maj | 0;
+    let a8 = h0;
+    let b8 = h1;
+    let c8 = h22;
+    let d8 = h32;
+    let e8 = h42;
+    let f8 = h52;
+    let g8 = h62;
+    let h8 = h72;
+    for (let i8 = 0; i8 < 64; i8++) {
+      const s1 = (e8 >>> 6 | e8 << 26) ^ (e8 >>> 11 | e8 << 21) ^ (e8 >>> 25 | e8 << 7);
+      const ch = e8 & f8 ^ ~e8 & g8;
+      const t1 = h8 + s1 + ch + K2[i8] + w[i8] | 0;
+      const s0 = (a8 >>> 2 | a8 << 30) ^ (a8 >>> 13 | a8 << 19) ^ (a8 >>> 22 | a8 << 10);
+      const maj = a8 & b8 ^ a8 & c8 ^ b8 & c8;
+      h8 = g8;
+      g8 = f8;
+      f8 = e8;
+      e8 = d8 + t1 | 0;
+      d8 = c8;
+      c8 = b8;
+      b8 = a8;
+      a8 = t1 + s0 + maj | 0;
     }
-    h0 = h0 + a9 | 0;
-    h1 = h1 + b9 | 0;
-    h22 = h22 + c9 | 0;
-    h32 = h32 + d9 | 0;
-    h42 = h42 + e9 | 0;
-    h52 = h52 + f9 | 0;
-    h62 = h62 + g9 | 0;
-    h72 = h72 + h9 | 0;
+    h0 = h0 + a8 | 0;
+    h1 = h1 + b8 | 0;
+    h22 = h22 + c8 | 0;
+    h32 = h32 + d8 | 0;
+    h42 = h42 + e8 | 0;
+    h52 = h52 + f8 | 0;
+    h62 = h62 + g8 | 0;
+    h72 = h72 + h8 | 0;
   }
   let hex = "";
   for (const word of [h0, h1, h22, h32, h42, h52, h62, h72]) {
@@ -70407,59 +68129,59 @@ init_nesting();
 // src/core/json-scan.ts
 var WHITESPACE = /* @__PURE__ */ new Set([" ", "	", "\n", "\r"]);
 function skipWhitespace(text2, from) {
-  let i9 = from;
-  while (i9 < text2.length && WHITESPACE.has(text2[i9])) i9++;
-  return i9;
+  let i8 = from;
+  while (i8 < text2.length && WHITESPACE.has(text2[i8])) i8++;
+  return i8;
 }
 function skipString(text2, from) {
-  let i9 = from + 1;
-  while (i9 < text2.length) {
-    const c9 = text2[i9];
-    if (c9 === "\\") i9 += 2;
-    else if (c9 === '"') return i9 + 1;
-    else i9++;
+  let i8 = from + 1;
+  while (i8 < text2.length) {
+    const c8 = text2[i8];
+    if (c8 === "\\") i8 += 2;
+    else if (c8 === '"') return i8 + 1;
+    else i8++;
   }
-  return i9;
+  return i8;
 }
 function skipValue(text2, from) {
   const first = text2[from];
   if (first === '"') return skipString(text2, from);
   if (first !== "{" && first !== "[") {
-    let i10 = from;
-    while (i10 < text2.length && !WHITESPACE.has(text2[i10]) && !",]}".includes(text2[i10]))
-      i10++;
-    return i10;
+    let i9 = from;
+    while (i9 < text2.length && !WHITESPACE.has(text2[i9]) && !",]}".includes(text2[i9]))
+      i9++;
+    return i9;
   }
   let depth = 0;
-  let i9 = from;
-  while (i9 < text2.length) {
-    const c9 = text2[i9];
-    if (c9 === '"') {
-      i9 = skipString(text2, i9);
+  let i8 = from;
+  while (i8 < text2.length) {
+    const c8 = text2[i8];
+    if (c8 === '"') {
+      i8 = skipString(text2, i8);
       continue;
     }
-    if (c9 === "{" || c9 === "[") depth++;
-    else if (c9 === "}" || c9 === "]") {
+    if (c8 === "{" || c8 === "[") depth++;
+    else if (c8 === "}" || c8 === "]") {
       depth--;
-      if (depth === 0) return i9 + 1;
+      if (depth === 0) return i8 + 1;
     }
-    i9++;
+    i8++;
   }
-  return i9;
+  return i8;
 }
 function objectSpan(text2, start) {
   const members2 = [];
-  let i9 = skipWhitespace(text2, start + 1);
-  while (text2[i9] === '"') {
-    const keyEnd = skipString(text2, i9);
-    const key = JSON.parse(text2.slice(i9, keyEnd));
+  let i8 = skipWhitespace(text2, start + 1);
+  while (text2[i8] === '"') {
+    const keyEnd = skipString(text2, i8);
+    const key = JSON.parse(text2.slice(i8, keyEnd));
     const valueStart = skipWhitespace(text2, skipWhitespace(text2, keyEnd) + 1);
     const end = skipValue(text2, valueStart);
-    members2.push({ key, start: i9, keyEnd, valueStart, end });
-    i9 = skipWhitespace(text2, end);
-    if (text2[i9] === ",") i9 = skipWhitespace(text2, i9 + 1);
+    members2.push({ key, start: i8, keyEnd, valueStart, end });
+    i8 = skipWhitespace(text2, end);
+    if (text2[i8] === ",") i8 = skipWhitespace(text2, i8 + 1);
   }
-  return { start, end: i9 + 1, members: members2 };
+  return { start, end: i8 + 1, members: members2 };
 }
 
 // src/emit/json-text.ts
@@ -70593,7 +68315,7 @@ function editDocument(doc, edit) {
   return `${doc.text.slice(0, doc.top.start)}${edited}${after.includes("\n") ? after : doc.layout.newline}`;
 }
 function editMember(doc, key, edit) {
-  const member2 = [...doc.top.members].reverse().find((m6) => m6.key === key);
+  const member2 = [...doc.top.members].reverse().find((m5) => m5.key === key);
   const text2 = member2 === void 0 ? "{}" : doc.text;
   const span = objectSpan(text2, member2 === void 0 ? 0 : member2.valueStart);
   return new RawJson(editObject(text2, span, edit, doc.layout, 1));
@@ -70617,7 +68339,7 @@ function mergeDockerConfig(existing, logins, mode, path6) {
       marker.auths[host] = fingerprint(auth);
       if (marker.credHelpers.includes(host) && helpers[host] === HELPER_NAME) {
         helperRemove.add(host);
-        marker.credHelpers = marker.credHelpers.filter((h9) => h9 !== host);
+        marker.credHelpers = marker.credHelpers.filter((h8) => h8 !== host);
       } else if (Object.hasOwn(helpers, host)) {
         notes.push(
           `credHelpers has an entry for ${host} (${String(helpers[host])}); clients ask it before the auths entry written here`
@@ -70673,7 +68395,7 @@ function readMarker(config2) {
     }
   }
   if (Array.isArray(raw.credHelpers)) {
-    marker.credHelpers = raw.credHelpers.filter((h9) => typeof h9 === "string");
+    marker.credHelpers = raw.credHelpers.filter((h8) => typeof h8 === "string");
   }
   return marker;
 }
@@ -70735,7 +68457,7 @@ function goJsonString(value) {
   return JSON.stringify(value).replaceAll("<", "\\u003c").replaceAll(">", "\\u003e").replaceAll("&", "\\u0026").replaceAll("\u2028", "\\u2028").replaceAll("\u2029", "\\u2029");
 }
 function dockerConfigJson(logins) {
-  const sorted = [...logins].sort((a9, b9) => a9.host < b9.host ? -1 : a9.host > b9.host ? 1 : 0);
+  const sorted = [...logins].sort((a8, b8) => a8.host < b8.host ? -1 : a8.host > b8.host ? 1 : 0);
   const entries = sorted.map(
     (login) => `${goJsonString(login.host)}:{"username":${goJsonString(login.username)},"password":${goJsonString(login.password)},"auth":${goJsonString(authValue(login))}}`
   );
@@ -71186,7 +68908,7 @@ function outputSuffix(host) {
   return host.replace(/[^A-Za-z0-9_]/g, "_");
 }
 function githubOutputs(variables, registries, scope, naming) {
-  const hosts = registries?.map((r9) => r9.registry) ?? registryLogins(variables).map((login) => login.host);
+  const hosts = registries?.map((r8) => r8.registry) ?? registryLogins(variables).map((login) => login.host);
   const outputs = [];
   if (hosts.length === 1 && hosts[0] !== void 0) outputs.push(["registry", hosts[0]]);
   outputs.push(["registries", hosts.join(",")]);
@@ -71256,7 +68978,7 @@ function reportedLeaves(reportSecrets) {
   ).map((leaf) => leaf.name);
 }
 function reportVariables(variables, options) {
-  const prefixes = (options.registries?.length ?? 0) > 1 ? (options.registries ?? []).map((r9) => `${r9.variablePrefix}.`) : [`${options.namespace}.ecr.`];
+  const prefixes = (options.registries?.length ?? 0) > 1 ? (options.registries ?? []).map((r8) => `${r8.variablePrefix}.`) : [`${options.namespace}.ecr.`];
   const leaves = reportedLeaves(options.reportSecrets === true);
   return variables.filter(
     (v) => prefixes.some(
@@ -71498,14 +69220,14 @@ var renderers = Object.freeze([
   jenkins,
   buildkite
 ]);
-var formatNames = Object.freeze(renderers.map((r9) => r9.name));
-var byName = new Map(renderers.map((r9) => [r9.name, r9]));
+var formatNames = Object.freeze(renderers.map((r8) => r8.name));
+var byName = new Map(renderers.map((r8) => [r8.name, r8]));
 function getRenderer(name) {
   return byName.get(name);
 }
 var FALLBACK_FORMAT = "sh";
 function rendererForCi(ci) {
-  return renderers.find((r9) => r9.ci === ci);
+  return renderers.find((r8) => r8.ci === ci);
 }
 
 // src/platform/ci.ts
@@ -71575,7 +69297,7 @@ var loadConnectors = () => Promise.all([
   Promise.resolve().then(() => (init_connectors_file(), connectors_file_exports)),
   Promise.resolve().then(() => (init_providers(), providers_exports))
 ]).then(([file, providers]) => ({ ...file, ...providers }));
-function resolveRegion3(task, env2, label) {
+function resolveRegion2(task, env2, label) {
   if (task.region === void 0) return void 0;
   if (task.region.kind === "code") return { region: task.region.region, origin: label("region") };
   if (task.region.kind === "environment") return regionFromEnvironment(env2, label("region"));
@@ -71683,7 +69405,7 @@ function pickConnector({ isUuid: isUuid2, findConnector: findConnector2 }, file,
   }
   const connector = findConnector2(file.connectors, ref);
   if (connector === void 0) {
-    const known = file.connectors.map((c9) => `${c9.name} (${c9.id})`).join(", ") || "none";
+    const known = file.connectors.map((c8) => `${c8.name} (${c8.id})`).join(", ") || "none";
     throw configError([
       {
         field: label(setting.kind === "variable" ? "connectorVariable" : "connector"),
@@ -71964,7 +69686,7 @@ async function pool(items, limit, work) {
 async function runTask(init) {
   const { task, logger: logger2 } = init;
   if (task.disabled) return { kind: "disabled" };
-  const regionFrom = resolveRegion3(task, init.env, init.label);
+  const regionFrom = resolveRegion2(task, init.env, init.label);
   const taskRegion = regionFrom?.region;
   const registries = resolveRegistries(
     registrySpecsOf(task),
@@ -71983,7 +69705,7 @@ async function runTask(init) {
     ...task.roleArn === void 0 ? {} : { roleArn: task.roleArn }
   });
   const endpointOverridden = ecrEndpointOverridden(init.env);
-  if (endpointOverridden && registries.some((r9) => r9.kind === "private" && r9.variant !== "standard")) {
+  if (endpointOverridden && registries.some((r8) => r8.kind === "private" && r8.variant !== "standard")) {
     logger2.debug("AWS_ENDPOINT_URL(_ECR) is set: FIPS and dual-stack registries are fetched there");
   }
   const authorize = init.authorize ?? fetchFromEcr;
@@ -72119,13 +69841,13 @@ function masked(provider, redactor) {
 }
 function describeFetch(outcome) {
   const oneRegion = outcome.registries.every(
-    (r9) => r9.kind === "private" && r9.region === outcome.region && r9.endpoint === "standard"
+    (r8) => r8.kind === "private" && r8.region === outcome.region && r8.endpoint === "standard"
   );
   if (oneRegion) {
-    const ids = outcome.authorizations.map((a9) => a9.registryId).join(", ");
+    const ids = outcome.authorizations.map((a8) => a8.registryId).join(", ");
     return `Amazon ECR credentials for registry ${ids} in ${outcome.region}`;
   }
-  const hosts = outcome.registries.map((r9) => r9.registry).join(", ");
+  const hosts = outcome.registries.map((r8) => r8.registry).join(", ");
   const [only] = outcome.registries;
   if (outcome.registries.length === 1 && only !== void 0) {
     return `Amazon ECR credentials for ${only.registry}`;
@@ -72167,7 +69889,7 @@ function runOptions(flags2, env2) {
     problems.push({
       field: "--credential-helper",
       message: `has no meaning for the ${format2} format`,
-      hint: `use a format that accepts it (${renderers.filter((r9) => r9.credentialHelper === true).map((r9) => r9.name).join(", ")}), or drop --credential-helper`
+      hint: `use a format that accepts it (${renderers.filter((r8) => r8.credentialHelper === true).map((r8) => r8.name).join(", ")}), or drop --credential-helper`
     });
   }
   const secretName = typeof flags2["secret-name"] === "string" ? flags2["secret-name"] : void 0;
@@ -72320,8 +70042,8 @@ function parseRegistryMap(registries, keysInText, where) {
       host,
       exact,
       entry,
-      wildcards: [...name].filter((c9) => c9 === "*").length,
-      literals: [...name].filter((c9) => c9 !== "*").length,
+      wildcards: [...name].filter((c8) => c8 === "*").length,
+      literals: [...name].filter((c8) => c8 !== "*").length,
       labels: name.split(".").map(globOf),
       port: port?.slice(1)
     };
@@ -72349,7 +70071,7 @@ function matchRegistry(map, serverUrl) {
   if (matches.length === 0) return { kind: "none" };
   const exact = matches.find((rule) => rule.exact);
   if (exact !== void 0) return { kind: "entry", rule: exact };
-  matches.sort((a9, b9) => a9.wildcards - b9.wildcards || b9.literals - a9.literals);
+  matches.sort((a8, b8) => a8.wildcards - b8.wildcards || b8.literals - a8.literals);
   const [best, next] = matches;
   if (next !== void 0 && next.wildcards === best.wildcards && next.literals === best.literals)
     return { kind: "ambiguous", rules: [best, next] };
@@ -72358,10 +70080,10 @@ function matchRegistry(map, serverUrl) {
 function registryKeysInText(text2) {
   const start = skipWhitespace(text2, text2.charCodeAt(0) === 65279 ? 1 : 0);
   if (text2[start] !== "{") return [];
-  const members2 = objectSpan(text2, start).members.filter((m6) => m6.key === "registries");
+  const members2 = objectSpan(text2, start).members.filter((m5) => m5.key === "registries");
   const last = members2[members2.length - 1];
   if (last === void 0 || text2[last.valueStart] !== "{") return [];
-  return objectSpan(text2, last.valueStart).members.map((m6) => m6.key);
+  return objectSpan(text2, last.valueStart).members.map((m5) => m5.key);
 }
 function parseEntry(value, at, problems) {
   if (!isObject3(value)) {
@@ -72400,7 +70122,7 @@ function lookAlikeOf(pattern) {
   const shown = (replace) => labels.map(replace).join(".");
   const awsDomain = [...REGISTRY_SUFFIXES, PUBLIC_HOST, PUBLIC_DUALSTACK_HOST].map((suffix) => suffix.split(".")).find((words) => {
     const tail2 = labels.slice(-words.length);
-    return tail2.length === words.length && tail2.every((label, i9) => globOf(label).test(words[i9] ?? ""));
+    return tail2.length === words.length && tail2.every((label, i8) => globOf(label).test(words[i8] ?? ""));
   });
   const domainLength = Math.max(2, awsDomain?.length ?? 0);
   const wildDomain = labels.slice(-domainLength).some((label) => label.includes("*"));
@@ -72696,10 +70418,10 @@ function mapRegistry(map, registry2) {
   const match = matchRegistry(map, registry2);
   if (match.kind === "none") return { kind: "unmapped" };
   if (match.kind === "ambiguous") {
-    const [a9, b9] = match.rules;
+    const [a8, b8] = match.rules;
     return {
       kind: "problem",
-      message: `the helper config's registries["${a9.key}"] and registries["${b9.key}"] both match it and are equally specific`,
+      message: `the helper config's registries["${a8.key}"] and registries["${b8.key}"] both match it and are equally specific`,
       hint: "add an entry for the host itself, or narrow one pattern (docs/docker.md)"
     };
   }
@@ -72810,8 +70532,8 @@ function readHelperConfig(env2) {
 }
 
 // src/cli/options.ts
-var ciFormats = renderers.filter((r9) => r9.ci !== void 0).map((r9) => r9.name);
-var resultFormats = renderers.filter((r9) => r9.scopes?.includes("result")).map((r9) => r9.name);
+var ciFormats = renderers.filter((r8) => r8.ci !== void 0).map((r8) => r8.name);
+var resultFormats = renderers.filter((r8) => r8.scopes?.includes("result")).map((r8) => r8.name);
 var OPTIONS = [
   {
     flag: "task",
@@ -73165,8 +70887,8 @@ function terminalSafe(text2) {
   return text2.replace(
     // biome-ignore lint/suspicious/noControlCharactersInRegex: matching them is the point
     /[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g,
-    (c9) => {
-      const code = c9.charCodeAt(0);
+    (c8) => {
+      const code = c8.charCodeAt(0);
       return code <= 255 ? `\\x${code.toString(16).padStart(2, "0")}` : `\\u${code.toString(16).padStart(4, "0")}`;
     }
   );
@@ -73234,7 +70956,7 @@ var Redactor = class {
   redact(text2) {
     if (this.#secrets.size === 0) return text2;
     this.#pattern ??= new RegExp(
-      [...this.#forms].sort((a9, b9) => b9.length - a9.length).map(escapeRegExp).join("|"),
+      [...this.#forms].sort((a8, b8) => b8.length - a8.length).map(escapeRegExp).join("|"),
       "g"
     );
     return text2.replace(this.#pattern, MASK);
@@ -73246,12 +70968,12 @@ function derivedForms(secret) {
   forms.add(json2);
   forms.add(json2.replaceAll("/", "\\/"));
   forms.add(
-    json2.replace(/[\u0080-\uffff]/g, (c9) => `\\u${c9.charCodeAt(0).toString(16).padStart(4, "0")}`)
+    json2.replace(/[\u0080-\uffff]/g, (c8) => `\\u${c8.charCodeAt(0).toString(16).padStart(4, "0")}`)
   );
   forms.add(secret.replaceAll("'", `'\\''`));
   const uri = encodeURIComponent(secret);
   forms.add(uri);
-  const quoted = uri.replace(/[!'()*]/g, (c9) => `%${c9.charCodeAt(0).toString(16).toUpperCase()}`);
+  const quoted = uri.replace(/[!'()*]/g, (c8) => `%${c8.charCodeAt(0).toString(16).toUpperCase()}`);
   forms.add(quoted.replaceAll("%2F", "/"));
   forms.add(quoted.replaceAll("%20", "+"));
   forms.add(new URLSearchParams({ s: secret }).toString().slice(2));
@@ -73514,7 +71236,7 @@ var COMMANDS = [
   }
 ];
 var COMMAND_WORDS = [
-  ...new Set(COMMANDS.flatMap((c9) => c9.path[0] === void 0 ? [] : [c9.path[0]]))
+  ...new Set(COMMANDS.flatMap((c8) => c8.path[0] === void 0 ? [] : [c8.path[0]]))
 ];
 
 // src/action/inputs.ts
@@ -73593,10 +71315,10 @@ function fromOption(spec) {
     ...spec.type === "boolean" ? { boolean: true, default: def ?? "false" } : {}
   };
 }
-function actionInputs(command9 = mainCommand(), options = OPTIONS) {
+function actionInputs(command8 = mainCommand(), options = OPTIONS) {
   const bySpec = new Map(options.map((o4) => [o4.flag, o4]));
   const inputs = [];
-  for (const option of command9.options) {
+  for (const option of command8.options) {
     if (option.flag in NOT_INPUTS) continue;
     const spec = bySpec.get(option.flag);
     if (spec === void 0) throw new Error(`the options table has no --${option.flag}`);
@@ -73611,7 +71333,7 @@ function actionInputs(command9 = mainCommand(), options = OPTIONS) {
   return [...inputs, ...OWN_INPUTS];
 }
 function mainCommand() {
-  const main = COMMANDS.find((c9) => c9.path.length === 0);
+  const main = COMMANDS.find((c8) => c8.path.length === 0);
   if (main === void 0) throw new Error("the command table has no main command");
   return main;
 }
@@ -73681,7 +71403,7 @@ function accountIdsInRegistries(flags2, problems) {
   const entries = flags2.registry;
   if (!Array.isArray(entries)) return;
   const ids = entries.filter((entry) => /^\d{12}$/.test(entry));
-  for (const entry of entries.filter((e9) => /^\d+$/.test(e9) && e9.length !== 12)) {
+  for (const entry of entries.filter((e8) => /^\d+$/.test(e8) && e8.length !== 12)) {
     problems.push({
       field: "input registries",
       message: `"${entry}" is neither a registry host nor a 12-digit account id`,
@@ -73872,7 +71594,7 @@ async function runMain(core, env2) {
     for (const variable of outcome.variables) {
       logger2.info(`  ${variable.name}: ${variable.secret ? MASK : variable.value}`);
     }
-    const expiry = Math.min(...outcome.authorizations.map((a9) => a9.expiresAt.getTime()));
+    const expiry = Math.min(...outcome.authorizations.map((a8) => a8.expiresAt.getTime()));
     logger2.info(`  token expires ${formatExpiry(new Date(expiry))}`);
     logger2.info(
       task.scope === "result" ? `Set ${plan.env.length} environment variables (GITHUB_ENV) and ${plan.outputs.length} step outputs (scope result; masked outputs do not cross jobs: see docs/ci/github-actions.md).` : `Set ${plan.env.length} environment variables for the rest of this job (GITHUB_ENV, scope local) and the outputs ${plan.outputs.map(([n4]) => n4).join(", ")}.`
@@ -73945,7 +71667,7 @@ async function logIn(variables, core, env2, logger2) {
   const docker = await findDocker(env2);
   if (docker === void 0) {
     const path6 = defaultDockerConfigPath(env2);
-    const saved = { method: "file", path: path6, hosts: logins.map((l6) => l6.host) };
+    const saved = { method: "file", path: path6, hosts: logins.map((l5) => l5.host) };
     core.saveState(STATE.logins, JSON.stringify(saved));
     const merge2 = dockerConfig.merge;
     if (merge2 === void 0) throw new Error("the docker-config format cannot merge");

@@ -22,7 +22,7 @@ import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import { build } from "esbuild";
-import { packageBundle, packageImports } from "./bundles.mjs";
+import { packageBundle, packageImports, sdkBundle } from "./bundles.mjs";
 
 const run = promisify(execFile);
 
@@ -158,21 +158,22 @@ async function bundleMain(work) {
     define: { __ECR_VARS_VERSION__: JSON.stringify(version) },
     logLevel: "warning",
   };
-  const packages = { "aws-sdk.cjs": new Set(), "vendor.cjs": new Set() };
+  const vendor = new Set();
   const load = (file) => `require("./src/exe/package-bundle.ts").packageBundle("${file}")`;
   await build({
     ...common,
-    ...packageImports(packages, load),
+    ...packageImports(vendor, load),
     entryPoints: ["src/exe/bin.ts"],
     outfile: join(work, MAIN),
     format: "cjs",
     mainFields: ["module", "main"],
   });
-  const assets = {};
-  for (const [file, names] of Object.entries(packages)) {
-    assets[file] = join(work, file);
-    await packageBundle(names, { ...common, outfile: assets[file] });
-  }
+  const assets = {
+    "aws-sdk.cjs": join(work, "aws-sdk.cjs"),
+    "vendor.cjs": join(work, "vendor.cjs"),
+  };
+  await sdkBundle({ ...common, outfile: assets["aws-sdk.cjs"] });
+  await packageBundle(vendor, { ...common, outfile: assets["vendor.cjs"] });
   // node:sea exists only with its scheme (and only in the executable's Node).
   const builtins = new Set([...builtinModules.flatMap((n) => [n, `node:${n}`]), "node:sea"]);
   // Known and harmless: `debug` (under the proxy agents) tries supports-color in a try block;

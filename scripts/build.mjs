@@ -6,12 +6,13 @@
 //       src/kubelet/bin.ts), one CommonJS file each:
 //       Node starts a CommonJS file faster than an ES module; a dynamic import() of the project's
 //       modules or of a package stays in the file and is initialised when first imported
-//   aws-sdk.cjs, vendor.cjs  the packages the programs import dynamically (the AWS SDK's, the
-//       others: the YAML parser, the proxy agents), each file required when first needed
+//   aws-sdk.cjs, vendor.cjs  what the programs import dynamically from outside the project (the
+//       AWS SDK through src/aws/sdk.ts; the YAML parser, the proxy agents), each file required
+//       when first needed (scripts/bundles.mjs)
 //   index.mjs, emulator.mjs, ecr-vars-emulator.mjs  the library, the emulator and its bin
 import { chmod, readFile, rm } from "node:fs/promises";
 import { build } from "esbuild";
-import { packageBundle, packageImports } from "./bundles.mjs";
+import { packageBundle, packageImports, sdkBundle } from "./bundles.mjs";
 
 const { version } = JSON.parse(await readFile("package.json", "utf8"));
 await rm("dist", { recursive: true, force: true });
@@ -27,10 +28,10 @@ const common = {
 const minify = { minifyWhitespace: true, minifySyntax: true };
 const cjs = { ...common, ...minify, format: "cjs", mainFields: ["module", "main"], outdir: "dist" };
 
-const packages = { "aws-sdk.cjs": new Set(), "vendor.cjs": new Set() };
+const vendor = new Set();
 await build({
   ...cjs,
-  ...packageImports(packages),
+  ...packageImports(vendor),
   entryPoints: {
     cli: "src/cli/bin.ts",
     helper: "src/helper/bin.ts",
@@ -38,16 +39,11 @@ await build({
   },
   outExtension: { ".js": ".cjs" },
 });
-for (const [file, names] of Object.entries(packages)) {
-  await packageBundle(names, {
-    ...common,
-    outfile: `dist/${file}`,
-    ...minify,
-  });
-}
+await sdkBundle({ ...common, ...minify, outfile: "dist/aws-sdk.cjs" });
+await packageBundle(vendor, { ...common, ...minify, outfile: "dist/vendor.cjs" });
 
 // An import() left in a program would start Node's ES module loader, slower than require().
-for (const file of ["cli.cjs", "helper.cjs", "kubelet.cjs", ...Object.keys(packages)]) {
+for (const file of ["cli.cjs", "helper.cjs", "kubelet.cjs", "aws-sdk.cjs", "vendor.cjs"]) {
   if (/\bimport\(/.test(await readFile(`dist/${file}`, "utf8"))) {
     throw new Error(`dist/${file}: an import() is left`);
   }

@@ -19,7 +19,7 @@ export async function callerIdentity(
   return callAws(
     { service: "STS", operation: "GetCallerIdentity", call, identity: source },
     async ({ config, use }) => {
-      const { STSClient, GetCallerIdentityCommand } = await import("@aws-sdk/client-sts");
+      const { STSClient, GetCallerIdentityCommand } = await import("./sdk.js");
       const out = await use(new STSClient({ ...config, credentials: keys })).send(
         new GetCallerIdentityCommand({}),
       );

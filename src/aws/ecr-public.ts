@@ -31,11 +31,10 @@ export async function fetchPublicAuthorization(
       call: init.call,
     },
     async ({ config, use }) => {
-      const { ECRPUBLICClient, GetAuthorizationTokenCommand } = await import(
-        "@aws-sdk/client-ecr-public"
-      );
+      const { ECRPUBLICClient, GetPublicAuthorizationTokenCommand } = await import("./sdk.js");
       const client = use(new ECRPUBLICClient({ ...config, credentials }));
-      const data = (await client.send(new GetAuthorizationTokenCommand({}))).authorizationData;
+      const data = (await client.send(new GetPublicAuthorizationTokenCommand({})))
+        .authorizationData;
       if (!data?.authorizationToken || !data.expiresAt) {
         throw new EcrVarsError({
           kind: "aws",

@@ -52,7 +52,7 @@ export async function fetchAuthorizations(
   return callAws(
     { service: "ECR", operation: "GetAuthorizationToken", identity: source, call: init.call },
     async ({ config, use }) => {
-      const { ECRClient, GetAuthorizationTokenCommand } = await import("@aws-sdk/client-ecr");
+      const { ECRClient, GetAuthorizationTokenCommand } = await import("./sdk.js");
       const endpoint = ecrEndpointOptions(init.variant, init.endpointOverridden);
       const client = use(new ECRClient({ ...config, credentials, ...endpoint }));
       const output = await client.send(

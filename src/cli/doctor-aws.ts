@@ -40,7 +40,7 @@ const firstLine = (error: unknown) =>
 /** Each link of the default chain, in the SDK's order, asked on its own, then STS for who it is. */
 export async function chainLinks(context: AwsContext): Promise<LinkResult[]> {
   const { env, call } = context;
-  const sdk = await import("@aws-sdk/credential-providers");
+  const sdk = await import("../aws/sdk.js");
   const { providerClients } = await import("../aws/call.js");
   const clients = await providerClients(call);
   const profile = activeProfile(env);

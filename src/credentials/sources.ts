@@ -32,7 +32,7 @@ export function fromDefaultChain(context: SourceContext): CredentialProvider {
   return guarded(
     source,
     async () => {
-      const { fromNodeProviderChain } = await import("@aws-sdk/credential-providers");
+      const { fromNodeProviderChain } = await import("../aws/sdk.js");
       const provider = fromNodeProviderChain({
         ...(await providerClients(context.call)),
         timeout: context.call.attemptTimeoutMs,
@@ -120,7 +120,7 @@ export function fromInstanceRole(context: SourceContext): CredentialProvider {
           hint: `unset AWS_EC2_METADATA_DISABLED on an EC2 agent, or choose another source: ${context.otherSources ?? CLI_OTHER_SOURCES}`,
         });
       }
-      const { fromInstanceMetadata } = await import("@aws-sdk/credential-providers");
+      const { fromInstanceMetadata } = await import("../aws/sdk.js");
       const provider = fromInstanceMetadata({
         timeout: context.call.attemptTimeoutMs,
         maxRetries: Math.max(0, context.call.maxAttempts - 1),
@@ -182,7 +182,7 @@ export function fromContainerRole(context: SourceContext): CredentialProvider {
       }
       const token = env.AWS_CONTAINER_AUTHORIZATION_TOKEN;
       if (token) context.onSecret?.(token);
-      const { fromHttp } = await import("@aws-sdk/credential-providers");
+      const { fromHttp } = await import("../aws/sdk.js");
       const provider = fromHttp({
         ...(fullUri ? { awsContainerCredentialsFullUri: fullUri } : {}),
         ...(relativeUri ? { awsContainerCredentialsRelativeUri: relativeUri } : {}),
@@ -212,7 +212,7 @@ export function fromProfile(init: ProfileInit, context: SourceContext): Credenti
   return guarded(
     source,
     async () => {
-      const { fromIni } = await import("@aws-sdk/credential-providers");
+      const { fromIni } = await import("../aws/sdk.js");
       const provider = fromIni({
         profile: init.profile,
         ...(init.configFile === undefined ? {} : { configFilepath: init.configFile }),
@@ -257,7 +257,7 @@ export async function assumeRole(
   return callAws(
     { service: "STS", operation: "AssumeRole", call: context.call, identity: source },
     async (kit) => {
-      const { fromTemporaryCredentials } = await import("@aws-sdk/credential-providers");
+      const { fromTemporaryCredentials } = await import("../aws/sdk.js");
       const tags = Object.entries(init.tags ?? {}).map(([Key, Value]) => ({ Key, Value }));
       const provider = fromTemporaryCredentials({
         masterCredentials: base,

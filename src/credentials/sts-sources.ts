@@ -43,7 +43,7 @@ function exchange(
 ): Promise<Credentials> {
   const { source: identity, ...credentials } = base;
   return callAws({ service: "STS", operation, call: context.call, identity }, async (kit) => {
-    const { STSClient } = await import("@aws-sdk/client-sts");
+    const { STSClient } = await import("../aws/sdk.js");
     const out = await send(kit.use(new STSClient({ ...kit.config, credentials })));
     return fromStsCredentials(out.Credentials, source, operation);
   });
@@ -63,7 +63,7 @@ export async function getSessionToken(
   source: string,
 ): Promise<Credentials> {
   return exchange("GetSessionToken", base, context, source, async (client) => {
-    const { GetSessionTokenCommand } = await import("@aws-sdk/client-sts");
+    const { GetSessionTokenCommand } = await import("../aws/sdk.js");
     return client.send(
       new GetSessionTokenCommand({
         ...(init.mfaSerial === undefined ? {} : { SerialNumber: init.mfaSerial }),
@@ -88,7 +88,7 @@ export async function getFederationToken(
   source: string,
 ): Promise<Credentials> {
   return exchange("GetFederationToken", base, context, source, async (client) => {
-    const { GetFederationTokenCommand } = await import("@aws-sdk/client-sts");
+    const { GetFederationTokenCommand } = await import("../aws/sdk.js");
     return client.send(
       new GetFederationTokenCommand({
         Name: init.name,
@@ -117,7 +117,7 @@ export async function assumeRoleWithWebIdentity(
   return callAws(
     { ...about, call: context.call, identity: `role ${init.roleArn}` },
     async (kit) => {
-      const { fromWebToken } = await import("@aws-sdk/credential-providers");
+      const { fromWebToken } = await import("../aws/sdk.js");
       const provider = fromWebToken({
         roleArn: init.roleArn,
         webIdentityToken: init.token,

@@ -101,10 +101,14 @@ describe("ARCHITECTURE.md import rules", () => {
     ]);
   });
 
-  test("the AWS SDK is only imported dynamically (type imports aside)", () => {
-    const staticSdk = IMPORTS.filter(
-      (i) => /^@(aws-sdk|smithy)\//.test(i.target) && !i.dynamic && !i.typeOnly,
-    ).map((i) => `${i.from} imports ${i.target}`);
+  test("the AWS SDK is imported through aws/sdk.ts only, and that only dynamically (type imports aside)", () => {
+    const sdk = IMPORTS.filter((i) => /^@(aws-sdk|smithy)\//.test(i.target) && !i.typeOnly);
+    expect(sdk.length).toBeGreaterThan(0);
+    expect(new Set(sdk.map((i) => i.from))).toEqual(new Set(["src/aws/sdk.ts"]));
+    expect(sdk.filter((i) => i.dynamic)).toEqual([]);
+    const importers = IMPORTS.filter((i) => i.target === "src/aws/sdk.ts" && !i.typeOnly);
+    expect(importers.length).toBeGreaterThan(0);
+    const staticSdk = importers.filter((i) => !i.dynamic).map((i) => `${i.from} imports sdk.ts`);
     expect(staticSdk).toEqual([]);
   });
 
