@@ -155,6 +155,7 @@ async function bundleMain(work) {
     target: `node${NODE_VERSION.split(".")[0]}`,
     // Less to decode at every start; names stay, so stack traces (--debug) name their functions.
     minifyWhitespace: true,
+    minifySyntax: true,
     define: { __ECR_VARS_VERSION__: JSON.stringify(version) },
     logLevel: "warning",
   };
