@@ -63,20 +63,24 @@ export function packageImports(vendor, load = (file) => `require("./${file}")`) 
 }
 
 /**
+ * Both bundles: CommonJS, the packages' ES module builds, and what the packages import
+ * dynamically kept in the bundle, initialised when first imported.
+ */
+const BUNDLE = {
+  bundle: true,
+  format: "cjs",
+  supported: { "dynamic-import": false },
+  mainFields: ["module", "main"],
+};
+
+/**
  * `aws-sdk.cjs`: src/aws/sdk.ts and what it needs of the SDK. Its imports are static, so esbuild
  * keeps only what the names exported there use, and that code runs as the bundle's own top
  * level, which Node's compile cache holds; what the SDK itself imports dynamically (the
  * credential chain's providers) is initialised when first imported.
  */
 export async function sdkBundle(options) {
-  await build({
-    ...options,
-    bundle: true,
-    format: "cjs",
-    supported: { "dynamic-import": false },
-    mainFields: ["module", "main"],
-    entryPoints: [SDK_ENTRY],
-  });
+  await build({ ...options, ...BUNDLE, entryPoints: [SDK_ENTRY] });
 }
 
 /**
@@ -90,11 +94,7 @@ export async function packageBundle(packages, options) {
     .map((name) => `  get ${JSON.stringify(name)}() { return require(${JSON.stringify(name)}); },`);
   await build({
     ...options,
-    bundle: true,
-    format: "cjs",
-    // What the packages import dynamically stays in the bundle, required when first imported.
-    supported: { "dynamic-import": false },
-    mainFields: ["module", "main"],
+    ...BUNDLE,
     stdin: {
       contents: `module.exports = {\n${getters.join("\n")}\n};\n`,
       resolveDir: ".",
