@@ -161,14 +161,8 @@ async function bundleMain(work) {
   };
   const vendor = new Set();
   const load = (file) => `require("./src/exe/package-bundle.ts").packageBundle("${file}")`;
-  await build({
-    ...common,
-    ...packageImports(vendor, load),
-    entryPoints: ["src/exe/bin.ts"],
-    outfile: join(work, MAIN),
-    format: "cjs",
-    mainFields: ["module", "main"],
-  });
+  const program = { ...common, ...packageImports(vendor, load) };
+  await build({ ...program, entryPoints: ["src/exe/bin.ts"], outfile: join(work, MAIN) });
   const assets = {
     "aws-sdk.cjs": join(work, "aws-sdk.cjs"),
     "vendor.cjs": join(work, "vendor.cjs"),
@@ -245,15 +239,12 @@ async function buildSea(builder, target, output, work, assets) {
  * src/exe/package-bundle.ts compiles it with: assets `<bundle>.code-cache`, beside the bundles.
  */
 async function codeCaches(builder, assets) {
-  const make = `const { compileFunction } = require("node:vm");
-const { readFileSync, writeFileSync } = require("node:fs");
-const [source, output, name] = process.argv.slice(1);
-const run = compileFunction(readFileSync(source, "utf8"), ["exports", "require", "module"], {
-  filename: name,
-  produceCachedData: true,
-});
+  const make = `const [source, output, name] = process.argv.slice(1);
+const fs = require("node:fs");
+const run = require("node:vm").compileFunction(fs.readFileSync(source, "utf8"),
+  ["exports", "require", "module"], { filename: name, produceCachedData: true });
 if (!run.cachedDataProduced) throw new Error(name + ": no code cache");
-writeFileSync(output, run.cachedData);`;
+fs.writeFileSync(output, run.cachedData);`;
   const caches = {};
   for (const [name, source] of Object.entries(assets)) {
     const output = `${source}.code-cache`;

@@ -1,14 +1,9 @@
 /**
- * The package bundles of a standalone executable (`aws-sdk.cjs`, `vendor.cjs`, the same files as
- * the npm package's, see docs/start-up.md) are assets of the executable, not part of its main
- * script: a start reads and prepares only the programs, and a bundle is compiled the first time
- * a program imports one of its packages (a fetch from AWS, a YAML task file, a proxy). Bundles
- * require Node's built-ins only (scripts/build-exe.mjs checks).
- *
- * The executable for the platform of the build also carries, for each bundle, V8's code cache of
- * it (`<name>.code-cache`), which the build makes with the executable's own Node as SEA's
- * `useCodeCache` does for the main script. V8 checks that it matches the source, the Node version
- * and the flags, and compiles from the source when it does not.
+ * In a standalone executable the package bundles (`aws-sdk.cjs`, `vendor.cjs`, as in the npm
+ * package) are assets, compiled the first time a program imports one of their packages: a start
+ * prepares only the programs (docs/start-up.md). The build platform's executable also carries
+ * V8's code cache of each, `<name>.code-cache`, made by scripts/build-exe.mjs with the same
+ * parameters; V8 compiles from the source when it does not match.
  */
 
 import { getAsset } from "node:sea";
@@ -16,13 +11,12 @@ import { compileFunction } from "node:vm";
 
 const bundles = new Map<string, Record<string, unknown>>();
 
-/** The exports of the bundle `name` (an asset of the executable), run once. */
+/** The exports of the bundle `name`, run once; a bundle requires Node's built-ins only. */
 export function packageBundle(name: string): Record<string, unknown> {
   let exports = bundles.get(name);
   if (exports === undefined) {
     const module = { exports: {} as Record<string, unknown> };
     const cachedData = codeCache(name);
-    // The same parameters as where scripts/build-exe.mjs makes the code cache.
     const run = compileFunction(getAsset(name, "utf8"), ["exports", "require", "module"], {
       filename: name,
       ...(cachedData === undefined ? {} : { cachedData }),
@@ -38,7 +32,6 @@ function codeCache(name: string): Buffer | undefined {
   try {
     return Buffer.from(getAsset(`${name}.code-cache`));
   } catch {
-    // An executable built for another platform than the build's has none.
-    return undefined;
+    return undefined; // an executable for another platform than the build's
   }
 }
