@@ -11,18 +11,16 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { createEmulator, type Emulator } from "../../src/emulator/index.js";
 import { type CliResult, cleanEnv, runCli, tempDir } from "../support/cli.js";
-import { type E2eContext, REGION, startE2e } from "../support/e2e-harness.js";
+import {
+  ALICE,
+  BOB,
+  BOB_ACCOUNT,
+  type E2eContext,
+  REGION,
+  startE2e,
+} from "../support/e2e-harness.js";
 import { runHelper } from "../support/registry.js";
 
-const ALICE = {
-  accessKeyId: "AKIAALICE00000000001",
-  secretAccessKey: "alice-secret-0123456789abcdefghijklmnopq",
-};
-const BOB = {
-  accessKeyId: "AKIABOB0000000000001",
-  secretAccessKey: "bob-secret-0123456789abcdefghijklmnopqrs",
-};
-const BOB_ACCOUNT = "210987654321";
 const id = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, "0")}`;
 
 const passwordOf = (result: CliResult) =>
@@ -145,6 +143,25 @@ describe("connectors", () => {
     return { env, run };
   }
 
+  /** Alice's registry twice, the second time from the cache: no AWS call. */
+  async function expectHit(run: () => Promise<CliResult>) {
+    expect(accountIn(await run())).toContain("123456789012");
+    const from = ctx.emu.requests.length;
+    expect(accountIn(await run())).toContain("123456789012");
+    expect(ctx.emu.requests.length).toBe(from);
+  }
+
+  /** After the change: Bob's registry, fetched with Bob's keys. */
+  async function expectBob(run: () => Promise<CliResult>) {
+    const from = ctx.emu.requests.length;
+    const switched = await run();
+    expect(switched.code, switched.stderr).toBe(0);
+    expect(accountIn(switched)).toContain(BOB_ACCOUNT);
+    expect(ctx.emu.requests.slice(from).map((r) => r.identityArn)).toContain(
+      `arn:aws:iam::${BOB_ACCOUNT}:user/bob`,
+    );
+  }
+
   test("a connectors file edited with its size and timestamps kept: the new identity's token", async () => {
     // Keys of one length, so that the edit keeps the size; its timestamps are restored after.
     const text = (keys: typeof ALICE, secret: string) => `connectors:
@@ -161,20 +178,11 @@ describe("connectors", () => {
       SECRET_A: ALICE.secretAccessKey,
       SECRET_B: BOB.secretAccessKey,
     });
-    expect(accountIn(await run())).toContain("123456789012");
-    let from = ctx.emu.requests.length;
-    expect(accountIn(await run())).toContain("123456789012");
-    expect(ctx.emu.requests.length).toBe(from);
+    await expectHit(run);
 
     await writeFile(file, text(BOB, "SECRET_B"));
     await utimes(file, stamp, stamp);
-    from = ctx.emu.requests.length;
-    const switched = await run();
-    expect(switched.code, switched.stderr).toBe(0);
-    expect(accountIn(switched)).toContain(BOB_ACCOUNT);
-    expect(ctx.emu.requests.slice(from).map((r) => r.identityArn)).toContain(
-      `arn:aws:iam::${BOB_ACCOUNT}:user/bob`,
-    );
+    await expectBob(run);
   });
 
   test("new keys behind ${file:} references: the new identity's token", async () => {
@@ -193,17 +201,11 @@ describe("connectors", () => {
 `,
     );
     const { run } = await cached("files", file);
-    expect(accountIn(await run())).toContain("123456789012");
-    let from = ctx.emu.requests.length;
-    expect(accountIn(await run())).toContain("123456789012");
-    expect(ctx.emu.requests.length).toBe(from);
+    await expectHit(run);
 
     await writeFile(keyFile, `${BOB.accessKeyId}\n`);
     await writeFile(secretFile, `${BOB.secretAccessKey}\n`);
-    from = ctx.emu.requests.length;
-    const switched = await run();
-    expect(switched.code, switched.stderr).toBe(0);
-    expect(accountIn(switched)).toContain(BOB_ACCOUNT);
+    await expectBob(run);
   });
 
   test("new keys behind ${env.X} references of any name (MY_PASSWORD): the new identity's token", async () => {
@@ -221,18 +223,12 @@ describe("connectors", () => {
       BUILD_USER_ID: ALICE.accessKeyId,
       MY_PASSWORD: ALICE.secretAccessKey,
     });
-    expect(accountIn(await alice.run())).toContain("123456789012");
-    let from = ctx.emu.requests.length;
-    expect(accountIn(await alice.run())).toContain("123456789012");
-    expect(ctx.emu.requests.length).toBe(from);
+    await expectHit(alice.run);
 
     const bob = await cached("variables", file, {
       BUILD_USER_ID: BOB.accessKeyId,
       MY_PASSWORD: BOB.secretAccessKey,
     });
-    from = ctx.emu.requests.length;
-    const switched = await bob.run();
-    expect(switched.code, switched.stderr).toBe(0);
-    expect(accountIn(switched)).toContain(BOB_ACCOUNT);
+    await expectBob(bob.run);
   });
 });

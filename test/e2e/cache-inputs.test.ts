@@ -8,24 +8,22 @@ import { mkdir, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { runCli } from "../support/cli.js";
-import { type E2eContext, REGION, startE2e } from "../support/e2e-harness.js";
+import {
+  ALICE,
+  BOB,
+  BOB_ACCOUNT,
+  type E2eContext,
+  REGION,
+  startE2e,
+} from "../support/e2e-harness.js";
 import { runHelper } from "../support/registry.js";
-
-const ALICE = {
-  accessKeyId: "AKIAALICE00000000001",
-  secretAccessKey: "alice-secret-0123456789abcdefghijklmnopq",
-};
-const BOB = {
-  accessKeyId: "AKIABOB0000000000001",
-  secretAccessKey: "bob-secret-0123456789abcdefghijklmnopqrs",
-};
 
 let ctx: E2eContext;
 beforeAll(async () => {
   ctx = await startE2e({
     users: [
       { ...ALICE, userName: "alice" },
-      { ...BOB, userName: "bob", accountId: "210987654321" },
+      { ...BOB, userName: "bob", accountId: BOB_ACCOUNT },
     ],
   });
 });

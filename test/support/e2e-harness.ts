@@ -18,6 +18,20 @@ export const EXPIRES_AT = new Date("2031-05-06T07:08:09.000Z");
 export const EXPIRES_TEXT = "2031-05-06T07:08:09Z";
 export const ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/ecr-push`;
 
+/**
+ * Two IAM users for tests where the identity changes under the token cache: give them to
+ * `startE2e({ users })`, Alice in ACCOUNT, Bob in BOB_ACCOUNT.
+ */
+export const ALICE = {
+  accessKeyId: "AKIAALICE00000000001",
+  secretAccessKey: "alice-secret-0123456789abcdefghijklmnopq",
+};
+export const BOB = {
+  accessKeyId: "AKIABOB0000000000001",
+  secretAccessKey: "bob-secret-0123456789abcdefghijklmnopqrs",
+};
+export const BOB_ACCOUNT = "210987654321";
+
 /** Names of the seven variables the README lists, relative to the namespace. */
 export const RELATIVE_NAMES = [
   "ecr.authorizationToken.password",
