@@ -337,16 +337,19 @@ describe("service-account tokens", () => {
 
   test("another service account is never served the first one's token, even for the same role", async () => {
     const env = ctx.bareEnv({ ECR_VARS_CACHE_DIR: ctx.path(`cache-${dirs++}`), HOME: ctx.dir });
+    /** A v1 request for the image with this service account's token and the role annotated. */
+    const asServiceAccount = (token: string) =>
+      plugin(
+        encodeRequest("v1", {
+          image,
+          serviceAccountToken: token,
+          serviceAccountAnnotations: annotated(ROLE),
+        }),
+        env,
+        [token],
+      );
     const first = serviceAccountToken("shop", "cart", "22222222-2222-4222-8222-222222222222");
-    const ok = await plugin(
-      encodeRequest("v1", {
-        image,
-        serviceAccountToken: first,
-        serviceAccountAnnotations: annotated(ROLE),
-      }),
-      env,
-      [first],
-    );
+    const ok = await asServiceAccount(first);
     expect(ok.code, ok.stderr).toBe(0);
 
     // A second service account whose token STS refuses for the role gets nothing, although the
@@ -357,15 +360,7 @@ describe("service-account tokens", () => {
       code: "AccessDenied",
       message: "Not authorized to perform sts:AssumeRoleWithWebIdentity",
     });
-    const refused = await plugin(
-      encodeRequest("v1", {
-        image,
-        serviceAccountToken: second,
-        serviceAccountAnnotations: annotated(ROLE),
-      }),
-      env,
-      [second],
-    );
+    const refused = await asServiceAccount(second);
     expectOneLineError(
       refused,
       1,
@@ -377,15 +372,7 @@ describe("service-account tokens", () => {
     // The same service account recreated (a new uid) presents its token to STS too; the role's
     // token is then shared, with no new ECR call.
     const recreated = serviceAccountToken("shop", "cart", "44444444-4444-4444-8444-444444444444");
-    const shared = await plugin(
-      encodeRequest("v1", {
-        image,
-        serviceAccountToken: recreated,
-        serviceAccountAnnotations: annotated(ROLE),
-      }),
-      env,
-      [recreated],
-    );
+    const shared = await asServiceAccount(recreated);
     expect(shared.code, shared.stderr).toBe(0);
     expect(shared.calls).toEqual(["sts:AssumeRoleWithWebIdentity", "sts:GetCallerIdentity"]);
   });
