@@ -54042,28 +54042,6 @@ var init_home = __esm({
   }
 });
 
-// src/core/nesting.ts
-function nestingDepth(value, limit = MAX_NESTING) {
-  let deepest = 0;
-  const stack = [[value, 0]];
-  while (stack.length > 0) {
-    const [current, depth] = stack.pop();
-    if (typeof current !== "object" || current === null) continue;
-    const level = depth + 1;
-    if (level > deepest) deepest = level;
-    if (deepest > limit) return deepest;
-    for (const child2 of Object.values(current)) stack.push([child2, level]);
-  }
-  return deepest;
-}
-var MAX_NESTING;
-var init_nesting = __esm({
-  "src/core/nesting.ts"() {
-    "use strict";
-    MAX_NESTING = 64;
-  }
-});
-
 // src/platform/aws-config.ts
 function sharedConfigPath(env2) {
   return env2.AWS_CONFIG_FILE || (0, import_node_path7.join)(homeDir(env2), ".aws", "config");
@@ -54109,6 +54087,10 @@ function profileSettings(text2, profile2, kind) {
   }
   return settings2;
 }
+function imdsEndpoint(env2) {
+  const ipv62 = env2.AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE?.toLowerCase() === "ipv6";
+  return (env2.AWS_EC2_METADATA_SERVICE_ENDPOINT || (ipv62 ? "http://[fd00:ec2::254]" : "http://169.254.169.254")).replace(/\/+$/, "");
+}
 function sharedCredentialsPath(env2) {
   return env2.AWS_SHARED_CREDENTIALS_FILE || (0, import_node_path7.join)(homeDir(env2), ".aws", "credentials");
 }
@@ -54137,6 +54119,28 @@ var init_aws_config = __esm({
     import_node_path7 = require("node:path");
     init_bounded_read();
     init_home();
+  }
+});
+
+// src/core/nesting.ts
+function nestingDepth(value, limit = MAX_NESTING) {
+  let deepest = 0;
+  const stack = [[value, 0]];
+  while (stack.length > 0) {
+    const [current, depth] = stack.pop();
+    if (typeof current !== "object" || current === null) continue;
+    const level = depth + 1;
+    if (level > deepest) deepest = level;
+    if (deepest > limit) return deepest;
+    for (const child2 of Object.values(current)) stack.push([child2, level]);
+  }
+  return deepest;
+}
+var MAX_NESTING;
+var init_nesting = __esm({
+  "src/core/nesting.ts"() {
+    "use strict";
+    MAX_NESTING = 64;
   }
 });
 
@@ -54190,17 +54194,16 @@ function diagnoseDefaultChain(env2) {
     ]);
     links.push([
       "instance role",
-      env2.AWS_EC2_METADATA_DISABLED?.toLowerCase() === "true" ? "not asked: AWS_EC2_METADATA_DISABLED=true" : `the instance metadata service at ${env2.AWS_EC2_METADATA_SERVICE_ENDPOINT || DEFAULT_IMDS} gave no role credentials (not an EC2 instance, no role attached, or IMDSv2 unreachable)`
+      env2.AWS_EC2_METADATA_DISABLED?.toLowerCase() === "true" ? "not asked: AWS_EC2_METADATA_DISABLED=true" : `the instance metadata service at ${imdsEndpoint(env2)} gave no role credentials (not an EC2 instance, no role attached, or IMDSv2 unreachable)`
     ]);
   }
   return links.map(([name, message], index) => ({ field: `link ${index + 1} (${name})`, message }));
 }
-var DEFAULT_IMDS, EMPTY_CHAIN_HINT;
+var EMPTY_CHAIN_HINT;
 var init_chain_diagnosis = __esm({
   "src/credentials/chain-diagnosis.ts"() {
     "use strict";
     init_aws_config();
-    DEFAULT_IMDS = "http://169.254.169.254";
     EMPTY_CHAIN_HINT = "set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE=NAME for a profile of ~/.aws/config (after aws sso login --profile NAME for SSO), or run on an EC2 instance, ECS task or EKS pod with a role";
   }
 });
@@ -68109,10 +68112,12 @@ init_bounded_read();
 init_home();
 
 // src/cache/config.ts
+init_aws_config();
 init_bounded_read();
 init_home();
 
 // src/cache/host-identity.ts
+init_aws_config();
 init_bounded_read();
 
 // src/cli/run-options.ts

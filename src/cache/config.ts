@@ -18,6 +18,7 @@
 import { readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { sha256Hex } from "../core/sha256.js";
+import { sharedConfigPath, sharedCredentialsPath } from "../platform/aws-config.js";
 import { LIMITS, readBoundedBytesSync } from "../platform/bounded-read.js";
 import { homeDir } from "../platform/home.js";
 import type { CacheConfig } from "./key.js";
@@ -60,8 +61,8 @@ const MAX_CACHE_DIR_ENTRIES = 256;
 export function credentialInputFiles(env: Env): string[] {
   const home = homeDir(env);
   const files = [
-    env.AWS_SHARED_CREDENTIALS_FILE || join(home, ".aws", "credentials"),
-    env.AWS_CONFIG_FILE || join(home, ".aws", "config"),
+    sharedCredentialsPath(env),
+    sharedConfigPath(env),
     join(home, ".aws", "sso", "cache"),
     join(home, ".aws", "login", "cache"),
   ];

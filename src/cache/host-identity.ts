@@ -20,6 +20,7 @@
  * are read here and dropped: only the access key id or role leaves this module.
  */
 
+import { imdsEndpoint } from "../platform/aws-config.js";
 import { LIMITS, readBoundedSync } from "../platform/bounded-read.js";
 import type { HostBound } from "./config.js";
 
@@ -27,8 +28,6 @@ type Env = Readonly<Record<string, string | undefined>>;
 
 /** Per request, as the SDK's metadata provider waits by default. */
 const TIMEOUT_MS = 1000;
-const IMDS = "http://169.254.169.254";
-const IMDS_IPV6 = "http://[fd00:ec2::254]";
 const ECS_HOST = "http://169.254.170.2";
 const CREDENTIALS_PATH = "/latest/meta-data/iam/security-credentials/";
 
@@ -43,10 +42,7 @@ export async function hostIdentity(kind: HostBound, env: Env): Promise<string | 
 
 async function fromImds(env: Env): Promise<string | undefined> {
   if (env.AWS_EC2_METADATA_DISABLED?.toLowerCase() === "true") return undefined;
-  const base = (
-    env.AWS_EC2_METADATA_SERVICE_ENDPOINT ||
-    (env.AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE?.toLowerCase() === "ipv6" ? IMDS_IPV6 : IMDS)
-  ).replace(/\/+$/, "");
+  const base = imdsEndpoint(env);
   const token = await request("PUT", `${base}/latest/api/token`, {
     "x-aws-ec2-metadata-token-ttl-seconds": "60",
   });

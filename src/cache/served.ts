@@ -47,8 +47,8 @@ export function currentDigest(dependencies: Dependencies, env: Env): Promise<str
     digest = (async () => {
       if (dependencies.host === undefined) return dependencyDigest(dependencies, env, undefined);
       // node:http is loaded only here, for a host-bound token (host-identity.ts).
-      const id = await hostIdentity(dependencies.host, env);
-      return id === undefined ? undefined : dependencyDigest(dependencies, env, id);
+      const hostId = await hostIdentity(dependencies.host, env);
+      return hostId === undefined ? undefined : dependencyDigest(dependencies, env, hostId);
     })();
     digests.set(id, digest);
   }

@@ -6,18 +6,14 @@
 
 import { proxyFor, readProxyEnv } from "../aws/http.js";
 import type { Env } from "../core/expressions.js";
+import { imdsEndpoint } from "../platform/aws-config.js";
 import { LIMITS, readBoundedSync } from "../platform/bounded-read.js";
 import type { LinkResult } from "./doctor-aws.js";
 import { probe } from "./doctor-http.js";
 import type { CheckResult } from "./doctor-report.js";
 
-const DEFAULT_IMDS = "http://169.254.169.254";
 const HOP_FIX =
   "raise the instance's metadata hop limit to 2 so containers get answers: aws ec2 modify-instance-metadata-options --instance-id ID --http-put-response-hop-limit 2 --http-tokens required";
-
-export function imdsEndpoint(env: Env): string {
-  return (env.AWS_EC2_METADATA_SERVICE_ENDPOINT || DEFAULT_IMDS).replace(/\/+$/, "");
-}
 
 /**
  * IMDSv2: a session token, the role name, the role's credentials (read, never shown). A token

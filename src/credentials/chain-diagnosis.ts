@@ -8,13 +8,12 @@ import type { FieldProblem } from "../core/errors.js";
 import type { Env } from "../core/expressions.js";
 import {
   activeProfile,
+  imdsEndpoint,
   profileSettings,
   readSharedFile,
   sharedConfigPath,
   sharedCredentialsPath,
 } from "../platform/aws-config.js";
-
-const DEFAULT_IMDS = "http://169.254.169.254";
 
 /** One line per link of the chain: `link N (name): looked for ...: why it gave up`. */
 export function diagnoseDefaultChain(env: Env): FieldProblem[] {
@@ -90,7 +89,7 @@ export function diagnoseDefaultChain(env: Env): FieldProblem[] {
       "instance role",
       env.AWS_EC2_METADATA_DISABLED?.toLowerCase() === "true"
         ? "not asked: AWS_EC2_METADATA_DISABLED=true"
-        : `the instance metadata service at ${env.AWS_EC2_METADATA_SERVICE_ENDPOINT || DEFAULT_IMDS} gave no role credentials (not an EC2 instance, no role attached, or IMDSv2 unreachable)`,
+        : `the instance metadata service at ${imdsEndpoint(env)} gave no role credentials (not an EC2 instance, no role attached, or IMDSv2 unreachable)`,
     ]);
   }
   return links.map(([name, message], index) => ({ field: `link ${index + 1} (${name})`, message }));

@@ -77,6 +77,18 @@ export function profileSettings(
   return settings;
 }
 
+/**
+ * The instance metadata service the SDK asks: `$AWS_EC2_METADATA_SERVICE_ENDPOINT`, else the
+ * IPv6 address under `AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE=IPv6`, else the IPv4 one.
+ */
+export function imdsEndpoint(env: Env): string {
+  const ipv6 = env.AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE?.toLowerCase() === "ipv6";
+  return (
+    env.AWS_EC2_METADATA_SERVICE_ENDPOINT ||
+    (ipv6 ? "http://[fd00:ec2::254]" : "http://169.254.169.254")
+  ).replace(/\/+$/, "");
+}
+
 /** `$AWS_SHARED_CREDENTIALS_FILE`, else `~/.aws/credentials`. */
 export function sharedCredentialsPath(env: Env): string {
   return env.AWS_SHARED_CREDENTIALS_FILE || join(homeDir(env), ".aws", "credentials");

@@ -169,6 +169,13 @@ describe("proxy", () => {
     ]);
   });
 
+  test("the metadata service is named as the SDK finds it (IPv6 endpoint mode)", async () => {
+    const result = await proxyCheck({ AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE: "IPv6" }, []);
+    expect(result.details).toEqual([
+      "http://[fd00:ec2::254] (instance metadata): direct, never through a proxy",
+    ]);
+  });
+
   test("a proxy that accepts connections: each endpoint's route, NO_PROXY honoured", async () => {
     const proxy = await serve((_request, response) => response.end());
     const result = await proxyCheck(
