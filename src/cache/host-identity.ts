@@ -15,9 +15,10 @@
  * is the endpoint's round trips on a hit (IMDSv2: token, role name, credentials; a container:
  * one) and, when IMDS rotates its keys, one GetCallerIdentity.
  *
- * node:http is loaded on a hit only for a token that came from such a source (not by `import()`,
- * which would start the ES module loader in the CommonJS bundles). The credentials' secret parts
- * are read here and dropped: only the access key id or role leaves this module.
+ * node:http or node:https is loaded on a hit only for a token that came from such a source, by
+ * name (an `import()` of a computed name would stay an `import()` in the CommonJS bundles and
+ * start the ES module loader). The credentials' secret parts are read here and dropped: only the
+ * access key id or role leaves this module.
  */
 
 import { imdsEndpoint } from "../platform/aws-config.js";
